@@ -1,0 +1,169 @@
+"""Scoring exactly as the appendix and SPEC.md define it. Pure functions, no I/O.
+
+All arithmetic is done in Fractions so that a mean of exactly 2,5 is at the
+threshold and results do not depend on the order of respondents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from .answers import Assessment, Organisation, Respondent
+from .instrument import Instrument
+
+AXES = ("ledning", "verksamhet")
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """Area scores, axes and quadrant for a set of respondents (all, or one role)."""
+
+    respondents: int
+    areas: Mapping[str, Fraction | None]
+    axes: Mapping[str, Fraction | None]
+    quadrant: str | None
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    mean: Fraction | None
+    spread: int | None
+    answered: int
+    missing: int
+    dont_know: int
+    points_by_role: Mapping[str, tuple[int, ...]]  # in respondent order within each role
+    status: str | None
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    date: str
+    overall: GroupScore
+    roles: Mapping[str, GroupScore]  # only roles that answered, in instrument order
+    questions: Mapping[str, QuestionResult]
+    steps: Mapping[str, str | None]  # step or zone id -> status id, None when no answers
+    missing: Mapping[str, int]  # question id -> respondents without a usable answer (only > 0)
+    incomplete_areas: Mapping[str, int]  # area id -> respondents without a value for it (only > 0)
+
+
+@dataclass(frozen=True)
+class OrganisationResult:
+    organisation: Organisation
+    assessments: tuple[AssessmentResult, ...]  # oldest first
+
+    @property
+    def latest(self) -> AssessmentResult:
+        return self.assessments[-1]
+
+
+def mean(values: Iterable[Fraction]) -> Fraction | None:
+    values = list(values)
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def respondent_area(ins: Instrument, respondent: Respondent, area_id: str) -> Fraction | None:
+    """Σ(weight × points) / denominator, only when every question in the area is answered."""
+    area = ins.area(area_id)
+    total = Fraction(0)
+    for q in area.questions:
+        answer = respondent.answer(q.id)
+        if answer is None:
+            return None
+        total += answer.weight * answer.points
+    return total / area.denominator
+
+
+def is_systematic(ins: Instrument, value: Fraction | None) -> bool | None:
+    return None if value is None else value >= ins.threshold
+
+
+def quadrant_of(ins: Instrument, axes: Mapping[str, Fraction | None]) -> str | None:
+    if any(axes[a] is None for a in AXES):
+        return None
+    return ins.quadrant(is_systematic(ins, axes["ledning"]), is_systematic(ins, axes["verksamhet"])).id
+
+
+def group_score(ins: Instrument, respondents: tuple[Respondent, ...]) -> GroupScore:
+    areas = {
+        a.id: mean(v for v in (respondent_area(ins, r, a.id) for r in respondents) if v is not None)
+        for a in ins.areas
+    }
+    axes: dict[str, Fraction | None] = {}
+    for axis in AXES:
+        values = [areas[a.id] for a in ins.areas_of_axis(axis)]
+        axes[axis] = None if any(v is None for v in values) else mean(values)
+    return GroupScore(len(respondents), areas, axes, quadrant_of(ins, axes))
+
+
+def question_status(ins: Instrument, qid: str, mean_points: Fraction | None, points: list[int]) -> str | None:
+    """på plats / delvis / utvecklingsområde from the mean; ja/nej by how many said ja."""
+    if mean_points is None:
+        return None
+    strongest, middle, weakest = (s.id for s in ins.statuses)
+    q = ins.question(qid)
+    if q.rule == "ja_nej":
+        yes = dict(q.points)["ja"]
+        said_yes = sum(1 for p in points if p == yes)
+        return strongest if said_yes == len(points) else middle if said_yes else weakest
+    return next(s.id for s in ins.statuses if mean_points >= s.minimum)
+
+
+def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
+    order = [s.id for s in ins.statuses]
+    known = [s for s in statuses if s is not None]
+    return max(known, key=order.index) if known else None
+
+
+def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResult:
+    respondents = assessment.respondents
+    questions: dict[str, QuestionResult] = {}
+    for q in ins.questions:
+        points = [r.answer(q.id).points for r in respondents if r.answer(q.id) is not None]
+        by_role: dict[str, tuple[int, ...]] = {}
+        for role in ins.roles:
+            got = tuple(r.answer(q.id).points for r in respondents if r.role == role.id and r.answer(q.id) is not None)
+            if got:
+                by_role[role.id] = got
+        q_mean = mean(Fraction(p) for p in points)
+        questions[q.id] = QuestionResult(
+            mean=q_mean,
+            spread=(max(points) - min(points)) if points else None,
+            answered=len(points),
+            missing=len(respondents) - len(points),
+            dont_know=sum(1 for r in respondents if q.id in r.dont_know),
+            points_by_role=by_role,
+            status=question_status(ins, q.id, q_mean, points),
+        )
+    steps = {s.id: weakest_status(ins, [questions[q.id].status for q in ins.questions_of_step(s.id)]) for s in ins.steps}
+    roles = {
+        role.id: group_score(ins, tuple(r for r in respondents if r.role == role.id))
+        for role in ins.roles
+        if any(r.role == role.id for r in respondents)
+    }
+    incomplete = {
+        a.id: n for a in ins.areas if (n := sum(1 for r in respondents if respondent_area(ins, r, a.id) is None))
+    }
+    return AssessmentResult(
+        date=assessment.date.isoformat(),
+        overall=group_score(ins, respondents),
+        roles=roles,
+        questions=questions,
+        steps=steps,
+        missing={qid: r.missing for qid, r in questions.items() if r.missing},
+        incomplete_areas=incomplete,
+    )
+
+
+def score_organisation(ins: Instrument, org: Organisation) -> OrganisationResult:
+    return OrganisationResult(org, tuple(score_assessment(ins, a) for a in org.assessments))
+
+
+def priorities(ins: Instrument, steps: Mapping[str, str | None], limit: int = 3) -> list[str]:
+    """Up to `limit` steps or zones not in place: weakest status first, then instrument order."""
+    order = [s.id for s in ins.statuses]
+    in_place = order[0]
+    candidates = [s for s in ins.steps if steps.get(s.id) not in (None, in_place)]
+    candidates.sort(key=lambda s: (-order.index(steps[s.id]), s.order))
+    return [s.id for s in candidates[:limit]]
