@@ -1,9 +1,18 @@
 """Read a YAML file into nodes that keep their line, without running anything.
 
 PyYAML's constructors turn `yes` into True, `1:30` into 5400 and silently keep
-the last of two equal keys. We stop before construction: libyaml composes the
-node tree (fast, with line marks, and never builds Python objects from tags),
+the last of two equal keys. We stop before construction: libyaml parses the
+file into a stream of events (fast, with line marks, never building Python
+objects from tags), we compose the node tree from those events ourselves,
 and the validators interpret each scalar themselves.
+
+Composing here rather than with `yaml.compose` lets us refuse what an answer
+file never needs before it can cost anything: aliases (a "billion laughs"
+file is refused at its first alias, nothing is expanded), explicit tags
+(`!!python/object/apply:…` is reported, never constructed), nesting deeper
+than any answer file needs (libyaml's own composer recurses and crashes on
+100 000 nested brackets), and absurd numbers of values. The walk is
+iterative, so no input can exhaust the Python stack.
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 import yaml
+from yaml.resolver import Resolver
 
 from .problems import Problem
 
@@ -21,15 +31,18 @@ except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 MAX_BYTES = 1_000_000
-_STANDARD_TAGS = {
-    "tag:yaml.org,2002:" + t
-    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
-}
+MAX_DEPTH = 20  # an answer file nests 7 deep (file › matningar › … › {svar, omfattning})
+MAX_NODES = 100_000  # a large answer file has a few thousand values
+MAX_REFUSED = 10  # aliases and tags listed one by one before the rest are counted
 
 Node = yaml.Node
 MappingNode = yaml.MappingNode
 SequenceNode = yaml.SequenceNode
 ScalarNode = yaml.ScalarNode
+
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 def is_plain(node: Node) -> bool:
@@ -39,6 +52,12 @@ def is_plain(node: Node) -> bool:
 
 def line_of(node: Node) -> int:
     return node.start_mark.line + 1
+
+
+def show(text: str, limit: int = 40) -> str:
+    """Text fit for a one-line message: control characters escaped, long text cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -53,39 +72,54 @@ class Source:
 def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
     """Decode and compose one file; return the tree and any problems found."""
     if len(data) > MAX_BYTES:
-        return Source(path, None, None), [
-            Problem(path, 1, "file", f"is {len(data):,} bytes; an answer file is at most {MAX_BYTES:,}".replace(",", " "))
-        ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return Source(path, None, None), [
-            Problem(path, line, "encoding", f"not UTF-8 (byte 0x{data[exc.start]:02X}); save the file as UTF-8")
-        ]
-    text = text.removeprefix("\ufeff")
+        size = f"{len(data):,}".replace(",", " ")
+        limit = f"{MAX_BYTES:,}".replace(",", " ")
+        return Source(path, None, None), [Problem(path, 1, "file", f"expected at most {limit} bytes, got {size}; this is not an answer file")]
+    text, problem = _decode(path, data)
+    if text is None:
+        return Source(path, None, None), [problem]
     problems = _tab_problems(path, text)
     if problems:
         return Source(path, text, None), problems
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = exc.problem or "could not be read"
-        if "expected a single document" in (exc.context or ""):
-            what = "more than one YAML document (a second '---'); keep one organisation per file"
-        return Source(path, text, None), [Problem(path, line, "syntax", f"invalid YAML: {what}")]
-    except yaml.YAMLError as exc:
-        return Source(path, text, None), [Problem(path, 1, "syntax", f"invalid YAML: {exc}")]
-    except RecursionError:
-        return Source(path, text, None), [Problem(path, 1, "syntax", "nested too deeply")]
+    root, problems = _compose(path, text)
+    if problems:
+        return Source(path, text, None), problems
     if root is None:
         return Source(path, text, None), [
             Problem(path, 1, "file", "is empty; expected namn, typ, publicerad and matningar")
         ]
-    problems = _structure_problems(path, root)
-    return Source(path, text, None if problems else root), problems
+    return Source(path, text, root), []
+
+
+# -- decoding ---------------------------------------------------------------
+
+_UTF16_32_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def _decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
+    for bom, name in _UTF16_32_BOMS:
+        if data.startswith(bom):
+            return None, Problem(path, 1, "encoding", f"expected UTF-8, got {name}; save the file as UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        guess = ""
+        if byte >= 0x80:
+            try:
+                char = bytes([byte]).decode("cp1252")
+                if char.isprintable():
+                    guess = f", {char} in Windows-1252"
+            except UnicodeDecodeError:
+                pass
+        return None, Problem(path, line, "encoding", f"expected UTF-8, got byte 0x{byte:02X}{guess}; save the file as UTF-8")
+    return text.removeprefix("\ufeff"), None
 
 
 _TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
@@ -98,29 +132,169 @@ def _tab_problems(path: str, text: str) -> list[Problem]:
     ]
 
 
-def _structure_problems(path: str, root: Node) -> list[Problem]:
-    """Refuse aliases (reused nodes) and non-standard tags anywhere in the tree.
+# -- composing ----------------------------------------------------------------
 
-    libyaml shares an aliased node instead of copying it, so a "billion laughs"
-    file costs no memory here; we stop at the first node seen twice.
-    """
+
+class _Frame:
+    """A collection being composed, and the field name its children report under."""
+
+    __slots__ = ("node", "field", "key")
+
+    def __init__(self, node: Node, field: str):
+        self.node = node
+        self.field = field
+        self.key: Node | None = None  # a mapping's key waiting for its value
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
+
+
+def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
+    """Compose the single document in `text` from parser events, refusing what we never need."""
+    resolver = Resolver()
     problems: list[Problem] = []
-    seen: set[int] = set()
-    stack: list[tuple[Node, int]] = [(root, line_of(root))]
-    while stack:
-        node, line = stack.pop()
-        if id(node) in seen:
-            problems.append(Problem(path, line, "alias", "anchors and aliases (&name, *name) are not allowed; write the value out"))
-            continue
-        seen.add(id(node))
-        if node.tag not in _STANDARD_TAGS:
-            problems.append(Problem(path, line_of(node), "tag", f"the tag {node.tag} is not allowed"))
-            continue
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.append((value, line_of(key)))
-                stack.append((key, line_of(key)))
-        elif isinstance(node, SequenceNode):
-            for item in node.value:
-                stack.append((item, line_of(item)))
-    return problems
+    refused = 0
+    anchors: dict[str, int] = {}
+    stack: list[_Frame] = []
+    root: Node | None = None
+    nodes = 0
+    documents = 0
+
+    def refuse(line: int, field: str, message: str) -> None:
+        nonlocal refused
+        refused += 1
+        if refused <= MAX_REFUSED:
+            problems.append(Problem(path, line, field, message))
+
+    def field_here() -> str:
+        """The field a node arriving now belongs to (for messages)."""
+        if not stack:
+            return "file"
+        top = stack[-1]
+        if isinstance(top.node, MappingNode) and top.key is not None and isinstance(top.key, ScalarNode) and top.key.value.strip():
+            return show(top.key.value)
+        return top.field
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        top = stack[-1]
+        if isinstance(top.node, SequenceNode):
+            top.node.value.append(node)
+        elif top.key is None:
+            top.key = node
+        else:
+            top.node.value.append((top.key, node))
+            top.key = None
+
+    events = yaml.parse(text, Loader=_Loader)
+    try:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return None, [Problem(path, event.start_mark.line + 1, "syntax",
+                                          "expected one YAML document, got a second '---'; keep one organisation per file")]
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                frame = stack.pop()
+                attach(frame.node)
+                continue
+            line = event.start_mark.line + 1
+            field = field_here()
+            nodes += 1
+            if nodes > MAX_NODES:
+                limit = f"{MAX_NODES:,}".replace(",", " ")
+                return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not an answer file")]
+            if isinstance(event, yaml.AliasEvent):
+                where = f" anchored on line {anchors[event.anchor]}" if event.anchor in anchors else ""
+                refuse(line, field, f"*{show(event.anchor)} repeats the value{where}; aliases are not allowed, write the value out")
+                attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
+                continue
+            if event.anchor is not None:
+                anchors.setdefault(event.anchor, line)
+            if event.tag is not None:
+                refuse(line, field, f"the tag {show(_short_tag(event.tag))} is not allowed; write a plain value without it")
+            if isinstance(event, yaml.ScalarEvent):
+                tag = resolver.resolve(ScalarNode, event.value, event.implicit) if event.tag is None else event.tag
+                attach(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+                continue
+            if len(stack) >= MAX_DEPTH:
+                return None, [Problem(path, line, "syntax",
+                                      f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not an answer file")]
+            if isinstance(event, yaml.SequenceStartEvent):
+                node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
+            else:
+                node = MappingNode(_MAP_TAG, [], event.start_mark, None, event.flow_style)
+            stack.append(_Frame(node, field))
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(path, text, exc)]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(path, text, exc)]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, 1, "syntax", f"invalid YAML: {show(str(exc), 120)}")]
+    finally:
+        events.close()
+    if refused > MAX_REFUSED:
+        problems.append(Problem(path, problems[-1].line, "file",
+                                f"{refused - MAX_REFUSED} more aliases or tags not listed; answer files use neither"))
+    return (None if problems else root), problems
+
+
+def _reader_problem(path: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return Problem(path, line, "syntax", f"invalid character U+{char:04X} (a control character); delete it")
+
+
+def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """libyaml's message, made actionable, on the line where the fix belongs."""
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    context_line = exc.context_mark.line + 1 if exc.context_mark else line
+    column = mark.column if mark else 0
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    char = source_line[column] if 0 <= column < len(source_line) else ""
+
+    if problem == "could not find expected ':'":
+        line = context_line
+        what = "expected 'key: value' (a colon and a space), got a line without them"
+    elif problem == "mapping values are not allowed in this context":
+        what = "unexpected ':'; put a text that contains ': ' in quotes, or check the indentation"
+    elif problem == "did not find expected key":
+        what = "this line does not line up with the keys above it; check its indentation"
+    elif "quoted scalar" in context and "end of stream" in problem:
+        line = context_line
+        what = "a quoted text starts on this line but is never closed"
+    elif "quoted scalar" in context and ("escape" in problem or "hexdecimal" in problem):
+        what = "a backslash in a \"double-quoted\" text starts an escape; use 'single quotes' instead"
+    elif context.startswith("while parsing a flow") and problem.startswith("did not find expected ','"):
+        line = context_line
+        closing = problem[-2]
+        what = f"expected ',' between the items or a closing '{closing}' in the brackets opened on this line"
+    elif problem == "found character that cannot start any token" and char:
+        what = f"a value cannot start with {char!r}; put the text in quotes"
+    elif problem == "found undefined alias" or "scanning an alias" in context:
+        what = "a value cannot start with '*'; put the text in quotes"
+    elif "scanning an anchor" in context:
+        what = "a value cannot start with '&'; put the text in quotes"
+    elif "block scalar" in context:
+        what = "a value cannot start with '|' or '>' followed by text; put the text in quotes"
+    elif problem == "block sequence entries are not allowed in this context":
+        what = "unexpected '- ' (a list item); check the indentation, or put a text starting with '-' in quotes"
+    elif "tab" in problem:
+        what = "tab character used for indentation; indent with spaces"
+    else:
+        what = show(problem or context or "could not be read", 120)
+    if "\u00a0" in (lines[line - 1] if 0 < line <= len(lines) else ""):
+        what += " (the line contains a non-breaking space; use ordinary spaces)"
+    return Problem(path, line, "syntax", f"invalid YAML: {what}")

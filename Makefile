@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make` (set up and build) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Debian packages: WeasyPrint needs Pango and a font; tests need Chromium and pdftotext.
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+TEST_DEBS := chromium poppler-utils
+
+.PHONY: all site test golden bench serve debs test-debs clean
+
+all: site
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+debs:
+	@./scripts/ensure-debs $(RUNTIME_DEBS)
+
+test-debs: debs
+	@./scripts/ensure-debs $(TEST_DEBS)
+
+site: $(STAMP) debs
+	$(PY) build.py
+
+test: $(STAMP) test-debs
+	$(PY) -m pytest
+
+# Refresh the golden HTML after a deliberate change; review the diff like code.
+golden: $(STAMP) debs
+	$(PY) -m tests.golden
+
+bench: $(STAMP) debs
+	$(PY) -m bench
+
+serve: $(STAMP) debs
+	$(PY) -m ambitionsgraf.serve
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,208 @@
+"""What goes where: the public site's pages and the delivery package's files."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment
+
+from . import charts, pdf, views
+from .content import Guidance
+from .instrument import Instrument
+from .scoring import OrganisationResult, priorities
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the renderers need that does not depend on one organisation."""
+
+    ins: Instrument
+    guidance: Guidance
+    env: Environment
+    site_css: str
+    print_css: str
+    site_url: str  # absolute, ends in "/": used where relative links cannot work (PDF, CSV, sitemap)
+
+
+def to_json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def data_uri_svg(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def chart_alt(view: dict) -> str:
+    axes = {a["key"]: a for a in view["axes"]}
+    where = f"i kvadranten {view['quadrant']}" if view["quadrant"] else "utan punkt eftersom svar saknas"
+    return (
+        f"Ambitionsgrafen för {view['name']}. Vid mätningen {view['date']} låg organisationen {where}: "
+        f"samspel med ledningen {axes['ledning']['value']}, samspel med verksamheten {axes['verksamhet']['value']}. "
+        "Samma uppgifter finns i tabellen under diagrammet."
+    )
+
+
+# -- navigation -----------------------------------------------------------------
+
+NAV = (
+    ("", "Start"),
+    ("oversikt/", "Nationell översikt"),
+    ("om-ambitionsgrafen/", "Om ambitionsgrafen"),
+    ("vagledning/", "Vägledning"),
+    ("metod/", "Metod"),
+)
+
+
+def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str = "") -> dict:
+    """The frame every site page shares. `path` is the page's own address from the root."""
+    section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
+    return {
+        "root": root,
+        "title": title,
+        "description": description,
+        "nav": [{"href": root + href, "label": label, "current": href == section if path else href == ""} for href, label in NAV],
+        "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
+        "site_title": "Ambitionsgrafen",
+    }
+
+
+# -- one organisation ------------------------------------------------------------
+
+
+def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
+    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
+    ins = project.ins
+    latest = result.latest
+    ranked = priorities(ins, latest.steps)
+    labels = {s.id: s.label for s in ins.statuses}
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
+    for step in ins.steps:
+        status = latest.steps[step.id]
+        page = project.guidance.steps[step.id]
+        w.writerow([
+            ranked.index(step.id) + 1 if step.id in ranked else "",
+            "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
+            step.label,
+            labels[status] if status else "Underlag saknas",
+            page.suggestion(status) if status else "",
+            f"{project.site_url}vagledning/{step.id}/",
+            "",
+            "",
+            "",
+        ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_pdf(project: Project, result: OrganisationResult, *, public: bool) -> bytes:
+    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
+    view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
+    if not public:
+        roles = views.trail_chart(project.ins, result, with_roles=True)
+        view["roles_chart"] = data_uri_svg(charts.draw_svg(project.ins, roles))
+        view["roles_chart_alt"] = roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan."
+    html = project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url)
+    return pdf.html_to_pdf(html, project.print_css)
+
+
+def delivery_files(project: Project, result: OrganisationResult, *, make_pdf: bool) -> dict[str, bytes | str]:
+    """What the organisation receives, relative to leverans/."""
+    slug = result.organisation.slug
+    files: dict[str, bytes | str] = {
+        f"{slug}.json": to_json(views.organisation_json(project.ins, result, public=False)),
+        f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
+    }
+    if make_pdf:
+        files[f"{slug}.pdf"] = report_pdf(project, result, public=False)
+    return files
+
+
+def public_organisation_files(project: Project, result: OrganisationResult, *, make_pdf: bool) -> dict[str, bytes | str]:
+    """The organisation's public page, chart, data and PDF, relative to site/: aggregate results only."""
+    slug = result.organisation.slug
+    base = f"organisationer/{slug}/"
+    root = "../../"
+    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
+    view = views.report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
+    ctx = page_context(
+        project, root=root, path=base, title=result.organisation.name,
+        crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
+        description=f"Resultat i ambitionsgrafen för {result.organisation.name}.",
+    )
+    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if make_pdf else None)
+    files: dict[str, bytes | str] = {
+        base + "index.html": html,
+        base + "ambitionsgraf.svg": svg,
+        f"data/{slug}.json": to_json(views.organisation_json(project.ins, result, public=True)),
+    }
+    if make_pdf:
+        files[base + f"{slug}.pdf"] = report_pdf(project, result, public=True)
+    return files
+
+
+# -- shared pages ----------------------------------------------------------------
+
+
+def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
+    """Pages that do not belong to one organisation, relative to site/."""
+    ins, env, g = project.ins, project.env, project.guidance
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css}
+
+    overview = views.overview_chart(ins, published)
+    files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
+    rows = views.index_rows(ins, published, "")
+    ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
+                       description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
+    files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
+                                                                 intro=g.pages.get("om-ambitionsgrafen"))
+
+    root = "../"
+    ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
+                       crumbs=[("", "Start"), (None, "Organisationer")])
+    by_type = [
+        {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
+        for t in ins.types
+    ]
+    files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
+
+    steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
+              "part": s.part} for s in ins.steps]
+    ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
+                       crumbs=[("", "Start"), (None, "Vägledning")])
+    files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
+    for i, s in enumerate(ins.steps):
+        page = g.steps[s.id]
+        ctx = page_context(project, root="../../", path=f"vagledning/{s.id}/", title=page.title,
+                           crumbs=[("", "Start"), ("vagledning/", "Vägledning"), (None, page.title)], description=page.summary)
+        neighbours = {
+            "previous": steps[i - 1] if i > 0 and ins.steps[i - 1].kind == s.kind else None,
+            "next": steps[i + 1] if i + 1 < len(steps) and ins.steps[i + 1].kind == s.kind else None,
+        }
+        suggestions = [{"status": st.label, "text": page.suggestion(st.id)} for st in reversed(ins.statuses)]
+        questions = [{"number": q.number, "id": q.id, "text": q.text} for q in ins.questions_of_step(s.id)]
+        files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
+            **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours)
+
+    for slug, page in g.pages.items():
+        ctx = page_context(project, root="../", path=f"{slug}/", title=page.title,
+                           crumbs=[("", "Start"), (None, page.title)], description=page.summary)
+        files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
+
+    ctx = page_context(project, root="../", path="metod/", title="Metod: så beräknas ambitionsgrafen",
+                       crumbs=[("", "Start"), (None, "Metod")])
+    files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
+
+    ctx = page_context(project, root=project.site_url, path="404", title="Sidan finns inte", crumbs=[])
+    files["404.html"] = env.get_template("404.html").render(**ctx)
+    return files
+
+
+def sitemap(project: Project, site_paths: list[str]) -> str:
+    pages = sorted(p for p in site_paths if p.endswith("index.html"))
+    return project.env.get_template("sitemap.xml").render(urls=[project.site_url + p.removesuffix("index.html") for p in pages])

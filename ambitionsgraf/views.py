@@ -1,0 +1,391 @@
+"""View-models: everything a template or JSON file shows, computed here.
+
+Public views are built from the organisation's aggregate results only; they
+never read roles, per-respondent answers, spreads or comments.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Mapping
+
+from .charts import ChartSpec, Marker
+from .content import Guidance
+from .instrument import Instrument
+from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
+
+
+def num(value: Fraction | float | None, decimals: int = 1) -> str:
+    """One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing."""
+    if value is None:
+        return "–"
+    f = Fraction(value)
+    d = (Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{d}".replace(".", ",").replace("-", "−")
+
+
+def swedish_date(iso: str) -> str:
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{d} {MONTHS[m - 1]} {y}"
+
+
+def _float(x: Fraction | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def change(now: Fraction | None, before: Fraction | None) -> dict | None:
+    """▲/▼ with the number, so the direction never rests on colour alone."""
+    if now is None or before is None:
+        return None
+    diff = now - before
+    shown = num(abs(diff))
+    if shown == "0,0":
+        return {"arrow": "=", "text": "oförändrad", "direction": "same", "sr": "oförändrad sedan förra mätningen"}
+    if diff > 0:
+        return {"arrow": "▲", "text": f"+{shown}", "direction": "up", "sr": f"ökning med {shown} sedan förra mätningen"}
+    return {"arrow": "▼", "text": f"−{shown}", "direction": "down", "sr": f"minskning med {shown} sedan förra mätningen"}
+
+
+# -- JSON ---------------------------------------------------------------------
+
+
+def _group_json(g: GroupScore) -> dict:
+    return {
+        "antal": g.respondents,
+        "axlar": {a: _float(g.axes[a]) for a in AXES},
+        "omraden": {k: _float(v) for k, v in g.areas.items()},
+        "kvadrant": g.quadrant,
+    }
+
+
+def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | None, *, public: bool) -> dict:
+    fragor = {}
+    for qid, q in a.questions.items():
+        entry = {"medel": _float(q.mean), "antal": q.answered, "status": q.status, "vet_ej": q.dont_know}
+        if not public:
+            entry["spridning"] = q.spread
+        fragor[qid] = entry
+    data = {
+        "datum": a.date,
+        "respondenter": a.overall.respondents,
+        "axlar": {k: _float(v) for k, v in a.overall.axes.items()},
+        "omraden": {k: _float(v) for k, v in a.overall.areas.items()},
+        "kvadrant": a.overall.quadrant,
+        "fragor": fragor,
+        "steg": dict(a.steps),
+        "prioriteringar": priorities(ins, a.steps),
+        "saknas": dict(a.missing),
+        "ofullstandiga_omraden": dict(a.incomplete_areas),
+    }
+    if not public:
+        data["roller"] = {
+            role: {**_group_json(g), "svar": {qid: list(q.points_by_role.get(role, ())) for qid, q in a.questions.items()}}
+            for role, g in a.roles.items()
+        }
+        data["kommentar"] = comments["assessment"] if comments else None
+        data["kommentarer"] = [{"roll": r, "text": t} for r, t in (comments["respondents"] if comments else [])]
+    return data
+
+
+def organisation_json(ins: Instrument, result: OrganisationResult, *, public: bool) -> dict:
+    org = result.organisation
+    comments = [
+        {"assessment": a.comment, "respondents": [(r.role, r.comment) for r in a.respondents if r.comment]}
+        for a in org.assessments
+    ]
+    return {
+        "slug": org.slug,
+        "namn": org.name,
+        "typ": org.type,
+        "publicerad": org.published,
+        "matningar": [
+            assessment_json(ins, a, None if public else c, public=public) for a, c in zip(result.assessments, comments)
+        ],
+    }
+
+
+# -- charts --------------------------------------------------------------------
+
+
+def _point(g: GroupScore) -> tuple[float, float] | None:
+    if g.axes["ledning"] is None or g.axes["verksamhet"] is None:
+        return None
+    return float(g.axes["verksamhet"]), float(g.axes["ledning"])
+
+
+def trail_chart(ins: Instrument, result: OrganisationResult, *, with_roles: bool = False) -> ChartSpec:
+    """The organisation's point per round; with_roles: the latest point and each role's instead."""
+    markers = []
+    for a in result.assessments if not with_roles else (result.latest,):
+        p = _point(a.overall)
+        if p:
+            kind = "current" if a is result.latest else "earlier"
+            markers.append(Marker(p[0], p[1], a.date[:4] if kind == "earlier" else f"{a.date[:4]} (senaste)", kind))
+    if with_roles:
+        for role, g in result.latest.roles.items():
+            p = _point(g)
+            if p:
+                markers.append(Marker(p[0], p[1], ins.role_label(role), f"role:{role}"))
+    title = f"Ambitionsgrafen för {result.organisation.name}: "
+    title += "organisationens och varje rolls punkt vid den senaste mätningen" if with_roles else "organisationens punkt vid varje mätning"
+    return ChartSpec(title, tuple(markers), trail=not with_roles)
+
+
+def overview_chart(ins: Instrument, results: list[OrganisationResult]) -> ChartSpec:
+    markers = []
+    for r in results:
+        p = _point(r.latest.overall)
+        if p:
+            markers.append(Marker(p[0], p[1], r.organisation.name, "org"))
+    return ChartSpec(
+        "Ambitionsgrafen: varje publicerad organisations senaste mätning",
+        tuple(markers),
+        label_points=len(markers) <= 12,
+    )
+
+
+def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool) -> list[dict]:
+    """The chart's data as a table: the text alternative every reader can use."""
+    rows = [
+        {
+            "label": f"Mätning {swedish_date(a.date)}",
+            "ledning": num(a.overall.axes["ledning"]),
+            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "Ingen punkt (svar saknas)",
+        }
+        for a in result.assessments
+    ]
+    if with_roles:
+        rows += [
+            {
+                "label": f"{ins.role_label(role)} ({g.respondents} {'person' if g.respondents == 1 else 'personer'}), senaste mätningen",
+                "ledning": num(g.axes["ledning"]),
+                "verksamhet": num(g.axes["verksamhet"]),
+                "quadrant": ins.quadrant_by_id(g.quadrant).label if g.quadrant else "Ingen punkt (svar saknas)",
+            }
+            for role, g in result.latest.roles.items()
+        ]
+    return rows
+
+
+# -- reports -------------------------------------------------------------------
+
+
+def _step_link(step_id: str, root: str) -> str:
+    return f"{root}vagledning/{step_id}/"
+
+
+def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult, *, public: bool, root: str, chart: str) -> dict:
+    """The organisation report, for the public page, the public PDF and the delivery PDF.
+
+    `root` is the prefix that reaches the site root (a relative path on the
+    site, the absolute site address in a PDF).
+    """
+    org = result.organisation
+    latest = result.latest
+    previous = result.assessments[-2] if len(result.assessments) > 1 else None
+    statuses = {s.id: s.label for s in ins.statuses}
+
+    def area_rows(g: GroupScore, before: GroupScore | None) -> list[dict]:
+        rows = []
+        for area in ins.areas:
+            rows.append({
+                "label": f"{area.number}. {area.label}",
+                "axis": ins.axes[area.axis]["kort"],
+                "value": num(g.areas[area.id]),
+                "change": change(g.areas[area.id], before.areas[area.id]) if before else None,
+            })
+        return rows
+
+    axes = [
+        {
+            "key": axis,
+            "label": ins.axes[axis]["etikett"],
+            "short": ins.axes[axis]["kort"],
+            "value": num(latest.overall.axes[axis]),
+            "systematic": None if latest.overall.axes[axis] is None else latest.overall.axes[axis] >= ins.threshold,
+            "change": change(latest.overall.axes[axis], previous.overall.axes[axis]) if previous else None,
+        }
+        for axis in ("ledning", "verksamhet")
+    ]
+    step_rows = []
+    for step in ins.steps:
+        status = latest.steps[step.id]
+        page = guidance.steps[step.id]
+        step_rows.append({
+            "id": step.id,
+            "label": step.label,
+            "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
+            "section": step.section,
+            "status": status,
+            "status_label": statuses[status] if status else "Underlag saknas",
+            "suggestion": page.suggestion(status) if status else "Ingen av frågorna för detta steg besvarades. Gå igenom stegets vägledning och ta med frågorna vid nästa mätning.",
+            "url": _step_link(step.id, root),
+            "questions": [q.id for q in ins.questions_of_step(step.id)],
+        })
+    by_id = {s["id"]: s for s in step_rows}
+    question_groups = []
+    for area in ins.areas:
+        rows = []
+        for q in area.questions:
+            r = latest.questions[q.id]
+            row = {
+                "number": q.number,
+                "id": q.id,
+                "text": q.text,
+                "mean": num(r.mean),
+                "answered": r.answered,
+                "missing": r.missing,
+                "dont_know": r.dont_know,
+                "status_label": statuses[r.status] if r.status else "Underlag saknas",
+                "status": r.status,
+                "step": by_id[q.step]["label"],
+                "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1)}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
+            }
+            if not public:
+                row["spread"] = "–" if r.spread is None else str(r.spread)
+                row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
+                row["roles"] = [
+                    {"label": ins.role_label(role.id), "answers": ", ".join(_answer_text(q, p) for p in r.points_by_role.get(role.id, ())) or "–"}
+                    for role in ins.roles
+                    if role.id in latest.roles
+                ]
+            rows.append(row)
+        question_groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
+    view = {
+        "public": public,
+        "slug": org.slug,
+        "name": org.name,
+        "type_label": ins.type_of(org.type).label,
+        "date": swedish_date(latest.date),
+        "date_iso": latest.date,
+        "respondents": latest.overall.respondents,
+        "rounds": len(result.assessments),
+        "quadrant": ins.quadrant_by_id(latest.overall.quadrant).label if latest.overall.quadrant else None,
+        "threshold": num(ins.threshold),
+        "axes": axes,
+        "areas": area_rows(latest.overall, previous.overall if previous else None),
+        "previous_date": swedish_date(previous.date) if previous else None,
+        "priorities": [by_id[s] for s in priorities(ins, latest.steps)],
+        "steps": step_rows,
+        "question_groups": question_groups,
+        "chart": chart,
+        "chart_rows": chart_rows(ins, result, with_roles=not public),
+        "missing": [{"id": qid, "number": ins.question(qid).number, "count": n} for qid, n in latest.missing.items()],
+        "incomplete_areas": [{"label": ins.area(a).label, "count": n} for a, n in latest.incomplete_areas.items()],
+        "history": [
+            {"date": swedish_date(a.date), "ledning": num(a.overall.axes["ledning"]), "verksamhet": num(a.overall.axes["verksamhet"]),
+             "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "–", "respondents": a.overall.respondents}
+            for a in result.assessments
+        ],
+        "root": root,
+    }
+    if not public:
+        view["roles"] = [
+            {
+                "label": ins.role_label(role),
+                "respondents": g.respondents,
+                "ledning": num(g.axes["ledning"]),
+                "verksamhet": num(g.axes["verksamhet"]),
+                "quadrant": ins.quadrant_by_id(g.quadrant).label if g.quadrant else "Ingen punkt",
+                "areas": [num(g.areas[a.id]) for a in ins.areas],
+            }
+            for role, g in latest.roles.items()
+        ]
+        view["area_headers"] = [f"{a.number}. {a.label}" for a in ins.areas]
+        view["conversation"] = [
+            {"number": row["number"], "text": row["text"], "spread": row["spread"], "roles": row["roles"]}
+            for group in question_groups for row in group["questions"] if row["flag"]
+        ]
+        org_assessments = {a.date.isoformat(): a for a in org.assessments}
+        view["comments"] = [
+            {
+                "date": swedish_date(a.date),
+                "assessment": org_assessments[a.date].comment,
+                "respondents": [{"role": ins.role_label(r.role), "text": r.comment} for r in org_assessments[a.date].respondents if r.comment],
+            }
+            for a in reversed(result.assessments)
+            if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
+        ]
+    return view
+
+
+def _answer_text(q, points: int) -> str:
+    if q.rule == "ja_nej":
+        return next(k for k, p in q.points if p == points)
+    return str(points)
+
+
+def index_rows(ins: Instrument, results: list[OrganisationResult], root: str) -> list[dict]:
+    return [
+        {
+            "name": r.organisation.name,
+            "type_label": ins.type_of(r.organisation.type).label,
+            "date": r.latest.date,
+            "ledning": num(r.latest.overall.axes["ledning"]),
+            "verksamhet": num(r.latest.overall.axes["verksamhet"]),
+            "quadrant": ins.quadrant_by_id(r.latest.overall.quadrant).label if r.latest.overall.quadrant else "–",
+            "url": f"{root}organisationer/{r.organisation.slug}/",
+        }
+        for r in results
+    ]
+
+
+def method_view(ins: Instrument, guidance: Guidance) -> dict:
+    """The method page: generated from the instrument, so text and arithmetic agree."""
+    statuses = list(ins.statuses)
+    areas = []
+    for area in ins.areas:
+        weighted = any(q.rule == "viktad" for q in area.questions)
+        questions = []
+        for q in area.questions:
+            if q.rule == "ja_nej":
+                answer = "Ja eller nej: " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
+            elif q.options and any(o.weight is not None for o in q.options):
+                answer = "Skalan 1–4, vikt efter omfattning: " + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options) + f" (anges inget: {q.option(q.default_option).label})"
+            elif q.options:
+                answer = f"Skalan 1–4, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
+            elif q.rule == "viktad":
+                answer = f"Skalan 1–4, vikt {num(q.weight)}"
+            else:
+                answer = "Skalan 1–4"
+            questions.append({"number": q.number, "id": q.id, "text": q.text, "answer": answer,
+                              "step": ins.step(q.step).label, "step_id": q.step})
+        low = sum(min(_weights(q)) * min(_points(ins, q)) for q in area.questions)
+        high = sum(max(_weights(q)) * max(_points(ins, q)) for q in area.questions)
+        areas.append({
+            "label": f"{area.number}. {area.label}", "axis": ins.axes[area.axis]["etikett"], "preamble": area.preamble,
+            "questions": questions, "denominator": area.denominator,
+            "formula": ("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
+            "range": f"{num(low / area.denominator)}–{num(high / area.denominator)}",
+        })
+    return {
+        "source": ins.source,
+        "scale": [{"value": v, "label": label} for v, label in ins.scale],
+        "dont_know": ins.dont_know_label,
+        "dont_know_key": ins.dont_know,
+        "areas": areas,
+        "ledning_areas": [a.label for a in ins.areas_of_axis("ledning")],
+        "verksamhet_areas": [a.label for a in ins.areas_of_axis("verksamhet")],
+        "axes": ins.axes,
+        "axis_ends": ins.axis_ends,
+        "threshold": num(ins.threshold),
+        "quadrants": [{"label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
+        "statuses": [{"label": s.label, "minimum": num(s.minimum)} for s in statuses],
+        "strongest": statuses[0].label, "middle": statuses[1].label, "weakest": statuses[-1].label,
+        "steps": [{"id": s.id, "label": s.label, "kind": s.kind, "questions": [q.number for q in ins.questions_of_step(s.id)]} for s in ins.steps],
+        "spread_flag": ins.spread_flag,
+        "interpretations": guidance.method_notes,
+    }
+
+
+def _weights(q) -> list[Fraction]:
+    weighted = [o.weight for o in q.options if o.weight is not None]
+    return weighted or [q.weight]
+
+
+def _points(ins: Instrument, q) -> list[int]:
+    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]

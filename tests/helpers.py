@@ -1,0 +1,46 @@
+"""Build answer files from compact Python values, for tests."""
+
+from __future__ import annotations
+
+import json
+
+QUESTIONS = [
+    "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
+    "v2_kunskapsunderlag", "v2_resultatrapporter", "v2_hallbarhet", "v2_kategorirapporter",
+    "v3_juridik", "v3_styrdokument", "v3_planering", "v3_uppfoljning", "v3_rapportering",
+    "h_forbereda", "h_genomfora", "h_avtalsuppfoljning", "h_kategoriteam", "h_nojdhet",
+]
+
+
+def uniform(value, mal="ja", omfattning=None, **overrides) -> dict:
+    """Every scale question answered `value`; v1_mal `mal`; overrides win (None drops the key)."""
+    svar = {q: value for q in QUESTIONS}
+    svar["v1_mal"] = mal
+    if omfattning:
+        svar["v3_uppfoljning"] = {"svar": value, "omfattning": omfattning}
+    svar.update(overrides)
+    return {k: v for k, v in svar.items() if v is not None}
+
+
+def _scalar(v) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(x)}" for k, x in v.items()) + "}"
+    return str(v)
+
+
+def answer_file(rounds: list[tuple[str, list[tuple[str, dict]]]], *, namn="Testby kommun", typ="kommun",
+                publicerad=True, comments: dict | None = None) -> str:
+    """rounds: [(datum, [(roll, svar), …]), …]; comments: {(round index, respondent index): text}."""
+    comments = comments or {}
+    lines = [f"namn: {namn}", f"typ: {typ}", f"publicerad: {'true' if publicerad else 'false'}", "matningar:"]
+    for i, (datum, respondents) in enumerate(rounds):
+        lines.append(f"  - datum: {datum}")
+        lines.append("    respondenter:")
+        for j, (roll, svar) in enumerate(respondents):
+            lines.append(f"      - roll: {roll}")
+            if (i, j) in comments:
+                lines.append(f"        kommentar: {json.dumps(comments[(i, j)], ensure_ascii=False)}")
+            lines.append("        svar:")
+            for q, v in svar.items():
+                lines.append(f"          {q}: {_scalar(v)}")
+    return "\n".join(lines) + "\n"
