@@ -3,12 +3,15 @@
 Every problem in a file is collected with its line and field; nothing is
 guessed. Scalars are interpreted here, not by PyYAML, so `yes`, `1:30` or a
 quoted number are reported instead of silently becoming something else.
+Messages say what was expected and what was written, and where a typo is
+likely, what was probably meant.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -16,14 +19,20 @@ from pathlib import Path
 
 from .instrument import Instrument, Question
 from .problems import Problem
-from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
+from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source, show
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_INT = re.compile(r"[-+]?\d+")
-_NUMBERISH = re.compile(r"[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)|[-+]?\d+(:[0-5]?\d)+(\.\d*)?|0x[0-9a-fA-F_]+|0o?[0-7_]+|0b[01_]+")
+SLUG = re.compile(r"[a-z0-9-]+")  # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WHOLE = re.compile(r"[1-9][0-9]{0,5}")  # a score as it must be written: no sign, no leading zero
+_LOOSE_INT = re.compile(r"[-+]?[0-9]{1,6}")
+_DECIMAL = re.compile(r"[-+]?[0-9]*[.,][0-9]+|[-+]?[0-9]+[.,][0-9]*")
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9]+(:[0-5]?[0-9])+")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _NULL = "tag:yaml.org,2002:null"
+_PERSONAL_KEYS = {
+    "namn", "name", "person", "personnamn", "fornamn", "efternamn", "respondent", "intervjuperson",
+    "kontaktperson", "epost", "e_post", "email", "e_mail", "mejl", "mail", "telefon", "tel",
+}
 
 TOP_KEYS = ("namn", "typ", "publicerad", "matningar")
 ASSESSMENT_KEYS = ("datum", "respondenter", "kommentar")
@@ -70,16 +79,39 @@ class Organisation:
     path: str
 
 
+def _is_null(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == _NULL and is_plain(node)
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return "a mapping" if node.value else "an empty mapping {}"
     if isinstance(node, SequenceNode):
-        return "a list"
-    if node.tag == _NULL and node.value in ("", "~", "null", "Null", "NULL"):
+        return "a list" if node.value else "an empty list []"
+    if _is_null(node):
         return "nothing"
-    if node.style in ("'", '"'):
-        return repr(node.value)
-    return node.value
+    if not is_plain(node):  # quoted, or a | or > block
+        return f"'{show(node.value)}'"
+    return show(node.value)
+
+
+def _normalise(text: str) -> str:
+    """For matching typos: lower case, no diacritics (ö → o), spaces and hyphens as _."""
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def _suggest(text: str, choices: tuple[str, ...]) -> str | None:
+    """The choice `text` was probably meant to be, if one is close enough."""
+    if len(text) > 60 or not choices:
+        return None
+    wanted = _normalise(text)
+    by_norm = {_normalise(c): c for c in choices}
+    if wanted in by_norm and by_norm[wanted] != text:
+        return by_norm[wanted]
+    close = difflib.get_close_matches(wanted, list(by_norm), n=1, cutoff=0.75)
+    return by_norm[close[0]] if close and by_norm[close[0]] != text else None
 
 
 class _FileChecker:
@@ -95,42 +127,90 @@ class _FileChecker:
 
     # -- structure --------------------------------------------------------
 
-    def mapping(self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...], where: str) -> dict[str, tuple[Node, Node]] | None:
+    def mapping(
+        self,
+        node: Node,
+        allowed: tuple[str, ...],
+        required: tuple[str, ...],
+        field: str,
+        expected: str,
+        where: str,
+        prefix: str = "",
+    ) -> dict[str, tuple[Node, Node]] | None:
+        """The fields of a mapping node, by name; every other key reported.
+
+        `field` names the node itself in messages, `expected` describes it,
+        `where` says what it is ("a respondent"), `prefix` goes before child fields.
+        """
         if not isinstance(node, MappingNode):
-            self.problem(line_of(node), where, f"expected a mapping with {', '.join(required)}, got {_describe(node)}")
+            self.problem(line_of(node), field, f"expected {expected}, got {_describe(node)}{self.list_hint(node, field)}")
             return None
         fields: dict[str, tuple[Node, Node]] = {}
+        seen: dict[str, int] = {}
+        misspelt: set[str] = set()  # required names an unknown key probably meant
         for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else None
-            if name is None:
-                self.problem(line_of(key), where, "keys must be plain names")
+            if not isinstance(key, ScalarNode):
+                self.problem(line_of(key), field, f"expected a name before ':', got {_describe(key)}")
                 continue
-            if name in fields:
-                self.problem(line_of(key), name, f"duplicate key (first given on line {line_of(fields[name][0])}); only one value is allowed")
+            name = key.value
+            if not name.strip():
+                self.problem(line_of(key), field, "expected a name before ':', got an empty key")
                 continue
+            shown = prefix + show(name)
+            if name in seen:
+                lines = f"on line {seen[name]}" if seen[name] == line_of(key) else f"on lines {seen[name]} and {line_of(key)}"
+                self.problem(line_of(key), shown, f"given twice, {lines}; keep one")
+                continue
+            seen[name] = line_of(key)
             if name not in allowed:
-                self.problem(line_of(key), name, self.unknown_key_message(name, allowed, where))
+                self.problem(line_of(key), shown, self.unknown_key_message(name, allowed, where))
+                misspelt.add(_suggest(name, allowed) or "")
                 continue
             fields[name] = (key, value)
         for name in required:
-            if name not in fields:
-                self.problem(line_of(node), name, f"missing required field in {where}")
+            if name not in fields and name not in misspelt:
+                self.problem(line_of(node), prefix + name, self.missing_message(name, where))
         return fields
 
+    def list_hint(self, node: Node, field: str) -> str:
+        if isinstance(node, MappingNode) and field in ("matningar", "respondenter"):
+            first = {"matningar": "datum", "respondenter": "roll"}[field]
+            return f" (start each entry with '- {first}:')"
+        return ""
+
+    def missing_message(self, name: str, where: str) -> str:
+        types = _or_list(tuple(t.id for t in self.ins.types))
+        roles = _or_list(tuple(r.id for r in self.ins.roles))
+        messages = {
+            "namn": "missing; expected the organisation's name, e.g. namn: Norrviks kommun",
+            "typ": f"missing; expected typ: {types}",
+            "matningar": "missing; expected a list of assessments (matningar: with - datum: … under it)",
+            "datum": "missing; each assessment needs datum: YYYY-MM-DD",
+            "respondenter": "missing; each assessment needs a list of respondenter",
+            "roll": f"missing; each respondent needs roll: {roles}",
+            "svar": "missing; each respondent needs svar: with the answers",
+        }
+        if where in self.ins.question_ids and name == "svar":
+            return f"missing; expected {self.option_form(self.ins.question(where))}"
+        return messages.get(name, f"missing; {where} needs {name}")
+
     def unknown_key_message(self, name: str, allowed: tuple[str, ...], where: str) -> str:
-        if where == "respondent" and name in ("namn", "name", "person", "personnamn"):
-            return "respondents carry a role, never a person's name; remove this field"
-        close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.75)
+        if name == "<<":
+            return "merge keys (<<) are not allowed; write each field out"
+        if where == "a respondent" and _normalise(name) in _PERSONAL_KEYS:
+            return "answer files hold a respondent's role, never a name or contact details; remove this field"
+        close = _suggest(name, allowed)
         what = "unknown question id" if where == "svar" else f"unknown key in {where}"
         if close:
-            return f"{what}; did you mean {close[0]}?"
+            return f"{what}; did you mean {close}?"
         if where == "svar":
-            return f"{what}; see the method page for the question ids"
-        return f"{what}; expected one of {', '.join(allowed)}"
+            return f"{what}; expected one of the ids in content/instrument.yaml ({allowed[0]} … {allowed[-1]})"
+        return f"{what}; expected {_or_list(allowed)}"
 
     def scalar_text(self, node: Node, field: str, what: str = "a text") -> str | None:
-        if not isinstance(node, ScalarNode) or (node.tag == _NULL and is_plain(node)):
-            self.problem(line_of(node), field, f"expected {what}, got {_describe(node)}")
+        if not isinstance(node, ScalarNode) or _is_null(node):
+            hint = " (or remove the line)" if field == "kommentar" else ""
+            self.problem(line_of(node), field, f"expected {what}{hint}, got {_describe(node)}")
             return None
         value = node.value.strip()
         if not value:
@@ -139,36 +219,38 @@ class _FileChecker:
         return value
 
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
-        expected = _or_list(choices)
-        if not isinstance(node, ScalarNode) or node.value not in choices:
-            self.problem(line_of(node), field, f"expected {expected}, got {_describe(node)}")
-            return None
-        return node.value
+        if isinstance(node, ScalarNode) and node.value in choices:
+            return node.value
+        self.problem(line_of(node), field, f"expected {_or_list(choices)}, got {self.got(node, choices)}")
+        return None
 
     def boolean(self, node: Node, field: str) -> bool | None:
         if isinstance(node, ScalarNode) and is_plain(node) and node.value in ("true", "false", "True", "False", "TRUE", "FALSE"):
             return node.value.lower() == "true"
         got = _describe(node)
-        if isinstance(node, ScalarNode) and node.value.lower() in _YAML11_BOOLS:
-            got += " (YAML reads yes/no/on/off in different ways; write true or false)"
+        if isinstance(node, ScalarNode) and is_plain(node) and node.value.lower() in _YAML11_BOOLS:
+            got += " (YAML readers disagree on yes/no/on/off)"
+        elif isinstance(node, ScalarNode) and not is_plain(node) and node.value.strip().lower() in ("true", "false"):
+            got += f" (a quoted text; write {node.value.strip().lower()} without quotes)"
         self.problem(line_of(node), field, f"expected true or false, got {got}")
         return None
 
     def date(self, node: Node, field: str) -> date | None:
-        m = _DATE.fullmatch(node.value) if isinstance(node, ScalarNode) else None
+        m = _DATE.fullmatch(node.value.strip()) if isinstance(node, ScalarNode) and not _is_null(node) else None
         if not m:
             self.problem(line_of(node), field, f"expected a date written YYYY-MM-DD, got {_describe(node)}")
             return None
         try:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
-            self.problem(line_of(node), field, f"{node.value} is not a real date")
+            self.problem(line_of(node), field, f"expected a real date, got {m[0]} (no such day)")
             return None
 
     # -- the file ---------------------------------------------------------
 
     def organisation(self, root: Node, slug: str) -> Organisation | None:
-        fields = self.mapping(root, TOP_KEYS, ("namn", "typ", "matningar"), "the file")
+        fields = self.mapping(root, TOP_KEYS, ("namn", "typ", "matningar"), "file",
+                              "a mapping with namn, typ, publicerad and matningar", "the file")
         if fields is None:
             return None
         name = self.scalar_text(fields["namn"][1], "namn", "the organisation's name") if "namn" in fields else None
@@ -181,7 +263,7 @@ class _FileChecker:
 
     def assessments(self, node: Node) -> tuple[Assessment, ...]:
         if not isinstance(node, SequenceNode) or not node.value:
-            self.problem(line_of(node), "matningar", f"expected a list of assessments (- datum: …), got {_describe(node)}")
+            self.problem(line_of(node), "matningar", f"expected a list of assessments (- datum: …), got {_describe(node)}{self.list_hint(node, 'matningar')}")
             return ()
         found: list[Assessment] = []
         first_line: dict[date, int] = {}
@@ -190,14 +272,15 @@ class _FileChecker:
             if a is None:
                 continue
             if a.date in first_line:
-                self.problem(a.line, "datum", f"two assessments on {a.date.isoformat()} (the other on line {first_line[a.date]}); merge them or correct the date")
+                self.problem(a.line, "datum", f"two assessments on {a.date.isoformat()}, on lines {first_line[a.date]} and {a.line}; merge them or correct the date")
                 continue
             first_line[a.date] = a.line
             found.append(a)
         return tuple(sorted(found, key=lambda a: a.date))
 
     def assessment(self, node: Node) -> Assessment | None:
-        fields = self.mapping(node, ASSESSMENT_KEYS, ("datum", "respondenter"), "assessment")
+        fields = self.mapping(node, ASSESSMENT_KEYS, ("datum", "respondenter"), "matningar",
+                              "an assessment (datum: …, respondenter: …)", "an assessment")
         if fields is None:
             return None
         day = self.date(fields["datum"][1], "datum") if "datum" in fields else None
@@ -206,7 +289,7 @@ class _FileChecker:
         if "respondenter" in fields:
             node_r = fields["respondenter"][1]
             if not isinstance(node_r, SequenceNode) or not node_r.value:
-                self.problem(line_of(node_r), "respondenter", f"expected a list of respondents (- roll: …), got {_describe(node_r)}")
+                self.problem(line_of(node_r), "respondenter", f"expected a list of respondents (- roll: …), got {_describe(node_r)}{self.list_hint(node_r, 'respondenter')}")
             else:
                 for item in node_r.value:
                     r = self.respondent(item)
@@ -222,7 +305,8 @@ class _FileChecker:
         return self.scalar_text(pair[1], "kommentar", "a text")
 
     def respondent(self, node: Node) -> Respondent | None:
-        fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondent")
+        fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondenter",
+                              "a respondent (roll: …, svar: …)", "a respondent")
         if fields is None:
             return None
         role = self.choice(fields["roll"][1], "roll", tuple(r.id for r in self.ins.roles)) if "roll" in fields else None
@@ -231,27 +315,34 @@ class _FileChecker:
         dont_know: set[str] = set()
         if "svar" in fields:
             svar = fields["svar"][1]
-            if isinstance(svar, ScalarNode) and svar.tag == _NULL and is_plain(svar):
-                pass  # `svar:` left empty: every answer missing, reported as such
-            else:
-                given = self.mapping(svar, self.ins.question_ids, (), "svar")
-                for qid, (key, value) in (given or {}).items():
-                    if isinstance(value, ScalarNode) and is_plain(value) and value.value == self.ins.dont_know:
+            if not _is_null(svar):  # `svar:` left empty: every answer missing, reported as such
+                given = self.mapping(svar, self.ins.question_ids, (), "svar",
+                                     "the answers, one 'question_id: answer' per line", "svar")
+                for qid, (_key, value) in (given or {}).items():
+                    answer = self.answer(self.ins.question(qid), value)
+                    if answer is _DONT_KNOW:
                         dont_know.add(qid)
-                        continue
-                    answers[qid] = self.answer(self.ins.question(qid), value)
+                    else:
+                        answers[qid] = answer
         if role is None or "svar" not in fields:
             return None
         return Respondent(role, tuple(answers.items()), frozenset(dont_know), comment, line_of(node))
 
     # -- answers ------------------------------------------------------------
 
-    def answer(self, q: Question, node: Node) -> Answer | None:
+    def is_dont_know(self, node: Node) -> bool:
+        return isinstance(node, ScalarNode) and node.value == self.ins.dont_know
+
+    def answer(self, q: Question, node: Node):
+        """The Answer, _DONT_KNOW for an explicit vet_ej, or None after reporting a problem."""
+        if self.is_dont_know(node):
+            return _DONT_KNOW
         if q.rule == "ja_nej":
             choices = tuple(k for k, _ in q.points)
-            if isinstance(node, ScalarNode) and is_plain(node) and node.value in choices:
+            if isinstance(node, ScalarNode) and node.value in choices:
                 return Answer(node.value, dict(q.points)[node.value], q.weight)
-            self.problem(line_of(node), q.id, f"expected {_or_list(choices + (self.ins.dont_know,))}, got {self.got(node)}")
+            expected = choices + (self.ins.dont_know,)
+            self.problem(line_of(node), q.id, f"expected {_or_list(expected)}, got {self.got(node, expected)}")
             return None
         if q.extra and isinstance(node, MappingNode):
             return self.answer_with_option(q, node)
@@ -259,13 +350,16 @@ class _FileChecker:
         if points is None:
             expected = f"{self.scale_range()} or {self.ins.dont_know}"
             if q.extra:
-                expected = f"{self.scale_range()}, {self.ins.dont_know} or {{svar: {self.scale_range()}, {q.extra}: {'|'.join(o.key for o in q.options)}}}"
-            self.problem(line_of(node), q.id, f"expected {expected}, got {self.got(node)}")
+                expected = f"{self.scale_range()}, {self.ins.dont_know} or {self.option_form(q)}"
+            self.problem(line_of(node), q.id, f"expected {expected}, got {self.got(node, (self.ins.dont_know,))}")
             return None
         return Answer(node.value, points, self.weight(q, q.default_option), None)
 
-    def answer_with_option(self, q: Question, node: MappingNode) -> Answer | None:
-        fields = self.mapping(node, ("svar", q.extra), ("svar",), q.id)
+    def option_form(self, q: Question) -> str:
+        return f"{{svar: {self.scale_range()}, {q.extra}: {'|'.join(o.key for o in q.options)}}}"
+
+    def answer_with_option(self, q: Question, node: MappingNode):
+        fields = self.mapping(node, ("svar", q.extra), ("svar",), q.id, self.option_form(q), q.id, prefix=f"{q.id}.")
         if fields is None or "svar" not in fields:
             return None
         option = q.default_option
@@ -276,11 +370,11 @@ class _FileChecker:
                 return None
             option = option_given
         value = fields["svar"][1]
-        if isinstance(value, ScalarNode) and is_plain(value) and value.value == self.ins.dont_know:
-            return None
+        if self.is_dont_know(value):
+            return _DONT_KNOW
         points = self.scale_points(value)
         if points is None:
-            self.problem(line_of(value), f"{q.id}.svar", f"expected {self.scale_range()} or {self.ins.dont_know}, got {self.got(value)}")
+            self.problem(line_of(value), f"{q.id}.svar", f"expected {self.scale_range()} or {self.ins.dont_know}, got {self.got(value, (self.ins.dont_know,))}")
             return None
         return Answer(value.value, points, self.weight(q, option), option_given)
 
@@ -294,26 +388,34 @@ class _FileChecker:
         return f"{min(values)}–{max(values)}"
 
     def scale_points(self, node: Node) -> int | None:
-        if not isinstance(node, ScalarNode) or not is_plain(node) or not _INT.fullmatch(node.value):
+        """A score written as a plain whole number on the scale, else None."""
+        if not isinstance(node, ScalarNode) or not is_plain(node) or not _WHOLE.fullmatch(node.value):
             return None
         value = int(node.value)
         return value if value in dict(self.ins.scale) else None
 
-    def got(self, node: Node) -> str:
+    def got(self, node: Node, choices: tuple[str, ...] = ()) -> str:
         """What was written, with a hint where YAML or habit misleads."""
         text = _describe(node)
-        if not isinstance(node, ScalarNode):
+        if not isinstance(node, ScalarNode) or _is_null(node):
             return text
         v = node.value
-        if not is_plain(node) and _INT.fullmatch(v.strip()):
-            return f"{text} (a quoted text; write the number without quotes)"
-        if is_plain(node) and re.fullmatch(r"[-+]?\d+(:[0-5]?\d)+", v):
-            return f"{v} (YAML 1.1 reads this as a base-60 number; write a single whole number)"
-        if is_plain(node) and _NUMBERISH.fullmatch(v) and not _INT.fullmatch(v) and v:
-            return f"{v} (not a whole number)"
-        if is_plain(node) and v.lower() in _YAML11_BOOLS | {"true", "false"}:
-            return f"{v} (a yes/no word; answers are written as numbers, ja or nej)"
+        if not is_plain(node):
+            if _LOOSE_INT.fullmatch(v.strip()):
+                return f"{text} (a quoted text; write the number without quotes)"
+        elif _SEXAGESIMAL.fullmatch(v):
+            return f"{text} (YAML 1.1 reads this as a base-60 number; write a single whole number)"
+        elif _DECIMAL.fullmatch(v):
+            return f"{text} (not a whole number)"
+        elif _LOOSE_INT.fullmatch(v) and not _WHOLE.fullmatch(v) and int(v) in dict(self.ins.scale):
+            return f"{text} (write {int(v)})"
+        close = _suggest(v, choices)
+        if close:
+            return f"{text} (did you mean {close}?)"
         return text
+
+
+_DONT_KNOW = object()  # an answer given as vet_ej
 
 
 def _or_list(items: tuple[str, ...]) -> str:
@@ -329,10 +431,20 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _slug_for(stem: str) -> str:
+    text = unicodedata.normalize("NFKD", stem.lower())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
 def check_slug(path: Path, shown: str) -> list[Problem]:
     if SLUG.fullmatch(path.stem) and path.suffix == ".yaml":
         return []
-    return [Problem(shown, 1, "file name", f"{path.name!r} is not a valid slug: use lower-case a–z, 0–9 and hyphens, ending in .yaml")]
+    suggestion = _slug_for(path.stem)
+    hint = f"; rename it {suggestion}.yaml" if suggestion else ""
+    if SLUG.fullmatch(path.stem):
+        return [Problem(shown, 1, "file name", f"expected a name ending in .yaml, got {show(path.name, 60)!r}{hint}")]
+    return [Problem(shown, 1, "file name", f"expected a slug of a–z, 0–9 and hyphens before .yaml, got {show(path.name, 60)!r}{hint}")]
 
 
 def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None) -> tuple[Organisation | None, list[Problem]]:
@@ -346,6 +458,7 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
     checker = _FileChecker(ins, shown)
     org = checker.organisation(source.root, path.stem)
     problems += checker.problems
+    problems.sort(key=lambda p: p.line)  # stable: in a line, in the order found
     return (org if not problems else None), problems
 
 

@@ -84,9 +84,9 @@ def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
     root, problems = _compose(path, text)
     if problems:
         return Source(path, text, None), problems
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
         return Source(path, text, None), [
-            Problem(path, 1, "file", "is empty; expected namn, typ, publicerad and matningar")
+            Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")
         ]
     return Source(path, text, root), []
 
@@ -115,20 +115,22 @@ def _decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
             try:
                 char = bytes([byte]).decode("cp1252")
                 if char.isprintable():
-                    guess = f", {char} in Windows-1252"
+                    guess = f" ({char} in Windows-1252)"
             except UnicodeDecodeError:
                 pass
         return None, Problem(path, line, "encoding", f"expected UTF-8, got byte 0x{byte:02X}{guess}; save the file as UTF-8")
     return text.removeprefix("\ufeff"), None
 
 
-_TAB_INDENT = re.compile(r"^ *\t", re.MULTILINE)
+_ODD_INDENT = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
 
 
 def _tab_problems(path: str, text: str) -> list[Problem]:
+    """Tabs (and non-breaking spaces pasted from a word processor) in indentation."""
+    what = {"\t": "tab character", "\u00a0": "non-breaking space"}
     return [
-        Problem(path, text.count("\n", 0, m.start()) + 1, "indentation", "tab character used for indentation; indent with spaces")
-        for m in _TAB_INDENT.finditer(text)
+        Problem(path, text.count("\n", 0, m.start()) + 1, "indentation", f"{what[m[1]]} used for indentation; indent with ordinary spaces")
+        for m in _ODD_INDENT.finditer(text)
     ]
 
 
@@ -156,6 +158,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
     problems: list[Problem] = []
     refused = 0
     anchors: dict[str, int] = {}
+    aliases_seen: set[tuple[int, str]] = set()
     stack: list[_Frame] = []
     root: Node | None = None
     nodes = 0
@@ -212,9 +215,14 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
                 limit = f"{MAX_NODES:,}".replace(",", " ")
                 return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not an answer file")]
             if isinstance(event, yaml.AliasEvent):
-                where = f" anchored on line {anchors[event.anchor]}" if event.anchor in anchors else ""
-                refuse(line, field, f"*{show(event.anchor)} repeats the value{where}; aliases are not allowed, write the value out")
                 attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
+                if (line, event.anchor) in aliases_seen:
+                    continue  # one line per alias and line is enough
+                aliases_seen.add((line, event.anchor))
+                if event.anchor in anchors:
+                    refuse(line, field, f"*{show(event.anchor)} repeats the value anchored on line {anchors[event.anchor]}; aliases are not allowed, write the value out")
+                else:
+                    refuse(line, field, "a value cannot start with '*'; put the text in quotes")
                 continue
             if event.anchor is not None:
                 anchors.setdefault(event.anchor, line)
@@ -265,13 +273,22 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
     char = source_line[column] if 0 <= column < len(source_line) else ""
 
-    if problem == "could not find expected ':'":
+    indent = len(source_line) - len(source_line.lstrip(" "))
+    before = source_line[indent:column].lstrip("- ")
+    if source_line.lstrip().startswith(": ") or source_line.strip() == ":":
+        what = "expected a name before ':', got none"
+    elif problem == "could not find expected ':'":
         line = context_line
         what = "expected 'key: value' (a colon and a space), got a line without them"
     elif problem == "mapping values are not allowed in this context":
-        what = "unexpected ':'; put a text that contains ': ' in quotes, or check the indentation"
-    elif problem == "did not find expected key":
-        what = "this line does not line up with the keys above it; check its indentation"
+        if ": " in before or before.endswith(":"):
+            what = "a second ': ' on the line; put a text that contains ': ' in quotes"
+        else:
+            what = "unexpected 'key:' here; check the indentation of this line and the one above"
+    elif problem == "did not find expected key" and column > indent:
+        what = f"unexpected text after the value (from {show(source_line[column:], 20)!r}); quote a text as a whole"
+    elif problem in ("did not find expected key", "did not find expected '-' indicator"):
+        what = "this line does not line up with the lines above it; check its indentation"
     elif "quoted scalar" in context and "end of stream" in problem:
         line = context_line
         what = "a quoted text starts on this line but is never closed"
@@ -283,7 +300,7 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         what = f"expected ',' between the items or a closing '{closing}' in the brackets opened on this line"
     elif problem == "found character that cannot start any token" and char:
         what = f"a value cannot start with {char!r}; put the text in quotes"
-    elif problem == "found undefined alias" or "scanning an alias" in context:
+    elif "scanning an alias" in context:
         what = "a value cannot start with '*'; put the text in quotes"
     elif "scanning an anchor" in context:
         what = "a value cannot start with '&'; put the text in quotes"
@@ -291,8 +308,10 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         what = "a value cannot start with '|' or '>' followed by text; put the text in quotes"
     elif problem == "block sequence entries are not allowed in this context":
         what = "unexpected '- ' (a list item); check the indentation, or put a text starting with '-' in quotes"
+    elif problem == "mapping keys are not allowed in this context":
+        what = "a value cannot start with '? '; put the text in quotes"
     elif "tab" in problem:
-        what = "tab character used for indentation; indent with spaces"
+        what = "tab character used for indentation; indent with ordinary spaces"
     else:
         what = show(problem or context or "could not be read", 120)
     if "\u00a0" in (lines[line - 1] if 0 < line <= len(lines) else ""):

@@ -14,3 +14,36 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="session")
 def instrument():
     return load_instrument(ROOT / "content" / "instrument.yaml")
+
+
+def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
+    """Build in-process with the project's real content and templates."""
+    from ambitionsgraf.pipeline import BuildOptions, build
+
+    return build(BuildOptions(project_dir=ROOT, orgs_dir=orgs_dir, out_dir=out_dir, make_pdf=pdf, **kw))
+
+
+def write_orgs(folder: Path, files: dict[str, str | bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_cli(*args: str, cwd: Path | None = None):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example organisations built once, with PDFs, for tests that only read."""
+    out = tmp_path_factory.mktemp("example") / "output"
+    run_build(ROOT / "orgs", out, pdf=True)
+    return out
