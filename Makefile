@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint needs Pango and a font; tests need Chromium and pdftotext.
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
 TEST_DEBS := chromium poppler-utils
 
 .PHONY: all site test golden bench serve debs test-debs clean

@@ -243,7 +243,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "status_label": statuses[r.status] if r.status else "Underlag saknas",
                 "status": r.status,
                 "step": by_id[q.step]["label"],
-                "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1)}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
+                "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
             }
             if not public:
                 row["spread"] = "–" if r.spread is None else str(r.spread)
@@ -319,7 +319,16 @@ def _answer_text(q, points: int) -> str:
     return str(points)
 
 
+_SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}", "é": "e", "ü": "y"})
+
+
+def swedish_sort_key(text: str) -> str:
+    """Alphabetical order as Swedish readers expect it: å, ä, ö after z."""
+    return text.lower().translate(_SWEDISH_ORDER)
+
+
 def index_rows(ins: Instrument, results: list[OrganisationResult], root: str) -> list[dict]:
+    results = sorted(results, key=lambda r: swedish_sort_key(r.organisation.name))
     return [
         {
             "name": r.organisation.name,

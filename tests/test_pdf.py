@@ -1,0 +1,102 @@
+"""PDF reports checked by their text (pdftotext) and their tagged structure (pikepdf)."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+import subprocess
+
+import pikepdf
+import pytest
+
+from ambitionsgraf.views import num
+
+
+def exact(value: float) -> Fraction:
+    """JSON holds floats (3.15 is 3.1499…); scores are fractions with small denominators."""
+    return Fraction(value).limit_denominator(1000)
+
+
+def page_text(pdf, first: int, last: int | None = None) -> str:
+    last = last or first
+    return subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def norrvik(example_build):
+    return example_build / "leverans" / "norrvik.pdf", json.loads((example_build / "leverans" / "norrvik.json").read_text())
+
+
+def test_first_page_is_the_summary(norrvik, instrument):
+    pdf, data = norrvik
+    text = " ".join(page_text(pdf, 1).split())
+    latest = data["matningar"][-1]
+    assert "Norrviks kommun" in text
+    assert "Mätning 12 oktober 2023" in text
+    assert "Rapporten visar hur ändamålsenlig" in text
+    assert instrument.quadrant_by_id(latest["kvadrant"]).label in text
+    for area in instrument.areas:
+        assert f"{area.label} {num(exact(latest['omraden'][area.id]))}" in text
+    for axis in ("ledning", "verksamhet"):
+        assert num(exact(latest["axlar"][axis])) in text
+    assert "Prioriterade nästa steg" in text
+    for step_id in latest["prioriteringar"]:
+        assert instrument.step(step_id).label in text
+    assert "▲ +0,7" in text  # ledning moved from 2,6 to 3,2: a trend, shown by sign and number
+    assert "Sida 1 av" in text
+
+
+def test_delivery_report_has_roles_questions_comments_and_suggestions(norrvik, instrument):
+    pdf, data = norrvik
+    text = " ".join(page_text(pdf, 2, 40).split())
+    for heading in ("Innehåll", "Resultat per område", "Rollernas bild", "Resultat per fråga", "Kommentarer", "Utvecklingsförslag"):
+        assert heading in text
+    for role in ("Politisk ledning", "Förvaltningsledning", "Inköpschef", "Verksamhet"):
+        assert role in text
+    assert "övriga kategorier <planeras> 2024 & framåt" in text  # a comment, escaped and shown as text
+    for step in instrument.steps:
+        assert step.label in text
+
+
+def test_public_pdf_has_no_roles_or_comments(example_build):
+    pdf = example_build / "site" / "organisationer" / "norrvik" / "norrvik.pdf"
+    text = " ".join(page_text(pdf, 1, 40).split())
+    assert "Norrviks kommun" in text and "Resultat per fråga" in text
+    for private in ("Rollernas bild", "Politisk ledning", "Inköpschef", "Kommentarer", "planeras", "Spridning"):
+        assert private not in text
+
+
+@pytest.mark.parametrize("path", ["leverans/norrvik.pdf", "leverans/sydala.pdf", "site/organisationer/alvdal/alvdal.pdf"])
+def test_pdf_is_tagged_for_accessibility(example_build, path):
+    with pikepdf.open(example_build / path) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == "sv"
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title).startswith("Ambitionsgrafen – ")
+        kinds: dict[str, int] = {}
+        figures = []
+
+        def walk(node, depth=0):
+            if depth > 200 or not isinstance(node, pikepdf.Dictionary):
+                return
+            s = node.get("/S")
+            if s is not None:
+                kinds[str(s)] = kinds.get(str(s), 0) + 1
+                if str(s) == "/Figure":
+                    figures.append(node)
+            kids = node.get("/K")
+            if isinstance(kids, pikepdf.Array):
+                for k in kids:
+                    walk(k, depth + 1)
+            elif isinstance(kids, pikepdf.Dictionary):
+                walk(kids, depth + 1)
+
+        walk(root.StructTreeRoot)
+        assert kinds.get("/H1") == 1 and kinds.get("/H2", 0) >= 5
+        assert kinds.get("/Table", 0) >= 5 and kinds.get("/TH", 0) > 0
+        assert figures, "the chart must be a tagged figure"
+        for fig in figures:
+            assert len(str(fig.get("/Alt", ""))) > 40
