@@ -22,8 +22,9 @@ debs:
 test-debs: debs
 	@./scripts/ensure-debs $(TEST_DEBS)
 
+# SITE_URL: the published address (the Pages workflow sets it), used in PDFs, CSV and the sitemap.
 site: $(STAMP) debs
-	$(PY) build.py
+	$(PY) build.py $(if $(SITE_URL),--site-url "$(SITE_URL)")
 
 test: $(STAMP) test-debs
 	$(PY) -m pytest

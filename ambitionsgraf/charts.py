@@ -171,3 +171,51 @@ def _draw_markers(ax, spec: ChartSpec) -> None:
                 parse_math=False,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
             )
+
+
+# A light-to-dark blue ramp (colour-blind safe as a lightness scale); grey for no answer.
+LEVEL_COLOURS = ["#08306B", "#2171B5", "#6BAED6", "#C6DBEF"]
+MISSING_COLOUR = "#D9D9D9"
+
+
+def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], int]]) -> str:
+    """Stacked horizontal bars: per question, the share of organisations at each answer level.
+
+    rows: (question label, [(level label, count), …] strongest first, count without answer).
+    """
+    with matplotlib.rc_context(_RC):
+        height = 0.9 + 0.32 * len(rows)
+        fig = Figure(figsize=(7.0, height), dpi=72)
+        FigureCanvasSVG(fig)
+        ax = fig.add_axes((0.08, 0.9 / height * 0.75, 0.9, 1 - 1.0 / height))
+        ys = list(range(len(rows)))[::-1]
+        legend_done: set[str] = set()
+        for y, (label, levels, missing) in zip(ys, rows):
+            total = sum(n for _, n in levels) + missing
+            left = 0.0
+            segments = [(lab, n, LEVEL_COLOURS[i] if levels and len(levels) == 4 else ("#08306B", "#C6DBEF")[i]) for i, (lab, n) in enumerate(levels)]
+            segments.append(("Inget svar", missing, MISSING_COLOUR))
+            for lab, n, colour in segments:
+                if not total or not n:
+                    continue
+                share = n / total
+                ax.barh(y, share, left=left, color=colour, edgecolor="white", linewidth=0.8,
+                        label=None if lab in legend_done else lab)
+                legend_done.add(lab)
+                if share >= 0.1:
+                    dark = colour in ("#08306B", "#2171B5")
+                    ax.text(left + share / 2, y, f"{round(share * 100)} %", ha="center", va="center", fontsize=7,
+                            color="white" if dark else "#1A1A1A", parse_math=False)
+                left += share
+        ax.set_yticks(ys)
+        ax.set_yticklabels([r[0] for r in rows])
+        ax.set_xlim(0, 1)
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
+        ax.set_xticklabels(["0 %", "25 %", "50 %", "75 %", "100 %"])
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=6, fontsize=7, frameon=False)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    return re.sub(r"<svg ([^>]*)>", lambda m: f'<svg {m.group(1)} role="img">\n <title>{escape(title)}</title>', svg, count=1)

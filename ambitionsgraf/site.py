@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import charts, pdf, views
+from . import charts, overview, pdf, views
 from .content import Guidance
 from .instrument import Instrument
 from .scoring import OrganisationResult, priorities
@@ -169,6 +169,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
         for t in ins.types
     ]
+    files.update(overview_files(project, published))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
@@ -206,3 +207,58 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
 def sitemap(project: Project, site_paths: list[str]) -> str:
     pages = sorted(p for p in site_paths if p.endswith("index.html"))
     return project.env.get_template("sitemap.xml").render(urls=[project.site_url + p.removesuffix("index.html") for p in pages])
+
+
+# -- national overview ------------------------------------------------------------
+
+
+def overview_path(type_: str | None, year: str | None) -> str:
+    if type_ is None and year is None:
+        return "oversikt/"
+    return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
+
+
+def overview_files(project: Project, published: list[OrganisationResult]) -> dict[str, str]:
+    """One static page per filter (type × year), so filtering works without JavaScript."""
+    ins = project.ins
+    types = [t for t in ins.types if any(r.organisation.type == t.id for r in published)]
+    years = sorted({a.date[:4] for r in published for a in r.assessments})
+    files: dict[str, str] = {}
+    for type_ in [None] + [t.id for t in types]:
+        for year in [None] + years:
+            sel = overview.select(published, type_, year)
+            if not sel.rounds and (type_ or year):
+                continue
+            path = overview_path(type_, year)
+            root = "../" * path.count("/")
+            type_label = ins.type_of(type_).plural if type_ else "alla organisationer"
+            year_label = f"mätningar {year}" if year else "senaste mätningen"
+            title = f"Nationell översikt – {type_label}, {year_label}"
+            chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
+            dist = overview.question_distribution(ins, sel)
+            dist_svg = charts.distribution_svg(
+                f"Andel av organisationerna per svarsnivå och fråga ({type_label}, {year_label})",
+                [(f"{d['number']}", [(label, d["counts"][key]) for key, label in d["levels"]], d["missing"]) for d in dist],
+            )
+            files[path + "ambitionsgraf.svg"] = chart
+            files[path + "fragor.svg"] = dist_svg
+            ctx = page_context(project, root=root, path=path, title=title,
+                               crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
+                               description="Alla publicerade organisationer i ambitionsgrafen.")
+            files[path + "index.html"] = project.env.get_template("overview.html").render(
+                **ctx,
+                heading=title,
+                count=len(sel.rounds),
+                type_filters=[{"label": "Alla typer", "href": root + overview_path(None, year), "current": type_ is None, "empty": False}]
+                + [{"label": t.label, "href": root + overview_path(t.id, year), "current": t.id == type_,
+                    "empty": not overview.select(published, t.id, year).rounds} for t in types],
+                year_filters=[{"label": "Senaste", "href": root + overview_path(type_, None), "current": year is None, "empty": False}]
+                + [{"label": y, "href": root + overview_path(type_, y), "current": y == year,
+                    "empty": not overview.select(published, type_, y).rounds} for y in years],
+                rows=views.index_rows(ins, [r for r, _ in sel.rounds], root, rounds=[a for _, a in sel.rounds]),
+                quadrants=overview.quadrant_counts(ins, sel),
+                distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
+                scale=[label for _, label in ins.scale],
+                chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
+            )
+    return files

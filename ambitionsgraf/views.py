@@ -134,10 +134,11 @@ def trail_chart(ins: Instrument, result: OrganisationResult, *, with_roles: bool
     return ChartSpec(title, tuple(markers), trail=not with_roles)
 
 
-def overview_chart(ins: Instrument, results: list[OrganisationResult]) -> ChartSpec:
+def overview_chart(ins: Instrument, results: list[OrganisationResult], rounds: list[AssessmentResult] | None = None) -> ChartSpec:
+    """Every organisation's point: its latest round, or the round given for it."""
     markers = []
-    for r in results:
-        p = _point(r.latest.overall)
+    for r, a in zip(results, rounds or [r.latest for r in results]):
+        p = _point(a.overall)
         if p:
             markers.append(Marker(p[0], p[1], r.organisation.name, "org"))
     return ChartSpec(
@@ -327,19 +328,20 @@ def swedish_sort_key(text: str) -> str:
     return text.lower().translate(_SWEDISH_ORDER)
 
 
-def index_rows(ins: Instrument, results: list[OrganisationResult], root: str) -> list[dict]:
-    results = sorted(results, key=lambda r: swedish_sort_key(r.organisation.name))
+def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, rounds: list[AssessmentResult] | None = None) -> list[dict]:
+    """One table row per organisation: its latest round, or the round given for it."""
+    pairs = sorted(zip(results, rounds or [r.latest for r in results]), key=lambda p: swedish_sort_key(p[0].organisation.name))
     return [
         {
             "name": r.organisation.name,
             "type_label": ins.type_of(r.organisation.type).label,
-            "date": r.latest.date,
-            "ledning": num(r.latest.overall.axes["ledning"]),
-            "verksamhet": num(r.latest.overall.axes["verksamhet"]),
-            "quadrant": ins.quadrant_by_id(r.latest.overall.quadrant).label if r.latest.overall.quadrant else "–",
+            "date": a.date,
+            "ledning": num(a.overall.axes["ledning"]),
+            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "–",
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
-        for r in results
+        for r, a in pairs
     ]
 
 

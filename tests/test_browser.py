@@ -14,6 +14,8 @@ PAGES = [
     "organisationer/",
     "organisationer/norrvik/",
     "metod/",
+    "oversikt/",
+    "oversikt/kommun/2024/",
     "vagledning/",
     "vagledning/orientering/",
     "om-ambitionsgrafen/",

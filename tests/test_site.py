@@ -1,0 +1,126 @@
+"""The site as a whole: every internal link and anchor resolves, addresses, sitemap, workflow."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlsplit
+
+import pytest
+
+from .conftest import ROOT
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for attr in ("href", "src"):
+            if a.get(attr) and not (tag == "link" and a.get("rel") == "canonical"):
+                self.links.append(a[attr])
+
+
+def _parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def _target(site: Path, page: Path, link: str) -> tuple[Path, str]:
+    url, fragment = urldefrag(link)
+    base = page.parent
+    target = (base / unquote(url)).resolve() if url else page
+    if target.is_dir():
+        target = target / "index.html"
+    return target, fragment
+
+
+def test_no_broken_internal_link_or_anchor(example_build):
+    site = (example_build / "site").resolve()
+    pages = sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    assert len(pages) >= 25
+    parsed = {p: _parse(p) for p in pages}
+    broken = []
+    for page, links in parsed.items():
+        for link in links.links:
+            if urlsplit(link).scheme or link.startswith("//"):
+                continue
+            assert not link.startswith("/"), f"{page.relative_to(site)}: root-absolute link {link} breaks under a sub-path"
+            target, fragment = _target(site, page, link)
+            if not target.is_file() or site not in target.parents:
+                broken.append(f"{page.relative_to(site)} → {link}")
+            elif fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else _parse(target).ids
+                if fragment not in ids:
+                    broken.append(f"{page.relative_to(site)} → {link} (no such anchor)")
+    assert broken == []
+
+
+def test_readable_swedish_addresses_and_sitemap(example_build):
+    site = example_build / "site"
+    for path in ("vagledning/orientering/index.html", "metod/index.html", "organisationer/norrvik/index.html",
+                 "om-ambitionsgrafen/index.html", "tillganglighet/index.html", "begrepp/index.html", "404.html"):
+        assert (site / path).is_file(), path
+    sitemap = (site / "sitemap.xml").read_text()
+    assert "<loc>https://example.github.io/ambitionsgraf/vagledning/orientering/</loc>" in sitemap
+    assert sitemap.count("<loc>") == len(list(site.rglob("index.html")))
+
+
+def test_every_step_and_zone_has_a_page_and_three_suggestions(instrument):
+    from ambitionsgraf.content import load_guidance
+
+    guidance = load_guidance(instrument, ROOT / "content")
+    for step in instrument.steps:
+        page = guidance.steps[step.id]
+        assert len(page.html) > 1000, step.id
+        for status in instrument.statuses:
+            assert len(page.suggestion(status.id)) > 80, (step.id, status.id)
+
+
+def test_guidance_page_shows_its_questions_and_suggestions(example_build, instrument):
+    html = (example_build / "site" / "vagledning" / "uppfoljning" / "index.html").read_text()
+    for q in instrument.questions_of_step("uppfoljning"):
+        assert q.text.replace(":", "") in html.replace(":", "")
+    for status in instrument.statuses:
+        assert status.label in html
+
+
+def test_method_page_is_generated_from_the_instrument(example_build, instrument):
+    html = (example_build / "site" / "metod" / "index.html").read_text()
+    for q in instrument.questions:
+        assert q.id in html
+    assert "Σ (vikt × poäng) / 5" in html and "Σ poäng / 4" in html
+    assert "0,8–3,8" in html and "0,9–4,0" in html  # the report's own ranges, computed from the weights
+    assert "Tolkningar där rapporten inte säger något" in html
+
+
+def test_missing_guidance_is_a_content_error(tmp_path, instrument):
+    from ambitionsgraf.content import load_guidance
+    from ambitionsgraf.problems import ContentError
+
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    (tmp_path / "content" / "vagledning" / "kunskap.md").unlink()
+    text = (tmp_path / "content" / "vagledning" / "orientering.md").read_text().replace("  delvis:", "  halvvags:")
+    (tmp_path / "content" / "vagledning" / "orientering.md").write_text(text)
+    with pytest.raises(ContentError) as err:
+        load_guidance(instrument, tmp_path / "content")
+    messages = [str(p) for p in err.value.problems]
+    assert any("kunskap.md:1: file: missing" in m for m in messages)
+    assert any("orientering.md:2: forslag.delvis: missing" in m for m in messages)
+
+
+def test_pages_workflow_passes_actionlint():
+    actionlint = Path(sys.executable).parent / "actionlint"
+    result = subprocess.run([str(actionlint), str(ROOT / ".github" / "workflows" / "pages.yml")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
+    assert "actions/deploy-pages" in text and "run: make" in text
