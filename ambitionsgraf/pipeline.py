@@ -98,7 +98,7 @@ def build(opts: BuildOptions) -> BuildSummary:
                 staging.remove(f"site/organisationer/{r.organisation.slug}")
                 staging.remove(f"site/data/{r.organisation.slug}.json")
             if selected:
-                put("leverans/", delivery_files(project, r, make_pdf=opts.make_pdf))
+                put("leverans/", delivery_files(project, r, make_pdf=opts.make_pdf, everyone=results))
         staging.write("site/sitemap.xml", sitemap(project, site_paths))
         staging.commit()
     except BaseException:

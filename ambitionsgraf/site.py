@@ -100,26 +100,35 @@ def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def report_pdf(project: Project, result: OrganisationResult, *, public: bool) -> bytes:
+def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[dict] | None = None) -> bytes:
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
     if not public:
         roles = views.trail_chart(project.ins, result, with_roles=True)
         view["roles_chart"] = data_uri_svg(charts.draw_svg(project.ins, roles))
         view["roles_chart_alt"] = roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan."
+        view["comparisons"] = []
+        for c in views.comparison_view(project.ins, result, comparisons or []):
+            if c["shown"]:
+                c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
+                c["chart_alt"] = c["chart"].title + ". Positionen per område står i tabellen bredvid."
+            view["comparisons"].append(c)
     html = project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url)
     return pdf.html_to_pdf(html, project.print_css)
 
 
-def delivery_files(project: Project, result: OrganisationResult, *, make_pdf: bool) -> dict[str, bytes | str]:
-    """What the organisation receives, relative to leverans/."""
+def delivery_files(project: Project, result: OrganisationResult, *, make_pdf: bool, everyone: list[OrganisationResult]) -> dict[str, bytes | str]:
+    """What the organisation receives, relative to leverans/. `everyone` is the comparison population."""
     slug = result.organisation.slug
+    comparisons = overview.comparison(project.ins, result, everyone)
+    data = views.organisation_json(project.ins, result, public=False)
+    data["jamforelse"] = views.comparison_json(comparisons)
     files: dict[str, bytes | str] = {
-        f"{slug}.json": to_json(views.organisation_json(project.ins, result, public=False)),
+        f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
     }
     if make_pdf:
-        files[f"{slug}.pdf"] = report_pdf(project, result, public=False)
+        files[f"{slug}.pdf"] = report_pdf(project, result, public=False, comparisons=comparisons)
     return files
 
 

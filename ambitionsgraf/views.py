@@ -400,3 +400,40 @@ def _weights(q) -> list[Fraction]:
 
 def _points(ins: Instrument, q) -> list[int]:
     return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
+
+
+def percent(share: Fraction) -> int:
+    return int((Decimal(share.numerator * 100) / Decimal(share.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[dict]) -> list[dict]:
+    """Position per axis and area against each comparison group, in words and numbers."""
+    out = []
+    for g in groups:
+        entry = {"label": g["label"], "size": g["size"], "shown": g["shown"], "minimum": 5}
+        if g["shown"]:
+            rows = []
+            for p in g["positions"]:
+                label = ins.axes[p["key"]]["etikett"] if p["kind"] == "axis" else f"{ins.area(p['key']).number}. {ins.area(p['key']).label}"
+                if p["share_below"] is None:
+                    text = "kan inte jämföras (värde saknas)"
+                else:
+                    text = f"bättre än {percent(p['share_below'])} % av {g['plural']}"
+                rows.append({"label": label, "text": text, "compared": p["compared"]})
+            entry["rows"] = rows
+            latest = result.latest.overall
+            markers = tuple(Marker(x, y, "", "peer") for x, y in g["points"])
+            p = _point(latest)
+            if p:
+                markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
+            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g['label']} (anonyma punkter)", markers)
+        out.append(entry)
+    return out
+
+
+def comparison_json(groups: list[dict]) -> list[dict]:
+    return [
+        {"grupp": g["key"], "antal": g["size"], "visas": g["shown"],
+         **({"andel_lagre": {p["key"]: _float(p["share_below"]) for p in g["positions"]}} if g["shown"] else {})}
+        for g in groups
+    ]
