@@ -7,7 +7,9 @@ a fixed hash salt and no date in the metadata.
 
 from __future__ import annotations
 
+import functools
 import io
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from jinja2 import Environment, StrictUndefined  # noqa: E402
 
 from .instrument import Instrument  # noqa: E402
 
@@ -66,22 +69,150 @@ def _axis_label(ins: Instrument, axis: str) -> str:
     return ins.axes[axis]["kort"]
 
 
-def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
-    """Render one chart to an SVG document with a <title>."""
+@dataclass(frozen=True)
+class Frame:
+    """The ambitionsgraf without points, drawn once; points are placed with its transform."""
+
+    head: str  # the SVG document up to (not including) its closing tag
+    width: float
+    height: float
+    affine: tuple[float, float, float, float]  # svg_x = a·x + b, svg_y = c·y + d
+
+    def place(self, verksamhet: float, ledning: float) -> tuple[float, float]:
+        a, b, c, d = self.affine
+        return round(a * verksamhet + b, 2), round(c * ledning + d, 2)
+
+
+@functools.lru_cache(maxsize=4)
+def frame(ins: Instrument) -> Frame:
     with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(5.6, 5.0), dpi=72)
+        fig = Figure(figsize=(5.6, 5.0), dpi=72)  # 72 dpi: one display unit is one SVG point
         FigureCanvasSVG(fig)
         ax = fig.add_axes((0.14, 0.13, 0.82, 0.82))
         _draw_frame(ins, ax)
-        _draw_markers(ax, spec)
         buf = io.StringIO()
-        with warnings.catch_warnings():
-            # Glyphs DejaVu lacks (emoji) only affect layout estimates; the SVG keeps the text.
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = buf.getvalue()
-    svg = re.sub(r"<svg ([^>]*)>", lambda m: f'<svg {m.group(1)} role="img">\n <title>{escape(spec.title)}</title>', svg, count=1)
-    return svg
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+        width, height = fig.bbox.width, fig.bbox.height
+        (x0, y0), (x1, y1) = ax.transData.transform([(1.0, 1.0), (4.0, 4.0)])
+    a = (x1 - x0) / 3
+    c = -(y1 - y0) / 3  # SVG's y axis points down
+    affine = (a, x0 - a, c, height - y0 - c)
+    head = buf.getvalue().rsplit("</svg>", 1)[0]
+    return Frame(head, width, height, affine)
+
+
+_MARKERS = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True).from_string(
+    """ <defs>
+  <marker id="pil" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+   <path d="M 0 0 L 10 5 L 0 10 z" fill="{{ earlier }}"/>
+  </marker>
+ </defs>
+ <g id="punkter" font-family="DejaVu Sans, sans-serif" font-size="8">
+{% for seg in trail %}
+  <line x1="{{ seg[0] }}" y1="{{ seg[1] }}" x2="{{ seg[2] }}" y2="{{ seg[3] }}" stroke="{{ earlier }}" stroke-width="1.2" stroke-dasharray="2 2" marker-end="url(#pil)"/>
+{% endfor %}
+{% for m in markers %}
+{% if m.shape == "circle" %}
+  <circle cx="{{ m.x }}" cy="{{ m.y }}" r="{{ m.r }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}"{% if m.opacity %} fill-opacity="{{ m.opacity }}"{% endif %}/>
+{% else %}
+  <polygon points="{{ m.points }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}"/>
+{% endif %}
+{% endfor %}
+{% for t in labels %}
+  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" paint-order="stroke">{{ t.text }}</text>
+{% endfor %}
+ </g>
+</svg>
+""")
+
+# Marker shapes as polygons around (0, 0), in points.
+_SHAPES = {
+    "s": [(-4, -4), (4, -4), (4, 4), (-4, 4)],
+    "^": [(0, -5), (4.6, 3.2), (-4.6, 3.2)],
+    "D": [(0, -5.2), (5.2, 0), (0, 5.2), (-5.2, 0)],
+    "v": [(0, 5), (4.6, -3.2), (-4.6, -3.2)],
+}
+_LABEL_OFFSETS = [(8, -6), (8, 12), (-8, -6), (-8, 12)]
+
+
+def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
+    """One chart as an SVG document with a <title>: the cached frame plus this chart's points."""
+    f = frame(ins)
+    markers, labels, trail = [], [], []
+    path = [f.place(m.verksamhet, m.ledning) for m in spec.markers if m.kind in ("earlier", "current")]
+    if spec.trail:
+        trail = [(x0, y0, x1, y1) for (x0, y0), (x1, y1) in zip(path, path[1:])]
+        trail = [_shorten(seg, 5, 8) for seg in trail]
+    role_index = 0
+    placed_points: list[tuple[float, float]] = [f.place(m.verksamhet, m.ledning) for m in spec.markers]
+    order = {"peer": 0, "org": 1, "role": 2, "earlier": 3, "current": 4}
+    for i, m in sorted(enumerate(spec.markers), key=lambda im: order[im[1].kind.split(":")[0]]):
+        x, y = f.place(m.verksamhet, m.ledning)
+        weight = "normal"
+        if m.kind == "current":
+            markers.append({"shape": "circle", "x": x, "y": y, "r": 6.5, "fill": CURRENT, "stroke": "#ffffff", "sw": 1.5, "opacity": None})
+            offset, weight = (9, -7), "bold"
+        elif m.kind == "earlier":
+            markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": "#ffffff", "stroke": EARLIER, "sw": 1.5, "opacity": None})
+            offset = (-8, 13)
+        elif m.kind.startswith("role:"):
+            shape, colour = ROLE_STYLE.get(m.kind[5:], ("s", "#333333"))
+            points = " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in _SHAPES[shape])
+            markers.append({"shape": "polygon", "points": points, "fill": colour, "stroke": "#1a1a1a", "sw": 0.8})
+            offset = _LABEL_OFFSETS[role_index % 4]
+            role_index += 1
+        elif m.kind == "peer":
+            markers.append({"shape": "circle", "x": x, "y": y, "r": 3.2, "fill": PEER, "stroke": "#ffffff", "sw": 0.5, "opacity": 0.85})
+            continue
+        else:
+            markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None})
+            offset = _LABEL_OFFSETS[i % 4]
+        if spec.label_points and m.label:
+            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points))
+        placed_points.append((x, y))
+    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(spec.title)}</title>', f.head, count=1)
+    return head + _MARKERS.render(markers=markers, labels=labels, trail=trail, earlier=EARLIER)
+
+
+_CANDIDATES = [(8, -6), (8, 12), (-8, -6), (-8, 12), (0, -10), (0, 18)]
+
+
+def _label_box(text: str, x: float, y: float, anchor: str) -> tuple[float, float, float, float]:
+    width = 4.9 * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
+    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
+    return left, y - 7, left + width, y + 2
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points) -> dict:
+    """The first offset, preferred one first, whose box hits no earlier label and no point."""
+    chosen = None
+    for dx, dy in [preferred] + [c for c in _CANDIDATES if c != preferred]:
+        anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
+        box = _label_box(text, x + dx, y + dy, anchor)
+        clear = not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
+            _overlaps(box, (px - 5, py - 5, px + 5, py + 5)) for px, py in points)
+        if clear:
+            chosen = (dx, dy, anchor, box)
+            break
+    if chosen is None:
+        dx, dy = preferred
+        anchor = "start" if dx > 0 else "end"
+        chosen = (dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor))
+    dx, dy, anchor, box = chosen
+    return {"x": round(x + dx, 2), "y": round(y + dy, 2), "anchor": anchor, "weight": weight, "text": text, "box": box}
+
+
+def _shorten(seg, start: float, end: float):
+    x0, y0, x1, y1 = seg
+    length = math.hypot(x1 - x0, y1 - y0)
+    if length <= start + end:
+        return seg
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length
+    return (round(x0 + ux * start, 2), round(y0 + uy * start, 2), round(x1 - ux * end, 2), round(y1 - uy * end, 2))
 
 
 def _draw_frame(ins: Instrument, ax) -> None:
@@ -125,52 +256,6 @@ def _wrap(text: str, width: int) -> str:
             line = f"{line} {w}".strip()
     lines.append(line)
     return "\n".join(lines)
-
-
-_LABEL_OFFSETS = [(8, 6), (8, -12), (-8, 6), (-8, -12)]
-
-
-def _draw_markers(ax, spec: ChartSpec) -> None:
-    trail = [m for m in spec.markers if m.kind in ("earlier", "current")]
-    if spec.trail and len(trail) > 1:
-        xs = [m.verksamhet for m in trail]
-        ys = [m.ledning for m in trail]
-        ax.plot(xs, ys, color=EARLIER, linewidth=1.2, linestyle=(0, (2, 2)), zorder=3)
-        for (x0, y0), (x1, y1) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
-            ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->", "color": EARLIER, "lw": 1.2, "shrinkA": 6, "shrinkB": 8}, zorder=3)
-    role_index = 0
-    for i, m in enumerate(spec.markers):
-        if m.kind == "current":
-            ax.plot([m.verksamhet], [m.ledning], marker="o", markersize=11, color=CURRENT, markeredgecolor="white", markeredgewidth=1.5, zorder=8, linestyle="none")
-            offset, weight = (9, 7), "bold"
-        elif m.kind == "earlier":
-            ax.plot([m.verksamhet], [m.ledning], marker="o", markersize=8, markerfacecolor="white", markeredgecolor=EARLIER, markeredgewidth=1.5, zorder=5, linestyle="none")
-            offset, weight = (-9, -13), "normal"
-        elif m.kind.startswith("role:"):
-            shape, colour = ROLE_STYLE.get(m.kind[5:], ("o", "#333333"))
-            ax.plot([m.verksamhet], [m.ledning], marker=shape, markersize=8, color=colour, markeredgecolor="#1A1A1A", markeredgewidth=0.8, zorder=4, linestyle="none")
-            offset, weight = _LABEL_OFFSETS[role_index % 4], "normal"
-            role_index += 1
-        elif m.kind == "peer":
-            ax.plot([m.verksamhet], [m.ledning], marker="o", markersize=5, color=PEER, alpha=0.8, zorder=2, linestyle="none")
-            continue
-        else:
-            ax.plot([m.verksamhet], [m.ledning], marker="o", markersize=8, color=ORG, markeredgecolor="white", markeredgewidth=1, zorder=4, linestyle="none")
-            offset, weight = _LABEL_OFFSETS[i % 4], "normal"
-        if spec.label_points and m.label:
-            ax.annotate(
-                m.label,
-                (m.verksamhet, m.ledning),
-                xytext=offset,
-                textcoords="offset points",
-                fontsize=8,
-                fontweight=weight,
-                color="#1A1A1A",
-                ha="left" if offset[0] > 0 else "right",
-                zorder=7,
-                parse_math=False,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )
 
 
 # A light-to-dark blue ramp (colour-blind safe as a lightness scale); grey for no answer.

@@ -89,7 +89,7 @@ class StatusLevel:
     minimum: Fraction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity, so derived drawings can be cached per instrument
 class Instrument:
     source: dict
     scale: tuple[tuple[int, str], ...]

@@ -7,14 +7,22 @@ build without PDFs should not pay.
 from __future__ import annotations
 
 import functools
+import os
 
 
 class OfflineFetcherError(Exception):
     pass
 
 
+# Reproducible PDFs: fontTools stamps subset fonts (the colour-emoji font goes
+# through it) with the current time unless SOURCE_DATE_EPOCH is set. Document
+# dates come from the assessment itself (dcterms.created in the template).
+REPRODUCIBLE_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
+
+
 @functools.lru_cache(maxsize=1)
 def _weasy():
+    os.environ.setdefault("SOURCE_DATE_EPOCH", REPRODUCIBLE_EPOCH)
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
