@@ -34,6 +34,8 @@ _PERSONAL_KEYS = {
     "kontaktperson", "epost", "e_post", "email", "e_mail", "mejl", "mail", "telefon", "tel",
 }
 
+MAX_PROBLEMS = 100  # listed per file; the rest are counted in one last line
+
 TOP_KEYS = ("namn", "typ", "publicerad", "matningar")
 ASSESSMENT_KEYS = ("datum", "respondenter", "kommentar")
 RESPONDENT_KEYS = ("roll", "svar", "kommentar")
@@ -121,9 +123,26 @@ class _FileChecker:
         self.ins = ins
         self.path = path
         self.problems: list[Problem] = []
+        self.unlisted = 0  # problems found after MAX_PROBLEMS were listed
+        self.first_unlisted_line = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.problems) >= MAX_PROBLEMS
 
     def problem(self, line: int, field: str, message: str) -> None:
+        if self.full:
+            self.unlisted += 1
+            self.first_unlisted_line = self.first_unlisted_line or line
+            return
         self.problems.append(Problem(self.path, line, field, message))
+
+    def all_problems(self) -> list[Problem]:
+        """The problems in line order, and a last line counting any not listed."""
+        listed = sorted(self.problems, key=lambda p: p.line)  # stable: in a line, in the order found
+        if self.unlisted:
+            listed.append(Problem(self.path, self.first_unlisted_line, "file", f"{self.unlisted} more problems not listed; fix the ones above first"))
+        return listed
 
     # -- structure --------------------------------------------------------
 
@@ -163,8 +182,12 @@ class _FileChecker:
                 continue
             seen[name] = line_of(key)
             if name not in allowed:
-                self.problem(line_of(key), shown, self.unknown_key_message(name, allowed, where))
-                misspelt.add(_suggest(name, allowed) or "")
+                if self.full:  # not listed: spare the cost of a suggestion
+                    self.problem(line_of(key), shown, "unknown key")
+                    continue
+                close = _suggest(name, allowed)
+                self.problem(line_of(key), shown, self.unknown_key_message(name, allowed, where, close))
+                misspelt.add(close or "")
                 continue
             fields[name] = (key, value)
         for name in required:
@@ -194,12 +217,11 @@ class _FileChecker:
             return f"missing; expected {self.option_form(self.ins.question(where))}"
         return messages.get(name, f"missing; {where} needs {name}")
 
-    def unknown_key_message(self, name: str, allowed: tuple[str, ...], where: str) -> str:
+    def unknown_key_message(self, name: str, allowed: tuple[str, ...], where: str, close: str | None) -> str:
         if name == "<<":
             return "merge keys (<<) are not allowed; write each field out"
         if where == "a respondent" and _normalise(name) in _PERSONAL_KEYS:
             return "answer files hold a respondent's role, never a name or contact details; remove this field"
-        close = _suggest(name, allowed)
         what = "unknown question id" if where == "svar" else f"unknown key in {where}"
         if close:
             return f"{what}; did you mean {close}?"
@@ -457,8 +479,7 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
         return None, problems
     checker = _FileChecker(ins, shown)
     org = checker.organisation(source.root, path.stem)
-    problems += checker.problems
-    problems.sort(key=lambda p: p.line)  # stable: in a line, in the order found
+    problems = sorted(problems, key=lambda p: p.line) + checker.all_problems()
     return (org if not problems else None), problems
 
 

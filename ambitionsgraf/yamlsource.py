@@ -119,7 +119,8 @@ def _decode(path: str, data: bytes) -> tuple[str | None, Problem | None]:
             except UnicodeDecodeError:
                 pass
         return None, Problem(path, line, "encoding", f"expected UTF-8, got byte 0x{byte:02X}{guess}; save the file as UTF-8")
-    return text.removeprefix("\ufeff"), None
+    # One kind of line break, so that every line count here agrees with libyaml's.
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), None
 
 
 _ODD_INDENT = re.compile(r"^ *([\t\u00a0])", re.MULTILINE)
@@ -298,6 +299,8 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         line = context_line
         closing = problem[-2]
         what = f"expected ',' between the items or a closing '{closing}' in the brackets opened on this line"
+    elif problem == "found character that cannot start any token" and char == "\t":
+        what = "a tab character is not allowed here; use spaces"
     elif problem == "found character that cannot start any token" and char:
         what = f"a value cannot start with {char!r}; put the text in quotes"
     elif "scanning an alias" in context:
@@ -312,8 +315,17 @@ def _syntax_problem(path: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         what = "a value cannot start with '? '; put the text in quotes"
     elif "tab" in problem:
         what = "tab character used for indentation; indent with ordinary spaces"
+    elif "directive" in context or "directive" in problem:
+        what = "a line cannot start with '%'; put the text in quotes"
+    elif "tag" in context or "URI" in problem:
+        what = "a value cannot start with '!'; put the text in quotes"
+    elif problem == "did not find expected node content":
+        what = "expected a value here; look for a stray bracket, comma or '-'"
+    elif problem == "did not find expected <document start>":
+        what = "unexpected text after the end of the data; look for a stray quote or bracket"
     else:
         what = show(problem or context or "could not be read", 120)
+    line = max(1, min(line, len(lines)))  # libyaml places the end of the file on a line of its own
     if "\u00a0" in (lines[line - 1] if 0 < line <= len(lines) else ""):
         what += " (the line contains a non-breaking space; use ordinary spaces)"
     return Problem(path, line, "syntax", f"invalid YAML: {what}")

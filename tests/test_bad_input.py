@@ -284,3 +284,20 @@ def test_odd_values_give_one_short_line(instrument, value):
     (problem,) = problems
     assert (problem.line, problem.field) == (10, "v1_matt")
     assert "\n" not in str(problem) and len(str(problem)) < 200
+
+
+def test_thousands_of_problems_are_listed_up_to_a_hundred_then_counted(instrument):
+    many = "".join(f"          v1_matt{i}: 3\n" for i in range(30_000))
+    problems = _timed(instrument, "x.yaml", TEMPLATE.replace("          v1_matt: 3\n", many).encode())
+    assert len(problems) == 101
+    assert str(problems[0]) == "tests/bad/x.yaml:10: v1_matt0: unknown question id; did you mean v1_matt?"
+    assert str(problems[-1]) == "tests/bad/x.yaml:110: file: 29900 more problems not listed; fix the ones above first"
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["windows", "classic-mac"])
+def test_lines_are_counted_the_same_whatever_the_line_endings(instrument, newline):
+    text = TEMPLATE.replace("v1_matt: 3", "v1_matt: 7").replace("\t", "").replace("\n", newline)
+    _, problems = parse(instrument, "x.yaml", text + "\tx: 1" + newline)
+    assert [(p.line, p.field) for p in problems] == [(14, "indentation")]
+    _, problems = parse(instrument, "x.yaml", text)
+    assert lines_of(problems) == ["tests/bad/x.yaml:10: v1_matt: expected 1–4 or vet_ej, got 7"]
