@@ -7,6 +7,8 @@ group has at least MIN_GROUP other organisations, so nobody can be singled out.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -90,39 +92,73 @@ def question_distribution(ins: Instrument, sel: Selection) -> list[dict]:
     return out
 
 
-def comparison(ins: Instrument, result: OrganisationResult, everyone: list[OrganisationResult]) -> list[dict]:
-    """The organisation against others in its latest round's year: all, and its own type."""
+def _measures(ins: Instrument):
+    return [("axis", axis, lambda g, axis=axis: g.axes[axis]) for axis in ("ledning", "verksamhet")] + [
+        ("area", area.id, lambda g, area=area.id: g.areas[area]) for area in ins.areas
+    ]
+
+
+def _rounded_point(a: AssessmentResult) -> tuple[float, float] | None:
+    """Peers are shown anonymously, at display precision (one decimal)."""
+    if a.overall.quadrant is None:
+        return None
+    return (round(float(a.overall.axes["verksamhet"]), 1), round(float(a.overall.axes["ledning"]), 1))
+
+
+@dataclass(frozen=True)
+class Group:
+    members: int
+    values: dict  # measure key -> sorted list of values (members with a value)
+    points: Counter  # rounded point -> how many members sit there
+
+
+class ComparisonIndex:
+    """Every comparison group (year, and year × type) summarised once, so each lookup is a bisection."""
+
+    def __init__(self, ins: Instrument, everyone: list[OrganisationResult]):
+        self.ins = ins
+        members: dict[tuple[str, str | None], list[AssessmentResult]] = defaultdict(list)
+        for r in everyone:
+            for year in {a.date[:4] for a in r.assessments}:
+                a = round_in_year(r, year)
+                members[(year, None)].append(a)
+                members[(year, r.organisation.type)].append(a)
+        self.groups = {key: self._summarise(rounds) for key, rounds in members.items()}
+
+    def _summarise(self, rounds: list[AssessmentResult]) -> Group:
+        values = {key: sorted(v for a in rounds if (v := get(a.overall)) is not None) for _, key, get in _measures(self.ins)}
+        return Group(len(rounds), values, Counter(p for a in rounds if (p := _rounded_point(a)) is not None))
+
+
+def comparison(ins: Instrument, result: OrganisationResult, index: ComparisonIndex) -> list[dict]:
+    """The organisation against the others in its latest round's year: all, and its own type."""
     latest = result.latest
     year = latest.date[:4]
-    others = [
-        (r, a) for r in everyone
-        if r.organisation.slug != result.organisation.slug and (a := round_in_year(r, year)) is not None
-    ]
     type_ = ins.type_of(result.organisation.type)
-    groups = [
-        ("alla", f"alla organisationer med mätning {year}", "organisationerna", others),
-        (type_.id, f"{type_.plural} med mätning {year}", type_.plural, [x for x in others if x[0].organisation.type == type_.id]),
-    ]
+    own_point = _rounded_point(latest)
     out = []
-    for key, label, plural, members in groups:
-        entry = {"key": key, "label": label, "plural": plural, "size": len(members), "shown": len(members) >= MIN_GROUP}
+    for key, label, plural, group_key in (
+        ("alla", f"alla organisationer med mätning {year}", "organisationerna", (year, None)),
+        (type_.id, f"{type_.plural} med mätning {year}", type_.plural, (year, type_.id)),
+    ):
+        group = index.groups.get(group_key, Group(1, {}, Counter()))
+        size = group.members - 1  # everyone but the organisation itself
+        entry = {"key": key, "label": label, "plural": plural, "size": size, "shown": size >= MIN_GROUP}
         if entry["shown"]:
-            entry["points"] = [
-                (float(a.overall.axes["verksamhet"]), float(a.overall.axes["ledning"]))
-                for _, a in members if a.overall.quadrant is not None
-            ]
+            points = group.points.copy()
+            if own_point is not None:
+                points[own_point] -= 1
+            entry["points"] = sorted(p for p, n in points.items() if n > 0)
             positions = []
-            for kind, key_, value_of in (
-                [("axis", axis, lambda g, axis=axis: g.axes[axis]) for axis in ("ledning", "verksamhet")]
-                + [("area", area.id, lambda g, area=area.id: g.areas[area]) for area in ins.areas]
-            ):
-                mine = value_of(latest.overall)
-                values = [value_of(a.overall) for _, a in members if value_of(a.overall) is not None]
-                below = sum(1 for v in values if mine is not None and v < mine)
+            for kind, measure, get in _measures(ins):
+                mine = get(latest.overall)
+                values = group.values[measure]
+                others = len(values) - (mine is not None)
+                below = bisect_left(values, mine) if mine is not None else 0
                 positions.append({
-                    "kind": kind, "key": key_,
-                    "share_below": None if mine is None or not values else Fraction(below, len(values)),
-                    "compared": len(values),
+                    "kind": kind, "key": measure,
+                    "share_below": None if mine is None or not others else Fraction(below, others),
+                    "compared": others,
                 })
             entry["positions"] = positions
         out.append(entry)

@@ -53,3 +53,8 @@ def html_to_pdf(html: str, css_text: str) -> bytes:
         pdf_identifier=False,
         uncompressed_pdf=False,
     )
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and load its fonts now, e.g. before worker processes fork."""
+    _weasy()

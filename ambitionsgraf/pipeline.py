@@ -1,21 +1,30 @@
-"""The build, from answer files to a swapped-in output tree."""
+"""The build, from answer files to a swapped-in output tree.
+
+Incremental and parallel: every organisation's files get a content key (its
+answer file, its comparison figures, the code, templates and content, the
+options). The previous output is carried over by hard links, and only
+organisations whose key changed are rendered again, in a process pool that
+keeps WeasyPrint and its fonts warm. A build whose inputs are all unchanged
+stops before importing anything heavy.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import VERSION
 from .answers import load_organisations
-from .content import load_guidance
-from .instrument import load_instrument
 from .problems import ContentError, Problem
-from .render import environment
-from .scoring import score_organisation
-from .site import Project, delivery_files, public_organisation_files, shared_site_files, sitemap
-from .writer import Staging
 
 DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
+MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,8 @@ class BuildOptions:
     only: str | None = None
     keep_going: bool = False
     site_url: str = DEFAULT_SITE_URL
+    jobs: int = 0  # 0: one worker per core
+    progress: bool = False
 
 
 @dataclass
@@ -35,23 +46,56 @@ class BuildSummary:
     published: int = 0
     pages: int = 0
     pdfs: int = 0
+    rendered: int = 0  # organisations rendered this time
+    reused: int = 0  # organisations whose files were unchanged
     seconds: float = 0.0
+    unchanged: bool = False  # nothing at all had changed
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def answer_files(orgs_dir: Path) -> list[Path]:
     return sorted(p for p in orgs_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")) if orgs_dir.is_dir() else []
 
 
-def load_project(project_dir: Path, site_url: str) -> Project:
+def code_fingerprint(project_dir: Path) -> str:
+    """Everything besides the answer files that shapes the output."""
+    h = hashlib.sha256(VERSION.encode())
+    for base in ("ambitionsgraf", "templates", "content", "constraints.txt"):
+        root = project_dir / base
+        for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(project_dir)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _inputs_fingerprint(opts: BuildOptions, code: str, files: list[Path]) -> str:
+    h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, opts.only, opts.keep_going]).encode())
+    for p in files:
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _read_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def load_project(project_dir: Path, site_url: str):
+    from .content import load_guidance
+    from .instrument import load_instrument
+    from .render import environment
+    from .site import Project
+
     content = project_dir / "content"
     templates = project_dir / "templates"
     ins = load_instrument(content / "instrument.yaml")
-    guidance = load_guidance(ins, content)
     return Project(
         ins=ins,
-        guidance=guidance,
+        guidance=load_guidance(ins, content),
         env=environment(templates),
         site_css=(templates / "assets" / "site.css").read_text(encoding="utf-8"),
         print_css=(templates / "print" / "report.css").read_text(encoding="utf-8"),
@@ -59,50 +103,161 @@ def load_project(project_dir: Path, site_url: str) -> Project:
     )
 
 
+# -- rendering one organisation (in a worker process, or here) ----------------------
+
+_WORK: dict = {}  # set before the pool forks, so workers inherit the project and results
+
+
+def _render(slug: str) -> dict[str, bytes | str]:
+    from .site import delivery_files, public_organisation_files
+
+    project, results, comparisons, make_pdf = (_WORK[k] for k in ("project", "results", "comparisons", "make_pdf"))
+    r = results[slug]
+    files = {"leverans/" + k: v for k, v in delivery_files(project, r, make_pdf=make_pdf, comparisons=comparisons[slug]).items()}
+    if r.organisation.published:
+        files.update({"site/" + k: v for k, v in public_organisation_files(project, r, make_pdf=make_pdf).items()})
+    return files
+
+
+def _org_key(code: str, opts: BuildOptions, data: bytes, comparison: list[dict]) -> str:
+    from .views import comparison_json
+
+    h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, comparison_json(comparison)]).encode())
+    h.update(data)
+    return h.hexdigest()
+
+
+def _pool(jobs: int):
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+
+
+# -- the build -----------------------------------------------------------------
+
+
 def build(opts: BuildOptions) -> BuildSummary:
     """Validate everything, then write a fresh tree; raise ContentError before writing if anything is wrong."""
     started = time.perf_counter()
-    project = load_project(opts.project_dir, opts.site_url)
+    summary = BuildSummary()
     if not opts.orgs_dir.is_dir():
         raise ContentError([Problem(str(opts.orgs_dir), 1, "--orgs", "no such folder of answer files")])
-    orgs, problems, invalid = load_organisations(project.ins, answer_files(opts.orgs_dir))
+    files = answer_files(opts.orgs_dir)
+    code = code_fingerprint(opts.project_dir)
+    inputs = _inputs_fingerprint(opts, code, files)
+    manifest = _read_manifest(opts.out_dir)
+    if manifest.get("inputs") == inputs and (opts.out_dir / "site").is_dir():
+        summary.unchanged = True
+        summary.organisations = len(manifest.get("orgs", {}))
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def stage(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        summary.stages[name] = summary.stages.get(name, 0.0) + now - t0
+        return now
+
+    t = time.perf_counter()
+    project = load_project(opts.project_dir, opts.site_url)
+    orgs, problems, invalid = load_organisations(project.ins, files)
+    summary.problems, summary.invalid = problems, invalid
     if problems and not opts.keep_going:
         raise ContentError(problems)
     if opts.only and opts.only not in {o.slug for o in orgs}:
         raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
-    results = [score_organisation(project.ins, o) for o in orgs]
-    published = [r for r in results if r.organisation.published]
-    summary = BuildSummary(organisations=len(results), published=len(published), problems=problems, invalid=invalid)
+    t = stage("load+validate", t)
 
-    staging = Staging(opts.out_dir, carry_over=bool(opts.only))
+    from .overview import ComparisonIndex, comparison
+    from .scoring import score_organisation
+    from .site import shared_site_files, sitemap
+    from .writer import Staging
+
+    results = {o.slug: score_organisation(project.ins, o) for o in orgs}
+    index = ComparisonIndex(project.ins, list(results.values()))
+    comparisons = {slug: comparison(project.ins, r, index) for slug, r in results.items()}
+    published = [r for r in results.values() if r.organisation.published]
+    summary.organisations, summary.published = len(results), len(published)
+    t = stage("score", t)
+
+    data_of = {p.stem: p.read_bytes() for p in files}
+    keys = {slug: _org_key(code, opts, data_of[slug], comparisons[slug]) for slug in results}
+    previous = manifest.get("orgs", {}) if manifest.get("code") == code or opts.only else {}
+    todo = [
+        slug for slug in results
+        if (opts.only is None or slug == opts.only)
+        and not (previous.get(slug, {}).get("key") == keys[slug]
+                 and all((opts.out_dir / f).is_file() for f in previous[slug]["files"]))
+    ]
+    if opts.only:
+        keep = {slug: previous[slug] for slug in results if slug != opts.only and slug in previous}
+    else:
+        keep = {slug: previous[slug] for slug in results if slug not in todo}
+
+    staging = Staging(opts.out_dir, carry_over=True)
     try:
-        site_paths: list[str] = []
+        # Only what this build writes or keeps survives: stale files of deleted or unpublished organisations go.
+        kept_files = {f for entry in keep.values() for f in entry["files"]}
+        staging.prune(keep=kept_files)
+        new_manifest = {"inputs": inputs, "code": code, "orgs": dict(keep)}
+        site_paths = [f.removeprefix("site/") for f in kept_files if f.startswith("site/")]
 
-        def put(prefix: str, files: dict) -> None:
-            for rel, data in files.items():
-                staging.write(prefix + rel, data)
-                if prefix == "site/":
-                    site_paths.append(rel)
+        def put(bundle: dict[str, bytes | str]) -> list[str]:
+            for rel, data in bundle.items():
+                staging.write(rel, data)
                 summary.pdfs += rel.endswith(".pdf")
                 summary.pages += rel.endswith(".html")
+                if rel.startswith("site/"):
+                    site_paths.append(rel.removeprefix("site/"))
+            return sorted(bundle)
 
-        put("site/", shared_site_files(project, published))
-        for r in results:
-            selected = opts.only is None or r.organisation.slug == opts.only
-            if r.organisation.published:
-                if selected:
-                    put("site/", public_organisation_files(project, r, make_pdf=opts.make_pdf))
-                else:
-                    site_paths.append(f"organisationer/{r.organisation.slug}/index.html")
-            elif selected:
-                staging.remove(f"site/organisationer/{r.organisation.slug}")
-                staging.remove(f"site/data/{r.organisation.slug}.json")
-            if selected:
-                put("leverans/", delivery_files(project, r, make_pdf=opts.make_pdf, everyone=results))
+        put({"site/" + k: v for k, v in shared_site_files(project, published).items()})
+        t = stage("shared pages", t)
+
+        _WORK.update(project=project, results=results, comparisons=comparisons, make_pdf=opts.make_pdf)
+        jobs = opts.jobs or os.cpu_count() or 1
+        pool = _pool(jobs) if len(todo) > 1 and opts.make_pdf else None
+        if pool is not None and opts.make_pdf:
+            from .pdf import warm_up
+
+            warm_up()  # import WeasyPrint and load fonts once, before the workers fork
+        progress = _progress(len(todo), opts.progress)
+        try:
+            bundles = pool.map(_render, todo, chunksize=max(1, len(todo) // (jobs * 8))) if pool else map(_render, todo)
+            for slug, bundle in zip(todo, bundles):
+                new_manifest["orgs"][slug] = {"key": keys[slug], "files": put(bundle)}
+                progress.update(1)
+        finally:
+            progress.close()
+            if pool is not None:
+                pool.shutdown()
+        t = stage("render organisations", t)
+        summary.rendered = len(todo)
+        summary.reused = len(results) - len(todo)
+
         staging.write("site/sitemap.xml", sitemap(project, site_paths))
+        staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
         staging.commit()
+        stage("write", t)
     except BaseException:
         staging.abort()
         raise
+    finally:
+        _WORK.clear()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+class _NoProgress:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total: int, wanted: bool):
+    if not wanted or total < 2:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="org", desc="rendering", leave=False)

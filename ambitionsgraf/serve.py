@@ -26,6 +26,7 @@ class _Args:
     only = None
     keep_going = True
     site_url = None
+    jobs = 0
     debug = False
 
 

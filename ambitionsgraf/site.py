@@ -117,10 +117,9 @@ def report_pdf(project: Project, result: OrganisationResult, *, public: bool, co
     return pdf.html_to_pdf(html, project.print_css)
 
 
-def delivery_files(project: Project, result: OrganisationResult, *, make_pdf: bool, everyone: list[OrganisationResult]) -> dict[str, bytes | str]:
-    """What the organisation receives, relative to leverans/. `everyone` is the comparison population."""
+def delivery_files(project: Project, result: OrganisationResult, *, make_pdf: bool, comparisons: list[dict]) -> dict[str, bytes | str]:
+    """What the organisation receives, relative to leverans/."""
     slug = result.organisation.slug
-    comparisons = overview.comparison(project.ins, result, everyone)
     data = views.organisation_json(project.ins, result, public=False)
     data["jamforelse"] = views.comparison_json(comparisons)
     files: dict[str, bytes | str] = {

@@ -36,6 +36,15 @@ class Staging:
             target.unlink()
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
+    def prune(self, keep: set[str]) -> None:
+        """Drop every carried-over file that is not to be kept (this build rewrites the rest)."""
+        for path in sorted(self.dir.rglob("*"), reverse=True):
+            rel = str(path.relative_to(self.dir))
+            if path.is_file() and rel not in keep:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
     def remove(self, relpath: str) -> None:
         target = self.dir / relpath
         if target.is_dir():
