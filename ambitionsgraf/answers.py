@@ -13,6 +13,7 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -60,7 +61,11 @@ class Respondent:
     line: int
 
     def answer(self, qid: str) -> Answer | None:
-        return dict(self.answers)[qid]
+        return self._by_question[qid]
+
+    @cached_property
+    def _by_question(self) -> dict[str, Answer | None]:
+        return dict(self.answers)
 
 
 @dataclass(frozen=True)

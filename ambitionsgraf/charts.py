@@ -263,44 +263,71 @@ LEVEL_COLOURS = ["#08306B", "#2171B5", "#6BAED6", "#C6DBEF"]
 MISSING_COLOUR = "#D9D9D9"
 
 
+_DISTRIBUTION = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True).from_string(
+    """<?xml version="1.0" encoding="utf-8" standalone="no"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}pt" height="{{ height }}pt" viewBox="0 0 {{ width }} {{ height }}" role="img" font-family="DejaVu Sans, sans-serif" font-size="8">
+ <title>{{ title }}</title>
+ <rect width="{{ width }}" height="{{ height }}" fill="#ffffff"/>
+{% for item in legend %}
+ <rect x="{{ item.x }}" y="{{ item.y }}" width="9" height="9" fill="{{ item.colour }}" stroke="#1a1a1a" stroke-width="0.4"/>
+ <text x="{{ item.x + 12 }}" y="{{ item.y + 8 }}" fill="#1a1a1a">{{ item.label }}</text>
+{% endfor %}
+{% for t in ticks %}
+ <line x1="{{ t.x }}" y1="{{ top - 4 }}" x2="{{ t.x }}" y2="{{ bottom }}" stroke="#bbbbbb" stroke-width="0.5"/>
+ <text x="{{ t.x }}" y="{{ bottom + 11 }}" text-anchor="middle" fill="#1a1a1a">{{ t.label }}</text>
+{% endfor %}
+{% for row in rows %}
+ <text x="{{ left - 6 }}" y="{{ row.y + 8.5 }}" text-anchor="end" fill="#1a1a1a">{{ row.label }}</text>
+{% for seg in row.segments %}
+ <rect x="{{ seg.x }}" y="{{ row.y }}" width="{{ seg.w }}" height="12" fill="{{ seg.colour }}" stroke="#ffffff" stroke-width="0.8"/>
+{% if seg.text %}
+ <text x="{{ seg.x + seg.w / 2 }}" y="{{ row.y + 8.5 }}" text-anchor="middle" font-size="7" fill="{{ seg.ink }}">{{ seg.text }}</text>
+{% endif %}
+{% endfor %}
+{% endfor %}
+</svg>
+""")
+
+
 def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], int]]) -> str:
     """Stacked horizontal bars: per question, the share of organisations at each answer level.
 
     rows: (question label, [(level label, count), …] strongest first, count without answer).
+    Drawn from a template: a whole matplotlib figure per filter page was the slowest part of the build.
     """
-    with matplotlib.rc_context(_RC):
-        height = 0.9 + 0.32 * len(rows)
-        fig = Figure(figsize=(7.0, height), dpi=72)
-        FigureCanvasSVG(fig)
-        ax = fig.add_axes((0.08, 0.9 / height * 0.75, 0.9, 1 - 1.0 / height))
-        ys = list(range(len(rows)))[::-1]
-        legend_done: set[str] = set()
-        for y, (label, levels, missing) in zip(ys, rows):
-            total = sum(n for _, n in levels) + missing
-            left = 0.0
-            segments = [(lab, n, LEVEL_COLOURS[i] if levels and len(levels) == 4 else ("#08306B", "#C6DBEF")[i]) for i, (lab, n) in enumerate(levels)]
-            segments.append(("Inget svar", missing, MISSING_COLOUR))
-            for lab, n, colour in segments:
-                if not total or not n:
-                    continue
-                share = n / total
-                ax.barh(y, share, left=left, color=colour, edgecolor="white", linewidth=0.8,
-                        label=None if lab in legend_done else lab)
-                legend_done.add(lab)
-                if share >= 0.1:
-                    dark = colour in ("#08306B", "#2171B5")
-                    ax.text(left + share / 2, y, f"{round(share * 100)} %", ha="center", va="center", fontsize=7,
-                            color="white" if dark else "#1A1A1A", parse_math=False)
-                left += share
-        ax.set_yticks(ys)
-        ax.set_yticklabels([r[0] for r in rows])
-        ax.set_xlim(0, 1)
-        ax.set_xticks([0, 0.25, 0.5, 0.75, 1])
-        ax.set_xticklabels(["0 %", "25 %", "50 %", "75 %", "100 %"])
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=6, fontsize=7, frameon=False)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    svg = buf.getvalue()
-    return re.sub(r"<svg ([^>]*)>", lambda m: f'<svg {m.group(1)} role="img">\n <title>{escape(title)}</title>', svg, count=1)
+    left, bar = 34.0, 440.0
+    step = 16.0
+    width = left + bar + 12
+    seen: dict[str, str] = {}
+    for label, levels, missing in rows:
+        colours = LEVEL_COLOURS if len(levels) == 4 else ["#08306B", "#C6DBEF"]
+        for (lab, _), colour in zip(levels, colours):
+            seen.setdefault(lab, colour)
+    seen["Inget svar"] = MISSING_COLOUR
+    legend, x, y = [], left, 6.0
+    for lab, colour in seen.items():
+        item_width = 16 + 4.9 * len(lab)
+        if x + item_width > width and x > left:
+            x, y = left, y + 14
+        legend.append({"x": round(x, 2), "y": y, "label": lab, "colour": colour})
+        x += item_width + 4
+    top = y + 22
+    bottom = top + step * len(rows)
+    out_rows = []
+    for i, (label, levels, missing) in enumerate(rows):
+        total = sum(n for _, n in levels) + missing
+        colours = LEVEL_COLOURS if len(levels) == 4 else ["#08306B", "#C6DBEF"]
+        segments, x = [], left
+        for (lab, n), colour in list(zip(levels, colours)) + [(("Inget svar", missing), MISSING_COLOUR)]:
+            if not total or not n:
+                continue
+            w = bar * n / total
+            share = round(100 * n / total)
+            segments.append({"x": round(x, 2), "w": round(w, 2), "colour": colour,
+                             "ink": "#ffffff" if colour in ("#08306B", "#2171B5") else "#1a1a1a",
+                             "text": f"{share} %" if n / total >= 0.1 else ""})
+            x += w
+        out_rows.append({"label": label, "y": top + step * i + 2, "segments": segments})
+    ticks = [{"x": round(left + bar * f, 2), "label": f"{round(f * 100)} %"} for f in (0, 0.25, 0.5, 0.75, 1)]
+    return _DISTRIBUTION.render(title=title, width=round(width, 2), height=round(bottom + 16, 2), rows=out_rows,
+                                legend=legend, ticks=ticks, top=top, bottom=bottom, left=left)

@@ -7,6 +7,7 @@ areas, thresholds, labels, the step each question informs) is read here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 
@@ -106,17 +107,18 @@ class Instrument:
     types: tuple[Labelled, ...]
     spread_flag: int
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for a in self.areas for q in a.questions)
 
     def question(self, qid: str) -> Question:
-        return self._by_id()[qid]
+        return self._by_id[qid]
 
+    @cached_property
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
 
-    @property
+    @cached_property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(q.id for q in self.questions)
 

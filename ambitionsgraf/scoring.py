@@ -75,6 +75,10 @@ def respondent_area(ins: Instrument, respondent: Respondent, area_id: str) -> Fr
     return total / area.denominator
 
 
+def respondent_areas(ins: Instrument, respondent: Respondent) -> dict[str, Fraction | None]:
+    return {a.id: respondent_area(ins, respondent, a.id) for a in ins.areas}
+
+
 def is_systematic(ins: Instrument, value: Fraction | None) -> bool | None:
     return None if value is None else value >= ins.threshold
 
@@ -85,9 +89,11 @@ def quadrant_of(ins: Instrument, axes: Mapping[str, Fraction | None]) -> str | N
     return ins.quadrant(is_systematic(ins, axes["ledning"]), is_systematic(ins, axes["verksamhet"])).id
 
 
-def group_score(ins: Instrument, respondents: tuple[Respondent, ...]) -> GroupScore:
+def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_values: dict[int, dict] | None = None) -> GroupScore:
+    """Area means over the respondents who have a value; `area_values` (by id of respondent) saves recomputing."""
+    values = area_values or {id(r): respondent_areas(ins, r) for r in respondents}
     areas = {
-        a.id: mean(v for v in (respondent_area(ins, r, a.id) for r in respondents) if v is not None)
+        a.id: mean(v for v in (values[id(r)][a.id] for r in respondents) if v is not None)
         for a in ins.areas
     }
     axes: dict[str, Fraction | None] = {}
@@ -137,17 +143,18 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
             status=question_status(ins, q.id, q_mean, points),
         )
     steps = {s.id: weakest_status(ins, [questions[q.id].status for q in ins.questions_of_step(s.id)]) for s in ins.steps}
+    area_values = {id(r): respondent_areas(ins, r) for r in respondents}
     roles = {
-        role.id: group_score(ins, tuple(r for r in respondents if r.role == role.id))
+        role.id: group_score(ins, tuple(r for r in respondents if r.role == role.id), area_values)
         for role in ins.roles
         if any(r.role == role.id for r in respondents)
     }
     incomplete = {
-        a.id: n for a in ins.areas if (n := sum(1 for r in respondents if respondent_area(ins, r, a.id) is None))
+        a.id: n for a in ins.areas if (n := sum(1 for r in respondents if area_values[id(r)][a.id] is None))
     }
     return AssessmentResult(
         date=assessment.date.isoformat(),
-        overall=group_score(ins, respondents),
+        overall=group_score(ins, respondents, area_values),
         roles=roles,
         questions=questions,
         steps=steps,

@@ -210,12 +210,12 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
                 attach(frame.node)
                 continue
             line = event.start_mark.line + 1
-            field = field_here()
             nodes += 1
             if nodes > MAX_NODES:
                 limit = f"{MAX_NODES:,}".replace(",", " ")
                 return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not an answer file")]
             if isinstance(event, yaml.AliasEvent):
+                field = field_here()  # before attach() moves on to the next key
                 attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
                 if (line, event.anchor) in aliases_seen:
                     continue  # one line per alias and line is enough
@@ -228,7 +228,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
             if event.anchor is not None:
                 anchors.setdefault(event.anchor, line)
             if event.tag is not None:
-                refuse(line, field, f"the tag {show(_short_tag(event.tag))} is not allowed; write a plain value without it")
+                refuse(line, field_here(), f"the tag {show(_short_tag(event.tag))} is not allowed; write a plain value without it")
             if isinstance(event, yaml.ScalarEvent):
                 tag = resolver.resolve(ScalarNode, event.value, event.implicit) if event.tag is None else event.tag
                 attach(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
@@ -240,7 +240,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
                 node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
             else:
                 node = MappingNode(_MAP_TAG, [], event.start_mark, None, event.flow_style)
-            stack.append(_Frame(node, field))
+            stack.append(_Frame(node, field_here()))
     except yaml.reader.ReaderError as exc:
         return None, [_reader_problem(path, text, exc)]
     except yaml.MarkedYAMLError as exc:

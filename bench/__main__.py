@@ -1,0 +1,208 @@
+"""`make bench`: the build at national scale, against floors measured in the same run.
+
+    python -m bench [--sizes 311 4000] [--pdf-sample 12]
+
+For each size N it writes N synthetic answer files (three rounds of four
+respondents each), then reports per stage wall and CPU time, ms per
+organisation and peak memory, for:
+- a clean build without PDFs, against floor (a): the same files loaded with
+  yaml.load(…, CSafeLoader) in one process;
+- a no-op rebuild, and a rebuild after one answer file changed;
+and, on a sample of organisations, delivery PDFs against floor (b): WeasyPrint
+rendering the same print HTML with nothing else around it, and the speed-up
+of two workers over one. Every figure is a ratio to something measured in
+the same run on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
+    "v2_kunskapsunderlag", "v2_resultatrapporter", "v2_hallbarhet", "v2_kategorirapporter",
+    "v3_juridik", "v3_styrdokument", "v3_planering", "v3_uppfoljning", "v3_rapportering",
+    "h_forbereda", "h_genomfora", "h_avtalsuppfoljning", "h_kategoriteam", "h_nojdhet",
+]
+ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
+TYPES = ["kommun"] * 8 + ["region", "myndighet", "bolag"]
+
+
+def synthetic_file(i: int, rnd: random.Random) -> str:
+    level = rnd.uniform(1.3, 3.7)
+    lines = [f"namn: Syntetisk organisation {i}", f"typ: {rnd.choice(TYPES)}", f"publicerad: {'true' if i % 3 else 'false'}", "matningar:"]
+    for year in (2021, 2023, 2025):
+        lines += [f"  - datum: {year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}", "    respondenter:"]
+        for role in ROLES:
+            lines += [f"      - roll: {role}", "        svar:"]
+            for q in QUESTIONS:
+                if rnd.random() < 0.03:
+                    value = "vet_ej"
+                elif q == "v1_mal":
+                    value = "ja" if rnd.random() < level / 4 else "nej"
+                else:
+                    value = str(min(4, max(1, round(rnd.gauss(level, 0.7)))))
+                if q == "v3_uppfoljning" and value != "vet_ej":
+                    value = f"{{svar: {value}, omfattning: {rnd.choice(['delar', 'hela'])}}}"
+                if q == "v3_rapportering" and value != "vet_ej":
+                    value = f"{{svar: {value}, frekvens: {rnd.choice(['manad', 'kvartal', 'ar'])}}}"
+                lines.append(f"          {q}: {value}")
+        level = min(3.9, level + rnd.uniform(-0.1, 0.3))
+    return "\n".join(lines) + "\n"
+
+
+def write_orgs(folder: Path, n: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    rnd = random.Random(n)
+    for i in range(n):
+        (folder / f"org-{i:04d}.yaml").write_text(synthetic_file(i, rnd), encoding="utf-8")
+
+
+def run_python(code: str, *args: str) -> dict:
+    """Run a measurement in a fresh process; it prints one JSON line."""
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+_MEASURE_PRELUDE = """
+import json, resource, sys, time
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF); c = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+def peak_mb():
+    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+"""
+
+YAML_FLOOR = _MEASURE_PRELUDE + """
+from pathlib import Path
+import yaml
+files = sorted(Path(sys.argv[1]).glob('*.yaml'))
+w0, c0 = time.perf_counter(), cpu()
+for p in files:
+    yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
+print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb()}))
+"""
+
+BUILD = _MEASURE_PRELUDE + """
+from pathlib import Path
+w0, c0 = time.perf_counter(), cpu()
+from ambitionsgraf.pipeline import BuildOptions, build
+s = build(BuildOptions(project_dir=Path('.'), orgs_dir=Path(sys.argv[1]), out_dir=Path(sys.argv[2]),
+                       make_pdf=sys.argv[3] == 'pdf', jobs=int(sys.argv[4])))
+print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb(), "stages": s.stages,
+                  "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
+"""
+
+WEASY_FLOOR = _MEASURE_PRELUDE + """
+from pathlib import Path
+from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.answers import load_organisations
+from ambitionsgraf.overview import ComparisonIndex, comparison
+from ambitionsgraf.scoring import score_organisation
+from ambitionsgraf import charts, site, views
+project = load_project(Path('.'), 'https://example.github.io/ambitionsgraf/')
+orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
+results = [score_organisation(project.ins, o) for o in orgs]
+index = ComparisonIndex(project.ins, results)
+htmls = []
+for r in results:  # the same print HTML our build renders, made before the clock starts
+    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, r))
+    view = views.report_view(project.ins, project.guidance, r, public=False, root=project.site_url, chart=site.data_uri_svg(svg))
+    roles = views.trail_chart(project.ins, r, with_roles=True)
+    view["roles_chart"] = site.data_uri_svg(charts.draw_svg(project.ins, roles)); view["roles_chart_alt"] = roles.title
+    view["comparisons"] = []
+    for c in views.comparison_view(project.ins, r, comparison(project.ins, r, index)):
+        if c["shown"]:
+            c["chart_uri"] = site.data_uri_svg(charts.draw_svg(project.ins, c["chart"])); c["chart_alt"] = c["chart"].title
+        view["comparisons"].append(c)
+    htmls.append(project.env.get_template("print/report.html").render(report=view, chart_alt="x", site_url=project.site_url))
+import weasyprint
+css = weasyprint.CSS(string=project.print_css)
+w0, c0 = time.perf_counter(), cpu()
+for html in htmls:
+    weasyprint.HTML(string=html).write_pdf(stylesheets=[css], pdf_variant='pdf/ua-1')
+print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "docs": len(htmls)}))
+"""
+
+
+def fmt_stages(stages: dict, n: int) -> str:
+    return ", ".join(f"{k} {v:.2f} s ({1000 * v / n:.1f} ms/org)" for k, v in stages.items())
+
+
+def bench_size(n: int, tmp: Path) -> list[str]:
+    orgs, out = tmp / f"orgs-{n}", tmp / f"out-{n}"
+    write_orgs(orgs, n)
+    lines = [f"## {n} organisations (3 rounds × 4 respondents each)"]
+    floor = run_python(YAML_FLOOR, str(orgs))
+    clean = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
+    lines.append(f"- floor (a), yaml.load with CSafeLoader: {floor['wall']:.2f} s wall, {floor['cpu']:.2f} s CPU")
+    lines.append(f"- clean build, no PDFs: {clean['wall']:.2f} s wall, {clean['cpu']:.2f} s CPU, peak {clean['peak_mb']:.0f} MB "
+                 f"→ **{clean['wall'] / floor['wall']:.2f}× floor (a)**")
+    lines.append(f"  - stages: {fmt_stages(clean['stages'], n)}")
+    load = clean["stages"].get("load+validate", 0)
+    lines.append(f"  - load+validate alone: {load / floor['wall']:.2f}× floor (a)")
+    noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
+    lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
+    first = sorted(orgs.glob("*.yaml"))[1]
+    text = first.read_text().replace("v1_matt: 1", "v1_matt: 2", 1).replace("v1_matt: 3", "v1_matt: 4", 1)
+    first.write_text(text)
+    one = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
+    lines.append(f"- rebuild after one answer changed, no PDFs: {one['wall']:.2f} s wall, {one['rendered']} organisation(s) rendered")
+    return lines
+
+
+def bench_pdf(sample: int, tmp: Path) -> list[str]:
+    orgs = tmp / f"orgs-pdf-{sample}"
+    write_orgs(orgs, sample)
+    lines = [f"## Delivery PDFs, {sample} organisations"]
+    floor = run_python(WEASY_FLOOR, str(orgs))
+    per_floor = floor["wall"] / floor["docs"]
+    one = run_python(BUILD, str(orgs), str(tmp / "pdf-1"), "pdf", "1")
+    two = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
+    per_ours = one["stages"]["render organisations"] / one["pdfs"]
+    lines.append(f"- floor (b), WeasyPrint alone on the same print HTML: {per_floor * 1000:.0f} ms per delivery PDF")
+    lines.append(f"- our build, 1 worker: {one['pdfs']} PDFs (delivery and public), {per_ours * 1000:.0f} ms per PDF in the render stage "
+                 f"→ **{per_ours / per_floor:.2f}× floor (b)**")
+    lines.append(f"- 2 workers vs 1, whole build: {one['wall']:.1f} s vs {two['wall']:.1f} s → **{one['wall'] / two['wall']:.2f}× faster**")
+    identical = subprocess.run(["diff", "-rq", str(tmp / "pdf-1"), str(tmp / "pdf-2")], capture_output=True).returncode == 0
+    lines.append(f"- 1-worker and 2-worker outputs byte-identical: {identical}")
+    first = sorted(orgs.glob("*.yaml"))[1]
+    first.write_text(first.read_text().replace("v1_matt: 2", "v1_matt: 3", 1))
+    again = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
+    lines.append(f"- rebuild with PDFs after one answer changed: {again['wall']:.2f} s, {again['rendered']} organisation(s) re-rendered "
+                 f"(others whose comparison figures moved are re-rendered too)")
+    noop = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
+    lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--sizes", type=int, nargs="*", default=[311, 4000])
+    parser.add_argument("--pdf-sample", type=int, default=12)
+    args = parser.parse_args()
+    lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            lines += bench_size(n, Path(tmp))
+            print("\n".join(lines[-8:]), flush=True)
+        if args.pdf_sample:
+            lines += bench_pdf(args.pdf_sample, Path(tmp))
+    print("\n" + "\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
