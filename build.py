@@ -4,6 +4,7 @@
     python build.py [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going]
     python build.py check [FILES…]
     python build.py new SLUG --namn "…" --typ kommun
+    python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run]
 
 Content errors are printed one per line as `file:line: field: message` and
 exit with status 1; tracebacks appear only with --debug.
@@ -26,6 +27,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
     p.add_argument("--site-url", default=None, help="the published site's address, for links in PDFs, CSV and sitemap")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 
@@ -49,13 +51,27 @@ def _new_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _import_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py import",
+        description="Import a survey export (one row per respondent) as a new assessment round in orgs/<slug>.yaml.",
+    )
+    p.add_argument("file", type=Path, help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
+    p.add_argument("--datum", help="the round's date, YYYY-MM-DD, for rows without a datum column")
+    p.add_argument("--dry-run", action="store_true", help="show what would change as a diff; write nothing")
+    p.add_argument("--orgs", type=Path, default=PROJECT / "orgs")
+    p.add_argument("--debug", action="store_true")
+    return p
+
+
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "new") else "build"
-    args = {"build": _build_parser, "check": _check_parser, "new": _new_parser}[command]().parse_args(argv[1:] if command != "build" else argv)
+    command = argv[0] if argv and argv[0] in ("check", "new", "import") else "build"
+    parsers = {"build": _build_parser, "check": _check_parser, "new": _new_parser, "import": _import_parser}
+    args = parsers[command]().parse_args(argv[1:] if command != "build" else argv)
     from ambitionsgraf import cli
 
     try:
-        return getattr(cli, command)(args, PROJECT)
+        return getattr(cli, {"import": "import_"}.get(command, command))(args, PROJECT)
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130

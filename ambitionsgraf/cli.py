@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def build(args, project_dir: Path) -> int:
         only=args.only,
         keep_going=args.keep_going,
         site_url=args.site_url or DEFAULT_SITE_URL,
+        jobs=args.jobs,
+        progress=sys.stderr.isatty() and not os.environ.get("CI"),
     )
     try:
         summary = run(opts)
@@ -32,9 +35,12 @@ def build(args, project_dir: Path) -> int:
         _report(exc.problems)
         print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
         return 1
+    if summary.unchanged:
+        print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
+        return 0
     print(
-        f"{summary.organisations} organisations ({summary.published} published), {summary.pages} pages, "
-        f"{summary.pdfs} PDFs in {summary.seconds:.1f} s → {args.out}"
+        f"{summary.organisations} organisations ({summary.published} published): {summary.rendered} rendered, "
+        f"{summary.reused} unchanged; {summary.pages} pages, {summary.pdfs} PDFs written in {summary.seconds:.1f} s → {args.out}"
     )
     if summary.problems:
         _report(summary.problems)
@@ -76,4 +82,48 @@ def new(args, project_dir: Path) -> int:
     with open(path, "x", encoding="utf-8") as fh:
         fh.write(text)
     print(f"wrote {path}")
+    return 0
+
+
+def import_(args, project_dir: Path) -> int:
+    """`build.py import`: a survey export into answer files, all or nothing."""
+    import datetime
+
+    from .answers import display_path
+    from .importer import plan_import, write_changes
+    from .instrument import load_instrument
+    from .problems import Problem
+
+    shown = display_path(args.file)
+    try:
+        ins = load_instrument(project_dir / "content" / "instrument.yaml")
+        day = None
+        if args.datum:
+            try:
+                day = datetime.date.fromisoformat(args.datum) if len(args.datum) == 10 else None
+            except ValueError:
+                day = None
+            if day is None:
+                raise ContentError([Problem(shown, 1, "--datum", f"expected a date written YYYY-MM-DD, got {args.datum!r}")])
+        changes = plan_import(ins, args.file, args.orgs, day)
+    except ContentError as exc:
+        _report(exc.problems)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        for change in changes:
+            sys.stdout.write(change.diff())
+        print(f"dry run: {len(changes)} file(s) would change; nothing was written", file=sys.stderr)
+        return 0
+    try:
+        write_changes(changes)
+    except FileExistsError as exc:
+        print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
+        return 1
+    for change in changes:
+        rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
+        if change.old is None:
+            print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}")
+        else:
+            print(f"extended {change.shown}: new round {rounds}")
     return 0

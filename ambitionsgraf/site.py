@@ -12,6 +12,7 @@ from pathlib import Path
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
+from .selfassessment import selfassessment_files
 from .content import Guidance
 from .instrument import Instrument
 from .scoring import OrganisationResult, priorities
@@ -54,6 +55,7 @@ NAV = (
     ("oversikt/", "Nationell översikt"),
     ("om-ambitionsgrafen/", "Om ambitionsgrafen"),
     ("vagledning/", "Vägledning"),
+    ("sjalvskattning/", "Självskattning"),
     ("metod/", "Metod"),
 )
 
@@ -178,6 +180,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         for t in ins.types
     ]
     files.update(overview_files(project, published))
+    files.update(selfassessment_files(project))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,

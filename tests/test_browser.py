@@ -20,6 +20,7 @@ PAGES = [
     "vagledning/orientering/",
     "om-ambitionsgrafen/",
     "tillganglighet/",
+    "sjalvskattning/",
     "404.html",
 ]
 
@@ -55,7 +56,7 @@ def test_axe_finds_no_wcag_violations(browser, site_url, path):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/"])
+@pytest.mark.parametrize("path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/", "sjalvskattning/", "oversikt/"])
 def test_readable_at_phone_width_without_sideways_scrolling(browser, site_url, path):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(site_url + path)

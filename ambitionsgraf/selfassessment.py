@@ -1,0 +1,146 @@
+"""The self-assessment page: the instrument as a form, scored in the browser.
+
+The browser computes exactly what ambitionsgraf/scoring.py computes, from the
+same content/instrument.yaml: `instrument_data` emits the instrument as JSON
+(questions, rules, points, weights and options, areas with denominators, the
+threshold, quadrants, statuses, the step mapping and each step's suggestion
+texts), and templates/assets/sjalvskattning.js scores from that data alone.
+Fractions are kept as [numerator, denominator] pairs and the script does exact
+integer rational arithmetic, so a mean of exactly 2,5 is at the threshold in
+the browser just as with Python's Fractions (no epsilon anywhere).
+
+Nothing the person enters leaves the browser: the page makes no requests
+beyond its own HTML, CSS and script, stores nothing, and the answer file is
+built in the page and handed over as a download.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from . import site as _site  # used at call time only, so site.py may import this module at its top
+from .views import num
+
+if TYPE_CHECKING:
+    from .site import Project
+
+PAGE = "sjalvskattning/index.html"
+SCRIPT = "assets/sjalvskattning.js"
+DATA = "assets/instrument.json"
+
+
+def _fraction(value: Fraction | None) -> list[int] | None:
+    return None if value is None else [value.numerator, value.denominator]
+
+
+def instrument_data(project: Project) -> dict:
+    """Everything the browser needs to score and explain an answer, generated from the instrument."""
+    ins = project.ins
+    guidance = project.guidance
+    return {
+        "scale": [{"value": v, "label": label} for v, label in ins.scale],  # strongest first
+        "dont_know": {"key": ins.dont_know, "label": ins.dont_know_label},
+        "threshold": _fraction(ins.threshold),
+        "axis_ends": list(ins.axis_ends),
+        "axes": {k: {"label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()},
+        "quadrants": [{"id": q.id, "label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
+        "statuses": [{"id": s.id, "label": s.label, "minimum": _fraction(s.minimum)} for s in ins.statuses],
+        "areas": [
+            {
+                "id": a.id,
+                "label": a.label,
+                "number": a.number,
+                "axis": a.axis,
+                "denominator": a.denominator,
+                "preamble": a.preamble,
+                "questions": [
+                    {
+                        "id": q.id,
+                        "number": q.number,
+                        "text": q.text,
+                        "rule": q.rule,
+                        "points": dict(q.points) or None,
+                        "weight": _fraction(q.weight),
+                        "extra": q.extra,
+                        "default_option": q.default_option,
+                        "options": [{"key": o.key, "label": o.label, "weight": _fraction(o.weight)} for o in q.options],
+                        "step": q.step,
+                    }
+                    for q in a.questions
+                ],
+            }
+            for a in ins.areas
+        ],
+        "steps": [
+            {
+                "id": s.id,
+                "label": s.label,
+                "kind": s.kind,
+                "section": s.section,
+                "order": s.order,
+                "title": guidance.steps[s.id].title,
+                "url": f"vagledning/{s.id}/",
+                "suggestions": dict(guidance.steps[s.id].suggestions),
+            }
+            for s in ins.steps
+        ],
+        "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
+        "types": [{"id": t.id, "label": t.label} for t in ins.types],
+    }
+
+
+def page_view(project: Project) -> dict:
+    """What the template needs to write the form without JavaScript."""
+    ins = project.ins
+    areas = []
+    for a in ins.areas:
+        questions = []
+        for q in a.questions:
+            if q.rule == "ja_nej":
+                choices = [{"value": k, "label": k.capitalize()} for k, _ in q.points]
+            else:
+                choices = [{"value": str(v), "label": f"{label} ({v})"} for v, label in ins.scale]
+            choices.append({"value": ins.dont_know, "label": ins.dont_know_label})
+            extra = None
+            if q.extra:
+                extra = {
+                    "name": f"{q.id}_{q.extra}",
+                    "label": q.extra.capitalize() + ("" if any(o.weight is not None for o in q.options) else " (påverkar inte poängen)"),
+                    "default": q.default_option,
+                    "options": [{"value": o.key, "label": o.label} for o in q.options],
+                }
+            questions.append({"id": q.id, "number": q.number, "text": q.text, "choices": choices, "extra": extra})
+        areas.append({
+            "id": a.id,
+            "number": a.number,
+            "label": a.label,
+            "axis": ins.axes[a.axis]["kort"],
+            "preamble": a.preamble,
+            "questions": questions,
+        })
+    return {
+        "count": len(ins.questions),
+        "areas": areas,
+        "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
+        "types": [{"id": t.id, "label": t.label} for t in ins.types],
+        "axes": [{"id": k, "label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()],
+        "steps": [{"id": s.id, "label": s.label, "kind": s.kind} for s in ins.steps],
+        "threshold": num(ins.threshold),
+    }
+
+
+def selfassessment_files(project: Project) -> dict[str, str | bytes]:
+    """The self-assessment page and its assets, relative to the site root."""
+    data = instrument_data(project)
+    ctx = _site.page_context(
+        project, root="../", path="sjalvskattning/", title="Självskattning",
+        crumbs=[("", "Start"), (None, "Självskattning")],
+        description="Besvara ambitionsgrafens frågor och se direkt var din bild av inköpsorganisationen hamnar. Svaren stannar i din webbläsare.",
+    )
+    html = project.env.get_template("sjalvskattning.html").render(**ctx, sa=page_view(project), instrument=data)
+    return {
+        PAGE: html,
+        SCRIPT: project.env.loader.get_source(project.env, SCRIPT)[0],  # a static file from templates/, not rendered
+        DATA: _site.to_json(data),
+    }

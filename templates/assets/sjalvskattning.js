@@ -1,0 +1,808 @@
+/*
+ * Self-assessment: scores the answers in the browser, exactly as
+ * ambitionsgraf/scoring.py does, from the instrument data the build embeds in
+ * the page (#sa-instrument, generated from content/instrument.yaml by
+ * ambitionsgraf/selfassessment.py). Nothing about the questions, weights or
+ * thresholds is written here.
+ *
+ * Arithmetic: every value is an exact fraction of two integers, reduced after
+ * each step, and comparisons cross-multiply. A mean of exactly 2.5 is
+ * therefore at the threshold, as with Python's Fractions; no floating point
+ * and no epsilon is involved. (The integers stay tiny: denominators are
+ * products of the area denominators, weights and respondent counts.)
+ * Display: one decimal, decimal comma, halves rounded up, like views.num.
+ *
+ * Privacy: this script makes no requests and stores nothing (no cookies, no
+ * storage). The answer file is built here and handed over as a download.
+ */
+(function () {
+  "use strict";
+
+  // -- exact rational arithmetic ------------------------------------------------
+
+  function gcd(a, b) {
+    a = Math.abs(a);
+    b = Math.abs(b);
+    while (b) {
+      var t = a % b;
+      a = b;
+      b = t;
+    }
+    return a;
+  }
+
+  function frac(n, d) {
+    if (d === undefined) d = 1;
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(d) || d === 0) throw new Error("fraction out of range");
+    if (d < 0) {
+      n = -n;
+      d = -d;
+    }
+    var g = gcd(n, d) || 1;
+    return { n: n / g, d: d / g };
+  }
+
+  function fromPair(pair) {
+    return frac(pair[0], pair[1]);
+  }
+
+  function add(a, b) {
+    return frac(a.n * b.d + b.n * a.d, a.d * b.d);
+  }
+
+  function mul(a, b) {
+    return frac(a.n * b.n, a.d * b.d);
+  }
+
+  function divInt(a, k) {
+    return frac(a.n, a.d * k);
+  }
+
+  function cmp(a, b) {
+    var x = a.n * b.d;
+    var y = b.n * a.d;
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  function mean(values) {
+    if (!values.length) return null;
+    var sum = frac(0);
+    values.forEach(function (v) {
+      sum = add(sum, v);
+    });
+    return divInt(sum, values.length);
+  }
+
+  /** One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
+  function num(f) {
+    if (f === null || f === undefined) return "–";
+    var negative = f.n < 0;
+    var n = Math.abs(f.n);
+    // round(n / d, 1) half up = floor((20n + d) / 2d) tenths, in integers
+    var top = 20 * n + f.d;
+    var tenths = (top - (top % (2 * f.d))) / (2 * f.d);
+    var text = Math.floor(tenths / 10) + "," + (tenths % 10);
+    return negative && tenths ? "−" + text : text;
+  }
+
+  // -- scoring: mirrors ambitionsgraf/scoring.py --------------------------------
+
+  function Scorer(ins) {
+    this.ins = ins;
+    this.questions = [];
+    this.byId = {};
+    var self = this;
+    ins.areas.forEach(function (area) {
+      area.questions.forEach(function (q) {
+        q.area = area.id;
+        self.questions.push(q);
+        self.byId[q.id] = q;
+      });
+    });
+    this.scaleValues = {};
+    ins.scale.forEach(function (s) {
+      self.scaleValues[s.value] = true;
+    });
+    this.threshold = fromPair(ins.threshold);
+    this.statusOrder = ins.statuses.map(function (s) {
+      return s.id;
+    });
+  }
+
+  /** The weight of an answer: the option's when it weighs, else the question's. */
+  Scorer.prototype.weight = function (q, optionKey) {
+    if (optionKey) {
+      var option = q.options.filter(function (o) {
+        return o.key === optionKey;
+      })[0];
+      if (option && option.weight) return fromPair(option.weight);
+    }
+    return fromPair(q.weight);
+  };
+
+  /** A usable answer {points, weight}, or null when missing (absent, vet_ej, or not on the scale). */
+  Scorer.prototype.resolve = function (q, given) {
+    if (!given || given.value === null || given.value === undefined || given.value === "") return null;
+    var value = String(given.value);
+    if (value === this.ins.dont_know.key) return null;
+    var points;
+    if (q.rule === "ja_nej") {
+      if (!Object.prototype.hasOwnProperty.call(q.points, value)) return null;
+      points = q.points[value];
+    } else {
+      if (!/^[0-9]+$/.test(value) || !this.scaleValues[Number(value)]) return null;
+      points = Number(value);
+    }
+    var option = given.option || null;
+    return { points: points, weight: this.weight(q, option || q.default_option || null) };
+  };
+
+  Scorer.prototype.isDontKnow = function (given) {
+    return !!given && String(given.value) === this.ins.dont_know.key;
+  };
+
+  /** Σ(weight × points) / denominator, only when every question in the area is answered. */
+  Scorer.prototype.respondentArea = function (respondent, area) {
+    var total = frac(0);
+    for (var i = 0; i < area.questions.length; i++) {
+      var q = area.questions[i];
+      var a = this.resolve(q, (respondent.answers || {})[q.id]);
+      if (!a) return null;
+      total = add(total, mul(a.weight, frac(a.points)));
+    }
+    return divInt(total, area.denominator);
+  };
+
+  Scorer.prototype.quadrant = function (axes) {
+    if (axes.ledning === null || axes.verksamhet === null) return null;
+    var l = cmp(axes.ledning, this.threshold) >= 0;
+    var v = cmp(axes.verksamhet, this.threshold) >= 0;
+    return this.ins.quadrants.filter(function (q) {
+      return q.ledning === l && q.verksamhet === v;
+    })[0].id;
+  };
+
+  Scorer.prototype.group = function (respondents) {
+    var self = this;
+    var areas = {};
+    this.ins.areas.forEach(function (area) {
+      var values = respondents
+        .map(function (r) {
+          return self.respondentArea(r, area);
+        })
+        .filter(function (v) {
+          return v !== null;
+        });
+      areas[area.id] = mean(values);
+    });
+    var axes = {};
+    ["ledning", "verksamhet"].forEach(function (axis) {
+      var values = self.ins.areas
+        .filter(function (a) {
+          return a.axis === axis;
+        })
+        .map(function (a) {
+          return areas[a.id];
+        });
+      axes[axis] = values.some(function (v) {
+        return v === null;
+      })
+        ? null
+        : mean(values);
+    });
+    return { respondents: respondents.length, areas: areas, axes: axes, quadrant: this.quadrant(axes) };
+  };
+
+  Scorer.prototype.questionStatus = function (q, meanPoints, points) {
+    if (meanPoints === null) return null;
+    var strongest = this.statusOrder[0];
+    var middle = this.statusOrder[1];
+    var weakest = this.statusOrder[this.statusOrder.length - 1];
+    if (q.rule === "ja_nej") {
+      var yes = q.points.ja;
+      var saidYes = points.filter(function (p) {
+        return p === yes;
+      }).length;
+      return saidYes === points.length ? strongest : saidYes ? middle : weakest;
+    }
+    var found = this.ins.statuses.filter(function (s) {
+      return cmp(meanPoints, fromPair(s.minimum)) >= 0;
+    })[0];
+    return found.id;
+  };
+
+  Scorer.prototype.weakest = function (statuses) {
+    var order = this.statusOrder;
+    var known = statuses.filter(function (s) {
+      return s !== null;
+    });
+    if (!known.length) return null;
+    return known.reduce(function (a, b) {
+      return order.indexOf(b) > order.indexOf(a) ? b : a;
+    });
+  };
+
+  /** Up to three steps or zones not in place: weakest status first, then instrument order. */
+  Scorer.prototype.priorities = function (steps) {
+    var order = this.statusOrder;
+    var candidates = this.ins.steps.filter(function (s) {
+      return steps[s.id] !== null && steps[s.id] !== order[0];
+    });
+    candidates.sort(function (a, b) {
+      var byStatus = order.indexOf(steps[b.id]) - order.indexOf(steps[a.id]);
+      return byStatus || a.order - b.order;
+    });
+    return candidates.slice(0, 3).map(function (s) {
+      return s.id;
+    });
+  };
+
+  /** Everything score_assessment computes, for a list of respondents {role, answers}. */
+  Scorer.prototype.assessment = function (respondents) {
+    var self = this;
+    var questions = {};
+    this.questions.forEach(function (q) {
+      var points = [];
+      var dontKnow = 0;
+      respondents.forEach(function (r) {
+        var given = (r.answers || {})[q.id];
+        var a = self.resolve(q, given);
+        if (a) points.push(a.points);
+        if (self.isDontKnow(given)) dontKnow += 1;
+      });
+      var m = mean(
+        points.map(function (p) {
+          return frac(p);
+        })
+      );
+      questions[q.id] = {
+        mean: m,
+        spread: points.length ? Math.max.apply(null, points) - Math.min.apply(null, points) : null,
+        answered: points.length,
+        missing: respondents.length - points.length,
+        dont_know: dontKnow,
+        status: self.questionStatus(q, m, points),
+      };
+    });
+    var steps = {};
+    this.ins.steps.forEach(function (s) {
+      steps[s.id] = self.weakest(
+        self.questions
+          .filter(function (q) {
+            return q.step === s.id;
+          })
+          .map(function (q) {
+            return questions[q.id].status;
+          })
+      );
+    });
+    var roles = {};
+    this.ins.roles.forEach(function (role) {
+      var mine = respondents.filter(function (r) {
+        return r.role === role.id;
+      });
+      if (mine.length) roles[role.id] = self.group(mine);
+    });
+    return {
+      overall: this.group(respondents),
+      roles: roles,
+      questions: questions,
+      steps: steps,
+      priorities: this.priorities(steps),
+    };
+  };
+
+  // -- plain data for tests and for reading ----------------------------------------
+
+  function pair(f) {
+    return f === null ? null : [f.n, f.d];
+  }
+
+  function plainGroup(g) {
+    var out = { respondents: g.respondents, areas: {}, axes: {}, quadrant: g.quadrant, shown: { areas: {}, axes: {} } };
+    Object.keys(g.areas).forEach(function (k) {
+      out.areas[k] = pair(g.areas[k]);
+      out.shown.areas[k] = num(g.areas[k]);
+    });
+    Object.keys(g.axes).forEach(function (k) {
+      out.axes[k] = pair(g.axes[k]);
+      out.shown.axes[k] = num(g.axes[k]);
+    });
+    return out;
+  }
+
+  function plain(result) {
+    var questions = {};
+    Object.keys(result.questions).forEach(function (k) {
+      var q = result.questions[k];
+      questions[k] = {
+        mean: pair(q.mean),
+        shown: num(q.mean),
+        spread: q.spread,
+        answered: q.answered,
+        missing: q.missing,
+        dont_know: q.dont_know,
+        status: q.status,
+      };
+    });
+    var roles = {};
+    Object.keys(result.roles).forEach(function (k) {
+      roles[k] = plainGroup(result.roles[k]);
+    });
+    return {
+      overall: plainGroup(result.overall),
+      roles: roles,
+      questions: questions,
+      steps: result.steps,
+      priorities: result.priorities,
+    };
+  }
+
+  // -- the answer file ----------------------------------------------------------
+
+  function yamlString(text) {
+    // A JSON string is a valid YAML double-quoted scalar; line and paragraph
+    // separators and control characters are replaced so the name stays one line.
+    return JSON.stringify(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim());
+  }
+
+  function isoDate(d) {
+    function two(x) {
+      return (x < 10 ? "0" : "") + x;
+    }
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate());
+  }
+
+  var DEFAULT_NAME = "Min organisation";
+
+  function slugFor(name) {
+    var slug = (name || "")
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+    return slug || "sjalvskattning";
+  }
+
+  /** The answer file for one person: publicerad: false, today's date, their role. */
+  function answerFile(scorer, person, answers, today) {
+    var ins = scorer.ins;
+    var lines = [
+      "# Självskattning gjord på webbplatsen Ambitionsgrafen: en persons svar, skapade i webbläsaren.",
+      "namn: " + yamlString(person.name || DEFAULT_NAME),
+      "typ: " + person.type,
+      "publicerad: false",
+      "matningar:",
+      "  - datum: " + today,
+      "    respondenter:",
+      "      - roll: " + person.role,
+    ];
+    var given = scorer.questions.filter(function (q) {
+      return answers[q.id] && answers[q.id].value;
+    });
+    if (!given.length) {
+      lines.push("        svar: {}");
+    } else {
+      lines.push("        svar:");
+      given.forEach(function (q) {
+        var a = answers[q.id];
+        var value = String(a.value);
+        if (q.extra && a.option && value !== ins.dont_know.key) {
+          value = "{svar: " + value + ", " + q.extra + ": " + a.option + "}";
+        }
+        lines.push("          " + q.id + ": " + value);
+      });
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  // -- the page ----------------------------------------------------------------------
+
+  var SVG = "http://www.w3.org/2000/svg";
+
+  function el(name, attrs, text) {
+    var node = document.createElement(name);
+    Object.keys(attrs || {}).forEach(function (k) {
+      node.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function svgEl(name, attrs, text) {
+    var node = document.createElementNS(SVG, name);
+    Object.keys(attrs || {}).forEach(function (k) {
+      node.setAttribute(k, attrs[k]);
+    });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function wrap(text, width) {
+    var lines = [];
+    var line = "";
+    text.split(/\s+/).forEach(function (w) {
+      if (line && line.length + 1 + w.length > width) {
+        lines.push(line);
+        line = w;
+      } else {
+        line = line ? line + " " + w : w;
+      }
+    });
+    lines.push(line);
+    return lines;
+  }
+
+  /** The ambitionsgraf with one point, drawn once; `place` moves the point. */
+  function Graph(container, ins) {
+    var lo = 0.8;
+    var hi = 4.0;
+    var left = 58;
+    var top = 8;
+    var size = 262;
+    var t = ins.threshold[0] / ins.threshold[1];
+    function x(v) {
+      return left + ((v - lo) / (hi - lo)) * size;
+    }
+    function y(v) {
+      return top + size - ((v - lo) / (hi - lo)) * size;
+    }
+    this.x = x;
+    this.y = y;
+    var svg = svgEl("svg", { viewBox: "0 0 330 330", role: "img", "aria-labelledby": "sa-graph-title", class: "sa-graph" });
+    this.title = svgEl("title", { id: "sa-graph-title" }, "Ambitionsgrafen, ännu utan punkt");
+    svg.appendChild(this.title);
+    svg.appendChild(svgEl("rect", { x: x(t), y: y(hi), width: x(hi) - x(t), height: y(t) - y(hi), fill: "#E6F0F7" }));
+    svg.appendChild(svgEl("rect", { x: x(lo), y: y(t), width: x(t) - x(lo), height: y(lo) - y(t), fill: "#F3F3F3" }));
+    svg.appendChild(svgEl("line", { x1: x(t), x2: x(t), y1: y(lo), y2: y(hi), stroke: "#404040", "stroke-dasharray": "4 3" }));
+    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(hi), y1: y(t), y2: y(t), stroke: "#404040", "stroke-dasharray": "4 3" }));
+    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(hi), y1: y(lo), y2: y(lo), stroke: "#1a1a1a" }));
+    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(lo), y1: y(lo), y2: y(hi), stroke: "#1a1a1a" }));
+    [1, 2, 3, 4].forEach(function (v) {
+      svg.appendChild(svgEl("line", { x1: x(v), x2: x(v), y1: y(lo), y2: y(lo) + 4, stroke: "#1a1a1a" }));
+      svg.appendChild(svgEl("text", { x: x(v), y: y(lo) + 16, "text-anchor": "middle", class: "sa-graph-tick" }, String(v)));
+      svg.appendChild(svgEl("line", { x1: x(lo) - 4, x2: x(lo), y1: y(v), y2: y(v), stroke: "#1a1a1a" }));
+      svg.appendChild(svgEl("text", { x: x(lo) - 7, y: y(v) + 4, "text-anchor": "end", class: "sa-graph-tick" }, String(v)));
+    });
+    var ends = ins.axis_ends;
+    svg.appendChild(svgEl("text", { x: x(lo) + size / 2, y: y(lo) + 34, "text-anchor": "middle", class: "sa-graph-axis" }, ins.axes.verksamhet.short + " →"));
+    svg.appendChild(svgEl("text", { x: x(lo) + size / 2, y: y(lo) + 48, "text-anchor": "middle", class: "sa-graph-note" }, ends[0] + " – " + ends[1]));
+    var cy = top + size / 2;
+    svg.appendChild(svgEl("text", { x: 16, y: cy, "text-anchor": "middle", transform: "rotate(-90 16 " + cy + ")", class: "sa-graph-axis" }, ins.axes.ledning.short + " →"));
+    svg.appendChild(svgEl("text", { x: 30, y: cy, "text-anchor": "middle", transform: "rotate(-90 30 " + cy + ")", class: "sa-graph-note" }, ends[0] + " – " + ends[1]));
+    ins.quadrants.forEach(function (q) {
+      var right = q.verksamhet;
+      var upper = q.ledning;
+      var lines = wrap(q.label, 20);
+      var tx = right ? x(hi) - 4 : x(lo) + 4;
+      var ty = upper ? y(hi) + 12 : y(lo) - 6 - (lines.length - 1) * 12;
+      var text = svgEl("text", { x: tx, y: ty, "text-anchor": right ? "end" : "start", class: "sa-graph-quadrant" });
+      lines.forEach(function (line, i) {
+        text.appendChild(svgEl("tspan", { x: tx, dy: i ? 12 : 0 }, line));
+      });
+      svg.appendChild(text);
+    });
+    this.point = svgEl("g", { visibility: "hidden" });
+    this.circle = svgEl("circle", { r: 7, fill: "#000000", stroke: "#ffffff", "stroke-width": 2 });
+    this.label = svgEl("text", { class: "sa-graph-point" }, "Du");
+    this.point.appendChild(this.circle);
+    this.point.appendChild(this.label);
+    svg.appendChild(this.point);
+    container.appendChild(svg);
+    this.lo = lo;
+    this.hi = hi;
+  }
+
+  Graph.prototype.place = function (verksamhet, ledning, description) {
+    this.title.textContent = description;
+    if (verksamhet === null || ledning === null) {
+      this.point.setAttribute("visibility", "hidden");
+      return;
+    }
+    var self = this;
+    function clamp(v) {
+      return Math.min(self.hi, Math.max(self.lo, v));
+    }
+    var px = this.x(clamp(verksamhet.n / verksamhet.d));
+    var py = this.y(clamp(ledning.n / ledning.d));
+    this.circle.setAttribute("cx", px);
+    this.circle.setAttribute("cy", py);
+    var labelLeft = px > this.x(3.4);
+    this.label.setAttribute("x", labelLeft ? px - 11 : px + 11);
+    this.label.setAttribute("y", py - 8);
+    this.label.setAttribute("text-anchor", labelLeft ? "end" : "start");
+    this.point.setAttribute("visibility", "visible");
+  };
+
+  function Page(root, ins) {
+    this.root = root;
+    this.ins = ins;
+    this.scorer = new Scorer(ins);
+    this.base = root.getAttribute("data-root") || "";
+    this.form = document.getElementById("sa-form");
+    this.status = document.getElementById("sa-status");
+    this.error = document.getElementById("sa-error");
+    this.labels = {};
+    var self = this;
+    ins.statuses.forEach(function (s) {
+      self.labels[s.id] = s.label;
+    });
+    this.graph = new Graph(document.getElementById("sa-graph"), ins);
+    this.timer = null;
+    this.form.addEventListener("change", function () {
+      self.clearError();
+      self.render();
+    });
+    document.getElementById("sa-namn").addEventListener("input", function () {
+      self.render();
+    });
+    document.getElementById("sa-download").addEventListener("click", function () {
+      self.download();
+    });
+    document.getElementById("sa-print").addEventListener("click", function () {
+      self.render(true);
+      window.print();
+    });
+    document.getElementById("sa-reset").addEventListener("click", function () {
+      if (window.confirm("Vill du rensa alla svar och börja om?")) self.reset();
+    });
+    window.addEventListener("beforeprint", function () {
+      self.render(true);
+    });
+    document.getElementById("sa-details").hidden = false;
+    document.getElementById("sa-actions").hidden = false;
+    this.render(true);
+  }
+
+  /** The person and their answers as the form holds them now. */
+  Page.prototype.read = function () {
+    var answers = {};
+    var form = this.form;
+    this.scorer.questions.forEach(function (q) {
+      var checked = form.querySelector('input[name="' + q.id + '"]:checked');
+      var entry = { value: checked ? checked.value : null, option: null };
+      if (q.extra) {
+        var select = document.getElementById(q.id + "_" + q.extra);
+        entry.option = select && select.value ? select.value : null;
+      }
+      answers[q.id] = entry;
+    });
+    var role = form.querySelector('input[name="sa_roll"]:checked');
+    return {
+      person: {
+        role: role ? role.value : null,
+        name: document.getElementById("sa-namn").value.trim(),
+        type: document.getElementById("sa-typ").value || null,
+      },
+      answers: answers,
+    };
+  };
+
+  Page.prototype.answerLabel = function (q, entry) {
+    if (!entry.value) return "Inte besvarad";
+    var input = this.form.querySelector('input[name="' + q.id + '"][value="' + entry.value + '"]');
+    var label = input ? input.parentNode.textContent.trim() : entry.value;
+    if (q.extra && entry.option && entry.value !== this.ins.dont_know.key) {
+      var option = q.options.filter(function (o) {
+        return o.key === entry.option;
+      })[0];
+      if (option) label += ", " + option.label;
+    }
+    return label;
+  };
+
+  Page.prototype.render = function (announceNow) {
+    var self = this;
+    var ins = this.ins;
+    var state = this.read();
+    var result = this.scorer.assessment([{ role: state.person.role || "", answers: state.answers }]);
+    var overall = result.overall;
+    this.last = { state: state, result: result };
+
+    var answered = 0;
+    ins.areas.forEach(function (area) {
+      var n = area.questions.filter(function (q) {
+        return result.questions[q.id].answered;
+      }).length;
+      answered += n;
+      var cell = document.getElementById("sa-area-" + area.id);
+      cell.textContent = num(overall.areas[area.id]);
+      cell.setAttribute("data-exact", overall.areas[area.id] ? overall.areas[area.id].n + "/" + overall.areas[area.id].d : "");
+      document.getElementById("sa-area-" + area.id + "-answered").textContent = n + " av " + area.questions.length;
+    });
+    var ends = ins.axis_ends;
+    ["ledning", "verksamhet"].forEach(function (axis) {
+      var value = overall.axes[axis];
+      var node = document.getElementById("sa-axis-" + axis);
+      node.textContent = num(value);
+      node.setAttribute("data-exact", value ? value.n + "/" + value.d : "");
+      var level = document.getElementById("sa-axis-" + axis + "-level");
+      level.hidden = value === null;
+      level.textContent = value === null ? "" : (cmp(value, self.scorer.threshold) >= 0 ? ends[1] : ends[0]).toLowerCase();
+    });
+    var quadrant = overall.quadrant
+      ? ins.quadrants.filter(function (q) {
+          return q.id === overall.quadrant;
+        })[0]
+      : null;
+    var quadrantNode = document.getElementById("sa-quadrant");
+    quadrantNode.textContent = quadrant ? quadrant.label : "Ingen punkt ännu";
+    quadrantNode.setAttribute("data-quadrant", quadrant ? quadrant.id : "");
+
+    var summary;
+    var total = this.scorer.questions.length;
+    var progress = "Besvarade frågor: " + answered + " av " + total + ".";
+    if (!answered) {
+      summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
+    } else if (quadrant) {
+      summary =
+        progress + " " + ins.axes.ledning.short + " " + num(overall.axes.ledning) + ", " + ins.axes.verksamhet.short.toLowerCase() + " " +
+        num(overall.axes.verksamhet) + ": " + quadrant.label + ".";
+    } else {
+      var waiting = ins.areas
+        .filter(function (a) {
+          return overall.areas[a.id] === null;
+        })
+        .map(function (a) {
+          return a.number + ". " + a.label;
+        });
+      summary = progress + " Punkten visas när alla frågor i " + (waiting.length > 1 ? "områdena " : "området ") + listText(waiting) + " är besvarade.";
+    }
+    this.graph.place(
+      overall.axes.verksamhet,
+      overall.axes.ledning,
+      quadrant
+        ? "Ambitionsgrafen med din punkt: " + ins.axes.ledning.short.toLowerCase() + " " + num(overall.axes.ledning) + ", " +
+            ins.axes.verksamhet.short.toLowerCase() + " " + num(overall.axes.verksamhet) + ", i kvadranten " + quadrant.label + "."
+        : "Ambitionsgrafen, ännu utan punkt."
+    );
+
+    // Steps and priorities
+    ins.steps.forEach(function (step) {
+      var li = document.getElementById("sa-step-" + step.id);
+      var status = result.steps[step.id];
+      var badge = li.querySelector("[data-status]");
+      badge.textContent = status ? self.labels[status] : "Underlag saknas";
+      badge.className = "status" + (status ? " status-" + status : "");
+      badge.setAttribute("data-status", status || "");
+      li.querySelector("[data-suggestion]").textContent = status ? step.suggestions[status] : "Besvara frågorna för steget så visas ett förslag.";
+    });
+    var list = document.getElementById("sa-priorities");
+    list.textContent = "";
+    result.priorities.forEach(function (id) {
+      var step = ins.steps.filter(function (s) {
+        return s.id === id;
+      })[0];
+      var status = result.steps[id];
+      var li = el("li", { "data-step": id });
+      var strong = el("strong");
+      strong.appendChild(el("a", { href: self.base + step.url }, step.label));
+      li.appendChild(strong);
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", { class: "status status-" + status }, self.labels[status]));
+      li.appendChild(el("br"));
+      li.appendChild(document.createTextNode(step.suggestions[status]));
+      list.appendChild(li);
+    });
+    var empty = document.getElementById("sa-priorities-empty");
+    var anyStatus = Object.keys(result.steps).some(function (k) {
+      return result.steps[k] !== null;
+    });
+    empty.hidden = result.priorities.length > 0;
+    empty.textContent = anyStatus
+      ? "Alla steg du har svarat för är på plats. Förslagen per steg nedan visar hur ni kan nå nästa nivå."
+      : "Besvara frågorna så visas upp till tre steg att ta itu med först.";
+
+    // The printed report: who, when, and the answers
+    this.scorer.questions.forEach(function (q) {
+      var cell = self.root.querySelector('[data-answer="' + q.id + '"]');
+      cell.textContent = self.answerLabel(q, state.answers[q.id]);
+    });
+    var role = ins.roles.filter(function (r) {
+      return r.id === state.person.role;
+    })[0];
+    var who = [];
+    if (role) who.push(role.label);
+    if (state.person.name) who.push(state.person.name);
+    document.getElementById("sa-print-meta").textContent =
+      "Självskattning " + swedishDate(new Date()) + (who.length ? " – " + who.join(", ") : "") +
+      ". En persons svar; inget av det har skickats eller sparats någonstans.";
+
+    // The live summary is announced once the person pauses, not on every arrow key.
+    var statusNode = this.status;
+    window.clearTimeout(this.timer);
+    if (announceNow === true) {
+      statusNode.textContent = summary;
+    } else {
+      this.timer = window.setTimeout(function () {
+        statusNode.textContent = summary;
+      }, 500);
+    }
+    this.summary = summary;
+  };
+
+  Page.prototype.clearError = function () {
+    this.error.textContent = "";
+  };
+
+  Page.prototype.download = function () {
+    var state = this.read();
+    var missing = [];
+    if (!state.person.role) missing.push("din roll");
+    if (!state.person.type) missing.push("typ av organisation");
+    if (missing.length) {
+      this.error.textContent = "Välj " + listText(missing) + " under Om dig innan du laddar ner svarsfilen.";
+      var target = !state.person.role ? this.form.querySelector('input[name="sa_roll"]') : document.getElementById("sa-typ");
+      target.focus();
+      return;
+    }
+    this.clearError();
+    var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()));
+    var blob = new Blob([text], { type: "application/yaml;charset=utf-8" });
+    var url = URL.createObjectURL(blob);
+    var link = el("a", { href: url, download: slugFor(state.person.name || DEFAULT_NAME) + ".yaml" });
+    link.hidden = true;
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    window.setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 1000);
+  };
+
+  Page.prototype.reset = function () {
+    Array.prototype.forEach.call(this.root.querySelectorAll("input[type=radio]"), function (r) {
+      r.checked = false;
+    });
+    Array.prototype.forEach.call(this.root.querySelectorAll("select"), function (s) {
+      Array.prototype.forEach.call(s.options, function (o) {
+        o.selected = o.defaultSelected;
+      });
+      if (!Array.prototype.some.call(s.options, function (o) { return o.defaultSelected; })) s.selectedIndex = 0;
+    });
+    document.getElementById("sa-namn").value = "";
+    this.clearError();
+    this.render(true);
+    var first = this.form.querySelector('input[name="sa_roll"]');
+    if (first) first.focus();
+  };
+
+  var MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
+
+  function swedishDate(d) {
+    return d.getDate() + " " + MONTHS[d.getMonth()] + " " + d.getFullYear();
+  }
+
+  function listText(items) {
+    if (items.length < 2) return items.join("");
+    return items.slice(0, -1).join(", ") + " och " + items[items.length - 1];
+  }
+
+  // -- start --------------------------------------------------------------------------
+
+  var data = document.getElementById("sa-instrument");
+  var root = document.getElementById("sa");
+  if (!data || !root) return;
+  var ins = JSON.parse(data.textContent);
+  var scorer = new Scorer(ins);
+  var page = new Page(root, ins);
+
+  // For tests and the curious: the same scoring, callable on any respondents.
+  window.Sjalvskattning = {
+    score: function (respondents) {
+      return plain(scorer.assessment(respondents));
+    },
+    num: function (n, d) {
+      return num(frac(n, d));
+    },
+    current: function () {
+      page.render(true);
+      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result), summary: page.summary };
+    },
+    answerFile: function (today) {
+      var state = page.read();
+      return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()));
+    },
+  };
+})();

@@ -1,0 +1,522 @@
+"""The self-assessment page in a real Chromium: scoring parity with Python, the
+answer-file download, keyboard-only use at phone width, axe-core, no-JS, print,
+and that nothing leaves the browser.
+
+Parity: the same answer vectors are scored by ambitionsgraf/scoring.py (from an
+answer file parsed by parse_organisation) and by assets/sjalvskattning.js, both
+driven by content/instrument.yaml, and every number is compared: exact
+fractions, the displayed text, quadrants, statuses, steps and priorities.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+import re
+import shutil
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
+from ambitionsgraf.scoring import priorities, score_assessment
+from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
+from ambitionsgraf.views import num
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+from .conftest import ROOT, run_build
+from .helpers import QUESTIONS, answer_file
+
+SCALE = [1, 2, 3, 4]
+ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
+OPTION_QUESTIONS = {"v3_uppfoljning": ("omfattning", ["delar", "hela"]), "v3_rapportering": ("frekvens", ["manad", "kvartal", "ar"])}
+
+
+# -- the site ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(ROOT, DEFAULT_SITE_URL)
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory, project):
+    """The shared site pages (no organisations: faster) with the self-assessment files added, under a sub-path as on GitHub Pages."""
+    base = tmp_path_factory.mktemp("sa")
+    (base / "orgs").mkdir()
+    out = base / "output"
+    run_build(base / "orgs", out)
+    host = tmp_path_factory.mktemp("pages")
+    site = host / "ambitionsgraf"
+    shutil.copytree(out / "site", site)
+    for rel, data in selfassessment_files(project).items():
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return host
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir):
+    with serve(site_dir) as base:
+        yield base + "ambitionsgraf/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(site_url + "sjalvskattning/")
+    pg.wait_for_function("window.Sjalvskattning !== undefined")
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+# -- Python's side -----------------------------------------------------------------------
+
+
+def python_result(instrument, respondents: list[tuple[str, dict]]):
+    text = answer_file([("2024-05-01", respondents)], publicerad=False)
+    org, problems = parse_organisation(instrument, Path("orgs/vektor.yaml"), text.encode(), "orgs/vektor.yaml")
+    assert problems == [], (problems, text)
+    return score_assessment(instrument, org.assessments[0])
+
+
+def pair(f: Fraction | None):
+    return None if f is None else [f.numerator, f.denominator]
+
+
+def expected(instrument, result) -> dict:
+    def group(g):
+        return {
+            "respondents": g.respondents,
+            "areas": {k: pair(v) for k, v in g.areas.items()},
+            "axes": {k: pair(v) for k, v in g.axes.items()},
+            "quadrant": g.quadrant,
+            "shown": {"areas": {k: num(v) for k, v in g.areas.items()}, "axes": {k: num(v) for k, v in g.axes.items()}},
+        }
+
+    return {
+        "overall": group(result.overall),
+        "roles": {role: group(g) for role, g in result.roles.items()},
+        "questions": {
+            qid: {"mean": pair(q.mean), "shown": num(q.mean), "spread": q.spread, "answered": q.answered,
+                  "missing": q.missing, "dont_know": q.dont_know, "status": q.status}
+            for qid, q in result.questions.items()
+        },
+        "steps": dict(result.steps),
+        "priorities": priorities(instrument, result.steps),
+    }
+
+
+def to_js(svar: dict) -> dict:
+    """A vector as the page holds answers: {qid: {value, option}}."""
+    out = {}
+    for qid, v in svar.items():
+        if isinstance(v, dict):
+            extra = OPTION_QUESTIONS[qid][0]
+            out[qid] = {"value": str(v["svar"]), "option": v.get(extra)}
+        else:
+            out[qid] = {"value": str(v), "option": None}
+    return out
+
+
+# -- the vectors -------------------------------------------------------------------------
+
+
+def random_vector(rng: random.Random, complete: bool) -> dict:
+    svar = {}
+    for qid in QUESTIONS:
+        roll = rng.random()
+        if not complete and roll < 0.12:
+            continue  # not answered
+        if not complete and roll < 0.24:
+            svar[qid] = "vet_ej"
+            continue
+        value = rng.choice(["ja", "ja", "nej"]) if qid == "v1_mal" else rng.choice(SCALE)
+        if qid in OPTION_QUESTIONS and rng.random() < 0.7:
+            extra, options = OPTION_QUESTIONS[qid]
+            svar[qid] = {"svar": value, extra: rng.choice(options)}
+        else:
+            svar[qid] = value
+    return svar
+
+
+def at_threshold(instrument, rng: random.Random) -> dict:
+    """A complete vector whose ledning mean is exactly the threshold (2,5)."""
+    while True:
+        svar = random_vector(rng, complete=True)
+        if python_result(instrument, [("inkopschef", svar)]).overall.axes["ledning"] == instrument.threshold:
+            return svar
+
+
+HAND_PICKED = [
+    {q: 4 for q in QUESTIONS} | {"v1_mal": "ja"},
+    {q: 1 for q in QUESTIONS} | {"v1_mal": "nej", "v3_uppfoljning": {"svar": 1, "omfattning": "delar"}},  # the lower bounds 0,8 and 0,9
+    {q: "vet_ej" for q in QUESTIONS},
+    {},
+    {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
+    {q: 2 for q in QUESTIONS} | {"v1_mal": "ja", "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "v3_rapportering": {"svar": 4, "frekvens": "kvartal"}},
+    {q: 3 for q in QUESTIONS} | {"v1_mal": "nej", "h_nojdhet": "vet_ej"},
+    # samspel_verksamhet 13/5 = 2,6 and 12/5 = 2,4 either side of the threshold
+    {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2},
+    {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2, "h_avtalsuppfoljning": 2},
+]
+
+
+@pytest.fixture(scope="module")
+def vectors(instrument):
+    rng = random.Random(20260301)
+    found = list(HAND_PICKED)
+    found += [at_threshold(instrument, rng) for _ in range(3)]
+    found += [random_vector(rng, complete=i % 2 == 0) for i in range(48)]
+    return found
+
+
+def test_the_vectors_cover_the_hard_cases(instrument, vectors):
+    """At least fifty vectors, with vet_ej, omfattning: delar, a mean exactly at the threshold, and halves to round."""
+    assert len(vectors) >= 50
+    flat = [v for svar in vectors for v in svar.values()]
+    assert sum(1 for v in flat if v == "vet_ej" or (isinstance(v, dict) and v["svar"] == "vet_ej")) >= 20
+    assert sum(1 for v in flat if isinstance(v, dict) and v.get("omfattning") == "delar") >= 10
+    results = [python_result(instrument, [("inkopschef", svar)]) for svar in vectors]
+    assert any(r.overall.axes["ledning"] == instrument.threshold for r in results)
+    values = [v for r in results for v in [*r.overall.areas.values(), *r.overall.axes.values()] if v is not None]
+    halves = [v for v in values if (v * 20).denominator == 1 and (v * 20).numerator % 2 == 1]  # x,x5 exactly
+    assert len(halves) >= 5, "rounding halves up is exercised"
+    assert any(v != round(float(v), 1) and num(v) != f"{float(v):.1f}".replace(".", ",") for v in halves)
+
+
+# -- parity --------------------------------------------------------------------------------
+
+FILL = """
+(v) => {
+  const form = document.getElementById('sa-form');
+  const role = form.querySelector('input[name="sa_roll"][value="' + v.role + '"]');
+  role.checked = true;
+  role.dispatchEvent(new Event('change', {bubbles: true}));
+  for (const q of v.questions) {
+    const given = v.answers[q.id];
+    const radios = form.querySelectorAll('input[name="' + q.id + '"]');
+    for (const radio of radios) radio.checked = false;  // as "Börja om" does
+    const radio = given && given.value ? form.querySelector('input[name="' + q.id + '"][value="' + given.value + '"]') : null;
+    if (radio) radio.checked = true;
+    (radio || radios[0]).dispatchEvent(new Event('change', {bubbles: true}));
+    if (q.extra) {
+      const select = document.getElementById(q.id + '_' + q.extra);
+      select.value = (given && given.option) || (select.querySelector('option[selected]') || select.options[0]).value;
+      select.dispatchEvent(new Event('change', {bubbles: true}));
+    }
+  }
+  const byId = (id) => document.getElementById(id);
+  const shown = {areas: {}, exact: {}, axes: {}, steps: {}};
+  for (const a of v.areas) {
+    shown.areas[a] = byId('sa-area-' + a).textContent;
+    shown.exact[a] = byId('sa-area-' + a).getAttribute('data-exact');
+  }
+  for (const ax of ['ledning', 'verksamhet']) shown.axes[ax] = [byId('sa-axis-' + ax).textContent, byId('sa-axis-' + ax).getAttribute('data-exact')];
+  for (const li of document.querySelectorAll('.sa-steps li')) shown.steps[li.id.slice(8)] = li.querySelector('[data-status]').getAttribute('data-status');
+  shown.quadrant = byId('sa-quadrant').getAttribute('data-quadrant');
+  shown.priorities = [...document.querySelectorAll('#sa-priorities li')].map(li => li.getAttribute('data-step'));
+  return {shown, current: Sjalvskattning.current()};
+}
+"""
+
+
+def test_browser_and_python_agree_on_every_number(instrument, page, vectors):
+    """Each vector is entered in the form; the page's numbers must equal Python's exactly."""
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    areas = [a.id for a in instrument.areas]
+    for i, svar in enumerate(vectors):
+        role = ROLES[i % 4]
+        want = expected(instrument, python_result(instrument, [(role, svar)]))
+        got = page.evaluate(FILL, {"role": role, "answers": to_js(svar), "questions": questions, "areas": areas})
+        assert got["current"]["result"] == want, f"vector {i}: {svar}"
+        shown = got["shown"]
+        overall = want["overall"]
+        assert shown["areas"] == overall["shown"]["areas"], f"vector {i}"
+        assert shown["exact"] == {a: "/".join(map(str, v)) if v else "" for a, v in overall["areas"].items()}, f"vector {i}"
+        assert shown["axes"] == {ax: [overall["shown"]["axes"][ax], "/".join(map(str, v)) if v else ""] for ax, v in overall["axes"].items()}
+        assert shown["quadrant"] == (overall["quadrant"] or "")
+        assert shown["steps"] == {k: v or "" for k, v in want["steps"].items()}
+        assert shown["priorities"] == want["priorities"]
+
+
+def test_browser_and_python_agree_for_groups_of_respondents(instrument, page, vectors):
+    """The same scorer on several respondents and roles: means, spreads, role scores, statuses."""
+    rng = random.Random(7)
+    for i in range(25):
+        group = [(rng.choice(ROLES), rng.choice(vectors)) for _ in range(rng.randint(2, 6))]
+        want = expected(instrument, python_result(instrument, group))
+        got = page.evaluate("r => Sjalvskattning.score(r)", [{"role": role, "answers": to_js(svar)} for role, svar in group])
+        assert got == want, f"group {i}"
+    # Two people 2,4 and 2,6 on the horizontal axis: a mean of exactly 2,5 is systematic.
+    low = {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2, "h_avtalsuppfoljning": 2}
+    high = {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2}
+    got = page.evaluate("r => Sjalvskattning.score(r)", [{"role": "verksamhet", "answers": to_js(s)} for s in (low, high)])
+    assert got["overall"]["axes"]["verksamhet"] == [5, 2] and got["overall"]["quadrant"] == "andamalsenlig"
+
+
+def test_display_rounding_matches_views_num(page):
+    fractions = [Fraction(n, d) for d in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 40, 60) for n in range(0, 4 * d + 1)]
+    got = page.evaluate("fs => fs.map(([n, d]) => Sjalvskattning.num(n, d))", [[f.numerator, f.denominator] for f in fractions])
+    assert got == [num(f) for f in fractions]
+
+
+def test_the_page_is_driven_by_the_instrument(instrument, project, site_dir):
+    html = (site_dir / "ambitionsgraf" / "sjalvskattning" / "index.html").read_text()
+    embedded = json.loads(re.search(r'<script type="application/json" id="sa-instrument">(.*?)</script>', html, re.S).group(1))
+    assert embedded == instrument_data(project) == json.loads((site_dir / "ambitionsgraf" / "assets" / "instrument.json").read_text())
+    assert [q["id"] for a in embedded["areas"] for q in a["questions"]] == list(instrument.question_ids)
+    assert embedded["threshold"] == [5, 2]
+    uppfoljning = next(q for a in embedded["areas"] for q in a["questions"] if q["id"] == "v3_uppfoljning")
+    assert {o["key"]: o["weight"] for o in uppfoljning["options"]} == {"delar": [1, 2], "hela": [1, 1]}
+    assert all(set(s["suggestions"]) == {"pa_plats", "delvis", "utvecklingsomrade"} for s in embedded["steps"])
+    script = (site_dir / "ambitionsgraf" / "assets" / "sjalvskattning.js").read_text()
+    for qid in instrument.question_ids:  # nothing about the questions is written in the script
+        assert qid not in script
+    for word in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "localStorage", "sessionStorage", "indexedDB", "document.cookie"):
+        assert word not in script
+    # Every question is a fieldset with a legend; every radio has a label; the results are a polite live region.
+    assert html.count('class="sa-question"') == len(instrument.questions) + 1  # + the role
+    assert len(re.findall(r'<label class="sa-choice"><input type="radio"', html)) == len(re.findall(r'type="radio"', html))
+    assert 'aria-live="polite"' in html and "<form" not in html
+
+
+# -- download --------------------------------------------------------------------------
+
+
+def test_download_is_a_valid_answer_file(instrument, page):
+    svar = {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "v2_hallbarhet": "vet_ej", "v3_uppfoljning": {"svar": 2, "omfattning": "delar"},
+                                        "v3_rapportering": {"svar": 4, "frekvens": "manad"}}
+    svar.pop("h_nojdhet")
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": []})
+    page.fill("#sa-namn", "Norrviks kommun")
+    page.select_option("#sa-typ", "kommun")
+    with page.expect_download() as info:
+        page.click("#sa-download")
+    download = info.value
+    assert download.suggested_filename == "norrviks-kommun.yaml"
+    data = Path(download.path()).read_bytes()
+    org, problems = parse_organisation(instrument, Path(download.suggested_filename), data)
+    assert problems == [], data.decode()
+    assert (org.slug, org.name, org.type, org.published) == ("norrviks-kommun", "Norrviks kommun", "kommun", False)
+    (a,) = org.assessments
+    assert abs((a.date - datetime.date.today()).days) <= 1  # the browser's today
+    (r,) = a.respondents
+    assert r.role == "inkopschef" and r.comment is None
+    assert r.dont_know == {"v2_hallbarhet"} and r.answer("h_nojdhet") is None
+    assert r.answer("v3_uppfoljning").option == "delar" and r.answer("v3_rapportering").option == "manad"
+    assert expected(instrument, score_assessment(instrument, a)) == expected(instrument, python_result(instrument, [("inkopschef", svar)]))
+
+
+def test_download_needs_a_role_and_a_type(page):
+    page.click("#sa-download")
+    assert page.text_content("#sa-error") == "Välj din roll och typ av organisation under Om dig innan du laddar ner svarsfilen."
+    assert page.evaluate("document.activeElement.name") == "sa_roll"
+
+
+def test_a_name_with_odd_characters_stays_one_valid_line(instrument, page):
+    page.check("input[name=sa_roll][value=verksamhet]")
+    page.select_option("#sa-typ", "region")
+    page.fill("#sa-namn", 'Region "Öst"\u2028: #1 \\ & <b>')
+    text = page.evaluate("Sjalvskattning.answerFile('2026-03-01')")
+    org, problems = parse_organisation(instrument, Path("region-ost-1-b.yaml"), text.encode())
+    assert problems == [], text
+    assert org.name == 'Region "Öst" : #1 \\ & <b>'
+    assert org.assessments[0].respondents[0].answers == tuple((q, None) for q in QUESTIONS)
+
+
+# -- keyboard only, phone width ------------------------------------------------------------
+
+# A municipal procurement chief's answers, as positions in each radio group (0 = first choice).
+# Scale questions list 4, 3, 2, 1, Vet ej; v1_mal lists Ja, Nej, Vet ej.
+CHIEF = {
+    "v1_mal": 0, "v1_matt": 1, "v1_plan": 1, "v1_spendanalys": 2, "v1_kategori": 2,
+    "v2_kunskapsunderlag": 2, "v2_resultatrapporter": 1, "v2_hallbarhet": 1, "v2_kategorirapporter": 3,
+    "v3_juridik": 0, "v3_styrdokument": 1, "v3_planering": 1, "v3_uppfoljning": 1, "v3_rapportering": 1,
+    "h_forbereda": 1, "h_genomfora": 0, "h_avtalsuppfoljning": 2, "h_kategoriteam": 3, "h_nojdhet": 1,
+}
+CHIEF_SVAR = {
+    "v1_mal": "ja", "v1_matt": 3, "v1_plan": 3, "v1_spendanalys": 2, "v1_kategori": 2,
+    "v2_kunskapsunderlag": 2, "v2_resultatrapporter": 3, "v2_hallbarhet": 3, "v2_kategorirapporter": 1,
+    "v3_juridik": 4, "v3_styrdokument": 3, "v3_planering": 3, "v3_uppfoljning": {"svar": 3, "omfattning": "delar"},
+    "v3_rapportering": {"svar": 3, "frekvens": "kvartal"},
+    "h_forbereda": 3, "h_genomfora": 4, "h_avtalsuppfoljning": 2, "h_kategoriteam": 1, "h_nojdhet": 3,
+}
+
+FOCUS = """() => {
+  const e = document.activeElement;
+  const shown = (x) => { const s = getComputedStyle(x); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; };
+  const r = e.getBoundingClientRect();
+  return {tag: e.tagName, type: e.type || '', name: e.name || '', id: e.id, value: e.value || '',
+          visible: shown(e) || (e.type === 'radio' && shown(e.closest('label'))),
+          inView: r.bottom > 0 && r.top < innerHeight && r.right <= innerWidth + 1};
+}"""
+
+
+def test_keyboard_only_at_phone_width(instrument, browser, site_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, accept_downloads=True, has_touch=True)
+    page = context.new_page()
+    page.goto(site_url + "sjalvskattning/")
+    kb = page.keyboard
+
+    def tab() -> dict:
+        kb.press("Tab")
+        f = page.evaluate(FOCUS)
+        assert f["visible"], f"no visible focus on {f}"
+        assert f["inView"], f"focused element scrolled out of view: {f}"
+        return f
+
+    def tab_until(pred, limit=80) -> dict:
+        for _ in range(limit):
+            f = tab()
+            if pred(f):
+                return f
+        raise AssertionError("never reached")
+
+    tab_until(lambda f: f["name"] == "sa_roll")
+    kb.press("ArrowDown")
+    kb.press("ArrowDown")  # Politisk ledning → Förvaltningsledning → Inköpschef
+    assert page.evaluate("document.querySelector('input[name=sa_roll]:checked').value") == "inkopschef"
+    assert tab()["id"] == "sa-namn"
+    kb.type("Fjällmo kommun")
+    assert tab()["id"] == "sa-typ"
+    kb.press("ArrowDown")
+    assert page.input_value("#sa-typ") == "kommun"
+    for qid in QUESTIONS:
+        f = tab()
+        assert (f["type"], f["name"]) == ("radio", qid)
+        if CHIEF[qid] == 0:
+            kb.press("Space")
+        for _ in range(CHIEF[qid]):
+            kb.press("ArrowDown")
+        if qid == "v3_uppfoljning":
+            assert tab()["id"] == "v3_uppfoljning_omfattning"
+            kb.press("ArrowUp")  # hela (the default) → delar av inköpsportföljen
+        if qid == "v3_rapportering":
+            assert tab()["id"] == "v3_rapportering_frekvens"
+            kb.press("ArrowDown")
+            kb.press("ArrowDown")  # Anges inte → per månad → per kvartal
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    want = python_result(instrument, [("inkopschef", CHIEF_SVAR)])
+    page.wait_for_function("document.getElementById('sa-status').textContent.startsWith('Besvarade frågor: 19 av 19.')")
+    status = page.text_content("#sa-status")
+    assert status == (f"Besvarade frågor: 19 av 19. Samspel med ledningen {num(want.overall.axes['ledning'])}, samspel med verksamheten "
+                      f"{num(want.overall.axes['verksamhet'])}: {instrument.quadrant_by_id(want.overall.quadrant).label}.")
+    for area, value in want.overall.areas.items():
+        assert page.text_content(f"#sa-area-{area}") == num(value)
+
+    tab_until(lambda f: f["id"] == "sa-download")
+    with page.expect_download() as info:
+        kb.press("Enter")
+    data = Path(info.value.path()).read_bytes()
+    org, problems = parse_organisation(instrument, Path(info.value.suggested_filename), data)
+    assert problems == [] and org.slug == "fjallmo-kommun" and org.name == "Fjällmo kommun"
+    assert expected(instrument, score_assessment(instrument, org.assessments[0])) == expected(instrument, want)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+
+
+# -- accessibility, no-JS, print, privacy ------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_axe_finds_no_wcag_violations_empty_and_answered(instrument, browser, site_url, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(site_url + "sjalvskattning/")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    assert axe_violations(page) == []
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
+    page.click("#sa-download")  # shows the error message too
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.close()
+
+
+def test_without_javascript_the_questions_are_readable_and_the_page_says_why_nothing_is_computed(instrument, browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "sjalvskattning/")
+    assert "Beräkningen kräver JavaScript" in page.inner_text("main")
+    for q in instrument.questions:
+        assert page.is_visible(f"#fraga-{q.id} legend")
+    assert not page.is_visible("#sa-details") and not page.is_visible("#sa-download")
+    assert page.inner_text("#sa-status") == "Resultatet räknas fram här när du svarar. Det kräver JavaScript."
+    context.close()
+
+
+def test_nothing_leaves_the_browser_and_nothing_is_stored(instrument, browser, site_url):
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site_url + "sjalvskattning/")
+    page.wait_for_load_state("networkidle")
+    loaded = [u for u in requests if not u.endswith("favicon.ico")]
+    assert sorted(u.removeprefix(site_url) for u in loaded) == ["assets/site.css", "assets/sjalvskattning.js", "sjalvskattning/"]
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
+    page.fill("#sa-namn", "Hemliga kommunen")
+    page.select_option("#sa-typ", "kommun")
+    with page.expect_download():
+        page.click("#sa-download")
+    page.focus("#sa-namn")
+    page.keyboard.press("Enter")  # Enter in a text field never submits anything: there is no form
+    page.wait_for_timeout(300)
+    assert [u for u in requests if not u.endswith("favicon.ico")] == loaded
+    assert page.url == site_url + "sjalvskattning/"
+    assert page.evaluate("[document.cookie, localStorage.length, sessionStorage.length]") == ["", 0, 0]
+    assert context.cookies() == []
+    context.close()
+
+
+def test_print_gives_a_one_person_report(instrument, page):
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    svar = CHIEF_SVAR | {"v2_hallbarhet": "vet_ej"}
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": []})
+    page.fill("#sa-namn", "Fjällmo kommun")
+    page.emulate_media(media="print")
+    for hidden in ("#sa-form", ".site-header", ".site-footer", "#sa-actions", ".sa-jump"):
+        assert not page.is_visible(hidden), hidden
+    for shown in ("#resultat-rubrik", "#sa-print-meta", ".sa-answers", "#sa-graph svg", "#sa-priorities li"):
+        assert page.is_visible(shown), shown
+    assert page.inner_text("#sa-print-meta").startswith("Självskattning ")
+    assert "Inköpschef, Fjällmo kommun" in page.inner_text("#sa-print-meta")
+    assert page.inner_text('[data-answer="v3_uppfoljning"]') == "Instämmer delvis (3), delar av inköpsportföljen"
+    assert page.inner_text('[data-answer="v2_hallbarhet"]') == "Vet ej"
+    pdf = page.pdf()  # what window.print() would produce
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+
+
+def test_starting_over_clears_every_answer(instrument, page):
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
+    page.fill("#sa-namn", "Fjällmo kommun")
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sa-reset")
+    state = page.evaluate("Sjalvskattning.current()")
+    assert state["person"] == {"role": None, "name": "", "type": None}
+    assert all(a["value"] is None for a in state["answers"].values())
+    assert state["answers"]["v3_uppfoljning"]["option"] == "hela"  # back to the instrument's default
+    assert state["summary"] == "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar."
+    assert page.evaluate("document.activeElement.name") == "sa_roll"
