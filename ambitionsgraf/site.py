@@ -12,7 +12,6 @@ from pathlib import Path
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
-from .selfassessment import selfassessment_files
 from .content import Guidance
 from .instrument import Instrument
 from .scoring import OrganisationResult, priorities
@@ -180,6 +179,8 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         for t in ins.types
     ]
     files.update(overview_files(project, published))
+    from .selfassessment import selfassessment_files  # it imports this module: import at call time
+
     files.update(selfassessment_files(project))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 

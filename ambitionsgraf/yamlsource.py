@@ -81,7 +81,10 @@ def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
     problems = _tab_problems(path, text)
     if problems:
         return Source(path, text, None), problems
-    root, problems = _compose(path, text)
+    root = _compose_fast(text)
+    problems = []
+    if root is None:
+        root, problems = _compose(path, text)
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
@@ -147,6 +150,29 @@ class _Frame:
         self.node = node
         self.field = field
         self.key: Node | None = None  # a mapping's key waiting for its value
+
+
+# libyaml's own composer recurses in C and crashed between 20 000 and 50 000
+# nesting levels. Every level costs at least one of these characters, so a
+# file with fewer of them than this cannot come near that depth.
+_FAST_MAX_STRUCTURE = 15_000
+_FAST_MAX_CHARS = 200_000  # well under MAX_NODES values: no need to count them
+
+
+def _compose_fast(text: str) -> Node | None:
+    """libyaml's C composer for ordinary files: no tags, anchors or aliases, bounded depth.
+
+    Returns None whenever the careful event walker below must decide instead:
+    anything unusual, and every error, so that its messages stay exact.
+    """
+    if _Loader is not getattr(yaml, "CSafeLoader", None) or len(text) > _FAST_MAX_CHARS or "!" in text or "&" in text or "*" in text:
+        return None
+    if sum(text.count(c) for c in "[{-?:\n") >= _FAST_MAX_STRUCTURE:
+        return None
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
 
 
 def _short_tag(tag: str) -> str:
