@@ -19,6 +19,12 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number of workers, 0 for one per core, got {text!r}")
+    return int(text)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="build.py", description="Build the public site and the delivery packages.")
     p.add_argument("--orgs", type=Path, default=PROJECT / "orgs", help="folder of answer files (default: orgs/)")
@@ -27,7 +33,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
     p.add_argument("--site-url", default=None, help="the published site's address, for links in PDFs, CSV and sitemap")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
+    p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     return p
 

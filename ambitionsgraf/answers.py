@@ -488,20 +488,31 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
     return (org if not problems else None), problems
 
 
-def load_organisations(ins: Instrument, paths: list[Path]) -> tuple[list[Organisation], list[Problem], list[str]]:
-    """Read every file; return the valid organisations, all problems, and the invalid files."""
-    orgs: list[Organisation] = []
+def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
+    """Each file's bytes, read once, so validation and caching see the same content."""
+    data: dict[Path, bytes] = {}
     problems: list[Problem] = []
-    invalid: list[str] = []
     for path in sorted(paths):
-        shown = display_path(path)
         try:
-            data = path.read_bytes()
+            data[path] = path.read_bytes()
         except OSError as exc:
-            problems.append(Problem(shown, 1, "file", f"cannot be read: {exc.strerror}"))
-            invalid.append(shown)
+            problems.append(Problem(display_path(path), 1, "file", f"cannot be read: {exc.strerror}"))
+    return data, problems
+
+
+def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
+    """Validate every file; return the valid organisations, all problems, and the invalid files."""
+    if data is None:
+        data, problems = read_files(paths)
+    else:
+        problems = []
+    orgs: list[Organisation] = []
+    invalid: list[str] = [p.path for p in problems]
+    for path in sorted(paths):
+        if path not in data:
             continue
-        org, found = parse_organisation(ins, path, data, shown)
+        shown = display_path(path)
+        org, found = parse_organisation(ins, path, data[path], shown)
         problems += found
         if org is None:
             invalid.append(shown)

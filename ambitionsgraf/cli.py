@@ -59,6 +59,9 @@ def check(args, project_dir: Path) -> int:
     except ContentError as exc:
         _report(exc.problems)
         return 1
+    if not args.files and not args.orgs.is_dir():
+        print(f"{args.orgs}:1: --orgs: no such folder of answer files", file=sys.stderr)
+        return 1
     files = args.files or answer_files(args.orgs)
     orgs, problems, invalid = load_organisations(ins, list(files))
     if problems:

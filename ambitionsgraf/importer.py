@@ -202,12 +202,16 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
         reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else show(str(exc) or type(exc).__name__, 80)
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {reason}")]
     try:
+        if not wb.worksheets:
+            return None, [Problem(shown, 1, "file", "the workbook has no sheet; the answers belong on the first sheet")]
         ws = wb.worksheets[0]
         rows: list[tuple[int, list[Any]]] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             if number > MAX_ROWS:
                 return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got more")]
             rows.append((number, list(values)))
+    except Exception as exc:  # a damaged sheet fails while it is read, not when the file opens
+        return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {show(str(exc) or type(exc).__name__, 80)}")]
     finally:
         wb.close()
     return Table(shown, rows), []

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import VERSION
-from .answers import load_organisations
+from .answers import display_path, load_organisations, read_files
 from .problems import ContentError, Problem
 
 DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
@@ -70,11 +70,25 @@ def code_fingerprint(project_dir: Path) -> str:
     return h.hexdigest()
 
 
-def _inputs_fingerprint(opts: BuildOptions, code: str, files: list[Path]) -> str:
+def _inputs_fingerprint(opts: BuildOptions, code: str, data: dict[Path, bytes]) -> str:
     h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, opts.only, opts.keep_going]).encode())
-    for p in files:
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    for p, content in sorted(data.items()):
+        h.update(p.name.encode() + b"\0" + content + b"\0")
     return h.hexdigest()
+
+
+def check_out_dir(opts: BuildOptions) -> list[Problem]:
+    """The output folder is replaced whole: refuse one that holds anything but a previous build."""
+    out = opts.out_dir.resolve()
+    shown = str(opts.out_dir)
+    for other, what in ((opts.orgs_dir.resolve(), "the answer files"), (opts.project_dir.resolve(), "the project")):
+        if out == other or out in other.parents:
+            return [Problem(shown, 1, "--out", f"would replace {what}; choose an output folder of its own")]
+    if out.is_dir():
+        entries = {p.name for p in out.iterdir()}
+        if entries and MANIFEST not in entries and not entries <= {"site", "leverans"}:
+            return [Problem(shown, 1, "--out", "holds files that are not a previous build and would be deleted; choose an empty or new folder")]
+    return []
 
 
 def _read_manifest(out_dir: Path) -> dict:
@@ -120,9 +134,8 @@ def _render(slug: str) -> dict[str, bytes | str]:
 
 
 def _org_key(code: str, opts: BuildOptions, data: bytes, comparison: list[dict]) -> str:
-    from .views import comparison_json
-
-    h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, comparison_json(comparison)]).encode())
+    # The whole comparison, peers' anonymous points included: all of it is drawn in the PDF.
+    h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, comparison], default=str, sort_keys=True).encode())
     h.update(data)
     return h.hexdigest()
 
@@ -142,9 +155,13 @@ def build(opts: BuildOptions) -> BuildSummary:
     summary = BuildSummary()
     if not opts.orgs_dir.is_dir():
         raise ContentError([Problem(str(opts.orgs_dir), 1, "--orgs", "no such folder of answer files")])
+    out_problems = check_out_dir(opts)
+    if out_problems:
+        raise ContentError(out_problems)
     files = answer_files(opts.orgs_dir)
+    data, read_problems = read_files(files)
     code = code_fingerprint(opts.project_dir)
-    inputs = _inputs_fingerprint(opts, code, files)
+    inputs = _inputs_fingerprint(opts, code, data)
     manifest = _read_manifest(opts.out_dir)
     if manifest.get("inputs") == inputs and (opts.out_dir / "site").is_dir():
         summary.unchanged = True
@@ -159,7 +176,8 @@ def build(opts: BuildOptions) -> BuildSummary:
 
     t = time.perf_counter()
     project = load_project(opts.project_dir, opts.site_url)
-    orgs, problems, invalid = load_organisations(project.ins, files)
+    orgs, problems, invalid = load_organisations(project.ins, files, data)
+    problems, invalid = read_problems + problems, [p.path for p in read_problems] + invalid
     summary.problems, summary.invalid = problems, invalid
     if problems and not opts.keep_going:
         raise ContentError(problems)
@@ -179,8 +197,8 @@ def build(opts: BuildOptions) -> BuildSummary:
     summary.organisations, summary.published = len(results), len(published)
     t = stage("score", t)
 
-    data_of = {p.stem: p.read_bytes() for p in files}
-    keys = {slug: _org_key(code, opts, data_of[slug], comparisons[slug]) for slug in results}
+    data_of = {display_path(p): content for p, content in data.items()}
+    keys = {o.slug: _org_key(code, opts, data_of[o.path], comparisons[o.slug]) for o in orgs}
     previous = manifest.get("orgs", {}) if manifest.get("code") == code or opts.only else {}
     todo = [
         slug for slug in results
@@ -188,17 +206,22 @@ def build(opts: BuildOptions) -> BuildSummary:
         and not (previous.get(slug, {}).get("key") == keys[slug]
                  and all((opts.out_dir / f).is_file() for f in previous[slug]["files"]))
     ]
-    if opts.only:
-        keep = {slug: previous[slug] for slug in results if slug != opts.only and slug in previous}
-    else:
-        keep = {slug: previous[slug] for slug in results if slug not in todo}
+    # Everything not rendered now is carried over from the previous build; under --only that
+    # includes organisations that changed. Public files of an organisation that is not
+    # published (any more) are never carried over.
+    keep = {
+        slug: {**previous[slug], "files": [f for f in previous[slug]["files"]
+                                           if results[slug].organisation.published or not f.startswith("site/")]}
+        for slug in results if slug in previous and slug not in todo
+    }
 
     staging = Staging(opts.out_dir, carry_over=True)
     try:
         # Only what this build writes or keeps survives: stale files of deleted or unpublished organisations go.
         kept_files = {f for entry in keep.values() for f in entry["files"]}
         staging.prune(keep=kept_files)
-        new_manifest = {"inputs": inputs, "code": code, "orgs": dict(keep)}
+        # A build that skipped invalid files must run again next time, to report them again.
+        new_manifest = {"inputs": None if problems else inputs, "code": code, "orgs": dict(keep)}
         site_paths = [f.removeprefix("site/") for f in kept_files if f.startswith("site/")]
 
         def put(bundle: dict[str, bytes | str]) -> list[str]:
@@ -215,7 +238,8 @@ def build(opts: BuildOptions) -> BuildSummary:
 
         _WORK.update(project=project, results=results, comparisons=comparisons, make_pdf=opts.make_pdf)
         jobs = opts.jobs or os.cpu_count() or 1
-        pool = _pool(jobs) if len(todo) > 1 and opts.make_pdf else None
+        # Without PDFs an organisation renders in milliseconds; a pool pays off only for many.
+        pool = _pool(jobs) if len(todo) > 1 and (opts.make_pdf or len(todo) >= 64) else None
         if pool is not None and opts.make_pdf:
             from .pdf import warm_up
 

@@ -117,9 +117,14 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None, poi
 
 
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
+    """A step is in place only when all of it is: a question nobody could answer caps it at the middle level."""
     order = [s.id for s in ins.statuses]
     known = [s for s in statuses if s is not None]
-    return max(known, key=order.index) if known else None
+    if not known:
+        return None
+    if len(known) < len(statuses):
+        known.append(order[1])
+    return max(known, key=order.index)
 
 
 def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResult:

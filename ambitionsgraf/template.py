@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 from .answers import SLUG, display_path
@@ -23,12 +24,15 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
         problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use lower-case a–z, 0–9 and hyphens"))
     if type_ not in {t.id for t in ins.types}:
         problems.append(Problem(shown, 1, "typ", f"expected {', '.join(t.id for t in ins.types)}, got {type_!r}"))
-    if not name.strip():
+    name = " ".join(name.split())  # one line: a newline would break out of the YAML comment
+    if not name:
         problems.append(Problem(shown, 1, "namn", "expected the organisation's name"))
     if day is None:
         day = datetime.date.today().isoformat()
     else:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+                raise ValueError(day)
             datetime.date.fromisoformat(day)
         except ValueError:
             problems.append(Problem(shown, 1, "datum", f"expected a date written YYYY-MM-DD, got {day!r}"))

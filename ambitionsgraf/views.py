@@ -36,12 +36,19 @@ def _float(x: Fraction | None) -> float | None:
     return None if x is None else float(x)
 
 
+def _rounded(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def change(now: Fraction | None, before: Fraction | None) -> dict | None:
-    """▲/▼ with the number, so the direction never rests on colour alone."""
+    """▲/▼ with the number, so the direction never rests on colour alone.
+
+    Computed from the values as shown (2,6 → 2,7 is +0,1), so the arrow agrees with what the reader sees.
+    """
     if now is None or before is None:
         return None
-    diff = now - before
-    shown = num(abs(diff))
+    diff = _rounded(Fraction(now)) - _rounded(Fraction(before))
+    shown = num(abs(Fraction(diff)))
     if shown == "0,0":
         return {"arrow": "=", "text": "oförändrad", "direction": "same", "sr": "oförändrad sedan förra mätningen"}
     if diff > 0:

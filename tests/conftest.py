@@ -47,3 +47,16 @@ def example_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("example") / "output"
     run_build(ROOT / "orgs", out, pdf=True)
     return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

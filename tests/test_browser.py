@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+from .browser import axe_violations, serve
 
 PAGES = [
     "",
@@ -23,14 +22,6 @@ PAGES = [
     "sjalvskattning/",
     "404.html",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,7 @@ def test_first_page_is_the_summary(norrvik, instrument):
     assert "Prioriterade nästa steg" in text
     for step_id in latest["prioriteringar"]:
         assert instrument.step(step_id).label in text
-    assert "▲ +0,7" in text  # ledning moved from 2,6 to 3,2: a trend, shown by sign and number
+    assert "▲ +0,6" in text  # ledning shown as 2,6 then 3,2: a trend, shown by sign and number
     assert "Sida 1 av" in text
 
 

@@ -19,7 +19,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
@@ -27,7 +26,7 @@ from ambitionsgraf.scoring import priorities, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
 from ambitionsgraf.views import num
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, serve
+from .browser import axe_violations, serve
 from .conftest import ROOT, run_build
 from .helpers import QUESTIONS, answer_file
 
@@ -65,14 +64,6 @@ def site_dir(tmp_path_factory, project):
 def site_url(site_dir):
     with serve(site_dir) as base:
         yield base + "ambitionsgraf/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

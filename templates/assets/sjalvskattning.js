@@ -211,12 +211,14 @@
     return found.id;
   };
 
+  /** As scoring.weakest_status: a question nobody answered caps the step at the middle level. */
   Scorer.prototype.weakest = function (statuses) {
     var order = this.statusOrder;
     var known = statuses.filter(function (s) {
       return s !== null;
     });
     if (!known.length) return null;
+    if (known.length < statuses.length) known.push(order[1]);
     return known.reduce(function (a, b) {
       return order.indexOf(b) > order.indexOf(a) ? b : a;
     });

@@ -1,0 +1,141 @@
+"""Incremental and parallel builds: same bytes as a clean serial build, and every input invalidates."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from fractions import Fraction as F
+
+import pytest
+
+from ambitionsgraf.pipeline import BuildOptions, _org_key, build
+from ambitionsgraf.problems import ContentError
+from ambitionsgraf.scoring import weakest_status
+from ambitionsgraf.views import change
+
+from .conftest import ROOT, run_cli, tree, write_orgs
+from .helpers import answer_file, uniform
+
+
+def orgs_files(n: int = 4) -> dict[str, str]:
+    files = {f"o{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(1 + i % 4)), ("verksamhet", uniform(2))])],
+                                       namn=f"Kommun {i}") for i in range(n)}
+    files["hemlig.yaml"] = answer_file([("2024-03-01", [("inkopschef", uniform(3))])], namn="Hemliga kommun", publicerad=False)
+    return files
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of the project's content, templates and code fingerprint inputs, to change freely."""
+    proj = tmp_path / "project"
+    for name in ("content", "templates", "ambitionsgraf"):
+        shutil.copytree(ROOT / name, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "constraints.txt", proj / "constraints.txt")
+    return proj
+
+
+def run(project, orgs, out, **kw):
+    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, **kw}))
+
+
+def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files())
+    run(project, orgs, tmp_path / "inc", make_pdf=True, jobs=2)
+    (orgs / "o1.yaml").write_text(answer_file([("2024-03-01", [("inkopschef", uniform(4))])], namn="Kommun 1"))
+    summary = run(project, orgs, tmp_path / "inc", make_pdf=True, jobs=2)
+    assert summary.rendered == 1  # comparison groups too small to show: nobody else's report changed
+    (orgs / "o3.yaml").unlink()  # group sizes are printed in every report: all are rendered again
+    run(project, orgs, tmp_path / "inc", make_pdf=True, jobs=2)
+    run(project, orgs, tmp_path / "clean", make_pdf=True, jobs=1)
+    assert tree(tmp_path / "inc") == tree(tmp_path / "clean")
+    assert not any("o3" in p for p in tree(tmp_path / "inc"))
+
+
+@pytest.mark.parametrize("change_input", [
+    lambda p: (p / "templates" / "org.html").write_text((p / "templates" / "org.html").read_text() + "{# ändrad #}\n"),
+    lambda p: (p / "templates" / "print" / "report.css").write_text((p / "templates" / "print" / "report.css").read_text() + "\n/* x */\n"),
+    lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
+    lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
+    lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
+], ids=["template", "print-css", "site-css", "content-page", "instrument"])
+def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files())
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    assert run(project, orgs, out).unchanged
+    change_input(project)
+    summary = run(project, orgs, out)
+    assert not summary.unchanged and summary.rendered == summary.organisations
+
+
+def test_changing_one_answer_file_renders_only_what_it_affects(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(8))
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    # A comment shapes only its own organisation's report; a moved point would also move
+    # the anonymous peer points in every report of the same year, and those are rendered again.
+    text = (orgs / "o2.yaml").read_text().replace("      - roll: verksamhet\n", "      - roll: verksamhet\n        kommentar: \"Ny kommentar\"\n", 1)
+    (orgs / "o2.yaml").write_text(text)
+    summary = run(project, orgs, out)
+    assert summary.rendered == 1
+    assert json.loads((out / "leverans" / "o2.json").read_text())["matningar"][0]["kommentarer"] == [{"roll": "verksamhet", "text": "Ny kommentar"}]
+
+
+def test_only_keeps_its_own_files_when_unchanged_and_drops_newly_unpublished(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files())
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    run(project, orgs, out, only="o1")
+    assert (out / "site" / "organisationer" / "o1" / "index.html").is_file()
+    assert (out / "leverans" / "o1.json").is_file()
+    (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text().replace("publicerad: true", "publicerad: false"))
+    run(project, orgs, out, only="o1")
+    assert not (out / "site" / "organisationer" / "o2").exists()
+    assert not (out / "site" / "data" / "o2.json").exists()
+    assert "o2" not in (out / "site" / "sitemap.xml").read_text()
+    assert (out / "leverans" / "o2.json").is_file()
+
+
+def test_out_folder_that_is_not_a_build_is_refused(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(2))
+    for out in (orgs, tmp_path):
+        with pytest.raises(ContentError) as err:
+            run(project, orgs, out)
+        assert err.value.problems[0].field == "--out"
+    desk = tmp_path / "desk"
+    desk.mkdir()
+    (desk / "viktig.txt").write_text("behåll")
+    with pytest.raises(ContentError):
+        run(project, orgs, desk)
+    assert (desk / "viktig.txt").read_text() == "behåll"
+
+
+def test_unchanged_build_after_keep_going_still_reports_and_fails(tmp_path):
+    orgs = write_orgs(tmp_path / "orgs", {**orgs_files(2), "trasig.yaml": "namn: [\n"})
+    args = ("--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf", "--keep-going")
+    assert run_cli(*args).returncode == 1
+    again = run_cli(*args)
+    assert again.returncode == 1 and "trasig.yaml" in again.stderr
+
+
+def test_cache_key_covers_the_peers_drawn_in_the_pdf(tmp_path, project):
+    opts = BuildOptions(project_dir=project, orgs_dir=tmp_path, out_dir=tmp_path / "o")
+    group = {"key": "alla", "size": 5, "shown": True, "points": [(2.0, 2.0)], "positions": []}
+    moved = {**group, "points": [(2.1, 2.0)]}
+    assert _org_key("c", opts, b"x", [group]) != _org_key("c", opts, b"x", [moved])
+
+
+def test_step_with_an_unanswered_question_is_at_most_partly_in_place(instrument):
+    assert weakest_status(instrument, ["pa_plats", None]) == "delvis"
+    assert weakest_status(instrument, ["utvecklingsomrade", None]) == "utvecklingsomrade"
+    assert weakest_status(instrument, [None, None]) is None
+
+
+def test_change_is_computed_from_the_shown_values():
+    assert change(F(266, 100), F(264, 100))["text"] == "+0,1"  # shown as 2,6 → 2,7
+    assert change(F(274, 100), F(266, 100))["arrow"] == "="  # both shown as 2,7
+
+
+def test_check_without_an_orgs_folder_fails(tmp_path):
+    result = run_cli("check", "--orgs", str(tmp_path / "saknas"))
+    assert result.returncode == 1 and "--orgs: no such folder" in result.stderr
