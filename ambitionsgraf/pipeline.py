@@ -14,13 +14,14 @@ import hashlib
 import json
 import multiprocessing
 import os
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import VERSION
-from .answers import display_path, load_organisations, read_files
+from .answers import display_path, parse_organisation, read_files
 from .problems import ContentError, Problem
 
 DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
@@ -117,6 +118,56 @@ def load_project(project_dir: Path, site_url: str):
     )
 
 
+# -- parsed and scored organisations, cached by content -------------------------------
+
+
+class ScoreCache:
+    """Each valid answer file's scored result, keyed by the code and the file's exact bytes.
+
+    Lives beside the output folder (never deployed); entries not used by a successful
+    build are removed. Only this program writes it, so unpickling it is safe.
+    """
+
+    def __init__(self, out_dir: Path, code: str):
+        self.dir = out_dir.parent / f".{out_dir.name}-cache"
+        self.code = code
+        self.used: set[Path] = set()
+
+    def _entry(self, shown: str, content: bytes) -> Path:
+        h = hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
+        return self.dir / f"{h}.pickle"
+
+    def load_and_score(self, ins, data: dict[Path, bytes]):
+        from .scoring import score_organisation
+
+        results, problems, invalid = {}, [], []
+        for path, content in sorted(data.items()):
+            shown = display_path(path)
+            entry = self._entry(shown, content)
+            self.used.add(entry)
+            try:
+                result = pickle.loads(entry.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                org, found = parse_organisation(ins, path, content, shown)
+                if org is None:
+                    problems += found
+                    invalid.append(shown)
+                    continue
+                result = score_organisation(ins, org)
+                self.dir.mkdir(parents=True, exist_ok=True)
+                tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+                tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, entry)
+            results[result.organisation.slug] = result
+        return results, problems, invalid
+
+    def forget_unused(self) -> None:
+        if self.dir.is_dir():
+            for entry in self.dir.glob("*.pickle"):
+                if entry not in self.used:
+                    entry.unlink(missing_ok=True)
+
+
 # -- rendering one organisation (in a worker process, or here) ----------------------
 
 _WORK: dict = {}  # set before the pool forks, so workers inherit the project and results
@@ -176,26 +227,26 @@ def build(opts: BuildOptions) -> BuildSummary:
 
     t = time.perf_counter()
     project = load_project(opts.project_dir, opts.site_url)
-    orgs, problems, invalid = load_organisations(project.ins, files, data)
+    cache = ScoreCache(opts.out_dir, code)
+    results, problems, invalid = cache.load_and_score(project.ins, data)
+    orgs = [r.organisation for r in results.values()]
     problems, invalid = read_problems + problems, [p.path for p in read_problems] + invalid
     summary.problems, summary.invalid = problems, invalid
     if problems and not opts.keep_going:
         raise ContentError(problems)
-    if opts.only and opts.only not in {o.slug for o in orgs}:
+    if opts.only and opts.only not in results:
         raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
-    t = stage("load+validate", t)
+    t = stage("load+validate+score", t)
 
     from .overview import ComparisonIndex, comparison
-    from .scoring import score_organisation
     from .site import shared_site_files, sitemap
     from .writer import Staging
 
-    results = {o.slug: score_organisation(project.ins, o) for o in orgs}
     index = ComparisonIndex(project.ins, list(results.values()))
     comparisons = {slug: comparison(project.ins, r, index) for slug, r in results.items()}
     published = [r for r in results.values() if r.organisation.published]
     summary.organisations, summary.published = len(results), len(published)
-    t = stage("score", t)
+    t = stage("compare", t)
 
     data_of = {display_path(p): content for p, content in data.items()}
     keys = {o.slug: _org_key(code, opts, data_of[o.path], comparisons[o.slug]) for o in orgs}
@@ -261,6 +312,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         staging.write("site/sitemap.xml", sitemap(project, site_paths))
         staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
         staging.commit()
+        cache.forget_unused()
         stage("write", t)
     except BaseException:
         staging.abort()

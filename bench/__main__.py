@@ -151,8 +151,8 @@ def bench_size(n: int, tmp: Path) -> list[str]:
     lines.append(f"- clean build, no PDFs: {clean['wall']:.2f} s wall, {clean['cpu']:.2f} s CPU, peak {clean['peak_mb']:.0f} MB "
                  f"→ **{clean['wall'] / floor['wall']:.2f}× floor (a)**")
     lines.append(f"  - stages: {fmt_stages(clean['stages'], n)}")
-    load = clean["stages"].get("load+validate", 0)
-    lines.append(f"  - load+validate alone: {load / floor['wall']:.2f}× floor (a)")
+    load = clean["stages"].get("load+validate+score", 0)
+    lines.append(f"  - load+validate+score alone: {load / floor['wall']:.2f}× floor (a)")
     noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
     first = sorted(orgs.glob("*.yaml"))[1]

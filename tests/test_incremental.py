@@ -139,3 +139,20 @@ def test_change_is_computed_from_the_shown_values():
 def test_check_without_an_orgs_folder_fails(tmp_path):
     result = run_cli("check", "--orgs", str(tmp_path / "saknas"))
     assert result.returncode == 1 and "--orgs: no such folder" in result.stderr
+
+
+def test_parse_cache_serves_unchanged_files_and_forgets_old_ones(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    cache = tmp_path / ".out-cache"
+    assert len(list(cache.glob("*.pickle"))) == 4  # every valid file
+    (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
+    run(project, orgs, out)
+    assert len(list(cache.glob("*.pickle"))) == 4  # the old entry for o1 is gone
+    assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
+    for entry in cache.glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never trusted
+    (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text() + "\n")
+    run(project, orgs, out)
+    assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
