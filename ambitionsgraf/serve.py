@@ -1,5 +1,7 @@
 """`make serve`: build, serve output/site on localhost, and rebuild when sources change.
 
+    python -m ambitionsgraf.serve [PORT] [OUT]
+
 Rebuilds skip PDFs so a change shows in about a second; run `make` for the full build.
 """
 
@@ -30,9 +32,11 @@ class _Args:
     debug = False
 
 
-def main(port: int = 8000) -> int:
+def main(port: int = 8000, out: Path | None = None) -> int:
+    if out is not None:
+        _Args.out = out
     cli.build(_Args, PROJECT)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PROJECT / "output" / "site"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(_Args.out / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"serving http://127.0.0.1:{port}/ — rebuilding on changes in {', '.join(WATCHED)} (Ctrl-C stops)")
@@ -41,7 +45,7 @@ def main(port: int = 8000) -> int:
             print(f"{len(changes)} change(s); rebuilding")
             # The handler serves from a folder the build swaps; re-point it at the new one.
             cli.build(_Args, PROJECT)
-            server.RequestHandlerClass = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(PROJECT / "output" / "site"))
+            server.RequestHandlerClass = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(_Args.out / "site"))
     except KeyboardInterrupt:
         pass
     finally:
@@ -50,4 +54,4 @@ def main(port: int = 8000) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8000))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 8000, Path(sys.argv[2]) if len(sys.argv) > 2 else None))

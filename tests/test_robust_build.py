@@ -72,9 +72,9 @@ def test_pdf_renderer_fetches_nothing_but_inline_data():
             fetcher().fetch(url)
 
 
-def test_serve_answers_and_rebuilds_on_change():
+def test_serve_answers_and_rebuilds_on_change(tmp_path):
     port = 18000 + os.getpid() % 1000
-    proc = subprocess.Popen([sys.executable, "-m", "ambitionsgraf.serve", str(port)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "ambitionsgraf.serve", str(port), str(tmp_path / "output")], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
