@@ -118,8 +118,10 @@ _MARKERS = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=T
   <polygon points="{{ m.points }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}"/>
 {% endif %}
 {% endfor %}
+{# The halo is its own element behind the text: WeasyPrint does not support paint-order. #}
 {% for t in labels %}
-  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#1a1a1a" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" paint-order="stroke">{{ t.text }}</text>
+  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" aria-hidden="true">{{ t.text }}</text>
+  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#1a1a1a">{{ t.text }}</text>
 {% endfor %}
  </g>
 </svg>
