@@ -173,15 +173,21 @@ class ScoreCache:
 _WORK: dict = {}  # set before the pool forks, so workers inherit the project and results
 
 
-def _render(slug: str) -> dict[str, bytes | str]:
+def _render(task: tuple[str, str]) -> dict[str, bytes | str]:
+    """One part of one organisation's files: its delivery package, or its public page and PDF.
+
+    The parts are separate tasks so that two workers can render one organisation's two PDFs at once.
+    """
     from .site import delivery_files, public_organisation_files
 
+    slug, part = task
     project, results, comparisons, make_pdf = (_WORK[k] for k in ("project", "results", "comparisons", "make_pdf"))
     r = results[slug]
-    files = {"leverans/" + k: v for k, v in delivery_files(project, r, make_pdf=make_pdf, comparisons=comparisons[slug]).items()}
-    if r.organisation.published:
-        files.update({"site/" + k: v for k, v in public_organisation_files(project, r, make_pdf=make_pdf).items()})
-    return files
+    if part == "leverans":
+        files = delivery_files(project, r, make_pdf=make_pdf, comparisons=comparisons[slug])
+    else:
+        files = public_organisation_files(project, r, make_pdf=make_pdf)
+    return {f"{part}/{k}": v for k, v in files.items()}
 
 
 def _org_key(code: str, opts: BuildOptions, data: bytes, comparison: list[dict]) -> str:
@@ -290,17 +296,19 @@ def build(opts: BuildOptions) -> BuildSummary:
         _WORK.update(project=project, results=results, comparisons=comparisons, make_pdf=opts.make_pdf)
         jobs = opts.jobs or os.cpu_count() or 1
         # Without PDFs an organisation renders in milliseconds; a pool pays off only for many.
-        pool = _pool(jobs) if len(todo) > 1 and (opts.make_pdf or len(todo) >= 64) else None
+        tasks = [(slug, part) for slug in todo for part in ("leverans", "site") if part == "leverans" or results[slug].organisation.published]
+        pool = _pool(jobs) if len(tasks) > 1 and (opts.make_pdf or len(todo) >= 64) else None
         if pool is not None and opts.make_pdf:
             from .pdf import warm_up
 
             warm_up()  # import WeasyPrint and load fonts once, before the workers fork
         progress = _progress(len(todo), opts.progress)
         try:
-            bundles = pool.map(_render, todo, chunksize=max(1, len(todo) // (jobs * 8))) if pool else map(_render, todo)
-            for slug, bundle in zip(todo, bundles):
-                new_manifest["orgs"][slug] = {"key": keys[slug], "files": put(bundle)}
-                progress.update(1)
+            bundles = pool.map(_render, tasks, chunksize=max(1, len(tasks) // (jobs * 8))) if pool else map(_render, tasks)
+            for (slug, part), bundle in zip(tasks, bundles):
+                entry = new_manifest["orgs"].setdefault(slug, {"key": keys[slug], "files": []})
+                entry["files"] = sorted(entry["files"] + put(bundle))
+                progress.update(part == "leverans")
         finally:
             progress.close()
             if pool is not None:
