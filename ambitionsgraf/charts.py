@@ -20,9 +20,9 @@ import matplotlib
 matplotlib.use("Agg")
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from jinja2 import Environment, StrictUndefined  # noqa: E402
 
 from .instrument import Instrument  # noqa: E402
+from .render import string_template  # noqa: E402
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -101,7 +101,7 @@ def frame(ins: Instrument) -> Frame:
     return Frame(head, width, height, affine)
 
 
-_MARKERS = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True).from_string(
+_MARKERS = string_template(
     """ <defs>
   <marker id="pil" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
    <path d="M 0 0 L 10 5 L 0 10 z" fill="{{ earlier }}"/>
@@ -265,7 +265,7 @@ LEVEL_COLOURS = ["#08306B", "#2171B5", "#6BAED6", "#C6DBEF"]
 MISSING_COLOUR = "#D9D9D9"
 
 
-_DISTRIBUTION = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True).from_string(
+_DISTRIBUTION = string_template(
     """<?xml version="1.0" encoding="utf-8" standalone="no"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}pt" height="{{ height }}pt" viewBox="0 0 {{ width }} {{ height }}" role="img" font-family="DejaVu Sans, sans-serif" font-size="8">
  <title>{{ title }}</title>

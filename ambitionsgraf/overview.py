@@ -10,11 +10,10 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult
+from .scoring import AssessmentResult, OrganisationResult, round_half_up
 
 MIN_GROUP = 5
 
@@ -33,7 +32,7 @@ def answer_level(ins: Instrument, qid: str, mean: Fraction | None) -> str | None
     if q.rule == "ja_nej":
         points = dict(q.points)
         return "ja" if mean * 2 >= points["ja"] + points["nej"] else "nej"
-    return str(int(Decimal(mean.numerator / Decimal(mean.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+    return str(int(round_half_up(mean)))
 
 
 def answer_levels(ins: Instrument, qid: str) -> list[tuple[str, str]]:

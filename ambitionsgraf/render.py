@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+
+
+_SETTINGS = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
 
 
 def environment(templates_dir: Path) -> Environment:
     return Environment(
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=select_autoescape(enabled_extensions=("html", "svg", "xml"), default_for_string=True, default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        **_SETTINGS,
     )
+
+
+def string_template(source: str) -> Template:
+    """A template kept in code (the chart SVGs), with the same settings: autoescaped, strict."""
+    return Environment(autoescape=True, **{**_SETTINGS, "keep_trailing_newline": False}).from_string(source)

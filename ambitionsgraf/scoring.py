@@ -6,6 +6,7 @@ threshold and results do not depend on the order of respondents.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping
@@ -61,6 +62,13 @@ class OrganisationResult:
 def mean(values: Iterable[Fraction]) -> Fraction | None:
     values = list(values)
     return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
+    """Exact rounding for display, halves away from zero (2,25 → 2,3; −0,05 → −0,1)."""
+    scale = 10**decimals
+    magnitude = math.floor(abs(value) * scale + Fraction(1, 2))
+    return Fraction(magnitude if value >= 0 else -magnitude, scale)
 
 
 def respondent_area(ins: Instrument, respondent: Respondent, area_id: str) -> Fraction | None:

@@ -6,14 +6,13 @@ never read roles, per-respondent answers, spreads or comments.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Mapping
 
 from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
-from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
+from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities, round_half_up
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
 
@@ -22,9 +21,10 @@ def num(value: Fraction | float | None, decimals: int = 1) -> str:
     """One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing."""
     if value is None:
         return "–"
-    f = Fraction(value)
-    d = (Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return f"{d}".replace(".", ",").replace("-", "−")
+    rounded = round_half_up(Fraction(value), decimals)
+    whole, part = divmod(abs(rounded.numerator) * 10**decimals // rounded.denominator, 10**decimals)
+    text = f"{whole},{part:0{decimals}d}" if decimals else str(whole)
+    return ("−" if rounded < 0 else "") + text
 
 
 def swedish_date(iso: str) -> str:
@@ -32,12 +32,13 @@ def swedish_date(iso: str) -> str:
     return f"{d} {MONTHS[m - 1]} {y}"
 
 
+def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
+    """The quadrant's label, or `missing` when the answers give no point."""
+    return ins.quadrant_by_id(quadrant).label if quadrant else missing
+
+
 def _float(x: Fraction | None) -> float | None:
     return None if x is None else float(x)
-
-
-def _rounded(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def change(now: Fraction | None, before: Fraction | None) -> dict | None:
@@ -47,8 +48,8 @@ def change(now: Fraction | None, before: Fraction | None) -> dict | None:
     """
     if now is None or before is None:
         return None
-    diff = _rounded(Fraction(now)) - _rounded(Fraction(before))
-    shown = num(abs(Fraction(diff)))
+    diff = round_half_up(Fraction(now), 1) - round_half_up(Fraction(before), 1)
+    shown = num(abs(diff))
     if shown == "0,0":
         return {"arrow": "=", "text": "oförändrad", "direction": "same", "sr": "oförändrad sedan förra mätningen"}
     if diff > 0:
@@ -162,7 +163,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
             "label": f"Mätning {swedish_date(a.date)}",
             "ledning": num(a.overall.axes["ledning"]),
             "verksamhet": num(a.overall.axes["verksamhet"]),
-            "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "Ingen punkt (svar saknas)",
+            "quadrant": quadrant_label(ins, a.overall.quadrant, "Ingen punkt (svar saknas)"),
         }
         for a in result.assessments
     ]
@@ -172,7 +173,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
                 "label": f"{ins.role_label(role)} ({g.respondents} {'person' if g.respondents == 1 else 'personer'}), senaste mätningen",
                 "ledning": num(g.axes["ledning"]),
                 "verksamhet": num(g.axes["verksamhet"]),
-                "quadrant": ins.quadrant_by_id(g.quadrant).label if g.quadrant else "Ingen punkt (svar saknas)",
+                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
             }
             for role, g in result.latest.roles.items()
         ]
@@ -272,7 +273,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "date_iso": latest.date,
         "respondents": latest.overall.respondents,
         "rounds": len(result.assessments),
-        "quadrant": ins.quadrant_by_id(latest.overall.quadrant).label if latest.overall.quadrant else None,
+        "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
         "threshold": num(ins.threshold),
         "axes": axes,
         "areas": area_rows(latest.overall, previous.overall if previous else None),
@@ -286,7 +287,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "incomplete_areas": [{"label": ins.area(a).label, "count": n} for a, n in latest.incomplete_areas.items()],
         "history": [
             {"date": swedish_date(a.date), "ledning": num(a.overall.axes["ledning"]), "verksamhet": num(a.overall.axes["verksamhet"]),
-             "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "–", "respondents": a.overall.respondents}
+             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"), "respondents": a.overall.respondents}
             for a in result.assessments
         ],
         "root": root,
@@ -298,7 +299,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "respondents": g.respondents,
                 "ledning": num(g.axes["ledning"]),
                 "verksamhet": num(g.axes["verksamhet"]),
-                "quadrant": ins.quadrant_by_id(g.quadrant).label if g.quadrant else "Ingen punkt",
+                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt"),
                 "areas": [num(g.areas[a.id]) for a in ins.areas],
             }
             for role, g in latest.roles.items()
@@ -345,7 +346,7 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
             "date": a.date,
             "ledning": num(a.overall.axes["ledning"]),
             "verksamhet": num(a.overall.axes["verksamhet"]),
-            "quadrant": ins.quadrant_by_id(a.overall.quadrant).label if a.overall.quadrant else "–",
+            "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
         for r, a in pairs
@@ -410,7 +411,7 @@ def _points(ins: Instrument, q) -> list[int]:
 
 
 def percent(share: Fraction) -> int:
-    return int((Decimal(share.numerator * 100) / Decimal(share.denominator)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return int(round_half_up(share * 100))
 
 
 def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[dict]) -> list[dict]:
