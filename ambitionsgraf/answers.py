@@ -50,6 +50,16 @@ class Answer:
     points: int
     weight: Fraction
     option: str | None = None  # omfattning / frekvens, when given
+    weighted: int = 0  # points × weight × the instrument's weight_scale: what area scores sum
+
+
+def _answer(ins: Instrument, qid: str, value: str, points: int, weight: Fraction, option: str | None, weighted_by: str | None) -> Answer:
+    """One shared Answer per distinct answer: a file repeats a few dozen of them hundreds of times."""
+    key = (qid, value, option, weighted_by)
+    found = ins.answer_memo.get(key)
+    if found is None:
+        found = ins.answer_memo[key] = Answer(value, points, weight, option, int(points * weight * ins.weight_scale))
+    return found
 
 
 @dataclass(frozen=True)
@@ -180,13 +190,13 @@ class _FileChecker:
             if not name.strip():
                 self.problem(line_of(key), field, "expected a name before ':', got an empty key")
                 continue
-            shown = prefix + show(name)
             if name in seen:
                 lines = f"on line {seen[name]}" if seen[name] == line_of(key) else f"on lines {seen[name]} and {line_of(key)}"
-                self.problem(line_of(key), shown, f"given twice, {lines}; keep one")
+                self.problem(line_of(key), prefix + show(name), f"given twice, {lines}; keep one")
                 continue
             seen[name] = line_of(key)
             if name not in allowed:
+                shown = prefix + show(name)
                 if self.full:  # not listed: spare the cost of a suggestion
                     self.problem(line_of(key), shown, "unknown key")
                     continue
@@ -367,7 +377,7 @@ class _FileChecker:
         if q.rule == "ja_nej":
             choices = tuple(k for k, _ in q.points)
             if isinstance(node, ScalarNode) and node.value in choices:
-                return Answer(node.value, dict(q.points)[node.value], q.weight)
+                return _answer(self.ins, q.id, node.value, dict(q.points)[node.value], q.weight, None, None)
             expected = choices + (self.ins.dont_know,)
             self.problem(line_of(node), q.id, f"expected {_or_list(expected)}, got {self.got(node, expected)}")
             return None
@@ -380,7 +390,7 @@ class _FileChecker:
                 expected = f"{self.scale_range()}, {self.ins.dont_know} or {self.option_form(q)}"
             self.problem(line_of(node), q.id, f"expected {expected}, got {self.got(node, (self.ins.dont_know,))}")
             return None
-        return Answer(node.value, points, self.weight(q, q.default_option), None)
+        return _answer(self.ins, q.id, node.value, points, self.weight(q, q.default_option), None, q.default_option)
 
     def option_form(self, q: Question) -> str:
         return f"{{svar: {self.scale_range()}, {q.extra}: {'|'.join(o.key for o in q.options)}}}"
@@ -403,7 +413,7 @@ class _FileChecker:
         if points is None:
             self.problem(line_of(value), f"{q.id}.svar", f"expected {self.scale_range()} or {self.ins.dont_know}, got {self.got(value, (self.ins.dont_know,))}")
             return None
-        return Answer(value.value, points, self.weight(q, option), option_given)
+        return _answer(self.ins, q.id, value.value, points, self.weight(q, option), option_given, option)
 
     def weight(self, q: Question, option: str | None) -> Fraction:
         if option is not None and q.option(option).weight is not None:
@@ -416,10 +426,9 @@ class _FileChecker:
 
     def scale_points(self, node: Node) -> int | None:
         """A score written as a plain whole number on the scale, else None."""
-        if not isinstance(node, ScalarNode) or not is_plain(node) or not _WHOLE.fullmatch(node.value):
+        if not isinstance(node, ScalarNode) or not is_plain(node):
             return None
-        value = int(node.value)
-        return value if value in dict(self.ins.scale) else None
+        return self.ins.scale_points.get(node.value)  # "3", never "03", "+3" or "3.0"
 
     def got(self, node: Node, choices: tuple[str, ...] = ()) -> str:
         """What was written, with a hint where YAML or habit misleads."""

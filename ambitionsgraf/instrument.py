@@ -6,6 +6,7 @@ areas, thresholds, labels, the step each question informs) is read here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
 from fractions import Fraction
@@ -117,6 +118,22 @@ class Instrument:
     @cached_property
     def _by_id(self) -> dict[str, Question]:
         return {q.id: q for q in self.questions}
+
+    @cached_property
+    def scale_points(self) -> dict[str, int]:
+        """Each point on the scale as an answer file writes it."""
+        return {str(v): v for v, _ in self.scale}
+
+    @cached_property
+    def answer_memo(self) -> dict:
+        """Answers already made, shared by every file read with this instrument (see answers._answer)."""
+        return {}
+
+    @cached_property
+    def weight_scale(self) -> int:
+        """The least number that makes every weight whole: scores are summed in integers of 1/weight_scale."""
+        weights = [q.weight for q in self.questions] + [o.weight for q in self.questions for o in q.options if o.weight is not None]
+        return math.lcm(*(w.denominator for w in weights))
 
     @cached_property
     def question_ids(self) -> tuple[str, ...]:

@@ -1,7 +1,7 @@
 """Scoring exactly as the appendix and SPEC.md define it. Pure functions, no I/O.
 
-All arithmetic is done in Fractions so that a mean of exactly 2,5 is at the
-threshold and results do not depend on the order of respondents.
+All arithmetic is exact (integer sums, then Fractions) so that a mean of exactly
+2,5 is at the threshold and results do not depend on the order of respondents.
 """
 
 from __future__ import annotations
@@ -59,6 +59,53 @@ class OrganisationResult:
         return self.assessments[-1]
 
 
+# -- summaries: what is read across organisations ----------------------------------------
+#
+# Comparisons and the national pages read every organisation, but only its identity, the
+# dates, the overall scores and each question's mean. A build passes these summaries between
+# processes (and caches them) instead of whole results; a summary has no respondents, roles or
+# per-question detail, so code that needs those cannot be handed one by mistake.
+
+
+@dataclass(frozen=True)
+class OrganisationInfo:
+    slug: str
+    name: str
+    type: str
+    published: bool
+    path: str
+
+
+@dataclass(frozen=True)
+class QuestionMean:
+    mean: Fraction | None
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    date: str
+    overall: GroupScore
+    questions: Mapping[str, QuestionMean]
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    organisation: OrganisationInfo
+    assessments: tuple[RoundSummary, ...]  # oldest first
+
+    @property
+    def latest(self) -> RoundSummary:
+        return self.assessments[-1]
+
+
+def summarise(result: OrganisationResult) -> OrganisationSummary:
+    o = result.organisation
+    return OrganisationSummary(
+        OrganisationInfo(o.slug, o.name, o.type, o.published, o.path),
+        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}) for a in result.assessments),
+    )
+
+
 def mean(values: Iterable[Fraction]) -> Fraction | None:
     values = list(values)
     return sum(values, Fraction(0)) / len(values) if values else None
@@ -67,28 +114,42 @@ def mean(values: Iterable[Fraction]) -> Fraction | None:
 def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
     """Exact rounding for display, halves away from zero (2,25 → 2,3; −0,05 → −0,1)."""
     scale = 10**decimals
-    magnitude = math.floor(abs(value) * scale + Fraction(1, 2))
-    return Fraction(magnitude if value >= 0 else -magnitude, scale)
+    n, d = value.numerator, value.denominator  # d > 0
+    magnitude = (2 * abs(n) * scale + d) // (2 * d)  # floor(|value| × scale + ½), in integers
+    return Fraction(magnitude if n >= 0 else -magnitude, scale)
+
+
+# Sums are kept in integers until a mean is taken: an answer's `weighted` is points × weight
+# in units of 1/ins.weight_scale, so a respondent's area score is a whole number of units of
+# 1/(weight_scale × denominator), and a mean of n of them is one exact Fraction.
+
+
+def _area_sum(area, respondent: Respondent) -> int | None:
+    """Σ(weight × points) in units of 1/weight_scale, only when every question in the area is answered."""
+    answers = respondent._by_question
+    total = 0
+    for q in area.questions:
+        answer = answers[q.id]
+        if answer is None:
+            return None
+        total += answer.weighted
+    return total
 
 
 def respondent_area(ins: Instrument, respondent: Respondent, area_id: str) -> Fraction | None:
     """Σ(weight × points) / denominator, only when every question in the area is answered."""
     area = ins.area(area_id)
-    total = Fraction(0)
-    for q in area.questions:
-        answer = respondent.answer(q.id)
-        if answer is None:
-            return None
-        total += answer.weight * answer.points
-    return total / area.denominator
+    total = _area_sum(area, respondent)
+    return None if total is None else Fraction(total, ins.weight_scale * area.denominator)
 
 
-def respondent_areas(ins: Instrument, respondent: Respondent) -> dict[str, Fraction | None]:
-    return {a.id: respondent_area(ins, respondent, a.id) for a in ins.areas}
+def _at_least(value: Fraction, bound: Fraction) -> bool:
+    """value >= bound, by cross-multiplying (denominators are positive): Fraction's own comparison is slow."""
+    return value.numerator * bound.denominator >= bound.numerator * value.denominator
 
 
 def is_systematic(ins: Instrument, value: Fraction | None) -> bool | None:
-    return None if value is None else value >= ins.threshold
+    return None if value is None else _at_least(value, ins.threshold)
 
 
 def quadrant_of(ins: Instrument, axes: Mapping[str, Fraction | None]) -> str | None:
@@ -97,13 +158,13 @@ def quadrant_of(ins: Instrument, axes: Mapping[str, Fraction | None]) -> str | N
     return ins.quadrant(is_systematic(ins, axes["ledning"]), is_systematic(ins, axes["verksamhet"])).id
 
 
-def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_values: dict[int, dict] | None = None) -> GroupScore:
-    """Area means over the respondents who have a value; `area_values` (by id of respondent) saves recomputing."""
-    values = area_values or {id(r): respondent_areas(ins, r) for r in respondents}
-    areas = {
-        a.id: mean(v for v in (values[id(r)][a.id] for r in respondents) if v is not None)
-        for a in ins.areas
-    }
+def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_sums: dict[int, tuple] | None = None) -> GroupScore:
+    """Area means over the respondents who have a value; `area_sums` (by id of respondent, in area order) saves recomputing."""
+    sums = area_sums or {id(r): tuple(_area_sum(a, r) for a in ins.areas) for r in respondents}
+    areas: dict[str, Fraction | None] = {}
+    for i, a in enumerate(ins.areas):
+        known = [v for r in respondents if (v := sums[id(r)][i]) is not None]
+        areas[a.id] = Fraction(sum(known), ins.weight_scale * a.denominator * len(known)) if known else None
     axes: dict[str, Fraction | None] = {}
     for axis in AXES:
         values = [areas[a.id] for a in ins.areas_of_axis(axis)]
@@ -121,7 +182,7 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None, poi
         yes = dict(q.points)["ja"]
         said_yes = sum(1 for p in points if p == yes)
         return strongest if said_yes == len(points) else middle if said_yes else weakest
-    return next(s.id for s in ins.statuses if mean_points >= s.minimum)
+    return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
 
 
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
@@ -139,13 +200,14 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
     respondents = assessment.respondents
     questions: dict[str, QuestionResult] = {}
     for q in ins.questions:
-        points = [r.answer(q.id).points for r in respondents if r.answer(q.id) is not None]
+        given = [(r.role, a.points) for r in respondents if (a := r._by_question[q.id]) is not None]
+        points = [p for _, p in given]
         by_role: dict[str, tuple[int, ...]] = {}
         for role in ins.roles:
-            got = tuple(r.answer(q.id).points for r in respondents if r.role == role.id and r.answer(q.id) is not None)
+            got = tuple(p for rid, p in given if rid == role.id)
             if got:
                 by_role[role.id] = got
-        q_mean = mean(Fraction(p) for p in points)
+        q_mean = Fraction(sum(points), len(points)) if points else None
         questions[q.id] = QuestionResult(
             mean=q_mean,
             spread=(max(points) - min(points)) if points else None,
@@ -156,18 +218,18 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
             status=question_status(ins, q.id, q_mean, points),
         )
     steps = {s.id: weakest_status(ins, [questions[q.id].status for q in ins.questions_of_step(s.id)]) for s in ins.steps}
-    area_values = {id(r): respondent_areas(ins, r) for r in respondents}
+    area_sums = {id(r): tuple(_area_sum(a, r) for a in ins.areas) for r in respondents}
     roles = {
-        role.id: group_score(ins, tuple(r for r in respondents if r.role == role.id), area_values)
+        role.id: group_score(ins, members, area_sums)
         for role in ins.roles
-        if any(r.role == role.id for r in respondents)
+        if (members := tuple(r for r in respondents if r.role == role.id))
     }
     incomplete = {
-        a.id: n for a in ins.areas if (n := sum(1 for r in respondents if area_values[id(r)][a.id] is None))
+        a.id: n for i, a in enumerate(ins.areas) if (n := sum(1 for r in respondents if area_sums[id(r)][i] is None))
     }
     return AssessmentResult(
         date=assessment.date.isoformat(),
-        overall=group_score(ins, respondents, area_values),
+        overall=group_score(ins, respondents, area_sums),
         roles=roles,
         questions=questions,
         steps=steps,

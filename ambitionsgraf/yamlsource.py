@@ -170,9 +170,34 @@ def _compose_fast(text: str) -> Node | None:
     if sum(text.count(c) for c in "[{-?:\n") >= _FAST_MAX_STRUCTURE:
         return None
     try:
-        return yaml.compose(text, Loader=_Loader)
+        return yaml.compose(text, Loader=_FastLoader)
     except yaml.YAMLError:
         return None
+
+
+class _FastLoader(_Loader):
+    """libyaml's composer, with the tag of each plain value looked up once per distinct value.
+
+    Resolving is a pure function of (kind, value, implicit) for a loader without path
+    resolvers, and answer files repeat the same few values thousands of times.
+    """
+
+    _resolved: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        key = (kind, value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._resolved) < 10_000:
+                self._resolved[key] = tag
+        return tag
+
+    def descend_resolver(self, current_node, current_index):  # no path resolvers: nothing to track
+        pass
+
+    def ascend_resolver(self):
+        pass
 
 
 def _short_tag(tag: str) -> str:
