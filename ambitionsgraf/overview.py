@@ -7,18 +7,22 @@ group has at least MIN_GROUP other organisations, so nobody can be singled out.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult, round_half_up
+from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
+
+Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
+Round = AssessmentResult | RoundSummary
 
 MIN_GROUP = 5
 
 
-def round_in_year(result: OrganisationResult, year: str | None) -> AssessmentResult | None:
+def round_in_year(result: Result, year: str | None) -> Round | None:
     """The organisation's latest round in `year`, or its latest round at all."""
     rounds = [a for a in result.assessments if year is None or a.date[:4] == year]
     return rounds[-1] if rounds else None
@@ -29,10 +33,11 @@ def answer_level(ins: Instrument, qid: str, mean: Fraction | None) -> str | None
     if mean is None:
         return None
     q = ins.question(qid)
+    n, d = mean.numerator, mean.denominator  # in integers: this runs for every organisation, question and page
     if q.rule == "ja_nej":
         points = dict(q.points)
-        return "ja" if mean * 2 >= points["ja"] + points["nej"] else "nej"
-    return str(int(round_half_up(mean)))
+        return "ja" if n * 2 >= (points["ja"] + points["nej"]) * d else "nej"
+    return str((2 * n + d) // (2 * d))  # round_half_up(mean) for a mean that is never negative
 
 
 def answer_levels(ins: Instrument, qid: str) -> list[tuple[str, str]]:
@@ -46,10 +51,10 @@ def answer_levels(ins: Instrument, qid: str) -> list[tuple[str, str]]:
 class Selection:
     type: str | None
     year: str | None
-    rounds: tuple[tuple[OrganisationResult, AssessmentResult], ...]
+    rounds: tuple[tuple[Result, Round], ...]
 
 
-def select(results: list[OrganisationResult], type_: str | None, year: str | None) -> Selection:
+def select(results: list[Result], type_: str | None, year: str | None) -> Selection:
     chosen = []
     for r in results:
         if type_ is not None and r.organisation.type != type_:
@@ -74,14 +79,22 @@ def quadrant_counts(ins: Instrument, sel: Selection) -> list[tuple[str, int]]:
     return rows
 
 
-def question_distribution(ins: Instrument, sel: Selection) -> list[dict]:
-    """Per question: how many organisations sit at each answer level (and how many have no answer)."""
+def question_distribution(ins: Instrument, sel: Selection, known: dict | None = None) -> list[dict]:
+    """Per question: how many organisations sit at each answer level (and how many have no answer).
+
+    `known` keeps each round's levels between calls (by id of the round), for a caller that
+    shows the same rounds on many pages.
+    """
+    known = {} if known is None else known
+    for _, a in sel.rounds:
+        if id(a) not in known:
+            known[id(a)] = (a, {q.id: answer_level(ins, q.id, a.questions[q.id].mean) for q in ins.questions})
     out = []
     for q in ins.questions:
         counts = {key: 0 for key, _ in answer_levels(ins, q.id)}
         missing = 0
         for _, a in sel.rounds:
-            level = answer_level(ins, q.id, a.questions[q.id].mean)
+            level = known[id(a)][1][q.id]
             if level is None:
                 missing += 1
             else:
@@ -97,7 +110,7 @@ def _measures(ins: Instrument):
     ]
 
 
-def _rounded_point(a: AssessmentResult) -> tuple[float, float] | None:
+def _rounded_point(a: Round) -> tuple[float, float] | None:
     """Peers are shown anonymously, at display precision (one decimal)."""
     if a.overall.quadrant is None:
         return None
@@ -107,16 +120,29 @@ def _rounded_point(a: AssessmentResult) -> tuple[float, float] | None:
 @dataclass(frozen=True)
 class Group:
     members: int
-    values: dict  # measure key -> sorted list of values (members with a value)
+    values: dict  # measure key -> sorted values of members that have one (floats when `floats`, else Fractions)
     points: Counter  # rounded point -> how many members sit there
+    digest: str = ""  # of `points`: what a build's cache key needs, without hashing every point per member
+    floats: bool = True
+
+
+# Two different fractions whose denominators are below 2**20 differ by more than 2**-40, far more
+# than the rounding of a float near the scores (at most 2**-50), so their floats sort exactly as
+# they do, and equal fractions give equal floats. Scores always qualify (their denominators are
+# products of small counts); the exact Fractions are kept for anything that would not.
+_FLOAT_EXACT = 2**20
+
+
+def _floats_are_exact(values) -> bool:
+    return all(v.denominator < _FLOAT_EXACT and abs(v.numerator) < 1024 * v.denominator for v in values)
 
 
 class ComparisonIndex:
     """Every comparison group (year, and year × type) summarised once, so each lookup is a bisection."""
 
-    def __init__(self, ins: Instrument, everyone: list[OrganisationResult]):
+    def __init__(self, ins: Instrument, everyone: list[Result]):
         self.ins = ins
-        members: dict[tuple[str, str | None], list[AssessmentResult]] = defaultdict(list)
+        members: dict[tuple[str, str | None], list] = defaultdict(list)
         for r in everyone:
             for year in {a.date[:4] for a in r.assessments}:
                 a = round_in_year(r, year)
@@ -124,13 +150,20 @@ class ComparisonIndex:
                 members[(year, r.organisation.type)].append(a)
         self.groups = {key: self._summarise(rounds) for key, rounds in members.items()}
 
-    def _summarise(self, rounds: list[AssessmentResult]) -> Group:
-        values = {key: sorted(v for a in rounds if (v := get(a.overall)) is not None) for _, key, get in _measures(self.ins)}
-        return Group(len(rounds), values, Counter(p for a in rounds if (p := _rounded_point(a)) is not None))
+    def _summarise(self, rounds: list) -> Group:
+        raw = {key: [v for a in rounds if (v := get(a.overall)) is not None] for _, key, get in _measures(self.ins)}
+        exact = all(_floats_are_exact(v) for v in raw.values())
+        values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
+        points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
+        return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
 
-def comparison(ins: Instrument, result: OrganisationResult, index: ComparisonIndex) -> list[dict]:
-    """The organisation against the others in its latest round's year: all, and its own type."""
+def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[dict]:
+    """The organisation against the others in its latest round's year: all, and its own type.
+
+    `result` is an OrganisationResult or its summary. Without points, an entry lists the peer
+    points only through `points_digest` (which, with the organisation's own point, fixes them).
+    """
     latest = result.latest
     year = latest.date[:4]
     type_ = ins.type_of(result.organisation.type)
@@ -144,16 +177,18 @@ def comparison(ins: Instrument, result: OrganisationResult, index: ComparisonInd
         size = group.members - 1  # everyone but the organisation itself
         entry = {"key": key, "label": label, "plural": plural, "size": size, "shown": size >= MIN_GROUP}
         if entry["shown"]:
-            points = group.points.copy()
-            if own_point is not None:
-                points[own_point] -= 1
-            entry["points"] = sorted(p for p, n in points.items() if n > 0)
+            if with_points:
+                points = group.points.copy()
+                if own_point is not None:
+                    points[own_point] -= 1
+                entry["points"] = sorted(p for p, n in points.items() if n > 0)
+            entry["points_digest"] = group.digest
             positions = []
             for kind, measure, get in _measures(ins):
                 mine = get(latest.overall)
                 values = group.values[measure]
                 others = len(values) - (mine is not None)
-                below = bisect_left(values, mine) if mine is not None else 0
+                below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
                 positions.append({
                     "kind": kind, "key": measure,
                     "share_below": None if mine is None or not others else Fraction(below, others),

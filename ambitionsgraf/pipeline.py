@@ -10,13 +10,16 @@ stops before importing anything heavy.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import time
-from concurrent.futures import ProcessPoolExecutor
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,86 +124,293 @@ def load_project(project_dir: Path, site_url: str):
 # -- parsed and scored organisations, cached by content -------------------------------
 
 
-class ScoreCache:
-    """Each valid answer file's scored result, keyed by the code and the file's exact bytes.
+class SummaryCache:
+    """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes.
 
-    Lives beside the output folder (never deployed); entries not used by a successful
-    build are removed. Only this program writes it, so unpickling it is safe.
+    One file beside the output folder (never deployed), rewritten by each build with the
+    entries of the files it read, so entries for files that are gone or changed drop out.
+    A build reads no answer file whose summary is here unless it must render that
+    organisation. Only this program writes the file, so unpickling it is safe; a damaged or
+    unreadable file counts as empty.
     """
 
     def __init__(self, out_dir: Path, code: str):
-        self.dir = out_dir.parent / f".{out_dir.name}-cache"
+        self.path = out_dir.parent / f".{out_dir.name}-cache.pickle"
         self.code = code
-        self.used: set[Path] = set()
 
-    def _entry(self, shown: str, content: bytes) -> Path:
-        h = hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
-        return self.dir / f"{h}.pickle"
+    def key(self, shown: str, content: bytes) -> str:
+        return hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
 
-    def load_and_score(self, ins, data: dict[Path, bytes]):
-        from .scoring import score_organisation
+    def read(self) -> dict:
+        try:
+            with open(self.path, "rb") as f:
+                entries = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+            return {}
+        return entries if isinstance(entries, dict) else {}
 
-        results, problems, invalid = {}, [], []
-        for path, content in sorted(data.items()):
-            shown = display_path(path)
-            entry = self._entry(shown, content)
-            self.used.add(entry)
-            try:
-                result = pickle.loads(entry.read_bytes())
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-                org, found = parse_organisation(ins, path, content, shown)
-                if org is None:
-                    problems += found
-                    invalid.append(shown)
-                    continue
-                result = score_organisation(ins, org)
-                self.dir.mkdir(parents=True, exist_ok=True)
-                tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, entry)
-            results[result.organisation.slug] = result
-        return results, problems, invalid
-
-    def forget_unused(self) -> None:
-        if self.dir.is_dir():
-            for entry in self.dir.glob("*.pickle"):
-                if entry not in self.used:
-                    entry.unlink(missing_ok=True)
+    def write(self, entries: dict) -> None:
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            with open(tmp, "wb") as f:
+                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower
 
 
-# -- rendering one organisation (in a worker process, or here) ----------------------
+# -- the work of one process: loading a share of the files, rendering parts -----------
+#
+# A build with several jobs forks worker processes once, after the project is loaded. Each
+# owns a fixed share of the answer files: it validates and scores them, keeps the whole
+# results, and sends only their summaries to the parent, which compares, decides what must be
+# rendered and writes the shared pages. Each worker then renders its own organisations' parts
+# straight into the staging folder; PDFs are spread over all workers (a worker that does not
+# own the organisation reads its answer file again). A build with one job does the
+# same in-process, through the same functions. Organisations whose answer file is unchanged
+# since the last build are not read at all, unless they must be rendered: their summaries
+# come from the cache.
 
-_WORK: dict = {}  # set before the pool forks, so workers inherit the project and results
+_W: dict = {}  # project, data, shown, cached, keys, paths, make_pdf: set before workers fork
+_LOCAL: dict = {}  # slug -> whole result, for the organisations this process loaded
 
 
-def _render(task: tuple[str, str]) -> dict[str, bytes | str]:
-    """One part of one organisation's files: its delivery package, or its public page and PDF.
+@contextlib.contextmanager
+def _collector_paused():
+    """Loading makes hundreds of thousands of small objects, all kept to the end of the build, and
+    no reference cycles: the cyclic garbage collector would only keep re-examining them (about
+    40 % of the loading time at 4 000 organisations). Pause it, then move what was made out of
+    its sight (gc.freeze) so that the collections during rendering stay small."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
-    The parts are separate tasks so that two workers can render one organisation's two PDFs at once.
-    """
-    from .site import delivery_files, public_organisation_files
+
+def _load_share(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
+    """Validate and score some answer files; return their summaries, problems and invalid files."""
+    with _collector_paused():
+        return _load_files(paths)
+
+
+def _load_files(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
+    summaries, problems, invalid = {}, [], []
+    cached = _W["cached"]
+    for path in paths:
+        summary = cached.get(_W["keys"][path])
+        if summary is None:
+            summary, found = _read_one(path)
+            if summary is None:
+                problems += found
+                invalid.append(_W["shown"][path])
+                continue
+        summaries[summary.organisation.slug] = summary
+    return summaries, problems, invalid
+
+
+def _read_one(path: Path):
+    """Validate and score one file: its summary (the whole result is kept here), or its problems."""
+    from .scoring import score_organisation, summarise
+
+    org, found = parse_organisation(_W["project"].ins, path, _W["data"][path], _W["shown"][path])
+    if org is None:
+        return None, found
+    result = score_organisation(_W["project"].ins, org)
+    _LOCAL[org.slug] = result
+    return summarise(result), found
+
+
+def _whole(slug: str):
+    """The whole result of a valid organisation: made here already, or read again (a few ms)."""
+    if slug not in _LOCAL:
+        _read_one(_W["paths"][slug])
+    return _LOCAL[slug]
+
+
+# An organisation's files come in parts, each rendered (and cached) on its own: its public
+# page, data and PDF ("site", only when published), the delivery data and action plan
+# ("leverans") and the delivery PDF ("leverans-pdf", only with PDFs). Only the delivery parts
+# depend on other organisations, through the comparisons.
+PARTS = ("site", "leverans", "leverans-pdf")
+
+
+def _parts(summary, make_pdf: bool) -> list[str]:
+    return [p for p in PARTS if (p != "site" or summary.organisation.published) and (p != "leverans-pdf" or make_pdf)]
+
+
+def _is_heavy(part: str, make_pdf: bool) -> bool:
+    return make_pdf and part != "leverans"
+
+
+def _render(task: tuple[str, str], index, root: Path, made_dirs: set[Path]) -> list[str]:
+    """Render one part of one organisation's files into `root`; return their paths."""
+    from .overview import comparison
+    from .site import delivery_files, delivery_pdf_files, public_organisation_files
 
     slug, part = task
-    project, results, comparisons, make_pdf = (_WORK[k] for k in ("project", "results", "comparisons", "make_pdf"))
-    r = results[slug]
-    if part == "leverans":
-        files = delivery_files(project, r, make_pdf=make_pdf, comparisons=comparisons[slug])
+    project, make_pdf = _W["project"], _W["make_pdf"]
+    result = _whole(slug)
+    if part == "site":
+        bundle = {f"site/{k}": v for k, v in public_organisation_files(project, result, make_pdf=make_pdf).items()}
     else:
-        files = public_organisation_files(project, r, make_pdf=make_pdf)
-    return {f"{part}/{k}": v for k, v in files.items()}
+        render = delivery_files if part == "leverans" else delivery_pdf_files
+        bundle = {f"leverans/{k}": v for k, v in render(project, result, comparisons=comparison(project.ins, result, index, with_points=part == "leverans-pdf")).items()}
+    for rel, content in bundle.items():
+        target = root / rel
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        target.unlink(missing_ok=True)  # a hard link to the previous build: never write through it
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return sorted(bundle)
 
 
-def _org_key(code: str, opts: BuildOptions, data: bytes, comparison: list[dict]) -> str:
-    # The whole comparison, peers' anonymous points included: all of it is drawn in the PDF.
-    h = hashlib.sha256(json.dumps([code, opts.make_pdf, opts.site_url, comparison], default=str, sort_keys=True).encode())
+class _InProcess:
+    """The build's work done here, one step after the other."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+
+    def loaded(self):
+        return _load_share(self.paths)
+
+    def start_render(self, assignments: list[list[tuple[str, str]]], index, root: Path) -> None:
+        self.tasks, self.index, self.root = [t for share in assignments for t in share], index, root
+
+    def results(self):
+        made: set[Path] = set()
+        for task in self.tasks:
+            yield task, _render(task, self.index, self.root, made)
+
+    def close(self) -> None:
+        pass
+
+
+_CHUNK = 250  # answer files a worker loads between reports to the parent
+
+
+def _worker(conn, paths: list[Path]) -> None:
+    """A forked worker: load its share, report, then render what it is given."""
+    status = 0
+    try:
+        for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
+            conn.send(("loaded", *_load_share(paths[start:start + _CHUNK])))
+        conn.send(("all loaded",))
+        if _W["make_pdf"]:
+            from .pdf import warm_up
+
+            warm_up()  # while the parent compares: with PDFs, the parts to render are mostly PDFs
+        message = conn.recv()
+        if message[0] == "render":
+            _, tasks, index, root = message
+            made: set[Path] = set()
+            for task in tasks:
+                conn.send(("done", task, _render(task, index, root, made)))
+        conn.send(("finished",))
+    except BaseException:
+        status = 1
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+        os._exit(status)
+
+
+class _Workers:
+    """Forked worker processes, each owning every jobs-th answer file."""
+
+    def __init__(self, paths: list[Path], jobs: int):
+        ctx = multiprocessing.get_context("fork")
+        self.shares = [paths[k::jobs] for k in range(jobs)]
+        self.conns, self.procs = [], []
+        for share in self.shares:
+            parent_end, child_end = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child_end, share), daemon=True)
+            proc.start()
+            child_end.close()
+            self.conns.append(parent_end)
+            self.procs.append(proc)
+
+    def _receive(self, conn):
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("a build worker process stopped unexpectedly") from None
+        if message[0] == "error":
+            raise RuntimeError("a build worker process failed:\n" + message[1])
+        return message
+
+    def loaded(self):
+        summaries, problems, invalid = {}, [], []
+        pending = list(self.conns)
+        while pending:
+            for conn in multiprocessing.connection.wait(pending):
+                message = self._receive(conn)
+                if message[0] == "all loaded":
+                    pending.remove(conn)
+                    continue
+                _, s, p, i = message
+                summaries.update(s)
+                problems += p
+                invalid += i
+        return summaries, problems, invalid
+
+    def start_render(self, assignments: list[list[tuple[str, str]]], index, root: Path) -> None:
+        for conn, tasks in zip(self.conns, assignments):
+            conn.send(("render", tasks, index if any(part != "site" for _, part in tasks) else None, root))
+
+    def results(self):
+        pending = list(self.conns)
+        while pending:
+            for conn in multiprocessing.connection.wait(pending):
+                message = self._receive(conn)
+                if message[0] == "finished":
+                    pending.remove(conn)
+                else:
+                    yield message[1], message[2]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        for conn in self.conns:
+            conn.close()
+
+
+def _assign(tasks: list[tuple[str, str]], owner: dict[str, int], jobs: int, make_pdf: bool) -> list[list[tuple[str, str]]]:
+    """Light parts stay with the worker that loaded the organisation; PDFs go to the least busy."""
+    shares: list[list[tuple[str, str]]] = [[] for _ in range(jobs)]
+    heavy = [0] * jobs
+    for task in sorted(tasks, key=lambda t: (not _is_heavy(t[1], make_pdf), t)):
+        k = owner[task[0]]
+        if _is_heavy(task[1], make_pdf):
+            k = min(range(jobs), key=lambda j: (heavy[j], j != owner[task[0]], j))
+            heavy[k] += 1
+        shares[k].append(task)
+    return shares
+
+
+def _part_key(code: str, opts: BuildOptions, part: str, data: bytes, comparison: list[dict]) -> str:
+    """What one part's files depend on: the code, the options, the answer file and, for the
+    delivery parts, the comparisons: all of them for the data, what is shown for the PDF."""
+    from .views import comparison_shown
+
+    if part == "site":
+        extra = None
+    elif part == "leverans":
+        extra = [{k: v for k, v in g.items() if k != "points"} for g in comparison]  # points: in points_digest
+    else:
+        extra = comparison_shown(comparison)
+    h = hashlib.sha256(json.dumps([code, part, opts.make_pdf, opts.site_url, extra], default=str, sort_keys=True).encode())
     h.update(data)
     return h.hexdigest()
-
-
-def _pool(jobs: int):
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
 
 
 # -- the build -----------------------------------------------------------------
@@ -233,100 +443,120 @@ def build(opts: BuildOptions) -> BuildSummary:
 
     t = time.perf_counter()
     project = load_project(opts.project_dir, opts.site_url)
-    cache = ScoreCache(opts.out_dir, code)
-    results, problems, invalid = cache.load_and_score(project.ins, data)
-    orgs = [r.organisation for r in results.values()]
-    problems, invalid = read_problems + problems, [p.path for p in read_problems] + invalid
-    summary.problems, summary.invalid = problems, invalid
-    if problems and not opts.keep_going:
-        raise ContentError(problems)
-    if opts.only and opts.only not in results:
-        raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
-    t = stage("load+validate+score", t)
-
-    from .overview import ComparisonIndex, comparison
-    from .site import shared_site_files, sitemap
-    from .writer import Staging
-
-    index = ComparisonIndex(project.ins, list(results.values()))
-    comparisons = {slug: comparison(project.ins, r, index) for slug, r in results.items()}
-    published = [r for r in results.values() if r.organisation.published]
-    summary.organisations, summary.published = len(results), len(published)
-    t = stage("compare", t)
-
-    data_of = {display_path(p): content for p, content in data.items()}
-    keys = {o.slug: _org_key(code, opts, data_of[o.path], comparisons[o.slug]) for o in orgs}
-    previous = manifest.get("orgs", {}) if manifest.get("code") == code or opts.only else {}
-    todo = [
-        slug for slug in results
-        if (opts.only is None or slug == opts.only)
-        and not (previous.get(slug, {}).get("key") == keys[slug]
-                 and all((opts.out_dir / f).is_file() for f in previous[slug]["files"]))
-    ]
-    # Everything not rendered now is carried over from the previous build; under --only that
-    # includes organisations that changed. Public files of an organisation that is not
-    # published (any more) are never carried over.
-    keep = {
-        slug: {**previous[slug], "files": [f for f in previous[slug]["files"]
-                                           if results[slug].organisation.published or not f.startswith("site/")]}
-        for slug in results if slug in previous and slug not in todo
-    }
-
-    staging = Staging(opts.out_dir, carry_over=True)
+    paths = sorted(data)
+    shown = {p: display_path(p) for p in paths}
+    cache = SummaryCache(opts.out_dir, code)
+    cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
+    _W.update(project=project, data=data, shown=shown, cached=cache.read(), keys=cache_keys, make_pdf=opts.make_pdf,
+              paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
+    jobs = opts.jobs or os.cpu_count() or 1
+    # Forking pays off for PDFs, or for many organisations; a handful without PDFs is quicker here.
+    parallel = jobs > 1 and len(paths) > 1 and (opts.make_pdf or len(paths) >= 64) and "fork" in multiprocessing.get_all_start_methods()
+    engine = _Workers(paths, jobs) if parallel else _InProcess(paths)
+    staging = None
     try:
+        with _collector_paused():
+            summaries, problems, invalid = engine.loaded()
+        # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
+        problems = sorted(read_problems + problems, key=lambda p: p.path)
+        invalid = sorted([p.path for p in read_problems] + invalid)
+        summary.problems, summary.invalid = problems, invalid
+        if problems and not opts.keep_going:
+            raise ContentError(problems)
+        if opts.only and opts.only not in summaries:
+            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
+        t = stage("load+validate+score", t)
+
+        from .overview import ComparisonIndex, comparison
+        from .site import shared_site_files, sitemap
+        from .writer import Staging
+
+        results = dict(sorted(summaries.items()))
+        index = ComparisonIndex(project.ins, list(results.values()))
+        published = [r for r in results.values() if r.organisation.published]
+        summary.organisations, summary.published = len(results), len(published)
+        data_of = {shown[p]: data[p] for p in paths}
+        wanted = {slug: _parts(r, opts.make_pdf) for slug, r in results.items()}
+        keys = {}
+        for slug, r in results.items():
+            compared = comparison(project.ins, r, index, with_points=False)
+            for part in wanted[slug]:
+                keys[slug, part] = _part_key(code, opts, part, data_of[r.organisation.path], compared)
+        t = stage("compare", t)
+
+        previous = manifest.get("orgs", {}) if manifest.get("code") == code or opts.only else {}
+
+        def previous_part(slug: str, part: str) -> dict | None:
+            entry = previous.get(slug, {}).get(part) if isinstance(previous.get(slug), dict) else None
+            return entry if isinstance(entry, dict) and isinstance(entry.get("files"), list) else None
+
+        todo = [
+            (slug, part) for slug in results if opts.only is None or slug == opts.only for part in wanted[slug]
+            if not ((prev := previous_part(slug, part)) and prev.get("key") == keys[slug, part]
+                    and all((opts.out_dir / f).is_file() for f in prev["files"]))
+        ]
+        # Every wanted part not rendered now is carried over from the previous build; under --only
+        # that includes organisations that changed. Parts no longer wanted (the public files of an
+        # organisation that is not published any more, PDFs in a build without them) are dropped.
+        rendering = set(todo)
+        keep = {
+            slug: {part: prev for part in wanted[slug] if (slug, part) not in rendering and (prev := previous_part(slug, part))}
+            for slug in results
+        }
+        keep = {slug: parts for slug, parts in keep.items() if parts}
+
+        staging = Staging(opts.out_dir, carry_over=True)
         # Only what this build writes or keeps survives: stale files of deleted or unpublished organisations go.
-        kept_files = {f for entry in keep.values() for f in entry["files"]}
+        kept_files = {f for parts in keep.values() for entry in parts.values() for f in entry["files"]}
         staging.prune(keep=kept_files)
         # A build that skipped invalid files must run again next time, to report them again.
-        new_manifest = {"inputs": None if problems else inputs, "code": code, "orgs": dict(keep)}
+        new_manifest = {"inputs": None if problems else inputs, "code": code, "orgs": keep}
         site_paths = [f.removeprefix("site/") for f in kept_files if f.startswith("site/")]
 
-        def put(bundle: dict[str, bytes | str]) -> list[str]:
-            for rel, data in bundle.items():
-                staging.write(rel, data)
+        def count(rels) -> None:
+            for rel in rels:
                 summary.pdfs += rel.endswith(".pdf")
                 summary.pages += rel.endswith(".html")
                 if rel.startswith("site/"):
                     site_paths.append(rel.removeprefix("site/"))
-            return sorted(bundle)
 
-        put({"site/" + k: v for k, v in shared_site_files(project, published).items()})
+        owner = {p.stem: k % jobs for k, p in enumerate(paths) if p.suffix == ".yaml"} if parallel else {}
+        engine.start_render(_assign(todo, owner, jobs, opts.make_pdf) if parallel else [todo], index, staging.dir)
+        progress = _progress(len(todo), opts.progress)
+
+        shared = {"site/" + k: v for k, v in shared_site_files(project, published).items()}
+        for rel, content in shared.items():
+            staging.write(rel, content)
+        count(shared)
         t = stage("shared pages", t)
 
-        _WORK.update(project=project, results=results, comparisons=comparisons, make_pdf=opts.make_pdf)
-        jobs = opts.jobs or os.cpu_count() or 1
-        # Without PDFs an organisation renders in milliseconds; a pool pays off only for many.
-        tasks = [(slug, part) for slug in todo for part in ("leverans", "site") if part == "leverans" or results[slug].organisation.published]
-        pool = _pool(jobs) if len(tasks) > 1 and (opts.make_pdf or len(todo) >= 64) else None
-        if pool is not None and opts.make_pdf:
-            from .pdf import warm_up
-
-            warm_up()  # import WeasyPrint and load fonts once, before the workers fork
-        progress = _progress(len(todo), opts.progress)
         try:
-            bundles = pool.map(_render, tasks, chunksize=max(1, len(tasks) // (jobs * 8))) if pool else map(_render, tasks)
-            for (slug, part), bundle in zip(tasks, bundles):
-                entry = new_manifest["orgs"].setdefault(slug, {"key": keys[slug], "files": []})
-                entry["files"] = sorted(entry["files"] + put(bundle))
-                progress.update(part == "leverans")
+            for (slug, part), rels in engine.results():
+                staging.adopt(rels)
+                count(rels)
+                new_manifest["orgs"].setdefault(slug, {})[part] = {"key": keys[slug, part], "files": rels}
+                progress.update(1)
         finally:
             progress.close()
-            if pool is not None:
-                pool.shutdown()
         t = stage("render organisations", t)
-        summary.rendered = len(todo)
-        summary.reused = len(results) - len(todo)
+        summary.rendered = len({slug for slug, _ in todo})
+        summary.reused = len(results) - summary.rendered
 
         staging.write("site/sitemap.xml", sitemap(project, site_paths))
         staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
         staging.commit()
-        cache.forget_unused()
+        valid = {r.organisation.path: r for r in results.values()}
+        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid})
         stage("write", t)
     except BaseException:
-        staging.abort()
+        if staging is not None:
+            staging.abort()
         raise
     finally:
-        _WORK.clear()
+        engine.close()
+        _W.clear()
+        _LOCAL.clear()
+        gc.unfreeze()  # whatever the build left unreachable can be collected again
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -344,4 +574,4 @@ def _progress(total: int, wanted: bool):
         return _NoProgress()
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="org", desc="rendering", leave=False)
+    return tqdm(total=total, unit="part", desc="rendering", leave=False)

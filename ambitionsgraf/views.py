@@ -439,6 +439,21 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[di
     return out
 
 
+def comparison_shown(groups: list[dict]) -> list:
+    """Everything of the comparisons that comparison_view puts in a report, as plain data.
+
+    A build keys each delivery PDF on this (with the organisation's own answers): a peer
+    whose change moves no shown percentage and no drawn point leaves the PDF as it was.
+    The peer points enter through their group's digest.
+    """
+    return [
+        [g["label"], g["plural"], g["size"], g["shown"]]
+        + ([[(p["key"], None if p["share_below"] is None else percent(p["share_below"]), p["compared"]) for p in g["positions"]],
+            g["points_digest"]] if g["shown"] else [])
+        for g in groups
+    ]
+
+
 def comparison_json(groups: list[dict]) -> list[dict]:
     return [
         {"grupp": g["key"], "antal": g["size"], "visas": g["shown"],

@@ -36,6 +36,13 @@ class Staging:
             target.unlink()
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
+    def adopt(self, relpaths: list[str]) -> None:
+        """Record files another process wrote into this staging folder."""
+        for relpath in relpaths:
+            if relpath in self.written:
+                raise DuplicateOutput(f"{relpath} would be written twice")
+            self.written.add(relpath)
+
     def prune(self, keep: set[str]) -> None:
         """Drop every carried-over file that is not to be kept (this build rewrites the rest)."""
         for path in sorted(self.dir.rglob("*"), reverse=True):

@@ -106,3 +106,35 @@ def test_delivery_report_shows_comparison_only_above_the_floor(tmp_path):
     assert "bättre än" in text and "% av kommunerna" in text
     for i in range(5):
         assert f"Kommun {i}" not in text  # anonymous
+
+
+def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
+    """The index sorts by float when that is exact; a value it cannot vouch for switches the group to Fractions."""
+    from types import SimpleNamespace
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ambitionsgraf.scoring import GroupScore
+
+    def member(i, v):
+        areas = {a.id: v for a in instrument.areas}
+        overall = GroupScore(1, areas, {"ledning": v, "verksamhet": v}, "x")
+        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}"),
+                               assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
+                               latest=SimpleNamespace(date="2024-01-01", overall=overall))
+
+    fractions = st.builds(F, st.integers(4, 16), st.sampled_from([4, 5, 6, 8, 15, 20, 60]))
+    awkward = st.builds(lambda k: 3 + F(k, 2**60), st.integers(0, 3))  # all one float: 3.0
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.one_of(fractions, fractions, awkward), min_size=6, max_size=30))
+    def check(values):
+        everyone = [member(i, v) for i, v in enumerate(values)]
+        index = ComparisonIndex(instrument, everyone)
+        for me, mine in zip(everyone, values):
+            position = compare(instrument, me, index)[0]["positions"][0]
+            below = sum(1 for v in values if v < mine)
+            assert position["share_below"] == F(below, len(values) - 1)
+
+    check()

@@ -8,7 +8,8 @@ from fractions import Fraction as F
 
 import pytest
 
-from ambitionsgraf.pipeline import BuildOptions, _org_key, build
+from ambitionsgraf import pipeline
+from ambitionsgraf.pipeline import BuildOptions, SummaryCache, _part_key, build
 from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
@@ -118,11 +119,25 @@ def test_unchanged_build_after_keep_going_still_reports_and_fails(tmp_path):
     assert again.returncode == 1 and "trasig.yaml" in again.stderr
 
 
-def test_cache_key_covers_the_peers_drawn_in_the_pdf(tmp_path, project):
+def test_part_keys_follow_what_each_part_shows(tmp_path, project):
     opts = BuildOptions(project_dir=project, orgs_dir=tmp_path, out_dir=tmp_path / "o")
-    group = {"key": "alla", "size": 5, "shown": True, "points": [(2.0, 2.0)], "positions": []}
-    moved = {**group, "points": [(2.1, 2.0)]}
-    assert _org_key("c", opts, b"x", [group]) != _org_key("c", opts, b"x", [moved])
+    position = {"kind": "axis", "key": "ledning", "share_below": F(1, 3), "compared": 6}
+    group = {"key": "alla", "label": "alla", "plural": "organisationerna", "size": 6, "shown": True,
+             "points": [(2.0, 2.0)], "points_digest": "a", "positions": [position]}
+    moved = {**group, "points": [(2.1, 2.0)], "points_digest": "b"}
+    nudged = {**group, "positions": [{**position, "share_below": F(333, 1000)}]}  # 33 % either way
+
+    def keys(g):
+        return {part: _part_key("c", opts, part, b"x", [g]) for part in ("site", "leverans", "leverans-pdf")}
+
+    base = keys(group)
+    # A moved peer point is drawn in the PDF; the public files never show peers.
+    assert keys(moved)["leverans-pdf"] != base["leverans-pdf"] and keys(moved)["leverans"] != base["leverans"]
+    assert keys(moved)["site"] == base["site"]
+    # A share that changes in the data but not in the shown percentage leaves the PDF alone.
+    assert keys(nudged)["leverans"] != base["leverans"]
+    assert keys(nudged)["leverans-pdf"] == base["leverans-pdf"]
+    assert _part_key("c", opts, "site", b"y", [group]) != base["site"]
 
 
 def test_step_with_an_unanswered_question_is_at_most_partly_in_place(instrument):
@@ -141,18 +156,81 @@ def test_check_without_an_orgs_folder_fails(tmp_path):
     assert result.returncode == 1 and "--orgs: no such folder" in result.stderr
 
 
-def test_parse_cache_serves_unchanged_files_and_forgets_old_ones(tmp_path, project):
+def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_path, project, monkeypatch):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
     run(project, orgs, out)
-    cache = tmp_path / ".out-cache"
-    assert len(list(cache.glob("*.pickle"))) == 4  # every valid file
+    cache = SummaryCache(out, "")
+    assert cache.path == tmp_path / ".out-cache.pickle"
+    assert len(cache.read()) == 4  # every valid file
+    read = []
+    original = pipeline._read_one
+    monkeypatch.setattr(pipeline, "_read_one", lambda path: (read.append(path.name), original(path))[1])
     (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
     run(project, orgs, out)
-    assert len(list(cache.glob("*.pickle"))) == 4  # the old entry for o1 is gone
+    assert read == ["o1.yaml"]  # the others came from the cache
+    assert len(cache.read()) == 4  # the old entry for o1 is gone
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
-    for entry in cache.glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")  # a damaged cache is rebuilt, never trusted
+    cache.path.write_bytes(b"not a pickle")  # a damaged cache is ignored and rewritten, never trusted
     (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text() + "\n")
+    read.clear()
     run(project, orgs, out)
+    assert sorted(read) == ["hemlig.yaml", "o0.yaml", "o1.yaml", "o2.yaml"]
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
+    assert len(cache.read()) == 4
+
+
+def many_orgs(n: int = 70) -> dict[str, str]:
+    """Enough organisations for a build without PDFs to use worker processes (64 or more)."""
+    files = {}
+    for i in range(n):
+        resp = [("inkopschef", uniform(1 + i % 4)), ("verksamhet", uniform(1 + (i // 4) % 4, v1_matt=1 + (i * 7) % 4))]
+        rounds = [("2023-03-01", resp[:1]), ("2025-03-01", resp)] if i % 3 else [("2025-04-01", resp)]
+        files[f"k{i:03d}.yaml"] = answer_file(rounds, namn=f"Kommun {i}", typ="region" if i % 5 == 0 else "kommun",
+                                              publicerad=i % 4 != 0)
+    return files
+
+
+def test_worker_processes_give_the_same_output_and_problems_as_one_process(tmp_path, project, monkeypatch):
+    forked = []
+    real = pipeline._Workers
+
+    class Spy(real):
+        def __init__(self, paths, jobs):
+            forked.append(jobs)
+            super().__init__(paths, jobs)
+
+    monkeypatch.setattr(pipeline, "_Workers", Spy)
+    orgs = write_orgs(tmp_path / "orgs", {**many_orgs(), "trasig.yaml": "namn: [\n", "a-fel.yaml": "namn: X\n"})
+    serial = run(project, orgs, tmp_path / "serial", jobs=1, keep_going=True)
+    assert forked == []
+    workers = run(project, orgs, tmp_path / "workers", jobs=2, keep_going=True)
+    assert forked == [2]
+    assert tree(tmp_path / "serial") == tree(tmp_path / "workers")
+    assert serial.problems == workers.problems and len(serial.problems) >= 2
+    assert serial.invalid == workers.invalid == [str(orgs / "a-fel.yaml"), str(orgs / "trasig.yaml")]
+    assert (serial.organisations, serial.pages) == (workers.organisations, workers.pages)
+    assert serial.organisations == 70
+    # One answer corrected: the workers read only that file again and render what it affects.
+    (orgs / "k005.yaml").write_text((orgs / "k005.yaml").read_text().replace("v1_matt: 2", "v1_matt: 3", 1))
+    again = run(project, orgs, tmp_path / "workers", jobs=2, keep_going=True)
+    assert 1 <= again.rendered < 70
+    run(project, orgs, tmp_path / "clean", jobs=1, keep_going=True)
+    assert tree(tmp_path / "workers") == tree(tmp_path / "clean")
+
+
+def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, project, monkeypatch):
+    orgs = write_orgs(tmp_path / "orgs", many_orgs())
+    out = tmp_path / "out"
+    run(project, orgs, out, jobs=2)
+    before = tree(out)
+    (orgs / "k001.yaml").write_text((orgs / "k001.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
+
+    def broken(task, *args):
+        raise ValueError(f"trasig mall för {task[0]}")
+
+    monkeypatch.setattr(pipeline, "_render", broken)  # the forked workers inherit it
+    with pytest.raises(RuntimeError, match="trasig mall för k001"):
+        run(project, orgs, out, jobs=2)
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out-cache.pickle", "orgs", "out", "project"]
