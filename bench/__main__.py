@@ -1,6 +1,6 @@
 """`make bench`: the build at national scale, against floors measured in the same run.
 
-    python -m bench [--sizes 311 4000] [--pdf-sample 12]
+    python -m bench [--sizes 311 4000] [--pdf-sample 16] [--pdf-rebuild 311]
 
 For each size N it writes N synthetic answer files (three rounds of four
 respondents each), then reports per stage wall and CPU time, ms per
@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -155,12 +156,29 @@ def bench_size(n: int, tmp: Path) -> list[str]:
     lines.append(f"  - load+validate+score alone: {load / floor['wall']:.2f}× floor (a)")
     noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
-    first = sorted(orgs.glob("*.yaml"))[1]
-    text = first.read_text().replace("v1_matt: 1", "v1_matt: 2", 1).replace("v1_matt: 3", "v1_matt: 4", 1)
-    first.write_text(text)
+    change_latest_answer(sorted(orgs.glob("*.yaml"))[1])
     one = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
-    lines.append(f"- rebuild after one answer changed, no PDFs: {one['wall']:.2f} s wall, {one['rendered']} organisation(s) rendered")
+    lines.append(f"- rebuild after one answer corrected in the latest round, no PDFs: {one['wall']:.2f} s wall, "
+                 f"{one['rendered']} organisation(s) rendered")
     return lines
+
+
+def _correct_v1_matt(text: str) -> str:
+    """The first v1_matt answer in `text`, one step up (down from 4; vet_ej becomes 2)."""
+    m = re.search(r"v1_matt: (\S+)", text)
+    new = {"1": "2", "2": "3", "3": "4", "4": "3"}.get(m[1], "2")
+    return text[: m.start(1)] + new + text[m.end(1):]
+
+
+def change_latest_answer(path: Path) -> None:
+    """Correct one answer in the organisation's latest round, which comparisons with others read."""
+    head, sep, last = path.read_text().rpartition("  - datum: ")
+    path.write_text(head + sep + _correct_v1_matt(last))
+
+
+def change_earlier_answer(path: Path) -> None:
+    """Correct one answer in the organisation's first round, which only its own reports show."""
+    path.write_text(_correct_v1_matt(path.read_text()))
 
 
 def bench_pdf(sample: int, tmp: Path) -> list[str]:
@@ -178,20 +196,35 @@ def bench_pdf(sample: int, tmp: Path) -> list[str]:
     lines.append(f"- 2 workers vs 1, whole build: {one['wall']:.1f} s vs {two['wall']:.1f} s → **{one['wall'] / two['wall']:.2f}× faster**")
     identical = subprocess.run(["diff", "-rq", str(tmp / "pdf-1"), str(tmp / "pdf-2")], capture_output=True).returncode == 0
     lines.append(f"- 1-worker and 2-worker outputs byte-identical: {identical}")
-    first = sorted(orgs.glob("*.yaml"))[1]
-    first.write_text(first.read_text().replace("v1_matt: 2", "v1_matt: 3", 1))
-    again = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
-    lines.append(f"- rebuild with PDFs after one answer changed: {again['wall']:.2f} s, {again['rendered']} organisation(s) re-rendered "
-                 f"(others whose comparison figures moved are re-rendered too)")
-    noop = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
+    return lines
+
+
+def bench_pdf_rebuild(n: int, tmp: Path) -> list[str]:
+    """The analyst's case: every report built with PDFs, then one answer corrected."""
+    orgs, out = tmp / f"orgs-pdf-all-{n}", tmp / f"out-pdf-all-{n}"
+    write_orgs(orgs, n)
+    lines = [f"## Rebuilds with PDFs, {n} organisations"]
+    full = run_python(BUILD, str(orgs), str(out), "pdf", "0")
+    lines.append(f"- first build: {full['wall']:.0f} s, {full['pdfs']} PDFs")
+    noop = run_python(BUILD, str(orgs), str(out), "pdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s")
+    files = sorted(orgs.glob("*.yaml"))
+    change_earlier_answer(files[1])
+    earlier = run_python(BUILD, str(orgs), str(out), "pdf", "0")
+    lines.append(f"- one answer corrected in an earlier round: **{earlier['wall']:.2f} s**, {earlier['rendered']} organisation(s), "
+                 f"{earlier['pdfs']} PDF(s) rendered")
+    change_latest_answer(files[2])
+    latest = run_python(BUILD, str(orgs), str(out), "pdf", "0")
+    lines.append(f"- one answer corrected in the latest round: **{latest['wall']:.2f} s**, {latest['rendered']} organisation(s), "
+                 f"{latest['pdfs']} PDF(s) rendered (others whose shown comparison changed are rendered too)")
     return lines
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", type=int, nargs="*", default=[311, 4000])
-    parser.add_argument("--pdf-sample", type=int, default=12)
+    parser.add_argument("--pdf-sample", type=int, default=16)
+    parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,6 +233,9 @@ def main() -> int:
             print("\n".join(lines[-8:]), flush=True)
         if args.pdf_sample:
             lines += bench_pdf(args.pdf_sample, Path(tmp))
+            print("\n".join(lines[-6:]), flush=True)
+        if args.pdf_rebuild:
+            lines += bench_pdf_rebuild(args.pdf_rebuild, Path(tmp))
     print("\n" + "\n".join(lines))
     return 0
 
