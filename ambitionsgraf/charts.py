@@ -7,7 +7,6 @@ a fixed hash salt and no date in the metadata.
 
 from __future__ import annotations
 
-import functools
 import io
 import math
 import re
@@ -15,14 +14,8 @@ import warnings
 from dataclasses import dataclass
 from html import escape
 
-import matplotlib
-
-matplotlib.use("Agg")
-from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from .instrument import Instrument  # noqa: E402
-from .render import string_template  # noqa: E402
+from .instrument import Instrument
+from .render import string_template
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -83,8 +76,33 @@ class Frame:
         return round(a * verksamhet + b, 2), round(c * ledning + d, 2)
 
 
-@functools.lru_cache(maxsize=4)
+_FRAMES: dict[int, tuple[Instrument, Frame]] = {}  # by id of the instrument, which the entry keeps alive
+
+
 def frame(ins: Instrument) -> Frame:
+    """The frame for this instrument: drawn once per process, or given by remember_frame."""
+    known = _FRAMES.get(id(ins))
+    if known is None:
+        remember_frame(ins, _draw_frame_svg(ins))
+        known = _FRAMES[id(ins)]
+    return known[1]
+
+
+def remember_frame(ins: Instrument, drawn: Frame) -> None:
+    """Use a frame drawn earlier for this instrument (a build keeps it in its cache: importing
+    matplotlib alone takes half a second, more than the rest of a one-file rebuild's set-up)."""
+    if len(_FRAMES) >= 8:  # one instrument per build; tests load many
+        _FRAMES.clear()
+    _FRAMES[id(ins)] = (ins, drawn)
+
+
+def _draw_frame_svg(ins: Instrument) -> Frame:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(5.6, 5.0), dpi=72)  # 72 dpi: one display unit is one SVG point
         FigureCanvasSVG(fig)

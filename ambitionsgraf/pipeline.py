@@ -125,35 +125,46 @@ def load_project(project_dir: Path, site_url: str):
 
 
 class SummaryCache:
-    """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes.
+    """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes,
+    and the chart frame that code draws.
 
     One file beside the output folder (never deployed), rewritten by each build with the
     entries of the files it read, so entries for files that are gone or changed drop out.
     A build reads no answer file whose summary is here unless it must render that
-    organisation. Only this program writes the file, so unpickling it is safe; a damaged or
-    unreadable file counts as empty.
+    organisation, and does not import matplotlib when the frame is here. Only this program
+    writes the file, so unpickling it is safe; a damaged or unreadable file counts as empty.
     """
 
     def __init__(self, out_dir: Path, code: str):
         self.path = out_dir.parent / f".{out_dir.name}-cache.pickle"
         self.code = code
+        self._content: dict | None = None
 
     def key(self, shown: str, content: bytes) -> str:
         return hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
 
-    def read(self) -> dict:
-        try:
-            with open(self.path, "rb") as f:
-                entries = pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
-            return {}
-        return entries if isinstance(entries, dict) else {}
+    def _read(self) -> dict:
+        if self._content is None:
+            try:
+                with open(self.path, "rb") as f:
+                    content = pickle.load(f)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+                content = None
+            ok = isinstance(content, dict) and isinstance(content.get("summaries"), dict)
+            self._content = content if ok else {"summaries": {}}
+        return self._content
 
-    def write(self, entries: dict) -> None:
+    def read(self) -> dict:
+        return self._read()["summaries"]
+
+    def frame(self):
+        return self._read().get("frame") if self._read().get("code") == self.code else None
+
+    def write(self, summaries: dict, frame) -> None:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as f:
-                pickle.dump(entries, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"code": self.code, "frame": frame, "summaries": summaries}, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower
@@ -447,6 +458,10 @@ def build(opts: BuildOptions) -> BuildSummary:
     shown = {p: display_path(p) for p in paths}
     cache = SummaryCache(opts.out_dir, code)
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
+    from . import charts
+
+    frame = cache.frame() or charts.frame(project.ins)  # drawn (or read) before forking: workers inherit it
+    charts.remember_frame(project.ins, frame)
     _W.update(project=project, data=data, shown=shown, cached=cache.read(), keys=cache_keys, make_pdf=opts.make_pdf,
               paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
     jobs = opts.jobs or os.cpu_count() or 1
@@ -546,7 +561,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
-        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid})
+        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame)
         stage("write", t)
     except BaseException:
         if staging is not None:
