@@ -126,12 +126,13 @@ def load_project(project_dir: Path, site_url: str):
 
 class SummaryCache:
     """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes,
-    and the chart frame that code draws.
+    the chart frame that code draws, and the compiled templates.
 
     One file beside the output folder (never deployed), rewritten by each build with the
     entries of the files it read, so entries for files that are gone or changed drop out.
     A build reads no answer file whose summary is here unless it must render that
-    organisation, and does not import matplotlib when the frame is here. Only this program
+    organisation, does not import matplotlib when the frame is here, and compiles no template
+    whose source is unchanged. Only this program
     writes the file, so unpickling it is safe; a damaged or unreadable file counts as empty.
     """
 
@@ -160,11 +161,16 @@ class SummaryCache:
     def frame(self):
         return self._read().get("frame") if self._read().get("code") == self.code else None
 
-    def write(self, summaries: dict, frame) -> None:
+    def templates(self) -> dict[str, bytes]:
+        stored = self._read().get("templates")
+        return dict(stored) if isinstance(stored, dict) else {}
+
+    def write(self, summaries: dict, frame, templates: dict[str, bytes]) -> None:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         try:
             with open(tmp, "wb") as f:
-                pickle.dump({"code": self.code, "frame": frame, "summaries": summaries}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"code": self.code, "frame": frame, "templates": templates, "summaries": summaries},
+                            f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower
@@ -460,8 +466,14 @@ def build(opts: BuildOptions) -> BuildSummary:
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
     from . import charts
 
-    frame = cache.frame() or charts.frame(project.ins)  # drawn (or read) before forking: workers inherit it
+    from .render import StoredBytecode, compile_all
+
+    # Before forking, so that the workers inherit them: the chart frame and the compiled
+    # templates, both from the cache when it has them (drawing needs matplotlib, 0.5 s to import).
+    frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
+    project.env.bytecode_cache = StoredBytecode(cache.templates())
+    templates = compile_all(project.env)
     _W.update(project=project, data=data, shown=shown, cached=cache.read(), keys=cache_keys, make_pdf=opts.make_pdf,
               paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
     jobs = opts.jobs or os.cpu_count() or 1
@@ -561,7 +573,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
-        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame)
+        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, templates)
         stage("write", t)
     except BaseException:
         if staging is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from fractions import Fraction as F
 
 import pytest
@@ -234,3 +236,19 @@ def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, 
         run(project, orgs, out, jobs=2)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out-cache.pickle", "orgs", "out", "project"]
+
+
+def test_a_rebuild_takes_the_chart_frame_from_the_cache_without_importing_matplotlib(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files())
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
+    code = (
+        "import sys; from pathlib import Path; from ambitionsgraf.pipeline import BuildOptions, build; "
+        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False)); "
+        "print('matplotlib' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "False"
+    run(project, orgs, tmp_path / "clean")
+    assert tree(out) == tree(tmp_path / "clean")  # the cached frame draws the same charts
