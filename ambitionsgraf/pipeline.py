@@ -18,6 +18,9 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import pickle
+import queue
+import shutil
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -162,7 +165,9 @@ class SummaryCache:
         return self._read().get("frame") if self._read().get("code") == self.code else None
 
     def templates(self) -> dict[str, bytes]:
-        stored = self._read().get("templates")
+        # Jinja checks each entry against its template's source only, not the environment's
+        # settings or its own version: those are code, so entries from other code are dropped.
+        stored = self._read().get("templates") if self._read().get("code") == self.code else None
         return dict(stored) if isinstance(stored, dict) else {}
 
     def write(self, summaries: dict, frame, templates: dict[str, bytes]) -> None:
@@ -215,16 +220,17 @@ def _load_share(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
 
 
 def _load_files(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
+    """The files whose summary is not cached: the parent has the cached ones already."""
     summaries, problems, invalid = {}, [], []
     cached = _W["cached"]
     for path in paths:
-        summary = cached.get(_W["keys"][path])
+        if _W["keys"][path] in cached:
+            continue
+        summary, found = _read_one(path)
         if summary is None:
-            summary, found = _read_one(path)
-            if summary is None:
-                problems += found
-                invalid.append(_W["shown"][path])
-                continue
+            problems += found
+            invalid.append(_W["shown"][path])
+            continue
         summaries[summary.organisation.slug] = summary
     return summaries, problems, invalid
 
@@ -310,20 +316,22 @@ class _InProcess:
 _CHUNK = 250  # answer files a worker loads between reports to the parent
 
 
-def _worker(conn, paths: list[Path]) -> None:
+def _worker(conn, number: int, paths: list[Path]) -> None:
     """A forked worker: load its share, report, then render what it is given."""
     status = 0
     try:
         for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
             conn.send(("loaded", *_load_share(paths[start:start + _CHUNK])))
         conn.send(("all loaded",))
-        if _W["make_pdf"]:
-            from .pdf import warm_up
+        from .pdf import warm_up
 
-            warm_up()  # while the parent compares: with PDFs, the parts to render are mostly PDFs
+        if _W["make_pdf"] and number < _W["warm_workers"]:
+            warm_up()  # while the parent compares: the PDFs to render will most likely come here
         message = conn.recv()
         if message[0] == "render":
             _, tasks, index, root = message
+            if any(_is_heavy(part, _W["make_pdf"]) for _, part in tasks):
+                warm_up()
             made: set[Path] = set()
             for task in tasks:
                 conn.send(("done", task, _render(task, index, root, made)))
@@ -348,7 +356,7 @@ class _Workers:
         self.conns, self.procs = [], []
         for share in self.shares:
             parent_end, child_end = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child_end, share), daemon=True)
+            proc = ctx.Process(target=_worker, args=(child_end, len(self.procs), share), daemon=True)
             proc.start()
             child_end.close()
             self.conns.append(parent_end)
@@ -380,25 +388,50 @@ class _Workers:
 
     def start_render(self, assignments: list[list[tuple[str, str]]], index, root: Path) -> None:
         for conn, tasks in zip(self.conns, assignments):
-            conn.send(("render", tasks, index if any(part != "site" for _, part in tasks) else None, root))
+            try:
+                conn.send(("render", tasks, index if any(part != "site" for _, part in tasks) else None, root))
+            except OSError:
+                self._receive(conn)  # the worker has stopped: raise what it said
+                raise
+        # Read the workers' reports as they come, while this thread renders the shared pages:
+        # unread, they would fill the pipes and stop the workers.
+        self.inbox: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self._read_reports, daemon=True)
+        self.reader.start()
+
+    def _read_reports(self) -> None:
+        pending = list(self.conns)
+        try:
+            while pending:
+                for conn in multiprocessing.connection.wait(pending):
+                    message = self._receive(conn)
+                    if message[0] == "finished":
+                        pending.remove(conn)
+                    else:
+                        self.inbox.put(message)
+        except BaseException as exc:  # handed to the main thread
+            self.inbox.put(("failed", exc))
+        self.inbox.put(("all finished",))
 
     def results(self):
-        pending = list(self.conns)
-        while pending:
-            for conn in multiprocessing.connection.wait(pending):
-                message = self._receive(conn)
-                if message[0] == "finished":
-                    pending.remove(conn)
-                else:
-                    yield message[1], message[2]
+        while True:
+            message = self.inbox.get()
+            if message[0] == "all finished":
+                return
+            if message[0] == "failed":
+                raise message[1]
+            yield message[1], message[2]
 
     def close(self) -> None:
         for proc in self.procs:
             if proc.is_alive():
                 proc.kill()
             proc.join()
+        if getattr(self, "reader", None) is not None:
+            self.reader.join()
         for conn in self.conns:
             conn.close()
+        self.procs, self.conns, self.reader = [], [], None
 
 
 def _assign(tasks: list[tuple[str, str]], owner: dict[str, int], jobs: int, make_pdf: bool) -> list[list[tuple[str, str]]]:
@@ -412,6 +445,21 @@ def _assign(tasks: list[tuple[str, str]], owner: dict[str, int], jobs: int, make
             heavy[k] += 1
         shares[k].append(task)
     return shares
+
+
+def _manifest_parts(entry) -> dict:
+    """An organisation's parts as the manifest lists them. A manifest written before parts
+    existed lists one set of files: they are sorted into parts with no key, so that --only
+    keeps them and every other build renders them again."""
+    if not isinstance(entry, dict):
+        return {}
+    if not isinstance(entry.get("files"), list):
+        return entry
+    parts: dict = {}
+    for f in entry["files"]:
+        part = "site" if f.startswith("site/") else "leverans-pdf" if f.endswith(".pdf") else "leverans"
+        parts.setdefault(part, {"key": None, "files": []})["files"].append(f)
+    return parts
 
 
 def _part_key(code: str, opts: BuildOptions, part: str, data: bytes, comparison: list[dict]) -> str:
@@ -437,6 +485,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     """Validate everything, then write a fresh tree; raise ContentError before writing if anything is wrong."""
     started = time.perf_counter()
     summary = BuildSummary()
+    frozen_before = gc.get_freeze_count()
     if not opts.orgs_dir.is_dir():
         raise ContentError([Problem(str(opts.orgs_dir), 1, "--orgs", "no such folder of answer files")])
     out_problems = check_out_dir(opts)
@@ -474,9 +523,14 @@ def build(opts: BuildOptions) -> BuildSummary:
     charts.remember_frame(project.ins, frame)
     project.env.bytecode_cache = StoredBytecode(cache.templates())
     templates = compile_all(project.env)
-    _W.update(project=project, data=data, shown=shown, cached=cache.read(), keys=cache_keys, make_pdf=opts.make_pdf,
-              paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
-    jobs = opts.jobs or os.cpu_count() or 1
+    cached = cache.read()
+    jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
+    changed = sum(1 for p in paths if cache_keys[p] not in cached)
+    _W.update(project=project, data=data, shown=shown, cached=cached, keys=cache_keys, make_pdf=opts.make_pdf,
+              paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
+              # Workers that load WeasyPrint before they know their tasks: enough for the PDFs
+              # of the changed files (two each); the others load it only if given a PDF.
+              warm_workers=min(jobs, max(2, 2 * changed)))
     # Forking pays off for PDFs, or for many organisations; a handful without PDFs is quicker here.
     parallel = jobs > 1 and len(paths) > 1 and (opts.make_pdf or len(paths) >= 64) and "fork" in multiprocessing.get_all_start_methods()
     engine = _Workers(paths, jobs) if parallel else _InProcess(paths)
@@ -484,6 +538,9 @@ def build(opts: BuildOptions) -> BuildSummary:
     try:
         with _collector_paused():
             summaries, problems, invalid = engine.loaded()
+        for p in paths:
+            if (cached_summary := cached.get(cache_keys[p])) is not None:
+                summaries[cached_summary.organisation.slug] = cached_summary
         # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
         problems = sorted(read_problems + problems, key=lambda p: p.path)
         invalid = sorted([p.path for p in read_problems] + invalid)
@@ -514,7 +571,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         previous = manifest.get("orgs", {}) if manifest.get("code") == code or opts.only else {}
 
         def previous_part(slug: str, part: str) -> dict | None:
-            entry = previous.get(slug, {}).get(part) if isinstance(previous.get(slug), dict) else None
+            entry = _manifest_parts(previous.get(slug)).get(part)
             return entry if isinstance(entry, dict) and isinstance(entry.get("files"), list) else None
 
         todo = [
@@ -532,10 +589,10 @@ def build(opts: BuildOptions) -> BuildSummary:
         }
         keep = {slug: parts for slug, parts in keep.items() if parts}
 
-        staging = Staging(opts.out_dir, carry_over=True)
+        staging = Staging(opts.out_dir)
         # Only what this build writes or keeps survives: stale files of deleted or unpublished organisations go.
         kept_files = {f for parts in keep.values() for entry in parts.values() for f in entry["files"]}
-        staging.prune(keep=kept_files)
+        staging.carry_over(kept_files)
         # A build that skipped invalid files must run again next time, to report them again.
         new_manifest = {"inputs": None if problems else inputs, "code": code, "orgs": keep}
         site_paths = [f.removeprefix("site/") for f in kept_files if f.startswith("site/")]
@@ -574,8 +631,10 @@ def build(opts: BuildOptions) -> BuildSummary:
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
         cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, templates)
+        shutil.rmtree(opts.out_dir.parent / f".{opts.out_dir.name}-cache", ignore_errors=True)  # the cache of earlier versions
         stage("write", t)
     except BaseException:
+        engine.close()  # first: no worker may still be writing into the staging folder
         if staging is not None:
             staging.abort()
         raise
@@ -583,7 +642,8 @@ def build(opts: BuildOptions) -> BuildSummary:
         engine.close()
         _W.clear()
         _LOCAL.clear()
-        gc.unfreeze()  # whatever the build left unreachable can be collected again
+        if not frozen_before:
+            gc.unfreeze()  # whatever the build left unreachable can be collected again
     summary.seconds = time.perf_counter() - started
     return summary
 

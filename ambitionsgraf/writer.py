@@ -17,23 +17,33 @@ class DuplicateOutput(Exception):
 
 
 class Staging:
-    def __init__(self, out_dir: Path, *, carry_over: bool = False):
+    def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
         self.written: set[str] = set()
-        if carry_over and out_dir.is_dir():
-            # Hard links are free; writes below unlink first, so the old tree is never changed.
-            shutil.copytree(out_dir, self.dir, dirs_exist_ok=True, copy_function=os.link)
+        self._made: set[Path] = set()
+
+    def carry_over(self, relpaths: set[str]) -> None:
+        """Take these files from the previous output unchanged: hard links, which cost nothing.
+        Every write unlinks first, so the previous tree is never changed through a link."""
+        for relpath in sorted(relpaths):
+            target = self.dir / relpath
+            self._parent(target)
+            os.link(self.out_dir / relpath, target)
+
+    def _parent(self, target: Path) -> None:
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
 
     def write(self, relpath: str, data: bytes | str) -> None:
         if relpath in self.written:
             raise DuplicateOutput(f"{relpath} would be written twice")
         self.written.add(relpath)
         target = self.dir / relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
+        self._parent(target)
+        target.unlink(missing_ok=True)
         target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
 
     def adopt(self, relpaths: list[str]) -> None:
@@ -42,22 +52,6 @@ class Staging:
             if relpath in self.written:
                 raise DuplicateOutput(f"{relpath} would be written twice")
             self.written.add(relpath)
-
-    def prune(self, keep: set[str]) -> None:
-        """Drop every carried-over file that is not to be kept (this build rewrites the rest)."""
-        for path in sorted(self.dir.rglob("*"), reverse=True):
-            rel = str(path.relative_to(self.dir))
-            if path.is_file() and rel not in keep:
-                path.unlink()
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-
-    def remove(self, relpath: str) -> None:
-        target = self.dir / relpath
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif target.exists():
-            target.unlink()
 
     def commit(self) -> None:
         old = None

@@ -17,6 +17,7 @@ the same run on the same machine.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import platform
@@ -227,15 +228,16 @@ def main() -> int:
     parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
+    parts = [functools.partial(bench_size, n) for n in args.sizes]
+    if args.pdf_sample:
+        parts.append(functools.partial(bench_pdf, args.pdf_sample))
+    if args.pdf_rebuild:
+        parts.append(functools.partial(bench_pdf_rebuild, args.pdf_rebuild))
     with tempfile.TemporaryDirectory() as tmp:
-        for n in args.sizes:
-            lines += bench_size(n, Path(tmp))
-            print("\n".join(lines[-8:]), flush=True)
-        if args.pdf_sample:
-            lines += bench_pdf(args.pdf_sample, Path(tmp))
-            print("\n".join(lines[-6:]), flush=True)
-        if args.pdf_rebuild:
-            lines += bench_pdf_rebuild(args.pdf_rebuild, Path(tmp))
+        for part in parts:
+            new = part(Path(tmp))
+            print("\n".join(new), flush=True)  # as each part ends: the whole run takes a quarter of an hour
+            lines += new
     print("\n" + "\n".join(lines))
     return 0
 

@@ -99,6 +99,22 @@ def test_only_keeps_its_own_files_when_unchanged_and_drops_newly_unpublished(tmp
     assert (out / "leverans" / "o2.json").is_file()
 
 
+def test_only_after_an_upgrade_keeps_the_files_of_a_manifest_without_parts(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files())
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    manifest = json.loads((out / ".manifest.json").read_text())
+    manifest["code"] = "an earlier version"
+    manifest["orgs"] = {slug: {"key": "old", "files": sorted(f for part in parts.values() for f in part["files"])}
+                        for slug, parts in manifest["orgs"].items()}  # one list of files per organisation, as before parts
+    (out / ".manifest.json").write_text(json.dumps(manifest))
+    before = tree(out)
+    run(project, orgs, out, only="o1")
+    after = tree(out)
+    assert {p for p in before if "o2" in p} == {p for p in after if "o2" in p} != set()
+    assert after[("site/organisationer/o2/index.html")] == before["site/organisationer/o2/index.html"]
+
+
 def test_out_folder_that_is_not_a_build_is_refused(tmp_path, project):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(2))
     for out in (orgs, tmp_path):
