@@ -26,6 +26,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from . import VERSION
 from .answers import display_path, parse_organisation, read_files
 from .problems import ContentError, Problem
@@ -470,7 +472,7 @@ def _part_key(code: str, opts: BuildOptions, part: str, data: bytes, comparison:
     if part == "site":
         extra = None
     elif part == "leverans":
-        extra = [{k: v for k, v in g.items() if k != "points"} for g in comparison]  # points: in points_digest
+        extra = [{k: v for k, v in g.items() if k not in ("points", "points_digest")} for g in comparison]  # no peer points here
     else:
         extra = comparison_shown(comparison)
     h = hashlib.sha256(json.dumps([code, part, opts.make_pdf, opts.site_url, extra], default=str, sort_keys=True).encode())
@@ -627,7 +629,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         summary.reused = len(results) - summary.rendered
 
         staging.write("site/sitemap.xml", sitemap(project, site_paths))
-        staging.write(MANIFEST, json.dumps(new_manifest, sort_keys=True, indent=1))
+        staging.write(MANIFEST, orjson.dumps(new_manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
         cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, templates)
