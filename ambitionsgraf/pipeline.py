@@ -294,6 +294,40 @@ def _render(task: tuple[str, str], index, root: Path, made_dirs: set[Path]) -> l
     return sorted(bundle)
 
 
+def _write_shared(published: list, root: Path) -> list[str]:
+    """Render the pages that belong to no organisation into `root`; return their paths."""
+    from .site import shared_site_files
+
+    bundle = {"site/" + k: v for k, v in shared_site_files(_W["project"], published).items()}
+    made: set[Path] = set()
+    for rel, content in bundle.items():
+        target = root / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.unlink(missing_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return sorted(bundle)
+
+
+def _shared_child(conn, published: list, root: Path) -> None:
+    """A forked process that writes the shared pages at low priority: they take the cores the
+    workers leave free (a worker done with its PDFs), instead of slowing the workers down."""
+    status = 0
+    try:
+        os.nice(10)
+        conn.send(("shared", _write_shared(published, root)))
+    except BaseException:
+        status = 1
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+        os._exit(status)
+
+
 class _InProcess:
     """The build's work done here, one step after the other."""
 
@@ -310,6 +344,12 @@ class _InProcess:
         made: set[Path] = set()
         for task in self.tasks:
             yield task, _render(task, self.index, self.root, made)
+
+    def start_shared(self, published: list, root: Path) -> None:
+        self.shared = _write_shared(published, root)
+
+    def shared_files(self) -> list[str]:
+        return self.shared
 
     def close(self) -> None:
         pass
@@ -424,11 +464,25 @@ class _Workers:
                 raise message[1]
             yield message[1], message[2]
 
+    def start_shared(self, published: list, root: Path) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.shared_conn, child_end = ctx.Pipe()
+        proc = ctx.Process(target=_shared_child, args=(child_end, published, root), daemon=True)
+        proc.start()
+        child_end.close()
+        self.procs.append(proc)
+
+    def shared_files(self) -> list[str]:
+        return self._receive(self.shared_conn)[1]
+
     def close(self) -> None:
         for proc in self.procs:
             if proc.is_alive():
                 proc.kill()
             proc.join()
+        if getattr(self, "shared_conn", None) is not None:
+            self.shared_conn.close()
+            self.shared_conn = None
         if getattr(self, "reader", None) is not None:
             self.reader.join()
         for conn in self.conns:
@@ -517,6 +571,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
     from . import charts
 
+    from . import site, views  # noqa: F401  (imported before forking: the workers need them too)
     from .render import StoredBytecode, compile_all
 
     # Before forking, so that the workers inherit them: the chart frame and the compiled
@@ -554,7 +609,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         t = stage("load+validate+score", t)
 
         from .overview import ComparisonIndex, comparison
-        from .site import shared_site_files, sitemap
+        from .site import sitemap
         from .writer import Staging
 
         results = dict(sorted(summaries.items()))
@@ -607,15 +662,10 @@ def build(opts: BuildOptions) -> BuildSummary:
                     site_paths.append(rel.removeprefix("site/"))
 
         owner = {p.stem: k % jobs for k, p in enumerate(paths) if p.suffix == ".yaml"} if parallel else {}
+        # The shared pages first: forked before the thread that reads the workers' reports starts.
+        engine.start_shared(published, staging.dir)
         engine.start_render(_assign(todo, owner, jobs, opts.make_pdf) if parallel else [todo], index, staging.dir)
         progress = _progress(len(todo), opts.progress)
-
-        shared = {"site/" + k: v for k, v in shared_site_files(project, published).items()}
-        for rel, content in shared.items():
-            staging.write(rel, content)
-        count(shared)
-        t = stage("shared pages", t)
-
         try:
             for (slug, part), rels in engine.results():
                 staging.adopt(rels)
@@ -625,6 +675,10 @@ def build(opts: BuildOptions) -> BuildSummary:
         finally:
             progress.close()
         t = stage("render organisations", t)
+        shared = engine.shared_files()
+        staging.adopt(shared)
+        count(shared)
+        t = stage("shared pages", t)
         summary.rendered = len({slug for slug, _ in todo})
         summary.reused = len(results) - summary.rendered
 

@@ -237,18 +237,19 @@ def test_worker_processes_give_the_same_output_and_problems_as_one_process(tmp_p
     assert tree(tmp_path / "workers") == tree(tmp_path / "clean")
 
 
-def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, project, monkeypatch):
+@pytest.mark.parametrize("where", ["_render", "_write_shared"])  # an organisation's part; the shared pages
+def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, project, monkeypatch, where):
     orgs = write_orgs(tmp_path / "orgs", many_orgs())
     out = tmp_path / "out"
     run(project, orgs, out, jobs=2)
     before = tree(out)
     (orgs / "k001.yaml").write_text((orgs / "k001.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
 
-    def broken(task, *args):
-        raise ValueError(f"trasig mall för {task[0]}")
+    def broken(*args):
+        raise ValueError(f"trasig mall i {where}")
 
-    monkeypatch.setattr(pipeline, "_render", broken)  # the forked workers inherit it
-    with pytest.raises(RuntimeError, match="trasig mall för k001"):
+    monkeypatch.setattr(pipeline, where, broken)  # the forked processes inherit it
+    with pytest.raises(RuntimeError, match=f"trasig mall i {where}"):
         run(project, orgs, out, jobs=2)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out-cache.pickle", "orgs", "out", "project"]
