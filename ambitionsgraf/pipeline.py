@@ -31,6 +31,7 @@ import orjson
 from . import VERSION
 from .answers import display_path, parse_organisation, read_files
 from .problems import ContentError, Problem
+from .writer import FolderWriter, Staging
 
 DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
 MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
@@ -271,8 +272,8 @@ def _is_heavy(part: str, make_pdf: bool) -> bool:
     return make_pdf and part != "leverans"
 
 
-def _render(task: tuple[str, str], index, root: Path, made_dirs: set[Path]) -> list[str]:
-    """Render one part of one organisation's files into `root`; return their paths."""
+def _render(task: tuple[str, str], index, out: FolderWriter) -> list[str]:
+    """Render one part of one organisation's files into the staging folder; return their paths."""
     from .overview import comparison
     from .site import delivery_files, delivery_pdf_files, public_organisation_files
 
@@ -283,40 +284,23 @@ def _render(task: tuple[str, str], index, root: Path, made_dirs: set[Path]) -> l
         bundle = {f"site/{k}": v for k, v in public_organisation_files(project, result, make_pdf=make_pdf).items()}
     else:
         render = delivery_files if part == "leverans" else delivery_pdf_files
-        bundle = {f"leverans/{k}": v for k, v in render(project, result, comparisons=comparison(project.ins, result, index, with_points=part == "leverans-pdf")).items()}
-    for rel, content in bundle.items():
-        target = root / rel
-        if target.parent not in made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(target.parent)
-        target.unlink(missing_ok=True)  # a hard link to the previous build: never write through it
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return sorted(bundle)
+        comparisons = comparison(project.ins, result, index, with_points=part == "leverans-pdf")
+        bundle = {f"leverans/{k}": v for k, v in render(project, result, comparisons=comparisons).items()}
+    return out.put_all(bundle)
 
 
 def _write_shared(published: list, root: Path) -> list[str]:
-    """Render the pages that belong to no organisation into `root`; return their paths."""
+    """Render the pages that belong to no organisation into the staging folder; return their paths."""
     from .site import shared_site_files
 
-    bundle = {"site/" + k: v for k, v in shared_site_files(_W["project"], published).items()}
-    made: set[Path] = set()
-    for rel, content in bundle.items():
-        target = root / rel
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.unlink(missing_ok=True)
-        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-    return sorted(bundle)
+    return FolderWriter(root).put_all({"site/" + k: v for k, v in shared_site_files(_W["project"], published).items()})
 
 
-def _shared_child(conn, published: list, root: Path) -> None:
-    """A forked process that writes the shared pages at low priority: they take the cores the
-    workers leave free (a worker done with its PDFs), instead of slowing the workers down."""
+def _in_child(conn, work) -> None:
+    """Run a forked process's work; report any failure to the parent, then leave without cleanup."""
     status = 0
     try:
-        os.nice(10)
-        conn.send(("shared", _write_shared(published, root)))
+        work()
     except BaseException:
         status = 1
         try:
@@ -326,6 +310,17 @@ def _shared_child(conn, published: list, root: Path) -> None:
     finally:
         conn.close()
         os._exit(status)
+
+
+def _shared_child(conn, published: list, root: Path) -> None:
+    """A forked process that writes the shared pages at low priority: they take the cores the
+    workers leave free (a worker done with its PDFs), instead of slowing the workers down."""
+
+    def work() -> None:
+        os.nice(10)
+        conn.send(("shared", _write_shared(published, root)))
+
+    _in_child(conn, work)
 
 
 class _InProcess:
@@ -341,9 +336,9 @@ class _InProcess:
         self.tasks, self.index, self.root = [t for share in assignments for t in share], index, root
 
     def results(self):
-        made: set[Path] = set()
+        out = FolderWriter(self.root)
         for task in self.tasks:
-            yield task, _render(task, self.index, self.root, made)
+            yield task, _render(task, self.index, out)
 
     def start_shared(self, published: list, root: Path) -> None:
         self.shared = _write_shared(published, root)
@@ -360,33 +355,27 @@ _CHUNK = 250  # answer files a worker loads between reports to the parent
 
 def _worker(conn, number: int, paths: list[Path]) -> None:
     """A forked worker: load its share, report, then render what it is given."""
-    status = 0
-    try:
-        for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
-            conn.send(("loaded", *_load_share(paths[start:start + _CHUNK])))
-        conn.send(("all loaded",))
-        from .pdf import warm_up
+    _in_child(conn, lambda: _work(conn, number, paths))
 
-        if _W["make_pdf"] and number < _W["warm_workers"]:
-            warm_up()  # while the parent compares: the PDFs to render will most likely come here
-        message = conn.recv()
-        if message[0] == "render":
-            _, tasks, index, root = message
-            if any(_is_heavy(part, _W["make_pdf"]) for _, part in tasks):
-                warm_up()
-            made: set[Path] = set()
-            for task in tasks:
-                conn.send(("done", task, _render(task, index, root, made)))
-        conn.send(("finished",))
-    except BaseException:
-        status = 1
-        try:
-            conn.send(("error", traceback.format_exc()))
-        except OSError:
-            pass
-    finally:
-        conn.close()
-        os._exit(status)
+
+def _work(conn, number: int, paths: list[Path]) -> None:
+    """Load this worker's share, report it, then render the tasks the parent sends."""
+    for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
+        conn.send(("loaded", *_load_share(paths[start:start + _CHUNK])))
+    conn.send(("all loaded",))
+    from .pdf import warm_up
+
+    if _W["make_pdf"] and number < _W["warm_workers"]:
+        warm_up()  # while the parent compares: the PDFs to render will most likely come here
+    message = conn.recv()
+    if message[0] == "render":
+        _, tasks, index, root = message
+        if any(_is_heavy(part, _W["make_pdf"]) for _, part in tasks):
+            warm_up()
+        out = FolderWriter(root)
+        for task in tasks:
+            conn.send(("done", task, _render(task, index, out)))
+    conn.send(("finished",))
 
 
 class _Workers:
@@ -610,7 +599,6 @@ def build(opts: BuildOptions) -> BuildSummary:
 
         from .overview import ComparisonIndex, comparison
         from .site import sitemap
-        from .writer import Staging
 
         results = dict(sorted(summaries.items()))
         index = ComparisonIndex(project.ins, list(results.values()))
