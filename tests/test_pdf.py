@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 import subprocess
 
@@ -57,6 +58,23 @@ def test_delivery_report_has_roles_questions_comments_and_suggestions(norrvik, i
     assert "övriga kategorier <planeras> 2024 & framåt" in text  # a comment, escaped and shown as text
     for step in instrument.steps:
         assert step.label in text
+
+
+def test_contents_give_the_page_each_section_starts_on(norrvik):
+    pdf, _ = norrvik
+    toc_page = next(n for n in range(1, 5) if "Innehåll" in page_text(pdf, n))
+    listing = page_text(pdf, toc_page).split("Innehåll")[-1].strip("\n").split("\n\n")[0]  # up to the first gap
+    entries = [(int(m[1]), m[2].strip()) for line in listing.splitlines() if (m := re.fullmatch(r"\s*(\d+) (\S.*)", line))]
+    titles = [title for _, title in entries]
+    assert titles[:2] == ["Sammanfattning", "Resultat per område"] and titles[-1] == "Om mätningen"
+    assert entries[0][0] == 1  # the summary is the first page, under the organisation's name
+    pages = [page for page, _ in entries]
+    assert pages == sorted(pages) and pages[-1] > toc_page
+    for page, title in entries[1:]:
+        # The section's heading is on that page, and its running header names it from there on.
+        assert title in page_text(pdf, page), (title, page)
+        if page > 1:
+            assert title not in page_text(pdf, page - 1).splitlines()[0], (title, page)
 
 
 def test_public_pdf_has_no_roles_or_comments(example_build):
