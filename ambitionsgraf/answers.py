@@ -461,10 +461,27 @@ def _or_list(items: tuple[str, ...]) -> str:
 
 def display_path(path: Path) -> str:
     """The path as the user will recognise it: relative to here when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return display_paths([path])[path]
+
+
+def display_paths(paths: list[Path]) -> dict[Path, str]:
+    """display_path of many files, resolving each folder once (resolving every file costs a
+    few system calls per folder level: a fifth of a second for 4 000 files)."""
+    here = Path.cwd().resolve()
+    folders: dict[Path, Path] = {}
+    shown = {}
+    for path in paths:
+        if path.name in ("", ".", "..") or path.is_symlink():
+            full = path.resolve()
+        else:
+            if path.parent not in folders:
+                folders[path.parent] = path.parent.resolve()
+            full = folders[path.parent] / path.name
+        try:
+            shown[path] = str(full.relative_to(here))
+        except ValueError:
+            shown[path] = str(path)
+    return shown
 
 
 def _slug_for(stem: str) -> str:
@@ -517,10 +534,11 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
         problems = []
     orgs: list[Organisation] = []
     invalid: list[str] = [p.path for p in problems]
+    shown_as = display_paths(sorted(p for p in paths if p in data))
     for path in sorted(paths):
         if path not in data:
             continue
-        shown = display_path(path)
+        shown = shown_as[path]
         org, found = parse_organisation(ins, path, data[path], shown)
         problems += found
         if org is None:

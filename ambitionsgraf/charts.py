@@ -114,9 +114,9 @@ def _draw_frame_svg(ins: Instrument) -> Frame:
         (x0, y0), (x1, y1) = ax.transData.transform([(1.0, 1.0), (4.0, 4.0)])
     a = (x1 - x0) / 3
     c = -(y1 - y0) / 3  # SVG's y axis points down
-    affine = (a, x0 - a, c, height - y0 - c)
+    affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))  # not numpy's: unpickling those imports numpy
     head = buf.getvalue().rsplit("</svg>", 1)[0]
-    return Frame(head, width, height, affine)
+    return Frame(head, float(width), float(height), affine)
 
 
 _MARKERS = string_template(

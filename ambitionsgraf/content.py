@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import markdown
 import yaml
 
 from .instrument import Instrument
@@ -37,6 +36,8 @@ class Guidance:
 
 
 def _markdown_to_html(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    import markdown  # only when the pages are converted: a build keeps them converted in its cache
+
     md = markdown.Markdown(extensions=["toc", "tables", "sane_lists"], extension_configs={"toc": {"toc_depth": "2-2"}})
     html = md.convert(text)
     toc = tuple((t["id"], t["name"]) for t in md.toc_tokens)

@@ -29,7 +29,7 @@ from pathlib import Path
 import orjson
 
 from . import VERSION
-from .answers import display_path, parse_organisation, read_files
+from .answers import display_paths, parse_organisation, read_files
 from .problems import ContentError, Problem
 from .writer import FolderWriter, Staging
 
@@ -108,7 +108,8 @@ def _read_manifest(out_dir: Path) -> dict:
         return {}
 
 
-def load_project(project_dir: Path, site_url: str):
+def load_project(project_dir: Path, site_url: str, guidance=None):
+    """The instrument, guidance, templates and styles; `guidance` when a cache has the pages converted already."""
     from .content import load_guidance
     from .instrument import load_instrument
     from .render import environment
@@ -119,7 +120,7 @@ def load_project(project_dir: Path, site_url: str):
     ins = load_instrument(content / "instrument.yaml")
     return Project(
         ins=ins,
-        guidance=load_guidance(ins, content),
+        guidance=guidance if guidance is not None else load_guidance(ins, content),
         env=environment(templates),
         site_css=(templates / "assets" / "site.css").read_text(encoding="utf-8"),
         print_css=(templates / "print" / "report.css").read_text(encoding="utf-8"),
@@ -131,21 +132,26 @@ def load_project(project_dir: Path, site_url: str):
 
 
 class SummaryCache:
-    """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes,
-    the chart frame that code draws, and the compiled templates.
+    """Every valid answer file's summary from the last build, keyed by the code and the file's exact bytes;
+    and what that code made once: the chart frame, the compiled templates, the guidance pages.
 
     One file beside the output folder (never deployed), rewritten by each build with the
     entries of the files it read, so entries for files that are gone or changed drop out.
     A build reads no answer file whose summary is here unless it must render that
-    organisation, does not import matplotlib when the frame is here, and compiles no template
-    whose source is unchanged. Only this program
-    writes the file, so unpickling it is safe; a damaged or unreadable file counts as empty.
+    organisation, does not import matplotlib when the frame is here, compiles no template
+    whose source is unchanged, and converts no Markdown. The summaries are pickled apart:
+    before forking, a build needs only their keys, and unpickling all of them (a quarter of
+    a millisecond each) can wait until the workers have started. Only this program writes
+    the file, so unpickling it is safe; a damaged or unreadable file counts as empty.
     """
+
+    _BROKEN = (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError)
 
     def __init__(self, out_dir: Path, code: str):
         self.path = out_dir.parent / f".{out_dir.name}-cache.pickle"
         self.code = code
         self._content: dict | None = None
+        self._summaries: dict | None = None
 
     def key(self, shown: str, content: bytes) -> str:
         return hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
@@ -155,30 +161,49 @@ class SummaryCache:
             try:
                 with open(self.path, "rb") as f:
                     content = pickle.load(f)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+            except self._BROKEN:
                 content = None
-            ok = isinstance(content, dict) and isinstance(content.get("summaries"), dict)
-            self._content = content if ok else {"summaries": {}}
+            ok = isinstance(content, dict) and isinstance(content.get("keys"), frozenset) and isinstance(content.get("summaries"), bytes)
+            self._content = content if ok else {"keys": frozenset(), "summaries": pickle.dumps({})}
         return self._content
 
+    def _made_by_this_code(self, name: str):
+        return self._read().get(name) if self._read().get("code") == self.code else None
+
+    def keys(self) -> frozenset[str]:
+        """The keys of the summaries stored: which files need not be read."""
+        return self._read()["keys"]
+
     def read(self) -> dict:
-        return self._read()["summaries"]
+        """The summaries by key. If they cannot be unpickled, none is returned: the build then
+        reads those files after all (`keys` promised them)."""
+        if self._summaries is None:
+            try:
+                summaries = pickle.loads(self._read()["summaries"])
+            except self._BROKEN:
+                summaries = None
+            self._summaries = summaries if isinstance(summaries, dict) else {}
+        return self._summaries
 
     def frame(self):
-        return self._read().get("frame") if self._read().get("code") == self.code else None
+        return self._made_by_this_code("frame")
 
     def templates(self) -> dict[str, bytes]:
         # Jinja checks each entry against its template's source only, not the environment's
         # settings or its own version: those are code, so entries from other code are dropped.
-        stored = self._read().get("templates") if self._read().get("code") == self.code else None
+        stored = self._made_by_this_code("templates")
         return dict(stored) if isinstance(stored, dict) else {}
 
-    def write(self, summaries: dict, frame, templates: dict[str, bytes]) -> None:
+    def guidance(self):
+        return self._made_by_this_code("guidance")
+
+    def write(self, summaries: dict, frame, templates: dict[str, bytes], guidance) -> None:
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        content = {"code": self.code, "frame": frame, "templates": templates, "guidance": guidance,
+                   "keys": frozenset(summaries), "summaries": pickle.dumps(summaries, protocol=pickle.HIGHEST_PROTOCOL)}
         try:
             with open(tmp, "wb") as f:
-                pickle.dump({"code": self.code, "frame": frame, "templates": templates, "summaries": summaries},
-                            f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(content, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:
             tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower
@@ -222,10 +247,10 @@ def _load_share(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
         return _load_files(paths)
 
 
-def _load_files(paths: list[Path]) -> tuple[dict, list[Problem], list[str]]:
-    """The files whose summary is not cached: the parent has the cached ones already."""
+def _load_files(paths: list[Path], skip_cached: bool = True) -> tuple[dict, list[Problem], list[str]]:
+    """The files whose summary is not cached (the parent has the cached ones), or all of them."""
     summaries, problems, invalid = {}, [], []
-    cached = _W["cached"]
+    cached = _W["cached"] if skip_cached else frozenset()
     for path in paths:
         if _W["keys"][path] in cached:
             continue
@@ -553,10 +578,10 @@ def build(opts: BuildOptions) -> BuildSummary:
         return now
 
     t = time.perf_counter()
-    project = load_project(opts.project_dir, opts.site_url)
-    paths = sorted(data)
-    shown = {p: display_path(p) for p in paths}
     cache = SummaryCache(opts.out_dir, code)
+    project = load_project(opts.project_dir, opts.site_url, guidance=cache.guidance())
+    paths = sorted(data)
+    shown = display_paths(paths)
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
     from . import charts
 
@@ -569,7 +594,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     charts.remember_frame(project.ins, frame)
     project.env.bytecode_cache = StoredBytecode(cache.templates())
     templates = compile_all(project.env)
-    cached = cache.read()
+    cached = cache.keys()
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
     changed = sum(1 for p in paths if cache_keys[p] not in cached)
     _W.update(project=project, data=data, shown=shown, cached=cached, keys=cache_keys, make_pdf=opts.make_pdf,
@@ -584,9 +609,19 @@ def build(opts: BuildOptions) -> BuildSummary:
     try:
         with _collector_paused():
             summaries, problems, invalid = engine.loaded()
-        for p in paths:
-            if (cached_summary := cached.get(cache_keys[p])) is not None:
-                summaries[cached_summary.organisation.slug] = cached_summary
+            stored = cache.read()  # unpickled while the workers warm up
+            unreadable = []
+            for p in paths:
+                if cache_keys[p] in cached:
+                    if (cached_summary := stored.get(cache_keys[p])) is not None:
+                        summaries[cached_summary.organisation.slug] = cached_summary
+                    else:
+                        unreadable.append(p)
+            if unreadable:  # promised by the cache's keys, but it is damaged: read them here after all
+                more, more_problems, more_invalid = _load_files(unreadable, skip_cached=False)
+                summaries.update(more)
+                problems += more_problems
+                invalid += more_invalid
         # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
         problems = sorted(read_problems + problems, key=lambda p: p.path)
         invalid = sorted([p.path for p in read_problems] + invalid)
@@ -674,7 +709,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         staging.write(MANIFEST, orjson.dumps(new_manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
-        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, templates)
+        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, templates, project.guidance)
         shutil.rmtree(opts.out_dir.parent / f".{opts.out_dir.name}-cache", ignore_errors=True)  # the cache of earlier versions
         stage("write", t)
     except BaseException:

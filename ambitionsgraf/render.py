@@ -28,6 +28,11 @@ class StoredBytecode(BytecodeCache):
     def __init__(self, stored: dict[str, bytes]):
         self.stored = stored
 
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # By name only: Jinja's default adds the file's path, so a build run from another
+        # folder (build.py gives an absolute path, `python -m` a relative one) compiled again.
+        return super().get_cache_key(name)
+
     def load_bytecode(self, bucket) -> None:
         data = self.stored.get(bucket.key)
         if data is not None:

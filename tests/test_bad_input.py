@@ -301,3 +301,23 @@ def test_lines_are_counted_the_same_whatever_the_line_endings(instrument, newlin
     assert [(p.line, p.field) for p in problems] == [(14, "indentation")]
     _, problems = parse(instrument, "x.yaml", text)
     assert lines_of(problems) == ["tests/bad/x.yaml:10: v1_matt: expected 1–4 or vet_ej, got 7"]
+
+
+def test_paths_in_problems_are_shown_as_each_file_resolved_alone(tmp_path, monkeypatch):
+    from ambitionsgraf.answers import display_path, display_paths
+
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    (here / "orgs").mkdir(parents=True)
+    elsewhere.mkdir()
+    for p in (here / "orgs" / "a.yaml", elsewhere / "b.yaml"):
+        p.write_text("namn: X\n")
+    (here / "orgs" / "lank.yaml").symlink_to(elsewhere / "b.yaml")  # a linked file shows where it really is
+    (here / "lankad").symlink_to(elsewhere, target_is_directory=True)  # so does a file in a linked folder
+    monkeypatch.chdir(here)
+    paths = [Path("orgs/a.yaml"), Path("orgs/lank.yaml"), Path("lankad/b.yaml"), here / "orgs" / "a.yaml",
+             Path("orgs/../orgs/a.yaml"), elsewhere / "b.yaml"]
+    shown = display_paths(paths)
+    assert shown == {p: str(p.resolve().relative_to(here)) if p.resolve().is_relative_to(here) else str(p) for p in paths}
+    assert shown[Path("orgs/a.yaml")] == shown[Path("orgs/../orgs/a.yaml")] == "orgs/a.yaml"
+    assert shown[Path("orgs/lank.yaml")] == str(Path("orgs/lank.yaml"))  # outside here: as given
+    assert [display_path(p) for p in paths] == list(shown.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 import subprocess
 import sys
@@ -255,7 +256,7 @@ def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out-cache.pickle", "orgs", "out", "project"]
 
 
-def test_a_rebuild_takes_the_chart_frame_from_the_cache_without_importing_matplotlib(tmp_path, project):
+def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importing_matplotlib_or_markdown(tmp_path, project):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())
     out = tmp_path / "out"
     run(project, orgs, out)
@@ -263,9 +264,26 @@ def test_a_rebuild_takes_the_chart_frame_from_the_cache_without_importing_matplo
     code = (
         "import sys; from pathlib import Path; from ambitionsgraf.pipeline import BuildOptions, build; "
         f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False)); "
-        "print('matplotlib' in sys.modules)"
+        "print(sorted({'matplotlib', 'markdown', 'numpy'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    assert result.stdout.strip() == "False"
+    assert result.stdout.strip() == "[]"
     run(project, orgs, tmp_path / "clean")
-    assert tree(out) == tree(tmp_path / "clean")  # the cached frame draws the same charts
+    assert tree(out) == tree(tmp_path / "clean")  # the cached frame and pages give the same output
+
+
+def test_a_cache_whose_summaries_cannot_be_unpickled_only_costs_reading_the_files(tmp_path, project, monkeypatch):
+    orgs = write_orgs(tmp_path / "orgs", many_orgs())
+    out = tmp_path / "out"
+    run(project, orgs, out, jobs=2)
+    cache = SummaryCache(out, "")
+    content = pickle.loads(cache.path.read_bytes())
+    assert len(content["keys"]) == 70
+    content["summaries"] = content["summaries"][:-20]  # the keys promise summaries that are not there
+    cache.path.write_bytes(pickle.dumps(content))
+    (orgs / "k001.yaml").write_text((orgs / "k001.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
+    summary = run(project, orgs, out, jobs=2)
+    assert summary.organisations == 70
+    run(project, orgs, tmp_path / "clean", jobs=1)
+    assert tree(out) == tree(tmp_path / "clean")
+    assert len(SummaryCache(out, "").read()) == 70  # and the cache is whole again
