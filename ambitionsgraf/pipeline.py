@@ -378,20 +378,25 @@ class _InProcess:
 _CHUNK = 250  # answer files a worker loads between reports to the parent
 
 
-def _worker(conn, number: int, paths: list[Path]) -> None:
+def _worker(conn, paths: list[Path]) -> None:
     """A forked worker: load its share, report, then render what it is given."""
-    _in_child(conn, lambda: _work(conn, number, paths))
+    _in_child(conn, lambda: _work(conn, paths))
 
 
-def _work(conn, number: int, paths: list[Path]) -> None:
+def _work(conn, paths: list[Path]) -> None:
     """Load this worker's share, report it, then render the tasks the parent sends."""
     for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
         conn.send(("loaded", *_load_share(paths[start:start + _CHUNK])))
     conn.send(("all loaded",))
     from .pdf import warm_up
 
-    if _W["make_pdf"] and number < _W["warm_workers"]:
-        warm_up()  # while the parent compares: the PDFs to render will most likely come here
+    if _W["make_pdf"] and any(_W["keys"][p] not in _W["cached"] for p in paths):
+        # Load WeasyPrint now, while the parent compares, in the workers that own a changed
+        # file: each is given that organisation's delivery PDF, the longest task of a small
+        # rebuild (see _assign). A worker that only might get a PDF loads it when it does:
+        # loading it speculatively as well took CPU from the worker that mattered (two cores,
+        # three processes) and cost a one-answer rebuild 0.3 s.
+        warm_up()
     message = conn.recv()
     if message[0] == "render":
         _, tasks, index, root = message
@@ -412,7 +417,7 @@ class _Workers:
         self.conns, self.procs = [], []
         for share in self.shares:
             parent_end, child_end = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child_end, len(self.procs), share), daemon=True)
+            proc = ctx.Process(target=_worker, args=(child_end, share), daemon=True)
             proc.start()
             child_end.close()
             self.conns.append(parent_end)
@@ -505,10 +510,12 @@ class _Workers:
 
 
 def _assign(tasks: list[tuple[str, str]], owner: dict[str, int], jobs: int, make_pdf: bool) -> list[list[tuple[str, str]]]:
-    """Light parts stay with the worker that loaded the organisation; PDFs go to the least busy."""
+    """Light parts stay with the worker that loaded the organisation; PDFs go to the least busy.
+    Delivery PDFs, the longest, are handed out first, each to its organisation's owner when
+    that is among the least busy: the owner of a changed file has loaded WeasyPrint already."""
     shares: list[list[tuple[str, str]]] = [[] for _ in range(jobs)]
     heavy = [0] * jobs
-    for task in sorted(tasks, key=lambda t: (not _is_heavy(t[1], make_pdf), t)):
+    for task in sorted(tasks, key=lambda t: (not _is_heavy(t[1], make_pdf), t[1] != "leverans-pdf", t)):
         k = owner[task[0]]
         if _is_heavy(task[1], make_pdf):
             k = min(range(jobs), key=lambda j: (heavy[j], j != owner[task[0]], j))
@@ -596,12 +603,8 @@ def build(opts: BuildOptions) -> BuildSummary:
     templates = compile_all(project.env)
     cached = cache.keys()
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
-    changed = sum(1 for p in paths if cache_keys[p] not in cached)
     _W.update(project=project, data=data, shown=shown, cached=cached, keys=cache_keys, make_pdf=opts.make_pdf,
-              paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
-              # Workers that load WeasyPrint before they know their tasks: enough for the PDFs
-              # of the changed files (two each); the others load it only if given a PDF.
-              warm_workers=min(jobs, max(2, 2 * changed)))
+              paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
     # Forking pays off for PDFs, or for many organisations; a handful without PDFs is quicker here.
     parallel = jobs > 1 and len(paths) > 1 and (opts.make_pdf or len(paths) >= 64) and "fork" in multiprocessing.get_all_start_methods()
     engine = _Workers(paths, jobs) if parallel else _InProcess(paths)

@@ -287,3 +287,21 @@ def test_a_cache_whose_summaries_cannot_be_unpickled_only_costs_reading_the_file
     run(project, orgs, tmp_path / "clean", jobs=1)
     assert tree(out) == tree(tmp_path / "clean")
     assert len(SummaryCache(out, "").read()) == 70  # and the cache is whole again
+
+
+def test_pdfs_are_spread_over_the_workers_delivery_pdfs_first_each_to_its_owner():
+    from ambitionsgraf.pipeline import _assign
+
+    owner = {"a": 0, "b": 1, "c": 1}
+    # One corrected organisation: its owner has loaded WeasyPrint and renders the longest task,
+    # the delivery PDF; the public PDF goes to the other worker, the light part stays home.
+    one = [("a", "site"), ("a", "leverans"), ("a", "leverans-pdf")]
+    assert _assign(one, owner, 2, make_pdf=True) == [[("a", "leverans-pdf"), ("a", "leverans")], [("a", "site")]]
+    # Without PDFs every part stays with its owner.
+    assert _assign(one[:2], owner, 2, make_pdf=False) == [[("a", "leverans"), ("a", "site")], []]
+    # Many: PDFs balanced by count, whoever owns them.
+    many = [(s, p) for s in "abc" for p in ("site", "leverans", "leverans-pdf")]
+    shares = _assign(many, owner, 2, make_pdf=True)
+    heavy = [sum(p != "leverans" for _, p in share) for share in shares]
+    assert sorted(heavy) == [3, 3] and sorted(t for share in shares for t in share) == sorted(many)
+    assert [t for t in shares[0] if t[1] == "leverans"] == [("a", "leverans")]
