@@ -471,7 +471,11 @@ def display_paths(paths: list[Path]) -> dict[Path, str]:
     folders: dict[Path, Path] = {}
     shown = {}
     for path in paths:
-        if path.name in ("", ".", "..") or path.is_symlink():
+        try:
+            linked = path.name in ("", ".", "..") or path.is_symlink()
+        except OSError:  # e.g. a folder without search permission: resolve() does not mind, is_symlink() does
+            linked = True
+        if linked:
             full = path.resolve()
         else:
             if path.parent not in folders:

@@ -392,8 +392,9 @@ def _work(conn, paths: list[Path]) -> None:
 
     if _W["make_pdf"] and any(_W["keys"][p] not in _W["cached"] for p in paths):
         # Load WeasyPrint now, while the parent compares, in the workers that own a changed
-        # file: each is given that organisation's delivery PDF, the longest task of a small
-        # rebuild (see _assign). A worker that only might get a PDF loads it when it does:
+        # file: _assign gives an organisation's delivery PDF, the longest task of a small
+        # rebuild, to its owner unless another worker has fewer PDFs. A worker that only
+        # might get a PDF loads it when it does:
         # loading it speculatively as well took CPU from the worker that mattered (two cores,
         # three processes) and cost a one-answer rebuild 0.3 s.
         warm_up()
@@ -612,7 +613,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     try:
         with _collector_paused():
             summaries, problems, invalid = engine.loaded()
-            stored = cache.read()  # unpickled while the workers warm up
+            stored = cache.read()  # unpickled while the workers load their files or WeasyPrint
             unreadable = []
             for p in paths:
                 if cache_keys[p] in cached:

@@ -12,7 +12,9 @@ _SETTINGS = {"undefined": StrictUndefined, "trim_blocks": True, "lstrip_blocks":
 
 def environment(templates_dir: Path) -> Environment:
     return Environment(
-        loader=FileSystemLoader(str(templates_dir)),
+        # An absolute path: compiled templates are stored under a key made of name and path,
+        # which must not depend on the folder a build runs from.
+        loader=FileSystemLoader(str(templates_dir.resolve())),
         autoescape=select_autoescape(enabled_extensions=("html", "svg", "xml"), default_for_string=True, default=True),
         **_SETTINGS,
     )
@@ -27,11 +29,6 @@ class StoredBytecode(BytecodeCache):
 
     def __init__(self, stored: dict[str, bytes]):
         self.stored = stored
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        # By name only: Jinja's default adds the file's path, so a build run from another
-        # folder (build.py gives an absolute path, `python -m` a relative one) compiled again.
-        return super().get_cache_key(name)
 
     def load_bytecode(self, bucket) -> None:
         data = self.stored.get(bucket.key)

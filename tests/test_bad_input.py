@@ -313,11 +313,16 @@ def test_paths_in_problems_are_shown_as_each_file_resolved_alone(tmp_path, monke
         p.write_text("namn: X\n")
     (here / "orgs" / "lank.yaml").symlink_to(elsewhere / "b.yaml")  # a linked file shows where it really is
     (here / "lankad").symlink_to(elsewhere, target_is_directory=True)  # so does a file in a linked folder
+    (here / "andra").mkdir()
+    (here / "andra" / "c.yaml").write_text("namn: Y\n")
+    (here / "orgs" / "inne.yaml").symlink_to(here / "andra" / "c.yaml")  # a link within here
     monkeypatch.chdir(here)
     paths = [Path("orgs/a.yaml"), Path("orgs/lank.yaml"), Path("lankad/b.yaml"), here / "orgs" / "a.yaml",
-             Path("orgs/../orgs/a.yaml"), elsewhere / "b.yaml"]
+             Path("orgs/../orgs/a.yaml"), elsewhere / "b.yaml", Path("orgs/inne.yaml"), here / "orgs" / "lank.yaml"]
     shown = display_paths(paths)
     assert shown == {p: str(p.resolve().relative_to(here)) if p.resolve().is_relative_to(here) else str(p) for p in paths}
-    assert shown[Path("orgs/a.yaml")] == shown[Path("orgs/../orgs/a.yaml")] == "orgs/a.yaml"
-    assert shown[Path("orgs/lank.yaml")] == str(Path("orgs/lank.yaml"))  # outside here: as given
+    assert shown[Path("orgs/a.yaml")] == shown[Path("orgs/../orgs/a.yaml")] == shown[here / "orgs" / "a.yaml"] == "orgs/a.yaml"
+    assert shown[Path("orgs/inne.yaml")] == "andra/c.yaml"  # where the link leads, not where it lies
+    assert shown[here / "orgs" / "lank.yaml"] == str(here / "orgs" / "lank.yaml")  # leads out of here: as given
+    assert shown[Path("orgs/lank.yaml")] == "orgs/lank.yaml"
     assert [display_path(p) for p in paths] == list(shown.values())

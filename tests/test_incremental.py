@@ -182,13 +182,14 @@ def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_p
     cache = SummaryCache(out, "")
     assert cache.path == tmp_path / ".out-cache.pickle"
     assert len(cache.read()) == 4  # every valid file
+    stored = lambda: SummaryCache(out, "").read()  # read afresh: an instance keeps what it read
     read = []
     original = pipeline._read_one
     monkeypatch.setattr(pipeline, "_read_one", lambda path: (read.append(path.name), original(path))[1])
     (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
     run(project, orgs, out)
     assert read == ["o1.yaml"]  # the others came from the cache
-    assert len(cache.read()) == 4  # the old entry for o1 is gone
+    assert len(stored()) == 4  # the old entry for o1 is gone
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
     cache.path.write_bytes(b"not a pickle")  # a damaged cache is ignored and rewritten, never trusted
     (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text() + "\n")
@@ -196,7 +197,7 @@ def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_p
     run(project, orgs, out)
     assert sorted(read) == ["hemlig.yaml", "o0.yaml", "o1.yaml", "o2.yaml"]
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
-    assert len(cache.read()) == 4
+    assert len(stored()) == 4
 
 
 def many_orgs(n: int = 70) -> dict[str, str]:
@@ -299,6 +300,9 @@ def test_pdfs_are_spread_over_the_workers_delivery_pdfs_first_each_to_its_owner(
     assert _assign(one, owner, 2, make_pdf=True) == [[("a", "leverans-pdf"), ("a", "leverans")], [("a", "site")]]
     # Without PDFs every part stays with its owner.
     assert _assign(one[:2], owner, 2, make_pdf=False) == [[("a", "leverans"), ("a", "site")], []]
+    # Delivery PDFs before public ones across organisations too: b's goes to its owner, worker 1,
+    # though a's public PDF comes first by name.
+    assert _assign([("a", "site"), ("b", "leverans-pdf")], {"a": 1, "b": 1}, 2, make_pdf=True) == [[("a", "site")], [("b", "leverans-pdf")]]
     # Many: PDFs balanced by count, whoever owns them.
     many = [(s, p) for s in "abc" for p in ("site", "leverans", "leverans-pdf")]
     shares = _assign(many, owner, 2, make_pdf=True)

@@ -64,7 +64,7 @@ def test_contents_give_the_page_each_section_starts_on(norrvik):
     pdf, _ = norrvik
     toc_page = next(n for n in range(1, 5) if "Innehåll" in page_text(pdf, n))
     listing = page_text(pdf, toc_page).split("Innehåll")[-1].strip("\n").split("\n\n")[0]  # up to the first gap
-    entries = [(int(m[1]), m[2].strip()) for line in listing.splitlines() if (m := re.fullmatch(r"\s*(\d+) (\S.*)", line))]
+    entries = [(int(m[1]), m[2].strip()) for line in listing.splitlines() if (m := re.fullmatch(r"\s*(\d+)\s+(\S.*)", line))]
     titles = [title for _, title in entries]
     assert titles[:2] == ["Sammanfattning", "Resultat per område"] and titles[-1] == "Om mätningen"
     assert entries[0][0] == 1  # the summary is the first page, under the organisation's name
