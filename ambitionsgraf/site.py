@@ -69,7 +69,8 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "root": root,
         "title": title,
         "description": description,
-        "nav": [{"href": root + href, "label": label, "current": href == section if path else href == ""} for href, label in NAV],
+        # "Start" is current on the start page only: an organisation's page belongs to no section.
+        "nav": [{"href": root + href, "label": label, "current": href == section if href else path == ""} for href, label in NAV],
         "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
         "site_title": "Ambitionsgrafen",
     }

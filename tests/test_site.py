@@ -65,6 +65,22 @@ def test_no_broken_internal_link_or_anchor(example_build):
     assert broken == []
 
 
+def test_the_menu_marks_the_section_a_page_is_in_and_nothing_else(example_build):
+    site = example_build / "site"
+    expected = {
+        "index.html": "Start",
+        "oversikt/index.html": "Nationell översikt",
+        "vagledning/index.html": "Vägledning",
+        "metod/index.html": "Metod",
+        "organisationer/norrvik/index.html": None,  # an organisation's page is in no section of the menu
+    }
+    for rel, label in expected.items():
+        html = (site / rel).read_text(encoding="utf-8")
+        menu = html[html.index("<nav"):html.index("</nav>")]
+        marked = [m.split(">", 1)[1].split("<", 1)[0] for m in menu.split("<a ")[1:] if 'aria-current="page"' in m.split(">", 1)[0]]
+        assert marked == ([label] if label else []), rel
+
+
 def test_readable_swedish_addresses_and_sitemap(example_build):
     site = example_build / "site"
     for path in ("vagledning/orientering/index.html", "metod/index.html", "organisationer/norrvik/index.html",
