@@ -394,9 +394,8 @@ def _work(conn, paths: list[Path]) -> None:
         # Load WeasyPrint now, while the parent compares, in the workers that own a changed
         # file: _assign gives an organisation's delivery PDF, the longest task of a small
         # rebuild, to its owner unless another worker has fewer PDFs. A worker that only
-        # might get a PDF loads it when it does:
-        # loading it speculatively as well took CPU from the worker that mattered (two cores,
-        # three processes) and cost a one-answer rebuild 0.3 s.
+        # might get a PDF loads it when it does: loading it ahead in every worker took CPU
+        # from the one that mattered (two cores, three processes), 0.3 s of a rebuild.
         warm_up()
     message = conn.recv()
     if message[0] == "render":
