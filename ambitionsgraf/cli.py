@@ -35,6 +35,10 @@ def build(args, project_dir: Path) -> int:
         _report(exc.problems)
         print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
         return 1
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if summary.leftovers_removed:
+        print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
         return 0
@@ -42,6 +46,8 @@ def build(args, project_dir: Path) -> int:
         f"{summary.organisations} organisations ({summary.published} published): {summary.rendered} rendered, "
         f"{summary.reused} unchanged; {summary.pages} pages, {summary.pdfs} PDFs written in {summary.seconds:.1f} s → {args.out}"
     )
+    for line in build_notes(summary, args.only):
+        print(line)
     if summary.problems:
         _report(summary.problems)
         print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)
@@ -49,10 +55,24 @@ def build(args, project_dir: Path) -> int:
     return 0
 
 
+def build_notes(summary, only: str | None) -> list[str]:
+    """What a build did besides rendering, said plainly: PDFs kept or removed, --only's gaps."""
+    lines = []
+    if summary.pdfs_kept or summary.pdfs_removed:
+        lines.append(f"without PDFs: kept {summary.pdfs_kept} PDF(s) still current, removed {summary.pdfs_removed} out of date")
+    if only and summary.stale:
+        lines.append(f"--only {only}: {len(summary.stale)} other organisation(s) carried over out of date "
+                     f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them")
+    if only and summary.missing:
+        lines.append(f"--only {only}: {len(summary.missing)} other organisation(s) have no files in this output and are not listed "
+                     f"on its pages ({', '.join(summary.missing[:5])}{', …' if len(summary.missing) > 5 else ''}); run a full build to add them")
+    return lines
+
+
 def check(args, project_dir: Path) -> int:
     from .answers import load_organisations
     from .instrument import load_instrument
-    from .pipeline import answer_files
+    from .pipeline.inputs import answer_files
 
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
@@ -62,7 +82,7 @@ def check(args, project_dir: Path) -> int:
     if not args.files and not args.orgs.is_dir():
         print(f"{args.orgs}:1: --orgs: no such folder of answer files", file=sys.stderr)
         return 1
-    files = args.files or answer_files(args.orgs)
+    files = args.files or answer_files(args.orgs)[0]
     orgs, problems, invalid = load_organisations(ins, list(files))
     if problems:
         _report(problems)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
+from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -158,10 +158,85 @@ class ComparisonIndex:
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
 
-def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[dict]:
+def percent(share: Fraction) -> int:
+    """A share as the whole percent a report prints (half up)."""
+    return int(round_half_up(share * 100))
+
+
+@dataclass(frozen=True)
+class Position:
+    """The organisation's place on one axis or area among a group's other members."""
+
+    kind: str  # "axis" or "area"
+    key: str
+    share_below: Fraction | None  # of the others with a value, the share strictly below; None: not comparable
+    compared: int  # how many others have a value
+
+
+@dataclass(frozen=True)
+class ShownPosition:
+    kind: str
+    key: str
+    percent: int | None  # share_below as printed
+    compared: int
+
+
+@dataclass(frozen=True)
+class ShownComparison:
+    """Everything a delivery PDF shows of one comparison group, and nothing else.
+
+    The report is drawn from this value only, and the build keys each delivery PDF on
+    `key()`: the shown form with the peer points replaced by their group's digest (which,
+    with the organisation's own point, fixes them). So the key cannot drift from the PDF.
+    """
+
+    label: str
+    plural: str
+    size: int
+    shown: bool
+    positions: tuple[ShownPosition, ...]
+    points_digest: str
+    points: tuple[tuple[float, float], ...] | None
+
+    def key(self) -> list:
+        return [self.label, self.plural, self.size, self.shown,
+                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison group of an organisation's delivery report: all organisations, or its own type,
+    measured in the same year. Positions and points only when the group is large enough to be shown."""
+
+    key: str
+    label: str
+    plural: str
+    size: int  # other organisations in the group
+    shown: bool
+    positions: tuple[Position, ...] = ()
+    points_digest: str = ""
+    points: tuple[tuple[float, float], ...] | None = None  # the peers' rounded points, when asked for
+
+    def as_shown(self) -> ShownComparison:
+        return ShownComparison(
+            self.label, self.plural, self.size, self.shown,
+            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent(p.share_below), p.compared)
+                  for p in self.positions),
+            self.points_digest, self.points,
+        )
+
+    def as_json(self) -> dict:
+        """The group as the delivery JSON file holds it (`jamforelse`); also what its build key holds."""
+        out: dict = {"grupp": self.key, "antal": self.size, "visas": self.shown}
+        if self.shown:
+            out["andel_lagre"] = {p.key: None if p.share_below is None else float(p.share_below) for p in self.positions}
+        return out
+
+
+def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[Comparison]:
     """The organisation against the others in its latest round's year: all, and its own type.
 
-    `result` is an OrganisationResult or its summary. Without points, an entry lists the peer
+    `result` is an OrganisationResult or its summary. Without points, a group names the peer
     points only through `points_digest` (which, with the organisation's own point, fixes them).
     """
     latest = result.latest
@@ -175,25 +250,21 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
     ):
         group = index.groups.get(group_key, Group(1, {}, Counter()))
         size = group.members - 1  # everyone but the organisation itself
-        entry = {"key": key, "label": label, "plural": plural, "size": size, "shown": size >= MIN_GROUP}
-        if entry["shown"]:
-            if with_points:
-                points = group.points.copy()
-                if own_point is not None:
-                    points[own_point] -= 1
-                entry["points"] = sorted(p for p, n in points.items() if n > 0)
-            entry["points_digest"] = group.digest
-            positions = []
-            for kind, measure, get in _measures(ins):
-                mine = get(latest.overall)
-                values = group.values[measure]
-                others = len(values) - (mine is not None)
-                below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
-                positions.append({
-                    "kind": kind, "key": measure,
-                    "share_below": None if mine is None or not others else Fraction(below, others),
-                    "compared": others,
-                })
-            entry["positions"] = positions
-        out.append(entry)
+        if size < MIN_GROUP:
+            out.append(Comparison(key, label, plural, size, False))
+            continue
+        points = None
+        if with_points:
+            counts = group.points.copy()
+            if own_point is not None:
+                counts[own_point] -= 1
+            points = tuple(sorted(p for p, n in counts.items() if n > 0))
+        positions = []
+        for kind, measure, get in _measures(ins):
+            mine = get(latest.overall)
+            values = group.values[measure]
+            others = len(values) - (mine is not None)
+            below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
+            positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others))
+        out.append(Comparison(key, label, plural, size, True, tuple(positions), group.digest, points))
     return out

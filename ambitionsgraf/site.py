@@ -105,7 +105,7 @@ def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[dict] | None = None) -> bytes:
+def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
     if not public:
@@ -122,24 +122,25 @@ def report_pdf(project: Project, result: OrganisationResult, *, public: bool, co
     return pdf.html_to_pdf(html, project.print_css)
 
 
-def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[dict]) -> dict[str, bytes | str]:
+def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
     """What the organisation receives besides its PDF, relative to leverans/."""
     slug = result.organisation.slug
     data = views.organisation_json(project.ins, result, public=False)
-    data["jamforelse"] = views.comparison_json(comparisons)
+    data["jamforelse"] = [c.as_json() for c in comparisons]
     return {
         f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
     }
 
 
-def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[dict]) -> dict[str, bytes]:
-    """The organisation's own report, relative to leverans/."""
+def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison]) -> dict[str, bytes]:
+    """The organisation's own report, relative to leverans/: its comparisons only as shown."""
     return {f"{result.organisation.slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons)}
 
 
-def public_organisation_files(project: Project, result: OrganisationResult, *, make_pdf: bool) -> dict[str, bytes | str]:
-    """The organisation's public page, chart, data and PDF, relative to site/: aggregate results only."""
+def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool) -> dict[str, bytes | str]:
+    """The organisation's public page, chart and data, relative to site/: aggregate results only.
+    `pdf_linked`: the public PDF will be in the output, so the page links to it."""
     slug = result.organisation.slug
     base = f"organisationer/{slug}/"
     root = "../../"
@@ -150,15 +151,18 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, m
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
         description=f"Resultat i ambitionsgrafen för {result.organisation.name}.",
     )
-    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if make_pdf else None)
-    files: dict[str, bytes | str] = {
+    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
+    return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,
         f"data/{slug}.json": to_json(views.organisation_json(project.ins, result, public=True)),
     }
-    if make_pdf:
-        files[base + f"{slug}.pdf"] = report_pdf(project, result, public=True)
-    return files
+
+
+def public_pdf_files(project: Project, result: OrganisationResult) -> dict[str, bytes]:
+    """The organisation's public PDF, relative to site/."""
+    slug = result.organisation.slug
+    return {f"organisationer/{slug}/{slug}.pdf": report_pdf(project, result, public=True)}
 
 
 # -- shared pages ----------------------------------------------------------------

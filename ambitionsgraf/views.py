@@ -12,6 +12,7 @@ from typing import Mapping
 from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
+from .overview import MIN_GROUP, ShownComparison
 from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities, round_half_up
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
@@ -410,53 +411,27 @@ def _points(ins: Instrument, q) -> list[int]:
     return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
 
 
-def percent(share: Fraction) -> int:
-    return int(round_half_up(share * 100))
-
-
-def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[dict]) -> list[dict]:
-    """Position per axis and area against each comparison group, in words and numbers."""
+def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> list[dict]:
+    """Position per axis and area against each comparison group, in words and numbers: drawn from
+    the shown form only, which is what the build keys the delivery PDF on."""
     out = []
     for g in groups:
-        entry = {"label": g["label"], "size": g["size"], "shown": g["shown"], "minimum": 5}
-        if g["shown"]:
+        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP}
+        if g.shown:
             rows = []
-            for p in g["positions"]:
-                label = ins.axes[p["key"]]["etikett"] if p["kind"] == "axis" else f"{ins.area(p['key']).number}. {ins.area(p['key']).label}"
-                if p["share_below"] is None:
+            for p in g.positions:
+                label = ins.axes[p.key]["etikett"] if p.kind == "axis" else f"{ins.area(p.key).number}. {ins.area(p.key).label}"
+                if p.percent is None:
                     text = "kan inte jämföras (värde saknas)"
                 else:
-                    text = f"bättre än {percent(p['share_below'])} % av {g['plural']}"
-                rows.append({"label": label, "text": text, "compared": p["compared"]})
+                    text = f"bättre än {p.percent} % av {g.plural}"
+                rows.append({"label": label, "text": text, "compared": p.compared})
             entry["rows"] = rows
             latest = result.latest.overall
-            markers = tuple(Marker(x, y, "", "peer") for x, y in g["points"])
+            markers = tuple(Marker(x, y, "", "peer") for x, y in g.points or ())
             p = _point(latest)
             if p:
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g['label']} (anonyma punkter)", markers)
+            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (anonyma punkter)", markers)
         out.append(entry)
     return out
-
-
-def comparison_shown(groups: list[dict]) -> list:
-    """Everything of the comparisons that comparison_view puts in a report, as plain data.
-
-    A build keys each delivery PDF on this (with the organisation's own answers): a peer
-    whose change moves no shown percentage and no drawn point leaves the PDF as it was.
-    The peer points enter through their group's digest.
-    """
-    return [
-        [g["label"], g["plural"], g["size"], g["shown"]]
-        + ([[(p["key"], None if p["share_below"] is None else percent(p["share_below"]), p["compared"]) for p in g["positions"]],
-            g["points_digest"]] if g["shown"] else [])
-        for g in groups
-    ]
-
-
-def comparison_json(groups: list[dict]) -> list[dict]:
-    return [
-        {"grupp": g["key"], "antal": g["size"], "visas": g["shown"],
-         **({"andel_lagre": {p["key"]: _float(p["share_below"]) for p in g["positions"]}} if g["shown"] else {})}
-        for g in groups
-    ]

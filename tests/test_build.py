@@ -103,7 +103,7 @@ def test_invalid_file_writes_nothing_and_keeps_previous_output(tmp_path):
     assert re.search(r"bad\.yaml:\d+: v1_matt: expected 1–4 or vet_ej, got 7", result.stderr)
     assert "Traceback" not in result.stderr
     assert tree(out) == before
-    assert {p.name for p in tmp_path.iterdir()} == {"orgs", "output", ".output-cache.pickle"}  # no staging folder left behind
+    assert {p.name for p in tmp_path.iterdir()} == {"orgs", "output"}  # no staging folder left behind, no cache beside the output
 
 
 def test_keep_going_builds_valid_ones_and_exits_1(tmp_path):

@@ -37,10 +37,10 @@ def test_position_is_share_of_others_strictly_below(instrument):
     others = population(instrument, [1, 2, 2, 4, 3])  # verksamhet 1, 2, 2, 4, 3: three of five below 3
     groups = comparison(instrument, me, [me] + others)
     alla, kommun = groups
-    assert alla["shown"] and kommun["shown"] and alla["size"] == 5
-    verksamhet = next(p for p in alla["positions"] if p["key"] == "verksamhet")
-    assert verksamhet["share_below"] == F(3, 5)
-    view = comparison_view(instrument, me, groups)
+    assert alla.shown and kommun.shown and alla.size == 5
+    verksamhet = next(p for p in alla.positions if p.key == "verksamhet")
+    assert verksamhet.share_below == F(3, 5)
+    view = comparison_view(instrument, me, [g.as_shown() for g in groups])
     assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "text": "bättre än 60 % av kommunerna", "compared": 5} in view[1]["rows"]
     assert len(view[0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
 
@@ -49,8 +49,8 @@ def test_groups_below_five_others_are_not_shown(instrument):
     me = scored(instrument, "me", [("2024-05-01", [("inkopschef", uniform(3))])])
     four = population(instrument, [1, 2, 3, 4])
     groups = comparison(instrument, me, [me] + four)
-    assert [g["shown"] for g in groups] == [False, False]
-    assert all("points" not in g and "positions" not in g for g in groups)
+    assert [g.shown for g in groups] == [False, False]
+    assert all(g.points is None and g.positions == () for g in groups)
 
 
 def test_comparison_uses_same_year_and_own_type(instrument):
@@ -58,8 +58,8 @@ def test_comparison_uses_same_year_and_own_type(instrument):
     other_year = population(instrument, [1, 1, 1, 1, 1], year="2023")
     regions = [scored(instrument, f"r{i}", [("2024-02-01", [("inkopschef", uniform(1))])], typ="region") for i in range(5)]
     alla, kommun = comparison(instrument, me, [me] + other_year + regions)
-    assert alla["size"] == 5 and alla["shown"]  # the five regions of 2024, not the 2023 rounds
-    assert kommun["size"] == 0 and not kommun["shown"]
+    assert alla.size == 5 and alla.shown  # the five regions of 2024, not the 2023 rounds
+    assert kommun.size == 0 and not kommun.shown
 
 
 def test_trend_arrows_carry_sign_and_number():
@@ -133,8 +133,8 @@ def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
         everyone = [member(i, v) for i, v in enumerate(values)]
         index = ComparisonIndex(instrument, everyone)
         for me, mine in zip(everyone, values):
-            position = compare(instrument, me, index)[0]["positions"][0]
+            position = compare(instrument, me, index)[0].positions[0]
             below = sum(1 for v in values if v < mine)
-            assert position["share_below"] == F(below, len(values) - 1)
+            assert position.share_below == F(below, len(values) - 1)
 
     check()

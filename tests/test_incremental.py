@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 import shutil
 import subprocess
 import sys
@@ -11,8 +10,13 @@ from fractions import Fraction as F
 
 import pytest
 
-from ambitionsgraf import pipeline
-from ambitionsgraf.pipeline import BuildOptions, SummaryCache, _part_key, build
+from dataclasses import replace
+
+from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.pipeline import BuildOptions, build
+from ambitionsgraf.pipeline.cache import BuildCache
+from ambitionsgraf.pipeline.execute import Task, assign
+from ambitionsgraf.pipeline.plan import PARTS, part_key
 from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
@@ -138,16 +142,14 @@ def test_unchanged_build_after_keep_going_still_reports_and_fails(tmp_path):
     assert again.returncode == 1 and "trasig.yaml" in again.stderr
 
 
-def test_part_keys_follow_what_each_part_shows(tmp_path, project):
-    opts = BuildOptions(project_dir=project, orgs_dir=tmp_path, out_dir=tmp_path / "o")
-    position = {"kind": "axis", "key": "ledning", "share_below": F(1, 3), "compared": 6}
-    group = {"key": "alla", "label": "alla", "plural": "organisationerna", "size": 6, "shown": True,
-             "points": [(2.0, 2.0)], "points_digest": "a", "positions": [position]}
-    moved = {**group, "points": [(2.1, 2.0)], "points_digest": "b"}
-    nudged = {**group, "positions": [{**position, "share_below": F(333, 1000)}]}  # 33 % either way
+def test_part_keys_follow_what_each_part_shows():
+    position = Position("axis", "ledning", F(1, 3), 6)
+    group = Comparison("alla", "alla", "organisationerna", 6, True, (position,), "a")
+    moved = replace(group, points_digest="b")  # a peer point moved
+    nudged = replace(group, positions=(replace(position, share_below=F(333, 1000)),))  # 33 % either way
 
-    def keys(g):
-        return {part: _part_key("c", opts, part, b"x", [g]) for part in ("site", "leverans", "leverans-pdf")}
+    def keys(g, digest="x"):
+        return {part: part_key("c", "https://u/", part, digest, (g,), False) for part in PARTS}
 
     base = keys(group)
     # A moved peer point is drawn in the PDF only: neither the delivery data nor the public files show peers.
@@ -156,7 +158,9 @@ def test_part_keys_follow_what_each_part_shows(tmp_path, project):
     # A share that changes in the data but not in the shown percentage leaves the PDF alone.
     assert keys(nudged)["leverans"] != base["leverans"]
     assert keys(nudged)["leverans-pdf"] == base["leverans-pdf"]
-    assert _part_key("c", opts, "site", b"y", [group]) != base["site"]
+    assert keys(group, "y")["site"] != base["site"]
+    # The PDF's key is made of exactly what the PDF is drawn from.
+    assert group.as_shown().key() == nudged.as_shown().key() != moved.as_shown().key()
 
 
 def test_step_with_an_unanswered_question_is_at_most_partly_in_place(instrument):
@@ -175,29 +179,46 @@ def test_check_without_an_orgs_folder_fails(tmp_path):
     assert result.returncode == 1 and "--orgs: no such folder" in result.stderr
 
 
-def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_path, project, monkeypatch):
+def cache_of(project, out):
+    return BuildCache(project / ".cache" / "build", out, "")
+
+
+def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
+    out = tmp_path / "out"
+    first = run(project, orgs, out)
+    assert first.parsed == ["hemlig", "o0", "o1", "o2"]
+    path = cache_of(project, out).path
+    assert path.parent == project / ".cache" / "build" and not list(tmp_path.glob(".out*"))  # nothing beside the output
+    assert len(json.loads(path.read_bytes())["summaries"]) == 4  # every valid file, as plain JSON
+    (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
+    assert run(project, orgs, out).parsed == ["o1"]  # the others came from the cache
+    assert len(json.loads(path.read_bytes())["summaries"]) == 4  # the old entry for o1 is gone
+    assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
+
+
+@pytest.mark.parametrize("tamper", [
+    lambda c: b"\x80\x04 not JSON, perhaps a pickle",
+    lambda c: json.dumps({**c, "summaries": {k: "x" for k in c["summaries"]}}).encode(),  # right keys, wrong shapes
+    lambda c: json.dumps({**c, "summaries": {k: [v[0], v[1], v[2], "yes", *v[4:]] for k, v in c["summaries"].items()}}).encode(),
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": 7}}).encode(),
+    lambda c: json.dumps({**c, "guidance": {"steps": [], "pages": {}, "method_notes": None}}).encode(),
+    lambda c: json.dumps([c]).encode(),
+], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level"])
+def test_a_tampered_cache_is_set_aside_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
     run(project, orgs, out)
-    cache = SummaryCache(out, "")
-    assert cache.path == tmp_path / ".out-cache.pickle"
-    assert len(cache.read()) == 4  # every valid file
-    stored = lambda: SummaryCache(out, "").read()  # read afresh: an instance keeps what it read
-    read = []
-    original = pipeline._read_one
-    monkeypatch.setattr(pipeline, "_read_one", lambda path: (read.append(path.name), original(path))[1])
-    (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
-    run(project, orgs, out)
-    assert read == ["o1.yaml"]  # the others came from the cache
-    assert len(stored()) == 4  # the old entry for o1 is gone
-    assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
-    cache.path.write_bytes(b"not a pickle")  # a damaged cache is ignored and rewritten, never trusted
+    run(project, orgs, tmp_path / "clean")
+    path = cache_of(project, out).path
+    path.write_bytes(tamper(json.loads(path.read_bytes())))
     (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text() + "\n")
-    read.clear()
-    run(project, orgs, out)
-    assert sorted(read) == ["hemlig.yaml", "o0.yaml", "o1.yaml", "o2.yaml"]
-    assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
-    assert len(stored()) == 4
+    summary = run(project, orgs, out)
+    assert len(summary.notes) == 1 and str(path) in summary.notes[0] and "set aside" in summary.notes[0]
+    run(project, orgs, tmp_path / "clean")
+    assert tree(out) == tree(tmp_path / "clean")
+    assert len(json.loads(path.read_bytes())["summaries"]) == 4  # written anew, whole
+    assert run(project, orgs, out).notes == []
 
 
 def many_orgs(n: int = 70) -> dict[str, str]:
@@ -211,21 +232,12 @@ def many_orgs(n: int = 70) -> dict[str, str]:
     return files
 
 
-def test_worker_processes_give_the_same_output_and_problems_as_one_process(tmp_path, project, monkeypatch):
-    forked = []
-    real = pipeline._Workers
-
-    class Spy(real):
-        def __init__(self, paths, jobs):
-            forked.append(jobs)
-            super().__init__(paths, jobs)
-
-    monkeypatch.setattr(pipeline, "_Workers", Spy)
+def test_worker_processes_give_the_same_output_and_problems_as_one_process(tmp_path, project):
     orgs = write_orgs(tmp_path / "orgs", {**many_orgs(), "trasig.yaml": "namn: [\n", "a-fel.yaml": "namn: X\n"})
     serial = run(project, orgs, tmp_path / "serial", jobs=1, keep_going=True)
-    assert forked == []
+    assert serial.processes == 1
     workers = run(project, orgs, tmp_path / "workers", jobs=2, keep_going=True)
-    assert forked == [2]
+    assert workers.processes == 2
     assert tree(tmp_path / "serial") == tree(tmp_path / "workers")
     assert serial.problems == workers.problems and len(serial.problems) >= 2
     assert serial.invalid == workers.invalid == [str(orgs / "a-fel.yaml"), str(orgs / "trasig.yaml")]
@@ -234,27 +246,25 @@ def test_worker_processes_give_the_same_output_and_problems_as_one_process(tmp_p
     # One answer corrected: the workers read only that file again and render what it affects.
     (orgs / "k005.yaml").write_text((orgs / "k005.yaml").read_text().replace("v1_matt: 2", "v1_matt: 3", 1))
     again = run(project, orgs, tmp_path / "workers", jobs=2, keep_going=True)
+    assert again.parsed == ["k005"]
     assert 1 <= again.rendered < 70
     run(project, orgs, tmp_path / "clean", jobs=1, keep_going=True)
     assert tree(tmp_path / "workers") == tree(tmp_path / "clean")
 
 
-@pytest.mark.parametrize("where", ["_render", "_write_shared"])  # an organisation's part; the shared pages
-def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, project, monkeypatch, where):
+@pytest.mark.parametrize("template", ["org.html", "index.html"])  # an organisation's part; the shared pages
+def test_a_failing_worker_stops_the_build_and_leaves_the_output_alone(tmp_path, project, template):
     orgs = write_orgs(tmp_path / "orgs", many_orgs())
     out = tmp_path / "out"
     run(project, orgs, out, jobs=2)
     before = tree(out)
     (orgs / "k001.yaml").write_text((orgs / "k001.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
-
-    def broken(*args):
-        raise ValueError(f"trasig mall i {where}")
-
-    monkeypatch.setattr(pipeline, where, broken)  # the forked processes inherit it
-    with pytest.raises(RuntimeError, match=f"trasig mall i {where}"):
+    page = project / "templates" / template
+    page.write_text(page.read_text().replace("{% block main %}", "{% block main %}{{ trasig_mall }}"))  # fails when rendered, in a worker
+    with pytest.raises(RuntimeError, match="trasig_mall"):
         run(project, orgs, out, jobs=2)
     assert tree(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".out-cache.pickle", "orgs", "out", "project"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orgs", "out", "project"]
 
 
 def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importing_matplotlib_or_markdown(tmp_path, project):
@@ -273,39 +283,23 @@ def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importi
     assert tree(out) == tree(tmp_path / "clean")  # the cached frame and pages give the same output
 
 
-def test_a_cache_whose_summaries_cannot_be_unpickled_only_costs_reading_the_files(tmp_path, project, monkeypatch):
-    orgs = write_orgs(tmp_path / "orgs", many_orgs())
-    out = tmp_path / "out"
-    run(project, orgs, out, jobs=2)
-    cache = SummaryCache(out, "")
-    content = pickle.loads(cache.path.read_bytes())
-    assert len(content["keys"]) == 70
-    content["summaries"] = content["summaries"][:-20]  # the keys promise summaries that are not there
-    cache.path.write_bytes(pickle.dumps(content))
-    (orgs / "k001.yaml").write_text((orgs / "k001.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
-    summary = run(project, orgs, out, jobs=2)
-    assert summary.organisations == 70
-    run(project, orgs, tmp_path / "clean", jobs=1)
-    assert tree(out) == tree(tmp_path / "clean")
-    assert len(SummaryCache(out, "").read()) == 70  # and the cache is whole again
-
-
 def test_pdfs_are_spread_over_the_workers_delivery_pdfs_first_each_to_its_owner():
-    from ambitionsgraf.pipeline import _assign
+    def tasks(*pairs):
+        return [Task(s, p) for s, p in pairs]
 
     owner = {"a": 0, "b": 1, "c": 1}
     # One corrected organisation: its owner has loaded WeasyPrint and renders the longest task,
-    # the delivery PDF; the public PDF goes to the other worker, the light part stays home.
-    one = [("a", "site"), ("a", "leverans"), ("a", "leverans-pdf")]
-    assert _assign(one, owner, 2, make_pdf=True) == [[("a", "leverans-pdf"), ("a", "leverans")], [("a", "site")]]
+    # the delivery PDF; the public PDF goes to the other worker, the light parts stay home.
+    one = tasks(("a", "site"), ("a", "site-pdf"), ("a", "leverans"), ("a", "leverans-pdf"))
+    assert assign(one, owner, 2) == [tasks(("a", "leverans-pdf"), ("a", "leverans"), ("a", "site")), tasks(("a", "site-pdf"))]
     # Without PDFs every part stays with its owner.
-    assert _assign(one[:2], owner, 2, make_pdf=False) == [[("a", "leverans"), ("a", "site")], []]
+    assert assign(tasks(("a", "site"), ("a", "leverans")), owner, 2) == [tasks(("a", "leverans"), ("a", "site")), []]
     # Delivery PDFs before public ones across organisations too: b's goes to its owner, worker 1,
     # though a's public PDF comes first by name.
-    assert _assign([("a", "site"), ("b", "leverans-pdf")], {"a": 1, "b": 1}, 2, make_pdf=True) == [[("a", "site")], [("b", "leverans-pdf")]]
+    assert assign(tasks(("a", "site-pdf"), ("b", "leverans-pdf")), {"a": 1, "b": 1}, 2) == [tasks(("a", "site-pdf")), tasks(("b", "leverans-pdf"))]
     # Many: PDFs balanced by count, whoever owns them.
-    many = [(s, p) for s in "abc" for p in ("site", "leverans", "leverans-pdf")]
-    shares = _assign(many, owner, 2, make_pdf=True)
-    heavy = [sum(p != "leverans" for _, p in share) for share in shares]
+    many = tasks(*[(s, p) for s in "abc" for p in ("site", "site-pdf", "leverans", "leverans-pdf")])
+    shares = assign(many, owner, 2)
+    heavy = [sum(t.heavy() for t in share) for share in shares]
     assert sorted(heavy) == [3, 3] and sorted(t for share in shares for t in share) == sorted(many)
-    assert [t for t in shares[0] if t[1] == "leverans"] == [("a", "leverans")]
+    assert [t for t in shares[0] if not t.heavy()] == tasks(("a", "leverans"), ("a", "site"))

@@ -60,7 +60,7 @@ def test_mutated_files_never_crash_or_half_write(tmp_path_factory, data):
     except ContentError as err:
         assert err.problems and all(p.line >= 1 and p.field for p in err.problems)
         assert tree(out) == before
-    assert sorted(p.name for p in base.iterdir()) == [".output-cache.pickle", "orgs", "output"]  # no staging folder left
+    assert sorted(p.name for p in base.iterdir()) == ["orgs", "output"]  # no staging folder left, no cache beside the output
 
 
 def test_pdf_renderer_fetches_nothing_but_inline_data():

@@ -1,0 +1,249 @@
+"""What a build keeps for the next one, as data: never code, never pickle.
+
+One JSON file per output folder under the project's own cache folder (`.cache/build/`,
+git-ignored), holding what is slow to make again and depends only on the code and the
+inputs:
+
+- every valid answer file's summary (identity, dates, overall scores, question means),
+  keyed by the code, the file's shown path and its exact bytes: a rebuild reads only the
+  answer files it must render;
+- the chart frame (matplotlib takes half a second to import) and the guidance pages
+  converted from Markdown, both keyed by the code.
+
+Everything read back is checked field by field while it is turned into values; a file that
+cannot be read, is not JSON, or has any field of the wrong shape or type counts as empty,
+and the build says so in one line and writes a good one. Templates are compiled afresh by
+every build that renders (50 ms): compiled templates are code, and are not kept here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from dataclasses import fields
+from fractions import Fraction
+from pathlib import Path
+
+import orjson
+
+FORMAT = 1
+
+
+class Shape(Exception):
+    """A cached value of the wrong shape."""
+
+
+def _need(ok: bool) -> None:
+    if not ok:
+        raise Shape
+
+
+def _str(v) -> str:
+    _need(type(v) is str)
+    return v
+
+
+def _opt_str(v) -> str | None:
+    return None if v is None else _str(v)
+
+
+def _int(v) -> int:
+    _need(type(v) is int)
+    return v
+
+
+def _frac(v) -> Fraction | None:
+    if v is None:
+        return None
+    _need(type(v) is list and len(v) == 2 and type(v[0]) is int and type(v[1]) is int and v[1] > 0)
+    return Fraction(v[0], v[1])
+
+
+def _fracs(v) -> dict:
+    _need(type(v) is dict)
+    return {_str(k): _frac(x) for k, x in v.items()}
+
+
+def _pair(f: Fraction | None):
+    return None if f is None else [f.numerator, f.denominator]
+
+
+# -- summaries --------------------------------------------------------------------------------
+
+
+def summary_to_data(s) -> list:
+    o = s.organisation
+    return [o.slug, o.name, o.type, o.published, o.path, [
+        [a.date, a.overall.respondents, {k: _pair(v) for k, v in a.overall.areas.items()},
+         {k: _pair(v) for k, v in a.overall.axes.items()}, a.overall.quadrant,
+         {k: _pair(q.mean) for k, q in a.questions.items()}]
+        for a in s.assessments
+    ]]
+
+
+def summary_from_data(v):
+    from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
+
+    _need(type(v) is list and len(v) == 6 and type(v[3]) is bool and type(v[5]) is list and v[5])
+    info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]))
+    rounds = []
+    for r in v[5]:
+        _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
+        overall = GroupScore(_int(r[1]), _fracs(r[2]), _fracs(r[3]), _opt_str(r[4]))
+        rounds.append(RoundSummary(_str(r[0]), overall, {_str(k): QuestionMean(_frac(m)) for k, m in r[5].items()}))
+    return OrganisationSummary(info, tuple(rounds))
+
+
+# -- the chart frame and the guidance pages ---------------------------------------------------
+
+
+def _plain(v):
+    """Lists (of numbers or strings, at any depth) back to the tuples the value had."""
+    if type(v) is list:
+        return tuple(_plain(x) for x in v)
+    _need(type(v) in (str, int, float) or v is None)
+    return v
+
+
+def frame_from_data(v):
+    from ..charts import Frame
+
+    names = [f.name for f in fields(Frame)]
+    _need(type(v) is dict and sorted(v) == sorted(names))
+    value = Frame(**{k: _plain(x) for k, x in v.items()})
+    _need(type(value.head) is str)
+    return value
+
+
+def frame_to_data(frame) -> dict:
+    return {f.name: getattr(frame, f.name) for f in fields(frame)}
+
+
+def _page_to_data(p) -> dict:
+    return {f.name: getattr(p, f.name) for f in fields(p)}
+
+
+def _page_from_data(v):
+    from ..content import Page
+
+    _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Page)))
+    page = Page(**{k: _plain(x) for k, x in v.items()})
+    for name in ("slug", "title", "summary", "html"):
+        _str(getattr(page, name))
+    _opt_str(page.section)
+    for pairs in (page.toc, page.suggestions):
+        _need(type(pairs) is tuple and all(type(t) is tuple and len(t) == 2 and all(type(x) is str for x in t) for t in pairs))
+    return page
+
+
+def guidance_to_data(g) -> dict:
+    return {"steps": {k: _page_to_data(p) for k, p in g.steps.items()},
+            "pages": {k: _page_to_data(p) for k, p in g.pages.items()},
+            "method_notes": None if g.method_notes is None else _page_to_data(g.method_notes)}
+
+
+def guidance_from_data(v):
+    from ..content import Guidance
+
+    _need(type(v) is dict and sorted(v) == ["method_notes", "pages", "steps"])
+    _need(type(v["steps"]) is dict and type(v["pages"]) is dict)
+    return Guidance(
+        {_str(k): _page_from_data(p) for k, p in v["steps"].items()},
+        {_str(k): _page_from_data(p) for k, p in v["pages"].items()},
+        None if v["method_notes"] is None else _page_from_data(v["method_notes"]),
+    )
+
+
+# -- the file ---------------------------------------------------------------------------------
+
+
+class BuildCache:
+    """The cache of one output folder. `note` says, in one line, why a cache was set aside."""
+
+    def __init__(self, cache_dir: Path, out_dir: Path, code: str):
+        digest = hashlib.sha256(os.fsencode(out_dir.resolve())).hexdigest()[:20]
+        self.path = cache_dir / f"{digest}.json"
+        self.code = code
+        self.note: str | None = None
+        self._raw: dict | None = None
+        self._summaries: dict | None = None
+
+    def key(self, shown: str, content: bytes) -> str:
+        return hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
+
+    def _broken(self, why: str) -> dict:
+        self.note = f"build cache {self.path} {why}; it was set aside and is written anew"
+        return {}
+
+    def _read(self) -> dict:
+        if self._raw is None:
+            try:
+                with open(self.path, "rb") as f:
+                    raw = orjson.loads(f.read())
+            except FileNotFoundError:
+                raw = {}
+            except OSError as exc:
+                raw = self._broken(f"could not be read ({exc.strerror})")
+            except ValueError:
+                raw = self._broken("is not valid JSON")
+            else:
+                if not (type(raw) is dict and raw.get("format") == FORMAT and type(raw.get("code")) is str
+                        and type(raw.get("summaries")) is dict):
+                    raw = self._broken("has the wrong shape")
+            self._raw = raw
+        return self._raw
+
+    def keys(self) -> frozenset[str]:
+        """The keys of the summaries stored: which files need not be read."""
+        return frozenset(self._read().get("summaries", ()))
+
+    def summaries(self) -> dict:
+        """The summaries by key. A summary of the wrong shape sets the whole cache aside: the
+        build then reads those files after all (`keys` promised them)."""
+        if self._summaries is None:
+            try:
+                self._summaries = {_str(k): summary_from_data(v) for k, v in self._read().get("summaries", {}).items()}
+            except Shape:
+                self._broken("holds a summary of the wrong shape")
+                self._summaries = {}
+        return self._summaries
+
+    def _of_this_code(self, name: str, decode):
+        raw = self._read()
+        if raw.get("code") != self.code or raw.get(name) is None:
+            return None
+        try:
+            return decode(raw[name])
+        except (Shape, TypeError, ValueError):
+            self._broken(f"holds a {name} of the wrong shape")
+            return None
+
+    def frame(self):
+        return self._of_this_code("frame", frame_from_data)
+
+    def guidance(self):
+        return self._of_this_code("guidance", guidance_from_data)
+
+    def _prune(self, days: int = 30) -> None:
+        """Forget the caches of output folders not built for a month (tests and `--out` experiments make many)."""
+        import time
+
+        limit = time.time() - days * 86400
+        for p in self.path.parent.glob("*.json"):
+            with contextlib.suppress(OSError):
+                if p.stat().st_mtime < limit:
+                    p.unlink()
+
+    def write(self, summaries: dict, frame, guidance) -> None:
+        content = {"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance),
+                   "summaries": {k: summary_to_data(s) for k, s in summaries.items()}}
+        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(orjson.dumps(content))
+            os.replace(tmp, self.path)
+            self._prune()
+        except OSError:
+            tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower

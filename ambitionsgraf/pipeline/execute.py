@@ -1,0 +1,354 @@
+"""The executor: carries a plan out, in forked worker processes or serially in this one.
+
+The only place that forks, sets process priorities, pauses the garbage collector and loads
+WeasyPrint ahead. Everything a process works with is one `Worker` value, made before
+forking, so the children inherit it; there is no module-level state.
+
+With several jobs, each forked worker owns every n-th answer file: it validates and scores
+its share and sends the parent a small summary of each (what the comparisons and the
+national pages read), keeping the whole results. The parent compares and plans; then each
+worker renders its own organisations' parts straight into the staging folder, PDFs going to
+whichever worker has fewest (delivery PDFs, the longest, first, preferably to the owner,
+which has the organisation in memory and, if its file changed, WeasyPrint loaded). The
+shared pages are written meanwhile by a process at low priority, so that they use a core only
+when a worker leaves it free. The serial twin does the same steps one after the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+import multiprocessing.connection
+import os
+import queue
+import threading
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..answers import parse_organisation
+from ..problems import Problem
+from ..writer import FolderWriter
+
+
+@dataclass(frozen=True, order=True)
+class Task:
+    """One part of one organisation to render."""
+
+    slug: str
+    part: str
+    pdf_linked: bool = False
+
+    def heavy(self) -> bool:
+        return self.part.endswith("-pdf")
+
+
+@dataclass
+class Worker:
+    """What a process needs to load answer files and render parts; made once, inherited by forks."""
+
+    project: object  # site.Project
+    data: dict  # Path -> the answer file's bytes
+    shown: dict  # Path -> the path as messages show it
+    keys: dict  # Path -> cache key
+    cached: frozenset  # cache keys whose summaries the parent has
+    paths: dict  # slug -> Path (only .yaml files can be valid)
+    make_pdf: bool
+    local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
+
+    def load(self, paths: list[Path], skip_cached: bool = True) -> tuple[dict, list[Problem], list[str]]:
+        """Validate and score the files whose summary is not cached (or all): summaries, problems, invalid files."""
+        summaries, problems, invalid = {}, [], []
+        for path in paths:
+            if skip_cached and self.keys[path] in self.cached:
+                continue
+            summary, found = self._read(path)
+            if summary is None:
+                problems += found
+                invalid.append(self.shown[path])
+            else:
+                summaries[summary.organisation.slug] = summary
+        return summaries, problems, invalid
+
+    def _read(self, path: Path):
+        from ..scoring import score_organisation, summarise
+
+        org, found = parse_organisation(self.project.ins, path, self.data[path], self.shown[path])
+        if org is None:
+            return None, found
+        result = score_organisation(self.project.ins, org)
+        self.local[org.slug] = result
+        return summarise(result), found
+
+    def whole(self, slug: str):
+        """The whole result of a valid organisation: made here already, or read again (a few ms)."""
+        if slug not in self.local:
+            self._read(self.paths[slug])
+        return self.local[slug]
+
+    def render(self, task: Task, index, out: FolderWriter) -> list[str]:
+        """Render one part into the staging folder; return its files' paths."""
+        from ..overview import comparison
+        from ..site import delivery_files, delivery_pdf_files, public_organisation_files, public_pdf_files
+
+        result = self.whole(task.slug)
+        if task.part == "site":
+            bundle = {f"site/{k}": v for k, v in public_organisation_files(self.project, result, pdf_linked=task.pdf_linked).items()}
+        elif task.part == "site-pdf":
+            bundle = {f"site/{k}": v for k, v in public_pdf_files(self.project, result).items()}
+        elif task.part == "leverans":
+            bundle = {f"leverans/{k}": v for k, v in delivery_files(
+                self.project, result, comparisons=comparison(self.project.ins, result, index, with_points=False)).items()}
+        else:
+            shown = [c.as_shown() for c in comparison(self.project.ins, result, index, with_points=True)]
+            bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=shown).items()}
+        return out.put_all(bundle)
+
+    def shared(self, listed: list, root: Path) -> list[str]:
+        """The pages that belong to no organisation; return their paths."""
+        from ..site import shared_site_files
+
+        return FolderWriter(root).put_all({"site/" + k: v for k, v in shared_site_files(self.project, listed).items()})
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Loading makes hundreds of thousands of small objects, all kept to the end of the build, and
+    no reference cycles: the cyclic garbage collector would only keep re-examining them (about
+    40 % of the loading time at 4 000 organisations). Pause it, then move what was made out of
+    its sight (gc.freeze) so that the collections during rendering stay small."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
+def frozen_for_the_build():
+    """Undo the build's gc.freeze at its end, unless the caller had frozen objects already."""
+    frozen_before = gc.get_freeze_count()
+    try:
+        yield
+    finally:
+        if not frozen_before:
+            gc.unfreeze()  # whatever the build left unreachable can be collected again
+
+
+def assign(tasks: list[Task], owner: dict[str, int], jobs: int) -> list[list[Task]]:
+    """Light parts stay with the worker that loaded the organisation; PDFs go to the least busy.
+    Delivery PDFs, the longest, are handed out first, each to its organisation's owner when
+    that is among the least busy: the owner of a changed file has loaded WeasyPrint already."""
+    shares: list[list[Task]] = [[] for _ in range(jobs)]
+    heavy = [0] * jobs
+    for task in sorted(tasks, key=lambda t: (not t.heavy(), t.part != "leverans-pdf", t.slug, t.part)):
+        k = owner[task.slug]
+        if task.heavy():
+            k = min(range(jobs), key=lambda j: (heavy[j], j != owner[task.slug], j))
+            heavy[k] += 1
+        shares[k].append(task)
+    return shares
+
+
+def _warm_up() -> None:
+    from ..pdf import warm_up
+
+    warm_up()
+
+
+# -- serially, in this process ----------------------------------------------------------------
+
+
+class SerialPool:
+    """The build's work done here, one step after the other."""
+
+    processes = 1
+
+    def __init__(self, worker: Worker, paths: list[Path]):
+        self.worker, self.paths = worker, paths
+
+    def loaded(self):
+        with collector_paused():
+            return self.worker.load(self.paths)
+
+    def start_render(self, tasks: list[Task], index, root: Path) -> None:
+        self.tasks, self.index, self.root = tasks, index, root
+
+    def results(self):
+        out = FolderWriter(self.root)
+        for task in self.tasks:
+            yield task, self.worker.render(task, self.index, out)
+
+    def start_shared(self, listed: list, root: Path) -> None:
+        self.shared = self.worker.shared(listed, root)
+
+    def shared_files(self) -> list[str]:
+        return self.shared
+
+    def close(self) -> None:
+        pass
+
+
+# -- in forked processes ----------------------------------------------------------------------
+
+_CHUNK = 250  # answer files a worker loads between reports to the parent
+
+
+def _in_child(conn, work) -> None:
+    """Run a forked process's work; report any failure to the parent, then leave without cleanup."""
+    status = 0
+    try:
+        work()
+    except BaseException:
+        status = 1
+        try:
+            conn.send(("error", traceback.format_exc()))
+        except OSError:
+            pass
+    finally:
+        conn.close()
+        os._exit(status)
+
+
+def _work(worker: Worker, conn, paths: list[Path]) -> None:
+    """A forked worker: load its share, report it, then render the tasks the parent sends."""
+    for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
+        with collector_paused():
+            conn.send(("loaded", *worker.load(paths[start:start + _CHUNK])))
+    conn.send(("all loaded",))
+    if worker.make_pdf and any(worker.keys[p] not in worker.cached for p in paths):
+        # Load WeasyPrint now, while the parent compares, in the workers that own a changed
+        # file: assign() gives an organisation's delivery PDF, the longest task of a small
+        # rebuild, to its owner unless another worker has fewer PDFs. A worker that only
+        # might get a PDF loads it when it does: loading it ahead in every worker took CPU
+        # from the one that mattered (two cores, three processes), 0.3 s of a rebuild.
+        _warm_up()
+    message = conn.recv()
+    if message[0] == "render":
+        _, tasks, index, root = message
+        if any(t.heavy() for t in tasks):
+            _warm_up()
+        out = FolderWriter(root)
+        for task in tasks:
+            conn.send(("done", task, worker.render(task, index, out)))
+    conn.send(("finished",))
+
+
+def _shared_work(worker: Worker, conn, listed: list, root: Path) -> None:
+    """Write the shared pages at low priority: they take the cores the workers leave free."""
+    os.nice(10)
+    conn.send(("shared", worker.shared(listed, root)))
+
+
+class ForkedPool:
+    """Forked worker processes, each owning every jobs-th answer file."""
+
+    def __init__(self, worker: Worker, paths: list[Path], jobs: int):
+        self.worker, self.jobs, self.processes = worker, jobs, jobs
+        self.owner = {p.stem: k % jobs for k, p in enumerate(paths)}
+        self.procs: list = []
+        self.reader = None
+        self.shared_conn = None
+        self.conns = [self._fork(_work, paths[k::jobs]) for k in range(jobs)]
+
+    def _fork(self, work, *args):
+        ctx = multiprocessing.get_context("fork")
+        parent_end, child_end = ctx.Pipe()
+        worker = self.worker
+        proc = ctx.Process(target=_in_child, args=(child_end, lambda: work(worker, child_end, *args)), daemon=True)
+        proc.start()
+        child_end.close()
+        self.procs.append(proc)
+        return parent_end
+
+    def _receive(self, conn):
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            raise RuntimeError("a build worker process stopped unexpectedly") from None
+        if message[0] == "error":
+            raise RuntimeError("a build worker process failed:\n" + message[1])
+        return message
+
+    def loaded(self):
+        summaries, problems, invalid = {}, [], []
+        pending = list(self.conns)
+        while pending:
+            for conn in multiprocessing.connection.wait(pending):
+                message = self._receive(conn)
+                if message[0] == "all loaded":
+                    pending.remove(conn)
+                    continue
+                _, s, p, i = message
+                summaries.update(s)
+                problems += p
+                invalid += i
+        return summaries, problems, invalid
+
+    def start_render(self, tasks: list[Task], index, root: Path) -> None:
+        for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs)):
+            try:
+                conn.send(("render", share, index if any(t.part.startswith("leverans") for t in share) else None, root))
+            except OSError:
+                self._receive(conn)  # the worker has stopped: raise what it said
+                raise
+        # Read the workers' reports as they come, while this thread waits for the shared pages:
+        # unread, they would fill the pipes and stop the workers.
+        self.inbox: queue.Queue = queue.Queue()
+        self.reader = threading.Thread(target=self._read_reports, daemon=True)
+        self.reader.start()
+
+    def _read_reports(self) -> None:
+        pending = list(self.conns)
+        try:
+            while pending:
+                for conn in multiprocessing.connection.wait(pending):
+                    message = self._receive(conn)
+                    if message[0] == "finished":
+                        pending.remove(conn)
+                    else:
+                        self.inbox.put(message)
+        except BaseException as exc:  # handed to the main thread
+            self.inbox.put(("failed", exc))
+        self.inbox.put(("all finished",))
+
+    def results(self):
+        while True:
+            message = self.inbox.get()
+            if message[0] == "all finished":
+                return
+            if message[0] == "failed":
+                raise message[1]
+            yield message[1], message[2]
+
+    def start_shared(self, listed: list, root: Path) -> None:
+        # Forked before the thread that reads the workers' reports starts.
+        self.shared_conn = self._fork(_shared_work, listed, root)
+
+    def shared_files(self) -> list[str]:
+        return self._receive(self.shared_conn)[1]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+        if self.shared_conn is not None:
+            self.shared_conn.close()
+            self.shared_conn = None
+        if self.reader is not None:
+            self.reader.join()
+        for conn in self.conns:
+            conn.close()
+        self.procs, self.conns, self.reader = [], [], None
+
+
+def pool(worker: Worker, paths: list[Path], jobs: int, make_pdf: bool):
+    """Forked workers when they pay off (PDFs, or many organisations), else the serial twin."""
+    parallel = (jobs > 1 and len(paths) > 1 and (make_pdf or len(paths) >= 64)
+                and "fork" in multiprocessing.get_all_start_methods())
+    return ForkedPool(worker, paths, jobs) if parallel else SerialPool(worker, paths)

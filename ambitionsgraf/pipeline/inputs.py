@@ -1,0 +1,123 @@
+"""A build's inputs: the answer files' bytes, the code's fingerprint, the project, and the previous
+build's manifest as the planner reads it (checked against the disk)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import orjson
+
+from .. import VERSION
+from ..answers import read_files
+from ..problems import Problem
+from .plan import PreviousPart
+
+
+def answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """Every answer file in the folder, and a problem for each entry named like one that cannot be read as one."""
+    try:
+        from ..answers import list_answer_files
+    except ImportError:  # TEMPORARY until the CLI branch lands
+        return sorted(p for p in orgs_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")), []
+    return list_answer_files(orgs_dir)
+
+
+def read_answer_files(orgs_dir: Path) -> tuple[dict[Path, bytes], list[Problem]]:
+    files, problems = answer_files(orgs_dir)
+    data, read_problems = read_files(files)
+    return data, problems + read_problems
+
+
+def code_fingerprint(project_dir: Path) -> str:
+    """Everything besides the answer files that shapes the output."""
+    h = hashlib.sha256(VERSION.encode())
+    for base in ("ambitionsgraf", "templates", "content", "constraints.txt"):
+        root = project_dir / base
+        for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if p.is_file() and "__pycache__" not in p.parts:
+                h.update(str(p.relative_to(project_dir)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def inputs_fingerprint(code: str, options: list, data: dict[Path, bytes]) -> str:
+    """Of every input: a build whose fingerprint equals the previous one's has nothing to do."""
+    h = hashlib.sha256(orjson.dumps([code, options]))
+    for p, content in sorted(data.items()):
+        h.update(p.name.encode() + b"\0" + content + b"\0")
+    return h.hexdigest()
+
+
+def data_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _parts_of(entry) -> dict:
+    """An organisation's parts as a manifest lists them. A manifest written before parts had
+    keys lists one set of files: they are sorted into parts with no key, so that --only keeps
+    them and every other build renders them again; one written before the public PDF was a
+    part of its own has it in `site`."""
+    if not isinstance(entry, dict):
+        return {}
+    if isinstance(entry.get("files"), list):
+        entry = {"site": {"key": None, "files": entry["files"]}}
+    parts: dict = {}
+    for name, part in entry.items():
+        if not (isinstance(part, dict) and isinstance(part.get("files"), list) and all(isinstance(f, str) for f in part["files"])):
+            continue
+        key = part.get("key") if isinstance(part.get("key"), str) else None
+        for f in part["files"]:
+            kind = ("site-pdf" if f.endswith(".pdf") else "site") if f.startswith("site/") else \
+                   ("leverans-pdf" if f.endswith(".pdf") else "leverans")
+            moved = kind != name
+            entry_ = parts.setdefault(kind, {"key": None if moved else key, "files": []})
+            if moved:
+                entry_["key"] = None
+            entry_["files"].append(f)
+    return parts
+
+
+def _safe(relpath: str) -> bool:
+    """A manifest's file path that stays inside the output folder."""
+    p = Path(relpath)
+    return bool(relpath) and not p.is_absolute() and ".." not in p.parts and p.parts[0] in ("site", "leverans")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
+    """The previous build's parts, each marked present when all its files are still there."""
+    out: dict[str, dict[str, PreviousPart]] = {}
+    for slug, entry in (manifest or {}).get("orgs", {}).items():
+        for part, e in _parts_of(entry).items():
+            files = tuple(e["files"])
+            present = all(_safe(f) and _is_file(out_dir / f) for f in files)
+            out.setdefault(str(slug), {})[part] = PreviousPart(e["key"], files if all(_safe(f) for f in files) else (), present)
+    return out
+
+
+def load_project(project_dir: Path, site_url: str, guidance=None):
+    """The instrument, guidance, templates and styles; `guidance` when a cache has the pages converted already."""
+    from ..content import load_guidance
+    from ..instrument import load_instrument
+    from ..render import environment
+    from ..site import Project
+
+    content = project_dir / "content"
+    templates = project_dir / "templates"
+    ins = load_instrument(content / "instrument.yaml")
+    return Project(
+        ins=ins,
+        guidance=guidance if guidance is not None else load_guidance(ins, content),
+        env=environment(templates),
+        site_css=(templates / "assets" / "site.css").read_text(encoding="utf-8"),
+        print_css=(templates / "print" / "report.css").read_text(encoding="utf-8"),
+        site_url=site_url if site_url.endswith("/") else site_url + "/",
+    )

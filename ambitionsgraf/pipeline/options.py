@@ -1,0 +1,52 @@
+"""What a build is asked to do, and what it reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..problems import Problem
+
+DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    project_dir: Path
+    orgs_dir: Path
+    out_dir: Path
+    make_pdf: bool = True
+    only: str | None = None
+    keep_going: bool = False
+    site_url: str = DEFAULT_SITE_URL
+    jobs: int = 0  # 0: one worker per core
+    progress: bool = False
+    cache_dir: Path | None = None  # default: <project>/.cache/build
+
+    @property
+    def cache_folder(self) -> Path:
+        return self.cache_dir if self.cache_dir is not None else self.project_dir / ".cache" / "build"
+
+
+@dataclass
+class BuildSummary:
+    organisations: int = 0
+    published: int = 0
+    pages: int = 0  # HTML pages written this build
+    pdfs: int = 0  # PDFs written this build
+    rendered: int = 0  # organisations with a part rendered this time
+    reused: int = 0  # organisations whose files were all carried over
+    seconds: float = 0.0
+    unchanged: bool = False  # nothing at all had changed: the output was left as it was
+    pdfs_kept: int = 0  # PDF files carried over by a build without PDFs
+    pdfs_removed: int = 0  # PDF files removed as out of date by a build without PDFs
+    stale: list[str] = field(default_factory=list)  # --only: organisations carried over out of date
+    missing: list[str] = field(default_factory=list)  # --only: organisations whose files the output lacks
+    parsed: list[str] = field(default_factory=list)  # slugs of the answer files validated and scored (not from the cache)
+    processes: int = 1  # worker processes forked (1: the serial twin)
+    leftovers_removed: int = 0  # staging folders of killed builds removed
+    notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
+    problems: list[Problem] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    stages: dict[str, float] = field(default_factory=dict)
+    plan: object | None = None  # the BuildPlan carried out

@@ -1,0 +1,202 @@
+"""The output folder: which folders a build may replace, the staging folder, and the swap.
+
+A build writes a whole new tree into a staging folder beside the output and swaps it in
+at the end, so the output is always either the previous build or the new one:
+
+- The swap is one atomic exchange of the two folders (Linux `renameat2` with
+  RENAME_EXCHANGE); a crash at any moment leaves `--out` holding one whole tree. Where the
+  file system cannot exchange, two renames are used, and a crash between them leaves the
+  new tree in the staging folder, which the next build reports.
+- A staging folder holds a `.gitignore` of `*`, so git never picks one up, even beside an
+  output inside a repository. That file is also the folder's lock: the build that owns it
+  holds an flock on it. A later build removes every staging folder of the same output whose
+  lock it can take: what a killed build left behind.
+- `--out` is only ever replaced when it is new, empty, or a previous build of ours,
+  recognised by its manifest; anything else is refused before a byte is written.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import orjson
+
+from ..problems import Problem
+
+MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
+GENERATOR = "ambitionsgraf"
+MARKER = ".gitignore"  # in every staging folder and output root: "*", and the staging folder's lock
+
+
+def _staging_prefix(out_dir: Path) -> str:
+    return f".{out_dir.name}.building-"
+
+
+# -- which folders may be replaced ------------------------------------------------------------
+
+
+def read_manifest(out_dir: Path) -> dict | None:
+    """The previous build's manifest, or None when `out_dir` holds none that is ours."""
+    try:
+        with open(out_dir / MANIFEST, "rb") as f:
+            manifest = orjson.loads(f.read())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("orgs"), dict):
+        return None
+    # Builds before the generator field held inputs, code and orgs; both are ours.
+    if manifest.get("generator", GENERATOR) != GENERATOR or not {"code", "orgs"} <= manifest.keys():
+        return None
+    return manifest
+
+
+def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Problem]:
+    """Refuse an output folder the build must not replace; nothing is changed either way."""
+    shown = str(out_dir)
+    if out_dir.is_symlink():
+        return [Problem(shown, 1, "--out", "is a symbolic link; give the folder itself, or a new folder")]
+    out = out_dir.resolve()
+    for other, what in ((orgs_dir.resolve(), "the answer files"), (project_dir.resolve(), "the project")):
+        if out == other or out in other.parents:
+            return [Problem(shown, 1, "--out", f"would replace {what}; choose an output folder of its own")]
+    if not out_dir.exists():
+        parent = out_dir.parent
+        if parent.exists() and not parent.is_dir():
+            return [Problem(shown, 1, "--out", f"cannot be made: {parent} is not a folder")]
+        return []
+    if not out_dir.is_dir():
+        return [Problem(shown, 1, "--out", "is a file, not a folder; choose a new or empty folder, or a previous build")]
+    try:
+        entries = [p.name for p in out_dir.iterdir()]
+    except OSError as exc:
+        return [Problem(shown, 1, "--out", f"cannot be read: {exc.strerror}")]
+    if entries and read_manifest(out_dir) is None:
+        return [Problem(shown, 1, "--out", "holds files that are not a previous build of ours (no build manifest) "
+                                           "and would be deleted; choose a new or empty folder")]
+    return []
+
+
+# -- leftovers of builds that were killed -----------------------------------------------------
+
+
+def _lock(path: Path) -> int | None:
+    """An open, flock-ed descriptor of `path`, or None when another process holds the lock."""
+    fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def leftovers(out_dir: Path) -> list[Path]:
+    """Staging folders of this output whose build is gone (nobody holds their lock)."""
+    parent, prefix = out_dir.parent, _staging_prefix(out_dir)
+    old_prefix = f".{out_dir.name}.old-"  # earlier versions moved the previous output aside under this name
+    found = []
+    try:
+        candidates = [p for p in parent.iterdir() if p.name.startswith((prefix, old_prefix))]
+    except OSError:
+        return []
+    for p in candidates:
+        if p.is_symlink() or not p.is_dir():
+            continue
+        marker = p / MARKER
+        if marker.is_file():
+            try:
+                fd = _lock(marker)
+            except OSError:
+                continue
+            if fd is None:
+                continue  # a build is running in it
+            os.close(fd)
+            found.append(p)
+        elif {q.name for q in p.iterdir()} <= {"site", "leverans", MANIFEST}:
+            found.append(p)  # left by an earlier version, which wrote no marker: only our folders inside
+    return found
+
+
+def remove_leftovers(out_dir: Path) -> int:
+    gone = leftovers(out_dir)
+    for p in gone:
+        shutil.rmtree(p, ignore_errors=True)
+    return len(gone)
+
+
+# -- the staging folder and the swap ----------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically; False where the system or file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+class Staging:
+    """A fresh folder beside the output that becomes the output on commit."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        marker = self.dir / MARKER
+        marker.write_text("*\n")  # git ignores this folder, and the output it becomes
+        self._lock = _lock(marker)
+
+    def carry_over(self, relpaths) -> None:
+        """Take these files from the previous output unchanged: hard links, which cost nothing.
+        Every write unlinks first, so the previous tree is never changed through a link."""
+        made: set[Path] = set()
+        for relpath in sorted(relpaths):
+            target = self.dir / relpath
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.link(self.out_dir / relpath, target)
+
+    def commit(self) -> None:
+        """Make the staging folder the output: the previous output is either whole or replaced."""
+        if not self.out_dir.exists():
+            os.rename(self.dir, self.out_dir)
+        else:
+            old_marker = self.out_dir / MARKER
+            if not old_marker.exists():  # an output from before markers: mark it, so a crash below leaves nothing git sees
+                old_marker.write_text("*\n")
+            if _exchange(self.dir, self.out_dir):
+                pass  # the previous output is now at self.dir
+            else:
+                aside = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.out_dir), dir=self.out_dir.parent))
+                os.rmdir(aside)
+                os.rename(self.out_dir, aside)
+                os.rename(self.dir, self.out_dir)
+                self.dir = aside
+            shutil.rmtree(self.dir, ignore_errors=True)
+        self._release()
+
+    def abort(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None

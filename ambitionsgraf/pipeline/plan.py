@@ -1,0 +1,191 @@
+"""The planner: which file of the output is rendered, carried over or dropped, and why.
+
+A pure function of values: the options, the code's fingerprint, every valid organisation
+(its answer file's digest and its comparisons) and the previous build's manifest, checked
+against the disk beforehand. No processes, no files; `tests/test_plan.py` tests it as a
+function.
+
+An organisation's files come in parts, each with its own key (what its bytes depend on):
+
+- `site`: its public page, chart and data (published organisations only);
+- `site-pdf`: its public PDF (published, and in builds with PDFs);
+- `leverans`: its delivery data and action plan;
+- `leverans-pdf`: its delivery PDF (builds with PDFs).
+
+Only the delivery parts depend on other organisations, through the comparisons: the data on
+every figure the JSON holds, the PDF on the comparisons as shown (`ShownComparison.key`).
+
+The rules:
+
+1. A part whose key equals the previous build's, with every file still there, is carried
+   over; any other wanted part is rendered.
+2. A build without PDFs renders none, keeps the PDFs that are still current (rule 1), and
+   drops the ones that are out of date; a public page links to its PDF only when the PDF
+   stays.
+3. `--only SLUG` renders only that organisation's parts. Every other part of the previous
+   build is carried over as it is, even out of date (the manifest keeps its old key, so the
+   next full build renders it); parts that were never built stay missing, and the shared
+   pages list only organisations whose public page is in the output.
+4. Whatever must not be there any more is dropped whatever the options: the public files of
+   an organisation that is not published, the files of one whose answer file is gone or
+   invalid.
+5. Shared pages (start page, overview, guidance, …) are rendered by every build that renders.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import orjson
+
+from ..overview import Comparison
+
+PARTS = ("site", "site-pdf", "leverans", "leverans-pdf")
+
+RENDER, CARRY, DROP, MISSING = "render", "carry over", "drop", "missing"
+
+
+@dataclass(frozen=True)
+class OrgInput:
+    """A valid organisation, as the planner needs it."""
+
+    slug: str
+    published: bool
+    data_digest: str  # of its answer file's bytes
+    comparisons: tuple[Comparison, ...]  # without peer points: their digest stands in
+
+
+@dataclass(frozen=True)
+class PreviousPart:
+    key: str | None  # None: from a manifest written before parts had keys
+    files: tuple[str, ...]
+    present: bool  # every file is in the previous output
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    code: str
+    site_url: str
+    make_pdf: bool
+    only: str | None
+    orgs: tuple[OrgInput, ...]
+    previous: Mapping[str, Mapping[str, PreviousPart]] = field(default_factory=dict)  # slug -> part -> entry
+    complete: bool = True  # False: some answer files were invalid and skipped (--keep-going)
+    inputs: str | None = None  # the fingerprint of every input; None: never treat a later build as unchanged
+
+
+@dataclass(frozen=True)
+class Decision:
+    slug: str
+    part: str
+    action: str  # RENDER, CARRY, DROP or MISSING
+    reason: str
+    key: str | None  # the key the part has after this build (carried: the old one)
+    files: tuple[str, ...] = ()  # carried or dropped: the previous build's files
+    pdf_linked: bool = False  # `site` only: the page links to the public PDF
+
+    def __str__(self) -> str:
+        return f"{self.slug} {self.part}: {self.action} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    decisions: tuple[Decision, ...]
+    listed: tuple[str, ...]  # published organisations whose public page the output holds: the shared pages list these
+    unlisted: tuple[str, ...]  # published organisations left out of the shared pages (--only: never built)
+    manifest_inputs: str | None  # what the new manifest records as its inputs
+
+    def of(self, action: str) -> list[Decision]:
+        return [d for d in self.decisions if d.action == action]
+
+    @property
+    def render(self) -> list[Decision]:
+        return self.of(RENDER)
+
+    @property
+    def carry(self) -> list[Decision]:
+        return self.of(CARRY)
+
+    @property
+    def stale(self) -> list[Decision]:
+        """Carried over although out of date (--only)."""
+        return [d for d in self.carry if d.reason.startswith("--only")]
+
+    @property
+    def pdfs_removed(self) -> int:
+        """PDF files dropped as out of date by a build without PDFs."""
+        return sum(len(d.files) for d in self.of(DROP) if d.part.endswith("-pdf") and d.reason.startswith("out of date"))
+
+    @property
+    def pdfs_kept(self) -> int:
+        return sum(len(d.files) for d in self.carry if d.part.endswith("-pdf"))
+
+    def explain(self) -> str:
+        return "\n".join(str(d) for d in self.decisions)
+
+
+def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
+    """What one part's files depend on: the code, the site's address, the answer file and, for
+    the delivery parts, the comparisons (all that the JSON holds; for the PDF, what it shows)."""
+    if part == "site":
+        extra = pdf_linked
+    elif part == "site-pdf":
+        extra = None
+    elif part == "leverans":
+        extra = [c.as_json() for c in comparisons]
+    else:
+        extra = [c.as_shown().key() for c in comparisons]
+    h = hashlib.sha256(orjson.dumps([code, part, site_url, data_digest, extra], option=orjson.OPT_SORT_KEYS))
+    return h.hexdigest()
+
+
+def _wanted(org: OrgInput) -> tuple[str, ...]:
+    """The parts an organisation has in a build with PDFs."""
+    return tuple(p for p in PARTS if org.published or not p.startswith("site"))
+
+
+def plan(inp: PlanInputs) -> BuildPlan:
+    decisions: list[Decision] = []
+    listed, unlisted = [], []
+    for org in sorted(inp.orgs, key=lambda o: o.slug):
+        previous = inp.previous.get(org.slug, {})
+        chosen = inp.only is None or inp.only == org.slug
+        made: dict[str, Decision] = {}
+        # The PDFs first: whether the public one stays decides the page's link to it.
+        for part in sorted(_wanted(org), key=lambda p: not p.endswith("-pdf")):
+            pdf_linked = part == "site" and made.get("site-pdf") is not None and made["site-pdf"].action in (RENDER, CARRY)
+            key = part_key(inp.code, inp.site_url, part, org.data_digest, org.comparisons, pdf_linked)
+            prev = previous.get(part)
+            current = prev is not None and prev.present and prev.key == key
+            if not chosen:
+                if prev is not None and prev.present:
+                    d = Decision(org.slug, part, CARRY, "unchanged" if current else f"--only {inp.only}: out of date, kept until a full build",
+                                 prev.key, prev.files, pdf_linked)
+                else:
+                    d = Decision(org.slug, part, MISSING, f"--only {inp.only}: never built; a full build adds it", None)
+            elif current:
+                d = Decision(org.slug, part, CARRY, "unchanged", key, prev.files, pdf_linked)
+            elif part.endswith("-pdf") and not inp.make_pdf:
+                if prev is None:
+                    continue
+                d = Decision(org.slug, part, DROP, "out of date, and this build makes no PDFs" if prev.present
+                             else "files missing, and this build makes no PDFs", None, prev.files)
+            else:
+                why = "new" if prev is None else "files missing" if not prev.present else "changed"
+                d = Decision(org.slug, part, RENDER, why, key, (), pdf_linked)
+            made[part] = d
+            decisions.append(d)
+        if org.published:
+            (listed if made["site"].action in (RENDER, CARRY) else unlisted).append(org.slug)
+        for part, prev in previous.items():
+            if part not in made:
+                decisions.append(Decision(org.slug, part, DROP, "not published" if part.startswith("site") else "no longer wanted",
+                                          None, prev.files))
+    valid = {o.slug for o in inp.orgs}
+    for slug in sorted(set(inp.previous) - valid):
+        for part, prev in inp.previous[slug].items():
+            decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
+    whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
+    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None)

@@ -1,0 +1,209 @@
+"""The build: gather the inputs, load, compare, plan, execute, swap in.
+
+    inputs  ->  load (workers)  ->  compare  ->  plan (pure)  ->  render (workers)  ->  swap
+
+Each stage is a module of this package; this function only hands values from one to the next.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import orjson
+
+from ..answers import display_paths
+from ..problems import ContentError, Problem
+from ..writer import DuplicateOutput
+from . import execute, output
+from .cache import BuildCache
+from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_parts, read_answer_files
+from .options import BuildOptions, BuildSummary
+from .plan import MISSING, OrgInput, PlanInputs, plan
+
+
+def build(opts: BuildOptions) -> BuildSummary:
+    """Validate everything, then write a fresh tree; raise ContentError before writing if anything is wrong."""
+    started = time.perf_counter()
+    summary = BuildSummary()
+    if not opts.orgs_dir.is_dir():
+        raise ContentError([Problem(str(opts.orgs_dir), 1, "--orgs", "no such folder of answer files")])
+    out_problems = output.check_out_dir(opts.out_dir, opts.orgs_dir, opts.project_dir)
+    if out_problems:
+        raise ContentError(out_problems)
+    summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
+    data, read_problems = read_answer_files(opts.orgs_dir)
+    code = code_fingerprint(opts.project_dir)
+    inputs = inputs_fingerprint(code, [opts.make_pdf, opts.site_url, opts.only, opts.keep_going], data)
+    manifest = output.read_manifest(opts.out_dir)
+    if manifest is not None and manifest.get("inputs") == inputs and not read_problems:
+        summary.unchanged = True
+        summary.organisations = len(manifest.get("orgs", {}))
+        summary.seconds = time.perf_counter() - started
+        return summary
+    with execute.frozen_for_the_build():
+        _build(opts, summary, data, read_problems, code, inputs, manifest)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _stage(summary: BuildSummary, name: str, t0: float) -> float:
+    now = time.perf_counter()
+    summary.stages[name] = summary.stages.get(name, 0.0) + now - t0
+    return now
+
+
+def _build(opts, summary, data, read_problems, code, inputs, manifest) -> None:
+    t = time.perf_counter()
+    cache = BuildCache(opts.cache_folder, opts.out_dir, code)
+    project = load_project(opts.project_dir, opts.site_url, guidance=cache.guidance())
+    paths = sorted(data)
+    shown = display_paths(paths)
+    cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
+
+    from .. import charts, site, views  # noqa: F401  (imported before forking: the workers need them too)
+    from ..render import compile_all
+
+    # Before forking, so that the workers inherit them: the chart frame (from the cache when it
+    # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
+    frame = cache.frame() or charts.frame(project.ins)
+    charts.remember_frame(project.ins, frame)
+    compile_all(project.env)
+    cached = cache.keys()
+    jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
+    worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cached, make_pdf=opts.make_pdf,
+                            paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
+    pool = execute.pool(worker, paths, jobs, opts.make_pdf)
+    staging = None
+    try:
+        # -- load: validate and score (workers), summaries of unchanged files from the cache
+        summaries, problems, invalid = pool.loaded()
+        parsed = set(summaries)
+        summary.processes = pool.processes
+        with execute.collector_paused():
+            stored = cache.summaries()  # decoded while the workers load their files or WeasyPrint
+            unreadable = []
+            for p in paths:
+                if cache_keys[p] in cached:
+                    if (s := stored.get(cache_keys[p])) is not None:
+                        summaries[s.organisation.slug] = s
+                    else:
+                        unreadable.append(p)
+            if unreadable:  # promised by the cache's keys, but it was set aside: read them here after all
+                more, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
+                summaries.update(more)
+                parsed |= set(more)
+                problems += more_problems
+                invalid += more_invalid
+        summary.parsed = sorted(parsed)
+        if cache.note:
+            summary.notes.append(cache.note)
+        # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
+        problems = sorted(read_problems + problems, key=lambda p: p.path)
+        invalid = sorted({p.path for p in read_problems} | set(invalid))
+        summary.problems, summary.invalid = problems, invalid
+        if problems and not opts.keep_going:
+            raise ContentError(problems)
+        if opts.only and opts.only not in summaries:
+            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
+        t = _stage(summary, "load+validate+score", t)
+
+        # -- compare
+        from ..overview import ComparisonIndex, comparison
+
+        results = dict(sorted(summaries.items()))
+        index = ComparisonIndex(project.ins, list(results.values()))
+        digest_of = {shown[p]: data_digest(data[p]) for p in paths}
+        orgs = tuple(
+            OrgInput(slug, r.organisation.published, digest_of[r.organisation.path],
+                     tuple(comparison(project.ins, r, index, with_points=False)))
+            for slug, r in results.items()
+        )
+        summary.organisations = len(results)
+        summary.published = sum(o.published for o in orgs)
+        t = _stage(summary, "compare", t)
+
+        # -- plan
+        the_plan = plan(PlanInputs(code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs,
+                                   previous=previous_parts(opts.out_dir, manifest), complete=not problems, inputs=inputs))
+        summary.plan = the_plan
+        t = _stage(summary, "plan", t)
+
+        # -- execute: carry over, render, shared pages, manifest, swap
+        staging = output.Staging(opts.out_dir)
+        carried = [d for d in the_plan.carry]
+        staging.carry_over({f for d in carried for f in d.files})
+        new_manifest = {"generator": output.GENERATOR, "inputs": the_plan.manifest_inputs, "code": code, "orgs": {}}
+        for d in carried:
+            new_manifest["orgs"].setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(d.files)}
+        written = {f for d in carried for f in d.files}
+        site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
+
+        def adopt(rels) -> None:
+            for rel in rels:
+                if rel in written:
+                    raise DuplicateOutput(f"{rel} would be written twice")
+                written.add(rel)
+                summary.pdfs += rel.endswith(".pdf")
+                summary.pages += rel.endswith(".html")
+                if rel.startswith("site/"):
+                    site_paths.append(rel.removeprefix("site/"))
+
+        listed = [results[slug] for slug in the_plan.listed]
+        tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
+        keys = {(d.slug, d.part): d.key for d in the_plan.render}
+        pool.start_shared(listed, staging.dir)  # first: forked before the thread that reads the workers' reports starts
+        pool.start_render(tasks, index, staging.dir)
+        progress = _progress(len(tasks), opts.progress)
+        try:
+            for task, rels in pool.results():
+                adopt(rels)
+                new_manifest["orgs"].setdefault(task.slug, {})[task.part] = {"key": keys[task.slug, task.part], "files": rels}
+                progress.update(1)
+        finally:
+            progress.close()
+        t = _stage(summary, "render organisations", t)
+        adopt(pool.shared_files())
+        t = _stage(summary, "shared pages", t)
+
+        from ..site import sitemap
+
+        rendered = {d.slug for d in the_plan.render}
+        summary.missing = sorted({d.slug for d in the_plan.of(MISSING)} - rendered)
+        summary.stale = sorted({d.slug for d in the_plan.stale} - rendered - set(summary.missing))
+        summary.rendered = len(rendered)
+        summary.reused = len(results) - len(rendered) - len(summary.missing) - len(summary.stale)
+        summary.pdfs_kept = the_plan.pdfs_kept if not opts.make_pdf else 0
+        summary.pdfs_removed = the_plan.pdfs_removed
+        adopt(["site/sitemap.xml"])
+        (staging.dir / "site").mkdir(exist_ok=True)
+        (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
+        (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(new_manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+        staging.commit()
+        valid = {r.organisation.path: r for r in results.values()}
+        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, project.guidance)
+        _stage(summary, "write", t)
+    except BaseException:
+        pool.close()  # first: no worker may still be writing into the staging folder
+        if staging is not None:
+            staging.abort()
+        raise
+    finally:
+        pool.close()
+
+
+class _NoProgress:
+    def update(self, n):
+        pass
+
+    def close(self):
+        pass
+
+
+def _progress(total: int, wanted: bool):
+    if not wanted or total < 2:
+        return _NoProgress()
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="part", desc="rendering", leave=False)
