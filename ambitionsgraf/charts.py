@@ -134,11 +134,13 @@ class Frame:
     yticks: tuple[float, ...]
     threshold: float  # where the dashed lines cross both axes
     corner_inset: float  # each quadrant's name sits this far (in points) inside its corner of the plot area
+    quadrant_boxes: tuple[tuple[float, float, float, float], ...]  # where those names are drawn: left, top, right, bottom
 
     def __post_init__(self):
         # A frame read back from JSON has lists where it had tuples: make it equal to the one stored.
         for name in ("affine", "plot", "xlim", "ylim", "xticks", "yticks"):
             object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name)))
+        object.__setattr__(self, "quadrant_boxes", tuple(tuple(float(v) for v in b) for b in self.quadrant_boxes))
 
     def place(self, verksamhet: float, ledning: float) -> tuple[float, float]:
         a, b, c, d = self.affine
@@ -182,19 +184,22 @@ def _draw_frame_svg(ins: Instrument) -> Frame:
         fig = Figure(figsize=(5.6, 5.0), dpi=72)  # 72 dpi: one display unit is one SVG point
         FigureCanvasSVG(fig)
         ax = fig.add_axes((0.14, 0.13, 0.82, 0.82))
-        _draw_frame(ins, ax, xlim, ylim, xticks, yticks)
+        names = _draw_frame(ins, ax, xlim, ylim, xticks, yticks)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
         width, height = fig.bbox.width, fig.bbox.height
         (x0, y0), (x1, y1) = ax.transData.transform([(1.0, 1.0), (4.0, 4.0)])
         box = ax.bbox
+        name_boxes = tuple((float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0))
+                           for b in (t.get_window_extent() for t in names))
     a = (x1 - x0) / 3
     c = -(y1 - y0) / 3  # SVG's y axis points down
     # Plain floats, not numpy's: unpickling those imports numpy.
     affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))
     plot = (float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0))
     head = buf.getvalue().rsplit("</svg>", 1)[0]
-    return Frame(head, float(width), float(height), affine, plot, xlim, ylim, xticks, yticks, float(ins.threshold), CORNER_INSET)
+    return Frame(head, float(width), float(height), affine, plot, xlim, ylim, xticks, yticks, float(ins.threshold),
+                 CORNER_INSET, name_boxes)
 
 
 _MARKERS = string_template(
@@ -266,7 +271,8 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
             markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None})
             offset = _LABEL_OFFSETS[i % 4]
         if spec.label_points and m.label:
-            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points))
+            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points, f.plot, (0, 0, f.width, f.height),
+                                         f.quadrant_boxes))
         placed_points.append((x, y))
     head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(spec.title)}</title>', f.head, count=1)
     return head + _MARKERS.render(markers=markers, labels=labels, trail=trail, earlier=EARLIER)
@@ -275,8 +281,8 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
 _CANDIDATES = [(8, -6), (8, 12), (-8, -6), (-8, 12), (0, -10), (0, 18)]
 
 
-def _label_box(text: str, x: float, y: float, anchor: str) -> tuple[float, float, float, float]:
-    width = 4.9 * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
+def _label_box(text: str, x: float, y: float, anchor: str, weight: str = "normal") -> tuple[float, float, float, float]:
+    width = (5.5 if weight == "bold" else 4.9) * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
     left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
     return left, y - 7, left + width, y + 2
 
@@ -285,21 +291,33 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points) -> dict:
-    """The first offset, preferred one first, whose box hits no earlier label and no point."""
-    chosen = None
+def _inside(box, area) -> bool:
+    return area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+
+
+def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points, plot, page, names=()) -> dict:
+    """The first offset, preferred one first, whose box hits no earlier label and no point and stays
+    inside the plot area, best also clear of the quadrants' names; failing that, inside the picture
+    (never cut off at its edge)."""
+    tries = []
     for dx, dy in [preferred] + [c for c in _CANDIDATES if c != preferred]:
         anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
-        box = _label_box(text, x + dx, y + dy, anchor)
-        clear = not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
+        tries.append((dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor, weight)))
+
+    def clear(box) -> bool:
+        return not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
             _overlaps(box, (px - 5, py - 5, px + 5, py + 5)) for px, py in points)
-        if clear:
-            chosen = (dx, dy, anchor, box)
+
+    def clear_of_names(box) -> bool:
+        return not any(_overlaps(box, n) for n in names)
+
+    for fits in (lambda b: clear(b) and clear_of_names(b) and _inside(b, plot), lambda b: clear(b) and _inside(b, plot),
+                 lambda b: clear(b) and _inside(b, page), lambda b: _inside(b, page)):
+        chosen = next((t for t in tries if fits(t[3])), None)
+        if chosen:
             break
-    if chosen is None:
-        dx, dy = preferred
-        anchor = "start" if dx > 0 else "end"
-        chosen = (dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor))
+    else:
+        chosen = tries[0]
     dx, dy, anchor, box = chosen
     return {"x": round(x + dx, 2), "y": round(y + dy, 2), "anchor": anchor, "weight": weight, "text": text, "box": box}
 
@@ -313,7 +331,8 @@ def _shorten(seg, start: float, end: float):
     return (round(x0 + ux * start, 2), round(y0 + uy * start, 2), round(x1 - ux * end, 2), round(y1 - uy * end, 2))
 
 
-def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> None:
+def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> list:
+    """Draw everything but the points; return the quadrant names' Text artists."""
     t = float(ins.threshold)
     (x_lo, x_hi), (y_lo, y_hi) = xlim, ylim
     ax.set_xlim(x_lo, x_hi)
@@ -324,14 +343,15 @@ def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> None:
     ax.fill_between([x_lo, t], y_lo, t, color="#F3F3F3", zorder=0, linewidth=0)
     ax.axvline(t, color="#404040", linewidth=1, linestyle=(0, (4, 3)), zorder=1)
     ax.axhline(t, color="#404040", linewidth=1, linestyle=(0, (4, 3)), zorder=1)
+    names = []
     for q in ins.quadrants:
         right, upper = q.verksamhet, q.ledning
         # At the corner of the plot area (axes fraction 0 or 1), CORNER_INSET points inside it.
-        ax.annotate(
+        names.append(ax.annotate(
             _wrap(q.label, 22), xy=(float(right), float(upper)), xycoords="axes fraction",
             xytext=(-CORNER_INSET if right else CORNER_INSET, -CORNER_INSET if upper else CORNER_INSET), textcoords="offset points",
             ha="right" if right else "left", va="top" if upper else "bottom",
-            fontsize=8, color="#1A1A1A", style="italic", zorder=2, parse_math=False)
+            fontsize=8, color="#1A1A1A", style="italic", zorder=2, parse_math=False))
     ax.set_xticks(xticks, [tick_label(v) for v in xticks])
     ax.set_yticks(yticks, [tick_label(v) for v in yticks])
     lo_end, hi_end = ins.axis_ends
@@ -340,6 +360,7 @@ def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> None:
     ax.tick_params(colors="#1A1A1A")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return names
 
 
 def _wrap(text: str, width: int) -> str:

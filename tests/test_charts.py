@@ -4,7 +4,7 @@ The extremes are found from answer files: every way to answer each question is
 written into a file, parsed and weighed by ambitionsgraf/answers.py, the lowest
 and highest answers are put together into one respondent each, and those are
 scored by ambitionsgraf/scoring.py. They must equal charts.reachable_ranges, and
-lie inside the drawn frame with their markers.
+lie inside the drawn frame with their markers and labels.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import pytest
 
 from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.charts import ChartSpec, Marker
 from ambitionsgraf.scoring import group_score
 
 from .helpers import QUESTIONS, answer_file, uniform
@@ -108,6 +109,35 @@ def test_the_frame_holds_every_reachable_point_with_its_marker(instrument, extre
     background = re.search(r'<g id="patch_2">\s*<path d="M ([\d.]+) ([\d.]+)\s+L ([\d.]+) [\d.]+\s+L [\d.]+ ([\d.]+)', f.head)
     assert [float(v) for v in background.groups()] == pytest.approx([left, bottom, right, top])
     assert f.xticks == f.yticks == (1.0, 2.0, 3.0, 4.0) and f.threshold == 2.5
+
+
+def label_boxes(svg: str) -> list[tuple[str, tuple[float, float, float, float]]]:
+    texts = re.findall(r'<text x="([-\d.]+)" y="([-\d.]+)" text-anchor="(\w+)" font-weight="(\w+)" fill="#1a1a1a">([^<]*)</text>', svg)
+    return [(text, charts._label_box(text, float(x), float(y), anchor, weight)) for x, y, anchor, weight, text in texts]
+
+
+def inside(box, area) -> bool:
+    return area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+
+
+def test_labels_at_the_extremes_stay_inside_the_plot(instrument, extremes):
+    """A long name at each corner of the reachable range, and trails from corner to corner: each label
+    stays inside the plot area; with all four names in one chart, none is cut off at the picture's edge."""
+    f = charts.frame(instrument)
+    (l0, l1), (v0, v1) = extremes["ledning"], extremes["verksamhet"]
+    corners = [(float(v), float(l)) for v in (v0, v1) for l in (l0, l1)]
+    name = "Organisationen med långt namn kommun"
+    specs = [ChartSpec("hörn", (Marker(v, l, name, "org"),)) for v, l in corners]
+    for (va, la), (vb, lb) in [(corners[0], corners[3]), (corners[3], corners[0]), (corners[1], corners[2]), (corners[2], corners[1])]:
+        specs.append(ChartSpec("spår", (Marker(va, la, "2021", "earlier"), Marker(vb, lb, "2024 (senaste)", "current")), trail=True))
+    for spec in specs:
+        boxes = label_boxes(charts.draw_svg(instrument, spec))
+        assert len(boxes) == len(spec.markers)
+        for text, box in boxes:
+            assert inside(box, f.plot), (spec, text, box)
+    together = ChartSpec("alla", tuple(Marker(v, l, f"{name} {i}", "org") for i, (v, l) in enumerate(corners)))
+    for text, box in label_boxes(charts.draw_svg(instrument, together)):
+        assert inside(box, (0, 0, f.width, f.height)), (text, box)
 
 
 def test_the_frame_is_a_plain_value_that_survives_json(instrument):
