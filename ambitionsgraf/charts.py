@@ -119,7 +119,8 @@ def tick_label(value: float) -> str:
 class Frame:
     """The ambitionsgraf without points, drawn once; points are placed with its transform.
 
-    A plain value (a string, floats and tuples of floats) so that a build can keep it in its cache.
+    A plain value (a string, floats and tuples of floats) so that a build can keep it in its
+    cache, and the self-assessment page draws its chart from the same numbers (`numbers`).
     x is the verksamhet axis, y the ledning axis; SVG coordinates are points, y pointing down.
     """
 
@@ -145,6 +146,16 @@ class Frame:
     def place(self, verksamhet: float, ledning: float) -> tuple[float, float]:
         a, b, c, d = self.affine
         return round(a * verksamhet + b, 2), round(c * ledning + d, 2)
+
+    def numbers(self) -> dict:
+        """Everything but the drawing itself, for the browser's chart (JSON)."""
+        return {
+            "width": self.width, "height": self.height, "affine": list(self.affine), "plot": list(self.plot),
+            "xlim": list(self.xlim), "ylim": list(self.ylim),
+            "xticks": [{"value": v, "label": tick_label(v)} for v in self.xticks],
+            "yticks": [{"value": v, "label": tick_label(v)} for v in self.yticks],
+            "threshold": self.threshold, "corner_inset": self.corner_inset,
+        }
 
 
 _FRAMES: dict[int, tuple[Instrument, Frame]] = {}  # by id of the instrument, which the entry keeps alive

@@ -144,4 +144,5 @@ def test_the_frame_is_a_plain_value_that_survives_json(instrument):
     f = charts.frame(instrument)
     again = charts.Frame(**json.loads(json.dumps(dataclasses.asdict(f))))
     assert again == f and again.place(2.5, 2.5) == f.place(2.5, 2.5)
+    assert json.loads(json.dumps(f.numbers())) == f.numbers()
 
