@@ -146,3 +146,16 @@ def test_the_frame_is_a_plain_value_that_survives_json(instrument):
     assert again == f and again.place(2.5, 2.5) == f.place(2.5, 2.5)
     assert json.loads(json.dumps(f.numbers())) == f.numbers()
 
+
+def test_the_method_notes_state_the_reachable_ranges(instrument):
+    """content/metod.md gives each axis's range in words; it must say what the instrument gives."""
+    from ambitionsgraf.views import num
+
+    def shown(value: Fraction) -> str:
+        return num(value).removesuffix(",0")
+
+    text = (Path(__file__).resolve().parent.parent / "content" / "metod.md").read_text(encoding="utf-8")
+    paragraph = text.split("### Ambitionsgrafens axlar\n", 1)[1].split("\n\n", 1)[0]
+    (l0, l1), (v0, v1) = (charts.reachable_ranges(instrument)[axis] for axis in ("ledning", "verksamhet"))
+    assert f"från lägst {shown(l0)} " in paragraph and f"till högst {shown(l1)}," in paragraph
+    assert f"samspel med verksamheten från {shown(v0)} till {shown(v1)}." in paragraph
