@@ -12,10 +12,12 @@ import math
 import re
 import warnings
 from dataclasses import dataclass
+from fractions import Fraction
 from html import escape
 
 from .instrument import Instrument
 from .render import string_template
+from .scoring import AXES
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -62,18 +64,98 @@ def _axis_label(ins: Instrument, axis: str) -> str:
     return ins.axes[axis]["kort"]
 
 
+# -- the frame: axes that span every point the instrument can give -------------------------
+
+MARGIN = Fraction(1, 10)  # axis units beyond the reachable range: at about 90 pt per unit the
+# largest marker (radius 6,5 pt and its stroke) at an extreme still lies wholly inside the plot
+CORNER_INSET = 8.0  # points between a corner of the plot area and its quadrant's name
+
+
+def _answer_values(ins: Instrument, q) -> list[Fraction]:
+    """Every points × weight that one usable answer to q can add to its area's sum, as answers.py weighs it:
+    a bare answer takes the default option's weight, a given option its own, an option without one the question's."""
+    points = [p for _, p in q.points] if q.rule == "ja_nej" else [v for v, _ in ins.scale]
+    if q.rule == "ja_nej":
+        weights = {q.weight}
+    else:
+        keys = [q.default_option] + [o.key for o in q.options]
+        weights = {q.option(k).weight if k is not None and q.option(k).weight is not None else q.weight for k in keys}
+    return [Fraction(p) * w for p in points for w in weights]
+
+
+def reachable_ranges(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
+    """The least and greatest value each axis can take, exactly, over every possible set of answers.
+
+    Each question adds to its own area only, so an area's extreme is the sum of each question's
+    extreme over its answers (scale or ja/nej points times every weight it can carry), divided by
+    the denominator. An axis is the mean of its areas' scores and an area score the mean of the
+    respondents', so one respondent answering every question at its extreme reaches the axis's
+    extreme, and no group of respondents or role goes beyond it.
+    """
+    area_range = {}
+    for area in ins.areas:
+        values = [_answer_values(ins, q) for q in area.questions]
+        area_range[area.id] = (sum(map(min, values), Fraction(0)) / area.denominator,
+                               sum(map(max, values), Fraction(0)) / area.denominator)
+    out = {}
+    for axis in AXES:
+        ranges = [area_range[a.id] for a in ins.areas_of_axis(axis)]
+        out[axis] = (sum((lo for lo, _ in ranges), Fraction(0)) / len(ranges), sum((hi for _, hi in ranges), Fraction(0)) / len(ranges))
+    return out
+
+
+def axis_limits(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
+    """Each axis from its reachable range (and at least the whole answer scale, which the ticks show), plus MARGIN."""
+    scale = [v for v, _ in ins.scale]
+    return {axis: (min(lo, min(scale)) - MARGIN, max(hi, max(scale)) + MARGIN) for axis, (lo, hi) in reachable_ranges(ins).items()}
+
+
+def tick_label(value: float) -> str:
+    """A tick as the product writes numbers: 1, 2,5 (decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
 @dataclass(frozen=True)
 class Frame:
-    """The ambitionsgraf without points, drawn once; points are placed with its transform."""
+    """The ambitionsgraf without points, drawn once; points are placed with its transform.
+
+    A plain value (a string, floats and tuples of floats) so that a build can keep it in its
+    cache, and the self-assessment page draws its chart from the same numbers (`numbers`).
+    x is the verksamhet axis, y the ledning axis; SVG coordinates are points, y pointing down.
+    """
 
     head: str  # the SVG document up to (not including) its closing tag
     width: float
     height: float
     affine: tuple[float, float, float, float]  # svg_x = a·x + b, svg_y = c·y + d
+    plot: tuple[float, float, float, float]  # the plot area in SVG coordinates: left, top, right, bottom
+    xlim: tuple[float, float]  # verksamhet at the plot area's left and right edges
+    ylim: tuple[float, float]  # ledning at its bottom and top edges
+    xticks: tuple[float, ...]
+    yticks: tuple[float, ...]
+    threshold: float  # where the dashed lines cross both axes
+    corner_inset: float  # each quadrant's name sits this far (in points) inside its corner of the plot area
+    quadrant_boxes: tuple[tuple[float, float, float, float], ...]  # where those names are drawn: left, top, right, bottom
+
+    def __post_init__(self):
+        # A frame read back from JSON has lists where it had tuples: make it equal to the one stored.
+        for name in ("affine", "plot", "xlim", "ylim", "xticks", "yticks"):
+            object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name)))
+        object.__setattr__(self, "quadrant_boxes", tuple(tuple(float(v) for v in b) for b in self.quadrant_boxes))
 
     def place(self, verksamhet: float, ledning: float) -> tuple[float, float]:
         a, b, c, d = self.affine
         return round(a * verksamhet + b, 2), round(c * ledning + d, 2)
+
+    def numbers(self) -> dict:
+        """Everything but the drawing itself, for the browser's chart (JSON)."""
+        return {
+            "width": self.width, "height": self.height, "affine": list(self.affine), "plot": list(self.plot),
+            "xlim": list(self.xlim), "ylim": list(self.ylim),
+            "xticks": [{"value": v, "label": tick_label(v)} for v in self.xticks],
+            "yticks": [{"value": v, "label": tick_label(v)} for v in self.yticks],
+            "threshold": self.threshold, "corner_inset": self.corner_inset,
+        }
 
 
 _FRAMES: dict[int, tuple[Instrument, Frame]] = {}  # by id of the instrument, which the entry keeps alive
@@ -103,20 +185,32 @@ def _draw_frame_svg(ins: Instrument) -> Frame:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
+    limits = axis_limits(ins)
+    xlim = tuple(float(v) for v in limits["verksamhet"])
+    ylim = tuple(float(v) for v in limits["ledning"])
+    scale = sorted(float(v) for v, _ in ins.scale)
+    xticks = tuple(v for v in scale if xlim[0] <= v <= xlim[1])
+    yticks = tuple(v for v in scale if ylim[0] <= v <= ylim[1])
     with matplotlib.rc_context(_RC):
         fig = Figure(figsize=(5.6, 5.0), dpi=72)  # 72 dpi: one display unit is one SVG point
         FigureCanvasSVG(fig)
         ax = fig.add_axes((0.14, 0.13, 0.82, 0.82))
-        _draw_frame(ins, ax)
+        names = _draw_frame(ins, ax, xlim, ylim, xticks, yticks)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
         width, height = fig.bbox.width, fig.bbox.height
         (x0, y0), (x1, y1) = ax.transData.transform([(1.0, 1.0), (4.0, 4.0)])
+        box = ax.bbox
+        name_boxes = tuple((float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0))
+                           for b in (t.get_window_extent() for t in names))
     a = (x1 - x0) / 3
     c = -(y1 - y0) / 3  # SVG's y axis points down
-    affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))  # not numpy's: unpickling those imports numpy
+    # Plain floats, not numpy's: unpickling those imports numpy.
+    affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))
+    plot = (float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0))
     head = buf.getvalue().rsplit("</svg>", 1)[0]
-    return Frame(head, float(width), float(height), affine)
+    return Frame(head, float(width), float(height), affine, plot, xlim, ylim, xticks, yticks, float(ins.threshold),
+                 CORNER_INSET, name_boxes)
 
 
 _MARKERS = string_template(
@@ -188,7 +282,8 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
             markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None})
             offset = _LABEL_OFFSETS[i % 4]
         if spec.label_points and m.label:
-            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points))
+            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points, f.plot, (0, 0, f.width, f.height),
+                                         f.quadrant_boxes))
         placed_points.append((x, y))
     head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(spec.title)}</title>', f.head, count=1)
     return head + _MARKERS.render(markers=markers, labels=labels, trail=trail, earlier=EARLIER)
@@ -197,8 +292,8 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
 _CANDIDATES = [(8, -6), (8, 12), (-8, -6), (-8, 12), (0, -10), (0, 18)]
 
 
-def _label_box(text: str, x: float, y: float, anchor: str) -> tuple[float, float, float, float]:
-    width = 4.9 * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
+def _label_box(text: str, x: float, y: float, anchor: str, weight: str = "normal") -> tuple[float, float, float, float]:
+    width = (5.5 if weight == "bold" else 4.9) * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
     left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
     return left, y - 7, left + width, y + 2
 
@@ -207,21 +302,33 @@ def _overlaps(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points) -> dict:
-    """The first offset, preferred one first, whose box hits no earlier label and no point."""
-    chosen = None
+def _inside(box, area) -> bool:
+    return area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
+
+
+def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points, plot, page, names=()) -> dict:
+    """The first offset, preferred one first, whose box hits no earlier label and no point and stays
+    inside the plot area, best also clear of the quadrants' names; failing that, inside the picture
+    (never cut off at its edge)."""
+    tries = []
     for dx, dy in [preferred] + [c for c in _CANDIDATES if c != preferred]:
         anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
-        box = _label_box(text, x + dx, y + dy, anchor)
-        clear = not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
+        tries.append((dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor, weight)))
+
+    def clear(box) -> bool:
+        return not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
             _overlaps(box, (px - 5, py - 5, px + 5, py + 5)) for px, py in points)
-        if clear:
-            chosen = (dx, dy, anchor, box)
+
+    def clear_of_names(box) -> bool:
+        return not any(_overlaps(box, n) for n in names)
+
+    for fits in (lambda b: clear(b) and clear_of_names(b) and _inside(b, plot), lambda b: clear(b) and _inside(b, plot),
+                 lambda b: clear(b) and _inside(b, page), lambda b: _inside(b, page)):
+        chosen = next((t for t in tries if fits(t[3])), None)
+        if chosen:
             break
-    if chosen is None:
-        dx, dy = preferred
-        anchor = "start" if dx > 0 else "end"
-        chosen = (dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor))
+    else:
+        chosen = tries[0]
     dx, dy, anchor, box = chosen
     return {"x": round(x + dx, 2), "y": round(y + dy, 2), "anchor": anchor, "weight": weight, "text": text, "box": box}
 
@@ -235,35 +342,36 @@ def _shorten(seg, start: float, end: float):
     return (round(x0 + ux * start, 2), round(y0 + uy * start, 2), round(x1 - ux * end, 2), round(y1 - uy * end, 2))
 
 
-def _draw_frame(ins: Instrument, ax) -> None:
-    low, high = 1.0, 4.0
+def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> list:
+    """Draw everything but the points; return the quadrant names' Text artists."""
     t = float(ins.threshold)
-    ax.set_xlim(low - 0.05, high + 0.05)
-    ax.set_ylim(low - 0.05, high + 0.05)
+    (x_lo, x_hi), (y_lo, y_hi) = xlim, ylim
+    ax.set_xlim(x_lo, x_hi)
+    ax.set_ylim(y_lo, y_hi)
     ax.set_aspect("auto")
     # Quadrant tints: light, and each quadrant is also named in text.
-    ax.fill_between([t, high + 0.05], t, high + 0.05, color="#E6F0F7", zorder=0, linewidth=0)
-    ax.fill_between([low - 0.05, t], low - 0.05, t, color="#F3F3F3", zorder=0, linewidth=0)
+    ax.fill_between([t, x_hi], t, y_hi, color="#E6F0F7", zorder=0, linewidth=0)
+    ax.fill_between([x_lo, t], y_lo, t, color="#F3F3F3", zorder=0, linewidth=0)
     ax.axvline(t, color="#404040", linewidth=1, linestyle=(0, (4, 3)), zorder=1)
     ax.axhline(t, color="#404040", linewidth=1, linestyle=(0, (4, 3)), zorder=1)
-    corners = {
-        (True, True): (high - 0.04, high - 0.04, "right", "top"),
-        (True, False): (low + 0.04, high - 0.04, "left", "top"),
-        (False, True): (high - 0.04, low + 0.04, "right", "bottom"),
-        (False, False): (low + 0.04, low + 0.04, "left", "bottom"),
-    }
+    names = []
     for q in ins.quadrants:
-        x, y, ha, va = corners[(q.ledning, q.verksamhet)]
-        ax.text(x, y, _wrap(q.label, 22), ha=ha, va=va, fontsize=8, color="#1A1A1A", style="italic", zorder=2, parse_math=False)
-    ticks = [1, 2, 3, 4]
-    ax.set_xticks(ticks)
-    ax.set_yticks(ticks)
+        right, upper = q.verksamhet, q.ledning
+        # At the corner of the plot area (axes fraction 0 or 1), CORNER_INSET points inside it.
+        names.append(ax.annotate(
+            _wrap(q.label, 22), xy=(float(right), float(upper)), xycoords="axes fraction",
+            xytext=(-CORNER_INSET if right else CORNER_INSET, -CORNER_INSET if upper else CORNER_INSET), textcoords="offset points",
+            ha="right" if right else "left", va="top" if upper else "bottom",
+            fontsize=8, color="#1A1A1A", style="italic", zorder=2, parse_math=False))
+    ax.set_xticks(xticks, [tick_label(v) for v in xticks])
+    ax.set_yticks(yticks, [tick_label(v) for v in yticks])
     lo_end, hi_end = ins.axis_ends
     ax.set_xlabel(f"{_axis_label(ins, 'verksamhet')} → \n{lo_end} – {hi_end}", color="#1A1A1A")
     ax.set_ylabel(f"{_axis_label(ins, 'ledning')} →\n{lo_end} – {hi_end}", color="#1A1A1A")
     ax.tick_params(colors="#1A1A1A")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    return names
 
 
 def _wrap(text: str, width: int) -> str:

@@ -5,6 +5,9 @@ same content/instrument.yaml: `instrument_data` emits the instrument as JSON
 (questions, rules, points, weights and options, areas with denominators, the
 threshold, quadrants, statuses, the step mapping and each step's suggestion
 texts), and templates/assets/sjalvskattning.js scores from that data alone.
+The page's chart is the Python chart's frame (`charts.frame(...).numbers()`:
+size, plot area, axis limits over the whole reachable range, ticks, threshold,
+where the quadrants' names sit), so both draw a point in the same place.
 Fractions are kept as [numerator, denominator] pairs and the script does exact
 integer rational arithmetic, so a mean of exactly 2,5 is at the threshold in
 the browser just as with Python's Fractions (no epsilon anywhere).
@@ -19,6 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from . import charts
 from . import site as _site  # used at call time only, so site.py may import this module at its top
 from .views import num
 
@@ -87,6 +91,7 @@ def instrument_data(project: Project) -> dict:
         ],
         "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
         "types": [{"id": t.id, "label": t.label} for t in ins.types],
+        "chart": charts.frame(ins).numbers(),  # the build has the frame already (pipeline draws or reads it first)
     }
 
 

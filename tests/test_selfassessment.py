@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
 from ambitionsgraf.scoring import priorities, score_assessment
@@ -28,7 +29,7 @@ from ambitionsgraf.views import num
 
 from .browser import axe_violations, serve
 from .conftest import ROOT, run_build
-from .helpers import QUESTIONS, answer_file
+from .helpers import QUESTIONS, answer_file, uniform
 
 SCALE = [1, 2, 3, 4]
 ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
@@ -511,3 +512,91 @@ def test_starting_over_clears_every_answer(instrument, page):
     assert state["answers"]["v3_uppfoljning"]["option"] == "hela"  # back to the instrument's default
     assert state["summary"] == "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar."
     assert page.evaluate("document.activeElement.name") == "sa_roll"
+
+
+# -- the chart: the Python chart's frame -------------------------------------------------
+
+GRAPH = """() => {
+  const svg = document.querySelector('#sa-graph svg');
+  const num = (node, name) => parseFloat(node.getAttribute(name));
+  const plot = svg.querySelector('.sa-graph-plot');
+  const circle = svg.querySelector('circle');
+  const label = svg.querySelector('.sa-graph-point').getBBox();
+  const ticks = {};
+  for (const line of svg.querySelectorAll('line[data-axis]')) {
+    const axis = line.getAttribute('data-axis');
+    (ticks[axis] = ticks[axis] || []).push([num(line, 'data-value'), axis === 'verksamhet' ? num(line, 'x1') : num(line, 'y1')]);
+  }
+  const tickLabels = [...svg.querySelectorAll('.sa-graph-tick')].map(t => t.textContent);
+  const thresholds = [...svg.querySelectorAll('.sa-graph-threshold')].map(l => ['x1', 'y1', 'x2', 'y2'].map(k => num(l, k)));
+  const quadrants = {};
+  for (const q of svg.querySelectorAll('.sa-graph-quadrant')) {
+    const b = q.getBBox();
+    quadrants[q.getAttribute('data-quadrant')] = {x: num(q, 'x'), anchor: q.getAttribute('text-anchor'), box: [b.x, b.y, b.x + b.width, b.y + b.height]};
+  }
+  return {
+    viewBox: svg.getAttribute('viewBox'),
+    plot: [num(plot, 'x'), num(plot, 'y'), num(plot, 'x') + num(plot, 'width'), num(plot, 'y') + num(plot, 'height')],
+    point: {cx: num(circle, 'cx'), cy: num(circle, 'cy'), r: num(circle, 'r') + num(circle, 'stroke-width') / 2,
+            visible: svg.querySelector('circle').parentNode.getAttribute('visibility') === 'visible'},
+    label: [label.x, label.y, label.x + label.width, label.y + label.height],
+    ticks, tickLabels, thresholds, quadrants,
+  };
+}"""
+
+
+def limits_from_ticks(ticks: list[list[float]], low_edge: float, high_edge: float) -> tuple[float, float]:
+    """The axis values at the plot area's edges, from where the chart draws two of its ticks."""
+    (v1, p1), (v2, p2) = ticks[0], ticks[-1]
+    per_unit = (p2 - p1) / (v2 - v1)
+    return v1 + (low_edge - p1) / per_unit, v1 + (high_edge - p1) / per_unit
+
+
+def test_the_chart_is_the_python_frame_and_holds_the_lowest_point(instrument, project, page):
+    """All 1, nej and delar: ledning 0,9, the lowest the instrument allows. The page draws the point,
+    with its label, inside the plot area, where the Python chart puts it, on axes with Python's limits."""
+    frame = charts.frame(project.ins)
+    svar = uniform(1, mal="nej", omfattning="delar")
+    want = python_result(instrument, [("inkopschef", svar)]).overall.axes
+    assert want == {"ledning": Fraction(9, 10), "verksamhet": 1}
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": []})
+    g = page.evaluate(GRAPH)
+
+    assert g["viewBox"] == f"0 0 {frame.width:g} {frame.height:g}"
+    assert g["plot"] == pytest.approx(list(frame.plot), abs=1e-9)
+    left, top, right, bottom = g["plot"]
+    p = g["point"]
+    assert p["visible"]
+    assert left < p["cx"] - p["r"] and p["cx"] + p["r"] < right and top < p["cy"] - p["r"] and p["cy"] + p["r"] < bottom, (p, g["plot"])
+    label = g["label"]
+    assert left <= label[0] and label[2] <= right and top <= label[1] and label[3] <= bottom, (label, g["plot"])
+    assert (p["cx"], p["cy"]) == pytest.approx(frame.place(1, 0.9), abs=0.006)
+
+    # The same axes: limits, ticks, threshold lines and the quadrants' corners.
+    assert limits_from_ticks(g["ticks"]["verksamhet"], left, right) == pytest.approx(frame.xlim, abs=1e-9)
+    assert limits_from_ticks(g["ticks"]["ledning"], bottom, top) == pytest.approx(frame.ylim, abs=1e-9)
+    assert [v for v, _ in g["ticks"]["verksamhet"]] == list(frame.xticks)
+    assert [v for v, _ in g["ticks"]["ledning"]] == list(frame.yticks)
+    assert g["tickLabels"] == [charts.tick_label(v) for v in frame.xticks + frame.yticks]
+    tx, ty = frame.place(frame.threshold, frame.threshold)
+    assert sum(g["thresholds"], []) == pytest.approx([tx, top, tx, bottom, left, ty, right, ty], abs=0.006)
+    for q in instrument.quadrants:
+        shown = g["quadrants"][q.id]
+        assert shown["anchor"] == ("end" if q.verksamhet else "start")
+        assert shown["x"] == pytest.approx(right - frame.corner_inset if q.verksamhet else left + frame.corner_inset)
+        box = shown["box"]
+        assert left <= box[0] and box[2] <= right and top <= box[1] and box[3] <= bottom, (q.id, box)
+        assert (box[1] - top < 30) == q.ledning and (bottom - box[3] < 30) == (not q.ledning)
+
+
+def test_the_chart_holds_the_highest_point(instrument, page):
+    """All 4, ja and hela: the top right corner; the point and its label stay inside the plot area."""
+    svar = uniform(4, mal="ja", omfattning="hela")
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": []})
+    g = page.evaluate(GRAPH)
+    left, top, right, bottom = g["plot"]
+    p, label = g["point"], g["label"]
+    assert left < p["cx"] - p["r"] and p["cx"] + p["r"] < right and top < p["cy"] - p["r"] and p["cy"] + p["r"] < bottom, (p, g["plot"])
+    assert left <= label[0] and label[2] <= right and top <= label[1] and label[3] <= bottom, (label, g["plot"])

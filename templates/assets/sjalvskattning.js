@@ -436,50 +436,65 @@
     return lines;
   }
 
-  /** The ambitionsgraf with one point, drawn once; `place` moves the point. */
+  /**
+   * The ambitionsgraf with one point, drawn once; `place` moves the point. The frame is the one
+   * ambitionsgraf/charts.py draws (ins.chart, from Frame.numbers): the same size and plot area, the
+   * same axis limits (the whole range the instrument can reach, with a margin), ticks, threshold
+   * lines and corners for the quadrants' names, and the same transform from values to SVG points.
+   * Only the fonts are the page's own.
+   */
   function Graph(container, ins) {
-    var lo = 0.8;
-    var hi = 4.0;
-    var left = 58;
-    var top = 8;
-    var size = 262;
-    var t = ins.threshold[0] / ins.threshold[1];
+    var f = ins.chart;
+    var a = f.affine;
+    var left = f.plot[0];
+    var top = f.plot[1];
+    var right = f.plot[2];
+    var bottom = f.plot[3];
     function x(v) {
-      return left + ((v - lo) / (hi - lo)) * size;
+      return a[0] * v + a[1];
     }
     function y(v) {
-      return top + size - ((v - lo) / (hi - lo)) * size;
+      return a[2] * v + a[3];
     }
     this.x = x;
     this.y = y;
-    var svg = svgEl("svg", { viewBox: "0 0 330 330", role: "img", "aria-labelledby": "sa-graph-title", class: "sa-graph" });
+    this.plot = { left: left, top: top, right: right, bottom: bottom };
+    var t = f.threshold;
+    var svg = svgEl("svg", { viewBox: "0 0 " + f.width + " " + f.height, role: "img", "aria-labelledby": "sa-graph-title", class: "sa-graph" });
     this.title = svgEl("title", { id: "sa-graph-title" }, "Ambitionsgrafen, ännu utan punkt");
     svg.appendChild(this.title);
-    svg.appendChild(svgEl("rect", { x: x(t), y: y(hi), width: x(hi) - x(t), height: y(t) - y(hi), fill: "#E6F0F7" }));
-    svg.appendChild(svgEl("rect", { x: x(lo), y: y(t), width: x(t) - x(lo), height: y(lo) - y(t), fill: "#F3F3F3" }));
-    svg.appendChild(svgEl("line", { x1: x(t), x2: x(t), y1: y(lo), y2: y(hi), stroke: "#404040", "stroke-dasharray": "4 3" }));
-    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(hi), y1: y(t), y2: y(t), stroke: "#404040", "stroke-dasharray": "4 3" }));
-    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(hi), y1: y(lo), y2: y(lo), stroke: "#1a1a1a" }));
-    svg.appendChild(svgEl("line", { x1: x(lo), x2: x(lo), y1: y(lo), y2: y(hi), stroke: "#1a1a1a" }));
-    [1, 2, 3, 4].forEach(function (v) {
-      svg.appendChild(svgEl("line", { x1: x(v), x2: x(v), y1: y(lo), y2: y(lo) + 4, stroke: "#1a1a1a" }));
-      svg.appendChild(svgEl("text", { x: x(v), y: y(lo) + 16, "text-anchor": "middle", class: "sa-graph-tick" }, String(v)));
-      svg.appendChild(svgEl("line", { x1: x(lo) - 4, x2: x(lo), y1: y(v), y2: y(v), stroke: "#1a1a1a" }));
-      svg.appendChild(svgEl("text", { x: x(lo) - 7, y: y(v) + 4, "text-anchor": "end", class: "sa-graph-tick" }, String(v)));
+    svg.appendChild(svgEl("rect", { x: left, y: top, width: right - left, height: bottom - top, fill: "#ffffff", class: "sa-graph-plot" }));
+    svg.appendChild(svgEl("rect", { x: x(t), y: top, width: right - x(t), height: y(t) - top, fill: "#E6F0F7" }));
+    svg.appendChild(svgEl("rect", { x: left, y: y(t), width: x(t) - left, height: bottom - y(t), fill: "#F3F3F3" }));
+    var dash = { stroke: "#404040", "stroke-dasharray": "4 3", class: "sa-graph-threshold" };
+    svg.appendChild(svgEl("line", Object.assign({ x1: x(t), x2: x(t), y1: top, y2: bottom }, dash)));
+    svg.appendChild(svgEl("line", Object.assign({ x1: left, x2: right, y1: y(t), y2: y(t) }, dash)));
+    svg.appendChild(svgEl("line", { x1: left, x2: right, y1: bottom, y2: bottom, stroke: "#1a1a1a" }));
+    svg.appendChild(svgEl("line", { x1: left, x2: left, y1: top, y2: bottom, stroke: "#1a1a1a" }));
+    f.xticks.forEach(function (tick) {
+      svg.appendChild(svgEl("line", { x1: x(tick.value), x2: x(tick.value), y1: bottom, y2: bottom + 4, stroke: "#1a1a1a", "data-axis": "verksamhet", "data-value": tick.value }));
+      svg.appendChild(svgEl("text", { x: x(tick.value), y: bottom + 15, "text-anchor": "middle", class: "sa-graph-tick" }, tick.label));
+    });
+    f.yticks.forEach(function (tick) {
+      svg.appendChild(svgEl("line", { x1: left - 4, x2: left, y1: y(tick.value), y2: y(tick.value), stroke: "#1a1a1a", "data-axis": "ledning", "data-value": tick.value }));
+      svg.appendChild(svgEl("text", { x: left - 7, y: y(tick.value) + 4, "text-anchor": "end", class: "sa-graph-tick" }, tick.label));
     });
     var ends = ins.axis_ends;
-    svg.appendChild(svgEl("text", { x: x(lo) + size / 2, y: y(lo) + 34, "text-anchor": "middle", class: "sa-graph-axis" }, ins.axes.verksamhet.short + " →"));
-    svg.appendChild(svgEl("text", { x: x(lo) + size / 2, y: y(lo) + 48, "text-anchor": "middle", class: "sa-graph-note" }, ends[0] + " – " + ends[1]));
-    var cy = top + size / 2;
+    var cx = (left + right) / 2;
+    svg.appendChild(svgEl("text", { x: cx, y: bottom + 30, "text-anchor": "middle", class: "sa-graph-axis" }, ins.axes.verksamhet.short + " →"));
+    svg.appendChild(svgEl("text", { x: cx, y: bottom + 43, "text-anchor": "middle", class: "sa-graph-note" }, ends[0] + " – " + ends[1]));
+    var cy = (top + bottom) / 2;
     svg.appendChild(svgEl("text", { x: 16, y: cy, "text-anchor": "middle", transform: "rotate(-90 16 " + cy + ")", class: "sa-graph-axis" }, ins.axes.ledning.short + " →"));
     svg.appendChild(svgEl("text", { x: 30, y: cy, "text-anchor": "middle", transform: "rotate(-90 30 " + cy + ")", class: "sa-graph-note" }, ends[0] + " – " + ends[1]));
+    // Each quadrant's name in its corner of the plot area, corner_inset inside it, as in the Python chart.
+    var inset = f.corner_inset;
     ins.quadrants.forEach(function (q) {
-      var right = q.verksamhet;
+      var onRight = q.verksamhet;
       var upper = q.ledning;
       var lines = wrap(q.label, 20);
-      var tx = right ? x(hi) - 4 : x(lo) + 4;
-      var ty = upper ? y(hi) + 12 : y(lo) - 6 - (lines.length - 1) * 12;
-      var text = svgEl("text", { x: tx, y: ty, "text-anchor": right ? "end" : "start", class: "sa-graph-quadrant" });
+      var tx = onRight ? right - inset : left + inset;
+      var ty = upper ? top + inset + 8 : bottom - inset - 3 - (lines.length - 1) * 12; // 10px text: 8 above its baseline, 3 below
+      var text = svgEl("text", { x: tx, y: ty, "text-anchor": onRight ? "end" : "start", class: "sa-graph-quadrant", "data-quadrant": q.id });
       lines.forEach(function (line, i) {
         text.appendChild(svgEl("tspan", { x: tx, dy: i ? 12 : 0 }, line));
       });
@@ -487,13 +502,12 @@
     });
     this.point = svgEl("g", { visibility: "hidden" });
     this.circle = svgEl("circle", { r: 7, fill: "#000000", stroke: "#ffffff", "stroke-width": 2 });
-    this.label = svgEl("text", { class: "sa-graph-point" }, "Du");
+    // A white halo, as the Python chart's labels have, keeps "Du" readable over a quadrant's name.
+    this.label = svgEl("text", { class: "sa-graph-point", stroke: "#ffffff", "stroke-width": 3, "stroke-opacity": 0.85, "paint-order": "stroke" }, "Du");
     this.point.appendChild(this.circle);
     this.point.appendChild(this.label);
     svg.appendChild(this.point);
     container.appendChild(svg);
-    this.lo = lo;
-    this.hi = hi;
   }
 
   Graph.prototype.place = function (verksamhet, ledning, description) {
@@ -502,17 +516,17 @@
       this.point.setAttribute("visibility", "hidden");
       return;
     }
-    var self = this;
-    function clamp(v) {
-      return Math.min(self.hi, Math.max(self.lo, v));
-    }
-    var px = this.x(clamp(verksamhet.n / verksamhet.d));
-    var py = this.y(clamp(ledning.n / ledning.d));
+    // No clamping: the axes span every value the instrument can give.
+    var px = this.x(verksamhet.n / verksamhet.d);
+    var py = this.y(ledning.n / ledning.d);
     this.circle.setAttribute("cx", px);
     this.circle.setAttribute("cy", py);
-    var labelLeft = px > this.x(3.4);
+    // "Du" above and to the right of the point, or where it stays inside the plot area
+    // (the label is about 17 wide and 9 high in 12px bold; 11 and 8 keep it clear of the circle).
+    var labelLeft = px + 11 + 20 > this.plot.right;
+    var below = py - 8 - 12 < this.plot.top;
     this.label.setAttribute("x", labelLeft ? px - 11 : px + 11);
-    this.label.setAttribute("y", py - 8);
+    this.label.setAttribute("y", below ? py + 20 : py - 8);
     this.label.setAttribute("text-anchor", labelLeft ? "end" : "start");
     this.point.setAttribute("visibility", "visible");
   };
