@@ -1,0 +1,139 @@
+"""The planner as a function: what each part of the output becomes, and why. No processes, no disk."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction as F
+
+from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.pipeline.plan import CARRY, DROP, MISSING, RENDER, OrgInput, PlanInputs, PreviousPart, part_key, plan
+
+SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
+                   (Position("axis", "ledning", F(1, 3), 6),), "digest")
+
+
+def org(slug, published=True, digest="d", comparisons=(SHOWN,)):
+    return OrgInput(slug, published, f"{digest}-{slug}", comparisons)
+
+
+def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True):
+    return PlanInputs(code="c", site_url="https://u/", make_pdf=make_pdf, only=only, orgs=tuple(orgs),
+                      previous=previous or {}, complete=complete, inputs="fingerprint")
+
+
+def files_of(slug, part):
+    return {"site": (f"site/organisationer/{slug}/index.html", f"site/data/{slug}.json"),
+            "site-pdf": (f"site/organisationer/{slug}/{slug}.pdf",),
+            "leverans": (f"leverans/{slug}.json", f"leverans/{slug}-handlingsplan.csv"),
+            "leverans-pdf": (f"leverans/{slug}.pdf",)}[part]
+
+
+def after(p, present=True):
+    """The manifest a plan leaves, as the next build reads it (every file present, or none)."""
+    previous: dict = {}
+    for d in p.decisions:
+        if d.action in (RENDER, CARRY):
+            previous.setdefault(d.slug, {})[d.part] = PreviousPart(d.key, d.files or files_of(d.slug, d.part), present)
+    return previous
+
+
+def table(p):
+    return {(d.slug, d.part): (d.action, d.reason) for d in p.decisions}
+
+
+def test_a_first_build_renders_every_part_and_publishes_only_published_organisations():
+    p = plan(inputs(org("a"), org("b", published=False)))
+    assert table(p) == {
+        ("a", "site-pdf"): (RENDER, "new"), ("a", "leverans-pdf"): (RENDER, "new"),
+        ("a", "site"): (RENDER, "new"), ("a", "leverans"): (RENDER, "new"),
+        ("b", "leverans-pdf"): (RENDER, "new"), ("b", "leverans"): (RENDER, "new"),
+    }
+    assert p.listed == ("a",) and p.unlisted == () and p.manifest_inputs == "fingerprint"
+    assert next(d for d in p.decisions if d.part == "site").pdf_linked
+
+
+def test_an_unchanged_rebuild_carries_everything_over():
+    first = plan(inputs(org("a"), org("b")))
+    again = plan(inputs(org("a"), org("b"), previous=after(first)))
+    assert {a for a, _ in table(again).values()} == {CARRY}
+    assert all(d.reason == "unchanged" for d in again.decisions)
+
+
+def test_a_changed_answer_file_renders_that_organisation_only():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a", digest="new"), org("b"), previous=after(first)))
+    assert {k for k, (a, _) in table(p).items() if a == RENDER} == {("a", part) for part in ("site", "site-pdf", "leverans", "leverans-pdf")}
+    assert all(r == "changed" for (s, _), (a, r) in table(p).items() if s == "a")
+
+
+def test_a_peer_change_renders_only_the_delivery_parts_that_show_it():
+    first = plan(inputs(org("a"), org("b")))
+    moved = replace(SHOWN, points_digest="other")  # a peer point moved: the PDF draws it, the data does not hold it
+    p = plan(inputs(org("a", comparisons=(moved,)), org("b"), previous=after(first)))
+    assert [k for k, (a, _) in table(p).items() if a == RENDER] == [("a", "leverans-pdf")]
+    nudged = replace(SHOWN, positions=(Position("axis", "ledning", F(333, 1000), 6),))  # 33 % either way
+    p = plan(inputs(org("a", comparisons=(nudged,)), org("b"), previous=after(first)))
+    assert [k for k, (a, _) in table(p).items() if a == RENDER] == [("a", "leverans")]
+
+
+def test_missing_files_are_rendered_again():
+    first = plan(inputs(org("a")))
+    p = plan(inputs(org("a"), previous=after(first, present=False)))
+    assert {r for _, r in table(p).values()} == {"files missing"}
+
+
+def test_a_build_without_pdfs_keeps_current_pdfs_and_drops_out_of_date_ones():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a", digest="new"), org("b"), previous=after(first), make_pdf=False))
+    t = table(p)
+    assert t["b", "site-pdf"] == (CARRY, "unchanged") and t["b", "leverans-pdf"] == (CARRY, "unchanged")
+    assert t["a", "site-pdf"][0] == DROP and t["a", "leverans-pdf"][0] == DROP and t["a", "site-pdf"][1].startswith("out of date")
+    assert p.pdfs_kept == 2 and p.pdfs_removed == 2
+    site = {d.slug: d for d in p.decisions if d.part == "site"}
+    assert site["a"].action == RENDER and not site["a"].pdf_linked  # its PDF is gone: no link to it
+    assert site["b"].action == CARRY
+    # The page linked to a PDF that stays keeps its key: the next build with PDFs renders nothing of b.
+    p2 = plan(inputs(org("a", digest="new"), org("b"), previous=after(p)))
+    assert {k for k, (a, _) in table(p2).items() if a == RENDER} == {("a", "site"), ("a", "site-pdf"), ("a", "leverans-pdf")}
+
+
+def test_only_renders_one_organisation_and_says_what_the_others_are():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a", digest="new"), org("b", digest="new"), org("c"), previous=after(first), only="a"))
+    t = table(p)
+    assert {k for k, (a, _) in t.items() if a == RENDER} == {("a", part) for part in ("site", "site-pdf", "leverans", "leverans-pdf")}
+    assert t["b", "leverans"][0] == CARRY and t["b", "leverans"][1].startswith("--only a: out of date")
+    assert t["c", "site"][0] == MISSING
+    assert p.listed == ("a", "b") and p.unlisted == ("c",)  # the shared pages never link to c's missing page
+    assert p.manifest_inputs is None  # the next build is never "unchanged" after --only
+    assert {d.key for d in p.stale} <= {d.key for d in first.decisions}  # old keys kept: a full build renders them
+
+
+def test_only_into_an_empty_folder_lists_only_what_it_built():
+    p = plan(inputs(org("a"), org("b"), org("c", published=False), only="a"))
+    assert p.listed == ("a",) and p.unlisted == ("b",)
+    assert {s for (s, _), (a, _) in table(p).items() if a == MISSING} == {"b", "c"}
+
+
+def test_public_files_of_an_unpublished_organisation_are_dropped_even_under_only():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a"), org("b", published=False), previous=after(first), only="a"))
+    t = table(p)
+    assert t["b", "site"] == (DROP, "not published") and t["b", "site-pdf"] == (DROP, "not published")
+    assert t["b", "leverans"][0] == CARRY and "b" not in p.listed
+
+
+def test_an_organisation_without_a_valid_file_is_dropped_and_an_incomplete_build_is_never_final():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a"), previous=after(first), complete=False))
+    assert {a for (s, _), (a, _) in table(p).items() if s == "b"} == {DROP}
+    assert p.manifest_inputs is None
+
+
+def test_keys_depend_on_code_address_answers_and_what_each_part_shows():
+    base = part_key("c", "https://u/", "site", "d", (SHOWN,), True)
+    assert part_key("c2", "https://u/", "site", "d", (SHOWN,), True) != base
+    assert part_key("c", "https://v/", "site", "d", (SHOWN,), True) != base
+    assert part_key("c", "https://u/", "site", "d2", (SHOWN,), True) != base
+    assert part_key("c", "https://u/", "site", "d", (SHOWN,), False) != base  # the PDF link
+    assert part_key("c", "https://u/", "site", "d", (), True) == base  # the public page shows no peers
