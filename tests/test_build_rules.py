@@ -1,0 +1,214 @@
+"""Rules a user relies on, tried as a user would: real builds, real processes, real faults."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from ambitionsgraf.pipeline import output
+
+from .conftest import ROOT, run_cli, tree, write_orgs
+from .helpers import answer_file, uniform
+
+
+def two_orgs(folder: Path) -> Path:
+    return write_orgs(folder, {
+        "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Alfa kommun"),
+        "beta.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Beta kommun"),
+    })
+
+
+def cli_build(orgs: Path, out: Path, *extra: str):
+    return run_cli("--orgs", str(orgs), "--out", str(out), *extra)
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every relative link of every page that leads to no file."""
+    broken = []
+    for page in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("#", "mailto:", "data:")) or not parts.path:
+                continue
+            target = (page.parent / parts.path).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site)} → {link}")
+    return broken
+
+
+# -- PDFs and builds without them ------------------------------------------------------------
+
+
+def test_a_build_without_pdfs_keeps_the_pdfs_still_current_and_says_what_it_removed(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out).returncode == 0
+    before = tree(out)
+    (orgs / "beta.yaml").write_text((orgs / "beta.yaml").read_text().replace("Beta kommun", "Beta stad"))
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert "kept 2 PDF(s) still current, removed 2 out of date" in result.stdout
+    after = tree(out)
+    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf"):
+        assert after[name] == before[name]  # the analyst's PDFs of unchanged organisations stay
+    assert "leverans/beta.pdf" not in after and "site/organisationer/beta/beta.pdf" not in after  # out of date: gone
+    assert "alfa.pdf" in after["site/organisationer/alfa/index.html"].decode()
+    assert "beta.pdf" not in after["site/organisationer/beta/index.html"].decode()
+    assert broken_links(out / "site") == []
+
+
+# -- --only ------------------------------------------------------------------------------------
+
+
+def test_only_into_an_empty_folder_is_honest_and_leaves_no_broken_links(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    result = cli_build(orgs, out, "--no-pdf", "--only", "alfa")
+    assert result.returncode == 0, result.stderr
+    assert "1 rendered, 0 unchanged" in result.stdout
+    assert "1 other organisation(s) have no files in this output and are not listed on its pages (beta)" in result.stdout
+    assert broken_links(out / "site") == []
+    assert "beta" not in (out / "site" / "index.html").read_text() and "Beta" not in (out / "site" / "index.html").read_text()
+    full = cli_build(orgs, out, "--no-pdf")  # the next full build adds what is missing: never "nothing changed"
+    assert "2 organisations (2 published)" in full.stdout and "beta" in (out / "site" / "index.html").read_text()
+
+
+# -- --out that is not ours ----------------------------------------------------------------------
+
+
+def _untouched(path: Path) -> tuple:
+    st = os.lstat(path)
+    content = tree(path) if path.is_dir() and not path.is_symlink() else (os.readlink(path) if path.is_symlink() else path.read_bytes())
+    return st.st_ino, st.st_mtime_ns, content
+
+
+@pytest.mark.parametrize("kind", ["user-site-folder", "user-leverans-folder", "regular-file", "symlink-to-a-build", "foreign-manifest"])
+def test_out_that_is_not_a_build_of_ours_is_refused_and_left_alone(tmp_path, kind):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "target"
+    if kind == "user-site-folder":
+        write_orgs(out / "site", {"min-sida.html": "<p>min egen sida</p>"})
+    elif kind == "user-leverans-folder":
+        write_orgs(out / "leverans", {"rapport.pdf": b"%PDF-1.4 someone else's"})
+    elif kind == "regular-file":
+        out.write_text("anteckningar")
+    elif kind == "symlink-to-a-build":
+        assert cli_build(orgs, tmp_path / "real", "--no-pdf").returncode == 0
+        out.symlink_to(tmp_path / "real")
+    else:
+        write_orgs(out, {".manifest.json": '{"name": "some other tool", "files": []}', "index.html": "x"})
+    before = _untouched(out)
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 1
+    assert re.search(rf"{re.escape(str(out))}:1: --out: ", result.stderr), result.stderr
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+    assert _untouched(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings  # nothing renamed aside, no staging folder
+
+
+def test_out_that_is_new_empty_or_a_previous_build_is_accepted(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for out in (tmp_path / "new" / "deeper", empty, empty):
+        assert cli_build(orgs, out, "--no-pdf").returncode == 0
+
+
+# -- killed builds -----------------------------------------------------------------------------------
+
+
+def _start_build(orgs: Path, out: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "2"],
+                            cwd=out.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _staging_folders(out: Path) -> list[Path]:
+    return sorted(out.parent.glob(f".{out.name}.building-*"))
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_build_leaves_the_output_whole_nothing_git_sees_and_the_next_build_cleans_up(tmp_path, sig):
+    repo = tmp_path / "repo"  # the output inside a git work tree, as output/ is in the project
+    orgs = two_orgs(repo / "orgs")
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(repo), "add", "orgs"], check=True)
+    out = repo / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    (repo / ".gitignore").write_text("/output/\n")
+    before = tree(out)
+    (orgs / "alfa.yaml").write_text((orgs / "alfa.yaml").read_text().replace("Alfa kommun", "Alfa stad"))
+    proc = _start_build(orgs, out)  # with PDFs: seconds of work to be killed in
+    deadline = time.monotonic() + 60
+    while not any((p / "leverans").is_dir() for p in _staging_folders(out)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert _staging_folders(out), "the build never started writing"
+    os.kill(proc.pid, sig)
+    proc.wait(timeout=30)
+    time.sleep(0.5)  # forked workers notice their parent is gone
+    assert tree(out) == before  # the previous output, whole
+    untracked = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True)
+    assert untracked.stdout.split() == [".gitignore"], untracked.stdout  # no staging folder, no unpublished report in sight
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert _staging_folders(out) == []
+    assert sorted(p.name for p in repo.iterdir()) == [".git", ".gitignore", "orgs", "output"]
+
+
+def test_a_running_build_keeps_its_staging_folder_from_another_build(tmp_path):
+    out = tmp_path / "output"
+    staging = output.Staging(out)
+    try:
+        assert output.leftovers(out) == []  # locked: its build is alive
+    finally:
+        staging.abort()
+    gone = output.Staging(out)
+    os.close(gone._lock)  # as if its process had died
+    gone._lock = None
+    assert output.leftovers(out) == [gone.dir]
+
+
+def test_the_swap_never_leaves_no_output(tmp_path):
+    """A reader polls the output while builds swap it in: it always finds a whole site."""
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    watcher = subprocess.Popen([sys.executable, "-c", (
+        "import os, sys, time\n"
+        f"p = {str(out / 'site' / 'index.html')!r}\n"
+        "missing = 0; end = time.monotonic() + 30\n"
+        "while time.monotonic() < end and not os.path.exists(p + '.stop'):\n"
+        "    missing += not os.path.exists(p)\n"
+        "print(missing)\n")], stdout=subprocess.PIPE, text=True)
+    try:
+        for i in range(6):
+            (orgs / "beta.yaml").write_text((orgs / "beta.yaml").read_text().replace(f"Beta kommun{i or ''}", f"Beta kommun{i + 1}"))
+            assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    finally:
+        Path(str(out / "site" / "index.html") + ".stop").touch()
+        missing = watcher.communicate(timeout=60)[0]
+    assert missing.strip() == "0"
