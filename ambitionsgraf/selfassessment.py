@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from . import site as _site  # used at call time only, so site.py may import this module at its top
-from .views import num
+from .text import num
 
 if TYPE_CHECKING:
     from .site import Project

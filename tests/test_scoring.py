@@ -183,6 +183,6 @@ def test_property_raising_an_answer_never_lowers_a_score(instrument, resp, quest
 
 @pytest.mark.parametrize("value,shown", [(F(9, 4), "2,3"), (F(5, 2), "2,5"), (F(59, 15), "3,9"), (None, "–"), (F(-1, 20), "−0,1")])
 def test_display_rounding_half_up_with_decimal_comma(value, shown):
-    from ambitionsgraf.views import num
+    from ambitionsgraf.text import num
 
     assert num(value) == shown
