@@ -28,7 +28,6 @@ import csv
 import datetime
 import difflib
 import io
-import json
 import os
 import re
 import tempfile
@@ -37,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
@@ -95,10 +95,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
 # -- reading the table ----------------------------------------------------------
@@ -640,46 +636,32 @@ def _as_read(ins: Instrument, org: Organisation, day: datetime.date) -> list:
     return out
 
 
-# -- writing YAML -------------------------------------------------------------------
+# -- writing YAML (the text itself is answerfile's) -------------------------------------
 
 
-def _answer_yaml(ins: Instrument, q: Question, answer) -> str:
+def _answer(ins: Instrument, q: Question, answer) -> answerfile.Answer:
     value, option = answer if isinstance(answer, tuple) else (answer, None)
-    shown = ins.dont_know if value is DONT_KNOW else str(value)
-    if option:
-        return f"{{svar: {shown}, {q.extra}: {option}}}"
-    return shown
+    shown = ins.dont_know if value is DONT_KNOW else value
+    return {"svar": shown, q.extra: option} if option else shown
+
+
+def _round(ins: Instrument, r: ImportedRound, source: str) -> answerfile.Round:
+    rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
+    respondents = [
+        answerfile.Respondent(resp.role, {q.id: _answer(ins, q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers},
+                              resp.comment or None)
+        for resp in r.respondents
+    ]
+    return answerfile.Round(r.date, respondents, note=f"Imported by build.py import from {show(source, 80)} ({rows}).")
 
 
 def round_lines(ins: Instrument, r: ImportedRound, source: str) -> list[str]:
     """One assessment as list-item lines, indented relative to the item's dash at column 0."""
-    rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
-    source = show(source, 80).replace("\n", " ")
-    lines = [f"# Imported by build.py import from {source} ({rows}).", f"- datum: {r.date.isoformat()}", "  respondenter:"]
-    for resp in r.respondents:
-        lines.append(f"    - roll: {resp.role}")
-        if resp.comment:
-            lines.append(f"      kommentar: {_quote(resp.comment)}")
-        given = [(q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers]
-        if not given:
-            lines.append("      svar: {}")
-            continue
-        lines.append("      svar:")
-        for q, answer in given:
-            lines.append(f"        {q.id}: {_answer_yaml(ins, q, answer)}")
-    return lines
+    return answerfile.round_lines(_round(ins, r, source))
 
 
 def render_new_file(ins: Instrument, name: str, type_: str, rounds: list[ImportedRound], source: str) -> str:
-    lines = [
-        f"namn: {_quote(name)}",
-        f"typ: {type_}",
-        "publicerad: false",
-        "matningar:",
-    ]
-    for r in rounds:
-        lines += ["  " + line for line in round_lines(ins, r, source)]
-    return "\n".join(lines) + "\n"
+    return answerfile.answer_file(name, type_, [_round(ins, r, source) for r in rounds], published=False)
 
 
 class _CannotExtend(Exception):

@@ -107,7 +107,8 @@ def test_bare_number_counts_as_whole_portfolio_and_frequency_does_not_score(inst
 
 
 def test_rounds_sorted_by_date_whatever_order_and_quoting(instrument):
-    text = answer_file([("2023-05-01", [("inkopschef", uniform(3))]), ('"2021-05-01"', [("inkopschef", uniform(2))])])
+    text = answer_file([("2023-05-01", [("inkopschef", uniform(3))]), ("2021-05-01", [("inkopschef", uniform(2))])])
+    text = text.replace("datum: 2021-05-01", 'datum: "2021-05-01"')  # a quoted date, which the writer never writes
     result = score(instrument, text)
     assert [a.date for a in result.assessments] == ["2021-05-01", "2023-05-01"]
     assert result.latest.overall.axes["verksamhet"] == 3
