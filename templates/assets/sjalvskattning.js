@@ -10,7 +10,7 @@
  * therefore at the threshold, as with Python's Fractions; no floating point
  * and no epsilon is involved. (The integers stay tiny: denominators are
  * products of the area denominators, weights and respondent counts.)
- * Display: one decimal, decimal comma, halves rounded up, like views.num.
+ * Display: one decimal, decimal comma, halves rounded up, like text.num (ambitionsgraf/text.py).
  *
  * Privacy: this script makes no requests and stores nothing (no cookies, no
  * storage). The answer file is built here and handed over as a download.
