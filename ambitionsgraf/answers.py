@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -20,7 +19,8 @@ from pathlib import Path
 
 from .instrument import Instrument, Question
 from .problems import Problem
-from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source, show
+from .text import ascii_key, or_list, show, slug_for
+from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 SLUG = re.compile(r"[a-z0-9-]+")  # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
@@ -112,19 +112,12 @@ def _describe(node: Node) -> str:
     return show(node.value)
 
 
-def _normalise(text: str) -> str:
-    """For matching typos: lower case, no diacritics (ö → o), spaces and hyphens as _."""
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s\-]+", "_", text)
-
-
 def _suggest(text: str, choices: tuple[str, ...]) -> str | None:
     """The choice `text` was probably meant to be, if one is close enough."""
     if len(text) > 60 or not choices:
         return None
-    wanted = _normalise(text)
-    by_norm = {_normalise(c): c for c in choices}
+    wanted = ascii_key(text)
+    by_norm = {ascii_key(c): c for c in choices}
     if wanted in by_norm and by_norm[wanted] != text:
         return by_norm[wanted]
     close = difflib.get_close_matches(wanted, list(by_norm), n=1, cutoff=0.75)
@@ -217,8 +210,8 @@ class _FileChecker:
         return ""
 
     def missing_message(self, name: str, where: str) -> str:
-        types = _or_list(tuple(t.id for t in self.ins.types))
-        roles = _or_list(tuple(r.id for r in self.ins.roles))
+        types = or_list(tuple(t.id for t in self.ins.types))
+        roles = or_list(tuple(r.id for r in self.ins.roles))
         messages = {
             "namn": "missing; expected the organisation's name, e.g. namn: Norrviks kommun",
             "typ": f"missing; expected typ: {types}",
@@ -235,14 +228,14 @@ class _FileChecker:
     def unknown_key_message(self, name: str, allowed: tuple[str, ...], where: str, close: str | None) -> str:
         if name == "<<":
             return "merge keys (<<) are not allowed; write each field out"
-        if where == "a respondent" and _normalise(name) in _PERSONAL_KEYS:
+        if where == "a respondent" and ascii_key(name) in _PERSONAL_KEYS:
             return "answer files hold a respondent's role, never a name or contact details; remove this field"
         what = "unknown question id" if where == "svar" else f"unknown key in {where}"
         if close:
             return f"{what}; did you mean {close}?"
         if where == "svar":
             return f"{what}; expected one of the ids in content/instrument.yaml ({allowed[0]} … {allowed[-1]})"
-        return f"{what}; expected {_or_list(allowed)}"
+        return f"{what}; expected {or_list(allowed)}"
 
     def scalar_text(self, node: Node, field: str, what: str = "a text") -> str | None:
         if not isinstance(node, ScalarNode) or _is_null(node):
@@ -258,7 +251,7 @@ class _FileChecker:
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
             return node.value
-        self.problem(line_of(node), field, f"expected {_or_list(choices)}, got {self.got(node, choices)}")
+        self.problem(line_of(node), field, f"expected {or_list(choices)}, got {self.got(node, choices)}")
         return None
 
     def boolean(self, node: Node, field: str) -> bool | None:
@@ -379,7 +372,7 @@ class _FileChecker:
             if isinstance(node, ScalarNode) and node.value in choices:
                 return _answer(self.ins, q.id, node.value, dict(q.points)[node.value], q.weight, None, None)
             expected = choices + (self.ins.dont_know,)
-            self.problem(line_of(node), q.id, f"expected {_or_list(expected)}, got {self.got(node, expected)}")
+            self.problem(line_of(node), q.id, f"expected {or_list(expected)}, got {self.got(node, expected)}")
             return None
         if q.extra and isinstance(node, MappingNode):
             return self.answer_with_option(q, node)
@@ -454,11 +447,6 @@ class _FileChecker:
 _DONT_KNOW = object()  # an answer given as vet_ej
 
 
-def _or_list(items: tuple[str, ...]) -> str:
-    items = tuple(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
-
-
 def display_path(path: Path) -> str:
     """The path as the user will recognise it: relative to here when possible."""
     return display_paths([path])[path]
@@ -488,16 +476,10 @@ def display_paths(paths: list[Path]) -> dict[Path, str]:
     return shown
 
 
-def _slug_for(stem: str) -> str:
-    text = unicodedata.normalize("NFKD", stem.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
 def check_slug(path: Path, shown: str) -> list[Problem]:
     if SLUG.fullmatch(path.stem) and path.suffix == ".yaml":
         return []
-    suggestion = _slug_for(path.stem)
+    suggestion = slug_for(path.stem)
     hint = f"; rename it {suggestion}.yaml" if suggestion else ""
     if SLUG.fullmatch(path.stem):
         return [Problem(shown, 1, "file name", f"expected a name ending in .yaml, got {show(path.name, 60)!r}{hint}")]

@@ -28,7 +28,6 @@ import csv
 import datetime
 import difflib
 import io
-import json
 import os
 import re
 import tempfile
@@ -37,10 +36,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .yamlsource import show
+from .text import ascii_key, or_list, show, slug_for
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 20_000
@@ -70,11 +70,9 @@ def _fold(text: str) -> str:
     return _clean(text).casefold()
 
 
-def _ascii_key(text: str) -> str:
-    """For ids written loosely: no diacritics, spaces and hyphens as _ ("Inköpschef" → inkopschef)."""
-    text = unicodedata.normalize("NFKD", _fold(text))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s\-]+", "_", text)
+def _ascii_key(value: Any) -> str:
+    """For ids written loosely: a cell as text.ascii_key reads it ("Inköpschef" → inkopschef)."""
+    return ascii_key(_clean(value))
 
 
 def wording_key(text: str) -> str:
@@ -97,15 +95,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _quote(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
-
-
-def _or_list(items) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 # -- reading the table ----------------------------------------------------------
@@ -373,7 +362,7 @@ class _Planner:
             if folded in keys and not isinstance(value, bool):
                 return keys[folded]
             labels = [k.capitalize() for k, _ in q.points] + [self.ins.dont_know_label]
-            self.problem(row, q.id, f"expected {_or_list(labels)}, got {self._got(value, labels, letter)}")
+            self.problem(row, q.id, f"expected {or_list(labels)}, got {self._got(value, labels, letter)}")
             return False
         points = self._scale_value(value, text)
         if points is None:
@@ -427,7 +416,7 @@ class _Planner:
         if _ascii_key(text) in by_key:
             return by_key[_ascii_key(text)]
         choices = [o.key for o in q.options]
-        self.problem(row, name, f"expected {_or_list(choices)} (or empty), got '{show(text)}' (column {letter})")
+        self.problem(row, name, f"expected {or_list(choices)} (or empty), got '{show(text)}' (column {letter})")
         return False
 
     def text_cell(self, value: Any) -> str:
@@ -484,7 +473,7 @@ class _Planner:
             if not slug:
                 self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
             elif not SLUG.fullmatch(slug):
-                better = re.sub(r"[^a-z0-9]+", "-", _ascii_key(slug).replace("_", "-")).strip("-")
+                better = slug_for(slug)
                 self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got '{show(slug)}'" + (f"; write {better}" if better else "") + f" (column {letter})")
             value, letter = cell("namn")
             name = self.text_cell(value)
@@ -492,14 +481,14 @@ class _Planner:
             type_text = self.text_cell(value)
             type_ = types.get(_ascii_key(type_text)) if type_text else ""
             if type_ is None:
-                self.problem(row, "typ", f"expected {_or_list([t.id for t in self.ins.types])}, got '{show(type_text)}' (column {letter_t})")
+                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got '{show(type_text)}' (column {letter_t})")
             value, letter = cell("roll")
             role_text = self.text_cell(value)
             role = roles.get(_ascii_key(role_text)) if role_text else None
             if not role_text:
-                self.problem(row, "roll", f"missing; expected {_or_list([r.id for r in self.ins.roles])} (column {letter})")
+                self.problem(row, "roll", f"missing; expected {or_list([r.id for r in self.ins.roles])} (column {letter})")
             elif role is None:
-                self.problem(row, "roll", f"expected {_or_list([r.id for r in self.ins.roles])}, got '{show(role_text)}' (column {letter})")
+                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got '{show(role_text)}' (column {letter})")
             day = None
             if ("datum", None) in column_of:
                 value, letter = cell("datum")
@@ -647,46 +636,32 @@ def _as_read(ins: Instrument, org: Organisation, day: datetime.date) -> list:
     return out
 
 
-# -- writing YAML -------------------------------------------------------------------
+# -- writing YAML (the text itself is answerfile's) -------------------------------------
 
 
-def _answer_yaml(ins: Instrument, q: Question, answer) -> str:
+def _answer(ins: Instrument, q: Question, answer) -> answerfile.Answer:
     value, option = answer if isinstance(answer, tuple) else (answer, None)
-    shown = ins.dont_know if value is DONT_KNOW else str(value)
-    if option:
-        return f"{{svar: {shown}, {q.extra}: {option}}}"
-    return shown
+    shown = ins.dont_know if value is DONT_KNOW else value
+    return {"svar": shown, q.extra: option} if option else shown
+
+
+def _round(ins: Instrument, r: ImportedRound, source: str) -> answerfile.Round:
+    rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
+    respondents = [
+        answerfile.Respondent(resp.role, {q.id: _answer(ins, q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers},
+                              resp.comment or None)
+        for resp in r.respondents
+    ]
+    return answerfile.Round(r.date, respondents, note=f"Imported by build.py import from {show(source, 80)} ({rows}).")
 
 
 def round_lines(ins: Instrument, r: ImportedRound, source: str) -> list[str]:
     """One assessment as list-item lines, indented relative to the item's dash at column 0."""
-    rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
-    source = show(source, 80).replace("\n", " ")
-    lines = [f"# Imported by build.py import from {source} ({rows}).", f"- datum: {r.date.isoformat()}", "  respondenter:"]
-    for resp in r.respondents:
-        lines.append(f"    - roll: {resp.role}")
-        if resp.comment:
-            lines.append(f"      kommentar: {_quote(resp.comment)}")
-        given = [(q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers]
-        if not given:
-            lines.append("      svar: {}")
-            continue
-        lines.append("      svar:")
-        for q, answer in given:
-            lines.append(f"        {q.id}: {_answer_yaml(ins, q, answer)}")
-    return lines
+    return answerfile.round_lines(_round(ins, r, source))
 
 
 def render_new_file(ins: Instrument, name: str, type_: str, rounds: list[ImportedRound], source: str) -> str:
-    lines = [
-        f"namn: {_quote(name)}",
-        f"typ: {type_}",
-        "publicerad: false",
-        "matningar:",
-    ]
-    for r in rounds:
-        lines += ["  " + line for line in round_lines(ins, r, source)]
-    return "\n".join(lines) + "\n"
+    return answerfile.answer_file(name, type_, [_round(ins, r, source) for r in rounds], published=False)
 
 
 class _CannotExtend(Exception):

@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from .answers import Assessment, Organisation, Respondent
 from .instrument import Instrument
+from .text import round_half_up  # noqa: F401  (display rounding lives in text.py; still importable from here)
 
 AXES = ("ledning", "verksamhet")
 
@@ -109,14 +110,6 @@ def summarise(result: OrganisationResult) -> OrganisationSummary:
 def mean(values: Iterable[Fraction]) -> Fraction | None:
     values = list(values)
     return sum(values, Fraction(0)) / len(values) if values else None
-
-
-def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
-    """Exact rounding for display, halves away from zero (2,25 → 2,3; −0,05 → −0,1)."""
-    scale = 10**decimals
-    n, d = value.numerator, value.denominator  # d > 0
-    magnitude = (2 * abs(n) * scale + d) // (2 * d)  # floor(|value| × scale + ½), in integers
-    return Fraction(magnitude if n >= 0 else -magnitude, scale)
 
 
 # Sums are kept in integers until a mean is taken: an answer's `weighted` is points × weight

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import charts
 from . import site as _site  # used at call time only, so site.py may import this module at its top
-from .views import num
+from .text import num
 
 if TYPE_CHECKING:
     from .site import Project

@@ -13,24 +13,8 @@ from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities, round_half_up
-
-MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
-
-
-def num(value: Fraction | float | None, decimals: int = 1) -> str:
-    """One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing."""
-    if value is None:
-        return "–"
-    rounded = round_half_up(Fraction(value), decimals)
-    whole, part = divmod(abs(rounded.numerator) * 10**decimals // rounded.denominator, 10**decimals)
-    text = f"{whole},{part:0{decimals}d}" if decimals else str(whole)
-    return ("−" if rounded < 0 else "") + text
-
-
-def swedish_date(iso: str) -> str:
-    y, m, d = (int(p) for p in iso.split("-"))
-    return f"{d} {MONTHS[m - 1]} {y}"
+from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
+from .text import num, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:

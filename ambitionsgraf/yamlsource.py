@@ -24,6 +24,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from .problems import Problem
+from .text import grouped, show
 
 try:
     _Loader = yaml.CSafeLoader
@@ -54,12 +55,6 @@ def line_of(node: Node) -> int:
     return node.start_mark.line + 1
 
 
-def show(text: str, limit: int = 40) -> str:
-    """Text fit for a one-line message: control characters escaped, long text cut."""
-    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 @dataclass(frozen=True)
 class Source:
     """One YAML file's node tree, or None when it could not be read."""
@@ -72,8 +67,8 @@ class Source:
 def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
     """Decode and compose one file; return the tree and any problems found."""
     if len(data) > MAX_BYTES:
-        size = f"{len(data):,}".replace(",", " ")
-        limit = f"{MAX_BYTES:,}".replace(",", " ")
+        size = grouped(len(data))
+        limit = grouped(MAX_BYTES)
         return Source(path, None, None), [Problem(path, 1, "file", f"expected at most {limit} bytes, got {size}; this is not an answer file")]
     text, problem = _decode(path, data)
     if text is None:
@@ -263,7 +258,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
             line = event.start_mark.line + 1
             nodes += 1
             if nodes > MAX_NODES:
-                limit = f"{MAX_NODES:,}".replace(",", " ")
+                limit = grouped(MAX_NODES)
                 return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not an answer file")]
             if isinstance(event, yaml.AliasEvent):
                 field = field_here()  # before attach() moves on to the next key

@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ambitionsgraf import answerfile
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
     "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
@@ -45,25 +47,29 @@ TYPES = ["kommun"] * 8 + ["region", "myndighet", "bolag"]
 
 def synthetic_file(i: int, rnd: random.Random) -> str:
     level = rnd.uniform(1.3, 3.7)
-    lines = [f"namn: Syntetisk organisation {i}", f"typ: {rnd.choice(TYPES)}", f"publicerad: {'true' if i % 3 else 'false'}", "matningar:"]
+    type_ = rnd.choice(TYPES)
+    rounds = []
     for year in (2021, 2023, 2025):
-        lines += [f"  - datum: {year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}", "    respondenter:"]
+        day = f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        respondents = []
         for role in ROLES:
-            lines += [f"      - roll: {role}", "        svar:"]
+            svar: dict = {}
             for q in QUESTIONS:
                 if rnd.random() < 0.03:
                     value = "vet_ej"
                 elif q == "v1_mal":
                     value = "ja" if rnd.random() < level / 4 else "nej"
                 else:
-                    value = str(min(4, max(1, round(rnd.gauss(level, 0.7)))))
+                    value = min(4, max(1, round(rnd.gauss(level, 0.7))))
                 if q == "v3_uppfoljning" and value != "vet_ej":
-                    value = f"{{svar: {value}, omfattning: {rnd.choice(['delar', 'hela'])}}}"
+                    value = {"svar": value, "omfattning": rnd.choice(["delar", "hela"])}
                 if q == "v3_rapportering" and value != "vet_ej":
-                    value = f"{{svar: {value}, frekvens: {rnd.choice(['manad', 'kvartal', 'ar'])}}}"
-                lines.append(f"          {q}: {value}")
+                    value = {"svar": value, "frekvens": rnd.choice(["manad", "kvartal", "ar"])}
+                svar[q] = value
+            respondents.append(answerfile.Respondent(role, svar))
+        rounds.append(answerfile.Round(day, respondents))
         level = min(3.9, level + rnd.uniform(-0.1, 0.3))
-    return "\n".join(lines) + "\n"
+    return answerfile.answer_file(f"Syntetisk organisation {i}", type_, rounds, published=bool(i % 3))
 
 
 def write_orgs(folder: Path, n: int) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from ambitionsgraf import answerfile
 
 QUESTIONS = [
     "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
@@ -22,25 +22,15 @@ def uniform(value, mal="ja", omfattning=None, **overrides) -> dict:
     return {k: v for k, v in svar.items() if v is not None}
 
 
-def _scalar(v) -> str:
-    if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {_scalar(x)}" for k, x in v.items()) + "}"
-    return str(v)
-
-
 def answer_file(rounds: list[tuple[str, list[tuple[str, dict]]]], *, namn="Testby kommun", typ="kommun",
                 publicerad=True, comments: dict | None = None) -> str:
-    """rounds: [(datum, [(roll, svar), …]), …]; comments: {(round index, respondent index): text}."""
+    """rounds: [(datum, [(roll, svar), …]), …]; comments: {(round index, respondent index): text}.
+
+    Written by ambitionsgraf.answerfile, which writes any value it is given (a wrong answer
+    included), so that the validator can be tested on it.
+    """
     comments = comments or {}
-    lines = [f"namn: {namn}", f"typ: {typ}", f"publicerad: {'true' if publicerad else 'false'}", "matningar:"]
-    for i, (datum, respondents) in enumerate(rounds):
-        lines.append(f"  - datum: {datum}")
-        lines.append("    respondenter:")
-        for j, (roll, svar) in enumerate(respondents):
-            lines.append(f"      - roll: {roll}")
-            if (i, j) in comments:
-                lines.append(f"        kommentar: {json.dumps(comments[(i, j)], ensure_ascii=False)}")
-            lines.append("        svar:")
-            for q, v in svar.items():
-                lines.append(f"          {q}: {_scalar(v)}")
-    return "\n".join(lines) + "\n"
+    return answerfile.answer_file(namn, typ, [
+        answerfile.Round(datum, [answerfile.Respondent(roll, svar, comments.get((i, j))) for j, (roll, svar) in enumerate(respondents)])
+        for i, (datum, respondents) in enumerate(rounds)
+    ], published=publicerad)

@@ -130,9 +130,7 @@ def test_unpublished_organisation_only_in_delivery(tmp_path):
 
 def test_markup_in_names_and_comments_is_escaped(tmp_path):
     name = 'Kommun <script>alert(1)</script> & "Co" 🙂 $x$'
-    text = answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn=name.replace('"', '\\"'),
-                       comments={(0, 0): "<img src=x onerror=alert(1)>"})
-    text = text.replace(f"namn: {name.replace(chr(34), chr(92) + chr(34))}", "namn: " + json.dumps(name, ensure_ascii=False))
+    text = answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn=name, comments={(0, 0): "<img src=x onerror=alert(1)>"})
     orgs = write_orgs(tmp_path / "orgs", {"x.yaml": text})
     run_build(orgs, tmp_path / "out", pdf=True)
     for path, data in tree(tmp_path / "out").items():

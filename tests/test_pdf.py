@@ -10,7 +10,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from ambitionsgraf.views import num
+from ambitionsgraf.text import num
 
 
 def exact(value: float) -> Fraction:

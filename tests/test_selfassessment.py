@@ -25,7 +25,7 @@ from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
 from ambitionsgraf.scoring import priorities, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
-from ambitionsgraf.views import num
+from ambitionsgraf.text import num
 
 from .browser import axe_violations, serve
 from .conftest import ROOT, run_build

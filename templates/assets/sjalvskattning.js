@@ -10,7 +10,7 @@
  * therefore at the threshold, as with Python's Fractions; no floating point
  * and no epsilon is involved. (The integers stay tiny: denominators are
  * products of the area denominators, weights and respondent counts.)
- * Display: one decimal, decimal comma, halves rounded up, like views.num.
+ * Display: one decimal, decimal comma, halves rounded up, like text.num (ambitionsgraf/text.py).
  *
  * Privacy: this script makes no requests and stores nothing (no cookies, no
  * storage). The answer file is built here and handed over as a download.
@@ -341,11 +341,21 @@
   }
 
   // -- the answer file ----------------------------------------------------------
+  // The same text as ambitionsgraf/answerfile.py writes; tests/test_answerfile.py
+  // fills this page in Chromium and compares the download with it byte for byte.
+
+  function oneLine(text) {
+    // As text.one_line: controls and line breaks become spaces, runs of white space one space, none at the ends.
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim();
+  }
 
   function yamlString(text) {
-    // A JSON string is a valid YAML double-quoted scalar; line and paragraph
-    // separators and control characters are replaced so the name stays one line.
-    return JSON.stringify(text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim());
+    // As text.quote: a JSON string is a valid YAML double-quoted scalar once the characters
+    // JSON leaves raw but YAML may not hold (C1 controls, line and paragraph separators,
+    // byte-order mark, non-characters) are escaped too.
+    return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
   }
 
   function isoDate(d) {
@@ -356,6 +366,11 @@
   }
 
   var DEFAULT_NAME = "Min organisation";
+  var HEADER = "Självskattning gjord på webbplatsen Ambitionsgrafen: en persons svar, skapade i webbläsaren.";
+
+  function orgName(person) {
+    return oneLine(person.name || "") || DEFAULT_NAME;
+  }
 
   function slugFor(name) {
     var slug = (name || "")
@@ -371,8 +386,8 @@
   function answerFile(scorer, person, answers, today) {
     var ins = scorer.ins;
     var lines = [
-      "# Självskattning gjord på webbplatsen Ambitionsgrafen: en persons svar, skapade i webbläsaren.",
-      "namn: " + yamlString(person.name || DEFAULT_NAME),
+      "# " + HEADER,
+      "namn: " + yamlString(orgName(person)),
       "typ: " + person.type,
       "publicerad: false",
       "matningar:",
@@ -757,7 +772,7 @@
     var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()));
     var blob = new Blob([text], { type: "application/yaml;charset=utf-8" });
     var url = URL.createObjectURL(blob);
-    var link = el("a", { href: url, download: slugFor(state.person.name || DEFAULT_NAME) + ".yaml" });
+    var link = el("a", { href: url, download: slugFor(orgName(state.person)) + ".yaml" });
     link.hidden = true;
     document.body.appendChild(link);
     link.click();

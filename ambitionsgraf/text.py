@@ -1,0 +1,111 @@
+"""Small text helpers, in one place: numbers and dates as a Swedish reader expects
+them, lists and snippets for messages, quoting for YAML, keys for loose matching.
+
+Stdlib only, and nothing from this package, so that every module (answers and
+yamlsource included) can import it without an import cycle.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from fractions import Fraction
+from typing import Iterable
+
+MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
+
+
+# -- numbers and dates for readers ------------------------------------------------------
+
+
+def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
+    """Exact rounding for display, halves away from zero (2,25 → 2,3; −0,05 → −0,1)."""
+    scale = 10**decimals
+    n, d = value.numerator, value.denominator  # d > 0
+    magnitude = (2 * abs(n) * scale + d) // (2 * d)  # floor(|value| × scale + ½), in integers
+    return Fraction(magnitude if n >= 0 else -magnitude, scale)
+
+
+def num(value: Fraction | float | None, decimals: int = 1) -> str:
+    """One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing."""
+    if value is None:
+        return "–"
+    rounded = round_half_up(Fraction(value), decimals)
+    whole, part = divmod(abs(rounded.numerator) * 10**decimals // rounded.denominator, 10**decimals)
+    text = f"{whole},{part:0{decimals}d}" if decimals else str(whole)
+    return ("−" if rounded < 0 else "") + text
+
+
+def swedish_date(iso: str) -> str:
+    """2021-10-14 → 14 oktober 2021."""
+    y, m, d = (int(p) for p in iso.split("-"))
+    return f"{d} {MONTHS[m - 1]} {y}"
+
+
+def grouped(n: int) -> str:
+    """A whole number with its thousands set off by spaces: 1 000 000."""
+    return f"{n:,}".replace(",", " ")
+
+
+# -- messages ---------------------------------------------------------------------------
+
+
+def or_list(items: Iterable[str]) -> str:
+    """a → a; a, b, c → "a, b or c" (the English of our messages)."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def show(text: str, limit: int = 40) -> str:
+    """Text fit for a one-line message: control characters escaped, long text cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- YAML -------------------------------------------------------------------------------
+
+# What json.dumps leaves as it is but a YAML reader must not meet raw in a quoted
+# scalar: C1 controls, NEL and the line and paragraph separators (YAML 1.1 folds
+# them like line breaks), the byte-order mark and the two non-characters.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def quote(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that reads back as exactly `text`.
+
+    A JSON string is a valid YAML double-quoted scalar; the few characters JSON
+    may leave raw but YAML may not hold are escaped as \\uXXXX too. The browser's
+    answer-file writer (templates/assets/sjalvskattning.js, yamlString) does the same.
+    """
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(text, ensure_ascii=False))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Text as one line: controls and line breaks become spaces, runs of white space one
+    space, none at either end. The self-assessment page's oneLine does exactly this."""
+    return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
+
+
+def yaml_comment(text: str) -> str:
+    """Text safe inside a YAML comment: one line, and nothing a YAML reader refuses."""
+    return re.sub("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]", " ", text)
+
+
+# -- loose matching ---------------------------------------------------------------------
+
+
+def ascii_key(text: str) -> str:
+    """For matching what people type: case folded, no diacritics (ö → o), spaces and
+    hyphens as _ ("Inköps-chef" → inkops_chef)."""
+    text = unicodedata.normalize("NFKD", text.strip().casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def slug_for(text: str) -> str:
+    """The slug a name or file name suggests ("Norrviks kommun" → norrviks-kommun); may be empty."""
+    return re.sub(r"[^a-z0-9]+", "-", ascii_key(text)).strip("-")

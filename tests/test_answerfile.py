@@ -1,0 +1,290 @@
+"""ambitionsgraf/answerfile.py, the one writer of answer files, and its JavaScript twin.
+
+- What the writer writes validates and reads back as exactly what it was given
+  (names and comments with quotes, colons, '#', line breaks, any Unicode;
+  vet_ej; ja/nej; answers with an option), for generated organisations.
+- The template of `build.py new` validates once an answer is filled in.
+- The self-assessment page, filled in in Chromium, downloads byte for byte
+  what answerfile.answer_file writes for the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from ambitionsgraf import answerfile
+from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.instrument import load_instrument
+from ambitionsgraf.text import one_line
+
+from .conftest import ROOT
+
+INS = load_instrument(ROOT / "content" / "instrument.yaml")  # for the strategies; tests take the fixture
+SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+# What breaks YAML written carelessly: quotes, escapes, indicators, comments, line breaks of
+# every kind (NEL and U+2028/2029 are line breaks to YAML 1.1), controls, BOM, non-characters.
+TRICKY = list("\"':#\\{}[],&*!|>%@`?- \t\n\r") + ["\x00", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff",
+                                                  "ö", "Å", "é", "ß", "🙂", "\u200d", "\u3000", "一"]
+texts = st.one_of(st.text(min_size=1, max_size=40), st.text(st.sampled_from(TRICKY) | st.characters(max_codepoint=0x7f), min_size=1, max_size=40))
+readable = texts.filter(lambda t: t.strip())  # an empty or blank name or comment is an error, not a text
+
+
+def parse(ins, text: str, name: str = "orgs/x.yaml"):
+    return parse_organisation(ins, Path(name), text.encode("utf-8"), name)
+
+
+# -- answers ------------------------------------------------------------------------------
+
+
+@st.composite
+def answer(draw, qid: str):
+    q = INS.question(qid)
+    if q.rule == "ja_nej":
+        return draw(st.sampled_from([k for k, _ in q.points] + [INS.dont_know]))
+    value = draw(st.sampled_from([v for v, _ in INS.scale] + [INS.dont_know]))
+    if q.extra and draw(st.booleans()):
+        return {"svar": value, q.extra: draw(st.sampled_from([o.key for o in q.options]))}
+    return value
+
+
+@st.composite
+def respondent(draw):
+    qids = draw(st.lists(st.sampled_from(INS.question_ids), unique=True, max_size=len(INS.question_ids)))  # any subset, any order
+    return answerfile.Respondent(
+        draw(st.sampled_from([r.id for r in INS.roles])),
+        {qid: draw(answer(qid)) for qid in qids},
+        draw(st.none() | readable),
+    )
+
+
+@st.composite
+def organisation(draw):
+    days = draw(st.lists(st.dates(datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)), min_size=1, max_size=3, unique=True))
+    rounds = [
+        answerfile.Round(
+            day if draw(st.booleans()) else day.isoformat(),
+            draw(st.lists(respondent(), min_size=1, max_size=3)),
+            draw(st.none() | readable),
+            draw(st.none() | texts),  # a note: any text, kept on one comment line
+        )
+        for day in days
+    ]
+    return {
+        "name": draw(readable),
+        "type_": draw(st.sampled_from([t.id for t in INS.types])),
+        "rounds": rounds,
+        "published": draw(st.booleans()),
+        "header": draw(st.lists(texts, max_size=2)),
+    }
+
+
+def as_given(ins, r: answerfile.Respondent):
+    """What the validator must read from a written respondent: (answer value, option) per question, and the vet_ej set."""
+    answers, dont_know = {}, set()
+    for qid, value in r.answers.items():
+        points, option = (value["svar"], value[ins.question(qid).extra]) if isinstance(value, dict) else (value, None)
+        if points == ins.dont_know:
+            dont_know.add(qid)
+        else:
+            answers[qid] = (str(points), option)
+    return answers, dont_know
+
+
+def as_read(r):
+    return {qid: (a.value, a.option) for qid, a in r.answers if a is not None}, set(r.dont_know)
+
+
+@SETTINGS
+@given(org=organisation())
+@example(org={
+    "name": ' Kommun "Öst":\n#1 \\ \x85\u2028\u2029\x7f\ufeff\ufffe 🙂 ', "type_": "kommun", "published": True, "header": ["a\nb"],
+    "rounds": [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"h_nojdhet": "vet_ej", "v1_mal": "nej",
+                                                                                    "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
+                                                                     "# inte en kommentar\r\n")], "key: value", "x\u2028y")],
+})
+def test_what_is_written_reads_back_as_given(instrument, org):
+    text = answerfile.answer_file(org["name"], org["type_"], org["rounds"], published=org["published"], header=org["header"])
+    read, problems = parse(instrument, text)
+    assert problems == [], text
+    assert (read.name, read.type, read.published) == (org["name"].strip(), org["type_"], org["published"])
+    written = sorted(org["rounds"], key=lambda r: str(r.date))
+    assert [a.date.isoformat() for a in read.assessments] == [str(r.date) for r in written]
+    for a, r in zip(read.assessments, written):
+        assert a.comment == (r.comment.strip() if r.comment is not None else None)
+        assert [(x.role, x.comment) for x in a.respondents] == [(x.role, x.comment.strip() if x.comment is not None else None) for x in r.respondents]
+        assert [as_read(x) for x in a.respondents] == [as_given(instrument, x) for x in r.respondents]
+
+
+def test_the_format_is_as_documented():
+    text = answerfile.answer_file("Norrviks kommun", "kommun", [
+        answerfile.Round(datetime.date(2026, 3, 1), [
+            answerfile.Respondent("inkopschef", {"v1_mal": "ja", "v1_matt": 3, "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "h_nojdhet": "vet_ej"},
+                                  comment='Säg "hej": #1'),
+            answerfile.Respondent("verksamhet"),
+        ], comment="Andra omgången", note="Imported by hand"),
+    ], header=["Written by a test"])
+    assert text == (
+        "# Written by a test\n"
+        'namn: "Norrviks kommun"\n'
+        "typ: kommun\n"
+        "publicerad: false\n"
+        "matningar:\n"
+        "  # Imported by hand\n"
+        "  - datum: 2026-03-01\n"
+        '    kommentar: "Andra omgången"\n'
+        "    respondenter:\n"
+        "      - roll: inkopschef\n"
+        '        kommentar: "Säg \\"hej\\": #1"\n'
+        "        svar:\n"
+        "          v1_mal: ja\n"
+        "          v1_matt: 3\n"
+        "          v3_uppfoljning: {svar: 3, omfattning: delar}\n"
+        "          h_nojdhet: vet_ej\n"
+        "      - roll: verksamhet\n"
+        "        svar: {}\n"
+    )
+
+
+def test_a_wrong_value_is_written_for_the_validator_to_report(instrument):
+    """The writer does not judge: tests write wrong answers through it and see them reported."""
+    text = answerfile.answer_file("X", "kommun", [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 9, "h_nojdhet": "yes", "v1_plan": "3 "})])])
+    assert "v1_matt: 9\n" in text and "h_nojdhet: yes\n" in text and 'v1_plan: "3 "\n' in text  # what is no token is quoted
+    _, problems = parse(instrument, text)
+    assert [p.field for p in problems] == ["v1_matt", "h_nojdhet", "v1_plan"]  # in the order given
+
+
+def test_a_date_that_is_not_one_is_refused():
+    with pytest.raises(ValueError):
+        answerfile.round_lines(answerfile.Round("2024-01-10\n  x: 1", []))
+
+
+# -- the template of build.py new ------------------------------------------------------------
+
+
+def uncomment(text: str, qid: str, value: str) -> str:
+    line = next(line for line in text.splitlines() if re.fullmatch(rf" *# {qid}: .*", line))
+    return text.replace(line, line.replace(f"# {qid}: ", f"{qid}: ", 1).split(": ")[0] + f": {value}", 1)
+
+
+@pytest.mark.parametrize("qid", INS.question_ids)
+def test_the_template_validates_once_an_answer_is_filled_in(instrument, qid):
+    text = answerfile.template(instrument, "Nya kommun", "kommun", "2026-03-01")
+    q = instrument.question(qid)
+    value = "ja" if q.rule == "ja_nej" else f"{{svar: 2, {q.extra}: {q.options[-1].key}}}" if q.extra else "2"
+    org, problems = parse(instrument, uncomment(text, qid, value), "orgs/nya-kommun.yaml")
+    assert problems == []
+    assert (org.name, org.type, org.published) == ("Nya kommun", "kommun", False)
+    ((a,),) = [org.assessments]
+    ((r,),) = [a.respondents]
+    assert a.date == datetime.date(2026, 3, 1) and r.role == instrument.roles[0].id
+    assert [qid for qid, answer in r.answers if answer is not None] == [qid]
+
+
+@SETTINGS
+@given(name=readable)
+def test_the_template_takes_any_name(instrument, name):
+    text = answerfile.template(instrument, name, "region", "2026-03-01")
+    org, problems = parse(instrument, uncomment(text, "v1_matt", "3"))
+    if not one_line(name):
+        return  # build.py new refuses a name that is only blanks and controls before it gets here
+    assert problems == [], text
+    assert org.name == one_line(name) and org.assessments[0].respondents[0].answer("v1_matt").points == 3
+
+
+# -- the browser writes the same file ------------------------------------------------------------
+
+DEFAULT_NAME = "Min organisation"  # the page's name when none is given
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory):
+    """The self-assessment page and its assets alone, under a sub-path as on GitHub Pages."""
+    from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
+    from ambitionsgraf.selfassessment import selfassessment_files
+
+    from .browser import serve
+
+    site = tmp_path_factory.mktemp("pages") / "ambitionsgraf"
+    files = {**selfassessment_files(load_project(ROOT, DEFAULT_SITE_URL)), "assets/site.css": (ROOT / "templates" / "assets" / "site.css").read_bytes()}
+    for rel, data in files.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    with serve(site.parent) as base:
+        yield base + "ambitionsgraf/sjalvskattning/"
+
+
+@pytest.fixture
+def page(browser, page_url):
+    context = browser.new_context(accept_downloads=True)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(page_url)
+    pg.wait_for_function("window.Sjalvskattning !== undefined")
+    yield pg
+    context.close()
+    assert errors == [], errors
+
+
+# (role, type, name as typed, {question: answer as clicked, with the option chosen in its list; None keeps the list's default})
+CASES = [
+    ("inkopschef", "kommun", "Norrviks kommun",
+     {"v1_mal": "ja", "v1_matt": 3, "v2_hallbarhet": "vet_ej", "v3_uppfoljning": (2, "delar"), "v3_rapportering": (4, "manad"), "h_nojdhet": 1}),
+    ("verksamhet", "region", ' Region "Öst"\u2028: #1 \\ & <b>\ufeff\x7f \ufffe',
+     {q: 4 for q in INS.question_ids} | {"v1_mal": "nej", "v3_uppfoljning": (3, None), "v3_rapportering": (3, None)}),
+    ("politisk_ledning", "bolag", "", {}),
+    ("forvaltningsledning", "myndighet", "\t\x01 ",
+     {q: "vet_ej" for q in INS.question_ids} | {"v3_uppfoljning": ("vet_ej", "delar"), "v3_rapportering": ("vet_ej", "kvartal")}),
+    ("inkopschef", "kommun", "Åre 🙂 ß: 'x' {y} [z] # * & ! | > % @ `",
+     {"v1_mal": "vet_ej", "v3_uppfoljning": (1, "hela"), "v3_rapportering": (2, "ar"), "h_forbereda": 2, "h_kategoriteam": 3}),
+]
+
+
+def fill(page, role: str, type_: str, name: str, clicks: dict) -> None:
+    page.check(f'input[name="sa_roll"][value="{role}"]')
+    page.fill("#sa-namn", name)
+    page.select_option("#sa-typ", type_)
+    for qid, given_answer in clicks.items():
+        value, option = given_answer if isinstance(given_answer, tuple) else (given_answer, None)
+        page.check(f'input[name="{qid}"][value="{value}"]')
+        if option is not None:
+            page.select_option(f"#{qid}_{INS.question(qid).extra}", option)
+
+
+def expected_answers(ins, clicks: dict) -> dict:
+    """The answers as the page gives them: in instrument order; an option as its list shows it, none with vet_ej."""
+    out = {}
+    for q in ins.questions:
+        if q.id not in clicks:
+            continue
+        value, option = clicks[q.id] if isinstance(clicks[q.id], tuple) else (clicks[q.id], None)
+        if value == ins.dont_know:
+            option = None
+        elif q.extra:
+            option = option or q.default_option  # the list's default; "Anges inte" when the question has none
+        out[q.id] = {"svar": value, q.extra: option} if option else value
+    return out
+
+
+@pytest.mark.parametrize("role,type_,name,clicks", CASES, ids=[f"case{i}" for i in range(len(CASES))])
+def test_the_browser_downloads_what_answerfile_writes(instrument, page, role, type_, name, clicks):
+    fill(page, role, type_, name, clicks)
+    with page.expect_download() as info:
+        page.click("#sa-download")
+    data = Path(info.value.path()).read_bytes()
+    day = re.search(rb"^  - datum: ([0-9-]+)$", data, re.MULTILINE)[1].decode()
+    assert abs((datetime.date.fromisoformat(day) - datetime.date.today()).days) <= 1  # the browser's today
+    expected = answerfile.answer_file(
+        one_line(name) or DEFAULT_NAME, type_,
+        [answerfile.Round(day, [answerfile.Respondent(role, expected_answers(instrument, clicks))])],
+        published=False, header=[answerfile.SELF_ASSESSMENT_HEADER],
+    )
+    assert data.decode("utf-8") == expected
+    assert parse(instrument, expected)[1] == []
