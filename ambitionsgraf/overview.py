@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, round_half_up
+from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
+from .text import round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary

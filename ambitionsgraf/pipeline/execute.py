@@ -17,11 +17,13 @@ when a worker leaves it free. The serial twin does the same steps one after the 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import multiprocessing
 import multiprocessing.connection
 import os
 import queue
+import signal
 import threading
 import traceback
 from dataclasses import dataclass, field
@@ -198,10 +200,25 @@ class SerialPool:
 _CHUNK = 250  # answer files a worker loads between reports to the parent
 
 
-def _in_child(conn, work) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when the build that forked it dies (even by SIGKILL), so a
+    killed build leaves no worker holding its staging folder's lock or writing into it."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (AttributeError, OSError):
+        pass  # elsewhere a worker notices when it next talks to the parent
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _in_child(conn, work, parent: int) -> None:
     """Run a forked process's work; report any failure to the parent, then leave without cleanup."""
     status = 0
     try:
+        _die_with_parent(parent)
         work()
     except BaseException:
         status = 1
@@ -259,7 +276,7 @@ class ForkedPool:
         ctx = multiprocessing.get_context("fork")
         parent_end, child_end = ctx.Pipe()
         worker = self.worker
-        proc = ctx.Process(target=_in_child, args=(child_end, lambda: work(worker, child_end, *args)), daemon=True)
+        proc = ctx.Process(target=_in_child, args=(child_end, lambda: work(worker, child_end, *args), os.getpid()), daemon=True)
         proc.start()
         child_end.close()
         self.procs.append(proc)
