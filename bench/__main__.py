@@ -132,7 +132,7 @@ for r in results:  # the same print HTML our build renders, made before the cloc
     roles = views.trail_chart(project.ins, r, with_roles=True)
     view["roles_chart"] = site.data_uri_svg(charts.draw_svg(project.ins, roles)); view["roles_chart_alt"] = roles.title
     view["comparisons"] = []
-    for c in views.comparison_view(project.ins, r, comparison(project.ins, r, index)):
+    for c in views.comparison_view(project.ins, r, [g.as_shown() for g in comparison(project.ins, r, index)]):
         if c["shown"]:
             c["chart_uri"] = site.data_uri_svg(charts.draw_svg(project.ins, c["chart"])); c["chart_alt"] = c["chart"].title
         view["comparisons"].append(c)
