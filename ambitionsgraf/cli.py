@@ -50,20 +50,18 @@ def build(args, project_dir: Path) -> int:
 
 
 def check(args, project_dir: Path) -> int:
-    from .answers import load_organisations
+    from .answers import list_answer_files, load_organisations
     from .instrument import load_instrument
-    from .pipeline import answer_files
 
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
     except ContentError as exc:
         _report(exc.problems)
         return 1
-    if not args.files and not args.orgs.is_dir():
-        print(f"{args.orgs}:1: --orgs: no such folder of answer files", file=sys.stderr)
-        return 1
-    files = args.files or answer_files(args.orgs)
-    orgs, problems, invalid = load_organisations(ins, list(files))
+    # A folder named x.yaml, a pipe or a broken link is a problem here, never skipped.
+    files, problems = (list(args.files), []) if args.files else list_answer_files(args.orgs)
+    orgs, found, invalid = load_organisations(ins, files)
+    problems += found
     if problems:
         _report(problems)
         return 1
@@ -130,3 +128,4 @@ def import_(args, project_dir: Path) -> int:
         else:
             print(f"extended {change.shown}: new round {rounds}")
     return 0
+
