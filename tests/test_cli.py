@@ -1,8 +1,11 @@
-"""The command line: answer files that cannot be read are reported, never skipped."""
+"""The command line: one parser with its commands, and answer files that cannot be read
+reported, never skipped."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -11,10 +14,45 @@ import pytest
 from ambitionsgraf.answers import list_answer_files, read_files
 from ambitionsgraf.problems import Problem
 
-from .conftest import run_cli, write_orgs
+from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
+COMMANDS = ("build", "check", "new", "import")
 VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3))])])
+
+
+def _build_py():
+    spec = importlib.util.spec_from_file_location("build_py", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- one command line --------------------------------------------------------------
+
+
+def test_help_lists_every_command_with_one_line_of_help():
+    result = run_cli("--help")
+    assert result.returncode == 0, result.stderr
+    for name in COMMANDS:
+        assert re.search(rf"^ +{name} +\w.+$", result.stdout, re.M), (name, result.stdout)
+
+
+def test_without_a_command_it_builds_as_before(tmp_path):
+    build_py = _build_py()
+    bare = build_py.parse_args([])
+    assert (bare.command, bare.out, bare.orgs, bare.no_pdf) == ("build", ROOT / "output", ROOT / "orgs", False)
+    options_only = build_py.parse_args(["--no-pdf", "--only", "x", "--site-url", "https://example.se/"])
+    assert (options_only.command, options_only.no_pdf, options_only.only) == ("build", True, "x")
+
+    orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
+    trees = []
+    for name, command in (("bare", []), ("named", ["build"])):
+        result = run_cli(*command, "--orgs", str(orgs), "--out", str(tmp_path / name), "--no-pdf")
+        assert result.returncode == 0, result.stderr
+        assert (tmp_path / name / "site" / "organisationer" / "a" / "index.html").exists()
+        trees.append(sorted(tree(tmp_path / name)))
+    assert trees[0] == trees[1]
 
 
 # -- answer files that cannot be read ------------------------------------------------------
