@@ -5,6 +5,7 @@
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run]
+    python build.py serve [--port N] [--out DIR] [--orgs DIR]
 
 Without a command, or with only build options, it builds. Content errors are
 printed one per line as `file:line: field: message` and exit with status 1;
@@ -23,6 +24,12 @@ PROJECT = Path(__file__).resolve().parent
 def _jobs(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number of workers, 0 for one per core, got {text!r}")
+    return int(text)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
     return int(text)
 
 
@@ -63,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path, metavar="FILE", help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
     p.add_argument("--datum", help="the round's date, YYYY-MM-DD, for rows without a datum column")
     p.add_argument("--dry-run", action="store_true", help="show what would change as a diff; write nothing")
+
+    p = command("serve", "serve the site locally and rebuild it on changes (no PDFs)",
+                "Build into a folder of its own, serve it on http://127.0.0.1:PORT/ and rebuild (without PDFs) "
+                "when answer files, content, templates or code change. output/ is never touched.")
+    p.add_argument("--port", type=_port, default=8000, metavar="N", help="port to listen on (default: 8000)")
+    p.add_argument("--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR",
+                   help="folder to build into (default: .cache/serve)")
 
     return top
 

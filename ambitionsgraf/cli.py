@@ -129,3 +129,9 @@ def import_(args, project_dir: Path) -> int:
             print(f"extended {change.shown}: new round {rounds}")
     return 0
 
+
+def serve(args, project_dir: Path) -> int:
+    """`build.py serve`: build into a folder of its own, serve it, rebuild on changes."""
+    from .serve import serve as run
+
+    return run(project_dir, port=args.port, out=args.out, orgs=args.orgs)

@@ -1,12 +1,19 @@
-"""The command line: one parser with its commands, and answer files that cannot be read
-reported, never skipped."""
+"""The command line: one parser with five commands, `serve` in a folder of its own, and
+answer files that cannot be read reported, never skipped."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
 import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,7 +24,7 @@ from ambitionsgraf.problems import Problem
 from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
-COMMANDS = ("build", "check", "new", "import")
+COMMANDS = ("build", "check", "new", "import", "serve")
 VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3))])])
 
 
@@ -26,6 +33,12 @@ def _build_py():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 # -- one command line --------------------------------------------------------------
@@ -53,6 +66,79 @@ def test_without_a_command_it_builds_as_before(tmp_path):
         assert (tmp_path / name / "site" / "organisationer" / "a" / "index.html").exists()
         trees.append(sorted(tree(tmp_path / name)))
     assert trees[0] == trees[1]
+
+
+# -- serve -----------------------------------------------------------------------------
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--out", str(tmp_path / "serve"), timeout=60)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"port {port} is already in use" in lines[0] and "--port" in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "serve").exists()  # refused before building anything
+
+
+def test_serve_refuses_an_out_folder_it_cannot_use(tmp_path):
+    stray = write_orgs(tmp_path / "mine", {"notes.txt": "not a build"})
+    result = run_cli("serve", "--port", str(_free_port()), "--out", str(stray), timeout=60)
+    assert result.returncode == 1 and "--out: holds files that are not a previous build" in result.stderr, result
+    assert "nothing to serve" in result.stderr and "Traceback" not in result.stderr
+    assert tree(stray) == {"notes.txt": b"not a build"}
+    orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
+    inside = run_cli("serve", "--port", str(_free_port()), "--orgs", str(orgs), "--out", str(orgs / "serve"), timeout=60)
+    assert inside.returncode == 1 and "--out: is inside" in inside.stderr and "watched" in inside.stderr, inside
+    assert not (orgs / "serve").exists()  # a build there would set off a rebuild, and so on
+
+
+def test_serve_builds_into_its_own_folder_rebuilds_and_leaves_output_alone(tmp_path):
+    """A copy of the project, so the default folder (.cache/serve) is the one under test
+    and the change that triggers a rebuild touches nothing in the real project."""
+    project = tmp_path / "project"
+    for name in ("ambitionsgraf", "content", "templates", "orgs"):
+        shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("build.py", "constraints.txt"):
+        shutil.copy2(ROOT / name, project / name)
+    previous = project / "output"  # the real build, as `make` left it
+    write_orgs(previous / "site", {"index.html": "<p>the real build</p>"})
+    write_orgs(previous / "leverans", {"norrvik.pdf": b"%PDF-1.7 earlier"})
+    before = {path: (data, (previous / path).stat().st_mtime_ns) for path, data in tree(previous).items()}
+
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lines: list[str] = []  # read by a thread: a non-blocking text pipe can fail on a partial read
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    assert "Ambitionsgrafen" in response.read().decode()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
+                time.sleep(0.5)
+        rebuilt = re.compile(r"^\d+ change\(s\); rebuilding\n.*→", re.M)  # and the rebuild's summary
+        deadline = time.monotonic() + 30
+        while not rebuilt.search("".join(lines)) and time.monotonic() < deadline:
+            if "; rebuilding" not in "".join(lines):  # again: the watcher starts just after the server
+                os.utime(project / "templates" / "404.html")  # a save without a change: enough for the watcher
+            time.sleep(1)
+        assert rebuilt.search("".join(lines)), lines
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        proc.wait(timeout=20)
+    served = project / ".cache" / "serve"
+    assert (served / "site" / "index.html").exists() and (served / "leverans" / "norrvik.json").exists()
+    assert not list(served.rglob("*.pdf"))  # previews are built without PDFs
+    assert {path: (data, (previous / path).stat().st_mtime_ns) for path, data in tree(previous).items()} == before
+    assert sorted(p.name for p in previous.iterdir()) == ["leverans", "site"]
 
 
 # -- answer files that cannot be read ------------------------------------------------------
