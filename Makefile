@@ -41,8 +41,9 @@ golden: $(STAMP) debs
 bench: $(STAMP) debs bytecode
 	$(PY) -m bench
 
+# Builds into .cache/serve, never output/; PORT picks another port: `make serve PORT=8001`.
 serve: $(STAMP) debs
-	$(PY) -m ambitionsgraf.serve
+	$(PY) build.py serve $(if $(PORT),--port $(PORT))
 
 clean:
 	rm -rf output .pytest_cache

@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """Command line for the ambitionsgraf report site.
 
-    python build.py [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going]
-    python build.py check [FILES…]
-    python build.py new SLUG --namn "…" --typ kommun
+    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL]
+    python build.py check [FILES…] [--orgs DIR]
+    python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run]
+    python build.py serve [--port N] [--out DIR] [--orgs DIR]
 
-Content errors are printed one per line as `file:line: field: message` and
-exit with status 1; tracebacks appear only with --debug.
+Without a command, or with only build options, it builds. Content errors are
+printed one per line as `file:line: field: message` and exit with status 1;
+tracebacks appear only with --debug.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -25,62 +28,89 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py", description="Build the public site and the delivery packages.")
-    p.add_argument("--orgs", type=Path, default=PROJECT / "orgs", help="folder of answer files (default: orgs/)")
-    p.add_argument("--out", type=Path, default=PROJECT / "output", help="output folder (default: output/)")
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="build.py",
+        usage="%(prog)s [COMMAND] [OPTIONS …]",
+        description="The ambitionsgraf report site. Without a command, or with only build options, it builds.",
+        epilog="`build.py COMMAND --help` shows a command's options.",
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help: str, description: str | None = None, orgs: str = "folder of answer files (default: orgs/)"):
+        p = commands.add_parser(name, prog=f"build.py {name}", help=help, description=description or help[0].upper() + help[1:] + ".")
+        p.add_argument("--orgs", type=Path, default=PROJECT / "orgs", metavar="DIR", help=orgs)
+        p.add_argument("--debug", action="store_true", help="show tracebacks")
+        return p
+
+    p = command("build", "build the public site and the delivery packages (the default)")
+    p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
-    p.add_argument("--site-url", default=None, help="the published site's address, for links in PDFs, CSV and sitemap")
+    p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address, for links in PDFs, CSV and sitemap")
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
-    p.add_argument("--debug", action="store_true", help="show tracebacks")
-    return p
+    p.add_argument("--explain", action="store_true", help="list what became of each part of each organisation's files, and why")
 
+    p = command("check", "validate answer files without building", orgs="folder of answer files when no FILES are given (default: orgs/)")
+    p.add_argument("files", nargs="*", type=Path, metavar="FILES", help="answer files (default: every file in --orgs)")
 
-def _check_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py check", description="Validate answer files without building.")
-    p.add_argument("files", nargs="*", type=Path, help="answer files (default: every file in orgs/)")
-    p.add_argument("--orgs", type=Path, default=PROJECT / "orgs")
-    p.add_argument("--debug", action="store_true")
-    return p
-
-
-def _new_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="build.py new", description="Write a new answer file with every question as a template.")
-    p.add_argument("slug")
+    p = command("new", "write a new answer file with every question as a template")
+    p.add_argument("slug", metavar="SLUG", help="the file's name: a–z, 0–9 and hyphens")
     p.add_argument("--namn", required=True, help="the organisation's name")
     p.add_argument("--typ", required=True, help="kommun, region, myndighet or bolag")
     p.add_argument("--datum", help="date of the first assessment, YYYY-MM-DD")
-    p.add_argument("--orgs", type=Path, default=PROJECT / "orgs")
-    p.add_argument("--debug", action="store_true")
-    return p
 
-
-def _import_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="build.py import",
-        description="Import a survey export (one row per respondent) as a new assessment round in orgs/<slug>.yaml.",
-    )
-    p.add_argument("file", type=Path, help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
+    p = command("import", "import a survey export as a new assessment round",
+                "Import a survey export (one row per respondent) as a new assessment round in orgs/<slug>.yaml.")
+    p.add_argument("file", type=Path, metavar="FILE", help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
     p.add_argument("--datum", help="the round's date, YYYY-MM-DD, for rows without a datum column")
     p.add_argument("--dry-run", action="store_true", help="show what would change as a diff; write nothing")
-    p.add_argument("--orgs", type=Path, default=PROJECT / "orgs")
-    p.add_argument("--debug", action="store_true")
-    return p
+
+    p = command("serve", "serve the site locally and rebuild it on changes (no PDFs)",
+                "Build into a folder of its own, serve it on http://127.0.0.1:PORT/ and rebuild (without PDFs) "
+                "when answer files, content, templates or code change. output/ is never touched.")
+    p.add_argument("--port", type=_port, default=8000, metavar="N", help="port to listen on (default: 8000)")
+    p.add_argument("--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR",
+                   help="folder to build into (default: .cache/serve)")
+
+    return top
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command and its options; arguments that start with an option mean `build`, as before there were commands."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["build", *argv]
+    return _parser().parse_args(argv)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the build is, so that it removes its staging folder on the way out."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
 
 
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "new", "import") else "build"
-    parsers = {"build": _build_parser, "check": _check_parser, "new": _new_parser, "import": _import_parser}
-    args = parsers[command]().parse_args(argv[1:] if command != "build" else argv)
+    args = parse_args(argv)
     from ambitionsgraf import cli
 
+    signal.signal(signal.SIGTERM, _terminate)
     try:
-        return getattr(cli, {"import": "import_"}.get(command, command))(args, PROJECT)
+        return getattr(cli, {"import": "import_"}.get(args.command, args.command))(args, PROJECT)
     except KeyboardInterrupt:
         print("interrupted; the previous output is unchanged", file=sys.stderr)
         return 130
+    except Terminated:
+        print("stopped (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        return 143
     except Exception as exc:  # a bug, not a content error: say so plainly
         if args.debug:
             raise

@@ -10,7 +10,10 @@ likely, what was probably meant.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -464,7 +467,13 @@ def display_paths(paths: list[Path]) -> dict[Path, str]:
         except OSError:  # e.g. a folder without search permission: resolve() does not mind, is_symlink() does
             linked = True
         if linked:
-            full = path.resolve()
+            try:
+                full = path.resolve()
+                broken = not os.path.exists(full)
+            except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+                broken = True
+            if broken:  # the link itself, not the nowhere it leads to
+                full = path.parent.resolve() / path.name
         else:
             if path.parent not in folders:
                 folders[path.parent] = path.parent.resolve()
@@ -500,15 +509,97 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
     return (org if not problems else None), problems
 
 
+ANSWER_SUFFIXES = (".yaml", ".yml")
+_OTHER_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def _kind_problem(mode: int) -> str | None:
+    """Why a file of this type cannot be an answer file; None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, not an answer file"
+    kind = next((name for test, name in _OTHER_KINDS if test(mode)), None)
+    return f"is not a regular file but {kind}" if kind else "is not a regular file"
+
+
+def _cannot_read(exc: OSError) -> str:
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def _entry_problem(path: Path) -> str | None:
+    """Why this path cannot be read as an answer file, from its metadata alone: nothing is
+    opened, so a named pipe or a device cannot block or be disturbed."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError as exc:
+        try:
+            return f"is a symbolic link to {show(os.readlink(path), 80)} that does not exist"
+        except OSError:  # not a link: the file itself is missing
+            return _cannot_read(exc)
+    except OSError as exc:
+        return _cannot_read(exc)
+    return _kind_problem(mode)
+
+
+def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
+    """The answer files in a folder, and a problem for every entry named like one (x.yaml,
+    x.yml; hidden ones aside) that is not a readable regular file, so that a broken link or a
+    folder named x.yaml stops the build instead of silently dropping an organisation."""
+    try:
+        with os.scandir(orgs_dir) as it:
+            entries = [e for e in it if e.name.endswith(ANSWER_SUFFIXES) and not e.name.startswith(".")]
+    except FileNotFoundError:
+        return [], [Problem(str(orgs_dir), 1, "--orgs", "no such folder of answer files")]
+    except NotADirectoryError:
+        return [], [Problem(str(orgs_dir), 1, "--orgs", "is a file, not a folder of answer files")]
+    except OSError as exc:
+        return [], [Problem(display_path(orgs_dir), 1, "--orgs", _cannot_read(exc))]
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for entry in entries:
+        path = orgs_dir / entry.name
+        try:
+            plain = entry.is_file(follow_symlinks=False)  # from the folder listing: no system call
+        except OSError:
+            plain = False
+        problem = None if plain else _entry_problem(path)
+        if problem is None and not os.access(path, os.R_OK):
+            problem = f"cannot be read: {os.strerror(errno.EACCES)}"  # what reading it would say
+        if problem is None:
+            files.append(path)
+        else:
+            problems.append(Problem(display_path(path), 1, "file", problem))
+    return sorted(files), sorted(problems)
+
+
+def _read_regular(path: Path) -> tuple[bytes | None, str | None]:
+    """A regular file's bytes, or why it cannot be read. Checked before opening, and again on
+    what was opened (without blocking), in case the file was replaced in between."""
+    problem = _entry_problem(path)
+    if problem is not None:
+        return None, problem
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with open(fd, "rb") as fh:
+            problem = _kind_problem(os.fstat(fd).st_mode)
+            return (None, problem) if problem else (fh.read(), None)
+    except OSError as exc:
+        return None, _cannot_read(exc)
+
+
 def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
-    """Each file's bytes, read once, so validation and caching see the same content."""
+    """Each file's bytes, read once, so validation and caching see the same content; a path
+    that is not a readable regular file (a folder, a pipe, a broken link) is a problem."""
     data: dict[Path, bytes] = {}
     problems: list[Problem] = []
     for path in sorted(paths):
-        try:
-            data[path] = path.read_bytes()
-        except OSError as exc:
-            problems.append(Problem(display_path(path), 1, "file", f"cannot be read: {exc.strerror}"))
+        content, problem = _read_regular(path)
+        if problem is None:
+            data[path] = content
+        else:
+            problems.append(Problem(display_path(path), 1, "file", problem))
     return data, problems
 
 

@@ -41,6 +41,8 @@ def build(args, project_dir: Path) -> int:
         print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
+        if getattr(args, "explain", False):
+            print("every part carried over: the answer files, code, content and options are as last time")
         return 0
     print(
         f"{summary.organisations} organisations ({summary.published} published): {summary.rendered} rendered, "
@@ -48,6 +50,8 @@ def build(args, project_dir: Path) -> int:
     )
     for line in build_notes(summary, args.only):
         print(line)
+    if getattr(args, "explain", False) and summary.plan is not None:
+        print(summary.plan.explain())
     if summary.problems:
         _report(summary.problems)
         print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)
@@ -70,20 +74,18 @@ def build_notes(summary, only: str | None) -> list[str]:
 
 
 def check(args, project_dir: Path) -> int:
-    from .answers import load_organisations
+    from .answers import list_answer_files, load_organisations
     from .instrument import load_instrument
-    from .pipeline.inputs import answer_files
 
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
     except ContentError as exc:
         _report(exc.problems)
         return 1
-    if not args.files and not args.orgs.is_dir():
-        print(f"{args.orgs}:1: --orgs: no such folder of answer files", file=sys.stderr)
-        return 1
-    files = args.files or answer_files(args.orgs)[0]
-    orgs, problems, invalid = load_organisations(ins, list(files))
+    # A folder named x.yaml, a pipe or a broken link is a problem here, never skipped.
+    files, problems = (list(args.files), []) if args.files else list_answer_files(args.orgs)
+    orgs, found, invalid = load_organisations(ins, files)
+    problems += found
     if problems:
         _report(problems)
         return 1
@@ -150,3 +152,10 @@ def import_(args, project_dir: Path) -> int:
         else:
             print(f"extended {change.shown}: new round {rounds}")
     return 0
+
+
+def serve(args, project_dir: Path) -> int:
+    """`build.py serve`: build into a folder of its own, serve it, rebuild on changes."""
+    from .serve import serve as run
+
+    return run(project_dir, port=args.port, out=args.out, orgs=args.orgs)

@@ -34,11 +34,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def run_cli(*args: str, cwd: Path | None = None):
+def run_cli(*args: str, cwd: Path | None = None, timeout: float | None = None):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT)
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT,
+                          timeout=timeout)
 
 
 @pytest.fixture(scope="session")

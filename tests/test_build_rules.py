@@ -169,7 +169,9 @@ def test_a_killed_build_leaves_the_output_whole_nothing_git_sees_and_the_next_bu
     assert _staging_folders(out), "the build never started writing"
     os.kill(proc.pid, sig)
     proc.wait(timeout=30)
-    time.sleep(0.5)  # forked workers notice their parent is gone
+    if sig == signal.SIGTERM:  # a build told to stop cleans up after itself
+        assert proc.returncode == 143 and "previous output is unchanged" in proc.stderr.read()
+        assert _staging_folders(out) == []
     assert tree(out) == before  # the previous output, whole
     untracked = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True)
     assert untracked.stdout.split() == [".gitignore"], untracked.stdout  # no staging folder, no unpublished report in sight

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ambitionsgraf.problems import ContentError
 
-from .conftest import ROOT, run_build, tree, write_orgs
+from .conftest import run_build, tree, write_orgs
 from .helpers import answer_file, uniform
 
 VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3)), ("verksamhet", uniform(2, mal="nej"))])])
@@ -70,31 +63,3 @@ def test_pdf_renderer_fetches_nothing_but_inline_data():
     for url in ("file:///etc/passwd", "https://example.com/x.png", "http://127.0.0.1/"):
         with pytest.raises(ValueError, match="offline"):
             fetcher().fetch(url)
-
-
-def test_serve_answers_and_rebuilds_on_change(tmp_path):
-    port = 18000 + os.getpid() % 1000
-    proc = subprocess.Popen([sys.executable, "-m", "ambitionsgraf.serve", str(port), str(tmp_path / "output")], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    assert "Ambitionsgrafen" in response.read().decode()
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "make serve did not start"
-                time.sleep(0.5)
-        template = ROOT / "templates" / "404.html"
-        os.utime(template)  # a save without a change: enough for the watcher
-        output = ""
-        deadline = time.monotonic() + 30
-        os.set_blocking(proc.stdout.fileno(), False)
-        while "rebuilding" not in output and time.monotonic() < deadline:
-            output += proc.stdout.read() or ""
-            time.sleep(0.3)
-        assert "rebuilding" in output
-    finally:
-        os.killpg(proc.pid, signal.SIGINT)
-        proc.wait(timeout=20)

@@ -11,17 +11,13 @@ from pathlib import Path
 import orjson
 
 from .. import VERSION
-from ..answers import read_files
+from ..answers import list_answer_files, read_files
 from ..problems import Problem
 from .plan import PreviousPart
 
 
 def answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """Every answer file in the folder, and a problem for each entry named like one that cannot be read as one."""
-    try:
-        from ..answers import list_answer_files
-    except ImportError:  # TEMPORARY until the CLI branch lands
-        return sorted(p for p in orgs_dir.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")), []
     return list_answer_files(orgs_dir)
 
 
