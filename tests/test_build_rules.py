@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -214,3 +215,46 @@ def test_the_swap_never_leaves_no_output(tmp_path):
         Path(str(out / "site" / "index.html") + ".stop").touch()
         missing = watcher.communicate(timeout=60)[0]
     assert missing.strip() == "0"
+
+
+# -- answer files that cannot be read, and a manifest that lies -------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["dangling-symlink", "folder", "fifo"])
+def test_an_answer_file_that_cannot_be_read_fails_the_build_and_names_it(tmp_path, kind):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0  # a good build first: the next must not say "nothing changed"
+    before = tree(out)
+    bad = orgs / "gamma.yaml"
+    if kind == "dangling-symlink":
+        bad.symlink_to(tmp_path / "borta.yaml")
+    elif kind == "folder":
+        bad.mkdir()
+    else:
+        os.mkfifo(bad)
+    result = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", timeout=60)  # a FIFO must not block the build
+    assert result.returncode == 1
+    assert re.search(rf"{re.escape(str(bad))}:1: file: ", result.stderr), result.stderr
+    assert tree(out) == before
+    kept = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--keep-going", timeout=60)
+    assert kept.returncode == 1 and "gamma.yaml" in kept.stderr and "skipped 1 invalid file(s)" in kept.stderr
+
+
+def test_a_manifest_that_lies_cannot_reach_outside_the_output_or_change_what_is_built(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    secret = tmp_path / "hemlig.txt"
+    secret.write_text("hemligt")
+    manifest = json.loads((out / ".manifest.json").read_text())
+    manifest["inputs"] = None
+    manifest["orgs"]["alfa"]["leverans"]["files"] = ["../hemlig.txt", "/etc/hostname"]
+    manifest["orgs"]["beta"] = {"site": {"key": 7, "files": "site/index.html"}, "leverans": ["x"]}
+    manifest["orgs"]["<script>"] = {"site": {"key": "k", "files": ["site/../../hemlig.txt"]}}
+    (out / ".manifest.json").write_text(json.dumps(manifest))
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert secret.read_text() == "hemligt"
+    assert cli_build(orgs, tmp_path / "clean", "--no-pdf").returncode == 0
+    assert tree(out) == tree(tmp_path / "clean")
