@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import warnings
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape

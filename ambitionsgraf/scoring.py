@@ -6,7 +6,6 @@ All arithmetic is exact (integer sums, then Fractions) so that a mean of exactly
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Mapping

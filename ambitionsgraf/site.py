@@ -8,7 +8,6 @@ import io
 
 import orjson
 from dataclasses import dataclass
-from pathlib import Path
 
 from jinja2 import Environment
 

@@ -203,35 +203,8 @@ def test_the_template_takes_any_name(instrument, name):
 DEFAULT_NAME = "Min organisation"  # the page's name when none is given
 
 
-@pytest.fixture(scope="module")
-def page_url(tmp_path_factory):
-    """The self-assessment page and its assets alone, under a sub-path as on GitHub Pages."""
-    from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
-    from ambitionsgraf.selfassessment import selfassessment_files
-
-    from .browser import serve
-
-    site = tmp_path_factory.mktemp("pages") / "ambitionsgraf"
-    files = {**selfassessment_files(load_project(ROOT, DEFAULT_SITE_URL)), "assets/site.css": (ROOT / "templates" / "assets" / "site.css").read_bytes()}
-    for rel, data in files.items():
-        (site / rel).parent.mkdir(parents=True, exist_ok=True)
-        (site / rel).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    with serve(site.parent) as base:
-        yield base + "ambitionsgraf/sjalvskattning/"
-
-
-@pytest.fixture
-def page(browser, page_url):
-    context = browser.new_context(accept_downloads=True)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(page_url)
-    pg.wait_for_function("window.Sjalvskattning !== undefined")
-    yield pg
-    context.close()
-    assert errors == [], errors
-
+# The page as the self-assessment tests serve it, under a sub-path as on GitHub Pages.
+from .test_selfassessment import page, project, site_dir, site_url  # noqa: E402,F401  (pytest fixtures)
 
 # (role, type, name as typed, {question: answer as clicked, with the option chosen in its list; None keeps the list's default})
 CASES = [
