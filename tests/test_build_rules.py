@@ -170,8 +170,9 @@ def test_a_killed_build_leaves_the_output_whole_nothing_git_sees_and_the_next_bu
     assert _staging_folders(out), "the build never started writing"
     os.kill(proc.pid, sig)
     proc.wait(timeout=30)
+    stderr = proc.stderr.read()
     if sig == signal.SIGTERM:  # a build told to stop cleans up after itself
-        assert proc.returncode == 143 and "previous output is unchanged" in proc.stderr.read()
+        assert proc.returncode == 143 and "previous output is unchanged" in stderr, (proc.returncode, stderr)
         assert _staging_folders(out) == []
     assert tree(out) == before  # the previous output, whole
     untracked = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True)
@@ -258,3 +259,28 @@ def test_a_manifest_that_lies_cannot_reach_outside_the_output_or_change_what_is_
     assert secret.read_text() == "hemligt"
     assert cli_build(orgs, tmp_path / "clean", "--no-pdf").returncode == 0
     assert tree(out) == tree(tmp_path / "clean")
+
+
+def test_a_file_deleted_from_the_output_is_restored_by_the_next_build(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    before = tree(out)
+    (out / "leverans" / "alfa.json").unlink()
+    result = cli_build(orgs, out, "--no-pdf")
+    assert "nothing changed" not in result.stdout and "1 rendered" in result.stdout
+    assert tree(out) == before
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    first = _start_build(orgs, out)  # with PDFs: seconds
+    deadline = time.monotonic() + 60
+    while not _staging_folders(out) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = cli_build(orgs, out, "--no-pdf")
+    assert first.wait(timeout=120) == 0
+    assert second.returncode == 1
+    assert f"{out}:1: --out: another build is writing this folder now" in second.stderr
+    assert (out / "leverans" / "alfa.pdf").is_file() and _staging_folders(out) == []

@@ -162,8 +162,9 @@ class BuildCache:
     """The cache of one output folder. `note` says, in one line, why a cache was set aside."""
 
     def __init__(self, cache_dir: Path, out_dir: Path, code: str):
-        digest = hashlib.sha256(os.fsencode(out_dir.resolve())).hexdigest()[:20]
-        self.path = cache_dir / f"{digest}.json"
+        from .output import out_key
+
+        self.path = cache_dir / f"{out_key(out_dir)}.json"
         self.code = code
         self.note: str | None = None
         self._raw: dict | None = None

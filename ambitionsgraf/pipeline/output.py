@@ -17,9 +17,11 @@ at the end, so the output is always either the previous build or the new one:
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import tempfile
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import orjson
 
-from ..problems import Problem
+from ..problems import ContentError, Problem
 
 MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
 GENERATOR = "ambitionsgraf"
@@ -80,6 +82,32 @@ def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Prob
         return [Problem(shown, 1, "--out", "holds files that are not a previous build of ours (no build manifest) "
                                            "and would be deleted; choose a new or empty folder")]
     return []
+
+
+# -- one build at a time per output folder -------------------------------------------------------
+
+
+def out_key(out_dir: Path) -> str:
+    """A short name for an output folder, for the files the project keeps about it (cache, lock)."""
+    return hashlib.sha256(os.fsencode(out_dir.resolve())).hexdigest()[:20]
+
+
+@contextlib.contextmanager
+def exclusive(out_dir: Path, lock_dir: Path):
+    """Hold the output folder's lock (a file under the project's cache folder) for a build, or refuse:
+    two builds swapping the same folder would take files from under each other's feet."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    path = lock_dir / f"{out_key(out_dir)}.lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise ContentError([Problem(str(out_dir), 1, "--out", "another build is writing this folder now; "
+                                                                 "run again when it has finished")]) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 # -- leftovers of builds that were killed -----------------------------------------------------

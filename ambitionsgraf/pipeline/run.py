@@ -31,18 +31,21 @@ def build(opts: BuildOptions) -> BuildSummary:
     out_problems = output.check_out_dir(opts.out_dir, opts.orgs_dir, opts.project_dir)
     if out_problems:
         raise ContentError(out_problems)
-    summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
-    data, read_problems = read_answer_files(opts.orgs_dir)
-    code = code_fingerprint(opts.project_dir)
-    inputs = inputs_fingerprint(code, [opts.make_pdf, opts.site_url, opts.only, opts.keep_going], data)
-    manifest = output.read_manifest(opts.out_dir)
-    if manifest is not None and manifest.get("inputs") == inputs and not read_problems:
-        summary.unchanged = True
-        summary.organisations = len(manifest.get("orgs", {}))
-        summary.seconds = time.perf_counter() - started
-        return summary
-    with execute.frozen_for_the_build():
-        _build(opts, summary, data, read_problems, code, inputs, manifest)
+    with output.exclusive(opts.out_dir, opts.cache_folder):
+        summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
+        data, read_problems = read_answer_files(opts.orgs_dir)
+        code = code_fingerprint(opts.project_dir)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, opts.site_url, opts.only, opts.keep_going], data)
+        manifest = output.read_manifest(opts.out_dir)
+        previous = previous_parts(opts.out_dir, manifest)
+        whole = all(part.present for parts in previous.values() for part in parts.values())
+        if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
+            summary.unchanged = True
+            summary.organisations = len(manifest.get("orgs", {}))
+            summary.seconds = time.perf_counter() - started
+            return summary
+        with execute.frozen_for_the_build():
+            _build(opts, summary, data, read_problems, code, inputs, previous)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -53,7 +56,7 @@ def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     return now
 
 
-def _build(opts, summary, data, read_problems, code, inputs, manifest) -> None:
+def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = load_project(opts.project_dir, opts.site_url, guidance=cache.guidance())
@@ -125,7 +128,7 @@ def _build(opts, summary, data, read_problems, code, inputs, manifest) -> None:
 
         # -- plan
         the_plan = plan(PlanInputs(code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs,
-                                   previous=previous_parts(opts.out_dir, manifest), complete=not problems, inputs=inputs))
+                                   previous=previous, complete=not problems, inputs=inputs))
         summary.plan = the_plan
         t = _stage(summary, "plan", t)
 
