@@ -98,6 +98,18 @@ def test_only_into_an_empty_folder_is_honest_and_leaves_no_broken_links(tmp_path
     assert "2 organisations (2 published)" in full.stdout and "beta" in (out / "site" / "index.html").read_text()
 
 
+def test_only_after_a_build_without_pdfs_reports_nothing_missing(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    (orgs / "alfa.yaml").write_text((orgs / "alfa.yaml").read_text().replace("Alfa kommun", "Alfa stad"))
+    result = cli_build(orgs, out, "--no-pdf", "--only", "alfa")
+    assert result.returncode == 0, result.stderr
+    assert "2 organisations (2 published): 1 rendered, 1 unchanged" in result.stdout
+    assert "no files" not in result.stdout and "out of date" not in result.stdout
+    assert broken_links(out / "site") == [] and "Beta kommun" in (out / "site" / "index.html").read_text()
+
+
 # -- --out that is not ours ----------------------------------------------------------------------
 
 

@@ -137,3 +137,10 @@ def test_keys_depend_on_code_address_answers_and_what_each_part_shows():
     assert part_key("c", "https://u/", "site", "d2", (SHOWN,), True) != base
     assert part_key("c", "https://u/", "site", "d", (SHOWN,), False) != base  # the PDF link
     assert part_key("c", "https://u/", "site", "d", (), True) == base  # the public page shows no peers
+
+
+def test_only_without_pdfs_after_a_build_without_pdfs_misses_nothing():
+    first = plan(inputs(org("a"), org("b"), make_pdf=False))
+    p = plan(inputs(org("a", digest="new"), org("b"), previous=after(first), make_pdf=False, only="a"))
+    assert p.of(MISSING) == [] and p.listed == ("a", "b")
+    assert {k for k, (a, _) in table(p).items() if a == RENDER} == {("a", "site"), ("a", "leverans")}

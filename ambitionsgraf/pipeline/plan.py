@@ -160,6 +160,8 @@ def plan(inp: PlanInputs) -> BuildPlan:
             prev = previous.get(part)
             current = prev is not None and prev.present and prev.key == key
             if not chosen:
+                if part.endswith("-pdf") and not inp.make_pdf and prev is None:
+                    continue  # never made, and not made by builds like this one: nothing is missing
                 if prev is not None and prev.present:
                     d = Decision(org.slug, part, CARRY, "unchanged" if current else f"--only {inp.only}: out of date, kept until a full build",
                                  prev.key, prev.files, pdf_linked)

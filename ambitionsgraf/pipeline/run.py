@@ -172,7 +172,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         from ..site import sitemap
 
         rendered = {d.slug for d in the_plan.render}
-        summary.missing = sorted({d.slug for d in the_plan.of(MISSING)} - rendered)
+        summary.missing = sorted({d.slug for d in the_plan.of(MISSING) if not d.part.endswith("-pdf")} - rendered)
         summary.stale = sorted({d.slug for d in the_plan.stale} - rendered - set(summary.missing))
         summary.rendered = len(rendered)
         summary.reused = len(results) - len(rendered) - len(summary.missing) - len(summary.stale)
