@@ -46,4 +46,4 @@ serve: $(STAMP) debs
 	$(PY) build.py serve $(if $(PORT),--port $(PORT))
 
 clean:
-	rm -rf output .pytest_cache
+	rm -rf output .cache .pytest_cache

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Command line for the ambitionsgraf report site.
 
-    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL]
+    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL] [--explain]
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run]

@@ -17,6 +17,7 @@ from html import escape
 from .instrument import Instrument
 from .render import string_template
 from .scoring import AXES
+from .text import num, percent
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -111,7 +112,7 @@ def axis_limits(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
 
 def tick_label(value: float) -> str:
     """A tick as the product writes numbers: 1, 2,5 (decimal comma)."""
-    return f"{value:g}".replace(".", ",")
+    return num(value, 0 if float(value).is_integer() else 1)
 
 
 @dataclass(frozen=True)
@@ -157,24 +158,20 @@ class Frame:
         }
 
 
-_FRAMES: dict[int, tuple[Instrument, Frame]] = {}  # by id of the instrument, which the entry keeps alive
-
-
 def frame(ins: Instrument) -> Frame:
-    """The frame for this instrument: drawn once per process, or given by remember_frame."""
-    known = _FRAMES.get(id(ins))
+    """The frame for this instrument: drawn once (kept on the instrument), or given by remember_frame."""
+    known = ins.__dict__.get("_chart_frame")
     if known is None:
-        remember_frame(ins, _draw_frame_svg(ins))
-        known = _FRAMES[id(ins)]
-    return known[1]
+        known = _draw_frame_svg(ins)
+        remember_frame(ins, known)
+    return known
 
 
 def remember_frame(ins: Instrument, drawn: Frame) -> None:
     """Use a frame drawn earlier for this instrument (a build keeps it in its cache: importing
-    matplotlib alone takes half a second, more than the rest of a one-file rebuild's set-up)."""
-    if len(_FRAMES) >= 8:  # one instrument per build; tests load many
-        _FRAMES.clear()
-    _FRAMES[id(ins)] = (ins, drawn)
+    matplotlib alone takes half a second, more than the rest of a one-file rebuild's set-up).
+    It is kept on the instrument object, which forked workers inherit with the project."""
+    object.__setattr__(ins, "_chart_frame", drawn)
 
 
 def _draw_frame_svg(ins: Instrument) -> Frame:
@@ -204,7 +201,7 @@ def _draw_frame_svg(ins: Instrument) -> Frame:
                            for b in (t.get_window_extent() for t in names))
     a = (x1 - x0) / 3
     c = -(y1 - y0) / 3  # SVG's y axis points down
-    # Plain floats, not numpy's: unpickling those imports numpy.
+    # Plain floats, not numpy's: the build keeps the frame in its cache as JSON.
     affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))
     plot = (float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0))
     head = buf.getvalue().rsplit("</svg>", 1)[0]
@@ -449,7 +446,7 @@ def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], in
             if not total or not n:
                 continue
             w = bar * n / total
-            share = round(100 * n / total)
+            share = percent(Fraction(n, total))
             segments.append({"x": round(x, 2), "w": round(w, 2), "colour": colour,
                              "ink": "#ffffff" if colour in ("#08306B", "#2171B5") else "#1a1a1a",
                              "text": f"{share} %" if n / total >= 0.1 else ""})

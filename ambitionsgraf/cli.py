@@ -33,7 +33,10 @@ def build(args, project_dir: Path) -> int:
         summary = run(opts)
     except ContentError as exc:
         _report(exc.problems)
-        print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
+        if all(p.field.startswith("--") for p in exc.problems):
+            print("nothing was written", file=sys.stderr)
+        else:
+            print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
         return 1
     for note in summary.notes:
         print(f"note: {note}", file=sys.stderr)

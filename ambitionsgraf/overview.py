@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from .instrument import Instrument
 from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
-from .text import round_half_up
+from .text import percent
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -157,11 +157,6 @@ class ComparisonIndex:
         values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
         points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
-
-
-def percent(share: Fraction) -> int:
-    """A share as the whole percent a report prints (half up)."""
-    return int(round_half_up(share * 100))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,11 @@ def num(value: Fraction | float | None, decimals: int = 1) -> str:
     return ("−" if rounded < 0 else "") + text
 
 
+def percent(share: Fraction) -> int:
+    """A share as the whole percent the product prints, halves rounded up (1/8 → 13)."""
+    return int(round_half_up(Fraction(share) * 100))
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))

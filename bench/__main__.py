@@ -109,7 +109,7 @@ from pathlib import Path
 w0, c0 = time.perf_counter(), cpu()
 from ambitionsgraf.pipeline import BuildOptions, build
 s = build(BuildOptions(project_dir=Path('.'), orgs_dir=Path(sys.argv[1]), out_dir=Path(sys.argv[2]),
-                       make_pdf=sys.argv[3] == 'pdf', jobs=int(sys.argv[4])))
+                       make_pdf=sys.argv[3] == 'pdf', jobs=int(sys.argv[4]), cache_dir=Path(sys.argv[2]).parent / 'cache'))
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb(), "stages": s.stages,
                   "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
 """

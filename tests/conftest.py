@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from ambitionsgraf.instrument import load_instrument
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_CACHE = Path(tempfile.gettempdir()) / "ambitionsgraf-test-cache"  # not the project's .cache: tests make hundreds
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,7 @@ def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
     """Build in-process with the project's real content and templates."""
     from ambitionsgraf.pipeline import BuildOptions, build
 
+    kw.setdefault("cache_dir", TEST_CACHE)
     return build(BuildOptions(project_dir=ROOT, orgs_dir=orgs_dir, out_dir=out_dir, make_pdf=pdf, **kw))
 
 

@@ -202,10 +202,33 @@ def test_a_running_build_keeps_its_staging_folder_from_another_build(tmp_path):
         assert output.leftovers(out) == []  # locked: its build is alive
     finally:
         staging.abort()
-    gone = output.Staging(out)
-    os.close(gone._lock)  # as if its process had died
-    gone._lock = None
-    assert output.leftovers(out) == [gone.dir]
+    dead = subprocess.run([sys.executable, "-c", (  # a build that dies without a word
+        "import os, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
+        f"s = Staging(Path({str(out)!r})); print(s.dir); sys.stdout.flush(); os._exit(9)")],
+        capture_output=True, text=True, cwd=ROOT)
+    assert output.leftovers(out) == [Path(dead.stdout.strip())]
+
+
+def test_a_folder_of_someone_elses_that_looks_like_a_leftover_is_left_alone(tmp_path):
+    out = tmp_path / "output"
+    mine = write_orgs(tmp_path / ".output.building-mine", {"viktig.txt": "behåll", ".gitignore": "*\n"})
+    theirs = write_orgs(tmp_path / ".output.building-ours", {".gitignore": "node_modules\n"})
+    assert output.leftovers(out) == []
+    assert (mine / "viktig.txt").read_text() == "behåll" and (theirs / ".gitignore").is_file()
+
+
+def test_an_output_lost_between_two_renames_is_restored_by_the_next_build(tmp_path):
+    """Where the file system cannot exchange folders, a crash between the two renames leaves the
+    output under a staging name; the next build puts it back instead of deleting it."""
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    before = tree(out)
+    out.rename(tmp_path / ".output.building-abc123")
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert "nothing changed" in result.stdout  # the very same build, back in place
+    assert tree(out) == before and _staging_folders(out) == []
 
 
 def test_the_swap_never_leaves_no_output(tmp_path):

@@ -159,3 +159,8 @@ def test_the_method_notes_state_the_reachable_ranges(instrument):
     (l0, l1), (v0, v1) = (charts.reachable_ranges(instrument)[axis] for axis in ("ledning", "verksamhet"))
     assert f"från lägst {shown(l0)} " in paragraph and f"till högst {shown(l1)}," in paragraph
     assert f"samspel med verksamheten från {shown(v0)} till {shown(v1)}." in paragraph
+
+
+def test_distribution_percentages_round_halves_up_like_every_other_percentage():
+    svg = charts.distribution_svg("Fördelning", [("1", [("Ja", 1), ("Nej", 7)], 0)])
+    assert ">13 %<" in svg and ">88 %<" in svg  # 12,5 % and 87,5 %: halves up, as the reports print them

@@ -144,3 +144,15 @@ def test_only_without_pdfs_after_a_build_without_pdfs_misses_nothing():
     p = plan(inputs(org("a", digest="new"), org("b"), previous=after(first), make_pdf=False, only="a"))
     assert p.of(MISSING) == [] and p.listed == ("a", "b")
     assert {k for k, (a, _) in table(p).items() if a == RENDER} == {("a", "site"), ("a", "leverans")}
+
+
+def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a", digest="new"), org("b", published=False), previous=after(first), make_pdf=False))
+    rendered = {(d.slug, d.part): [f"{d.slug}-{d.part}.html"] for d in p.render}
+    m = p.manifest("c", rendered)
+    assert m["generator"] == "ambitionsgraf" and m["code"] == "c" and m["inputs"] == "fingerprint"
+    assert m["orgs"]["a"] == {"site": {"key": next(d.key for d in p.render if d.part == "site"), "files": ["a-site.html"]},
+                              "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]}}
+    assert sorted(m["orgs"]["b"]) == ["leverans", "leverans-pdf"]  # its public parts dropped, its current PDF kept
+    assert p.organisations() == {"rendered": ["a"], "missing": [], "stale": [], "unchanged": ["b"]}

@@ -19,8 +19,11 @@ every build that renders (50 ms): compiled templates are code, and are not kept 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
+import math
 import os
+import re
 from dataclasses import fields
 from fractions import Fraction
 from pathlib import Path
@@ -54,15 +57,30 @@ def _int(v) -> int:
 
 
 def _frac(v) -> Fraction | None:
+    """A score or mean: [numerator, denominator], within what any answers can give."""
     if v is None:
         return None
-    _need(type(v) is list and len(v) == 2 and type(v[0]) is int and type(v[1]) is int and v[1] > 0)
+    _need(type(v) is list and len(v) == 2 and type(v[0]) is int and type(v[1]) is int and 0 < v[1] < 2**40)
+    _need(0 <= v[0] <= 10 * v[1])  # scores and means lie between 0 and the scale's top (4)
     return Fraction(v[0], v[1])
 
 
-def _fracs(v) -> dict:
-    _need(type(v) is dict)
+def _fracs(v, ids: frozenset) -> dict:
+    """Scores by id: exactly the instrument's ids, in its order."""
+    _need(type(v) is dict and frozenset(v) == ids)
     return {_str(k): _frac(x) for k, x in v.items()}
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _date(v) -> str:
+    _need(type(v) is str and _DATE.fullmatch(v) is not None)
+    try:
+        datetime.date.fromisoformat(v)
+    except ValueError:
+        raise Shape from None
+    return v
 
 
 def _pair(f: Fraction | None):
@@ -82,16 +100,34 @@ def summary_to_data(s) -> list:
     ]]
 
 
-def summary_from_data(v):
+class Expected:
+    """What a summary may hold, from the instrument: ids, types, quadrants."""
+
+    def __init__(self, ins):
+        self.areas = frozenset(a.id for a in ins.areas)
+        self.axes = frozenset(ins.axes)
+        self.questions = frozenset(ins.question_ids)
+        self.quadrants = frozenset(q.id for q in ins.quadrants)
+        self.types = frozenset(t.id for t in ins.types)
+
+
+def summary_from_data(v, expected: Expected):
+    """A summary, checked field by field against the instrument; Shape if anything is off."""
+    from ..answers import SLUG
     from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
 
     _need(type(v) is list and len(v) == 6 and type(v[3]) is bool and type(v[5]) is list and v[5])
     info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]))
+    _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types and info.name.strip() != "")
     rounds = []
     for r in v[5]:
         _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
-        overall = GroupScore(_int(r[1]), _fracs(r[2]), _fracs(r[3]), _opt_str(r[4]))
-        rounds.append(RoundSummary(_str(r[0]), overall, {_str(k): QuestionMean(_frac(m)) for k, m in r[5].items()}))
+        _need(r[4] is None or r[4] in expected.quadrants)
+        overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas), _fracs(r[3], expected.axes), _opt_str(r[4]))
+        _need(overall.respondents >= 0)
+        _need(frozenset(r[5]) == expected.questions)
+        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m)) for k, m in r[5].items()}))
+    _need([a.date for a in rounds] == sorted(a.date for a in rounds))  # oldest first, as scoring makes them
     return OrganisationSummary(info, tuple(rounds))
 
 
@@ -106,14 +142,38 @@ def _plain(v):
     return v
 
 
+def _float(v) -> float:
+    _need(type(v) in (int, float) and math.isfinite(v))
+    return float(v)
+
+
+def _floats(v, n: int | None = None) -> tuple:
+    _need(type(v) is list and (n is None or len(v) == n))
+    return tuple(_float(x) for x in v)
+
+
+def _svg_head(v: str) -> str:
+    """The opening of one SVG document, as matplotlib writes it: never a closed or second document."""
+    _need(v.startswith("<?xml") and v.count("<svg") == 1 and "</svg>" not in v and "<script" not in v.lower())
+    return v
+
+
+_FRAME_FIELDS = {
+    "head": lambda v: _svg_head(_str(v)),
+    "width": _float, "height": _float, "threshold": _float, "corner_inset": _float,
+    "affine": lambda v: _floats(v, 4), "plot": lambda v: _floats(v, 4),
+    "xlim": lambda v: _floats(v, 2), "ylim": lambda v: _floats(v, 2),
+    "xticks": _floats, "yticks": _floats,
+    "quadrant_boxes": lambda v: _need(type(v) is list) or tuple(_floats(b, 4) for b in v),
+}
+
+
 def frame_from_data(v):
+    """The chart frame: every field of the right kind and length (the SVG head one document's opening)."""
     from ..charts import Frame
 
-    names = [f.name for f in fields(Frame)]
-    _need(type(v) is dict and sorted(v) == sorted(names))
-    value = Frame(**{k: _plain(x) for k, x in v.items()})
-    _need(type(value.head) is str)
-    return value
+    _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Frame)) == sorted(_FRAME_FIELDS))
+    return Frame(**{k: _FRAME_FIELDS[k](x) for k, x in v.items()})
 
 
 def frame_to_data(frame) -> dict:
@@ -174,8 +234,12 @@ class BuildCache:
         return hashlib.sha256(self.code.encode() + b"\0" + shown.encode() + b"\0" + content).hexdigest()
 
     def _broken(self, why: str) -> dict:
-        self.note = f"build cache {self.path} {why}; it was set aside and is written anew"
+        self.note = f"build cache {self.path} {why}; it was ignored and is written anew"
         return {}
+
+    def distrust(self, why: str) -> None:
+        """Say why the cache's content was not used (the build has read the answer files instead)."""
+        self._broken(why)
 
     def _read(self) -> dict:
         if self._raw is None:
@@ -199,12 +263,13 @@ class BuildCache:
         """The keys of the summaries stored: which files need not be read."""
         return frozenset(self._read().get("summaries", ()))
 
-    def summaries(self) -> dict:
+    def summaries(self, ins) -> dict:
         """The summaries by key. A summary of the wrong shape sets the whole cache aside: the
         build then reads those files after all (`keys` promised them)."""
         if self._summaries is None:
+            expected = Expected(ins)
             try:
-                self._summaries = {_str(k): summary_from_data(v) for k, v in self._read().get("summaries", {}).items()}
+                self._summaries = {_str(k): summary_from_data(v, expected) for k, v in self._read().get("summaries", {}).items()}
             except Shape:
                 self._broken("holds a summary of the wrong shape")
                 self._summaries = {}
@@ -227,19 +292,30 @@ class BuildCache:
         return self._of_this_code("guidance", guidance_from_data)
 
     def _prune(self, days: int = 30) -> None:
-        """Forget the caches of output folders not built for a month (tests and `--out` experiments make many)."""
+        """Forget what the project keeps about output folders not built for a month (tests and
+        `--out` experiments make many): their caches, unheld locks, and temporary files."""
+        import fcntl
         import time
 
         limit = time.time() - days * 86400
-        for p in self.path.parent.glob("*.json"):
+        for p in self.path.parent.iterdir():
             with contextlib.suppress(OSError):
-                if p.stat().st_mtime < limit:
+                if p.stat().st_mtime >= limit or p.suffix not in (".json", ".lock", ".tmp"):
+                    continue
+                if p.suffix == ".lock":
+                    fd = os.open(p, os.O_RDWR | os.O_CLOEXEC)
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises while a build holds it
+                        p.unlink()
+                    finally:
+                        os.close(fd)
+                else:
                     p.unlink()
 
     def write(self, summaries: dict, frame, guidance) -> None:
         content = {"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance),
                    "summaries": {k: summary_to_data(s) for k, s in summaries.items()}}
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(tmp, "wb") as f:

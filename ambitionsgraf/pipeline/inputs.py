@@ -16,13 +16,9 @@ from ..problems import Problem
 from .plan import PreviousPart
 
 
-def answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
-    """Every answer file in the folder, and a problem for each entry named like one that cannot be read as one."""
-    return list_answer_files(orgs_dir)
-
-
 def read_answer_files(orgs_dir: Path) -> tuple[dict[Path, bytes], list[Problem]]:
-    files, problems = answer_files(orgs_dir)
+    """Every answer file's bytes, read once, and a problem for each entry named like one that cannot be read."""
+    files, problems = list_answer_files(orgs_dir)
     data, read_problems = read_files(files)
     return data, problems + read_problems
 

@@ -30,10 +30,11 @@ from pathlib import Path
 import orjson
 
 from ..problems import ContentError, Problem
+from .plan import GENERATOR
 
 MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
-GENERATOR = "ambitionsgraf"
-MARKER = ".gitignore"  # in every staging folder and output root: "*", and the staging folder's lock
+MARKER = ".gitignore"  # in every staging folder: "*", and the staging folder's lock
+MARKER_TEXT = "*\n"
 
 
 def _staging_prefix(out_dir: Path) -> str:
@@ -68,9 +69,13 @@ def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Prob
         if out == other or out in other.parents:
             return [Problem(shown, 1, "--out", f"would replace {what}; choose an output folder of its own")]
     if not out_dir.exists():
-        parent = out_dir.parent
-        if parent.exists() and not parent.is_dir():
-            return [Problem(shown, 1, "--out", f"cannot be made: {parent} is not a folder")]
+        ancestor = out_dir.parent
+        while not ancestor.exists() and ancestor != ancestor.parent:
+            ancestor = ancestor.parent
+        if not ancestor.is_dir():
+            return [Problem(shown, 1, "--out", f"cannot be made: {ancestor} is not a folder")]
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            return [Problem(shown, 1, "--out", f"cannot be made: {ancestor} cannot be written to")]
         return []
     if not out_dir.is_dir():
         return [Problem(shown, 1, "--out", "is a file, not a folder; choose a new or empty folder, or a previous build")]
@@ -78,6 +83,8 @@ def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Prob
         entries = [p.name for p in out_dir.iterdir()]
     except OSError as exc:
         return [Problem(shown, 1, "--out", f"cannot be read: {exc.strerror}")]
+    if not os.access(out_dir.parent, os.W_OK | os.X_OK):
+        return [Problem(shown, 1, "--out", f"cannot be replaced: {out_dir.parent} cannot be written to")]
     if entries and read_manifest(out_dir) is None:
         return [Problem(shown, 1, "--out", "holds files that are not a previous build of ours (no build manifest) "
                                            "and would be deleted; choose a new or empty folder")]
@@ -136,25 +143,49 @@ def leftovers(out_dir: Path) -> list[Path]:
     for p in candidates:
         if p.is_symlink() or not p.is_dir():
             continue
+        try:
+            names = {q.name for q in p.iterdir()}
+        except OSError:
+            continue
+        if not names <= {"site", "leverans", MANIFEST, MARKER}:
+            continue  # something of someone else's is in it: not ours to remove
         marker = p / MARKER
         if marker.is_file():
             try:
+                if marker.read_text() != MARKER_TEXT:
+                    continue
                 fd = _lock(marker)
-            except OSError:
+            except (OSError, UnicodeDecodeError):
                 continue
             if fd is None:
                 continue  # a build is running in it
             os.close(fd)
-            found.append(p)
-        elif {q.name for q in p.iterdir()} <= {"site", "leverans", MANIFEST}:
-            found.append(p)  # left by an earlier version, which wrote no marker: only our folders inside
+        found.append(p)  # (without a marker: left by an earlier version, with only our folders inside)
     return found
 
 
 def remove_leftovers(out_dir: Path) -> int:
+    """Remove what killed builds left beside the output; return how many folders went.
+
+    Where the output itself is missing (a crash between the two renames of a file system
+    that cannot exchange folders), the newest complete build among them becomes the output.
+    Earlier versions also kept a pickled cache beside the output: it held every organisation's
+    summary, published or not, and goes too."""
     gone = leftovers(out_dir)
+    if not out_dir.exists():
+        whole = [p for p in gone if read_manifest(p) is not None and (p / "site").is_dir()]
+        if whole:
+            newest = max(whole, key=lambda p: (p / MANIFEST).stat().st_mtime)
+            os.rename(newest, out_dir)
+            (out_dir / MARKER).unlink(missing_ok=True)
+            gone.remove(newest)
     for p in gone:
         shutil.rmtree(p, ignore_errors=True)
+    for old in (out_dir.parent / f".{out_dir.name}-cache.pickle", out_dir.parent / f".{out_dir.name}-cache"):
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        elif old.is_file():
+            old.unlink(missing_ok=True)
     return len(gone)
 
 
@@ -187,7 +218,7 @@ class Staging:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
         marker = self.dir / MARKER
-        marker.write_text("*\n")  # git ignores this folder, and the output it becomes
+        marker.write_text(MARKER_TEXT)  # git ignores this folder
         self._lock = _lock(marker)
 
     def carry_over(self, relpaths) -> None:
@@ -202,23 +233,37 @@ class Staging:
             os.link(self.out_dir / relpath, target)
 
     def commit(self) -> None:
-        """Make the staging folder the output: the previous output is either whole or replaced."""
+        """Make the staging folder the output: the previous output is either whole or replaced.
+
+        The marker leaves the new output (someone may version their --out) and is put into the
+        previous one just before it moves here, so that a crash while it is removed leaves
+        nothing git sees, and the next build removes it."""
         if not self.out_dir.exists():
             os.rename(self.dir, self.out_dir)
+            (self.out_dir / MARKER).unlink(missing_ok=True)
+            self._release()
+            return
+        old_marker = self.out_dir / MARKER
+        had_marker = old_marker.exists()
+        if not had_marker:
+            old_marker.write_text(MARKER_TEXT)
+        try:
+            exchanged = _exchange(self.dir, self.out_dir)
+        except BaseException:
+            if not had_marker:
+                old_marker.unlink(missing_ok=True)
+            raise
+        if exchanged:
+            (self.out_dir / MARKER).unlink(missing_ok=True)  # the previous output is now at self.dir
         else:
-            old_marker = self.out_dir / MARKER
-            if not old_marker.exists():  # an output from before markers: mark it, so a crash below leaves nothing git sees
-                old_marker.write_text("*\n")
-            if _exchange(self.dir, self.out_dir):
-                pass  # the previous output is now at self.dir
-            else:
-                aside = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.out_dir), dir=self.out_dir.parent))
-                os.rmdir(aside)
-                os.rename(self.out_dir, aside)
-                os.rename(self.dir, self.out_dir)
-                self.dir = aside
-            shutil.rmtree(self.dir, ignore_errors=True)
+            aside = Path(tempfile.mkdtemp(prefix=_staging_prefix(self.out_dir), dir=self.out_dir.parent))
+            os.rmdir(aside)
+            os.rename(self.out_dir, aside)
+            os.rename(self.dir, self.out_dir)  # a crash before this: the next build restores the newest whole tree
+            (self.out_dir / MARKER).unlink(missing_ok=True)
+            self.dir = aside
         self._release()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -45,6 +45,7 @@ from ..overview import Comparison
 PARTS = ("site", "site-pdf", "leverans", "leverans-pdf")
 
 RENDER, CARRY, DROP, MISSING = "render", "carry over", "drop", "missing"
+GENERATOR = "ambitionsgraf"  # the manifest's mark: an output folder holding it is a build of ours
 
 
 @dataclass(frozen=True)
@@ -87,15 +88,44 @@ class Decision:
     pdf_linked: bool = False  # `site` only: the page links to the public PDF
 
     def __str__(self) -> str:
-        return f"{self.slug} {self.part}: {self.action} ({self.reason})"
+        return f"{self.slug + ' ' if self.slug else ''}{self.part}: {self.action} ({self.reason})"
+
+
+SHARED = (
+    Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance", None),
+    Decision("", "sitemap.xml", RENDER, "every build: it lists every page the site holds", None),
+    Decision("", ".manifest.json", RENDER, "every build: it records each part's key and files for the next", None),
+)
 
 
 @dataclass(frozen=True)
 class BuildPlan:
-    decisions: tuple[Decision, ...]
+    decisions: tuple[Decision, ...]  # one per part of an organisation's files
     listed: tuple[str, ...]  # published organisations whose public page the output holds: the shared pages list these
     unlisted: tuple[str, ...]  # published organisations left out of the shared pages (--only: never built)
     manifest_inputs: str | None  # what the new manifest records as its inputs
+    shared: tuple[Decision, ...] = SHARED  # the files that belong to no organisation
+
+    def manifest(self, code: str, rendered: Mapping[tuple[str, str], list[str]]) -> dict:
+        """The new manifest: every part the output holds, with its key and files
+        (`rendered`: the files each rendered part was written as)."""
+        orgs: dict = {}
+        for d in self.decisions:
+            if d.action == CARRY:
+                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(d.files)}
+            elif d.action == RENDER:
+                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(rendered[d.slug, d.part])}
+        return {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs}
+
+    def organisations(self) -> dict[str, list[str]]:
+        """Each organisation once, by what became of it: rendered (any part), missing (a page or the
+        delivery data never built, --only), stale (carried over out of date, --only), unchanged."""
+        rendered = {d.slug for d in self.render}
+        missing = {d.slug for d in self.of(MISSING) if not d.part.endswith("-pdf")} - rendered
+        stale = {d.slug for d in self.stale} - rendered - missing
+        everyone = {d.slug for d in self.decisions if d.action != DROP}
+        return {"rendered": sorted(rendered), "missing": sorted(missing), "stale": sorted(stale),
+                "unchanged": sorted(everyone - rendered - missing - stale)}
 
     def of(self, action: str) -> list[Decision]:
         return [d for d in self.decisions if d.action == action]
@@ -123,7 +153,7 @@ class BuildPlan:
         return sum(len(d.files) for d in self.carry if d.part.endswith("-pdf"))
 
     def explain(self) -> str:
-        return "\n".join(str(d) for d in self.decisions)
+        return "\n".join(str(d) for d in self.decisions + self.shared)
 
 
 def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:

@@ -19,7 +19,7 @@ from . import execute, output
 from .cache import BuildCache
 from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_parts, read_answer_files
 from .options import BuildOptions, BuildSummary
-from .plan import MISSING, OrgInput, PlanInputs, plan
+from .plan import OrgInput, PlanInputs, plan
 
 
 def build(opts: BuildOptions) -> BuildSummary:
@@ -45,7 +45,18 @@ def build(opts: BuildOptions) -> BuildSummary:
             summary.seconds = time.perf_counter() - started
             return summary
         with execute.frozen_for_the_build():
-            _build(opts, summary, data, read_problems, code, inputs, previous)
+            try:
+                _build(opts, summary, data, read_problems, code, inputs, previous)
+            except (ContentError, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                # A failure that is not the inputs' fault: whatever the cache gave may be to blame,
+                # so it goes, and the next build makes everything afresh.
+                cache_file = BuildCache(opts.cache_folder, opts.out_dir, code).path
+                if cache_file.exists():
+                    cache_file.unlink(missing_ok=True)
+                    raise RuntimeError(f"{exc} (the build cache {cache_file} was removed; run the build again)") from exc
+                raise
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -84,15 +95,18 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         parsed = set(summaries)
         summary.processes = pool.processes
         with execute.collector_paused():
-            stored = cache.summaries()  # decoded while the workers load their files or WeasyPrint
+            stored = cache.summaries(project.ins)  # decoded while the workers load their files or WeasyPrint
             unreadable = []
             for p in paths:
                 if cache_keys[p] in cached:
-                    if (s := stored.get(cache_keys[p])) is not None:
+                    s = stored.get(cache_keys[p])
+                    if s is not None and s.organisation.slug == p.stem and s.organisation.path == shown[p]:
                         summaries[s.organisation.slug] = s
                     else:
                         unreadable.append(p)
-            if unreadable:  # promised by the cache's keys, but it was set aside: read them here after all
+            if unreadable:  # promised by the cache's keys, but unusable: read them here after all
+                if cache.note is None:
+                    cache.distrust("holds summaries that do not match their answer files")
                 more, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
                 summaries.update(more)
                 parsed |= set(more)
@@ -133,14 +147,15 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         t = _stage(summary, "plan", t)
 
         # -- execute: carry over, render, shared pages, manifest, swap
-        staging = output.Staging(opts.out_dir)
-        carried = [d for d in the_plan.carry]
-        staging.carry_over({f for d in carried for f in d.files})
-        new_manifest = {"generator": output.GENERATOR, "inputs": the_plan.manifest_inputs, "code": code, "orgs": {}}
-        for d in carried:
-            new_manifest["orgs"].setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(d.files)}
-        written = {f for d in carried for f in d.files}
-        site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
+        try:
+            staging = output.Staging(opts.out_dir)
+        except OSError as exc:
+            raise ContentError([Problem(str(opts.out_dir), 1, "--out", f"cannot write a new build beside it in "
+                                                                      f"{opts.out_dir.parent}: {exc.strerror}")]) from None
+        carried = {f for d in the_plan.carry for f in d.files}
+        staging.carry_over(carried)
+        written = set(carried)
+        rendered: dict = {}
 
         def adopt(rels) -> None:
             for rel in rels:
@@ -149,19 +164,16 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
                 written.add(rel)
                 summary.pdfs += rel.endswith(".pdf")
                 summary.pages += rel.endswith(".html")
-                if rel.startswith("site/"):
-                    site_paths.append(rel.removeprefix("site/"))
 
         listed = [results[slug] for slug in the_plan.listed]
         tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
-        keys = {(d.slug, d.part): d.key for d in the_plan.render}
         pool.start_shared(listed, staging.dir)  # first: forked before the thread that reads the workers' reports starts
         pool.start_render(tasks, index, staging.dir)
         progress = _progress(len(tasks), opts.progress)
         try:
             for task, rels in pool.results():
                 adopt(rels)
-                new_manifest["orgs"].setdefault(task.slug, {})[task.part] = {"key": keys[task.slug, task.part], "files": rels}
+                rendered[task.slug, task.part] = rels
                 progress.update(1)
         finally:
             progress.close()
@@ -171,17 +183,17 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
 
         from ..site import sitemap
 
-        rendered = {d.slug for d in the_plan.render}
-        summary.missing = sorted({d.slug for d in the_plan.of(MISSING) if not d.part.endswith("-pdf")} - rendered)
-        summary.stale = sorted({d.slug for d in the_plan.stale} - rendered - set(summary.missing))
-        summary.rendered = len(rendered)
-        summary.reused = len(results) - len(rendered) - len(summary.missing) - len(summary.stale)
+        fates = the_plan.organisations()
+        summary.rendered, summary.reused = len(fates["rendered"]), len(fates["unchanged"])
+        summary.missing, summary.stale = fates["missing"], fates["stale"]
         summary.pdfs_kept = the_plan.pdfs_kept if not opts.make_pdf else 0
         summary.pdfs_removed = the_plan.pdfs_removed
         adopt(["site/sitemap.xml"])
         (staging.dir / "site").mkdir(exist_ok=True)
+        site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
         (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
-        (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(new_manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+        manifest = the_plan.manifest(code, rendered)
+        (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
         staging.commit()
         valid = {r.organisation.path: r for r in results.values()}
         cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, project.guidance)
