@@ -58,6 +58,7 @@ class Worker:
     paths: dict  # slug -> Path (only .yaml files can be valid)
     make_pdf: bool
     local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
+    _out: FolderWriter | None = None  # this process's writer into the staging folder
 
     def load(self, paths: list[Path], skip_cached: bool = True) -> tuple[dict, list[Problem], list[str]]:
         """Validate and score the files whose summary is not cached (or all): summaries, problems, invalid files."""
@@ -88,6 +89,35 @@ class Worker:
         if slug not in self.local:
             self._read(self.paths[slug])
         return self.local[slug]
+
+    # -- what the pools call: load a share, get ready, run a task, the side job ------------------
+
+    def ready_ahead(self, share: list[Path]) -> None:
+        """After loading, while the parent plans: load WeasyPrint in a worker that owns a changed
+        file. assign() gives an organisation's delivery PDF, the longest task of a small rebuild,
+        to its owner unless another worker has fewer PDFs; a worker that only might get a PDF
+        loads it when it does (loading it ahead in every worker took CPU from the one that
+        mattered, two cores and three processes: 0.3 s of a rebuild)."""
+        if self.make_pdf and any(self.keys[p] not in self.cached for p in share):
+            _warm_up()
+
+    def ready(self, tasks: list[Task]) -> None:
+        if any(t.heavy() for t in tasks):
+            _warm_up()
+
+    def run(self, task: Task, context: tuple) -> list[str]:
+        """Render one part into the staging folder; return its files' paths. `context`: the
+        comparison index and the staging folder."""
+        index, root = context
+        if self._out is None or self._out.root != root:
+            self._out = FolderWriter(root)
+        return self.render(task, index, self._out)
+
+    def side(self, listed: list, root: Path) -> list[str]:
+        """The side job: the pages that belong to no organisation."""
+        return self.shared(listed, root)
+
+    # -- the build's work -------------------------------------------------------------------------
 
     def render(self, task: Task, index, out: FolderWriter) -> list[str]:
         """Render one part into the staging folder; return its files' paths."""
@@ -162,34 +192,41 @@ def _warm_up() -> None:
     warm_up()
 
 
-# -- serially, in this process ----------------------------------------------------------------
+# -- the pools: the same four steps, serially or in forked processes ----------------------------
+#
+#   load()              each worker validates and scores its share of the answer files
+#   submit(tasks, ctx)  tasks go to workers (assign: pinned to the owner, PDFs spread); results() yields them
+#   aside(*args)        one low-priority job beside the workers (the shared pages); aside_result()
+#   close()
+#
+# The pools know nothing of the build but these calls on the Worker: load, ready_ahead, ready,
+# run, side.
 
 
 class SerialPool:
-    """The build's work done here, one step after the other."""
+    """The same steps in this process, one after the other."""
 
     processes = 1
 
     def __init__(self, worker: Worker, paths: list[Path]):
         self.worker, self.paths = worker, paths
 
-    def loaded(self):
+    def load(self):
         with collector_paused():
             return self.worker.load(self.paths)
 
-    def start_render(self, tasks: list[Task], index, root: Path) -> None:
-        self.tasks, self.index, self.root = tasks, index, root
+    def submit(self, tasks: list[Task], context: tuple) -> None:
+        self.tasks, self.context = tasks, context
 
     def results(self):
-        out = FolderWriter(self.root)
         for task in self.tasks:
-            yield task, self.worker.render(task, self.index, out)
+            yield task, self.worker.run(task, self.context)
 
-    def start_shared(self, listed: list, root: Path) -> None:
-        self.shared = self.worker.shared(listed, root)
+    def aside(self, *args) -> None:
+        self.side = self.worker.side(*args)
 
-    def shared_files(self) -> list[str]:
-        return self.shared
+    def aside_result(self):
+        return self.side
 
     def close(self) -> None:
         pass
@@ -232,33 +269,25 @@ def _in_child(conn, work, parent: int) -> None:
 
 
 def _work(worker: Worker, conn, paths: list[Path]) -> None:
-    """A forked worker: load its share, report it, then render the tasks the parent sends."""
+    """A forked worker: load its share, report it, get ready, then run the tasks the parent sends."""
     for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
         with collector_paused():
             conn.send(("loaded", *worker.load(paths[start:start + _CHUNK])))
     conn.send(("all loaded",))
-    if worker.make_pdf and any(worker.keys[p] not in worker.cached for p in paths):
-        # Load WeasyPrint now, while the parent compares, in the workers that own a changed
-        # file: assign() gives an organisation's delivery PDF, the longest task of a small
-        # rebuild, to its owner unless another worker has fewer PDFs. A worker that only
-        # might get a PDF loads it when it does: loading it ahead in every worker took CPU
-        # from the one that mattered (two cores, three processes), 0.3 s of a rebuild.
-        _warm_up()
+    worker.ready_ahead(paths)
     message = conn.recv()
-    if message[0] == "render":
-        _, tasks, index, root = message
-        if any(t.heavy() for t in tasks):
-            _warm_up()
-        out = FolderWriter(root)
+    if message[0] == "tasks":
+        _, tasks, context = message
+        worker.ready(tasks)
         for task in tasks:
-            conn.send(("done", task, worker.render(task, index, out)))
+            conn.send(("done", task, worker.run(task, context)))
     conn.send(("finished",))
 
 
-def _shared_work(worker: Worker, conn, listed: list, root: Path) -> None:
-    """Write the shared pages at low priority: they take the cores the workers leave free."""
+def _side_work(worker: Worker, conn, *args) -> None:
+    """The side job, at low priority: it takes the cores the workers leave free."""
     os.nice(10)
-    conn.send(("shared", worker.shared(listed, root)))
+    conn.send(("side", worker.side(*args)))
 
 
 class ForkedPool:
@@ -269,7 +298,7 @@ class ForkedPool:
         self.owner = {p.stem: k % jobs for k, p in enumerate(paths)}
         self.procs: list = []
         self.reader = None
-        self.shared_conn = None
+        self.side_conn = None
         self.conns = [self._fork(_work, paths[k::jobs]) for k in range(jobs)]
 
     def _fork(self, work, *args):
@@ -291,7 +320,7 @@ class ForkedPool:
             raise RuntimeError("a build worker process failed:\n" + message[1])
         return message
 
-    def loaded(self):
+    def load(self):
         summaries, problems, invalid = {}, [], []
         pending = list(self.conns)
         while pending:
@@ -306,14 +335,15 @@ class ForkedPool:
                 invalid += i
         return summaries, problems, invalid
 
-    def start_render(self, tasks: list[Task], index, root: Path) -> None:
+    def submit(self, tasks: list[Task], context: tuple) -> None:
         for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs)):
             try:
-                conn.send(("render", share, index if any(t.part.startswith("leverans") for t in share) else None, root))
+                # The comparison index only to workers that render delivery parts: it is the biggest message.
+                conn.send(("tasks", share, context if any(t.part.startswith("leverans") for t in share) else (None, context[1])))
             except OSError:
                 self._receive(conn)  # the worker has stopped: raise what it said
                 raise
-        # Read the workers' reports as they come, while this thread waits for the shared pages:
+        # Read the workers' reports as they come, while this thread waits for the side job:
         # unread, they would fill the pipes and stop the workers.
         self.inbox: queue.Queue = queue.Queue()
         self.reader = threading.Thread(target=self._read_reports, daemon=True)
@@ -342,21 +372,21 @@ class ForkedPool:
                 raise message[1]
             yield message[1], message[2]
 
-    def start_shared(self, listed: list, root: Path) -> None:
+    def aside(self, *args) -> None:
         # Forked before the thread that reads the workers' reports starts.
-        self.shared_conn = self._fork(_shared_work, listed, root)
+        self.side_conn = self._fork(_side_work, *args)
 
-    def shared_files(self) -> list[str]:
-        return self._receive(self.shared_conn)[1]
+    def aside_result(self):
+        return self._receive(self.side_conn)[1]
 
     def close(self) -> None:
         for proc in self.procs:
             if proc.is_alive():
                 proc.kill()
             proc.join()
-        if self.shared_conn is not None:
-            self.shared_conn.close()
-            self.shared_conn = None
+        if self.side_conn is not None:
+            self.side_conn.close()
+            self.side_conn = None
         if self.reader is not None:
             self.reader.join()
         for conn in self.conns:

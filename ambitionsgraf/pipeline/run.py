@@ -91,7 +91,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
     staging = None
     try:
         # -- load: validate and score (workers), summaries of unchanged files from the cache
-        summaries, problems, invalid = pool.loaded()
+        summaries, problems, invalid = pool.load()
         parsed = set(summaries)
         summary.processes = pool.processes
         with execute.collector_paused():
@@ -167,8 +167,8 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
 
         listed = [results[slug] for slug in the_plan.listed]
         tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
-        pool.start_shared(listed, staging.dir)  # first: forked before the thread that reads the workers' reports starts
-        pool.start_render(tasks, index, staging.dir)
+        pool.aside(listed, staging.dir)  # the shared pages; first: forked before the thread that reads the workers' reports starts
+        pool.submit(tasks, (index, staging.dir))
         progress = _progress(len(tasks), opts.progress)
         try:
             for task, rels in pool.results():
@@ -178,7 +178,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         finally:
             progress.close()
         t = _stage(summary, "render organisations", t)
-        adopt(pool.shared_files())
+        adopt(pool.aside_result())
         t = _stage(summary, "shared pages", t)
 
         from ..site import sitemap
