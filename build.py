@@ -90,27 +90,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return _parser().parse_args(argv)
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised where the build is, so that it removes its staging folder on the way out."""
-
-
-def _terminate(signum, frame):
-    raise Terminated
-
-
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     from ambitionsgraf import cli
+    from ambitionsgraf.pipeline.options import Interrupted, Interruption
 
-    signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C and SIGTERM stop a build with its staging folder removed, never in the middle of the swap.
+    args.interruption = Interruption()
+    args.interruption.install()
     try:
         return getattr(cli, {"import": "import_"}.get(args.command, args.command))(args, PROJECT)
-    except KeyboardInterrupt:
-        print("interrupted; the previous output is unchanged", file=sys.stderr)
-        return 130
-    except Terminated:
-        print("stopped (SIGTERM); the previous output is unchanged", file=sys.stderr)
-        return 143
+    except (KeyboardInterrupt, Interrupted) as exc:
+        name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
+        print(f"stopped ({name}); the previous output is unchanged", file=sys.stderr)
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except Exception as exc:  # a bug, not a content error: say so plainly
         if args.debug:
             raise

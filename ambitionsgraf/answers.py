@@ -574,7 +574,7 @@ def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(files), sorted(problems)
 
 
-def _read_regular(path: Path) -> tuple[bytes | None, str | None]:
+def read_regular(path: Path) -> tuple[bytes | None, str | None]:
     """A regular file's bytes, or why it cannot be read. Checked before opening, and again on
     what was opened (without blocking), in case the file was replaced in between."""
     problem = _entry_problem(path)
@@ -595,7 +595,7 @@ def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
     data: dict[Path, bytes] = {}
     problems: list[Problem] = []
     for path in sorted(paths):
-        content, problem = _read_regular(path)
+        content, problem = read_regular(path)
         if problem is None:
             data[path] = content
         else:

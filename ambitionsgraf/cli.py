@@ -28,6 +28,7 @@ def build(args, project_dir: Path) -> int:
         site_url=args.site_url or DEFAULT_SITE_URL,
         jobs=args.jobs,
         progress=sys.stderr.isatty() and not os.environ.get("CI"),
+        interruption=getattr(args, "interruption", None),
     )
     try:
         summary = run(opts)
@@ -55,6 +56,12 @@ def build(args, project_dir: Path) -> int:
         print(line)
     if getattr(args, "explain", False) and summary.plan is not None:
         print(summary.plan.explain())
+    if opts.interruption is not None and opts.interruption.signum is not None:
+        import signal
+
+        name = signal.Signals(opts.interruption.signum).name
+        print(f"stopped ({name}) after the new output was in place: {args.out} holds this build, whole", file=sys.stderr)
+        return 128 + opts.interruption.signum
     if summary.problems:
         _report(summary.problems)
         print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)

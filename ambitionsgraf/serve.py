@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from watchfiles import watch
 
 from . import cli
+from .pipeline.options import Interrupted
 from .answers import display_path
 
 SOURCES = ("content", "templates", "ambitionsgraf")  # besides the answer files
@@ -56,13 +57,23 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
             print(f"{out}:1: --out: is inside {display_path(folder)}, which is watched for changes; "
                   "choose a folder outside it", file=sys.stderr)
             return 1
+    from .pipeline.output import check_out_dir
+
+    refused = check_out_dir(out, orgs, project)  # never serve, or build into, a folder that is not ours
+    if refused:
+        for problem in refused:
+            print(problem, file=sys.stderr)
+        return 1
     server = _bind(port, out / "site")  # before building: a taken port is known at once
     if server is None:
         return 1
     args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, jobs=0, debug=False)
     with server:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        cli.build(args, project)
+        try:
+            cli.build(args, project)
+        except (KeyboardInterrupt, Interrupted):
+            print("build.py serve: stopped", file=sys.stderr)
+            return 0
         if not (out / "site").is_dir():  # the build said why (an --out that is not its own, say)
             print("build.py serve: nothing to serve; fix the problem above and start again", file=sys.stderr)
             return 1
@@ -74,8 +85,8 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
             for changes in watch(*watched):
                 print(f"{len(changes)} change(s); rebuilding", flush=True)
                 cli.build(args, project)  # the handler goes by path, so it serves the swapped-in folder
-        except KeyboardInterrupt:
-            pass
+        except (KeyboardInterrupt, Interrupted):
+            print("build.py serve: stopped", file=sys.stderr)
         finally:
             server.shutdown()
     return 0

@@ -29,6 +29,19 @@ class Project:
     site_url: str  # absolute, ends in "/": used where relative links cannot work (PDF, CSV, sitemap)
 
 
+def part_files(slug: str, part: str) -> tuple[str, ...]:
+    """The files one part of an organisation's output consists of, relative to the output folder.
+    The renderers below write exactly these (a build checks), and a previous build's manifest
+    can name no others: whatever it says, only these paths are ever carried over or removed."""
+    base = f"site/organisationer/{slug}/"
+    return {
+        "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
+        "site-pdf": (base + f"{slug}.pdf",),
+        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
+        "leverans-pdf": (f"leverans/{slug}.pdf",),
+    }[part]
+
+
 def to_json(data) -> str:
     """Indented UTF-8 JSON, as json.dumps(data, ensure_ascii=False, indent=2) writes it, only faster
     (one difference: a float below 0.0001 is written 0.000025, not 2.5e-05; none of ours is that small)."""

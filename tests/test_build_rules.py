@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -184,7 +186,7 @@ def test_a_killed_build_leaves_the_output_whole_nothing_git_sees_and_the_next_bu
     proc.wait(timeout=30)
     stderr = proc.stderr.read()
     if sig == signal.SIGTERM:  # a build told to stop cleans up after itself
-        assert proc.returncode == 143 and "previous output is unchanged" in stderr, (proc.returncode, stderr)
+        assert proc.returncode == 143 and "stopped (SIGTERM); the previous output is unchanged" in stderr, (proc.returncode, stderr)
         assert _staging_folders(out) == []
     assert tree(out) == before  # the previous output, whole
     untracked = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True)
@@ -213,8 +215,10 @@ def test_a_folder_of_someone_elses_that_looks_like_a_leftover_is_left_alone(tmp_
     out = tmp_path / "output"
     mine = write_orgs(tmp_path / ".output.building-mine", {"viktig.txt": "behåll", ".gitignore": "*\n"})
     theirs = write_orgs(tmp_path / ".output.building-ours", {".gitignore": "node_modules\n"})
+    backup = write_orgs(tmp_path / ".output.old-backup" / "site", {"index.html": "min kopia"})
     assert output.leftovers(out) == []
     assert (mine / "viktig.txt").read_text() == "behåll" and (theirs / ".gitignore").is_file()
+    assert (backup / "index.html").read_text() == "min kopia"
 
 
 def test_an_output_lost_between_two_renames_is_restored_by_the_next_build(tmp_path):
@@ -319,3 +323,111 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp
     assert second.returncode == 1
     assert f"{out}:1: --out: another build is writing this folder now" in second.stderr
     assert (out / "leverans" / "alfa.pdf").is_file() and _staging_folders(out) == []
+
+
+
+def test_a_stop_that_a_library_swallowed_still_keeps_the_previous_output(tmp_path):
+    """WeasyPrint catches every exception while it draws an image: a Ctrl-C raised there is lost,
+    and the PDF comes out without its chart. The build asks again before it swaps."""
+    from ambitionsgraf.pipeline import BuildOptions, build
+    from ambitionsgraf.pipeline.options import Interrupted, Interruption
+
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    before = tree(out)
+    (orgs / "alfa.yaml").write_text((orgs / "alfa.yaml").read_text().replace("Alfa kommun", "Alfa stad"))
+    swallowed = Interruption()
+    swallowed.signum = signal.SIGTERM  # the signal came, and its exception went nowhere
+    with pytest.raises(Interrupted):
+        build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, interruption=swallowed,
+                           cache_dir=tmp_path / "cache"))
+    assert tree(out) == before and _staging_folders(out) == []
+
+
+@pytest.mark.parametrize("delay", [0.6, 1.2, 1.8, 2.4, 3.0])
+def test_sigterm_at_any_moment_gives_the_previous_output_or_the_whole_new_one(tmp_path, delay):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    before = tree(out)
+    (orgs / "alfa.yaml").write_text((orgs / "alfa.yaml").read_text().replace("Alfa kommun", "Alfa stad"))
+    assert cli_build(orgs, tmp_path / "clean").returncode == 0
+    clean = tree(tmp_path / "clean")
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "1"],
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    stderr = proc.communicate(timeout=120)[1]
+    after = tree(out)
+    if proc.returncode == 0:  # finished before the signal: the new build, every PDF whole
+        assert after == clean
+    elif "after the new output was in place" in stderr:
+        assert proc.returncode == 143 and after == clean
+    else:
+        assert proc.returncode == 143 and "the previous output is unchanged" in stderr, stderr
+        assert after == before
+    assert _staging_folders(out) == []
+
+
+@pytest.mark.parametrize("out_name", [".", "sub/.."])
+def test_out_given_as_dot_or_dotdot_is_refused(tmp_path, out_name):
+    orgs = two_orgs(tmp_path / "orgs")
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "utkast.txt").write_text("osparat")
+    result = run_cli("--orgs", str(orgs), "--out", out_name, "--no-pdf", cwd=work)
+    assert result.returncode == 1 and "--out: give the output folder by its own name" in result.stderr, result.stderr
+    assert sorted(p.name for p in work.iterdir()) == ["utkast.txt"]
+
+
+def test_a_symlink_planted_in_the_output_cannot_bring_in_files_from_elsewhere(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    outside = write_orgs(tmp_path / "outside", {"alfa.json": "HEMLIGT"})
+    shutil.rmtree(out / "leverans")
+    (out / "leverans").symlink_to(outside)  # the manifest still lists leverans/alfa.json as current
+    manifest = json.loads((out / ".manifest.json").read_text())
+    manifest["inputs"] = None
+    manifest["orgs"]["alfa"]["site"]["files"].append("site/index.html")  # a shared page in a part
+    manifest["orgs"]["beta"]["site"]["files"][0] = "site/\u0000.html"
+    (out / ".manifest.json").write_text(json.dumps(manifest))
+    result = cli_build(orgs, out, "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert not (out / "leverans").is_symlink() and "HEMLIGT" not in (out / "leverans" / "alfa.json").read_text()
+    assert (outside / "alfa.json").read_text() == "HEMLIGT"
+    assert cli_build(orgs, tmp_path / "clean", "--no-pdf").returncode == 0
+    assert tree(out) == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("where", ["manifest", "cache"])
+def test_a_pipe_in_place_of_the_manifest_or_the_cache_does_not_hang_the_build(tmp_path, where):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    assert cli_build(orgs, out, "--no-pdf").returncode == 0
+    if where == "manifest":
+        (out / ".manifest.json").unlink()
+        os.mkfifo(out / ".manifest.json")
+        result = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", timeout=60)
+        assert result.returncode == 1 and "--out: holds files that are not a previous build of ours" in result.stderr
+    else:
+        from ambitionsgraf.pipeline.cache import BuildCache
+
+        cache = BuildCache(ROOT / ".cache" / "build", out, "").path
+        cache.unlink()
+        os.mkfifo(cache)
+        try:
+            result = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--site-url", "https://x.example/", timeout=60)
+            assert result.returncode == 0 and f"build cache {cache} could not be read" in result.stderr, result.stderr
+        finally:
+            cache.unlink(missing_ok=True)
+
+
+def test_the_output_folder_gets_the_usual_permissions(tmp_path):
+    orgs = two_orgs(tmp_path / "orgs")
+    out = tmp_path / "output"
+    result = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} {ROOT / 'build.py'} --orgs {orgs} --out {out} --no-pdf"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o755  # a web server running as another user can read it

@@ -88,8 +88,12 @@ def test_serve_refuses_an_out_folder_it_cannot_use(tmp_path):
     stray = write_orgs(tmp_path / "mine", {"notes.txt": "not a build"})
     result = run_cli("serve", "--port", str(_free_port()), "--out", str(stray), timeout=60)
     assert result.returncode == 1 and "--out: holds files that are not a previous build" in result.stderr, result
-    assert "nothing to serve" in result.stderr and "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "serving" not in result.stdout
     assert tree(stray) == {"notes.txt": b"not a build"}
+    theirs = write_orgs(tmp_path / "theirs" / "site", {"index.html": "<p>their own site</p>"}).parent
+    served = run_cli("serve", "--port", str(_free_port()), "--out", str(theirs), timeout=60)
+    assert served.returncode == 1 and "serving" not in served.stdout  # never serves someone else's site/
+    assert tree(theirs) == {"site/index.html": b"<p>their own site</p>"}
     orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
     inside = run_cli("serve", "--port", str(_free_port()), "--orgs", str(orgs), "--out", str(orgs / "serve"), timeout=60)
     assert inside.returncode == 1 and "--out: is inside" in inside.stderr and "watched" in inside.stderr, inside

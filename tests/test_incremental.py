@@ -224,8 +224,9 @@ def each_round(c, change):
     lambda c: json.dumps({**c, "frame": {**c["frame"], "affine": [1.0]}}).encode(),
     lambda c: json.dumps({**c, "frame": {**c["frame"], "width": "wide"}}).encode(),
     lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
+    lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),
 ], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup"])
+        "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
@@ -240,6 +241,23 @@ def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tm
     assert tree(out) == tree(tmp_path / "clean")
     assert len(json.loads(path.read_bytes())["summaries"]) == 4  # written anew, whole
     assert run(project, orgs, out).notes == []
+
+
+def test_a_cached_summary_that_would_publish_an_unpublished_organisation_is_refused(tmp_path, project):
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    before = tree(out)
+    path = cache_of(project, out).path
+    content = json.loads(path.read_bytes())
+    content["summaries"] = {k: v[:3] + [True] + v[4:] for k, v in content["summaries"].items()}  # hemlig: publicerad
+    path.write_bytes(json.dumps(content).encode())
+    (orgs / "o2.yaml").write_text((orgs / "o2.yaml").read_text() + "\n")
+    with pytest.raises(RuntimeError, match="(?s)refusing to publish hemlig.*was removed"):
+        run(project, orgs, out)
+    assert tree(out) == before and not any("hemlig" in f for f in tree(out) if f.startswith("site/"))
+    run(project, orgs, out)  # the cache went with the failure: the next build is right
+    assert not any("hemlig" in f or "Hemliga" in (out / f).read_text(errors="replace") for f in tree(out) if f.startswith("site/"))
 
 
 def many_orgs(n: int = 70) -> dict[str, str]:

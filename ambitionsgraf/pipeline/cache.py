@@ -24,6 +24,7 @@ import hashlib
 import math
 import os
 import re
+import tempfile
 from dataclasses import fields
 from fractions import Fraction
 from pathlib import Path
@@ -71,6 +72,7 @@ def _fracs(v, ids: frozenset) -> dict:
     return {_str(k): _frac(x) for k, x in v.items()}
 
 
+_PAGE_NAME = re.compile(r"[a-z0-9_-]+")  # a step id or a content page's file name
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -208,11 +210,11 @@ def guidance_from_data(v):
 
     _need(type(v) is dict and sorted(v) == ["method_notes", "pages", "steps"])
     _need(type(v["steps"]) is dict and type(v["pages"]) is dict)
-    return Guidance(
-        {_str(k): _page_from_data(p) for k, p in v["steps"].items()},
-        {_str(k): _page_from_data(p) for k, p in v["pages"].items()},
-        None if v["method_notes"] is None else _page_from_data(v["method_notes"]),
-    )
+    steps = {_str(k): _page_from_data(p) for k, p in v["steps"].items()}
+    pages = {_str(k): _page_from_data(p) for k, p in v["pages"].items()}
+    for key, page in (*steps.items(), *pages.items()):  # page keys become paths of the site: plain names only
+        _need(key == page.slug and _PAGE_NAME.fullmatch(key) is not None)
+    return Guidance(steps, pages, None if v["method_notes"] is None else _page_from_data(v["method_notes"]))
 
 
 # -- the file ---------------------------------------------------------------------------------
@@ -243,19 +245,20 @@ class BuildCache:
 
     def _read(self) -> dict:
         if self._raw is None:
-            try:
-                with open(self.path, "rb") as f:
-                    raw = orjson.loads(f.read())
-            except FileNotFoundError:
-                raw = {}
-            except OSError as exc:
-                raw = self._broken(f"could not be read ({exc.strerror})")
-            except ValueError:
-                raw = self._broken("is not valid JSON")
+            from ..answers import read_regular
+
+            content, problem = read_regular(self.path) if os.path.lexists(self.path) else (None, None)
+            if content is None:
+                raw = {} if problem is None else self._broken(f"could not be read: {problem}")
             else:
-                if not (type(raw) is dict and raw.get("format") == FORMAT and type(raw.get("code")) is str
-                        and type(raw.get("summaries")) is dict):
-                    raw = self._broken("has the wrong shape")
+                try:
+                    raw = orjson.loads(content)
+                except ValueError:
+                    raw = self._broken("is not valid JSON")
+                else:
+                    if not (type(raw) is dict and raw.get("format") == FORMAT and type(raw.get("code")) is str
+                            and type(raw.get("summaries")) is dict):
+                        raw = self._broken("has the wrong shape")
             self._raw = raw
         return self._raw
 
@@ -315,12 +318,17 @@ class BuildCache:
     def write(self, summaries: dict, frame, guidance) -> None:
         content = {"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance),
                    "summaries": {k: summary_to_data(s) for k, s in summaries.items()}}
-        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}.tmp")
+        tmp = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as f:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds unpublished organisations' scores
+            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.stem}.", suffix=".tmp")  # 0600, never through a link
+            tmp = Path(name)
+            with open(fd, "wb") as f:
                 f.write(orjson.dumps(content))
             os.replace(tmp, self.path)
             self._prune()
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a cache that cannot be written only makes the next build slower
+            return None
+        except OSError as exc:  # a cache that cannot be written only makes the next build slower
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            return f"build cache {self.path} could not be written ({exc.strerror}); the next build reads every answer file"

@@ -125,6 +125,9 @@ class Worker:
         from ..site import delivery_files, delivery_pdf_files, public_organisation_files, public_pdf_files
 
         result = self.whole(task.slug)
+        if task.part.startswith("site") and not result.organisation.published:
+            # The plan comes from summaries, some from the cache; the answer file has the last word.
+            raise RuntimeError(f"refusing to publish {task.slug}: its answer file does not say publicerad: true")
         if task.part == "site":
             bundle = {f"site/{k}": v for k, v in public_organisation_files(self.project, result, pdf_linked=task.pdf_linked).items()}
         elif task.part == "site-pdf":
@@ -256,6 +259,9 @@ def _in_child(conn, work, parent: int) -> None:
     status = 0
     try:
         _die_with_parent(parent)
+        # Ctrl-C reaches every process of the terminal's group: the parent decides, and stops these.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         work()
     except BaseException:
         status = 1

@@ -71,27 +71,48 @@ def _parts_of(entry) -> dict:
     return parts
 
 
-def _safe(relpath: str) -> bool:
-    """A manifest's file path that stays inside the output folder."""
-    p = Path(relpath)
-    return bool(relpath) and not p.is_absolute() and ".." not in p.parts and p.parts[0] in ("site", "leverans")
-
-
-def _is_file(path: Path) -> bool:
+def _present(out_dir: Path, relpath: str, folders: dict) -> bool:
+    """The file is a regular file inside the output, reached through real folders only: a
+    symbolic link anywhere on the way could make a carried-over file one from elsewhere."""
+    parts = relpath.split("/")
+    folder = out_dir
+    for name in parts[:-1]:
+        folder = folder / name
+        if folder not in folders:
+            try:
+                folders[folder] = stat.S_ISDIR(os.lstat(folder).st_mode)
+            except OSError:
+                folders[folder] = False
+        if not folders[folder]:
+            return False
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        return stat.S_ISREG(os.lstat(folder / parts[-1]).st_mode)
     except OSError:
         return False
 
 
 def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
-    """The previous build's parts, each marked present when all its files are still there."""
+    """The previous build's parts, each marked present when all its files are still there.
+
+    A manifest only says which parts an organisation had and their keys: the files of a part
+    are always `site.part_files`, so a manifest that names others (outside the output, someone
+    else's, a shared page) is taken to list no files for that part, which is then rendered again.
+    """
+    from ..answers import SLUG
+    from ..site import part_files
+
     out: dict[str, dict[str, PreviousPart]] = {}
+    folders: dict = {}
     for slug, entry in (manifest or {}).get("orgs", {}).items():
+        if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
+            continue
         for part, e in _parts_of(entry).items():
-            files = tuple(e["files"])
-            present = all(_safe(f) and _is_file(out_dir / f) for f in files)
-            out.setdefault(str(slug), {})[part] = PreviousPart(e["key"], files if all(_safe(f) for f in files) else (), present)
+            if part not in ("site", "site-pdf", "leverans", "leverans-pdf"):
+                continue
+            files = part_files(slug, part)
+            as_listed = sorted(e["files"]) == sorted(files)
+            present = as_listed and all(_present(out_dir, f, folders) for f in files)
+            out.setdefault(slug, {})[part] = PreviousPart(e["key"] if as_listed else None, files, present)
     return out
 
 

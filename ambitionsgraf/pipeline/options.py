@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
 
 DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
+
+
+class Interrupted(BaseException):
+    """The build was told to stop (Ctrl-C, SIGTERM)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class Interruption:
+    """Ctrl-C and SIGTERM as a build takes them.
+
+    Until the swap, a signal stops the build at once (its staging folder is removed). A library
+    may catch the exception on the way (WeasyPrint catches everything while it draws an image, and
+    a PDF would be finished without its chart), so the build also asks `check()` before it swaps.
+    During the swap and the cache write a signal is held, and the build finishes: `signum` then
+    says that it came, after the new output was in place.
+    """
+
+    def __init__(self):
+        self.signum: int | None = None
+        self._holding = False
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._handle)
+
+    def _handle(self, signum, frame) -> None:
+        self.signum = signum
+        if not self._holding:
+            raise Interrupted(signum)
+
+    def check(self) -> None:
+        if self.signum is not None:
+            raise Interrupted(self.signum)
+
+    @contextlib.contextmanager
+    def held(self):
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
 
 
 @dataclass(frozen=True)
@@ -22,6 +68,7 @@ class BuildOptions:
     jobs: int = 0  # 0: one worker per core
     progress: bool = False
     cache_dir: Path | None = None  # default: <project>/.cache/build
+    interruption: Interruption | None = None  # signals as the command line installed them
 
     @property
     def cache_folder(self) -> Path:

@@ -46,26 +46,33 @@ def _staging_prefix(out_dir: Path) -> str:
 
 def read_manifest(out_dir: Path) -> dict | None:
     """The previous build's manifest, or None when `out_dir` holds none that is ours."""
+    from ..answers import read_regular
+
+    content, problem = read_regular(out_dir / MANIFEST)  # never blocks: a pipe there is no manifest
+    if problem is not None:
+        return None
     try:
-        with open(out_dir / MANIFEST, "rb") as f:
-            manifest = orjson.loads(f.read())
-    except (OSError, ValueError):
+        manifest = orjson.loads(content)
+    except ValueError:
         return None
     if not isinstance(manifest, dict) or not isinstance(manifest.get("orgs"), dict):
         return None
-    # Builds before the generator field held inputs, code and orgs; both are ours.
-    if manifest.get("generator", GENERATOR) != GENERATOR or not {"code", "orgs"} <= manifest.keys():
-        return None
-    return manifest
+    if manifest.get("generator") == GENERATOR and {"code", "orgs"} <= manifest.keys():
+        return manifest
+    if manifest.keys() == {"inputs", "code", "orgs"}:
+        return manifest  # written before the generator field: exactly these three, all ours
+    return None
 
 
 def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Problem]:
     """Refuse an output folder the build must not replace; nothing is changed either way."""
     shown = str(out_dir)
+    if out_dir.name in ("", ".", ".."):
+        return [Problem(shown, 1, "--out", "give the output folder by its own name, not as '.' or '..'")]
     if out_dir.is_symlink():
         return [Problem(shown, 1, "--out", "is a symbolic link; give the folder itself, or a new folder")]
     out = out_dir.resolve()
-    for other, what in ((orgs_dir.resolve(), "the answer files"), (project_dir.resolve(), "the project")):
+    for other, what in ((project_dir.resolve(), "the project"), (orgs_dir.resolve(), "the answer files")):
         if out == other or out in other.parents:
             return [Problem(shown, 1, "--out", f"would replace {what}; choose an output folder of its own")]
     if not out_dir.exists():
@@ -160,7 +167,9 @@ def leftovers(out_dir: Path) -> list[Path]:
             if fd is None:
                 continue  # a build is running in it
             os.close(fd)
-        found.append(p)  # (without a marker: left by an earlier version, with only our folders inside)
+        elif read_manifest(p) is None:
+            continue  # no marker: an earlier version's folder only if it holds our manifest
+        found.append(p)
     return found
 
 
@@ -180,13 +189,31 @@ def remove_leftovers(out_dir: Path) -> int:
             (out_dir / MARKER).unlink(missing_ok=True)
             gone.remove(newest)
     for p in gone:
-        shutil.rmtree(p, ignore_errors=True)
+        _remove(p)
     for old in (out_dir.parent / f".{out_dir.name}-cache.pickle", out_dir.parent / f".{out_dir.name}-cache"):
         if old.is_dir() and not old.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
         elif old.is_file():
             old.unlink(missing_ok=True)
     return len(gone)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a staging folder or a previous output, its git marker last: killed halfway, what
+    is left is still invisible to git, and still recognised as a leftover."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- the staging folder and the swap ----------------------------------------------------------
@@ -217,6 +244,9 @@ class Staging:
         self.out_dir = out_dir
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=_staging_prefix(out_dir), dir=out_dir.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.dir, 0o777 & ~umask)  # as any new folder: mkdtemp makes it private, and it becomes the output
         marker = self.dir / MARKER
         marker.write_text(MARKER_TEXT)  # git ignores this folder
         self._lock = _lock(marker)
@@ -263,10 +293,10 @@ class Staging:
             (self.out_dir / MARKER).unlink(missing_ok=True)
             self.dir = aside
         self._release()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        _remove(self.dir)
 
     def abort(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        _remove(self.dir)
         self._release()
 
     def _release(self) -> None:

@@ -112,9 +112,9 @@ class BuildPlan:
         orgs: dict = {}
         for d in self.decisions:
             if d.action == CARRY:
-                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(d.files)}
+                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(d.files)}
             elif d.action == RENDER:
-                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": list(rendered[d.slug, d.part])}
+                orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(rendered[d.slug, d.part])}
         return {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs}
 
     def organisations(self) -> dict[str, list[str]]:

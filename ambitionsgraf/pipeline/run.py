@@ -18,7 +18,7 @@ from ..writer import DuplicateOutput
 from . import execute, output
 from .cache import BuildCache
 from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_parts, read_answer_files
-from .options import BuildOptions, BuildSummary
+from .options import BuildOptions, BuildSummary, Interrupted, Interruption
 from .plan import OrgInput, PlanInputs, plan
 
 
@@ -47,7 +47,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         with execute.frozen_for_the_build():
             try:
                 _build(opts, summary, data, read_problems, code, inputs, previous)
-            except (ContentError, KeyboardInterrupt):
+            except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
                 # A failure that is not the inputs' fault: whatever the cache gave may be to blame,
@@ -71,6 +71,9 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = load_project(opts.project_dir, opts.site_url, guidance=cache.guidance())
+    if set(project.guidance.steps) != {s.id for s in project.ins.steps}:  # a cached guidance of another instrument
+        cache.distrust("holds guidance pages for other steps")
+        project = load_project(opts.project_dir, opts.site_url)
     paths = sorted(data)
     shown = display_paths(paths)
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
@@ -165,6 +168,8 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
                 summary.pdfs += rel.endswith(".pdf")
                 summary.pages += rel.endswith(".html")
 
+        from ..site import part_files
+
         listed = [results[slug] for slug in the_plan.listed]
         tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
         pool.aside(listed, staging.dir)  # the shared pages; first: forked before the thread that reads the workers' reports starts
@@ -172,6 +177,8 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         progress = _progress(len(tasks), opts.progress)
         try:
             for task, rels in pool.results():
+                if sorted(rels) != sorted(part_files(task.slug, task.part)):
+                    raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as site.part_files says")
                 adopt(rels)
                 rendered[task.slug, task.part] = rels
                 progress.update(1)
@@ -194,9 +201,14 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
         manifest = the_plan.manifest(code, rendered)
         (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
-        staging.commit()
-        valid = {r.organisation.path: r for r in results.values()}
-        cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, project.guidance)
+        interruption = opts.interruption or Interruption()
+        interruption.check()  # a stop that a library swallowed on its way: the previous output stays
+        with interruption.held():  # from here the new output goes in whole, and the cache with it
+            staging.commit()
+            valid = {r.organisation.path: r for r in results.values()}
+            failed = cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, project.guidance)
+        if failed:
+            summary.notes.append(failed)
         _stage(summary, "write", t)
     except BaseException:
         pool.close()  # first: no worker may still be writing into the staging folder
