@@ -315,16 +315,23 @@ class BuildCache:
                 else:
                     p.unlink()
 
-    def write(self, summaries: dict, frame, guidance) -> None:
-        content = {"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance),
-                   "summaries": {k: summary_to_data(s) for k, s in summaries.items()}}
+    def encoded(self, key: str) -> bytes:
+        """A stored summary as it was read (checked already by `summaries`), for writing it again."""
+        return orjson.dumps(self._read()["summaries"][key])
+
+    def write(self, encoded: dict[str, bytes], frame, guidance) -> str | None:
+        """Write the cache: `encoded` has each summary as JSON already (`summary_to_data`, made by the
+        workers); return a note if it cannot be written."""
+        head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance)})
+        body = b",".join(orjson.dumps(k) + b":" + v for k, v in encoded.items())
+        content = head[:-1] + b',"summaries":{' + body + b"}}"
         tmp = None
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds unpublished organisations' scores
             fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.stem}.", suffix=".tmp")  # 0600, never through a link
             tmp = Path(name)
             with open(fd, "wb") as f:
-                f.write(orjson.dumps(content))
+                f.write(content)
             os.replace(tmp, self.path)
             self._prune()
             return None

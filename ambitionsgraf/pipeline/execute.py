@@ -29,6 +29,8 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from ..answers import parse_organisation
 from ..problems import Problem
 from ..writer import FolderWriter
@@ -60,9 +62,12 @@ class Worker:
     local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
     _out: FolderWriter | None = None  # this process's writer into the staging folder
 
-    def load(self, paths: list[Path], skip_cached: bool = True) -> tuple[dict, list[Problem], list[str]]:
-        """Validate and score the files whose summary is not cached (or all): summaries, problems, invalid files."""
-        summaries, problems, invalid = {}, [], []
+    def load(self, paths: list[Path], skip_cached: bool = True) -> tuple[dict, dict, list[Problem], list[str]]:
+        """Validate and score the files whose summary is not cached (or all): summaries, the same
+        encoded for the cache (here, in parallel, not in the parent at the end), problems, invalid files."""
+        from .cache import summary_to_data
+
+        summaries, encoded, problems, invalid = {}, {}, [], []
         for path in paths:
             if skip_cached and self.keys[path] in self.cached:
                 continue
@@ -72,7 +77,8 @@ class Worker:
                 invalid.append(self.shown[path])
             else:
                 summaries[summary.organisation.slug] = summary
-        return summaries, problems, invalid
+                encoded[summary.organisation.slug] = orjson.dumps(summary_to_data(summary))
+        return summaries, encoded, problems, invalid
 
     def _read(self, path: Path):
         from ..scoring import score_organisation, summarise
@@ -327,7 +333,7 @@ class ForkedPool:
         return message
 
     def load(self):
-        summaries, problems, invalid = {}, [], []
+        summaries, encoded, problems, invalid = {}, {}, [], []
         pending = list(self.conns)
         while pending:
             for conn in multiprocessing.connection.wait(pending):
@@ -335,11 +341,12 @@ class ForkedPool:
                 if message[0] == "all loaded":
                     pending.remove(conn)
                     continue
-                _, s, p, i = message
+                _, s, e, p, i = message
                 summaries.update(s)
+                encoded.update(e)
                 problems += p
                 invalid += i
-        return summaries, problems, invalid
+        return summaries, encoded, problems, invalid
 
     def submit(self, tasks: list[Task], context: tuple) -> None:
         for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs)):

@@ -94,7 +94,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
     staging = None
     try:
         # -- load: validate and score (workers), summaries of unchanged files from the cache
-        summaries, problems, invalid = pool.load()
+        summaries, encoded, problems, invalid = pool.load()
         parsed = set(summaries)
         summary.processes = pool.processes
         with execute.collector_paused():
@@ -105,13 +105,15 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
                     s = stored.get(cache_keys[p])
                     if s is not None and s.organisation.slug == p.stem and s.organisation.path == shown[p]:
                         summaries[s.organisation.slug] = s
+                        encoded[s.organisation.slug] = cache.encoded(cache_keys[p])
                     else:
                         unreadable.append(p)
             if unreadable:  # promised by the cache's keys, but unusable: read them here after all
                 if cache.note is None:
                     cache.distrust("holds summaries that do not match their answer files")
-                more, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
+                more, more_encoded, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
                 summaries.update(more)
+                encoded.update(more_encoded)
                 parsed |= set(more)
                 problems += more_problems
                 invalid += more_invalid
@@ -205,8 +207,8 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         interruption.check()  # a stop that a library swallowed on its way: the previous output stays
         with interruption.held():  # from here the new output goes in whole, and the cache with it
             staging.commit()
-            valid = {r.organisation.path: r for r in results.values()}
-            failed = cache.write({cache_keys[p]: valid[shown[p]] for p in paths if shown[p] in valid}, frame, project.guidance)
+            valid = {r.organisation.path: slug for slug, r in results.items()}
+            failed = cache.write({cache_keys[p]: encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance)
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
