@@ -129,11 +129,22 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         if opts.only and opts.only not in summaries:
             raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
         t = _stage(summary, "load+validate+score", t)
+        results = dict(sorted(summaries.items()))
+        try:
+            staging = output.Staging(opts.out_dir)
+        except OSError as exc:
+            raise ContentError([Problem(str(opts.out_dir), 1, "--out", f"cannot write a new build beside it in "
+                                                                      f"{opts.out_dir.parent}: {exc.strerror}")]) from None
+        # A whole build lists every published organisation on the shared pages (plan rule 3 is
+        # about --only): start them now, on the cores the workers leave idle while this process
+        # compares and plans.
+        early = [r for r in results.values() if r.organisation.published] if opts.only is None else None
+        if early is not None:
+            pool.aside(early, staging.dir)
 
         # -- compare
         from ..overview import ComparisonIndex, comparison
 
-        results = dict(sorted(summaries.items()))
         index = ComparisonIndex(project.ins, list(results.values()))
         digest_of = {shown[p]: data_digest(data[p]) for p in paths}
         orgs = tuple(
@@ -152,11 +163,6 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         t = _stage(summary, "plan", t)
 
         # -- execute: carry over, render, shared pages, manifest, swap
-        try:
-            staging = output.Staging(opts.out_dir)
-        except OSError as exc:
-            raise ContentError([Problem(str(opts.out_dir), 1, "--out", f"cannot write a new build beside it in "
-                                                                      f"{opts.out_dir.parent}: {exc.strerror}")]) from None
         carried = {f for d in the_plan.carry for f in d.files}
         staging.carry_over(carried)
         written = set(carried)
@@ -174,7 +180,10 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
 
         listed = [results[slug] for slug in the_plan.listed]
         tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
-        pool.aside(listed, staging.dir)  # the shared pages; first: forked before the thread that reads the workers' reports starts
+        if early is None:
+            pool.aside(listed, staging.dir)  # the shared pages; forked before the thread that reads the workers' reports starts
+        elif [r.organisation.slug for r in early] != list(the_plan.listed):
+            raise RuntimeError("the shared pages were started for other organisations than the plan lists")
         pool.submit(tasks, (index, staging.dir))
         progress = _progress(len(tasks), opts.progress)
         try:
