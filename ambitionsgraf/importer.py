@@ -806,7 +806,8 @@ class _Planner:
             if name:
                 self.no_contact_details(name, row, name_field, letter)
             if self.derive_slug:  # no slug column: the organisation's name says which file
-                slug = self.slug_of(name, row, name_field, letter)
+                # (with no column for it either, the header's problem says so once)
+                slug = self.slug_of(name, row, name_field, letter) if ("namn", None) in column_of else None
             else:
                 value, letter = cell("slug")
                 slug = self.text_cell(value)

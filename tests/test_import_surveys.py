@@ -187,6 +187,28 @@ def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     ]
 
 
+def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_it(instrument, tmp_path):
+    rows = [r[:5] + r[6:] for r in ms_forms_rows(instrument)]  # no Organisation column: only Namn is left
+    table = write(tmp_path, "svar.xlsx", xlsx(rows))
+    assert refused(table, tmp_path / "orgs") == [
+        f"{table}:1: organisation: missing column; expected the organisation's name in a column headed Organisation "
+        "(or slug and namn columns); Namn in a survey export is the respondent's own name and is never imported",
+        "1 problem(s); nothing was written",
+    ]
+
+
+def test_a_column_whose_answers_are_e_mail_addresses_is_dropped_whatever_its_heading(instrument, tmp_path):
+    rows = google_forms_rows(instrument)
+    for row, cell in zip(rows, ["Hur når vi dig?", "anna.svensson@sjoby.se", "bertil.ek@sjoby.se"]):
+        row.append(cell)
+    table = write(tmp_path, "svar.csv", google_csv(rows))
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    assert "dropped column AB 'Hur når vi dig?': never stored (its answers hold e-mail addresses or phone numbers)" in result.stdout
+    assert leaks(orgs) == []
+
+
 def test_a_formula_without_a_saved_value_is_an_error_naming_the_cell(instrument, tmp_path):
     rows = ms_forms_rows(instrument)
     wb = openpyxl.load_workbook(io.BytesIO(xlsx(rows)))
