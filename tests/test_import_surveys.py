@@ -177,6 +177,22 @@ def test_a_map_file_written_by_dry_run_and_filled_in_imports_a_survey_with_its_o
     assert dict(result.assessments[0].overall.areas) == AREAS
 
 
+def test_write_map_only_with_dry_run_and_never_over_a_file(instrument, tmp_path):
+    table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
+    mapfile = tmp_path / "karta.yaml"
+    assert refused(table, tmp_path / "orgs", "--write-map", str(mapfile)) == [
+        f"{mapfile}:1: --write-map: only with --dry-run: the map is a file to edit before importing",
+        "1 problem(s); nothing was written",
+    ]
+    assert not mapfile.exists()
+    mapfile.write_text("# mine\n")
+    assert refused(table, tmp_path / "orgs", "--dry-run", "--write-map", str(mapfile)) == [
+        f"{mapfile}:1: --write-map: exists already; give a new file name",
+        "1 problem(s); nothing was written",
+    ]
+    assert mapfile.read_text() == "# mine\n"
+
+
 def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
     mapfile = write(tmp_path, "karta.yaml", '"Roll": roll\n"Typ": sort\n'.encode())
