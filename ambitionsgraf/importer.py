@@ -1148,7 +1148,7 @@ def map_text(uses: list[ColumnUse], source: str) -> str:
              "# Each line: \"heading\": organisation, slug, namn, typ, roll, datum, kommentar, a question id,",
              "# <id>_<tillagg> (v3_uppfoljning_omfattning) or drop. Fill in the empty ones."]
     for u in uses:
-        target = u.target or ("drop" if u.dropped else "")
+        target = "organisation" if u.how == _ORGANISATION_HOW else (u.target or ("drop" if u.dropped else ""))
         note = "unknown" if u.how == "unknown" else u.how
         lines.append(f"{quote(u.heading)}: {target}".rstrip() + f"  # column {column_letter(u.index)}: {note}")
     return "\n".join(lines) + "\n"

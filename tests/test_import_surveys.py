@@ -166,6 +166,7 @@ def test_a_map_file_written_by_dry_run_and_filled_in_imports_a_survey_with_its_o
     text = mapfile.read_text()
     assert '"Respondent-ID": drop  # column A: the survey tool\'s own column\n' in text
     assert '"Roll": roll  # column H: its heading\n' in text
+    assert '"Organisationens namn": organisation  # column F: its heading: the organisation\'s name\n' in text
     for qid, label in short.items():
         empty = f'"Inköpsfunktionen ansvarar för: [{label}]":  # column '
         assert empty in text
