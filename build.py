@@ -4,7 +4,7 @@
     python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL] [--explain]
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
-    python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run]
+    python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
     python build.py serve [--port N] [--out DIR] [--orgs DIR]
 
 Without a command, or with only build options, it builds. Content errors are
@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
                 "Import a survey export (one row per respondent) as a new assessment round in orgs/<slug>.yaml.")
     p.add_argument("file", type=Path, metavar="FILE", help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
     p.add_argument("--datum", help="the round's date, YYYY-MM-DD, for rows without a datum column")
-    p.add_argument("--dry-run", action="store_true", help="show what would change as a diff; write nothing")
+    p.add_argument("--dry-run", action="store_true", help="show how each column was read and what would change as a diff; write nothing")
+    p.add_argument("--map", type=Path, metavar="MAPFILE", help='YAML lines of "heading": target for a survey whose headings are its own')
+    p.add_argument("--write-map", type=Path, metavar="MAPFILE", help="with --dry-run: write a map file to start from")
 
     p = command("serve", "serve the site locally and rebuild it on changes (no PDFs)",
                 "Build into a folder of its own, serve it on http://127.0.0.1:PORT/ and rebuild (without PDFs) "

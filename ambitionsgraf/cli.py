@@ -125,11 +125,12 @@ def import_(args, project_dir: Path) -> int:
     import datetime
 
     from .answers import display_path
-    from .importer import plan_import, write_changes
+    from .importer import make_plan, map_text, read_map, write_changes
     from .instrument import load_instrument
     from .problems import Problem
 
     shown = display_path(args.file)
+    write_map = getattr(args, "write_map", None)
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
         day = None
@@ -140,11 +141,30 @@ def import_(args, project_dir: Path) -> int:
                 day = None
             if day is None:
                 raise ContentError([Problem(shown, 1, "--datum", f"expected a date written YYYY-MM-DD, got {args.datum!r}")])
-        changes = plan_import(ins, args.file, args.orgs, day)
+        if write_map is not None:
+            if not args.dry_run:
+                raise ContentError([Problem(display_path(write_map), 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")])
+            if os.path.lexists(write_map):
+                raise ContentError([Problem(display_path(write_map), 1, "--write-map", "exists already; give a new file name")])
+        mapping = read_map(ins, args.map) if getattr(args, "map", None) is not None else None
+        plan = make_plan(ins, args.file, args.orgs, day, mapping)
     except ContentError as exc:
         _report(exc.problems)
         print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
+    if args.dry_run:  # how every column was read, even when some were not
+        for use in plan.columns:
+            print(use, file=sys.stderr)
+        if write_map is not None and plan.columns:
+            with open(write_map, "x", encoding="utf-8") as fh:
+                fh.write(map_text(plan.columns, args.file.name))
+            print(f"wrote {display_path(write_map)}: the columns and how they were read; edit it and import with --map", file=sys.stderr)
+    if plan.problems:
+        problems = ContentError(plan.problems).problems  # sorted and without repeats, as every command reports them
+        _report(problems)
+        print(f"{len(problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
+    changes = plan.changes
     if args.dry_run:
         for change in changes:
             sys.stdout.write(change.diff())
@@ -155,6 +175,8 @@ def import_(args, project_dir: Path) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
         return 1
+    for use in plan.dropped:
+        print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))
     for change in changes:
         rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
         if change.old is None:

@@ -2,6 +2,8 @@
 
 `python build.py import FILE --datum YYYY-MM-DD` reads the table, checks every
 cell, and writes `orgs/<slug>.yaml` or appends new assessment rounds to it.
+Exports are read as the survey tools write them (Microsoft Forms, Google Forms,
+Netigate/esMaker-style Excel, Swedish Excel CSV); nobody needs to edit them.
 
 Rules:
 - Every problem is reported as `FILE:ROW: COLUMN: message` (ROW is the
@@ -12,14 +14,34 @@ Rules:
 - A round whose date is already in the file is refused as a duplicate.
 - Every generated file is validated with `parse_organisation` before anything
   is written, and must read back as exactly the answers imported.
+- Nothing is lost silently: an XLSX formula without a saved value, a CSV that
+  mixes UTF-8 and Windows-1252, and an answered v3_uppfoljning without its
+  omfattning are errors (the default omfattning is never assumed).
+- A workbook is checked before it is loaded (read-only): its declared sheet
+  dimension and the unpacked size of its parts are limited.
 
-Columns (headers matched case-insensitively): `slug`, `namn`, `typ`, `roll`,
-optional `datum` (overrides --datum) and `kommentar`, one column per question
-headed by its id or its wording (whitespace, case, punctuation and a leading
-question number ignored), and `<question>_<tillagg>` for the options
-(`v3_uppfoljning_omfattning`, `v3_rapportering_frekvens`). Any other heading is
-an error: a survey export's name or e-mail column must be removed, never
-imported.
+Columns (each is read by the first rule that fits; `--dry-run` lists them all):
+- a --map file (`"heading": target`, see read_map) names what a heading is;
+- by heading: `slug`, `namn`, `typ`, `roll`, `datum`, `kommentar` (case
+  ignored); a question id, its wording (whitespace, case, punctuation and a
+  leading question number ignored, with or without the area's lead-in), or a
+  grid's `Title [Row]` whose row is the wording; `<question>_<tillagg>` for
+  the options (`v3_uppfoljning_omfattning`, `v3_rapportering_frekvens`);
+- the survey tool's own columns (id, start and end time, timestamp, last
+  modified, e-mail, name, language) and any heading that announces a person's
+  name or contact details, or whose answers hold e-mail addresses or phone
+  numbers, are dropped, never stored, and the import says which it dropped;
+- in a table with the tool's columns, an organisation column, or no slug,
+  `Namn` is the respondent's own name and dropped; the organisation comes
+  from an organisation column (`Organisation`, `Organisationens namn`,
+  `Vilken organisation …`), and its file is the existing answer file with that
+  namn, else the slug `build.py new` would derive (text.slug_for);
+- by answers, whatever the heading: a column whose answers are all the
+  instrument's role labels is roll, type labels typ, omfattning or frekvens
+  labels that option;
+- anything else is an unknown column: an error, listed in column order.
+Names and comments that reach an answer file must hold no e-mail address or
+phone number.
 """
 
 from __future__ import annotations
@@ -40,14 +62,45 @@ from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .text import ascii_key, or_list, show, slug_for
+from .text import ascii_key, grouped, or_list, show, slug_for
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 20_000
+MAX_COLUMNS = 1_000
+MAX_CELLS = 2_000_000  # what a workbook's sheet may declare (its <dimension>)
+MAX_UNPACKED = 60_000_000  # what a workbook's parts may unpack to, together
 FIXED = ("slug", "namn", "typ", "roll", "datum", "kommentar")
-REQUIRED = ("slug", "namn", "typ", "roll")
-_PERSONAL = {"e_post", "epost", "email", "e_mail", "mejl", "mail", "telefon", "tel", "fornamn", "efternamn",
-             "personnamn", "respondent", "respondentens_namn", "ditt_namn", "namn_pa_respondent"}
+REQUIRED = ("typ", "roll")  # and slug or an organisation column
+
+# The survey tools' own columns (Microsoft Forms, Google Forms, Netigate, esMaker), as
+# text.ascii_key reads their headings with punctuation removed: dropped, never stored.
+# In a table with any of them, `Namn`/`Name` is the respondent's own name, dropped too.
+_TOOL = {
+    "id", "respondent", "respondent_id", "respondentid", "svars_id", "svarsid", "svar_id", "response_id",
+    "starttid", "sluttid", "start_time", "completion_time", "starttidpunkt", "sluttidpunkt",
+    "startdatum", "slutdatum", "start_date", "end_date", "inskickad", "skickad", "submitted", "submitted_at",
+    "tidstampel", "tidsstampel", "timestamp",
+    "senast_andrad", "senaste_andring", "senast_andrad_tid", "senaste_andringstid", "tid_for_senaste_andring",
+    "last_modified_time", "last_modified",
+    "e_post", "e_postadress", "epost", "epostadress", "email", "e_mail", "email_address", "e_mail_address", "mejl",
+    "mejladress", "mail", "namn", "name", "sprak", "language", "ip_adress", "ip_address",
+}
+# Headings that announce a person's name or contact details: dropped, never stored.
+_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|tel|mobil|mobilnummer"
+                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgifter|ditt_namn|respondentens_namn"
+                       r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)")
+_ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
+                           r"|organization|organization_name|organisation_name)(?:_[a-z_]+)?")
+_ORGANISATION_HOW = "its heading: the organisation's name"
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
+# A Swedish phone number (070-123 45 67, 08-123 456 78, +46 70 123 45 67), not a date or time.
+_PHONE = re.compile(r"(?<![0-9])(?:\+46 ?|0)[1-9][0-9]{0,3}[- ]?[0-9][0-9 ]{4,10}[0-9](?![0-9])")
+# Spellings a reader takes for a label on the scale or for vet ej.
+_DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattning", "vet inte/ingen uppfattning")
+_SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
+_SCALE_BOTTOM = ("stämmer inte alls", "instämmer inte alls")
+_NEGATION = re.compile(r"\b(?:inte|ej|icke|ingen|nej|not)\b")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]00:00(?::00)?)?")
 _NUMBER = re.compile(r"[0-9]+(?:[.,]0+)?")
 _NUMBER_AND_LABEL = re.compile(r"([0-9]+)\s*[-–—.:)]?\s+(.+)")
@@ -85,6 +138,15 @@ def wording_key(text: str) -> str:
     text = re.sub(r"[^\w\s]", " ", _fold(text))
     text = " ".join(text.split())
     return re.sub(r"^(?:fraga|fråga|question|q)?\s*[0-9]+\s+", "", text)
+
+
+def heading_key(text: Any) -> str:
+    """A heading as a name: ascii_key with every run of punctuation as one _ ("E-postadress" → e_postadress)."""
+    return re.sub(r"[^a-z0-9]+", "_", ascii_key(_clean(text))).strip("_")
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(_fold(text)))
 
 
 def column_letter(index: int) -> str:
@@ -125,7 +187,12 @@ def read_table(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
 
 
 def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
-    """UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else Windows-1252."""
+    """UTF-8 with or without BOM, UTF-16 with BOM (Excel "Unicode text"), else Windows-1252.
+
+    Windows-1252 only when the file is plainly that: a file that holds UTF-8 text and a
+    stray byte is a mix of the two (text pasted from elsewhere), and decoding it either
+    way would turn some of its letters into mojibake, so it is refused.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -133,13 +200,23 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
     else:
         try:
             return data.decode("utf-8"), []
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if _UTF8_MULTIBYTE.search(data):
+                return None, [_mixed(data, exc.start, shown)]
             encoding = "cp1252"
     try:
         return data.decode(encoding), []
     except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig":
+            return None, [_mixed(data, exc.start, shown)]
         row = data[: exc.start].count(b"\n") + 1
         return None, [Problem(shown, row, "encoding", f"expected UTF-8 or Windows-1252, got byte 0x{data[exc.start]:02X}; save the file as CSV UTF-8")]
+
+
+def _mixed(data: bytes, at: int, shown: str) -> Problem:
+    row = data[:at].count(b"\n") + 1
+    return Problem(shown, row, "encoding", f"expected UTF-8 or Windows-1252, got UTF-8 text with a stray byte 0x{data[at]:02X} "
+                                           "(a mix of both; some letters would come out wrong); save the file as CSV UTF-8 again")
 
 
 def _read_csv(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -173,36 +250,125 @@ def _sniff_delimiter(text: str) -> str:
             cells = next(csv.reader([header], delimiter=delimiter), [])
         except csv.Error:
             continue
-        score = sum(1 for c in cells if _ascii_key(c) in FIXED or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c)))
+        score = sum(1 for c in cells if _ascii_key(c) in FIXED or heading_key(c) in _TOOL or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c)))
         score = score * 1000 + len(cells)
         if score > best_score:
             best, best_score = delimiter, score
     return best
 
 
+def _xlsx_limits(data: bytes, shown: str) -> list[Problem]:
+    """Refuse, before openpyxl reads anything, a workbook too big to be a survey export:
+    parts that unpack to more than MAX_UNPACKED (shared strings that explode), or a
+    first sheet whose declared dimension holds more than MAX_ROWS rows or MAX_CELLS cells.
+    A zip member never yields more than its declared size, so the declared sizes bound the work."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            if unpacked > MAX_UNPACKED:
+                return [Problem(shown, 1, "file", f"the workbook unpacks to {unpacked // 1_000_000} MB, expected at most "
+                                                  f"{MAX_UNPACKED // 1_000_000} MB; this is not a survey export")]
+            sheet = _first_sheet(z)
+            if sheet is None:
+                return []
+            with z.open(sheet) as fh:
+                head = fh.read(65536)
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
+        return []  # openpyxl says what is wrong with it
+    m = re.search(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?\"", head)
+    if not m:
+        return []
+    first_col, first_row = _column_number(m[1].decode()), int(m[2])
+    last_col, last_row = (_column_number(m[3].decode()), int(m[4])) if m[3] else (first_col, first_row)
+    rows, cols = last_row - first_row + 1, last_col - first_col + 1
+    if last_row > MAX_ROWS or cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+        ref = m[0].split(b'"')[1].decode()
+        return [Problem(shown, 1, "file", f"the first sheet declares {grouped(rows * cols)} cells ({ref}: {grouped(rows)} rows, "
+                                          f"{grouped(cols)} columns), expected at most {grouped(MAX_ROWS)} rows, "
+                                          f"{grouped(MAX_COLUMNS)} columns and {grouped(MAX_CELLS)} cells; this is not a survey export")]
+    return []
+
+
+def _first_sheet(z) -> str | None:
+    """The first sheet's part, as the workbook lists its sheets (openpyxl's worksheets[0])."""
+    try:
+        workbook = z.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
+        rels = z.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
+    except KeyError:
+        return None
+    sheet = re.search(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook)
+    if not sheet:
+        return None
+    for rel in re.finditer(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+        if re.search(r'\bId="%s"' % re.escape(sheet[1]), rel[0]):
+            target = re.search(r'\bTarget="([^"]+)"', rel[0])
+            if target:
+                path = target[1].lstrip("/") if target[1].startswith("/") else "xl/" + target[1]
+                return path if path in z.namelist() else None
+    return None
+
+
+def _column_number(letters: str) -> int:
+    """A → 1, Z → 26, AA → 27."""
+    n = 0
+    for c in letters:
+        n = n * 26 + ord(c) - 64
+    return n
+
+
 def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
+    """The first sheet's cells as Excel last saved them (cached values), read-only.
+
+    A formula whose value Excel never saved (a file written by a program, not by Excel)
+    would read as an empty cell; it is an error naming the cell instead.
+    """
     import zipfile
 
     import openpyxl
 
+    limits = _xlsx_limits(data, shown)
+    if limits:
+        return None, limits
+    books = []
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        for data_only in (True, False):
+            books.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged or foreign file
+        for wb in books:
+            wb.close()
         reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else show(str(exc) or type(exc).__name__, 80)
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {reason}")]
+    values_book, formula_book = books
+    problems: list[Problem] = []
     try:
-        if not wb.worksheets:
+        if not values_book.worksheets:
             return None, [Problem(shown, 1, "file", "the workbook has no sheet; the answers belong on the first sheet")]
-        ws = wb.worksheets[0]
         rows: list[tuple[int, list[Any]]] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+        pairs = zip(values_book.worksheets[0].iter_rows(), formula_book.worksheets[0].iter_rows())
+        for number, (cells, formulas) in enumerate(pairs, start=1):
             if number > MAX_ROWS:
                 return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got more")]
-            rows.append((number, list(values)))
+            if len(cells) > MAX_COLUMNS:
+                return None, [Problem(shown, number, "file", f"expected at most {MAX_COLUMNS} columns, got {len(cells)}")]
+            values = [getattr(c, "value", None) for c in cells]
+            for i, f in enumerate(formulas):
+                if getattr(f, "data_type", None) == "f" and (i >= len(values) or values[i] is None):
+                    heading = _clean(rows[0][1][i]) if rows and i < len(rows[0][1]) else ""
+                    ref = f"{column_letter(i)}{number}"
+                    problems.append(Problem(shown, number, show(heading) if heading else f"column {column_letter(i)}",
+                                            f"cell {ref} holds a formula ({show(str(f.value), 30)}) with no saved value; "
+                                            "open the file in Excel and save it, or paste the values as values"))
+            rows.append((number, values))
     except Exception as exc:  # a damaged sheet fails while it is read, not when the file opens
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {show(str(exc) or type(exc).__name__, 80)}")]
     finally:
-        wb.close()
+        for wb in books:
+            wb.close()
+    if problems:
+        return None, problems
     return Table(shown, rows), []
 
 
@@ -242,6 +408,28 @@ class FileChange:
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
+@dataclass(frozen=True)
+class ColumnUse:
+    """How one column of the header was read: shown by --dry-run, written by --write-map."""
+
+    index: int
+    heading: str
+    target: str | None  # slug, namn, typ, roll, datum, kommentar, a question id or <id>_<tillagg>; None: not read
+    how: str  # "its heading", "its wording", "its answers", "--map"; or why it was dropped; or "unknown"
+
+    @property
+    def dropped(self) -> bool:
+        return self.target is None and self.how != "unknown"
+
+    def __str__(self) -> str:
+        where = f"column {column_letter(self.index)} '{show(self.heading, 60)}'"
+        if self.target is not None:
+            return f"{where}: {self.target} (by {self.how})"
+        if self.dropped:
+            return f"{where}: dropped, never stored ({self.how})"
+        return f"{where}: unknown"
+
+
 class _Columns:
     """What each column of the header means."""
 
@@ -266,18 +454,45 @@ class _Columns:
                     self.by_wording[key] = q.id
         for key in ambiguous:
             del self.by_wording[key]
+        # What a column's answers say it is, whatever its heading: roles, types, option labels.
+        self.by_answers: list[tuple[tuple[str, str | None], set[str]]] = [
+            (("roll", None), {_ascii_key(r.id) for r in ins.roles} | {_ascii_key(r.label) for r in ins.roles}),
+            (("typ", None), {_ascii_key(t.id) for t in ins.types} | {_ascii_key(t.label) for t in ins.types}),
+        ]
+        for q in ins.questions:
+            if q.extra:
+                self.by_answers.append((("option", q.id), set(option_keys(q))))
 
-    def match(self, heading: str) -> tuple[str, str | None] | None:
+    def match(self, heading: str) -> tuple[tuple[str, str | None], str] | None:
+        """(kind, question id) and how: by id or name, by the wording, or by a grid's `Title [Row]`."""
         folded = _fold(heading)
         if folded in self.by_name:
-            return self.by_name[folded]
+            return self.by_name[folded], "its heading"
         if wording_key(heading) in self.by_wording:
-            return ("question", self.by_wording[wording_key(heading)])
+            return ("question", self.by_wording[wording_key(heading)]), "its wording"
+        grid = re.fullmatch(r"(.*?)\s*\[([^\[\]]+)\]", _clean(heading))
+        if grid and wording_key(grid[2]) in self.by_wording:  # "Hur väl stämmer …? [Vi har mål …]"
+            return ("question", self.by_wording[wording_key(grid[2])]), "its wording"
         return None
 
+    def target(self, name: str) -> tuple[str, str | None] | None:
+        """A target as a --map file names it: a column name, a question id or <id>_<tillagg>; organisation = namn."""
+        folded = _fold(name)
+        return ("namn", None) if folded == "organisation" else self.by_name.get(folded)
+
+    def name(self, what: tuple[str, str | None]) -> str:
+        kind, qid = what
+        return kind if kind in FIXED else (qid if kind == "question" else f"{qid}_{self.ins.question(qid).extra}")
+
+    def answered_as(self, values: list[str]) -> tuple[str, str | None] | None:
+        """The column every answer says it is (roles, types, omfattning or frekvens labels), if one."""
+        if not values:
+            return None
+        keys = {_ascii_key(v) for v in values}
+        found = [what for what, known in self.by_answers if keys <= known]
+        return found[0] if len(found) == 1 else None
+
     def unknown_message(self, heading: str) -> str:
-        if _ascii_key(heading) in _PERSONAL or _ascii_key(heading) in ("namn_respondent", "name"):
-            return "answer files hold a respondent's role, never a name or contact details; delete this column"
         names = list(self.by_name)
         close = difflib.get_close_matches(_fold(heading), names, n=1, cutoff=0.8)
         if close:
@@ -286,20 +501,45 @@ class _Columns:
         if close:
             q = self.ins.question(self.by_wording[close[0]])
             return f"unknown column; the wording is close to question {q.number} ({q.id}) but not the same; head the column {q.id}"
-        return ("unknown column; expected slug, namn, typ, roll, datum, kommentar, a question id or its wording, "
-                "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need")
+        options = " / ".join(f"{q.id}_{q.extra}" for q in self.ins.questions if q.extra)
+        return ("unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
+                f"or {options}; delete columns the import does not need, or name them in a --map file")
+
+
+def option_keys(q: Question) -> dict[str, str]:
+    """How an option of `q` may be written (its key, its label, "månad" for "per månad") → its key."""
+    by_key: dict[str, str] = {}
+    for o in q.options:
+        by_key[_ascii_key(o.key)] = o.key
+        by_key[_ascii_key(o.label)] = o.key
+        words = o.label.split()
+        if len(words) == 2 and words[0] == "per":  # "per månad" → also "månad"
+            by_key[_ascii_key(words[1])] = o.key
+        if o.key == "ar":  # "per år", "årligen"
+            by_key["per_ar"] = by_key["arligen"] = o.key
+    return by_key
 
 
 class _Planner:
-    def __init__(self, ins: Instrument, table: Table, orgs_dir: Path, default_date: datetime.date | None):
+    def __init__(self, ins: Instrument, table: Table, orgs_dir: Path, default_date: datetime.date | None,
+                 mapping: dict[str, str] | None = None):
         self.ins = ins
         self.table = table
         self.orgs_dir = orgs_dir
         self.default_date = default_date
+        self.mapping = {_fold(k): v for k, v in (mapping or {}).items()}
+        self.uses: list[ColumnUse] = []
+        self.derive_slug = False
         self.problems: list[Problem] = []
         self.scale = {v: label for v, label in ins.scale}
         self.scale_by_label = {_fold(label): v for v, label in ins.scale}
+        for spelling in _SCALE_TOP:
+            self.scale_by_label.setdefault(spelling, max(self.scale))
+        for spelling in _SCALE_BOTTOM:
+            self.scale_by_label.setdefault(spelling, min(self.scale))
+        self.dont_know = {_fold(ins.dont_know), _fold(ins.dont_know_label), *_DONT_KNOW}
         self.range = f"{min(self.scale)}–{max(self.scale)}"
+        self._names: dict[str, str] | None = None
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.table.shown, row, column, message))
@@ -307,35 +547,102 @@ class _Planner:
     # -- header -----------------------------------------------------------------
 
     def header(self) -> dict[int, tuple[str, str | None, str]] | None:
-        """Column index -> (kind, question id, field name for messages)."""
+        """Column index -> (kind, question id, field name for messages); self.uses says how each was read."""
         rows = self.table.rows
         if not rows or not any(_clean(c) for c in rows[0][1]):
-            self.problem(1, "header", "expected a header row (slug, namn, typ, roll and one column per question), got an empty first row")
+            self.problem(1, "header", "expected a header row (an organisation column, typ, roll and one column per question), got an empty first row")
             return None
         row_no, cells = rows[0]
         columns = _Columns(self.ins)
-        found: dict[int, tuple[str, str | None, str]] = {}
-        seen: dict[tuple[str, str | None], str] = {}
+        data = [r for _, r in rows[1:] if any(_clean(c) for c in r)]
+
+        def values(i: int) -> list[str]:
+            return [_clean(r[i]) for r in data if i < len(r) and _clean(r[i])]
+
+        read: dict[int, tuple[tuple[str, str | None], str]] = {}  # index -> ((kind, qid), how)
+        dropped: dict[int, str] = {}
+        names: list[int] = []  # columns headed namn: the organisation's name, or in a survey export the respondent's
+        later: list[int] = []  # headings not recognised: perhaps their answers say what they are
+        headings: dict[int, str] = {}
+        tool = False
         for i, cell in enumerate(cells):
             heading = _clean(cell)
-            letter = column_letter(i)
             if not heading:
-                if any(i < len(r) and _clean(r[i]) for _, r in rows[1:]):
-                    self.problem(row_no, f"column {letter}", "a column with values but no heading; add a heading or delete the column")
+                if values(i):
+                    self.problem(row_no, f"column {column_letter(i)}", "a column with values but no heading; add a heading or delete the column")
                 continue
-            what = columns.match(heading)
-            shown = show(heading)
-            if what is None:
-                self.problem(row_no, shown, f"{columns.unknown_message(heading)} (column {letter})")
+            headings[i] = heading
+            key = heading_key(heading)
+            if _fold(heading) in self.mapping:
+                target = self.mapping[_fold(heading)]
+                if target == "drop":
+                    dropped[i] = "--map"
+                else:
+                    read[i] = (columns.target(target), "--map")  # the map file was checked when read
                 continue
+            matched = columns.match(heading)
+            if matched is not None and matched[0] == ("namn", None):
+                names.append(i)
+            elif matched is not None:
+                read[i] = matched
+            elif key in _TOOL:
+                dropped[i] = "the survey tool's own column"
+                tool = True
+            elif _PERSONAL.search(key):
+                dropped[i] = "a person's name or contact details"
+            elif any(_EMAIL.search(v) or _PHONE.search(v) for v in values(i)):
+                dropped[i] = "its answers hold e-mail addresses or phone numbers"
+            elif _ORGANISATION.fullmatch(key) and columns.answered_as(values(i)) is None:  # not "Organisation (typ)"
+                read[i] = (("namn", None), _ORGANISATION_HOW)
+            else:
+                later.append(i)
+        organisation = any(how == _ORGANISATION_HOW for _, how in read.values())
+        has_slug = any(what == ("slug", None) for what, _ in read.values())
+        for i in names:
+            if tool or organisation or not has_slug:
+                dropped[i] = "in a survey export, Namn is the respondent's own name"
+            else:
+                read[i] = (("namn", None), "its heading")
+        taken = {what for what, _ in read.values()}
+        for i in later:
+            what = columns.answered_as(values(i))
+            if what is not None and what not in taken:
+                read[i] = (what, "its answers")
+                taken.add(what)
+        unknown = [i for i in later if i not in read]
+        found: dict[int, tuple[str, str | None, str]] = {}
+        seen: dict[tuple[str, str | None], str] = {}
+        for i in sorted(headings):
+            heading, letter = headings[i], column_letter(i)
+            if i in dropped:
+                self.uses.append(ColumnUse(i, heading, None, dropped[i]))
+                continue
+            if i not in read:
+                self.uses.append(ColumnUse(i, heading, None, "unknown"))
+                self.problem(row_no, show(heading), f"{columns.unknown_message(heading)} (column {letter})")
+                continue
+            what, how = read[i]
             kind, qid = what
-            name = kind if kind in FIXED else (qid if kind == "question" else f"{qid}_{self.ins.question(qid).extra}")
+            name = "organisation" if how == _ORGANISATION_HOW else columns.name(what)
+            self.uses.append(ColumnUse(i, heading, columns.name(what), how))
             if what in seen:
-                self.problem(row_no, name, f"two columns for {name}: {seen[what]} and {letter}; keep one")
+                self.problem(row_no, name, f"two columns for {columns.name(what)}: {seen[what]} and {letter}; keep one")
                 continue
             seen[what] = letter
             found[i] = (kind, qid, name)
+        if len(unknown) > 1:
+            listed = ", ".join(f"{column_letter(i)} '{show(headings[i])}'" for i in unknown)
+            self.problem(row_no, "header", f"{len(unknown)} unknown columns, in column order: {listed}; "
+                                           "--dry-run shows how every column was read, and --map FILE can name the others")
         kinds = {(k, q) for k, q, _ in found.values()}
+        respondent_name = any(how.startswith("in a survey export") for how in dropped.values())
+        if ("slug", None) not in kinds and ("namn", None) not in kinds:
+            self.problem(row_no, "organisation", "missing column; expected the organisation's name in a column headed Organisation (or slug and namn columns)"
+                         + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""))
+        elif ("slug", None) in kinds and ("namn", None) not in kinds:
+            self.problem(row_no, "namn", "missing column; expected a column headed namn (the organisation's name) or Organisation"
+                         + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""))
+        self.derive_slug = ("slug", None) not in kinds
         for name in REQUIRED:
             if (name, None) not in kinds:
                 self.problem(row_no, name, f"missing column; expected a column headed {name}")
@@ -355,7 +662,7 @@ class _Planner:
             return None
         text = _clean(value)
         folded = _fold(text)
-        if folded in (_fold(self.ins.dont_know), _fold(self.ins.dont_know_label)):
+        if folded in self.dont_know:
             return DONT_KNOW
         if q.rule == "ja_nej":
             keys = {_fold(k): k for k, _ in q.points}
@@ -392,9 +699,15 @@ class _Planner:
         """'what was written' (column X; a hint where one helps)."""
         text = _clean(value)
         notes = [f"column {letter}"]
-        close = difflib.get_close_matches(_fold(text), [_fold(label) for label in labels], n=1, cutoff=0.75)
-        if close:
-            notes.append("did you mean " + next(label for label in labels if _fold(label) == close[0]) + "?")
+        # Spellings the import accepts are compared too, and offer the label they stand for
+        # ("Instämer helt" → Instämmer i hög grad). A hint never turns the meaning round: when the
+        # closest spelling says "inte" and the cell does not (or the other way), there is no hint.
+        offered = {_fold(label): label for label in labels}
+        if self.scale[max(self.scale)] in labels:
+            offered.update({spelling: self.scale[points] for spelling, points in self.scale_by_label.items() if spelling not in offered})
+        close = difflib.get_close_matches(_fold(text), list(offered), n=1, cutoff=0.75)
+        if close and _negated(close[0]) == _negated(text):
+            notes.append(f"did you mean {offered[close[0]]}?")
         elif isinstance(value, float) or re.fullmatch(r"[0-9]+[.,][0-9]+", text):
             notes.append("not a whole number")
         return f"'{show(text)}' ({'; '.join(notes)})"
@@ -404,15 +717,7 @@ class _Planner:
         text = _clean(value)
         if not text:
             return None
-        by_key: dict[str, str] = {}
-        for o in q.options:
-            by_key[_ascii_key(o.key)] = o.key
-            by_key[_ascii_key(o.label)] = o.key
-            words = o.label.split()
-            if len(words) == 2 and words[0] == "per":  # "per månad" → also "månad"
-                by_key[_ascii_key(words[1])] = o.key
-            if o.key == "ar":  # "per år", "årligen"
-                by_key["per_ar"] = by_key["arligen"] = o.key
+        by_key = option_keys(q)
         if _ascii_key(text) in by_key:
             return by_key[_ascii_key(text)]
         choices = [o.key for o in q.options]
@@ -441,6 +746,33 @@ class _Planner:
         self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(_clean(value))}' (column {letter})")
         return False
 
+    def no_contact_details(self, text: str, row: int, field: str, letter: str) -> None:
+        """Text that reaches an answer file (a name, a comment) must hold no e-mail address or phone number."""
+        if _EMAIL.search(text) or _PHONE.search(text):
+            self.problem(row, field, f"holds an e-mail address or phone number; answer files never hold contact details: "
+                                     f"remove it from the cell (column {letter})")
+
+    def slug_of(self, name: str, row: int, field: str, letter: str) -> str | None:
+        """The answer file an organisation's name belongs to: an existing file with that namn,
+        else the slug `build.py new` would give it (text.slug_for)."""
+        if not name:
+            self.problem(row, field, f"missing; expected the organisation's name (column {letter})")
+            return None
+        if self._names is None:
+            self._names = {}
+            for path in sorted(self.orgs_dir.glob("*.yaml")) if self.orgs_dir.is_dir() else []:
+                try:
+                    org, _ = parse_organisation(self.ins, path, path.read_bytes(), display_path(path))
+                except OSError:
+                    continue  # reported by name if this row's slug leads to it
+                if org is not None:
+                    self._names.setdefault(_fold(org.name), path.stem)
+        slug = self._names.get(_fold(name)) or slug_for(name)
+        if not slug or not SLUG.fullmatch(slug):
+            self.problem(row, field, f"'{show(name)}' gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
+            return None
+        return slug
+
     # -- rows -----------------------------------------------------------------------
 
     def rounds(self) -> tuple[list[ImportedRound], dict[str, tuple[str, str, int]]]:
@@ -468,15 +800,22 @@ class _Planner:
                 return (cells[i] if i is not None and i < len(cells) else None), column_letter(i if i is not None else 0)
 
             before = len(self.problems)
-            value, letter = cell("slug")
-            slug = self.text_cell(value)
-            if not slug:
-                self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
-            elif not SLUG.fullmatch(slug):
-                better = slug_for(slug)
-                self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got '{show(slug)}'" + (f"; write {better}" if better else "") + f" (column {letter})")
             value, letter = cell("namn")
             name = self.text_cell(value)
+            name_field = header[column_of[("namn", None)]][2] if ("namn", None) in column_of else "namn"
+            if name:
+                self.no_contact_details(name, row, name_field, letter)
+            if self.derive_slug:  # no slug column: the organisation's name says which file
+                # (with no column for it either, the header's problem says so once)
+                slug = self.slug_of(name, row, name_field, letter) if ("namn", None) in column_of else None
+            else:
+                value, letter = cell("slug")
+                slug = self.text_cell(value)
+                if not slug:
+                    self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
+                elif not SLUG.fullmatch(slug):
+                    better = slug_for(slug)
+                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got '{show(slug)}'" + (f"; write {better}" if better else "") + f" (column {letter})")
             value, letter_t = cell("typ")
             type_text = self.text_cell(value)
             type_ = types.get(_ascii_key(type_text)) if type_text else ""
@@ -497,8 +836,10 @@ class _Planner:
                 day = self.default_date
                 if day is None:
                     self.problem(row, "datum", "no date: give --datum YYYY-MM-DD, or fill in the datum column")
-            comment_value, _ = cell("kommentar")
+            comment_value, letter = cell("kommentar")
             comment = self.text_cell(comment_value) or None
+            if comment:
+                self.no_contact_details(comment, row, "kommentar", letter)
             answers: dict[str, Any] = {}
             for q in self.ins.questions:
                 value, letter = cell("question", q.id)
@@ -512,8 +853,14 @@ class _Planner:
                         continue
                 if answer is None or answer is False or option is False:
                     continue
+                if option is None and q.default_option is not None and answer is not DONT_KNOW:
+                    # Never assumed: the weight depends on it, and an empty cell may be a forgotten one.
+                    labels = or_list([o.label for o in q.options])
+                    where = f"column {cell('option', q.id)[1]}" if ("option", q.id) in column_of else "no column for it"
+                    self.problem(row, f"{q.id}_{q.extra}", f"missing; {q.id} is answered, so its {q.extra} is needed: {labels} ({where})")
+                    continue
                 answers[q.id] = (answer, option) if option else answer
-            if len(self.problems) > before or slug is None or day is None or role is None:
+            if len(self.problems) > before or not slug or day is None or role is None:
                 continue
             if slug in identity:
                 first_name, first_type, first_row = identity[slug]
@@ -715,17 +1062,96 @@ def extend_text(ins: Instrument, text: str, rounds: list[ImportedRound], source:
 # -- the command -----------------------------------------------------------------
 
 
-def plan_import(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None) -> list[FileChange]:
-    """Every file the import would write; raise ContentError with every problem found."""
+@dataclass
+class ImportPlan:
+    changes: list[FileChange]  # empty when there is any problem
+    problems: list[Problem]
+    columns: list[ColumnUse]  # how each column was read, in column order (empty if the file could not be read)
+
+    @property
+    def dropped(self) -> list[ColumnUse]:
+        return [u for u in self.columns if u.dropped]
+
+
+def make_plan(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None,
+              mapping: dict[str, str] | None = None) -> ImportPlan:
+    """Every file the import would write, every problem, and how each column was read."""
     shown = display_path(table_path)
     table, problems = read_table(table_path, shown)
     if table is None:
-        raise ContentError(problems)
-    planner = _Planner(ins, table, orgs_dir, default_date)
+        return ImportPlan([], problems, [])
+    planner = _Planner(ins, table, orgs_dir, default_date, mapping)
     changes = planner.changes()
-    if planner.problems:
-        raise ContentError(planner.problems)
-    return changes
+    return ImportPlan([] if planner.problems else changes, planner.problems, planner.uses)
+
+
+def plan_import(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None,
+                mapping: dict[str, str] | None = None) -> list[FileChange]:
+    """Every file the import would write; raise ContentError with every problem found."""
+    plan = make_plan(ins, table_path, orgs_dir, default_date, mapping)
+    if plan.problems:
+        raise ContentError(plan.problems)
+    return plan.changes
+
+
+# -- mapping files (--map, --write-map) ---------------------------------------------------
+
+
+def read_map(ins: Instrument, path: Path) -> dict[str, str]:
+    """A --map file: YAML, one `"heading": target` a line, target a column name (organisation,
+    slug, namn, typ, roll, datum, kommentar), a question id, <id>_<tillagg>, or drop.
+    An empty target leaves the heading to be recognised as usual. Raise ContentError."""
+    import yaml
+
+    shown = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ContentError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError:
+        raise ContentError([Problem(shown, 1, "file", "expected UTF-8 text")]) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
+        raise ContentError([Problem(shown, line, "file", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise ContentError([Problem(shown, root.start_mark.line + 1, "file", 'expected lines of "heading": target')])
+    columns = _Columns(ins)
+    mapping: dict[str, str] = {}
+    problems = []
+    for key, value in root.value:
+        line = key.start_mark.line + 1
+        if not isinstance(key, yaml.ScalarNode) or not isinstance(value, yaml.ScalarNode):
+            problems.append(Problem(shown, line, "file", 'expected lines of "heading": target'))
+            continue
+        heading, target = _clean(key.value), _clean(value.value)
+        if not target or target in ("~", "null"):
+            continue
+        if _fold(target) != "drop" and columns.target(target) is None:
+            problems.append(Problem(shown, line, show(heading), f"expected organisation, slug, namn, typ, roll, datum, kommentar, "
+                                                                f"a question id (v1_mal, …), <id>_<tillagg> or drop; got '{show(target)}'"))
+            continue
+        mapping[heading] = "drop" if _fold(target) == "drop" else target
+    if problems:
+        raise ContentError(problems)
+    return mapping
+
+
+def map_text(uses: list[ColumnUse], source: str) -> str:
+    """A --map file to start from: every heading with what it was read as; unknown ones empty."""
+    from .text import quote
+
+    lines = [f"# How the columns of {show(source, 80)} are read by build.py import (--map FILE).",
+             "# Each line: \"heading\": organisation, slug, namn, typ, roll, datum, kommentar, a question id,",
+             "# <id>_<tillagg> (v3_uppfoljning_omfattning) or drop. Fill in the empty ones."]
+    for u in uses:
+        target = "organisation" if u.how == _ORGANISATION_HOW else (u.target or ("drop" if u.dropped else ""))
+        note = "unknown" if u.how == "unknown" else u.how
+        lines.append(f"{quote(u.heading)}: {target}".rstrip() + f"  # column {column_letter(u.index)}: {note}")
+    return "\n".join(lines) + "\n"
 
 
 def write_changes(changes: list[FileChange]) -> None:

@@ -325,12 +325,13 @@ def test_headers_as_survey_tools_write_them(instrument):
     from ambitionsgraf.importer import _Columns
 
     cols = _Columns(instrument)
-    assert cols.match("V1_MATT") == ("question", "v1_matt")
-    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == ("question", "v1_matt")
-    assert cols.match("Fråga 10: Juridisk rådgivning och regelefterlevnad") == ("question", "v3_juridik")
-    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == ("question", "v3_juridik")
-    assert cols.match("Roll") == ("roll", None)
-    assert cols.match("v3_uppfoljning_omfattning") == ("option", "v3_uppfoljning")
+    assert cols.match("V1_MATT") == (("question", "v1_matt"), "its heading")
+    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (("question", "v1_matt"), "its wording")
+    assert cols.match("Fråga 10: Juridisk rådgivning och regelefterlevnad") == (("question", "v3_juridik"), "its wording")
+    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == (("question", "v3_juridik"), "its wording")
+    assert cols.match("Hur väl stämmer påståendena? [Verksamheten är nöjd med stödet från inköpsfunktionen.]") == (("question", "h_nojdhet"), "its wording")
+    assert cols.match("Roll") == (("roll", None), "its heading")
+    assert cols.match("v3_uppfoljning_omfattning") == (("option", "v3_uppfoljning"), "its heading")
     assert cols.match("Vi har mått") is None
     assert wording_key("  Vi har MÅL för inköpsverksamheten, t.ex. i en inköpspolicy ") == wording_key("Vi har mål för inköpsverksamheten, t.ex. i en inköpspolicy")
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
@@ -347,7 +348,8 @@ def test_every_unreadable_cell_is_reported_with_row_and_column_and_nothing_is_wr
     assert not orgs.exists()
     shown = str(path.relative_to(ROOT))
     expected = [
-        f"{shown}:1: E-post: answer files hold a respondent's role, never a name or contact details; delete this column (column AA)",
+        f"{shown}:1: namn: missing column; expected a column headed namn (the organisation's name) or Organisation; "
+        "Namn in a survey export is the respondent's own name and is never imported",
         f"{shown}:2: slug: expected lower-case a–z, 0–9 and hyphens, got 'Norrvik Kommun'; write norrvik-kommun (column A)",
         f"{shown}:2: v1_matt: expected 1–4, a label on the scale such as 'Instämmer delvis', or 'Vet ej'; got 'Instämer delvis' (column G; did you mean Instämmer delvis?)",
         f"{shown}:2: v1_plan: expected 1–4, a label on the scale such as 'Instämmer delvis', or 'Vet ej'; got '7' (column H)",
@@ -383,7 +385,8 @@ def test_header_problems(instrument, tmp_path):
         "typ: missing column; expected a column headed typ",
         "v1_mal: two columns for v1_mal: D and E; keep one",
         "v1_matt: missing column for question 2; head it v1_matt or with the question's wording (leave its cells empty if the question was not asked)",
-        "Vi har mått: unknown column; expected slug, namn, typ, roll, datum, kommentar, a question id or its wording, or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need (column F)",
+        "Vi har mått: unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
+        "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need, or name them in a --map file (column F)",
     ])
     assert {p.line for p in exc.value.problems} == {1}
 
