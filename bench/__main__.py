@@ -238,11 +238,44 @@ def bench_pdf_rebuild(n: int, tmp: Path) -> list[str]:
     return lines
 
 
+IMPORT = _MEASURE_PRELUDE + """
+import subprocess
+w0 = time.perf_counter()
+r = subprocess.run([sys.executable, 'build.py', 'import', sys.argv[1], '--datum', '2026-03-01', '--dry-run', '--orgs', sys.argv[2]],
+                   capture_output=True, text=True)
+print(json.dumps({"wall": time.perf_counter() - w0, "peak_mb": peak_mb(), "rc": r.returncode, "said": r.stderr.strip().splitlines()[:1]}))
+"""
+
+
+def bench_oversized(tmp: Path) -> list[str]:
+    """Workbooks that are not survey exports are refused at once, in little memory: against importing a real one."""
+    from ambitionsgraf.instrument import load_instrument
+    from tests.survey_exports import claims_millions_of_cells, exploding_shared_strings, ms_forms_rows, xlsx
+
+    ins = load_instrument(ROOT / "content" / "instrument.yaml")
+    normal = xlsx(ms_forms_rows(ins))
+    cases = [("a Microsoft Forms export as it comes (imported, dry run)", normal),
+             ("its first sheet claiming 17 179 869 184 cells", claims_millions_of_cells(normal)),
+             ("shared strings that unpack to 68 MB", exploding_shared_strings(normal))]
+    lines = ["## Oversized workbooks, `build.py import --dry-run`"]
+    base = None
+    for label, data in cases:
+        path = tmp / f"import-{len(lines)}.xlsx"
+        path.write_bytes(data)
+        m = run_python(IMPORT, str(path), str(tmp / "import-orgs"))
+        base = base or m
+        what = "imported" if m["rc"] == 0 else f"refused ({m['said'][0].split(': ', 2)[-1][:70]}…)" if m["said"] else "refused"
+        lines.append(f"- {label}, {len(data) / 1e3:.0f} kB: {what} in {m['wall']:.2f} s "
+                     f"(**{m['wall'] / base['wall']:.2f}×** the real export), peak {m['peak_mb']:.0f} MB")
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", type=int, nargs="*", default=[311, 4000])
     parser.add_argument("--pdf-sample", type=int, default=16)
     parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
+    parser.add_argument("--no-oversized", dest="oversized", action="store_false", help="skip the oversized-workbook imports")
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
     parts = [functools.partial(bench_size, n) for n in args.sizes]
@@ -250,6 +283,8 @@ def main() -> int:
         parts.append(functools.partial(bench_pdf, args.pdf_sample))
     if args.pdf_rebuild:
         parts.append(functools.partial(bench_pdf_rebuild, args.pdf_rebuild))
+    if args.oversized:
+        parts.append(bench_oversized)
     with tempfile.TemporaryDirectory() as tmp:
         for part in parts:
             new = part(Path(tmp))

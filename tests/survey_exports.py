@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from fractions import Fraction
 
 import openpyxl
@@ -145,3 +146,43 @@ def excel_csv(rows: list[list]) -> bytes:
     shown = [[c.strftime("%Y-%m-%d %H:%M") if isinstance(c, datetime.datetime) else c for c in row] for row in rows]
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(shown)
     return out.getvalue().encode("cp1252")
+
+
+# -- workbooks that are not survey exports: what the import must refuse at once ------------------
+
+
+def rezip(data: bytes, change, add: dict[str, bytes] | None = None) -> bytes:
+    """The workbook with each part passed through `change(name, bytes)`, and parts added."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, change(info.filename, src.read(info.filename)))
+        for name, part in (add or {}).items():
+            z.writestr(name, part)
+    return out.getvalue()
+
+
+def claims_millions_of_cells(data: bytes) -> bytes:
+    """The first sheet declares A1:XFD1048576 (17 179 869 184 cells)."""
+    def claim(name, part):
+        if name == "xl/worksheets/sheet1.xml":
+            start = part.index(b'<dimension ref="')
+            end = part.index(b'"', start + 16)
+            return part[:start] + b'<dimension ref="A1:XFD1048576' + part[end:]
+        return part
+
+    return rezip(data, claim)
+
+
+def exploding_shared_strings(data: bytes) -> bytes:
+    """Four million shared strings: under 2 MB packed, 68 MB unpacked."""
+    def declare(name, part):  # the workbook says it has shared strings (openpyxl writes inline strings)
+        if name == "[Content_Types].xml":
+            return part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
+                                b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+        return part
+
+    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+               + b"<si><t>x</t></si>" * 4_000_000 + b"</sst>")
+    return rezip(data, declare, {"xl/sharedStrings.xml": strings})
