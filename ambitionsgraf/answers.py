@@ -130,10 +130,12 @@ def _suggest(text: str, choices: tuple[str, ...]) -> str | None:
 class _FileChecker:
     """Walks one file's node tree; collects problems; returns data when clean."""
 
-    def __init__(self, ins: Instrument, path: str):
+    def __init__(self, ins: Instrument, path: str, want_notes: bool = False):
         self.ins = ins
         self.path = path
         self.problems: list[Problem] = []
+        self.want_notes = want_notes  # the build does not print them: spare it the work
+        self.notes: list[Problem] = []  # printed, never failing: `file:line: field: note: …`
         self.unlisted = 0  # problems found after MAX_PROBLEMS were listed
         self.first_unlisted_line = 0
 
@@ -147,6 +149,9 @@ class _FileChecker:
             self.first_unlisted_line = self.first_unlisted_line or line
             return
         self.problems.append(Problem(self.path, line, field, message))
+
+    def note(self, line: int, field: str, message: str) -> None:
+        self.notes.append(Problem(self.path, line, field, f"note: {message}"))
 
     def all_problems(self) -> list[Problem]:
         """The problems in line order, and a last line counting any not listed."""
@@ -347,8 +352,14 @@ class _FileChecker:
         answers: dict[str, Answer | None] = {q: None for q in self.ins.question_ids}
         dont_know: set[str] = set()
         if "svar" in fields:
-            svar = fields["svar"][1]
-            if not _is_null(svar):  # `svar:` left empty: every answer missing, reported as such
+            svar_key, svar = fields["svar"]
+            if _is_null(svar) or (isinstance(svar, MappingNode) and not svar.value):
+                # `svar:` left empty, as `build.py new` leaves it: a respondent who counts as
+                # interviewed but gives no point is a mistake, never a result.
+                self.problem(line_of(svar_key), "svar", f"expected this respondent's answers, at least one, got {_describe(svar)}; "
+                                                        f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent")
+            else:
+                before = len(self.problems) + self.unlisted
                 given = self.mapping(svar, self.ins.question_ids, (), "svar",
                                      "the answers, one 'question_id: answer' per line", "svar")
                 for qid, (_key, value) in (given or {}).items():
@@ -357,9 +368,17 @@ class _FileChecker:
                         dont_know.add(qid)
                     else:
                         answers[qid] = answer
+                left_out = [q for q in self.ins.question_ids if q not in given] if self.want_notes and given is not None else []
+                if left_out and len(self.problems) + self.unlisted == before:
+                    self.note(line_of(svar_key), "svar", self.left_out_message(left_out))
         if role is None or "svar" not in fields:
             return None
         return Respondent(role, tuple(answers.items()), frozenset(dont_know), comment, line_of(node))
+
+    def left_out_message(self, left_out: list[str]) -> str:
+        count = "1 question" if len(left_out) == 1 else f"{len(left_out)} questions"
+        return (f"{count} left out, counted as missing: {', '.join(left_out)}; "
+                f"write {self.ins.dont_know} for a question asked but not answered, to silence this note")
 
     # -- answers ------------------------------------------------------------
 
@@ -495,16 +514,20 @@ def check_slug(path: Path, shown: str) -> list[Problem]:
     return [Problem(shown, 1, "file name", f"expected a slug of a–z, 0–9 and hyphens before .yaml, got {show(path.name, 60)!r}{hint}")]
 
 
-def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None) -> tuple[Organisation | None, list[Problem]]:
-    """Validate one answer file's bytes; return the organisation or the problems."""
+def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None,
+                       notes: list[Problem] | None = None) -> tuple[Organisation | None, list[Problem]]:
+    """Validate one answer file's bytes; return the organisation or the problems. `notes`, when
+    given, gets what is worth saying but no problem (questions left out, characters removed)."""
     shown = shown or display_path(path)
     problems = check_slug(path, shown)
     source, read_problems = read_source(shown, data)
     problems += read_problems
     if source.root is None:
         return None, problems
-    checker = _FileChecker(ins, shown)
+    checker = _FileChecker(ins, shown, want_notes=notes is not None)
     org = checker.organisation(source.root, path.stem)
+    if notes is not None:
+        notes += checker.notes
     problems = sorted(problems, key=lambda p: p.line) + checker.all_problems()
     return (org if not problems else None), problems
 
@@ -603,8 +626,10 @@ def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
     return data, problems
 
 
-def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
-    """Validate every file; return the valid organisations, all problems, and the invalid files."""
+def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None,
+                       notes: list[Problem] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
+    """Validate every file; return the valid organisations, all problems, and the invalid
+    files. `notes`: as parse_organisation's."""
     if data is None:
         data, problems = read_files(paths)
     else:
@@ -616,7 +641,7 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
         if path not in data:
             continue
         shown = shown_as[path]
-        org, found = parse_organisation(ins, path, data[path], shown)
+        org, found = parse_organisation(ins, path, data[path], shown, notes)
         problems += found
         if org is None:
             invalid.append(shown)

@@ -94,10 +94,11 @@ def check(args, project_dir: Path) -> int:
         return 1
     # A folder named x.yaml, a pipe or a broken link is a problem here, never skipped.
     files, problems = (list(args.files), []) if args.files else list_answer_files(args.orgs)
-    orgs, found, invalid = load_organisations(ins, files)
+    notes: list = []  # questions left out, characters removed: printed, never failing
+    orgs, found, invalid = load_organisations(ins, files, notes=notes)
     problems += found
+    _report(problems + notes)
     if problems:
-        _report(problems)
         return 1
     print(f"{len(orgs)} file(s) OK")
     return 0

@@ -56,7 +56,8 @@ def answer(draw, qid: str):
 
 @st.composite
 def respondent(draw):
-    qids = draw(st.lists(st.sampled_from(INS.question_ids), unique=True, max_size=len(INS.question_ids)))  # any subset, any order
+    # any subset but none (a respondent without answers is refused), any order
+    qids = draw(st.lists(st.sampled_from(INS.question_ids), unique=True, min_size=1, max_size=len(INS.question_ids)))
     return answerfile.Respondent(
         draw(st.sampled_from([r.id for r in INS.roles])),
         {qid: draw(answer(qid)) for qid in qids},
@@ -260,4 +261,7 @@ def test_the_browser_downloads_what_answerfile_writes(instrument, page, role, ty
         published=False, header=[answerfile.SELF_ASSESSMENT_HEADER],
     )
     assert data.decode("utf-8") == expected
-    assert parse(instrument, expected)[1] == []
+    if clicks:
+        assert parse(instrument, expected)[1] == []
+    else:  # nothing answered: the file is refused until something is (the page lets it be downloaded)
+        assert [(p.line, p.field) for p in parse(instrument, expected)[1]] == [(9, "svar")]
