@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from .instrument import Instrument, Question
 from .problems import Problem
-from .text import ascii_key, or_list, show, slug_for
+from .text import ascii_key, check_free_text, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 SLUG = re.compile(r"[a-z0-9-]+")  # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"
@@ -256,6 +257,24 @@ class _FileChecker:
             return None
         return value
 
+    def free_text(self, node: Node, field: str, what: str, line_breaks: bool) -> str | None:
+        """A name or comment: refused with control characters or direction controls in it, and
+        with invisible characters removed (and a note saying so)."""
+        value = self.scalar_text(node, field, what)
+        if value is None:
+            return None
+        value, refusals, notes = check_free_text(value, line_breaks)
+        for message in refusals:
+            self.problem(line_of(node), field, message)
+        for message in notes:
+            self.note(line_of(node), field, message)
+        if refusals:
+            return None
+        if not value:
+            self.problem(line_of(node), field, f"expected {what}, got only invisible characters")
+            return None
+        return value
+
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
             return node.value
@@ -291,7 +310,9 @@ class _FileChecker:
                               "a mapping with namn, typ, publicerad and matningar", "the file")
         if fields is None:
             return None
-        name = self.scalar_text(fields["namn"][1], "namn", "the organisation's name") if "namn" in fields else None
+        name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
+        if name is not None:
+            name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
@@ -340,7 +361,7 @@ class _FileChecker:
     def comment(self, pair: tuple[Node, Node] | None) -> str | None:
         if pair is None:
             return None
-        return self.scalar_text(pair[1], "kommentar", "a text")
+        return self.free_text(pair[1], "kommentar", "a text", line_breaks=True)
 
     def respondent(self, node: Node) -> Respondent | None:
         fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondenter",

@@ -100,6 +100,64 @@ def test_left_out_questions_are_listed_as_notes_in_the_order_of_the_file_without
     ]
 
 
+# -- names and comments ----------------------------------------------------------------------
+
+# (what the file holds, the line of the field, the field): namn, a round's and a respondent's comment
+PLACES = {
+    "namn": lambda text: (complete(namn=text), 1, "namn"),
+    "round-kommentar": lambda text: (complete().replace("  - datum: 2024-01-10\n", f"  - datum: 2024-01-10\n    kommentar: {answerfile.quote(text)}\n"), 6, "kommentar"),
+    "respondent-kommentar": lambda text: (answer_file([("2024-01-10", [("inkopschef", uniform(3))])], comments={(0, 0): text}), 8, "kommentar"),
+}
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("char,message", [("\u202e", DIRECTION), ("\x07", CONTROL)], ids=["U+202E", "U+0007"])
+def test_direction_and_control_characters_are_refused_with_file_and_line(tmp_path, place, char, message):
+    text, line, field = PLACES[place](f"Norrviks{char} kommun")
+    write_orgs(tmp_path / "orgs", {"testby.yaml": text})
+    result = check(tmp_path, "--orgs", "orgs")
+    assert result.returncode == 1
+    assert lines(result.stderr) == [f"orgs/testby.yaml:{line}: {field}: {message}"]
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_a_zero_width_space_is_removed_with_a_note(tmp_path, place, instrument):
+    text, line, field = PLACES[place]("Norrviks\u200b kommun")
+    write_orgs(tmp_path / "orgs", {"testby.yaml": text})
+    result = check(tmp_path, "--orgs", "orgs")
+    assert result.returncode == 0, result.stderr
+    assert lines(result.stderr) == [f"orgs/testby.yaml:{line}: {field}: {INVISIBLE}"]
+    org, problems = parse_organisation(instrument, Path("testby.yaml"), text.encode(), "testby.yaml")
+    assert problems == []
+    comments = [org.assessments[0].comment, org.assessments[0].respondents[0].comment]
+    assert "Norrviks kommun" in [org.name, *comments] and not any("\u200b" in (c or "") for c in [org.name, *comments])
+
+
+def test_a_line_break_is_refused_in_a_name_but_kept_in_a_comment(tmp_path, instrument):
+    text, _, _ = PLACES["respondent-kommentar"]("rad ett\nrad två\tmed tab")
+    org, problems = parse_organisation(instrument, Path("x.yaml"), text.encode(), "x.yaml")
+    assert problems == [] and org.assessments[0].respondents[0].comment == "rad ett\nrad två\tmed tab"
+    _, problems = parse_organisation(instrument, Path("x.yaml"), complete(namn="Norrviks\nkommun").encode(), "x.yaml")
+    assert [str(p) for p in problems] == ["x.yaml:1: namn: expected text without control characters, got a line break (U+000A) after 'Norrviks'"]
+
+
+def test_the_build_refuses_what_check_refuses_and_writes_nothing(tmp_path):
+    write_orgs(tmp_path / "orgs", {"testby.yaml": complete(namn="Norrviks\u202e kommun"), "ok.yaml": complete(namn="Ok kommun")})
+    result = build(tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == [f"orgs/testby.yaml:1: namn: {DIRECTION}", "1 file(s) with problems; nothing was written"]
+    assert not (tmp_path / "out").exists()
+
+
+DECOMPOSED = unicodedata.normalize("NFD", "Åby kommun")
+
+
+def test_names_are_nfc_normalised(instrument):
+    assert DECOMPOSED != "Åby kommun"
+    org, problems = parse_organisation(instrument, Path("aby.yaml"), complete(namn=DECOMPOSED).encode(), "aby.yaml")
+    assert problems == [] and org.name == "Åby kommun"
+
+
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
     """A respondent without answers is refused in an imported file as in a typed one. (Said of the
     generated file for now; saying it of the row is the importer's to do.)"""
