@@ -20,6 +20,7 @@ from functools import cached_property
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from .instrument import Instrument, Question
 from .problems import Problem
@@ -649,8 +650,8 @@ def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
 
 def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None,
                        notes: list[Problem] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
-    """Validate every file; return the valid organisations, all problems, and the invalid
-    files. `notes`: as parse_organisation's."""
+    """Validate every file, and that no two name the same organisation; return the valid
+    organisations, all problems, and the invalid files. `notes`: as parse_organisation's."""
     if data is None:
         data, problems = read_files(paths)
     else:
@@ -668,4 +669,51 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
             invalid.append(shown)
         else:
             orgs.append(org)
+    clashes = duplicate_names([(o.path, o.name) for o in orgs], {shown_as[p]: data[p] for p in shown_as})
+    if clashes:
+        clashing = {p.path for p in clashes}
+        orgs = [o for o in orgs if o.path not in clashing]
+        problems += clashes
+        invalid += sorted(clashing)
     return orgs, problems, invalid
+
+
+# -- across files ------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A name as the rule "one name, one organisation" compares it: Unicode-normalised (NFKC, so
+    that a composed and a decomposed "Å", or a non-breaking space, are the same), case-folded,
+    and with runs of white space as one space."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def _name_line(shown: str, data: bytes | None) -> int:
+    """The line of `namn:` in a valid file (only looked up for the few files that clash)."""
+    root = read_source(shown, data)[0].root if data is not None else None
+    if isinstance(root, MappingNode):
+        for key, _value in root.value:
+            if isinstance(key, ScalarNode) and key.value == "namn":
+                return line_of(key)
+    return 1
+
+
+def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes]) -> list[Problem]:
+    """A problem on every file whose namn another file also has, naming the other files.
+
+    `named`: (the file as messages show it, its namn) of each valid file; `data`: the files'
+    bytes by the same paths, read only for the files that clash. Both `check` and the build
+    call this, over every file they read, so they report a clash alike."""
+    groups: dict[str, dict[str, str]] = {}
+    for path, name in named:
+        groups.setdefault(name_key(name), {})[path] = name  # a file given twice is one file
+    problems = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for path, name in sorted(group.items()):
+            others = " and ".join(p + ("" if n == name else f" (written '{show(n, 80)}')") for p, n in sorted(group.items()) if p != path)
+            problems.append(Problem(path, _name_line(path, data.get(path)), "namn",
+                                    f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
+    return problems

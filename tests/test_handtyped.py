@@ -158,6 +158,37 @@ def test_names_are_nfc_normalised(instrument):
     assert problems == [] and org.name == "Åby kommun"
 
 
+def test_a_decomposed_and_a_composed_name_clash_in_check_and_in_the_build(tmp_path):
+    write_orgs(tmp_path / "orgs", {"a.yaml": complete(namn=DECOMPOSED), "b.yaml": complete(namn="Åby kommun"),
+                                   "c.yaml": complete(namn="Cby kommun")})
+    expected = ["orgs/a.yaml:1: namn: 'Åby kommun' is also the name in orgs/b.yaml; each organisation needs a name of its own",
+                "orgs/b.yaml:1: namn: 'Åby kommun' is also the name in orgs/a.yaml; each organisation needs a name of its own"]
+    checked = check(tmp_path, "--orgs", "orgs")
+    assert checked.returncode == 1 and lines(checked.stderr) == expected
+    built = build(tmp_path)
+    assert built.returncode == 1 and lines(built.stderr) == expected + ["2 file(s) with problems; nothing was written"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_name_another_file_has_is_an_error_naming_both_files(tmp_path):
+    write_orgs(tmp_path / "orgs", {"norrvik.yaml": complete(namn="Norrviks kommun"), "norrvik2.yaml": complete(namn=" NORRVIKS  kommun"),
+                                   "sydala.yaml": complete(namn="Sydala kommun")})
+    expected = ["orgs/norrvik.yaml:1: namn: 'Norrviks kommun' is also the name in orgs/norrvik2.yaml (written 'NORRVIKS  kommun'); "
+                "each organisation needs a name of its own",
+                "orgs/norrvik2.yaml:1: namn: 'NORRVIKS  kommun' is also the name in orgs/norrvik.yaml (written 'Norrviks kommun'); "
+                "each organisation needs a name of its own"]
+    result = check(tmp_path, "--orgs", "orgs")
+    assert result.returncode == 1 and lines(result.stderr) == expected
+    given = check(tmp_path, "orgs/norrvik.yaml", "orgs/norrvik2.yaml")
+    assert given.returncode == 1 and lines(given.stderr) == expected
+    assert check(tmp_path, "orgs/norrvik.yaml", "orgs/sydala.yaml").returncode == 0  # FILES: compared among themselves
+    going = build(tmp_path, "--keep-going")  # neither can be the right one: both are skipped
+    assert going.returncode == 1 and lines(going.stderr)[:2] == expected
+    assert sorted(p.name for p in (tmp_path / "out" / "leverans").glob("*.json")) == ["sydala.json"]
+
+
+
+
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
     """A respondent without answers is refused in an imported file as in a typed one. (Said of the
     generated file for now; saying it of the row is the importer's to do.)"""
