@@ -27,7 +27,10 @@ from .problems import Problem
 from .text import ascii_key, check_free_text, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
-SLUG = re.compile(r"[a-z0-9-]+")  # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"
+# SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
+# digit, so that it never reads as a command-line option (`--only -x`, `new -x`) or as a hidden file.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+SLUG_RULE = "a–z, 0–9 and hyphens, starting with a letter or digit"
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WHOLE = re.compile(r"[1-9][0-9]{0,5}")  # a score as it must be written: no sign, no leading zero
 _LOOSE_INT = re.compile(r"[-+]?[0-9]{1,6}")
@@ -533,7 +536,7 @@ def check_slug(path: Path, shown: str) -> list[Problem]:
     hint = f"; rename it {suggestion}.yaml" if suggestion else ""
     if SLUG.fullmatch(path.stem):
         return [Problem(shown, 1, "file name", f"expected a name ending in .yaml, got {show(path.name, 60)!r}{hint}")]
-    return [Problem(shown, 1, "file name", f"expected a slug of a–z, 0–9 and hyphens before .yaml, got {show(path.name, 60)!r}{hint}")]
+    return [Problem(shown, 1, "file name", f"expected a slug of {SLUG_RULE}, before .yaml, got {show(path.name, 60)!r}{hint}")]
 
 
 def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None,
@@ -717,3 +720,21 @@ def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes])
             problems.append(Problem(path, _name_line(path, data.get(path)), "namn",
                                     f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
     return problems
+
+
+def closest_slug(slug: str, slugs: Iterable[str]) -> str | None:
+    """The slug `slug` was probably meant to be, among `slugs`, if one is close enough."""
+    choices = sorted(set(slugs) - {slug})
+    if not choices or len(slug) > 100:
+        return None
+    wanted = slug_for(slug) or slug
+    if wanted in choices:
+        return wanted
+    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(slug: str, slugs: Iterable[str]) -> str:
+    """'; did you mean norrvik?' when a slug is probably a typo for one of `slugs`, else ''."""
+    close = closest_slug(slug, slugs)
+    return f"; did you mean {close}?" if close else ""

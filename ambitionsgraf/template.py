@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from . import answerfile
-from .answers import SLUG, display_path
+from .answers import SLUG, SLUG_RULE, display_path
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import one_line
+from .text import one_line, slug_for
 
 
 def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None) -> tuple[Path, str]:
@@ -18,7 +18,9 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
     shown = display_path(path)
     problems = []
     if not SLUG.fullmatch(slug):
-        problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use lower-case a–z, 0–9 and hyphens"))
+        better = slug_for(slug) or slug_for(name)
+        hint = f"; did you mean {better}?" if better else ""
+        problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use {SLUG_RULE}{hint}"))
     if type_ not in {t.id for t in ins.types}:
         problems.append(Problem(shown, 1, "typ", f"expected {', '.join(t.id for t in ins.types)}, got {type_!r}"))
     name = one_line(name)  # one line: a newline would break out of the YAML comment

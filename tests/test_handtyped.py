@@ -187,6 +187,35 @@ def test_a_name_another_file_has_is_an_error_naming_both_files(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out" / "leverans").glob("*.json")) == ["sydala.json"]
 
 
+# -- slugs ------------------------------------------------------------------------------------
+
+
+def test_a_slug_starting_with_a_hyphen_is_refused(tmp_path):
+    write_orgs(tmp_path / "orgs", {"-x.yaml": complete()})
+    result = check(tmp_path, "--orgs", "orgs")
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["orgs/-x.yaml:1: file name: expected a slug of a–z, 0–9 and hyphens, starting with a letter or digit, "
+                                    "before .yaml, got '-x.yaml'; rename it x.yaml"]
+
+
+def test_only_suggests_the_closest_slug_on_a_typo(tmp_path):
+    write_orgs(tmp_path / "orgs", {"norrvik.yaml": complete(namn="Norrviks kommun"), "sydala.yaml": complete(namn="Sydala kommun")})
+    result = build(tmp_path, "--only", "norrvk")
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["orgs/norrvk.yaml:1: --only: no valid answer file for this slug; did you mean norrvik?", "nothing was written"]
+    assert not (tmp_path / "out").exists()
+    far = build(tmp_path, "--only", "xyz")
+    assert lines(far.stderr) == ["orgs/xyz.yaml:1: --only: no valid answer file for this slug", "nothing was written"]
+
+
+@pytest.mark.parametrize("slug,better", [("-nyby", "nyby"), ("Nyby", "nyby"), ("ny by", "ny-by")])
+def test_new_suggests_a_slug_for_one_it_refuses_and_writes_nothing(tmp_path, slug, better):
+    result = run_cli("new", "--namn", "Nyby kommun", "--typ", "kommun", "--orgs", "orgs", "--", slug, cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == [f"orgs/{slug}.yaml:1: slug: {slug!r} is not a valid slug: use a–z, 0–9 and hyphens, "
+                                    f"starting with a letter or digit; did you mean {better}?"]
+    assert not (tmp_path / "orgs").exists()
+
 
 
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):

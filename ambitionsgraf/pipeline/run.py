@@ -12,7 +12,7 @@ import time
 
 import orjson
 
-from ..answers import display_paths, duplicate_names
+from ..answers import did_you_mean, display_paths, duplicate_names
 from ..problems import ContentError, Problem
 from ..writer import DuplicateOutput
 from . import execute, output
@@ -130,7 +130,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         if problems and not opts.keep_going:
             raise ContentError(problems)
         if opts.only and opts.only not in summaries:
-            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
+            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug" + did_you_mean(opts.only, summaries))])
         t = _stage(summary, "load+validate+score", t)
 
         # -- compare
