@@ -106,17 +106,17 @@ def check(args, project_dir: Path) -> int:
 
 def new(args, project_dir: Path) -> int:
     from .instrument import load_instrument
-    from .template import new_answer_file
+    from .template import new_answer_file, write_new_file
 
+    notes: list = []
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
-        path, text = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum)
+        path, text = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum, notes)
+        write_new_file(path, text.encode("utf-8"))  # the name was checked: it encodes
     except ContentError as exc:
-        _report(exc.problems)
+        _report(exc.problems + notes)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as fh:
-        fh.write(text)
+    _report(notes)
     print(f"wrote {path}")
     return 0
 

@@ -217,6 +217,44 @@ def test_new_suggests_a_slug_for_one_it_refuses_and_writes_nothing(tmp_path, slu
     assert not (tmp_path / "orgs").exists()
 
 
+def test_new_refuses_a_name_another_file_has(tmp_path):
+    write_orgs(tmp_path / "orgs", {"norrvik.yaml": complete(namn="Norrviks kommun")})
+    before = tree(tmp_path)
+    result = run_cli("new", "norrvik2", "--namn", "norrviks kommun", "--typ", "kommun", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["orgs/norrvik2.yaml:1: namn: 'norrviks kommun' is also the name in orgs/norrvik.yaml "
+                                    "(written 'Norrviks kommun'); each organisation needs a name of its own"]
+    assert tree(tmp_path) == before
+
+
+# -- new: nothing left behind ---------------------------------------------------------------------
+
+
+def test_new_with_a_name_it_cannot_write_leaves_no_file(tmp_path):
+    # Not valid UTF-8 on the command line: Python hands it over as a lone surrogate, which no
+    # answer file can hold (writing it used to leave an empty file behind).
+    result = run_cli("new", "nyby", "--namn", "Nyby \udcc5", "--typ", "kommun", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["orgs/nyby.yaml:1: namn: expected text in UTF-8, got a lone surrogate (U+DCC5) after 'Nyby'"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_into_a_folder_it_cannot_make_leaves_no_file(tmp_path):
+    (tmp_path / "fil").write_text("a regular file, not a folder")
+    result = run_cli("new", "nyby", "--namn", "Nyby kommun", "--typ", "kommun", "--orgs", "fil/orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["fil/orgs/nyby.yaml:1: file: cannot be written: Not a directory"]
+    assert tree(tmp_path) == {"fil": b"a regular file, not a folder"}
+
+
+def test_new_with_a_file_name_too_long_leaves_no_file(tmp_path):
+    slug = "n" * 300
+    result = run_cli("new", slug, "--namn", "Nyby kommun", "--typ", "kommun", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == [f"orgs/{slug}.yaml:1: file: cannot be written: File name too long"]
+    assert list((tmp_path / "orgs").iterdir()) == []
+
+
 
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
     """A respondent without answers is refused in an imported file as in a typed one. (Said of the
