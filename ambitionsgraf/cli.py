@@ -156,6 +156,10 @@ def import_(args, project_dir: Path) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
         return 1
+    except ContentError as exc:  # refused before anything was written (a link to nowhere, a file changed meanwhile)
+        _report(exc.problems)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        return 1
     for change in changes:
         rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
         if change.old is None:

@@ -255,6 +255,70 @@ def test_new_with_a_file_name_too_long_leaves_no_file(tmp_path):
     assert list((tmp_path / "orgs").iterdir()) == []
 
 
+# -- import: permissions and links ------------------------------------------------------------------
+
+
+def _round_csv(path: Path, slug: str = "xby") -> Path:
+    rows = [["slug", "namn", "typ", "roll", *QUESTIONS], [slug, "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18]]
+    path.write_bytes(rows_to_csv(rows))
+    return path
+
+
+def test_import_keeps_the_file_mode_and_writes_through_a_symbolic_link(tmp_path):
+    shared = write_orgs(tmp_path / "shared", {"xby.yaml": complete(namn="Xby kommun")})
+    (shared / "xby.yaml").chmod(0o640)
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    (orgs / "xby.yaml").symlink_to("../shared/xby.yaml")
+    result = run_cli("import", str(_round_csv(tmp_path / "enkat.csv")), "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (orgs / "xby.yaml").is_symlink() and os.readlink(orgs / "xby.yaml") == "../shared/xby.yaml"
+    assert stat.S_IMODE((shared / "xby.yaml").stat().st_mode) == 0o640
+    assert "- datum: 2026-03-01" in (shared / "xby.yaml").read_text()
+    assert sorted(p.name for p in shared.iterdir()) == ["xby.yaml"]  # no temporary file left
+    plain = write_orgs(tmp_path / "plain", {"xby.yaml": complete(namn="Xby kommun")})
+    (plain / "xby.yaml").chmod(0o640)
+    again = run_cli("import", str(tmp_path / "enkat.csv"), "--datum", "2026-03-01", "--orgs", "plain", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert stat.S_IMODE((plain / "xby.yaml").stat().st_mode) == 0o640 and "- datum: 2026-03-01" in (plain / "xby.yaml").read_text()
+
+
+def test_a_new_file_from_import_gets_the_usual_mode(tmp_path):
+    umask = os.umask(0o022)
+    os.umask(umask)
+    result = run_cli("import", str(_round_csv(tmp_path / "enkat.csv")), "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE((tmp_path / "orgs" / "xby.yaml").stat().st_mode) == 0o666 & ~umask  # not mkstemp's private 0600
+
+
+def test_import_refuses_a_link_to_nowhere_and_writes_nothing(tmp_path):
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    (orgs / "xby.yaml").symlink_to("../saknas/xby.yaml")
+    result = run_cli("import", str(_round_csv(tmp_path / "enkat.csv")), "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr) == ["orgs/xby.yaml:1: file: is a symbolic link to ../saknas/xby.yaml that does not exist; "
+                                    "remove it, or make it lead to the answer file, and import again",
+                                    "1 problem(s); nothing was written"]
+    assert [p.name for p in orgs.iterdir()] == ["xby.yaml"] and not (tmp_path / "saknas").exists()
+
+
+def test_import_refuses_a_file_with_hard_links_or_changed_meanwhile(tmp_path, instrument):
+    orgs = write_orgs(tmp_path / "orgs", {"xby.yaml": complete(namn="Xby kommun")})
+    os.link(orgs / "xby.yaml", tmp_path / "kopia.yaml")
+    before = tree(tmp_path)
+    result = run_cli("import", str(_round_csv(tmp_path / "enkat.csv")), "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert lines(result.stderr)[0].startswith("orgs/xby.yaml:1: file: has 2 names (hard links)")
+    assert tree(tmp_path) == before | {"enkat.csv": (tmp_path / "enkat.csv").read_bytes()}
+    (tmp_path / "kopia.yaml").unlink()
+    changes = plan_import(instrument, tmp_path / "enkat.csv", orgs, datetime.date(2026, 3, 1))
+    (orgs / "xby.yaml").write_text(complete(namn="Xby kommun") + "# edited meanwhile\n")
+    with pytest.raises(ContentError) as exc:
+        write_changes(changes)
+    assert [p.message for p in exc.value.problems] == ["changed while importing; run the import again"]
+    assert (orgs / "xby.yaml").read_text().endswith("# edited meanwhile\n")
+
 
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
     """A respondent without answers is refused in an imported file as in a typed one. (Said of the
