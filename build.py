@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", type=Path, metavar="FILES", help="answer files (default: every file in --orgs)")
 
     p = command("new", "write a new answer file with every question as a template")
-    p.add_argument("slug", metavar="SLUG", help="the file's name: a–z, 0–9 and hyphens")
+    p.add_argument("slug", metavar="SLUG", help="the file's name: a–z, 0–9 and hyphens, starting with a letter or digit")
     p.add_argument("--namn", required=True, help="the organisation's name")
     p.add_argument("--typ", required=True, help="kommun, region, myndighet or bolag")
     p.add_argument("--datum", help="date of the first assessment, YYYY-MM-DD")

@@ -14,18 +14,23 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
+from typing import Iterable, Mapping
 
 from .instrument import Instrument, Question
 from .problems import Problem
-from .text import ascii_key, or_list, show, slug_for
+from .text import ascii_key, check_free_text, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
-SLUG = re.compile(r"[a-z0-9-]+")  # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"
+# SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
+# digit, so that it never reads as a command-line option (`--only -x`, `new -x`) or as a hidden file.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+SLUG_RULE = "a–z, 0–9 and hyphens, starting with a letter or digit"
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _WHOLE = re.compile(r"[1-9][0-9]{0,5}")  # a score as it must be written: no sign, no leading zero
 _LOOSE_INT = re.compile(r"[-+]?[0-9]{1,6}")
@@ -130,10 +135,12 @@ def _suggest(text: str, choices: tuple[str, ...]) -> str | None:
 class _FileChecker:
     """Walks one file's node tree; collects problems; returns data when clean."""
 
-    def __init__(self, ins: Instrument, path: str):
+    def __init__(self, ins: Instrument, path: str, want_notes: bool = False):
         self.ins = ins
         self.path = path
         self.problems: list[Problem] = []
+        self.want_notes = want_notes  # the build does not print them: spare it the work
+        self.notes: list[Problem] = []  # printed, never failing: `file:line: field: note: …`
         self.unlisted = 0  # problems found after MAX_PROBLEMS were listed
         self.first_unlisted_line = 0
 
@@ -147,6 +154,9 @@ class _FileChecker:
             self.first_unlisted_line = self.first_unlisted_line or line
             return
         self.problems.append(Problem(self.path, line, field, message))
+
+    def note(self, line: int, field: str, message: str) -> None:
+        self.notes.append(Problem(self.path, line, field, f"note: {message}"))
 
     def all_problems(self) -> list[Problem]:
         """The problems in line order, and a last line counting any not listed."""
@@ -251,6 +261,24 @@ class _FileChecker:
             return None
         return value
 
+    def free_text(self, node: Node, field: str, what: str, line_breaks: bool) -> str | None:
+        """A name or comment: refused with control characters or direction controls in it, and
+        with invisible characters removed (and a note saying so)."""
+        value = self.scalar_text(node, field, what)
+        if value is None:
+            return None
+        value, refusals, notes = check_free_text(value, line_breaks)
+        for message in refusals:
+            self.problem(line_of(node), field, message)
+        for message in notes:
+            self.note(line_of(node), field, message)
+        if refusals:
+            return None
+        if not value:
+            self.problem(line_of(node), field, f"expected {what}, got only invisible characters")
+            return None
+        return value
+
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
             return node.value
@@ -286,7 +314,9 @@ class _FileChecker:
                               "a mapping with namn, typ, publicerad and matningar", "the file")
         if fields is None:
             return None
-        name = self.scalar_text(fields["namn"][1], "namn", "the organisation's name") if "namn" in fields else None
+        name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
+        if name is not None:
+            name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
@@ -335,7 +365,7 @@ class _FileChecker:
     def comment(self, pair: tuple[Node, Node] | None) -> str | None:
         if pair is None:
             return None
-        return self.scalar_text(pair[1], "kommentar", "a text")
+        return self.free_text(pair[1], "kommentar", "a text", line_breaks=True)
 
     def respondent(self, node: Node) -> Respondent | None:
         fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondenter",
@@ -347,8 +377,14 @@ class _FileChecker:
         answers: dict[str, Answer | None] = {q: None for q in self.ins.question_ids}
         dont_know: set[str] = set()
         if "svar" in fields:
-            svar = fields["svar"][1]
-            if not _is_null(svar):  # `svar:` left empty: every answer missing, reported as such
+            svar_key, svar = fields["svar"]
+            if _is_null(svar) or (isinstance(svar, MappingNode) and not svar.value):
+                # `svar:` left empty, as `build.py new` leaves it: a respondent who counts as
+                # interviewed but gives no point is a mistake, never a result.
+                self.problem(line_of(svar_key), "svar", f"expected this respondent's answers, at least one, got {_describe(svar)}; "
+                                                        f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent")
+            else:
+                before = len(self.problems) + self.unlisted
                 given = self.mapping(svar, self.ins.question_ids, (), "svar",
                                      "the answers, one 'question_id: answer' per line", "svar")
                 for qid, (_key, value) in (given or {}).items():
@@ -357,9 +393,17 @@ class _FileChecker:
                         dont_know.add(qid)
                     else:
                         answers[qid] = answer
+                left_out = [q for q in self.ins.question_ids if q not in given] if self.want_notes and given is not None else []
+                if left_out and len(self.problems) + self.unlisted == before:
+                    self.note(line_of(svar_key), "svar", self.left_out_message(left_out))
         if role is None or "svar" not in fields:
             return None
         return Respondent(role, tuple(answers.items()), frozenset(dont_know), comment, line_of(node))
+
+    def left_out_message(self, left_out: list[str]) -> str:
+        count = "1 question" if len(left_out) == 1 else f"{len(left_out)} questions"
+        return (f"{count} left out, counted as missing: {', '.join(left_out)}; "
+                f"write {self.ins.dont_know} for a question asked but not answered, to silence this note")
 
     # -- answers ------------------------------------------------------------
 
@@ -492,19 +536,23 @@ def check_slug(path: Path, shown: str) -> list[Problem]:
     hint = f"; rename it {suggestion}.yaml" if suggestion else ""
     if SLUG.fullmatch(path.stem):
         return [Problem(shown, 1, "file name", f"expected a name ending in .yaml, got {show(path.name, 60)!r}{hint}")]
-    return [Problem(shown, 1, "file name", f"expected a slug of a–z, 0–9 and hyphens before .yaml, got {show(path.name, 60)!r}{hint}")]
+    return [Problem(shown, 1, "file name", f"expected a slug of {SLUG_RULE}, before .yaml, got {show(path.name, 60)!r}{hint}")]
 
 
-def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None) -> tuple[Organisation | None, list[Problem]]:
-    """Validate one answer file's bytes; return the organisation or the problems."""
+def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None,
+                       notes: list[Problem] | None = None) -> tuple[Organisation | None, list[Problem]]:
+    """Validate one answer file's bytes; return the organisation or the problems. `notes`, when
+    given, gets what is worth saying but no problem (questions left out, characters removed)."""
     shown = shown or display_path(path)
     problems = check_slug(path, shown)
     source, read_problems = read_source(shown, data)
     problems += read_problems
     if source.root is None:
         return None, problems
-    checker = _FileChecker(ins, shown)
+    checker = _FileChecker(ins, shown, want_notes=notes is not None)
     org = checker.organisation(source.root, path.stem)
+    if notes is not None:
+        notes += checker.notes
     problems = sorted(problems, key=lambda p: p.line) + checker.all_problems()
     return (org if not problems else None), problems
 
@@ -603,8 +651,10 @@ def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
     return data, problems
 
 
-def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
-    """Validate every file; return the valid organisations, all problems, and the invalid files."""
+def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None,
+                       notes: list[Problem] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
+    """Validate every file, and that no two name the same organisation; return the valid
+    organisations, all problems, and the invalid files. `notes`: as parse_organisation's."""
     if data is None:
         data, problems = read_files(paths)
     else:
@@ -616,10 +666,75 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
         if path not in data:
             continue
         shown = shown_as[path]
-        org, found = parse_organisation(ins, path, data[path], shown)
+        org, found = parse_organisation(ins, path, data[path], shown, notes)
         problems += found
         if org is None:
             invalid.append(shown)
         else:
             orgs.append(org)
+    clashes = duplicate_names([(o.path, o.name) for o in orgs], {shown_as[p]: data[p] for p in shown_as})
+    if clashes:
+        clashing = {p.path for p in clashes}
+        orgs = [o for o in orgs if o.path not in clashing]
+        problems += clashes
+        invalid += sorted(clashing)
     return orgs, problems, invalid
+
+
+# -- across files ------------------------------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """A name as the rule "one name, one organisation" compares it: Unicode-normalised (NFKC, so
+    that a composed and a decomposed "Å", or a non-breaking space, are the same), case-folded,
+    and with runs of white space as one space."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def _name_line(shown: str, data: bytes | None) -> int:
+    """The line of `namn:` in a valid file (only looked up for the few files that clash)."""
+    root = read_source(shown, data)[0].root if data is not None else None
+    if isinstance(root, MappingNode):
+        for key, _value in root.value:
+            if isinstance(key, ScalarNode) and key.value == "namn":
+                return line_of(key)
+    return 1
+
+
+def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes]) -> list[Problem]:
+    """A problem on every file whose namn another file also has, naming the other files.
+
+    `named`: (the file as messages show it, its namn) of each valid file; `data`: the files'
+    bytes by the same paths, read only for the files that clash. Both `check` and the build
+    call this, over every file they read, so they report a clash alike."""
+    groups: dict[str, dict[str, str]] = {}
+    for path, name in named:
+        groups.setdefault(name_key(name), {})[path] = name  # a file given twice is one file
+    problems = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for path, name in sorted(group.items()):
+            others = " and ".join(p + ("" if n == name else f" (written '{show(n, 80)}')") for p, n in sorted(group.items()) if p != path)
+            problems.append(Problem(path, _name_line(path, data.get(path)), "namn",
+                                    f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
+    return problems
+
+
+def closest_slug(slug: str, slugs: Iterable[str]) -> str | None:
+    """The slug `slug` was probably meant to be, among `slugs`, if one is close enough."""
+    choices = sorted(set(slugs) - {slug})
+    if not choices or len(slug) > 100:
+        return None
+    wanted = slug_for(slug) or slug
+    if wanted in choices:
+        return wanted
+    close = difflib.get_close_matches(wanted, choices, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def did_you_mean(slug: str, slugs: Iterable[str]) -> str:
+    """'; did you mean norrvik?' when a slug is probably a typo for one of `slugs`, else ''."""
+    close = closest_slug(slug, slugs)
+    return f"; did you mean {close}?" if close else ""

@@ -94,10 +94,11 @@ def check(args, project_dir: Path) -> int:
         return 1
     # A folder named x.yaml, a pipe or a broken link is a problem here, never skipped.
     files, problems = (list(args.files), []) if args.files else list_answer_files(args.orgs)
-    orgs, found, invalid = load_organisations(ins, files)
+    notes: list = []  # questions left out, characters removed: printed, never failing
+    orgs, found, invalid = load_organisations(ins, files, notes=notes)
     problems += found
+    _report(problems + notes)
     if problems:
-        _report(problems)
         return 1
     print(f"{len(orgs)} file(s) OK")
     return 0
@@ -105,17 +106,17 @@ def check(args, project_dir: Path) -> int:
 
 def new(args, project_dir: Path) -> int:
     from .instrument import load_instrument
-    from .template import new_answer_file
+    from .template import new_answer_file, write_new_file
 
+    notes: list = []
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
-        path, text = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum)
+        path, text = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum, notes)
+        write_new_file(path, text.encode("utf-8"))  # the name was checked: it encodes
     except ContentError as exc:
-        _report(exc.problems)
+        _report(exc.problems + notes)
         return 1
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "x", encoding="utf-8") as fh:
-        fh.write(text)
+    _report(notes)
     print(f"wrote {path}")
     return 0
 
@@ -174,6 +175,10 @@ def import_(args, project_dir: Path) -> int:
         write_changes(changes)
     except FileExistsError as exc:
         print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
+        return 1
+    except ContentError as exc:  # refused before anything was written (a link to nowhere, a file changed meanwhile)
+        _report(exc.problems)
+        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
     for use in plan.dropped:
         print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))

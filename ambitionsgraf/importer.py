@@ -52,6 +52,7 @@ import difflib
 import io
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -1155,16 +1156,27 @@ def map_text(uses: list[ColumnUse], source: str) -> str:
 
 
 def write_changes(changes: list[FileChange]) -> None:
-    """Write every file, each atomically; new files are never written over one that appeared meanwhile."""
-    staged: list[tuple[str, FileChange]] = []
+    """Write every file, each atomically; new files are never written over one that appeared meanwhile.
+
+    A file keeps its permissions (and, where allowed, its owner and group); a new one gets the
+    permissions the umask gives. A symbolic link is written through: the file it leads to gets
+    the new text and the link stays. Refused before anything is written, as a ContentError: a
+    link that leads nowhere, a file with other names (hard links), one changed since it was read.
+    """
+    targets = [_target(change) for change in changes]  # every refusal before the first byte
+    staged: list[tuple[str, FileChange, Path]] = []
     try:
-        for change in changes:
-            change.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{change.path.name}.", suffix=".tmp", dir=change.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(change.new)
-            staged.append((tmp, change))
-        for tmp, change in staged:
+        for change, (target, st) in zip(changes, targets):
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                staged.append((tmp, change, target))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                    _same_permissions(fh.fileno(), st)
+                    fh.write(change.new)
+            except OSError as exc:  # nothing is in place yet
+                raise ContentError([Problem(change.shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
+        for tmp, change, target in staged:
             if change.old is None:
                 try:
                     os.link(tmp, change.path)  # refuses to replace a file that appeared meanwhile
@@ -1175,11 +1187,55 @@ def write_changes(changes: list[FileChange]) -> None:
                         raise FileExistsError(change.path) from None
                     os.replace(tmp, change.path)
             else:
-                os.replace(tmp, change.path)
+                os.replace(tmp, target)
     finally:
-        for tmp, _ in staged:
+        for tmp, _, _ in staged:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
+    """The file a change is written to (where a symbolic link leads), and its status (None: a new file)."""
+    def refuse(message: str) -> ContentError:
+        return ContentError([Problem(change.shown, 1, "file", message)])
+
+    if change.old is None:
+        if os.path.islink(change.path):
+            raise refuse(f"is a symbolic link to {show(os.readlink(change.path), 80)} that does not exist; "
+                         "remove it, or make it lead to the answer file, and import again")
+        return change.path, None
+    target = Path(os.path.realpath(change.path))
+    try:
+        st = os.stat(target)
+        current = target.read_bytes() if stat.S_ISREG(st.st_mode) else None
+    except OSError as exc:
+        raise refuse(f"cannot be read again before writing: {exc.strerror or exc}") from None
+    if current is None:
+        raise refuse("is no longer a regular file")
+    if st.st_nlink > 1:
+        raise refuse(f"has {st.st_nlink} names (hard links); a new version would leave the others with the old text: "
+                     "replace them with symbolic links, or import into a copy")
+    if current != change.old.encode("utf-8"):
+        raise refuse("changed while importing; run the import again")
+    return target, st
+
+
+def _same_permissions(fd: int, st: os.stat_result | None) -> None:
+    """Give a staged file the permissions of the file it replaces, or a new file's usual ones
+    (mkstemp makes it private)."""
+    if st is None:
+        mask = os.umask(0o077)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)
+        return
+    if (st.st_uid, st.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
+        for uid in (st.st_uid, -1):  # the owner only root may give; the group, a member of it
+            try:
+                os.fchown(fd, uid, st.st_gid)
+                break
+            except OSError:
+                pass
+    os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
 
 
 # -- exporting (for round trips and for preparing a survey) -----------------------

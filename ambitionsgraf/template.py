@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime
+import os
 import re
+import secrets
+import unicodedata
 from pathlib import Path
 
 from . import answerfile
-from .answers import SLUG, display_path
+from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import one_line
+from .text import check_free_text, one_line, slug_for
+from .yamlsource import MappingNode, ScalarNode, read_source
 
 
-def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None) -> tuple[Path, str]:
+def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None,
+                    notes: list[Problem] | None = None) -> tuple[Path, str]:
     path = orgs_dir / f"{slug}.yaml"
     shown = display_path(path)
     problems = []
     if not SLUG.fullmatch(slug):
-        problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use lower-case a–z, 0–9 and hyphens"))
+        better = slug_for(slug) or slug_for(name)
+        hint = f"; did you mean {better}?" if better else ""
+        problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use {SLUG_RULE}{hint}"))
     if type_ not in {t.id for t in ins.types}:
         problems.append(Problem(shown, 1, "typ", f"expected {', '.join(t.id for t in ins.types)}, got {type_!r}"))
     name = one_line(name)  # one line: a newline would break out of the YAML comment
-    if not name:
+    # What `check` would refuse in the file is refused here, before there is a file.
+    name, refusals, removed = check_free_text(name, in_file=False)
+    name = unicodedata.normalize("NFC", name)
+    problems += [Problem(shown, 1, "namn", message) for message in refusals]
+    if notes is not None:
+        notes += [Problem(shown, 1, "namn", f"note: {message}") for message in removed]
+    if not name and not refusals:
         problems.append(Problem(shown, 1, "namn", "expected the organisation's name"))
     if day is None:
         day = datetime.date.today().isoformat()
@@ -33,8 +48,75 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
             datetime.date.fromisoformat(day)
         except ValueError:
             problems.append(Problem(shown, 1, "datum", f"expected a date written YYYY-MM-DD, got {day!r}"))
-    if path.exists():
+    if os.path.lexists(path):  # a link to nowhere too; and never an error for a name too long
         problems.append(Problem(shown, 1, "file", "already exists; edit it, or choose another slug"))
+    elif name and not refusals:
+        problems += [dataclasses.replace(p, line=1) for p in _same_name(orgs_dir, shown, name)]
     if problems:
         raise ContentError(problems)
     return path, answerfile.template(ins, name, type_, day)
+
+
+def _same_name(orgs_dir: Path, shown: str, name: str) -> list[Problem]:
+    """The problem `check` would find once the new file is there: another file with its name.
+    Files still being filled in (as `new` leaves them) count too, so only their names are read."""
+    files, _ = list_answer_files(orgs_dir)  # none in a folder not made yet; unreadable ones are check's business
+    data, _ = read_files(files)
+    shown_as = display_paths(sorted(data))
+    named = [(shown, name)]
+    for path, content in data.items():
+        name_there = _name_in(shown_as[path], content)
+        if name_there:
+            named.append((shown_as[path], name_there))
+    clashes = duplicate_names(named, {shown_as[p]: content for p, content in data.items()})
+    return [p for p in clashes if p.path == shown]
+
+
+_NAME_LINE = re.compile(rb"^namn:[^\n]*$", re.MULTILINE)
+
+
+def _name_in(shown: str, data: bytes) -> str | None:
+    """A file's namn as check would read it, if it has one: from its `namn:` line alone when
+    that line says it all (reading a few thousand whole files would make `new` slow)."""
+    line = _NAME_LINE.search(data)
+    return (line and _namn_of(read_source(shown, line[0])[0].root)) or _namn_of(read_source(shown, data)[0].root)
+
+
+def _namn_of(root) -> str | None:
+    if isinstance(root, MappingNode):
+        for key, value in root.value:
+            if isinstance(key, ScalarNode) and key.value == "namn" and isinstance(value, ScalarNode):
+                text, refused, _ = check_free_text(value.value.strip())
+                return unicodedata.normalize("NFC", text) if text and not refused else None
+    return None
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write a file that must not exist yet, whole or not at all: into a hidden file beside it,
+    then linked into place, which never replaces a file that appeared meanwhile. Whatever
+    fails, nothing is left behind; the reason is raised as a ContentError."""
+    shown = display_path(path)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    made = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)  # mode as umask says
+        made = True
+        with open(fd, "wb") as fh:
+            fh.write(data)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except OSError:  # no hard links on this file system
+            if os.path.lexists(path):
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    except FileExistsError:
+        raise ContentError([Problem(shown, 1, "file", "already exists; edit it, or choose another slug")]) from None
+    except OSError as exc:
+        raise ContentError([Problem(shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
+    finally:
+        if made:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

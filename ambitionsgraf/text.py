@@ -114,3 +114,93 @@ def ascii_key(text: str) -> str:
 def slug_for(text: str) -> str:
     """The slug a name or file name suggests ("Norrviks kommun" → norrviks-kommun); may be empty."""
     return re.sub(r"[^a-z0-9]+", "-", ascii_key(text)).strip("-")
+
+
+# -- free text in answer files ------------------------------------------------------------
+#
+# namn and kommentar are typed or pasted by people. What would print as something else, or
+# not at all, is refused or removed before it reaches a report:
+# - control characters (a line break in a comment aside) and lone surrogates: refused;
+# - direction controls (embeddings, overrides, isolates: U+202A–U+202E, U+2066–U+2069), which
+#   can make a text show in another order than it is stored: refused;
+# - invisible characters (zero-width spaces and joiners, the word joiner, a byte-order mark,
+#   the left-to-right and right-to-left marks): removed, with a note, since they change
+#   nothing a reader sees, only how names compare.
+
+_DIRECTION_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_INVISIBLE = "\u200b-\u200f\u2060\ufeff\u061c\u180e"
+_ODD_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_DIRECTION_CONTROLS}{_INVISIBLE}]")
+_LINE_CHARS = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\u2028": "a line separator",
+               "\u2029": "a paragraph separator"}
+
+
+def _char_name(char: str) -> str:
+    """'a zero width space (U+200B)': a character as a message names it."""
+    code = ord(char)
+    if char in _LINE_CHARS:
+        name = _LINE_CHARS[char]
+    elif 0xD800 <= code <= 0xDFFF:
+        name = "a lone surrogate"
+    elif unicodedata.category(char) == "Cc":
+        name = "a control character"
+    else:
+        name = unicodedata.name(char, "unnamed character").lower()
+        name = ("an " if name[0] in "aeiou" else "a ") + name
+    return f"{name} (U+{code:04X})"
+
+
+def _after(text: str, i: int) -> str:
+    """Where in the text position i is, for a reader who cannot see the character there."""
+    before = " ".join(_ODD_TEXT.sub(" ", text[:i]).split())
+    return f"after '{show(before[-20:].lstrip())}'" if before else "at the start"
+
+
+_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
+_DIRECTION_CHAR = re.compile(f"[{_DIRECTION_CONTROLS}]")
+
+
+def _kind(char: str, line_breaks: bool) -> str:
+    if line_breaks and char in "\n\t":
+        return "ok"
+    if _INVISIBLE_CHAR.match(char):
+        return "invisible"
+    if _DIRECTION_CHAR.match(char):
+        return "direction"
+    if "\ud800" <= char <= "\udfff":
+        return "surrogate"
+    return "control"
+
+
+def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) -> tuple[str, list[str], list[str]]:
+    """Free text (a name, a comment) checked: the text with invisible characters removed,
+    the reasons to refuse it, and the notes on what was removed. `line_breaks`: line
+    breaks and tabs are allowed (a comment may run over several lines); `in_file`: the
+    text is in a file (so the note says to delete the characters there)."""
+    if not _ODD_TEXT.search(text):  # nearly always: one regular-expression scan
+        return text, [], []
+    found: dict[str, list[int]] = {}
+    for m in _ODD_TEXT.finditer(text):
+        kind = _kind(m[0], line_breaks)
+        if kind != "ok":
+            found.setdefault(kind, []).append(m.start())
+    refusals, notes = [], []
+    expected = {"control": "text without control characters", "surrogate": "text in UTF-8",
+                "direction": "text without direction controls"}
+    for kind in expected:
+        if kind not in found:
+            continue
+        first, *more = found[kind]
+        message = f"expected {expected[kind]}, got {_char_name(text[first])} {_after(text, first)}"
+        if more:
+            message += f", and {len(more)} more"
+        if kind == "direction":
+            message += "; it can make the text show in another order than it is written"
+        refusals.append(message)
+    if "invisible" in found:
+        first, *more = found["invisible"]
+        also, it = (f", and {len(more)} more", "them") if more else ("", "it")
+        advice = f"; delete {it} from the file to silence this note" if in_file else ""
+        notes.append(f"removed {_char_name(text[first])} {_after(text, first)}{also}, invisible and probably pasted in{advice}")
+        gone = set(found["invisible"])
+        text = "".join(c for i, c in enumerate(text) if i not in gone).strip()
+    return text, refusals, notes

@@ -1,8 +1,10 @@
 """ambitionsgraf/answerfile.py, the one writer of answer files, and its JavaScript twin.
 
 - What the writer writes validates and reads back as exactly what it was given
-  (names and comments with quotes, colons, '#', line breaks, any Unicode;
-  vet_ej; ja/nej; answers with an option), for generated organisations.
+  (names and comments with quotes, colons, '#', line breaks, any Unicode the
+  validator accepts; vet_ej; ja/nej; answers with an option), for generated
+  organisations; text the validator refuses (control characters, direction
+  controls) is refused, never read back as something else.
 - The template of `build.py new` validates once an answer is filled in.
 - The self-assessment page, filled in in Chromium, downloads byte for byte
   what answerfile.answer_file writes for the same answers.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from hypothesis import strategies as st
 from ambitionsgraf import answerfile
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.instrument import load_instrument
-from ambitionsgraf.text import one_line
+from ambitionsgraf.text import check_free_text, one_line
 
 from .conftest import ROOT
 
@@ -34,6 +37,16 @@ TRICKY = list("\"':#\\{}[],&*!|>%@`?- \t\n\r") + ["\x00", "\x1b", "\x7f", "\x85"
                                                   "ö", "Å", "é", "ß", "🙂", "\u200d", "\u3000", "一"]
 texts = st.one_of(st.text(min_size=1, max_size=40), st.text(st.sampled_from(TRICKY) | st.characters(max_codepoint=0x7f), min_size=1, max_size=40))
 readable = texts.filter(lambda t: t.strip())  # an empty or blank name or comment is an error, not a text
+
+
+def accepted(text: str, line_breaks: bool) -> str:
+    """The text without what answers.py refuses or removes (controls, direction controls, invisible characters)."""
+    allowed = "\n\t" if line_breaks else ""
+    return "".join(c for c in text if c in allowed or check_free_text(c, line_breaks) == (c, [], []))
+
+
+names = readable.map(lambda t: accepted(t, False)).filter(lambda t: t.strip())
+comments = readable.map(lambda t: accepted(t, True)).filter(lambda t: t.strip())
 
 
 def parse(ins, text: str, name: str = "orgs/x.yaml"):
@@ -56,11 +69,12 @@ def answer(draw, qid: str):
 
 @st.composite
 def respondent(draw):
-    qids = draw(st.lists(st.sampled_from(INS.question_ids), unique=True, max_size=len(INS.question_ids)))  # any subset, any order
+    # any subset but none (a respondent without answers is refused), any order
+    qids = draw(st.lists(st.sampled_from(INS.question_ids), unique=True, min_size=1, max_size=len(INS.question_ids)))
     return answerfile.Respondent(
         draw(st.sampled_from([r.id for r in INS.roles])),
         {qid: draw(answer(qid)) for qid in qids},
-        draw(st.none() | readable),
+        draw(st.none() | comments),
     )
 
 
@@ -71,13 +85,13 @@ def organisation(draw):
         answerfile.Round(
             day if draw(st.booleans()) else day.isoformat(),
             draw(st.lists(respondent(), min_size=1, max_size=3)),
-            draw(st.none() | readable),
+            draw(st.none() | comments),
             draw(st.none() | texts),  # a note: any text, kept on one comment line
         )
         for day in days
     ]
     return {
-        "name": draw(readable),
+        "name": draw(names),
         "type_": draw(st.sampled_from([t.id for t in INS.types])),
         "rounds": rounds,
         "published": draw(st.booleans()),
@@ -104,22 +118,44 @@ def as_read(r):
 @SETTINGS
 @given(org=organisation())
 @example(org={
-    "name": ' Kommun "Öst":\n#1 \\ \x85\u2028\u2029\x7f\ufeff\ufffe 🙂 ', "type_": "kommun", "published": True, "header": ["a\nb"],
+    "name": ' Kommun "Öst": #1 \\ \ufffe 🙂 ', "type_": "kommun", "published": True, "header": ["a\nb"],
     "rounds": [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"h_nojdhet": "vet_ej", "v1_mal": "nej",
                                                                                     "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
-                                                                     "# inte en kommentar\r\n")], "key: value", "x\u2028y")],
+                                                                     "# inte en kommentar\n\trad två\n")], "key: value", "x\u2028y")],
 })
 def test_what_is_written_reads_back_as_given(instrument, org):
     text = answerfile.answer_file(org["name"], org["type_"], org["rounds"], published=org["published"], header=org["header"])
     read, problems = parse(instrument, text)
     assert problems == [], text
-    assert (read.name, read.type, read.published) == (org["name"].strip(), org["type_"], org["published"])
+    assert (read.name, read.type, read.published) == (unicodedata.normalize("NFC", org["name"].strip()), org["type_"], org["published"])
     written = sorted(org["rounds"], key=lambda r: str(r.date))
     assert [a.date.isoformat() for a in read.assessments] == [str(r.date) for r in written]
     for a, r in zip(read.assessments, written):
         assert a.comment == (r.comment.strip() if r.comment is not None else None)
         assert [(x.role, x.comment) for x in a.respondents] == [(x.role, x.comment.strip() if x.comment is not None else None) for x in r.respondents]
         assert [as_read(x) for x in a.respondents] == [as_given(instrument, x) for x in r.respondents]
+
+
+@SETTINGS
+@given(name=readable, comment=readable)
+@example(name=' Kommun "Öst":\n#1 \\ \x85\u2028\u2029\x7f\ufeff\ufffe 🙂 ', comment="# inte en kommentar\r\n\u202e")
+@example(name="Norrviks\u200b kommun", comment="rad ett\nrad två")
+def test_text_the_validator_refuses_is_refused_never_read_as_something_else(instrument, name, comment):
+    """Whatever the writer is given, its escapes read back as exactly that, and then the
+    validator refuses it or removes only what check_free_text says, with a note."""
+    text = answerfile.answer_file(name, "kommun", [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 3}, comment)])])
+    notes = []
+    read, problems = parse_organisation(instrument, Path("x.yaml"), text.encode("utf-8"), "x.yaml", notes)
+    name_text, name_refused, name_notes = check_free_text(name.strip())
+    comment_text, comment_refused, comment_notes = check_free_text(comment.strip(), line_breaks=True)
+    refused = [("namn", m) for m in name_refused] + [("kommentar", m) for m in comment_refused]
+    refused += [("namn", "expected the organisation's name, got only invisible characters")] if name_text == "" and not name_refused else []
+    refused += [("kommentar", "expected a text, got only invisible characters")] if comment_text == "" and not comment_refused else []
+    assert sorted((p.field, p.message) for p in problems) == sorted(refused)
+    if not refused:
+        assert read.name == unicodedata.normalize("NFC", name_text)
+        assert read.assessments[0].respondents[0].comment == comment_text
+    assert [p.message for p in notes if p.field in ("namn", "kommentar")] == [f"note: {m}" for m in name_notes + comment_notes]
 
 
 def test_the_format_is_as_documented():
@@ -192,10 +228,11 @@ def test_the_template_validates_once_an_answer_is_filled_in(instrument, qid):
 def test_the_template_takes_any_name(instrument, name):
     text = answerfile.template(instrument, name, "region", "2026-03-01")
     org, problems = parse(instrument, uncomment(text, "v1_matt", "3"))
-    if not one_line(name):
-        return  # build.py new refuses a name that is only blanks and controls before it gets here
+    kept, refused, _ = check_free_text(one_line(name))
+    if not kept or refused:
+        return  # build.py new refuses a name that is only blanks and controls, or has direction controls, before it gets here
     assert problems == [], text
-    assert org.name == one_line(name) and org.assessments[0].respondents[0].answer("v1_matt").points == 3
+    assert org.name == unicodedata.normalize("NFC", kept) and org.assessments[0].respondents[0].answer("v1_matt").points == 3
 
 
 # -- the browser writes the same file ------------------------------------------------------------
@@ -260,4 +297,7 @@ def test_the_browser_downloads_what_answerfile_writes(instrument, page, role, ty
         published=False, header=[answerfile.SELF_ASSESSMENT_HEADER],
     )
     assert data.decode("utf-8") == expected
-    assert parse(instrument, expected)[1] == []
+    if clicks:
+        assert parse(instrument, expected)[1] == []
+    else:  # nothing answered: the file is refused until something is (the page lets it be downloaded)
+        assert [(p.line, p.field) for p in parse(instrument, expected)[1]] == [(9, "svar")]

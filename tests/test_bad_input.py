@@ -164,12 +164,13 @@ def test_vet_ej_inside_an_option_mapping_counts_as_dont_know(instrument):
     assert r.dont_know == {"h_nojdhet", "v3_uppfoljning"}
 
 
-def test_an_empty_svar_means_every_answer_is_missing(instrument):
+def test_an_empty_svar_is_a_respondent_without_answers(instrument):
+    """`svar:` left empty, as `build.py new` leaves it: counted as interviewed with no point, so refused."""
     text = TEMPLATE.split("          v1_mal")[0]
     org, problems = parse(instrument, "testby.yaml", text)
-    assert problems == []
-    r = org.assessments[0].respondents[0]
-    assert all(a is None for _, a in r.answers) and r.dont_know == frozenset()
+    assert org is None
+    assert lines_of(problems) == ["tests/bad/testby.yaml:8: svar: expected this respondent's answers, at least one, got nothing; "
+                                  "fill them in (vet_ej for a question asked but not answered), or remove the respondent"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "orgs").glob("*.yaml")), ids=lambda p: p.name)

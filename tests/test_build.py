@@ -165,6 +165,9 @@ def test_new_writes_a_template_that_checks(tmp_path):
     text = (orgs / "ny-kommun.yaml").read_text()
     assert text.index("v1_mal") < text.index("v1_matt") < text.index("h_nojdhet")
     assert "Vi har mått som kan användas" in text
+    untouched = run_cli("check", str(orgs / "ny-kommun.yaml"))  # a respondent without answers: not "1 intervjuade" with no point
+    assert untouched.returncode == 1 and "svar: expected this respondent's answers, at least one, got nothing" in untouched.stderr
+    (orgs / "ny-kommun.yaml").write_text(text.replace("# v1_matt: 1–4 | vet_ej", "v1_matt: 3"))
     assert run_cli("check", str(orgs / "ny-kommun.yaml")).returncode == 0
     again = run_cli("new", "ny-kommun", "--namn", "X", "--typ", "kommun", "--orgs", str(orgs))
     assert again.returncode == 1 and "already exists" in again.stderr

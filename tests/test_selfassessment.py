@@ -10,6 +10,7 @@ fractions, the displayed text, quadrants, statuses, steps and priorities.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import random
@@ -84,10 +85,16 @@ def page(browser, site_url):
 
 
 def python_result(instrument, respondents: list[tuple[str, dict]]):
-    text = answer_file([("2024-05-01", respondents)], publicerad=False)
+    # An answer file refuses a respondent without answers, but the page scores one (nothing
+    # answered yet): such a respondent is written with one answer and scored with none.
+    text = answer_file([("2024-05-01", [(role, svar or {"v1_mal": "ja"}) for role, svar in respondents])], publicerad=False)
     org, problems = parse_organisation(instrument, Path("orgs/vektor.yaml"), text.encode(), "orgs/vektor.yaml")
     assert problems == [], (problems, text)
-    return score_assessment(instrument, org.assessments[0])
+    (a,) = org.assessments
+    unanswered = tuple((qid, None) for qid in instrument.question_ids)
+    kept = tuple(r if svar else dataclasses.replace(r, answers=unanswered, dont_know=frozenset())
+                 for r, (_, svar) in zip(a.respondents, respondents))
+    return score_assessment(instrument, dataclasses.replace(a, respondents=kept))
 
 
 def pair(f: Fraction | None):
@@ -329,11 +336,12 @@ def test_a_name_with_odd_characters_stays_one_valid_line(instrument, page):
     page.check("input[name=sa_roll][value=verksamhet]")
     page.select_option("#sa-typ", "region")
     page.fill("#sa-namn", 'Region "Öst"\u2028: #1 \\ & <b>')
+    page.check('input[name="v1_matt"][value="3"]')  # a file without answers is refused
     text = page.evaluate("Sjalvskattning.answerFile('2026-03-01')")
     org, problems = parse_organisation(instrument, Path("region-ost-1-b.yaml"), text.encode())
     assert problems == [], text
     assert org.name == 'Region "Öst" : #1 \\ & <b>'
-    assert org.assessments[0].respondents[0].answers == tuple((q, None) for q in QUESTIONS)
+    assert [q for q, a in org.assessments[0].respondents[0].answers if a is not None] == ["v1_matt"]
 
 
 # -- keyboard only, phone width ------------------------------------------------------------

@@ -12,7 +12,7 @@ import time
 
 import orjson
 
-from ..answers import display_paths
+from ..answers import did_you_mean, display_paths, duplicate_names
 from ..problems import ContentError, Problem
 from ..writer import DuplicateOutput
 from . import execute, output
@@ -118,6 +118,11 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
                 problems += more_problems
                 invalid += more_invalid
         summary.parsed = sorted(parsed)
+        # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
+        clashes = duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], {shown[p]: data[p] for p in paths})
+        if clashes:
+            summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
+            problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
         if cache.note:
             summary.notes.append(cache.note)
         # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
@@ -127,7 +132,7 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         if problems and not opts.keep_going:
             raise ContentError(problems)
         if opts.only and opts.only not in summaries:
-            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug")])
+            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug" + did_you_mean(opts.only, summaries))])
         t = _stage(summary, "load+validate+score", t)
         results = dict(sorted(summaries.items()))
         try:
