@@ -63,7 +63,7 @@ from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .text import ascii_key, grouped, or_list, show, slug_for
+from .text import ascii_key, check_free_text, grouped, or_list, show, slug_for
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 20_000
@@ -725,6 +725,14 @@ class _Planner:
         self.problem(row, name, f"expected {or_list(choices)} (or empty), got '{show(text)}' (column {letter})")
         return False
 
+    def free_text(self, text: str, row: int, field: str, letter: str, line_breaks: bool = False) -> str:
+        """A name or comment as an answer file may hold it: control and direction characters refused
+        at their cell, invisible ones removed (as `check` does for typed files)."""
+        cleaned, refusals, _ = check_free_text(text, line_breaks, in_file=False)
+        for message in refusals:
+            self.problem(row, field, f"{message} (column {letter})")
+        return cleaned
+
     def text_cell(self, value: Any) -> str:
         if isinstance(value, float) and value == int(value):
             value = int(value)
@@ -805,6 +813,7 @@ class _Planner:
             name = self.text_cell(value)
             name_field = header[column_of[("namn", None)]][2] if ("namn", None) in column_of else "namn"
             if name:
+                name = self.free_text(name, row, name_field, letter)
                 self.no_contact_details(name, row, name_field, letter)
             if self.derive_slug:  # no slug column: the organisation's name says which file
                 # (with no column for it either, the header's problem says so once)
@@ -840,6 +849,7 @@ class _Planner:
             comment_value, letter = cell("kommentar")
             comment = self.text_cell(comment_value) or None
             if comment:
+                comment = self.free_text(comment, row, "kommentar", letter, line_breaks=True)
                 self.no_contact_details(comment, row, "kommentar", letter)
             answers: dict[str, Any] = {}
             for q in self.ins.questions:
@@ -861,6 +871,8 @@ class _Planner:
                     self.problem(row, f"{q.id}_{q.extra}", f"missing; {q.id} is answered, so its {q.extra} is needed: {labels} ({where})")
                     continue
                 answers[q.id] = (answer, option) if option else answer
+            if not answers and len(self.problems) == before:
+                self.problem(row, "svar", "no answer in this row; a respondent needs at least one (fill the row in, or delete it)")
             if len(self.problems) > before or not slug or day is None or role is None:
                 continue
             if slug in identity:

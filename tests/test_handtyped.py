@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import stat
 import unicodedata
 from pathlib import Path
@@ -259,7 +260,8 @@ def test_new_with_a_file_name_too_long_leaves_no_file(tmp_path):
 
 
 def _round_csv(path: Path, slug: str = "xby") -> Path:
-    rows = [["slug", "namn", "typ", "roll", *QUESTIONS], [slug, "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18]]
+    rows = [["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
+            [slug, "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"]]
     path.write_bytes(rows_to_csv(rows))
     return path
 
@@ -321,12 +323,26 @@ def test_import_refuses_a_file_with_hard_links_or_changed_meanwhile(tmp_path, in
 
 
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
-    """A respondent without answers is refused in an imported file as in a typed one. (Said of the
-    generated file for now; saying it of the row is the importer's to do.)"""
-    rows = [["slug", "namn", "typ", "roll", *QUESTIONS], ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18],
-            ["xby", "Xby kommun", "kommun", "verksamhet", *[""] * 19]]
+    """A respondent without answers is refused in an imported file as in a typed one, at its row."""
+    rows = [["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
+            ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+            ["xby", "Xby kommun", "kommun", "verksamhet", *[""] * 19, ""]]
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1
-    assert "svar: expected this respondent's answers, at least one, got an empty mapping {}" in result.stderr
+    assert "enkat.csv:3: svar: no answer in this row; a respondent needs at least one (fill the row in, or delete it)" in result.stderr, result.stderr
     assert lines(result.stderr)[-1].endswith("nothing was written") and not (tmp_path / "orgs").exists()
+
+
+def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes_invisible_ones(tmp_path):
+    rows = [["slug", "namn", "typ", "roll", "kommentar", *QUESTIONS, "v3_uppfoljning_omfattning"],
+            ["xby", "Xby\u200b kommun", "kommun", "inkopschef", "Bra \u202eplan", "Ja", *["3"] * 18, "hela inköpsportföljen"]]
+    (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
+    result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 1 and not (tmp_path / "orgs").exists()
+    assert re.search(r"enkat\.csv:2: kommentar: expected text without direction controls, got .*\(column E\)", result.stderr), result.stderr
+    rows[1][4] = "Bra plan"
+    (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
+    result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'namn: "Xby kommun"' in (tmp_path / "orgs" / "xby.yaml").read_text()  # the zero-width space is gone
