@@ -91,8 +91,13 @@ _PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telef
                        r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgifter|ditt_namn|respondentens_namn"
                        r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)")
 _ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
-                           r"|organization|organization_name|organisation_name)(?:_[a-z_]+)?")
+                           r"|organization|organization_name|organisation_name)"
+                           r"(?:_(?:du_representerar|du_svarar_for|du_tillhor|representerar_du|tillhor_du|svarar_du_for))?")
+# Words that make an organisation heading, or any heading, about a person: "Organisation kontakt", "Ansvarig".
+_PERSON_WORDS = re.compile(r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|fullstandigt_namn|for_och_efternamn"
+                           r"|respondent|svarande)(?:_|$)")
 _ORGANISATION_HOW = "its heading: the organisation's name"
+_NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
 # A Swedish phone number (070-123 45 67, 08-123 456 78, +46 70 123 45 67), not a date or time.
 _PHONE = re.compile(r"(?<![0-9])(?:\+46 ?|0)[1-9][0-9]{0,3}[- ]?[0-9][0-9 ]{4,10}[0-9](?![0-9])")
@@ -589,7 +594,7 @@ class _Planner:
             elif key in _TOOL:
                 dropped[i] = "the survey tool's own column"
                 tool = True
-            elif _PERSONAL.search(key):
+            elif _PERSONAL.search(key) or _PERSON_WORDS.search(key):
                 dropped[i] = "a person's name or contact details"
             elif any(_EMAIL.search(v) or _PHONE.search(v) for v in values(i)):
                 dropped[i] = "its answers hold e-mail addresses or phone numbers"
@@ -756,10 +761,18 @@ class _Planner:
         return False
 
     def no_contact_details(self, text: str, row: int, field: str, letter: str) -> None:
-        """Text that reaches an answer file (a name, a comment) must hold no e-mail address or phone number."""
+        """Text that reaches an answer file (a name, a comment) must hold no e-mail address or phone number,
+        and nothing the export's dropped columns hold (a respondent's name, typed again in a comment)."""
         if _EMAIL.search(text) or _PHONE.search(text):
             self.problem(row, field, f"holds an e-mail address or phone number; answer files never hold contact details: "
                                      f"remove it from the cell (column {letter})")
+            return
+        folded = text.casefold()
+        for value in getattr(self, "_withheld", ()):
+            if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
+                self.problem(row, field, f"holds '{show(value)}', which this export gives as a respondent's name or contact "
+                                         f"details; answer files never hold them: remove it from the cell (column {letter})")
+                return
 
     def slug_of(self, name: str, row: int, field: str, letter: str) -> str | None:
         """The answer file an organisation's name belongs to: an existing file with that namn,
@@ -801,6 +814,10 @@ class _Planner:
         rounds: dict[tuple[str, datetime.date], ImportedRound] = {}
         identity: dict[str, tuple[str, str, int]] = {}  # slug -> (namn, typ, row)
         data_rows = [(n, cells) for n, cells in self.table.rows[1:] if any(_clean(c) for c in cells)]
+        # What the dropped columns hold (respondents' names, e-mail addresses): never let it through another cell.
+        dropped_cols = [u.index for u in self.uses if u.dropped]
+        self._withheld = sorted({v.casefold() for _, cells in data_rows for i in dropped_cols if i < len(cells)
+                                 for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}, key=len)
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
         for row, cells in data_rows:

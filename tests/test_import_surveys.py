@@ -308,3 +308,21 @@ def test_shared_strings_that_explode_are_refused_before_loading(instrument, tmp_
         f"{table}:1: file: the workbook unpacks to 68 MB, expected at most 60 MB; this is not a survey export",
         "1 problem(s); nothing was written",
     ]
+
+
+def test_a_persons_name_never_becomes_the_organisation_or_a_comment(instrument, tmp_path):
+    """Headings about a person are dropped whatever else they say, and what a dropped column holds
+    (the respondent's name) is refused wherever else it is typed."""
+    rows = ms_forms_rows(instrument)
+    org = next(i for i, h in enumerate(rows[0]) if h.startswith("Organisation"))
+    rows = [r[:org + 1] + [c] + r[org + 1:] for r, c in zip(rows, ["Organisation kontakt"] + ["Carl Berg"] * (len(rows) - 1))]
+    table = write(tmp_path, "svar.xlsx", xlsx(rows))
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(tmp_path / "orgs"))
+    assert result.returncode == 0, result.stderr
+    assert "'Organisation kontakt': never stored (a person's name or contact details)" in result.stdout
+    assert "Carl Berg" not in "".join(p.read_text() for p in (tmp_path / "orgs").iterdir())
+    name = rows[1][rows[0].index("Namn")]
+    rows = [r + [c] for r, c in zip(rows, ["Kommentar"] + [f"Ring {name} om detta"] + [""] * (len(rows) - 2))]
+    table = write(tmp_path, "svar2.xlsx", xlsx(rows))
+    lines = refused(table, tmp_path / "orgs2")
+    assert any(f"kommentar: holds '{name.casefold()}', which this export gives as a respondent's name" in line for line in lines), lines
