@@ -632,7 +632,7 @@ class _Planner:
             name = "organisation" if how == _ORGANISATION_HOW else columns.name(what)
             self.uses.append(ColumnUse(i, heading, columns.name(what), how))
             if what in seen:
-                self.problem(row_no, name, f"two columns for {columns.name(what)}: {seen[what]} and {letter}; keep one")
+                self.problem(row_no, name, f"two columns for {name}: {seen[what]} and {letter}; keep one")
                 continue
             seen[what] = letter
             found[i] = (kind, qid, name)
@@ -711,8 +711,9 @@ class _Planner:
         offered = {_fold(label): label for label in labels}
         if self.scale[max(self.scale)] in labels:
             offered.update({spelling: self.scale[points] for spelling, points in self.scale_by_label.items() if spelling not in offered})
-        close = difflib.get_close_matches(_fold(text), list(offered), n=1, cutoff=0.75)
-        if close and _negated(close[0]) == _negated(text):
+        said = re.sub(r"\bej\b", "inte", _fold(text))  # "Instämmer ej helt" is "Instämmer inte helt"
+        close = difflib.get_close_matches(said, list(offered), n=1, cutoff=0.75)
+        if close and _negated(close[0]) == _negated(said):
             notes.append(f"did you mean {offered[close[0]]}?")
         elif isinstance(value, float) or re.fullmatch(r"[0-9]+[.,][0-9]+", text):
             notes.append("not a whole number")
@@ -894,7 +895,7 @@ class _Planner:
                 continue
             if slug in identity:
                 first_name, first_type, first_row = identity[slug]
-                if name and first_name and name != first_name:
+                if name and first_name and " ".join(name.casefold().split()) != " ".join(first_name.casefold().split()):
                     self.problem(row, "namn", f"'{show(name)}', but row {first_row} gives '{show(first_name)}' for {slug}; use one name")
                 if type_ and first_type and type_ != first_type:
                     self.problem(row, "typ", f"{type_}, but row {first_row} gives {first_type} for {slug}; use one type")

@@ -346,3 +346,18 @@ def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert 'namn: "Xby kommun"' in (tmp_path / "orgs" / "xby.yaml").read_text()  # the zero-width space is gone
+
+
+def test_import_takes_one_organisation_spelled_two_ways_and_hints_ej_as_inte(tmp_path):
+    head = ["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"]
+    rows = [head, ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+            ["xby", "xby  KOMMUN", "kommun", "verksamhet", "Ja", *["2"] * 18, "hela inköpsportföljen"]]
+    (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
+    result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert 'namn: "Xby kommun"' in (tmp_path / "orgs" / "xby.yaml").read_text()  # the first spelling
+    rows[2][5] = "Instämmer ej helt"
+    (tmp_path / "enkat2.csv").write_bytes(rows_to_csv(rows))
+    result = run_cli("import", "enkat2.csv", "--datum", "2026-04-01", "--orgs", "orgs2", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "'Instämmer ej helt' (column F; did you mean Instämmer inte helt?)" in result.stderr, result.stderr
