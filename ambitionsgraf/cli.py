@@ -28,7 +28,7 @@ def build(args, project_dir: Path) -> int:
         site_url=args.site_url or DEFAULT_SITE_URL,
         jobs=args.jobs,
         progress=sys.stderr.isatty() and not os.environ.get("CI"),
-        interruption=getattr(args, "interruption", None),
+        interruption=args.interruption,
     )
     try:
         summary = run(opts)
@@ -45,7 +45,7 @@ def build(args, project_dir: Path) -> int:
         print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
-        if getattr(args, "explain", False):
+        if args.explain:
             print("every part carried over: the answer files, code, content and options are as last time")
         return 0
     print(
@@ -54,7 +54,7 @@ def build(args, project_dir: Path) -> int:
     )
     for line in build_notes(summary, args.only):
         print(line)
-    if getattr(args, "explain", False) and summary.plan is not None:
+    if args.explain and summary.plan is not None:
         print(summary.plan.explain())
     if opts.interruption is not None and opts.interruption.signum is not None:
         import signal

@@ -67,7 +67,8 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
     server = _bind(port, out / "site")  # before building: a taken port is known at once
     if server is None:
         return 1
-    args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, jobs=0, debug=False)
+    args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, jobs=0, debug=False,
+                           explain=False, interruption=None)
     with server:
         try:
             cli.build(args, project)

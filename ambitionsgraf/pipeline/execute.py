@@ -119,10 +119,6 @@ class Worker:
             self._out = FolderWriter(root)
         return self.render(task, index, self._out)
 
-    def side(self, listed: list, root: Path) -> list[str]:
-        """The side job: the pages that belong to no organisation."""
-        return self.shared(listed, root)
-
     # -- the build's work -------------------------------------------------------------------------
 
     def render(self, task: Task, index, out: FolderWriter) -> list[str]:
@@ -146,7 +142,7 @@ class Worker:
             bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=shown).items()}
         return out.put_all(bundle)
 
-    def shared(self, listed: list, root: Path) -> list[str]:
+    def side(self, listed: list, root: Path) -> list[str]:
         """The pages that belong to no organisation; return their paths."""
         from ..site import shared_site_files
 

@@ -86,6 +86,7 @@ class Decision:
     key: str | None  # the key the part has after this build (carried: the old one)
     files: tuple[str, ...] = ()  # carried or dropped: the previous build's files
     pdf_linked: bool = False  # `site` only: the page links to the public PDF
+    outdated: bool = False  # carried over (--only) or dropped (no PDFs) although its files are out of date
 
     def __str__(self) -> str:
         return f"{self.slug + ' ' if self.slug else ''}{self.part}: {self.action} ({self.reason})"
@@ -141,12 +142,12 @@ class BuildPlan:
     @property
     def stale(self) -> list[Decision]:
         """Carried over although out of date (--only)."""
-        return [d for d in self.carry if d.reason.startswith("--only")]
+        return [d for d in self.carry if d.outdated]
 
     @property
     def pdfs_removed(self) -> int:
         """PDF files dropped as out of date by a build without PDFs."""
-        return sum(len(d.files) for d in self.of(DROP) if d.part.endswith("-pdf") and d.reason.startswith("out of date"))
+        return sum(len(d.files) for d in self.of(DROP) if d.part.endswith("-pdf") and d.outdated)
 
     @property
     def pdfs_kept(self) -> int:
@@ -194,7 +195,7 @@ def plan(inp: PlanInputs) -> BuildPlan:
                     continue  # never made, and not made by builds like this one: nothing is missing
                 if prev is not None and prev.present:
                     d = Decision(org.slug, part, CARRY, "unchanged" if current else f"--only {inp.only}: out of date, kept until a full build",
-                                 prev.key, prev.files, pdf_linked)
+                                 prev.key, prev.files, pdf_linked, outdated=not current)
                 else:
                     d = Decision(org.slug, part, MISSING, f"--only {inp.only}: never built; a full build adds it", None)
             elif current:
@@ -203,7 +204,7 @@ def plan(inp: PlanInputs) -> BuildPlan:
                 if prev is None:
                     continue
                 d = Decision(org.slug, part, DROP, "out of date, and this build makes no PDFs" if prev.present
-                             else "files missing, and this build makes no PDFs", None, prev.files)
+                             else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
             else:
                 why = "new" if prev is None else "files missing" if not prev.present else "changed"
                 d = Decision(org.slug, part, RENDER, why, key, (), pdf_linked)
