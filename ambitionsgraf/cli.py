@@ -15,7 +15,7 @@ def _report(problems) -> None:
 
 
 def build(args, project_dir: Path) -> int:
-    from .pipeline import DEFAULT_SITE_URL, BuildOptions
+    from .pipeline import BuildOptions
     from .pipeline import build as run
 
     opts = BuildOptions(
@@ -25,7 +25,8 @@ def build(args, project_dir: Path) -> int:
         make_pdf=not args.no_pdf,
         only=args.only,
         keep_going=args.keep_going,
-        site_url=args.site_url or DEFAULT_SITE_URL,
+        site_url=args.site_url,
+        settings_file=args.settings,
         jobs=args.jobs,
         progress=sys.stderr.isatty() and not os.environ.get("CI"),
         interruption=args.interruption,

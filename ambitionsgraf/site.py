@@ -15,6 +15,7 @@ from . import charts, overview, pdf, views
 from .content import Guidance
 from .instrument import Instrument
 from .scoring import OrganisationResult, priorities
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,13 @@ class Project:
     env: Environment
     site_css: str
     print_css: str
-    site_url: str  # absolute, ends in "/": used where relative links cannot work (PDF, CSV, sitemap)
+    settings: Settings  # installningar.yaml, with --site-url applied
+
+    @property
+    def site_url(self) -> str | None:
+        """Absolute, ends in "/": for links where relative ones cannot work (PDF, CSV, sitemap).
+        None when no address is set: then nothing links to the site absolutely."""
+        return self.settings.site_url
 
 
 def part_files(slug: str, part: str) -> tuple[str, ...]:
@@ -85,6 +92,7 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "nav": [{"href": root + href, "label": label, "current": href == section if href else path == ""} for href, label in NAV],
         "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
         "site_title": "Ambitionsgrafen",
+        "sitemap": project.site_url is not None,  # written only with the site's address
     }
 
 
@@ -109,7 +117,7 @@ def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
             step.label,
             labels[status] if status else "Underlag saknas",
             page.suggestion(status) if status else "",
-            f"{project.site_url}vagledning/{step.id}/",
+            f"{project.site_url}vagledning/{step.id}/" if project.site_url else "",
             "",
             "",
             "",
@@ -233,7 +241,8 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
                        crumbs=[("", "Start"), (None, "Metod")])
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
 
-    ctx = page_context(project, root=project.site_url, path="404", title="Sidan finns inte", crumbs=[])
+    # Served at any missing address, so its links are absolute; from the domain's root without an address.
+    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[])
     files["404.html"] = env.get_template("404.html").render(**ctx)
     return files
 

@@ -168,11 +168,12 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
 # -- reports -------------------------------------------------------------------
 
 
-def _step_link(step_id: str, root: str) -> str:
-    return f"{root}vagledning/{step_id}/"
+def _step_link(step_id: str, root: str | None) -> str | None:
+    """The step's guidance page; None in a PDF built without the site's address."""
+    return None if root is None else f"{root}vagledning/{step_id}/"
 
 
-def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult, *, public: bool, root: str, chart: str) -> dict:
+def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult, *, public: bool, root: str | None, chart: str) -> dict:
     """The organisation report, for the public page, the public PDF and the delivery PDF.
 
     `root` is the prefix that reaches the site root (a relative path on the

@@ -18,6 +18,17 @@ def instrument():
     return load_instrument(ROOT / "content" / "instrument.yaml")
 
 
+# The address tests build for where they need one (sitemap, links in PDFs); `make` builds without.
+TEST_SITE_URL = "https://upphandlingsmyndigheten.github.io/ambitionsgraf/"
+
+
+def project_settings(site_url: str | None = TEST_SITE_URL):
+    """The project's own installningar.yaml, with `site_url` as --site-url would set it."""
+    from ambitionsgraf.settings import FILE_NAME, load_settings
+
+    return load_settings(ROOT / FILE_NAME)[0].with_site_url(site_url)
+
+
 def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
     """Build in-process with the project's real content and templates."""
     from ambitionsgraf.pipeline import BuildOptions, build
@@ -49,7 +60,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float | None = None):
 def example_build(tmp_path_factory):
     """The example organisations built once, with PDFs, for tests that only read."""
     out = tmp_path_factory.mktemp("example") / "output"
-    run_build(ROOT / "orgs", out, pdf=True)
+    run_build(ROOT / "orgs", out, pdf=True, site_url=TEST_SITE_URL)
     return out
 
 

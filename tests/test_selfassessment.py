@@ -23,13 +23,13 @@ import pytest
 
 from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
-from ambitionsgraf.pipeline import DEFAULT_SITE_URL, load_project
+from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.scoring import priorities, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
 from ambitionsgraf.text import num
 
 from .browser import axe_violations, serve
-from .conftest import ROOT, run_build
+from .conftest import ROOT, project_settings, run_build
 from .helpers import QUESTIONS, answer_file, uniform
 
 SCALE = [1, 2, 3, 4]
@@ -42,7 +42,7 @@ OPTION_QUESTIONS = {"v3_uppfoljning": ("omfattning", ["delar", "hela"]), "v3_rap
 
 @pytest.fixture(scope="module")
 def project():
-    return load_project(ROOT, DEFAULT_SITE_URL)
+    return load_project(ROOT, project_settings())
 
 
 @pytest.fixture(scope="module")

@@ -87,7 +87,7 @@ def test_readable_swedish_addresses_and_sitemap(example_build):
                  "om-ambitionsgrafen/index.html", "tillganglighet/index.html", "begrepp/index.html", "404.html"):
         assert (site / path).is_file(), path
     sitemap = (site / "sitemap.xml").read_text()
-    assert "<loc>https://example.github.io/ambitionsgraf/vagledning/orientering/</loc>" in sitemap
+    assert "<loc>https://upphandlingsmyndigheten.github.io/ambitionsgraf/vagledning/orientering/</loc>" in sitemap
     assert sitemap.count("<loc>") == len(list(site.rglob("index.html")))
 
 
