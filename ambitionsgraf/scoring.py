@@ -164,17 +164,26 @@ def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_sums:
     return GroupScore(len(respondents), areas, axes, quadrant_of(ins, axes))
 
 
-def question_status(ins: Instrument, qid: str, mean_points: Fraction | None, points: list[int]) -> str | None:
-    """på plats / delvis / utvecklingsområde from the mean; ja/nej by how many said ja."""
+def question_status(ins: Instrument, qid: str, mean_points: Fraction | None) -> str | None:
+    """på plats / delvis / utvecklingsområde from the mean; ja/nej by how many said ja.
+
+    The mean alone decides, so that a summary (which keeps question means, not answers) gives
+    the same status as the whole result: every ja/nej answer is worth the ja or the nej points,
+    so the mean is the ja points exactly when everyone said ja, and the nej points when nobody did.
+    """
     if mean_points is None:
         return None
     strongest, middle, weakest = (s.id for s in ins.statuses)
     q = ins.question(qid)
     if q.rule == "ja_nej":
-        yes = dict(q.points)["ja"]
-        said_yes = sum(1 for p in points if p == yes)
-        return strongest if said_yes == len(points) else middle if said_yes else weakest
+        points = dict(q.points)
+        return strongest if mean_points == points["ja"] else weakest if mean_points == points["nej"] else middle
     return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
+
+
+def step_statuses(ins: Instrument, question_statuses: Mapping[str, str | None]) -> dict[str, str | None]:
+    """Every step's and zone's status from its questions' statuses."""
+    return {s.id: weakest_status(ins, [question_statuses[q.id] for q in ins.questions_of_step(s.id)]) for s in ins.steps}
 
 
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
@@ -207,9 +216,9 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
             missing=len(respondents) - len(points),
             dont_know=sum(1 for r in respondents if q.id in r.dont_know),
             points_by_role=by_role,
-            status=question_status(ins, q.id, q_mean, points),
+            status=question_status(ins, q.id, q_mean),
         )
-    steps = {s.id: weakest_status(ins, [questions[q.id].status for q in ins.questions_of_step(s.id)]) for s in ins.steps}
+    steps = step_statuses(ins, {qid: r.status for qid, r in questions.items()})
     area_sums = {id(r): tuple(_area_sum(a, r) for a in ins.areas) for r in respondents}
     roles = {
         role.id: group_score(ins, members, area_sums)
