@@ -305,5 +305,80 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
                 distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
                 scale=[label for _, label in ins.scale],
                 chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
+                reports=[{"year": y, "href": root + national_path(y)} for y in years],
             )
     return files
+
+
+# -- national follow-up, per round year ---------------------------------------------------------
+
+NATIONAL_CHARTS = {"quadrants": "kvadranter.svg", "questions": "fragor.svg", "steps": "steg.svg"}
+
+
+def national_path(year: str) -> str:
+    """The year's follow-up page. A year is four digits and a type a word (tests check the
+    instrument's types), so it never meets overview_path's oversikt/<type>/."""
+    return f"oversikt/{year}/"
+
+
+def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
+    """The files of one part of a year's follow-up, relative to the output folder: the PDF, or the
+    page and the charts its view draws (all of them when no view is given: what a part may hold)."""
+    base = "site/" + national_path(year)
+    if part == "national-pdf":
+        return (base + "rapport.pdf",)
+    charts_ = [name for key, name in NATIONAL_CHARTS.items() if view is None or view[key]["chart"]]
+    return (base + "index.html", *(base + name for name in charts_))
+
+
+def grouping(project: Project):
+    """SKR's municipality groups for the national follow-up; None while the project has no reference list."""
+    return None
+
+
+def national_views(project: Project, listed: list) -> dict[str, dict]:
+    """Each round year's follow-up as shown, over the organisations the shared pages list (published)."""
+    from . import national
+
+    g = grouping(project)
+    return {year: national.report_view(project.ins, national.year_report(project.ins, listed, year, g), site_url=project.site_url)
+            for year in national.years(listed)}
+
+
+_NATIONAL_CHART_TITLES = {
+    "quadrants": "Andel organisationer per kvadrant och grupp",
+    "questions": "Andel organisationer per svarsnivå och fråga",
+    "steps": "Andel organisationer som har varje steg i ledningssystemet på plats",
+}
+
+
+def _national_charts(view: dict) -> dict[str, str | None]:
+    return {key: charts.distribution_svg(f"{_NATIONAL_CHART_TITLES[key]}, {view['year']}", view[key]["chart"]) if view[key]["chart"] else None
+            for key in NATIONAL_CHARTS}
+
+
+def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
+    """The year's follow-up as a page, with its charts, relative to site/."""
+    path = national_path(view["year"])
+    root = "../" * path.count("/")
+    drawn = _national_charts(view)
+    ctx = page_context(project, root=root, path=path, title=view["title"],
+                       crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
+                       description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.")
+    files = {path + NATIONAL_CHARTS[key]: svg for key, svg in drawn.items() if svg is not None}
+    files[path + "index.html"] = project.env.get_template("national.html").render(
+        **ctx, r=view, charts={key: NATIONAL_CHARTS[key] if svg else None for key, svg in drawn.items()},
+        pdf_name="rapport.pdf" if pdf_linked else None, organisations_href=root + overview_path(None, view["year"]),
+        method={"href": root + "metod/", "text": "Metod"})
+    return files
+
+
+def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
+    """The year's follow-up as a tagged PDF, relative to site/: drawn from the view alone (its key)."""
+    drawn = _national_charts(view)
+    method = view["site_url"] + "metod/" if view["site_url"] else None
+    html = project.env.get_template("print/national.html").render(
+        r=view, charts={key: data_uri_svg(svg) if svg else None for key, svg in drawn.items()},
+        method={"href": method, "text": f"Metod ({method})"} if method else None)
+    css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
+    return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

@@ -15,6 +15,7 @@ PAGES = [
     "metod/",
     "oversikt/",
     "oversikt/kommun/2024/",
+    "oversikt/2023/",
     "vagledning/",
     "vagledning/orientering/",
     "om-ambitionsgrafen/",

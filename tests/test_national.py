@@ -3,9 +3,13 @@ rule for small groups, that unpublished organisations never count, and the page 
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from fractions import Fraction as F
 from pathlib import Path
 
+import pikepdf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +18,7 @@ from ambitionsgraf import national
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.scoring import question_status, score_organisation, step_statuses, summarise
 
+from .conftest import ROOT, TEST_SITE_URL, project_settings, run_build, tree, write_orgs
 from .helpers import answer_file, uniform
 from .test_scoring import respondent
 
@@ -192,3 +197,158 @@ def test_small_years_show_counts_and_no_median(instrument, published):
 def test_unpublished_organisations_are_refused(instrument, everyone):
     with pytest.raises(ValueError, match="published organisations only"):
         national.year_report(instrument, everyone, "2025", GROUPING)
+
+
+# -- the build: pages, PDF, what is rendered again ------------------------------------------------
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("national")
+    orgs = write_orgs(folder / "orgs", fixture_files())
+    run_build(orgs, folder / "out", site_url=TEST_SITE_URL)
+    return folder / "out"
+
+
+def test_a_page_per_year_linked_from_the_overview(built):
+    site = built / "site"
+    assert sorted(p.name for p in (site / "oversikt").iterdir() if p.name.isdigit()) == ["2021", "2023", "2024", "2025"]
+    assert sorted(p.name for p in (site / "oversikt" / "2025").iterdir()) == ["fragor.svg", "index.html", "kvadranter.svg", "steg.svg"]
+    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["index.html"]  # one organisation: no charts
+    for page in ("oversikt/index.html", "oversikt/alla-typer/2023/index.html", "oversikt/kommun/alla-ar/index.html"):
+        html = (site / page).read_text()
+        root = "../" * page.count("/")
+        assert all(f'href="{root}oversikt/{y}/"' in html for y in ("2021", "2023", "2024", "2025")), page
+    page = text_of((site / "oversikt" / "2025" / "index.html").read_text())
+    assert "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)." in page
+    assert "55 % (6)" in page and "63 % (5)" in page and "+0,9" in page and "+0,5" in page
+    assert "rapport.pdf" not in (site / "oversikt" / "2025" / "index.html").read_text()  # a build without PDFs links none
+
+
+def test_an_unpublished_organisation_never_changes_the_follow_up(built, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    before = tree(out / "site" / "oversikt")
+    changed = dict(FIXTURE, u1=("kommun", False, "A1", {"2023-03-01": (4, 4), "2025-03-01": (4, 4)}),
+                   u2=("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)}))
+    orgs = write_orgs(tmp_path / "orgs", fixture_files(changed))
+    summary = run_build(orgs, out, site_url=TEST_SITE_URL)
+    assert {(d.slug, d.action, d.reason) for d in summary.plan.national} == {
+        (y, "carry over", "unchanged") for y in ("2021", "2023", "2024", "2025")}
+    assert tree(out / "site" / "oversikt") == before
+    # A published organisation's change in 2025 renders that year's page again, and no other.
+    changed["k4"] = ("kommun", True, "A2", {"2025-04-01": (4, 4)})
+    write_orgs(orgs, fixture_files(changed))
+    summary = run_build(orgs, out, site_url=TEST_SITE_URL)
+    assert {d.slug for d in summary.plan.national if d.action == "render"} == {"2025"}
+
+
+def test_a_build_with_pdfs_renders_again_only_the_years_that_changed(tmp_path):
+    files = {"a.yaml": answer_file([("2023-03-01", [("inkopschef", svar(2, 2))]), ("2025-03-01", [("inkopschef", svar(3, 3))])], namn="A"),
+             "b.yaml": answer_file([("2025-03-01", [("inkopschef", svar(3, 2))])], namn="B")}
+    orgs = write_orgs(tmp_path / "orgs", files)
+    out = tmp_path / "out"
+    run_build(orgs, out, pdf=True, jobs=2)
+    assert (out / "site" / "oversikt" / "2023" / "rapport.pdf").is_file()
+    assert 'href="rapport.pdf"' in (out / "site" / "oversikt" / "2025" / "index.html").read_text()
+    files["b.yaml"] = answer_file([("2025-03-01", [("inkopschef", svar(4, 2))])], namn="B")
+    write_orgs(orgs, files)
+    summary = run_build(orgs, out, pdf=True, jobs=2)
+    assert {(d.slug, d.part): d.action for d in summary.plan.national} == {
+        ("2023", "national-pdf"): "carry over", ("2023", "national"): "carry over",
+        ("2025", "national-pdf"): "render", ("2025", "national"): "render"}
+    assert summary.pdfs == 3  # b's two, and the 2025 follow-up
+    again = run_build(orgs, out, pdf=False)  # kept while current, and still linked
+    assert again.plan is None or all(d.action == "carry over" for d in again.plan.national)
+    assert 'href="rapport.pdf"' in (out / "site" / "oversikt" / "2025" / "index.html").read_text()
+
+
+@pytest.fixture(scope="module")
+def fixture_pdf(instrument, report, tmp_path_factory):
+    from ambitionsgraf.pipeline.inputs import load_project
+    from ambitionsgraf.site import national_pdf_files
+
+    project = load_project(ROOT, project_settings())
+    view = national.report_view(project.ins, report, site_url=project.site_url)
+    path = tmp_path_factory.mktemp("national-pdf") / "rapport.pdf"
+    path.write_bytes(national_pdf_files(project, view)["oversikt/2025/rapport.pdf"])
+    return path
+
+
+def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
+    layout = subprocess.run(["pdftotext", "-layout", str(fixture_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = " ".join(layout.split())
+
+    def row(label: str) -> list[str]:
+        """A table row's cells as the layout prints them on the row's first line (its label may wrap)."""
+        line = next(line for line in layout.splitlines() if line.strip().startswith(label))
+        return re.split(r"\s{2,}", line.strip())[1:]
+
+    assert text.startswith("UPPHANDLINGSMYNDIGHETEN · AMBITIONSGRAFEN Nationell uppföljning 2025 11 publicerade organisationer med mätning 2025")
+    for said in ("55 % (6) ligger i kvadranten ändamålsenlig inköpsorganisation och 18 % (2) i tillfälligt samspel",
+                 "9 av dem hade mätts ett tidigare år",
+                 "3 ligger i samma kvadrant, 3 har fler axlar med systematiskt samspel, 1 färre",
+                 "Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen och +0,5",
+                 "den tidigare mätningen: 2021 för 1, 2023 för 7, 2024 för 1",
+                 "SKR:s kommungruppsindelning 2023", "Sida 1 av 8"):
+        assert said in text, said
+    assert row("A. Storstäder och storstadsnära kommuner") == ["5", "5 av 46"]  # participation
+    assert row("Kommun utan kod (okänd grupp)") == ["1", "–"]
+    assert row("Alla organisationer") == ["11", "55 % (6)", "0 % (0)", "18 % (2)", "18 % (2)", "9 % (1)"]
+    assert row("A1. Storstäder (bara") == ["3", "3", "0", "0", "0", "0"]
+    # The transition table: from no point (m1) to ändamålsenlig, and the column totals of the nine.
+    assert row("Ingen punkt (svar") == ["1", "0", "0", "0", "0", "1"]
+    assert row("Summa") == ["6", "0", "1", "2", "0", "9"]
+    assert row("Samspel mellan inköpsfunktionen och ledningen") == ["+0,9", "9 organisationer"]
+    assert row("Samspel mellan inköpsfunktionen och verksamheten") == ["+0,5", "8 organisationer"]
+
+
+def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
+    with pikepdf.open(fixture_pdf) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root and root.MarkInfo.Marked is True
+        assert str(root.Lang) == "sv" and root.ViewerPreferences.DisplayDocTitle is True
+        assert str(pdf.docinfo.Title) == "Ambitionsgrafen – Nationell uppföljning 2025"
+        kinds: dict[str, int] = {}
+        figures = []
+
+        def walk(node, depth=0):
+            if depth > 200 or not isinstance(node, pikepdf.Dictionary):
+                return
+            if (s := node.get("/S")) is not None:
+                kinds[str(s)] = kinds.get(str(s), 0) + 1
+                if str(s) == "/Figure":
+                    figures.append(node)
+            kids = node.get("/K")
+            for k in (kids if isinstance(kids, pikepdf.Array) else [kids] if isinstance(kids, pikepdf.Dictionary) else []):
+                walk(k, depth + 1)
+
+        walk(root.StructTreeRoot)
+        assert kinds.get("/H1") == 1 and kinds.get("/H2", 0) >= 7
+        assert kinds.get("/Table", 0) >= 7 and kinds.get("/TH", 0) > 50  # seven tables (one split over pages is tagged per page)
+        assert len(figures) == 3
+        for fig in figures:
+            assert "tabellen" in str(fig.get("/Alt", ""))
+
+
+@pytest.mark.parametrize("path", ["oversikt/2025/", "oversikt/2024/"])
+def test_the_page_passes_axe_and_fits_a_phone(browser, built, tmp_path, path):
+    from .browser import axe_violations, serve
+
+    shutil.copytree(built / "site", tmp_path / "ambitionsgraf")
+    with serve(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        failed = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and not r.url.endswith("favicon.ico") else None)
+        page.goto(base + "ambitionsgraf/" + path)
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        assert axe_violations(page) == []
+        assert failed == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        for img in page.query_selector_all("figure.chart img"):
+            assert img.evaluate("i => i.naturalWidth") > 0 and "tabellen" in img.get_attribute("alt")
+        page.close()

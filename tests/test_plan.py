@@ -6,7 +6,8 @@ from dataclasses import replace
 from fractions import Fraction as F
 
 from ambitionsgraf.overview import Comparison, Position
-from ambitionsgraf.pipeline.plan import CARRY, DROP, MISSING, RENDER, OrgInput, PlanInputs, PreviousPart, part_key, plan
+from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart, part_key, plan,
+                                        plan_national)
 
 SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
                    (Position("axis", "ledning", F(1, 3), 6),), "digest")
@@ -156,3 +157,65 @@ def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
                               "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]}}
     assert sorted(m["orgs"]["b"]) == ["leverans", "leverans-pdf"]  # its public parts dropped, its current PDF kept
     assert p.organisations() == {"rendered": ["a"], "missing": [], "stale": [], "unchanged": ["b"]}
+
+
+# -- the national follow-up (rule 6) ---------------------------------------------------------------
+
+
+def national(*years, digest="d", make_pdf=True, only=None, previous=None):
+    reports = tuple(NationalInput(y, f"{digest}-{y}") for y in years)
+    return plan_national(reports, previous or {}, code="c", site_url="https://u/", make_pdf=make_pdf, only=only)
+
+
+def national_after(decisions, present=True):
+    previous: dict = {}
+    for d in decisions:
+        if d.action in (RENDER, CARRY):
+            files = d.files or ((f"site/oversikt/{d.slug}/rapport.pdf",) if d.part == "national-pdf" else (f"site/oversikt/{d.slug}/index.html",))
+            previous.setdefault(d.slug, {})[d.part] = PreviousPart(d.key, files, present)
+    return previous
+
+
+def national_table(decisions):
+    return {(d.slug, d.part): (d.action, d.reason) for d in decisions}
+
+
+def test_national_follow_up_per_year_renders_new_and_carries_unchanged():
+    first = national("2023", "2025")
+    assert national_table(first) == {(y, p): (RENDER, "new") for y in ("2023", "2025") for p in ("national", "national-pdf")}
+    assert all(d.pdf_linked for d in first if d.part == "national")
+    again = national("2023", "2025", previous=national_after(first))
+    assert {a for a, _ in national_table(again).values()} == {CARRY}
+    # One year's report changed: only that year is rendered again.
+    changed = plan_national((NationalInput("2023", "d-2023"), NationalInput("2025", "other")), national_after(first),
+                            code="c", site_url="https://u/", make_pdf=True, only=None)
+    assert {k for k, (a, _) in national_table(changed).items() if a == RENDER} == {("2025", "national"), ("2025", "national-pdf")}
+    assert str(next(d for d in changed if d.part == "national-pdf" and d.slug == "2025")) == "national follow-up 2025 PDF: render (changed)"
+
+
+def test_national_pdf_follows_builds_without_pdfs_and_only():
+    first = national("2023", "2025")
+    p = plan_national((NationalInput("2023", "d-2023"), NationalInput("2025", "other")), national_after(first),
+                      code="c", site_url="https://u/", make_pdf=False, only=None)
+    t = national_table(p)
+    assert t["2023", "national-pdf"] == (CARRY, "unchanged") and t["2025", "national-pdf"][0] == DROP
+    pages = {d.slug: d for d in p if d.part == "national"}
+    assert pages["2023"].pdf_linked and pages["2023"].action == CARRY
+    assert not pages["2025"].pdf_linked and pages["2025"].action == RENDER  # its PDF is gone: no link to it
+    assert BuildPlan((), (), (), None, national=p).pdfs_kept == 1 and BuildPlan((), (), (), None, national=p).pdfs_removed == 1
+    # Never made, and not made by a build without PDFs: nothing to say about the PDF.
+    assert [d.part for d in national("2025", make_pdf=False)] == ["national"]
+    # --only: the PDF is carried over even out of date (a full build renders it), or missing.
+    p = plan_national((NationalInput("2025", "other"),), national_after(first), code="c", site_url="https://u/", make_pdf=True, only="a")
+    t = national_table(p)
+    assert t["2025", "national-pdf"] == (CARRY, "--only a: out of date, kept until a full build")
+    assert t["2023", "national-pdf"] == (DROP, "no published organisation measured that year")
+    assert national_table(national("2025", only="a"))["2025", "national-pdf"][0] == MISSING
+
+
+def test_national_parts_are_in_the_manifest_and_the_explanation():
+    p = BuildPlan((), (), (), "fingerprint", national=national("2025"))
+    m = p.manifest("c", {("2025", "national"): ["site/oversikt/2025/index.html"], ("2025", "national-pdf"): ["site/oversikt/2025/rapport.pdf"]})
+    assert m["national"]["2025"]["national-pdf"] == {"key": next(d.key for d in p.national if d.part == "national-pdf"),
+                                                     "files": ["site/oversikt/2025/rapport.pdf"]}
+    assert "national follow-up 2025 page: render (new)" in p.explain().splitlines()

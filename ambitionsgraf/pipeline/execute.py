@@ -9,8 +9,9 @@ its share and sends the parent a small summary of each (what the comparisons and
 national pages read), keeping the whole results. The parent compares and plans; then each
 worker renders its own organisations' parts straight into the staging folder, PDFs going to
 whichever worker has fewest (delivery PDFs, the longest, first, preferably to the owner,
-which has the organisation in memory and, if its file changed, WeasyPrint loaded). The
-shared pages are written meanwhile by a process at low priority, so that they use a core only
+which has the organisation in memory and, if its file changed, WeasyPrint loaded); the
+national follow-up's pages and PDFs, one per round year, go the same way, with the year's view
+in the task's context. The shared pages are written meanwhile by a process at low priority, so that they use a core only
 when a worker leaves it free. The serial twin does the same steps one after the other.
 """
 
@@ -113,10 +114,12 @@ class Worker:
 
     def run(self, task: Task, context: tuple) -> list[str]:
         """Render one part into the staging folder; return its files' paths. `context`: the
-        comparison index and the staging folder."""
-        index, root = context
+        comparison index, the staging folder and the national follow-up's views by year."""
+        index, root, national = context
         if self._out is None or self._out.root != root:
             self._out = FolderWriter(root)
+        if task.part.startswith("national"):
+            return self.render_national(task, national[task.slug], self._out)
         return self.render(task, index, self._out)
 
     # -- the build's work -------------------------------------------------------------------------
@@ -141,6 +144,16 @@ class Worker:
             shown = [c.as_shown() for c in comparison(self.project.ins, result, index, with_points=True)]
             bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=shown).items()}
         return out.put_all(bundle)
+
+    def render_national(self, task: Task, view: dict, out: FolderWriter) -> list[str]:
+        """Render one part of a year's national follow-up (slug: the year) from its view."""
+        from ..site import national_page_files, national_pdf_files
+
+        if task.part == "national":
+            bundle = national_page_files(self.project, view, pdf_linked=task.pdf_linked)
+        else:
+            bundle = national_pdf_files(self.project, view)
+        return out.put_all({f"site/{k}": v for k, v in bundle.items()})
 
     def side(self, listed: list, root: Path) -> list[str]:
         """The pages that belong to no organisation; return their paths."""
@@ -183,9 +196,9 @@ def assign(tasks: list[Task], owner: dict[str, int], jobs: int) -> list[list[Tas
     shares: list[list[Task]] = [[] for _ in range(jobs)]
     heavy = [0] * jobs
     for task in sorted(tasks, key=lambda t: (not t.heavy(), t.part != "leverans-pdf", t.slug, t.part)):
-        k = owner[task.slug]
+        k = owner.get(task.slug, 0)  # the national follow-up (slug: a year) belongs to no worker
         if task.heavy():
-            k = min(range(jobs), key=lambda j: (heavy[j], j != owner[task.slug], j))
+            k = min(range(jobs), key=lambda j: (heavy[j], j != k, j))
             heavy[k] += 1
         shares[k].append(task)
     return shares
@@ -345,10 +358,14 @@ class ForkedPool:
         return summaries, encoded, problems, invalid
 
     def submit(self, tasks: list[Task], context: tuple) -> None:
+        index, root, national = context
         for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs)):
             try:
-                # The comparison index only to workers that render delivery parts: it is the biggest message.
-                conn.send(("tasks", share, context if any(t.part.startswith("leverans") for t in share) else (None, context[1])))
+                # The comparison index only to workers that render delivery parts (it is the biggest
+                # message), and each year's national view only to the worker that renders it.
+                years = {t.slug for t in share if t.part.startswith("national")}
+                conn.send(("tasks", share, (index if any(t.part.startswith("leverans") for t in share) else None, root,
+                                            {y: national[y] for y in years})))
             except OSError:
                 self._receive(conn)  # the worker has stopped: raise what it said
                 raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -114,6 +115,33 @@ def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, 
             as_listed = sorted(e["files"]) == sorted(files)
             present = as_listed and all(_present(out_dir, f, folders) for f in files)
             out.setdefault(slug, {})[part] = PreviousPart(e["key"] if as_listed else None, files, present)
+    return out
+
+
+def previous_national(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
+    """The previous build's national follow-up parts, by round year, each marked present when all
+    its files are still there. As for an organisation's parts, only the files a part may hold
+    (`site.national_files`) are ever believed: a manifest naming any other has that part's key
+    and files ignored, and the part is rendered again."""
+    from ..site import national_files
+
+    out: dict[str, dict[str, PreviousPart]] = {}
+    folders: dict = {}
+    national = (manifest or {}).get("national")
+    for year, parts in (national.items() if isinstance(national, dict) else ()):
+        if not (isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year) and isinstance(parts, dict)):
+            continue
+        for part, e in parts.items():
+            if part not in ("national", "national-pdf") or not isinstance(e, dict):
+                continue
+            allowed = national_files(year, part)
+            files = e.get("files")
+            listed = isinstance(files, list) and all(isinstance(f, str) for f in files) and len(set(files)) == len(files) \
+                and set(files) <= set(allowed) and allowed[0] in files
+            key = e.get("key") if listed and isinstance(e.get("key"), str) else None
+            files = tuple(sorted(files)) if listed else allowed
+            present = listed and all(_present(out_dir, f, folders) for f in files)
+            out.setdefault(year, {})[part] = PreviousPart(key, files, present)
     return out
 
 

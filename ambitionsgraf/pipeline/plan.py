@@ -30,6 +30,14 @@ The rules:
    an organisation that is not published, the files of one whose answer file is gone or
    invalid.
 5. Shared pages (start page, overview, guidance, …) are rendered by every build that renders.
+6. The national follow-up has two parts per round year, planned like an organisation's
+   (`plan_national`): `national`, the year's page and charts, and `national-pdf`, its PDF.
+   Both are keyed on the report as shown (`national.report_key`), computed from the
+   organisations the shared pages list, so a rebuild in which nothing published changed that
+   year carries them over. The PDF follows rule 2 (a build without PDFs keeps a current one,
+   drops an out-of-date one, and the page links to it only when it stays) and rule 3 (--only
+   carries it over as it is, even out of date; never built, it stays missing). A year with no
+   published round any more is dropped.
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ import orjson
 from ..overview import Comparison
 
 PARTS = ("site", "site-pdf", "leverans", "leverans-pdf")
+NATIONAL_PARTS = ("national", "national-pdf")  # per round year: the follow-up's page, and its PDF
 
 RENDER, CARRY, DROP, MISSING = "render", "carry over", "drop", "missing"
 GENERATOR = "ambitionsgraf"  # the manifest's mark: an output folder holding it is a build of ours
@@ -89,7 +98,18 @@ class Decision:
     outdated: bool = False  # carried over (--only) or dropped (no PDFs) although its files are out of date
 
     def __str__(self) -> str:
+        if self.part in NATIONAL_PARTS:
+            what = f"national follow-up {self.slug}{' PDF' if self.part == 'national-pdf' else ' page'}"
+            return f"{what}: {self.action} ({self.reason})"
         return f"{self.slug + ' ' if self.slug else ''}{self.part}: {self.action} ({self.reason})"
+
+
+@dataclass(frozen=True)
+class NationalInput:
+    """One round year's national follow-up, as the planner needs it."""
+
+    year: str
+    digest: str  # of the report as shown (national.report_key)
 
 
 SHARED = (
@@ -106,6 +126,7 @@ class BuildPlan:
     unlisted: tuple[str, ...]  # published organisations left out of the shared pages (--only: never built)
     manifest_inputs: str | None  # what the new manifest records as its inputs
     shared: tuple[Decision, ...] = SHARED  # the files that belong to no organisation
+    national: tuple[Decision, ...] = ()  # the national follow-up's parts, per round year (slug: the year)
 
     def manifest(self, code: str, rendered: Mapping[tuple[str, str], list[str]]) -> dict:
         """The new manifest: every part the output holds, with its key and files
@@ -116,7 +137,12 @@ class BuildPlan:
                 orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(d.files)}
             elif d.action == RENDER:
                 orgs.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(rendered[d.slug, d.part])}
-        return {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs}
+        national: dict = {}
+        for d in self.national:
+            if d.action in (CARRY, RENDER):
+                files = d.files if d.action == CARRY else rendered[d.slug, d.part]
+                national.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(files)}
+        return {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs, "national": national}
 
     def organisations(self) -> dict[str, list[str]]:
         """Each organisation once, by what became of it: rendered (any part), missing (a page or the
@@ -146,15 +172,16 @@ class BuildPlan:
 
     @property
     def pdfs_removed(self) -> int:
-        """PDF files dropped as out of date by a build without PDFs."""
-        return sum(len(d.files) for d in self.of(DROP) if d.part.endswith("-pdf") and d.outdated)
+        """PDF files dropped as out of date by a build without PDFs (the national follow-up's too)."""
+        return sum(len(d.files) for d in self.of(DROP) + [d for d in self.national if d.action == DROP]
+                   if d.part.endswith("-pdf") and d.outdated)
 
     @property
     def pdfs_kept(self) -> int:
-        return sum(len(d.files) for d in self.carry if d.part.endswith("-pdf"))
+        return sum(len(d.files) for d in self.carry + [d for d in self.national if d.action == CARRY] if d.part.endswith("-pdf"))
 
     def explain(self) -> str:
-        return "\n".join(str(d) for d in self.decisions + self.shared)
+        return "\n".join(str(d) for d in self.decisions + self.national + self.shared)
 
 
 def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
@@ -223,3 +250,50 @@ def plan(inp: PlanInputs) -> BuildPlan:
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
     shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part != "sitemap.xml")  # absolute addresses only
     return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared)
+
+
+def national_key(code: str, site_url: str | None, part: str, digest: str, pdf_linked: bool) -> str:
+    """What one part of a year's follow-up depends on: the code, the site's address, the report
+    as shown and, for the page, whether it links to the PDF."""
+    h = hashlib.sha256(orjson.dumps([code, part, site_url, digest, pdf_linked if part == "national" else None]))
+    return h.hexdigest()
+
+
+def plan_national(reports: tuple[NationalInput, ...], previous: Mapping[str, Mapping[str, PreviousPart]], *, code: str,
+                  site_url: str | None, make_pdf: bool, only: str | None) -> tuple[Decision, ...]:
+    """Rule 6: each year's page and PDF, the PDF first (whether it stays decides the page's link)."""
+    decisions: list[Decision] = []
+    for report in sorted(reports, key=lambda r: r.year):
+        year, prev_parts = report.year, previous.get(report.year, {})
+        prev = prev_parts.get("national-pdf")
+        key = national_key(code, site_url, "national-pdf", report.digest, False)
+        current = prev is not None and prev.present and prev.key == key
+        pdf = None
+        if only is not None:
+            if prev is not None and prev.present:
+                pdf = Decision(year, "national-pdf", CARRY, "unchanged" if current else f"--only {only}: out of date, kept until a full build",
+                               prev.key, prev.files, outdated=not current)
+            elif make_pdf:
+                pdf = Decision(year, "national-pdf", MISSING, f"--only {only}: never built; a full build adds it", None)
+        elif current:
+            pdf = Decision(year, "national-pdf", CARRY, "unchanged", key, prev.files)
+        elif not make_pdf:
+            if prev is not None:
+                pdf = Decision(year, "national-pdf", DROP, "out of date, and this build makes no PDFs" if prev.present
+                               else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
+        else:
+            pdf = Decision(year, "national-pdf", RENDER, "new" if prev is None else "files missing" if not prev.present else "changed", key)
+        linked = pdf is not None and pdf.action in (RENDER, CARRY)
+        key = national_key(code, site_url, "national", report.digest, linked)
+        prev = prev_parts.get("national")
+        if prev is not None and prev.present and prev.key == key:
+            page = Decision(year, "national", CARRY, "unchanged", key, prev.files, linked)
+        else:
+            page = Decision(year, "national", RENDER, "new" if prev is None else "files missing" if not prev.present else "changed",
+                            key, (), linked)
+        decisions += [d for d in (pdf, page) if d is not None]
+    wanted = {r.year for r in reports}
+    for year in sorted(set(previous) - wanted):
+        for part, prev in sorted(previous[year].items()):
+            decisions.append(Decision(year, part, DROP, "no published organisation measured that year", None, prev.files))
+    return tuple(decisions)

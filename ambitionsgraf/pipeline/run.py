@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import replace
 
 import orjson
 
@@ -17,9 +18,9 @@ from ..problems import ContentError, Problem
 from ..writer import DuplicateOutput
 from . import execute, output
 from .cache import BuildCache
-from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_parts, read_answer_files
+from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts, read_answer_files
 from .options import BuildOptions, BuildSummary, Interrupted, Interruption
-from .plan import OrgInput, PlanInputs, plan
+from .plan import CARRY, NATIONAL_PARTS, RENDER, NationalInput, OrgInput, PlanInputs, plan, plan_national
 
 
 def build(opts: BuildOptions) -> BuildSummary:
@@ -41,7 +42,8 @@ def build(opts: BuildOptions) -> BuildSummary:
         inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
-        whole = all(part.present for parts in previous.values() for part in parts.values())
+        national = previous_national(opts.out_dir, manifest)
+        whole = all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
             summary.unchanged = True
             summary.organisations = len(manifest.get("orgs", {}))
@@ -49,7 +51,7 @@ def build(opts: BuildOptions) -> BuildSummary:
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, settings, summary, data, read_problems, code, inputs, previous)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -88,7 +90,7 @@ def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     return now
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = load_project(opts.project_dir, settings, guidance=cache.guidance())
@@ -185,11 +187,23 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous)
         # -- plan
         the_plan = plan(PlanInputs(code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs,
                                    previous=previous, complete=not problems, inputs=inputs))
-        summary.plan = the_plan
         t = _stage(summary, "plan", t)
 
+        # -- the national follow-up: each round year's report over the organisations the shared
+        # pages list (published ones only), planned like an organisation's parts (plan rule 6)
+        from ..national import report_digest
+        from ..site import national_files, national_views
+
+        listed = [results[slug] for slug in the_plan.listed]
+        views = national_views(project, listed)
+        the_plan = replace(the_plan, national=plan_national(
+            tuple(NationalInput(year, report_digest(view)) for year, view in views.items()), previous_national_parts,
+            code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only))
+        summary.plan = the_plan
+        t = _stage(summary, "national follow-up", t)
+
         # -- execute: carry over, render, shared pages, manifest, swap
-        carried = {f for d in the_plan.carry for f in d.files}
+        carried = {f for d in the_plan.carry + [d for d in the_plan.national if d.action == CARRY] for f in d.files}
         staging.carry_over(carried)
         written = set(carried)
         rendered: dict = {}
@@ -204,17 +218,17 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous)
 
         from ..site import part_files
 
-        listed = [results[slug] for slug in the_plan.listed]
-        tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render]
+        tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render + [d for d in the_plan.national if d.action == RENDER]]
         if early is None:
             pool.aside(listed, staging.dir)  # the shared pages; forked before the thread that reads the workers' reports starts
         elif [r.organisation.slug for r in early] != list(the_plan.listed):
             raise RuntimeError("the shared pages were started for other organisations than the plan lists")
-        pool.submit(tasks, (index, staging.dir))
+        pool.submit(tasks, (index, staging.dir, views))
         progress = _progress(len(tasks), opts.progress)
         try:
             for task, rels in pool.results():
-                if sorted(rels) != sorted(part_files(task.slug, task.part)):
+                expected = national_files(task.slug, task.part, views[task.slug]) if task.part in NATIONAL_PARTS else part_files(task.slug, task.part)
+                if sorted(rels) != sorted(expected):
                     raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as site.part_files says")
                 adopt(rels)
                 rendered[task.slug, task.part] = rels
