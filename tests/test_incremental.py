@@ -21,7 +21,7 @@ from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
 
-from .conftest import ROOT, run_cli, tree, write_orgs
+from .conftest import ROOT, TEST_SITE_URL, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
 
@@ -38,12 +38,13 @@ def project(tmp_path):
     proj = tmp_path / "project"
     for name in ("content", "templates", "ambitionsgraf"):
         shutil.copytree(ROOT / name, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "constraints.txt", proj / "constraints.txt")
+    for name in ("constraints.txt", "installningar.yaml"):
+        shutil.copy(ROOT / name, proj / name)
     return proj
 
 
 def run(project, orgs, out, **kw):
-    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, **kw}))
+    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, "site_url": TEST_SITE_URL, **kw}))
 
 
 def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
@@ -65,7 +66,8 @@ def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
     lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
     lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
     lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
-], ids=["template", "print-css", "site-css", "content-page", "instrument"])
+    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-12-24")),
+], ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"])
 def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())
     out = tmp_path / "out"
@@ -314,7 +316,7 @@ def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importi
     (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
     code = (
         "import sys; from pathlib import Path; from ambitionsgraf.pipeline import BuildOptions, build; "
-        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False)); "
+        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False, site_url={TEST_SITE_URL!r})); "
         "print(sorted({'matplotlib', 'markdown', 'numpy'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
