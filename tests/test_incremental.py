@@ -21,7 +21,7 @@ from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
 
-from .conftest import ROOT, run_cli, tree, write_orgs
+from .conftest import ROOT, TEST_SITE_URL, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
 
@@ -39,11 +39,13 @@ def project(tmp_path):
     for name in ("content", "templates", "ambitionsgraf"):
         shutil.copytree(ROOT / name, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "constraints.txt", proj / "constraints.txt")
+    shutil.copy(ROOT / "installningar.yaml", proj / "installningar.yaml")
     return proj
 
 
 def run(project, orgs, out, **kw):
-    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, **kw}))
+    """A build with the test address, as published builds have one (without, every build has a note)."""
+    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, "site_url": TEST_SITE_URL, **kw}))
 
 
 def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
@@ -314,7 +316,7 @@ def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importi
     (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
     code = (
         "import sys; from pathlib import Path; from ambitionsgraf.pipeline import BuildOptions, build; "
-        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False)); "
+        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False, site_url={TEST_SITE_URL!r})); "
         "print(sorted({'matplotlib', 'markdown', 'numpy'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
