@@ -204,7 +204,7 @@ def each_summary(c, change):
 
 
 def each_round(c, change):
-    return each_summary(c, lambda v: v[:5] + [[change(r) for r in v[5]]])
+    return each_summary(c, lambda v: v[:6] + [[change(r) for r in v[6]]])
 
 
 @pytest.mark.parametrize("tamper", [
@@ -217,6 +217,7 @@ def each_round(c, change):
     lambda c: json.dumps(each_summary(c, lambda v: v[:4] + ["elsewhere.yaml"] + v[5:])).encode(),  # another file's path
     lambda c: json.dumps(each_summary(c, lambda v: [v[0] + "x"] + v[1:])).encode(),  # another slug
     lambda c: json.dumps(each_summary(c, lambda v: v[:2] + ["stat"] + v[3:])).encode(),  # no such type
+    lambda c: json.dumps(each_summary(c, lambda v: v[:5] + ["0199"] + v[6:])).encode(),  # no such code
     lambda c: json.dumps(each_round(c, lambda r: [r[0], r[1], {}, r[3], r[4], r[5]])).encode(),  # area scores gone
     lambda c: json.dumps(each_round(c, lambda r: r[:5] + [{}])).encode(),  # question means gone
     lambda c: json.dumps(each_round(c, lambda r: r[:4] + ["utopia"] + r[5:])).encode(),  # no such quadrant
@@ -228,7 +229,7 @@ def each_round(c, change):
     lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
     lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),
 ], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
+        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
