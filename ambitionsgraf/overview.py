@@ -141,6 +141,32 @@ def _floats_are_exact(values) -> bool:
 
 POOL_MIN = 5  # unpublished organisations enter an aggregate only with at least this many others like them
 
+GroupId = tuple[str, str] | None  # ("typ", "kommun"), ("kommungrupp", "A2"), ("huvudgrupp", "A"), ("lan", "01"); None: all
+
+
+def group_definitions(ins: Instrument, org) -> list[tuple[tuple[str, str], str, str, str, str]]:
+    """The narrower comparison groups an organisation belongs to, widest first, as
+    (group id, JSON key, label before the year, plural, edition of the grouping): its type, and
+    for a municipality with an SCB code its SKR main group, its SKR group and its county.
+    County and group come from the reference list, never from the answer file."""
+    type_ = ins.type_of(org.type)
+    out = [(("typ", type_.id), type_.id, type_.plural, type_.plural, "")]
+    ref = ins.reference
+    place = ref.get(getattr(org, "code", None)) if ref is not None else None
+    if place is None or place.typ != "kommun":
+        return out
+    edition = ref.grouping_edition
+    if place.huvudgrupp:
+        main = ref.main_groups[place.huvudgrupp]
+        out.append((("huvudgrupp", place.huvudgrupp), "huvudgrupp", f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
+                    "kommunerna i huvudgruppen", edition))
+    if place.kommungrupp_kod:
+        out.append((("kommungrupp", place.kommungrupp_kod), "kommungrupp",
+                    f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},", "kommunerna i kommungruppen", edition))
+    out.append((("lan", place.lanskod), "lan", f"kommunerna i {place.lan}", "kommunerna i länet", ref.codes_edition))
+    return out
+
+
 
 class ComparisonIndex:
     """Every comparison group (year × group) summarised once, so each lookup is a bisection.
@@ -158,16 +184,17 @@ class ComparisonIndex:
 
     def __init__(self, ins: Instrument, everyone: list[Result]):
         self.ins = ins
-        public: dict[tuple[str, str | None], list] = defaultdict(list)
+        public: dict[tuple[str, GroupId], list] = defaultdict(list)
         pooled: dict[str, list] = defaultdict(list)
         self.unpublished: Counter = Counter()  # year -> unpublished organisations measured that year
         for r in everyone:
+            ids = [None] + [gid for gid, *_ in group_definitions(ins, r.organisation)]
             for year in {a.date[:4] for a in r.assessments}:
                 a = round_in_year(r, year)
                 pooled[year].append(a)
                 if r.organisation.published:
-                    public[(year, None)].append(a)
-                    public[(year, r.organisation.type)].append(a)
+                    for gid in ids:
+                        public[(year, gid)].append(a)
                 else:
                     self.unpublished[year] += 1
         self.groups = {key: self._summarise(rounds) for key, rounds in public.items()}
@@ -181,13 +208,13 @@ class ComparisonIndex:
         points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
-    def group_for(self, year: str, type_: str | None, published: bool) -> tuple[Group, Group, bool, int]:
+    def group_for(self, year: str, gid: GroupId, published: bool) -> tuple[Group, Group, bool, int]:
         """For a recipient: the group its positions are computed over, the group its peer points
         come from (published members), whether the recipient is a member of the first, and how
-        many unpublished organisations the first pools (0: none)."""
+        many unpublished organisations the first pools (0: none). `gid` None: all organisations."""
         empty = Group(0, {}, Counter())
-        public = self.groups.get((year, type_), empty)
-        if type_ is None:
+        public = self.groups.get((year, gid), empty)
+        if gid is None:
             others = self.unpublished[year] - (not published)
             if others >= POOL_MIN and year in self.pooled:
                 return self.pooled[year], public, True, others
@@ -229,10 +256,11 @@ class ShownComparison:
     points_digest: str
     points: tuple[tuple[float, float], ...] | None
     pooled: int = 0  # unpublished organisations among `size`: counted, never drawn
+    edition: str = ""  # the grouping's edition, for groups from the reference list
 
     def key(self) -> list:
         return [self.label, self.plural, self.size, self.shown,
-                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled]
+                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled, self.edition]
 
 
 @dataclass(frozen=True)
@@ -249,44 +277,48 @@ class Comparison:
     points_digest: str = ""
     points: tuple[tuple[float, float], ...] | None = None  # the published peers' rounded points, when asked for
     pooled: int = 0  # unpublished organisations counted in the positions (never drawn as points)
+    edition: str = ""  # the grouping's edition, for groups from the reference list
+    group: str | None = None  # the group's code: "A2", "A", "01"
 
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
             self.label, self.plural, self.size, self.shown,
             tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent(p.share_below), p.compared)
                   for p in self.positions),
-            self.points_digest, self.points, self.pooled,
+            self.points_digest, self.points, self.pooled, self.edition,
         )
 
     def as_json(self) -> dict:
         """The group as the delivery JSON file holds it (`jamforelse`); also what its build key holds."""
         out: dict = {"grupp": self.key, "antal": self.size, "visas": self.shown, "ej_publicerade": self.pooled}
+        if self.group is not None:
+            out["kod"] = self.group
+            out["indelning"] = self.edition
         if self.shown:
             out["andel_lagre"] = {p.key: None if p.share_below is None else float(p.share_below) for p in self.positions}
         return out
 
 
 def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[Comparison]:
-    """The organisation against the others in its latest round's year: all, and its own type,
-    under the privacy rule of ComparisonIndex.
+    """The organisation against the others in its latest round's year: all, its own type, and
+    for a municipality with a code its SKR main group, SKR group and county, under the privacy
+    rule of ComparisonIndex.
 
     `result` is an OrganisationResult or its summary. Without points, a group names the peer
     points only through `points_digest` (which, with the organisation's own point, fixes them).
     """
     latest = result.latest
     year = latest.date[:4]
-    type_ = ins.type_of(result.organisation.type)
     published = result.organisation.published
     own_point = _rounded_point(latest)
     out = []
-    for key, label, plural, type_key in (
-        ("alla", f"alla organisationer med mätning {year}", "organisationerna", None),
-        (type_.id, f"{type_.plural} med mätning {year}", type_.plural, type_.id),
-    ):
-        group, public, member, pooled = index.group_for(year, type_key, published)
+    for gid, key, label, plural, edition in [(None, "alla", "alla organisationer", "organisationerna", "")] + group_definitions(ins, result.organisation):
+        label = f"{label} med mätning {year}"
+        code = gid[1] if gid is not None and gid[0] != "typ" else None
+        group, public, member, pooled = index.group_for(year, gid, published)
         size = group.members - member  # everyone counted but the organisation itself
         if size < MIN_GROUP:
-            out.append(Comparison(key, label, plural, size, False))
+            out.append(Comparison(key, label, plural, size, False, edition=edition, group=code))
             continue
         points = None
         if with_points:
@@ -301,5 +333,5 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
             others = len(values) - (member and mine is not None)
             below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
             positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others))
-        out.append(Comparison(key, label, plural, size, True, tuple(positions), public.digest, points, pooled))
+        out.append(Comparison(key, label, plural, size, True, tuple(positions), public.digest, points, pooled, edition, code))
     return out

@@ -401,7 +401,7 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
     the shown form only, which is what the build keys the delivery PDF on."""
     out = []
     for g in groups:
-        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled}
+        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled, "edition": g.edition}
         if g.shown:
             rows = []
             for p in g.positions:
