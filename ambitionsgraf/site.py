@@ -14,6 +14,7 @@ from jinja2 import Environment
 from . import charts, overview, pdf, views
 from .content import Guidance
 from .instrument import Instrument
+from .reference import Reference
 from .scoring import OrganisationResult, priorities
 from .settings import Settings
 
@@ -34,6 +35,11 @@ class Project:
         """Absolute, ends in "/": for links where relative ones cannot work (PDF, CSV, sitemap).
         None when no address is set: then nothing links to the site absolutely."""
         return self.settings.site_url
+
+    @property
+    def reference(self) -> Reference:
+        """Sweden's municipalities and regions (content/kommuner.csv), loaded with the instrument."""
+        return self.ins.reference
 
 
 def part_files(slug: str, part: str) -> tuple[str, ...]:

@@ -401,7 +401,7 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
     the shown form only, which is what the build keys the delivery PDF on."""
     out = []
     for g in groups:
-        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP}
+        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled, "edition": g.edition}
         if g.shown:
             rows = []
             for p in g.positions:
@@ -417,6 +417,6 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
             p = _point(latest)
             if p:
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (anonyma punkter)", markers)
+            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
         out.append(entry)
     return out

@@ -30,10 +30,12 @@ def project_settings(site_url: str | None = TEST_SITE_URL):
 
 
 def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
-    """Build in-process with the project's real content and templates."""
+    """Build in-process with the project's real content and templates, as the Pages workflow
+    builds: with the site's address (tests of a build without one pass site_url=None)."""
     from ambitionsgraf.pipeline import BuildOptions, build
 
     kw.setdefault("cache_dir", TEST_CACHE)
+    kw.setdefault("site_url", TEST_SITE_URL)
     return build(BuildOptions(project_dir=ROOT, orgs_dir=orgs_dir, out_dir=out_dir, make_pdf=pdf, **kw))
 
 

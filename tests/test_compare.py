@@ -120,7 +120,7 @@ def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
     def member(i, v):
         areas = {a.id: v for a in instrument.areas}
         overall = GroupScore(1, areas, {"ledning": v, "verksamhet": v}, "x")
-        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}"),
+        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True),
                                assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
                                latest=SimpleNamespace(date="2024-01-01", overall=overall))
 
