@@ -40,8 +40,9 @@ class Grouping:
     """SKR's municipality groups: which one a municipality is in, and what they are called.
 
     `group_of` gets an organisation's identity (OrganisationInfo or Organisation) and gives its
-    group's key ("A1"), or None when it cannot tell (no code). A group's main group is the
-    key's letter, as in SKR's own codes."""
+    group's key ("A1"), or None when it cannot tell (no code); the build reads it from the
+    reference list (site.grouping). A group's main group is the key's letter, as in SKR's own
+    codes."""
 
     edition: str  # "SKR:s kommungruppsindelning 2023"
     applies_to: str  # the organisation type the groups divide (kommun)

@@ -338,8 +338,21 @@ def national_files(year: str, part: str, view: dict | None = None) -> tuple[str,
 
 
 def grouping(project: Project):
-    """SKR's municipality groups for the national follow-up; None while the project has no reference list."""
-    return None
+    """SKR's municipality groups for the national follow-up, from the reference list: a
+    municipality's group follows from the SCB code in its answer file."""
+    from .national import Grouping
+
+    ref = project.reference
+    sizes: dict[str, int] = {}
+    for place in ref.places.values():
+        if place.kommungrupp_kod:
+            sizes[place.kommungrupp_kod] = sizes.get(place.kommungrupp_kod, 0) + 1
+
+    def group_of(org) -> str | None:
+        place = ref.get(org.code)
+        return place.kommungrupp_kod if place is not None else None
+
+    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes)
 
 
 def national_views(project: Project, listed: list) -> dict[str, dict]:
