@@ -12,8 +12,11 @@ latest round from an earlier year. Groups: the organisation's type, and for muni
 SKR's municipality group (from the SCB code in the answer file), given as a `Grouping` so
 the reference list stays outside this module.
 
-A share of fewer than MIN_SHARE organisations is never shown, only the count: one or two
-organisations would read as "50 %" or "100 %" of a group.
+A share of fewer than MIN_SHARE organisations is never shown, only the count, and no median
+rests on fewer: one or two organisations would read as "50 %" or "100 %" of a group.
+
+`year_report` computes the figures; `report_view` turns them into what the year's page and PDF
+show, and `report_digest` keys both on it.
 """
 
 from __future__ import annotations
@@ -346,6 +349,10 @@ def _summary(ins: Instrument, report: NationalReport, quadrants: dict, transitio
     n = report.members
     types = ", ".join(f"{ins.type_of(t.key).label.lower()} {t.members}" for t in report.tallies if t.kind == "typ")
     out = [f"{n} {'publicerad organisation' if n == 1 else 'publicerade organisationer'} mättes {report.year} ({types})."]
+    g = report.grouping
+    if g is not None and g.sizes:
+        measured = sum(t.members for t in report.tallies if t.kind == "typ" and t.key == g.applies_to)
+        out.append(f"{measured} av landets {sum(g.sizes.values())} kommuner ingår.")
     everyone = report.tallies[0]
     best, worst = ins.quadrants[0], ins.quadrants[-1]
     if n >= MIN_SHARE:
