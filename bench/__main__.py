@@ -8,6 +8,8 @@ organisation and peak memory, for:
 - a clean build without PDFs, against floor (a): the same files loaded with
   yaml.load(…, CSafeLoader) in one process;
 - a no-op rebuild, and a rebuild after one answer file changed;
+- the national follow-up's share of the clean build (its stage in the build,
+  and its pages measured alone);
 and, on a sample of organisations, delivery PDFs against floor (b): WeasyPrint
 rendering the same print HTML with nothing else around it, and the speed-up
 of two workers over one. Every figure is a ratio to something measured in
@@ -147,6 +149,31 @@ print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "docs": l
 """
 
 
+NATIONAL = _MEASURE_PRELUDE + """
+import gc
+from pathlib import Path
+from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.settings import load_settings
+from ambitionsgraf.answers import load_organisations
+from ambitionsgraf.national import report_digest
+from ambitionsgraf.scoring import score_organisation, summarise
+from ambitionsgraf import site
+project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0])
+orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
+published = [summarise(score_organisation(project.ins, o)) for o in orgs if o.published]
+gc.freeze()  # as the build does after loading
+w0, c0 = time.perf_counter(), cpu()
+views = site.national_views(project, published)
+digests = [report_digest(v) for v in views.values()]
+w1, c1 = time.perf_counter(), cpu()
+for v in views.values():
+    site.national_page_files(project, v, pdf_linked=True)
+w2, c2 = time.perf_counter(), cpu()
+print(json.dumps({"years": len(views), "published": len(published), "views_cpu": c1 - c0, "pages_cpu": c2 - c1,
+                  "views_wall": w1 - w0, "pages_wall": w2 - w1}))
+"""
+
+
 def fmt_stages(stages: dict, n: int) -> str:
     return ", ".join(f"{k} {v:.2f} s ({1000 * v / n:.1f} ms/org)" for k, v in stages.items())
 
@@ -163,6 +190,14 @@ def bench_size(n: int, tmp: Path) -> list[str]:
     lines.append(f"  - stages: {fmt_stages(clean['stages'], n)}")
     load = clean["stages"].get("load+validate+score", 0)
     lines.append(f"  - load+validate+score alone: {load / floor['wall']:.2f}× floor (a)")
+    # The national follow-up's share: its stage in the parent (views, keys and plan: serial), and
+    # its pages measured alone (in the build they render on the workers, beside the organisations).
+    nat = run_python(NATIONAL, str(orgs))
+    stage = clean["stages"].get("national follow-up", 0)
+    lines.append(f"  - national follow-up, {nat['years']} years over {nat['published']} published organisations: "
+                 f"{stage:.2f} s in the build's parent (stage 'national follow-up'); measured alone, views and keys "
+                 f"{nat['views_cpu']:.2f} s CPU, its {nat['years']} pages {nat['pages_cpu']:.2f} s CPU "
+                 f"→ **{100 * (stage + nat['pages_cpu']) / clean['wall']:.1f} %** of the clean build's wall (target: at most 10 %)")
     noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
     change_latest_answer(sorted(orgs.glob("*.yaml"))[1])
@@ -200,7 +235,8 @@ def bench_pdf(sample: int, tmp: Path) -> list[str]:
     two = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
     per_ours = one["stages"]["render organisations"] / one["pdfs"]
     lines.append(f"- floor (b), WeasyPrint alone on the same print HTML: {per_floor * 1000:.0f} ms per delivery PDF")
-    lines.append(f"- our build, 1 worker: {one['pdfs']} PDFs (delivery and public), {per_ours * 1000:.0f} ms per PDF in the render stage "
+    lines.append(f"- our build, 1 worker: {one['pdfs']} PDFs (delivery, public and one national follow-up per round year), "
+                 f"{per_ours * 1000:.0f} ms per PDF in the render stage "
                  f"→ **{per_ours / per_floor:.2f}× floor (b)**")
     lines.append(f"- 2 workers vs 1, whole build: {one['wall']:.1f} s vs {two['wall']:.1f} s → **{one['wall'] / two['wall']:.2f}× faster**")
     identical = subprocess.run(["diff", "-rq", str(tmp / "pdf-1"), str(tmp / "pdf-2")], capture_output=True).returncode == 0
