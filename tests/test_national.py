@@ -461,3 +461,14 @@ def test_every_place_page_and_pdf_say_the_same(every_place, tmp_path):
     lines = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines()]
     assert ["C9. Landsbygdskommun", "21", "29 % (6)", "24 % (5)", "24 % (5)", "24 % (5)", "0 % (0)"] in lines
     assert ["Tillfälligt samspel", "81", "0", "79", "0", "0", "160"] in lines
+
+
+def test_year_pages_never_meet_the_filter_pages(instrument):
+    """oversikt/<year>/ beside oversikt/<type>/<year>/ and oversikt/alla-typer/…: a year is four
+    digits (round dates are checked dates), so no type may be named like one."""
+    from ambitionsgraf.site import national_path, overview_path
+
+    for t in instrument.types:
+        assert not re.fullmatch(r"[0-9]+", t.id), t.id
+    firsts = {overview_path(t, y).split("/")[1] for t in [None] + [t.id for t in instrument.types] for y in (None, "2025") if t or y}
+    assert national_path("2025").split("/")[1] not in firsts and "2025" not in firsts
