@@ -50,7 +50,7 @@ def part_files(slug: str, part: str) -> tuple[str, ...]:
     return {
         "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
+        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}-handlingsplan.xlsx", f"leverans/{slug}.json"),
         "leverans-pdf": (f"leverans/{slug}.pdf",),
     }[part]
 
@@ -105,30 +105,71 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
 # -- one organisation ------------------------------------------------------------
 
 
-def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
-    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
+def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tuple]:
+    """One row per step or zone: priority (or None), part, step, status as assessed, suggestion, guidance address."""
     ins = project.ins
     latest = result.latest
     ranked = priorities(ins, latest.steps)
     labels = {s.id: s.label for s in ins.statuses}
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
+    rows = []
     for step in ins.steps:
         status = latest.steps[step.id]
-        page = project.guidance.steps[step.id]
-        w.writerow([
-            ranked.index(step.id) + 1 if step.id in ranked else "",
+        rows.append((
+            ranked.index(step.id) + 1 if step.id in ranked else None,
             "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
             step.label,
             labels[status] if status else "Underlag saknas",
-            page.suggestion(status) if status else "",
+            project.guidance.steps[step.id].suggestion(status) if status else "",
             f"{project.site_url}vagledning/{step.id}/" if project.site_url else "",
-            "",
-            "",
-            "",
-        ])
+        ))
+    return rows
+
+
+def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
+    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
+    for priority, *rest in _action_plan_rows(project, result):
+        w.writerow(["" if priority is None else priority, *rest, "", "", ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+WORK_STATUSES = ("Ej påbörjad", "Pågår", "Klar")  # the action plan's drop-down list
+
+
+def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
+    """The action plan as the workbook the organisation works in after the report: the same rows as
+    the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
+    organisation and round at the top, the header row frozen and the columns sized."""
+    from . import xlsx
+
+    org, latest = result.organisation, result.latest
+    quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
+    headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
+                "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
+    top = 5  # the header row; the steps follow
+    steps = [(*row, None, None, None, None, None) for row in _action_plan_rows(project, result)]
+    first, last = top + 1, top + len(steps)
+    sheet = xlsx.Sheet(
+        "Handlingsplan",
+        (((f"Handlingsplan för {org.name}", xlsx.BOLD),),
+         (f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.",),
+         ("Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. Prioritet 1–3 är rapportens förslag till nästa steg.",),
+         (),
+         tuple((h, xlsx.HEADING) for h in headings),
+         *steps),
+        widths=(10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40),
+        frozen_rows=top,
+        autofilter=f"A{top}:{xlsx.column_name(len(headings) - 1)}{last}",
+        validations=(
+            xlsx.Validation(f"J{first}:J{last}", WORK_STATUSES, prompt="Välj status i listan.", error="Välj Ej påbörjad, Pågår eller Klar."),
+            xlsx.Validation(f"I{first}:I{last}", prompt="Skriv ett datum, till exempel 2026-06-30.", error="Skriv ett datum, till exempel 2026-06-30."),
+        ),
+        default_styles=(xlsx.INTEGER, xlsx.TOP, xlsx.WRAP, xlsx.TOP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.DATE, xlsx.TOP, xlsx.WRAP),
+        recurring=True,
+    )
+    return xlsx.workbook([sheet], title=f"Handlingsplan för {org.name}, mätningen {latest.date}", creator=project.settings.publisher)
 
 
 def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
@@ -156,6 +197,7 @@ def delivery_files(project: Project, result: OrganisationResult, *, comparisons:
     return {
         f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
+        f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result),
     }
 
 
