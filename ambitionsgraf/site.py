@@ -260,6 +260,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     from .selfassessment import selfassessment_files  # it imports this module: import at call time
 
     files.update(selfassessment_files(project))
+    from .opendata import open_data_files
+
+    files.update(open_data_files(project, published))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,

@@ -12,6 +12,7 @@ from typing import Mapping
 from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
+from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
 from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
 from .text import num, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
@@ -93,6 +94,7 @@ def organisation_json(ins: Instrument, result: OrganisationResult, *, public: bo
         "slug": org.slug,
         "namn": org.name,
         "typ": org.type,
+        **place_json(ins.reference, org.code),
         "publicerad": org.published,
         "matningar": [
             assessment_json(ins, a, None if public else c, public=public) for a, c in zip(result.assessments, comments)

@@ -20,6 +20,7 @@ PAGES = [
     "om-ambitionsgrafen/",
     "tillganglighet/",
     "sjalvskattning/",
+    "oppna-data/",
     "404.html",
 ]
 
@@ -47,7 +48,7 @@ def test_axe_finds_no_wcag_violations(browser, site_url, path):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/", "sjalvskattning/", "oversikt/"])
+@pytest.mark.parametrize("path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/", "sjalvskattning/", "oversikt/", "oppna-data/"])
 def test_readable_at_phone_width_without_sideways_scrolling(browser, site_url, path):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(site_url + path)

@@ -29,7 +29,9 @@ The rules:
 4. Whatever must not be there any more is dropped whatever the options: the public files of
    an organisation that is not published, the files of one whose answer file is gone or
    invalid.
-5. Shared pages (start page, overview, guidance, …) are rendered by every build that renders.
+5. Shared pages (start page, overview, guidance, the open data, …) are rendered by every build
+   that renders; sitemap.xml and the open data's catalogue hold absolute addresses, and are
+   written only when the site's address is known.
 """
 
 from __future__ import annotations
@@ -93,10 +95,14 @@ class Decision:
 
 
 SHARED = (
-    Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance", None),
+    Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance and the open data", None),
     Decision("", "sitemap.xml", RENDER, "every build: it lists every page the site holds", None),
+    Decision("", "data/katalog.rdf", RENDER, "every build: the open data's catalogue, for dataportal.se", None),
     Decision("", ".manifest.json", RENDER, "every build: it records each part's key and files for the next", None),
 )
+
+
+ABSOLUTE = ("sitemap.xml", "data/katalog.rdf")  # hold absolute addresses: written only with the site's address
 
 
 @dataclass(frozen=True)
@@ -221,5 +227,5 @@ def plan(inp: PlanInputs) -> BuildPlan:
         for part, prev in inp.previous[slug].items():
             decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
-    shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part != "sitemap.xml")  # absolute addresses only
+    shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part not in ABSOLUTE)
     return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared)
