@@ -293,3 +293,14 @@ def test_import_fills_in_the_code_of_a_new_file_and_suggests_it_for_an_existing_
     assert (orgs / "falun.yaml").read_text(encoding="utf-8").startswith(old)  # an existing file is only appended to
     assert 'typ: region\nkod: "06"\n' in (orgs / "region-jonkopings-lan.yaml").read_text(encoding="utf-8")
     assert "kod:" not in (orgs / "norrviks-kommun.yaml").read_text(encoding="utf-8")
+
+
+def test_the_method_page_names_the_editions_the_list_follows(reference):
+    """content/metod.md is written by hand: replacing the list without rewriting it fails here."""
+    from ambitionsgraf.text import swedish_date
+
+    text = (CONTENT / "metod.md").read_text(encoding="utf-8")
+    grouping_year = reference.grouping_edition.rsplit(" ", 1)[1]
+    valid_from = reference.codes_edition.rsplit(" ", 1)[1]
+    assert f"kommungruppsindelning {grouping_year}" in text
+    assert f"från den {swedish_date(valid_from)}" in text
