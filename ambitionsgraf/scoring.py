@@ -177,6 +177,37 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None, poi
     return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Where a value's class changes: it is classified by value ≥ t for each t in `at_least` and by
+    value > t for each t in `above`. What shows the value rounded must keep it on the same sides
+    (text.num_on_side), so that the number a reader sees never contradicts its class."""
+
+    at_least: tuple[Fraction, ...] = ()
+    above: tuple[Fraction, ...] = ()
+
+
+def axis_bounds(ins: Instrument) -> Bounds:
+    """An axis is systematic at or above the threshold (is_systematic)."""
+    return Bounds((ins.threshold,))
+
+
+def area_bounds(ins: Instrument, area_id: str) -> Bounds:
+    """An area is classified only when it alone makes up its axis (the area is then the axis's value)."""
+    area = ins.area(area_id)
+    return axis_bounds(ins) if len(ins.areas_of_axis(area.axis)) == 1 else Bounds()
+
+
+def question_bounds(ins: Instrument, qid: str) -> Bounds:
+    """The bounds question_status classifies a question's mean by: each status's minimum; for a ja/nej
+    question, all said ja (the mean is the ja points) and some did (the mean is above the nej points)."""
+    q = ins.question(qid)
+    if q.rule == "ja_nej":
+        points = dict(q.points)
+        return Bounds((Fraction(points["ja"]),), (Fraction(points["nej"]),))
+    return Bounds(tuple(s.minimum for s in ins.statuses))
+
+
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
     """A step is in place only when all of it is: a question nobody could answer caps it at the middle level."""
     order = [s.id for s in ins.statuses]

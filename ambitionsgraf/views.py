@@ -13,8 +13,8 @@ from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
-from .text import num, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds
+from .text import kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
@@ -26,20 +26,28 @@ def _float(x: Fraction | None) -> float | None:
     return None if x is None else float(x)
 
 
-def change(now: Fraction | None, before: Fraction | None) -> dict | None:
+def shown(value: Fraction | None, bounds: Bounds = Bounds()) -> str:
+    """A value as the reader sees it: one decimal, more only where one would put it on the other
+    side of (or onto) a bound it is classified by (2,45 beside a threshold of 2,5)."""
+    return num_on_side(value, bounds.at_least, bounds.above)
+
+
+def change(now: Fraction | None, before: Fraction | None, bounds: Bounds = Bounds()) -> dict | None:
     """▲/▼ with the number, so the direction never rests on colour alone.
 
-    Computed from the values as shown (2,6 → 2,7 is +0,1), so the arrow agrees with what the reader sees.
+    Computed from the values as shown (2,6 → 2,7 is +0,1; 2,45 → 2,5 is +0,05), so the arrow
+    agrees with what the reader sees.
     """
     if now is None or before is None:
         return None
-    diff = round_half_up(Fraction(now), 1) - round_half_up(Fraction(before), 1)
-    shown = num(abs(diff))
-    if shown == "0,0":
+    decimals = [kept_decimals(v, bounds.at_least, bounds.above) for v in (now, before)]
+    diff = round_half_up(Fraction(now), decimals[0]) - round_half_up(Fraction(before), decimals[1])
+    if diff == 0:
         return {"arrow": "=", "text": "oförändrad", "direction": "same", "sr": "oförändrad sedan förra mätningen"}
+    text = num(abs(diff), max(decimals))
     if diff > 0:
-        return {"arrow": "▲", "text": f"+{shown}", "direction": "up", "sr": f"ökning med {shown} sedan förra mätningen"}
-    return {"arrow": "▼", "text": f"−{shown}", "direction": "down", "sr": f"minskning med {shown} sedan förra mätningen"}
+        return {"arrow": "▲", "text": f"+{text}", "direction": "up", "sr": f"ökning med {text} sedan förra mätningen"}
+    return {"arrow": "▼", "text": f"−{text}", "direction": "down", "sr": f"minskning med {text} sedan förra mätningen"}
 
 
 # -- JSON ---------------------------------------------------------------------
@@ -146,8 +154,8 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
     rows = [
         {
             "label": f"Mätning {swedish_date(a.date)}",
-            "ledning": num(a.overall.axes["ledning"]),
-            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
             "quadrant": quadrant_label(ins, a.overall.quadrant, "Ingen punkt (svar saknas)"),
         }
         for a in result.assessments
@@ -156,8 +164,8 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
         rows += [
             {
                 "label": f"{ins.role_label(role)} ({g.respondents} {'person' if g.respondents == 1 else 'personer'}), senaste mätningen",
-                "ledning": num(g.axes["ledning"]),
-                "verksamhet": num(g.axes["verksamhet"]),
+                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
                 "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
             }
             for role, g in result.latest.roles.items()
@@ -189,8 +197,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             rows.append({
                 "label": f"{area.number}. {area.label}",
                 "axis": ins.axes[area.axis]["kort"],
-                "value": num(g.areas[area.id]),
-                "change": change(g.areas[area.id], before.areas[area.id]) if before else None,
+                "value": shown(g.areas[area.id], area_bounds(ins, area.id)),
+                "change": change(g.areas[area.id], before.areas[area.id], area_bounds(ins, area.id)) if before else None,
             })
         return rows
 
@@ -199,9 +207,9 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             "key": axis,
             "label": ins.axes[axis]["etikett"],
             "short": ins.axes[axis]["kort"],
-            "value": num(latest.overall.axes[axis]),
+            "value": shown(latest.overall.axes[axis], axis_bounds(ins)),
             "systematic": None if latest.overall.axes[axis] is None else latest.overall.axes[axis] >= ins.threshold,
-            "change": change(latest.overall.axes[axis], previous.overall.axes[axis]) if previous else None,
+            "change": change(latest.overall.axes[axis], previous.overall.axes[axis], axis_bounds(ins)) if previous else None,
         }
         for axis in ("ledning", "verksamhet")
     ]
@@ -230,7 +238,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "number": q.number,
                 "id": q.id,
                 "text": q.text,
-                "mean": num(r.mean),
+                "mean": shown(r.mean, question_bounds(ins, q.id)),
                 "answered": r.answered,
                 "missing": r.missing,
                 "dont_know": r.dont_know,
@@ -271,7 +279,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "missing": [{"id": qid, "number": ins.question(qid).number, "count": n} for qid, n in latest.missing.items()],
         "incomplete_areas": [{"label": ins.area(a).label, "count": n} for a, n in latest.incomplete_areas.items()],
         "history": [
-            {"date": swedish_date(a.date), "ledning": num(a.overall.axes["ledning"]), "verksamhet": num(a.overall.axes["verksamhet"]),
+            {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
              "quadrant": quadrant_label(ins, a.overall.quadrant, "–"), "respondents": a.overall.respondents}
             for a in result.assessments
         ],
@@ -282,10 +291,10 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             {
                 "label": ins.role_label(role),
                 "respondents": g.respondents,
-                "ledning": num(g.axes["ledning"]),
-                "verksamhet": num(g.axes["verksamhet"]),
+                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
                 "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt"),
-                "areas": [num(g.areas[a.id]) for a in ins.areas],
+                "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
             }
             for role, g in latest.roles.items()
         ]
@@ -329,8 +338,8 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
             "name": r.organisation.name,
             "type_label": ins.type_of(r.organisation.type).label,
             "date": a.date,
-            "ledning": num(a.overall.axes["ledning"]),
-            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
