@@ -17,7 +17,7 @@ from html import escape
 from .instrument import Instrument
 from .render import string_template
 from .scoring import AXES
-from .text import num, percent
+from .text import num, percent, xml_text
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -277,11 +277,11 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
         else:
             markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None})
             offset = _LABEL_OFFSETS[i % 4]
-        if spec.label_points and m.label:
-            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points, f.plot, (0, 0, f.width, f.height),
+        if spec.label_points and xml_text(m.label):
+            labels.append(_place_label(xml_text(m.label), x, y, offset, weight, labels, placed_points, f.plot, (0, 0, f.width, f.height),
                                          f.quadrant_boxes))
         placed_points.append((x, y))
-    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(spec.title)}</title>', f.head, count=1)
+    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1)
     return head + _MARKERS.render(markers=markers, labels=labels, trail=trail, earlier=EARLIER)
 
 
@@ -433,7 +433,7 @@ def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], in
         item_width = 16 + 4.9 * len(lab)
         if x + item_width > width and x > left:
             x, y = left, y + 14
-        legend.append({"x": round(x, 2), "y": y, "label": lab, "colour": colour})
+        legend.append({"x": round(x, 2), "y": y, "label": xml_text(lab), "colour": colour})
         x += item_width + 4
     top = y + 22
     bottom = top + step * len(rows)
@@ -451,7 +451,7 @@ def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], in
                              "ink": "#ffffff" if colour in ("#08306B", "#2171B5") else "#1a1a1a",
                              "text": f"{share} %" if n / total >= 0.1 else ""})
             x += w
-        out_rows.append({"label": label, "y": top + step * i + 2, "segments": segments})
+        out_rows.append({"label": xml_text(label), "y": top + step * i + 2, "segments": segments})
     ticks = [{"x": round(left + bar * f, 2), "label": f"{round(f * 100)} %"} for f in (0, 0.25, 0.5, 0.75, 1)]
-    return _DISTRIBUTION.render(title=title, width=round(width, 2), height=round(bottom + 16, 2), rows=out_rows,
+    return _DISTRIBUTION.render(title=xml_text(title), width=round(width, 2), height=round(bottom + 16, 2), rows=out_rows,
                                 legend=legend, ticks=ticks, top=top, bottom=bottom, left=left)

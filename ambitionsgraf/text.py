@@ -134,6 +134,16 @@ def one_line(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
 
 
+# What XML 1.0 does not allow in a document at all, escaped or not (its Char production).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text fit for one line of an XML document such as an SVG: one_line, and every character XML 1.0
+    forbids (controls, lone surrogates, U+FFFE, U+FFFF) a space. Markup is still to be escaped."""
+    return one_line(_NOT_XML.sub(" ", text))
+
+
 def yaml_comment(text: str) -> str:
     """Text safe inside a YAML comment: one line, and nothing a YAML reader refuses."""
     return re.sub("[^\t\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]", " ", text)

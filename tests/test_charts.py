@@ -164,3 +164,31 @@ def test_the_method_notes_state_the_reachable_ranges(instrument):
 def test_distribution_percentages_round_halves_up_like_every_other_percentage():
     svg = charts.distribution_svg("Fördelning", [("1", [("Ja", 1), ("Nej", 7)], 0)])
     assert ">13 %<" in svg and ">88 %<" in svg  # 12,5 % and 87,5 %: halves up, as the reports print them
+
+
+def test_names_with_characters_xml_forbids_still_give_well_formed_svg(instrument):
+    """The validator refuses control characters in names, but the charts must not rely on it: a form
+    feed in a name once made eight charts ill-formed XML. Every C0 control, DEL, a C1 control, a lone
+    surrogate and the two non-characters, in titles, labels of every kind and the distribution chart."""
+    import xml.etree.ElementTree as ET
+
+    bad = "".join(map(chr, range(0x20))) + "\x7f\x85\ud800\ufffe\uffff"
+    name = f"Norr{bad}vik <kommun> & \"co\""
+    specs = [
+        ChartSpec(f"Titel {name}", (Marker(2.0, 2.0, name, "earlier"), Marker(3.0, 3.0, name, "current")), trail=True),
+        ChartSpec(name, tuple(Marker(1 + i / 2, 1 + i / 3, f"{name} {i}", kind) for i, kind in enumerate(
+            ["role:politisk_ledning", "role:inkopschef", "org", "peer", "current"]))),
+        ChartSpec(name, (Marker(2.5, 2.5, bad, "org"),)),  # a label of nothing but such characters
+    ]
+    for spec in specs:
+        svg = charts.draw_svg(instrument, spec)
+        root = ET.fromstring(svg.encode("utf-8"))
+        texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+        title = root.find("{http://www.w3.org/2000/svg}title").text
+        assert "Norr vik <kommun> & \"co\"" in title
+        assert all(ch not in bad for t in texts + [title] for ch in t)
+    labels = ["".join(t.itertext()) for t in ET.fromstring(charts.draw_svg(instrument, specs[0]).encode()).iter("{http://www.w3.org/2000/svg}text")]
+    assert labels.count("Norr vik <kommun> & \"co\"") == 4  # two labels, each with its halo
+    svg = charts.distribution_svg(f"Fördelning {name}", [(name, [("Ja", 1), (f"Nej{bad}", 2)], 1)])
+    root = ET.fromstring(svg.encode("utf-8"))
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "Fördelning Norr vik <kommun> & \"co\""
