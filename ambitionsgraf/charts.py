@@ -232,6 +232,9 @@ _MARKERS = string_template(
   <polygon points="{{ m.points }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}"/>
 {% endif %}
 {% endfor %}
+{% for b in frames %}
+  <rect x="{{ b[0] }}" y="{{ b[1] }}" width="{{ b[2] }}" height="{{ b[3] }}" rx="2" fill="#ffffff" fill-opacity="0.9" stroke="#8c8c8c" stroke-width="0.5"/>
+{% endfor %}
 {# The halo is its own element behind the text: WeasyPrint does not support paint-order. #}
 {% for t in labels %}
   <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="start" font-weight="{{ t.weight }}" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" aria-hidden="true">{{ t.text }}</text>
@@ -306,8 +309,10 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
     labels = [line for p in placed for line in p["lines"]]
     keys = [k for p in placed for k in p["keys"]]
     leaders = [p["leader"] for p in placed if p["leader"]]
+    # A shared label is framed, so that its keys read as a legend and not as points of the chart.
+    frames = [(round(b[0], 2), round(b[1], 2), round(b[2] - b[0], 2), round(b[3] - b[1], 2)) for p in placed if p["keys"] for b in [p["box"]]]
     head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1)
-    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, trail=trail, earlier=EARLIER, size=f"{LABEL_SIZE:g}")
+    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{LABEL_SIZE:g}")
 
 
 # -- labels ---------------------------------------------------------------------------------
@@ -320,7 +325,7 @@ LABEL_SIZE = 8.0
 HALO = 1.5
 LINE = 12.5  # between the lines of a shared label: more than a line's glyphs and halo (1,17 em + 3 pt)
 KEY = 10.0  # room for the small marker before each line of a shared label
-CLUSTER = 12.0  # points whose centres are closer than this share a label
+CLUSTER = 24.0  # points whose centres are closer than this (in a chain) share a label
 _FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
 
@@ -442,15 +447,13 @@ def _place_label(unit: dict, taken_labels: list, obstacles, trail, plot, names) 
     ax0, ay0, ax1, ay1 = unit["around"]
     cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
     blocking = list(taken_labels) + list(names) + list(obstacles)
-    # A line may leave its own markers, and pass over a quadrant's name its points sit on.
-    in_the_way = [b for b in blocking if not _overlaps(b, unit["around"])]
     fallback = None
     for left, top, right, bottom, distance in _offsets(unit["width"], unit["height"], (ax1 - ax0) / 2, (ay1 - ay0) / 2, unit["side"]):
         box = (cx + left, cy + top, cx + right, cy + bottom)
         if not _inside(box, plot) or any(_overlaps(box, b) for b in blocking):
             continue
         leader = _leader(unit["around"], box) if distance >= LEADER_FROM else None
-        if leader and any(_crosses(leader, b) for b in in_the_way):
+        if leader and _leader_blocked(leader, unit["around"], blocking):
             continue
         if fallback and distance > fallback[0] + TRAIL_DETOUR:
             break
@@ -502,6 +505,18 @@ def _leader(around, box) -> tuple[float, float, float, float]:
     """From the middle of the markers' box to the nearest point of the label's box (drawn under the markers)."""
     x, y = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
     return round(x, 2), round(y, 2), round(min(max(x, box[0]), box[2]), 2), round(min(max(y, box[1]), box[3]), 2)
+
+
+def _leader_blocked(leader, around, blocking) -> bool:
+    """Whether a line crosses anything once out of its own markers' box (where it starts, under
+    them); anything it is still inside there (its markers, a quadrant's name they sit on) it may leave."""
+    x0, y0, x1, y1 = leader
+    t = 1.0  # where the line (from the box's middle) leaves the markers' box, as a fraction of its length
+    for start, delta, lo, hi in ((x0, x1 - x0, around[0], around[2]), (y0, y1 - y0, around[1], around[3])):
+        if delta:
+            t = min(t, ((hi if delta > 0 else lo) - start) / delta)
+    out = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, x1, y1)
+    return any(_crosses(out, b) for b in blocking if not _inside(out[:2] * 2, b))
 
 
 def _shorten(seg, start: float, end: float):
