@@ -15,7 +15,7 @@ from fractions import Fraction
 
 from .instrument import Instrument
 from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
-from .text import percent
+from .text import percent_shown
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -173,7 +173,7 @@ class Position:
 class ShownPosition:
     kind: str
     key: str
-    percent: int | None  # share_below as printed
+    percent: str | None  # share_below as printed: whole percent, more decimals only instead of a false 0 or 100
     compared: int
 
 
@@ -216,7 +216,7 @@ class Comparison:
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
             self.label, self.plural, self.size, self.shown,
-            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent(p.share_below), p.compared)
+            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared)
                   for p in self.positions),
             self.points_digest, self.points,
         )

@@ -36,6 +36,9 @@ class QuestionResult:
     dont_know: int
     points_by_role: Mapping[str, tuple[int, ...]]  # in respondent order within each role
     status: str | None
+    # For a question with options (omfattning, frekvens): the option beside each of those points, as given,
+    # the default for a bare answer (omfattning: hela), None when neither (frekvens not said). Empty otherwise.
+    options_by_role: Mapping[str, tuple[str | None, ...]]
 
 
 @dataclass(frozen=True)
@@ -223,13 +226,16 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
     respondents = assessment.respondents
     questions: dict[str, QuestionResult] = {}
     for q in ins.questions:
-        given = [(r.role, a.points) for r in respondents if (a := r._by_question[q.id]) is not None]
-        points = [p for _, p in given]
+        given = [(r.role, a.points, a.option or q.default_option) for r in respondents if (a := r._by_question[q.id]) is not None]
+        points = [p for _, p, _ in given]
         by_role: dict[str, tuple[int, ...]] = {}
+        options_by_role: dict[str, tuple[str | None, ...]] = {}
         for role in ins.roles:
-            got = tuple(p for rid, p in given if rid == role.id)
+            got = tuple(p for rid, p, _ in given if rid == role.id)
             if got:
                 by_role[role.id] = got
+                if q.options:
+                    options_by_role[role.id] = tuple(o for rid, _, o in given if rid == role.id)
         q_mean = Fraction(sum(points), len(points)) if points else None
         questions[q.id] = QuestionResult(
             mean=q_mean,
@@ -239,6 +245,7 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
             dont_know=sum(1 for r in respondents if q.id in r.dont_know),
             points_by_role=by_role,
             status=question_status(ins, q.id, q_mean, points),
+            options_by_role=options_by_role,
         )
     steps = {s.id: weakest_status(ins, [questions[q.id].status for q in ins.questions_of_step(s.id)]) for s in ins.steps}
     area_sums = {id(r): tuple(_area_sum(a, r) for a in ins.areas) for r in respondents}

@@ -107,6 +107,23 @@ def show(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def and_list(items: Iterable[str]) -> str:
+    """a → a; a, b, c → "a, b och c" (the Swedish of our reports); nothing → ""."""
+    items = list(items)
+    return " och ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """Text of at most `limit` characters for a narrow place (a running header): cut at the last
+    space that fits, or inside a word that is too long, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 # -- YAML -------------------------------------------------------------------------------
 
 # What json.dumps leaves as it is but a YAML reader must not meet raw in a quoted

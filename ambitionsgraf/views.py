@@ -6,6 +6,7 @@ never read roles, per-respondent answers, spreads or comments.
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from typing import Mapping
 
@@ -14,7 +15,7 @@ from .content import Guidance
 from .instrument import Instrument
 from .overview import MIN_GROUP, ShownComparison
 from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds
-from .text import kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
@@ -163,7 +164,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
     if with_roles:
         rows += [
             {
-                "label": f"{ins.role_label(role)} ({g.respondents} {'person' if g.respondents == 1 else 'personer'}), senaste mätningen",
+                "label": f"{ins.role_label(role)} ({count(g.respondents, 'person', 'personer')}), senaste mätningen",
                 "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
                 "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
                 "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
@@ -247,11 +248,13 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "step": by_id[q.step]["label"],
                 "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
             }
+            row["options_note"] = _options_note(q, r)
             if not public:
                 row["spread"] = "–" if r.spread is None else str(r.spread)
                 row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
                 row["roles"] = [
-                    {"label": ins.role_label(role.id), "answers": ", ".join(_answer_text(q, p) for p in r.points_by_role.get(role.id, ())) or "–"}
+                    {"label": ins.role_label(role.id),
+                     "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ()))}
                     for role in ins.roles
                     if role.id in latest.roles
                 ]
@@ -265,7 +268,12 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "date": swedish_date(latest.date),
         "date_iso": latest.date,
         "respondents": latest.overall.respondents,
+        "respondents_text": count(latest.overall.respondents, "intervjuad", "intervjuade"),
+        "persons_text": count(latest.overall.respondents, "person", "personer"),
         "rounds": len(result.assessments),
+        # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
+        "short_name": cut_at_word(org.name, 60),
+        "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
         "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
         "threshold": num(ins.threshold),
         "axes": axes,
@@ -276,8 +284,9 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "question_groups": question_groups,
         "chart": chart,
         "chart_rows": chart_rows(ins, result, with_roles=not public),
-        "missing": [{"id": qid, "number": ins.question(qid).number, "count": n} for qid, n in latest.missing.items()],
-        "incomplete_areas": [{"label": ins.area(a).label, "count": n} for a, n in latest.incomplete_areas.items()],
+        "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
+                     "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
+        "incomplete_areas": [{"label": ins.area(a).label, "count": count(n, "person", "personer")} for a, n in latest.incomplete_areas.items()],
         "history": [
             {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
              "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
@@ -298,11 +307,19 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             }
             for role, g in latest.roles.items()
         ]
-        view["area_headers"] = [f"{a.number}. {a.label}" for a in ins.areas]
+        view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
         view["conversation"] = [
-            {"number": row["number"], "text": row["text"], "spread": row["spread"], "roles": row["roles"]}
+            {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
+             "roles": row["roles"], "options_note": row["options_note"]}
             for group in question_groups for row in group["questions"] if row["flag"]
         ]
+        # The summary names at most three of them, the widest apart first (a page is all it has), in question
+        # order; the section on the roles has them all.
+        widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
+        named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
+        more = len(view["conversation"]) - len(named)
+        view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
+        view["spread_flag"] = ins.spread_flag
         org_assessments = {a.date.isoformat(): a for a in org.assessments}
         view["comments"] = [
             {
@@ -314,6 +331,33 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
         ]
     return view
+
+
+def _options_note(q, r) -> str:
+    """For a question with options: how many chose each, as the instrument lists them
+    ("Omfattning: hela inköpsportföljen 3, delar av inköpsportföljen 1"); empty otherwise."""
+    if not q.options:
+        return ""
+    chosen = Counter(o for options in r.options_by_role.values() for o in options)
+    if not chosen:
+        return ""
+    parts = [f"{o.label} {chosen[o.key]}" for o in q.options if chosen[o.key]]
+    if chosen[None]:
+        parts.append(f"ej angiven {chosen[None]}")
+    return f"{q.extra.capitalize()}: " + ", ".join(parts)
+
+
+def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -> str:
+    """One role's answers to one question, with the option each was given with ("4 (hela), 3 (delar)");
+    more than three as counts ("9 × 4, 11 × 3"), strongest first, so that a cell stays short."""
+    if not points:
+        return "–"
+    shown = [_answer_text(q, p) + (f" ({q.option(o).short})" if o else "") for p, o in zip(points, options or (None,) * len(points))]
+    if len(shown) <= 3:
+        return ", ".join(shown)
+    order = {text: p for text, p in zip(shown, points)}
+    tally = Counter(shown)
+    return ", ".join(f"{tally[text]} × {text}" for text in sorted(tally, key=lambda t: (-order[t], t)))
 
 
 def _answer_text(q, points: int) -> str:
@@ -337,7 +381,8 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
         {
             "name": r.organisation.name,
             "type_label": ins.type_of(r.organisation.type).label,
-            "date": a.date,
+            "date": swedish_date(a.date),
+            "date_iso": a.date,
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
@@ -406,16 +451,29 @@ def _points(ins: Instrument, q) -> list[int]:
 
 def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> list[dict]:
     """Position per axis and area against each comparison group, in words and numbers: drawn from
-    the shown form only, which is what the build keys the delivery PDF on."""
-    out = []
+    the shown form only, which is what the build keys the delivery PDF on.
+
+    A group too small to show is one sentence. A group of the same organisations as one before it
+    (every other organisation measured that year is of the same type) is said once, with the
+    earlier group: two tables with the same figures would only repeat each other.
+    """
+    out: list[dict] = []
     for g in groups:
-        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP}
+        same = next((e for e in out if (e["size"], e["key"]) == (g.size, g.key()[3:])), None)
+        if same:
+            same["same_as"].append(g.label)
+            continue
+        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "same_as": [], "key": g.key()[3:]}
         if g.shown:
             rows = []
             for p in g.positions:
                 label = ins.axes[p.key]["etikett"] if p.kind == "axis" else f"{ins.area(p.key).number}. {ins.area(p.key).label}"
                 if p.percent is None:
                     text = "kan inte jämföras (värde saknas)"
+                elif p.percent == "0":
+                    text = "lägst av de jämförda"
+                elif p.percent == "100":
+                    text = "högst av de jämförda"
                 else:
                     text = f"bättre än {p.percent} % av {g.plural}"
                 rows.append({"label": label, "text": text, "compared": p.compared})
@@ -427,4 +485,14 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
             entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (anonyma punkter)", markers)
         out.append(entry)
+    for entry in out:
+        entry["same_note"] = (f"Det är samma organisationer som {' och '.join(entry['same_as'])}, så den jämförelsen ger samma siffror."
+                              if entry["same_as"] else "")
+        if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
+            entry["text"] = "Ingen annan organisation mättes samma år, så det finns inget att jämföra med."
+        elif not entry["shown"]:
+            others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
+            entry["text"] = f"Jämförelsen med {entry['label']} visas inte: gruppen har {others}, och det behövs minst {MIN_GROUP}."
+            if entry["same_as"]:
+                entry["text"] += f" Det är samma organisationer som {' och '.join(entry['same_as'])}."
     return out

@@ -51,12 +51,15 @@ LAGST = answer_file([
     ("2024-07-01", [("inkopschef", uniform(1, mal="nej", omfattning="delar"))]),
 ], namn="Lägstaby kommun")
 
-# Roles that disagree (conversation starters, question 13's omfattning differing between roles).
+# Roles that disagree: by 3 steps on questions 13 (with different omfattning) and 19, by 2 on five more.
+# The summary names the widest apart first, three at most, and counts the rest.
 OENS = answer_file([
     ("2024-08-01", [
-        ("politisk_ledning", uniform(4, omfattning="hela")),
-        ("inkopschef", uniform(2, mal="nej", omfattning="delar")),
-        ("verksamhet", uniform(1)),
+        ("politisk_ledning", uniform(3, v3_uppfoljning={"svar": 4, "omfattning": "hela"}, h_nojdhet=4, v1_matt=4, v1_plan=4,
+                                     v1_spendanalys=4, v2_hallbarhet=3, h_kategoriteam=4)),
+        ("inkopschef", uniform(3, v3_uppfoljning={"svar": 1, "omfattning": "delar"}, h_nojdhet=1, v1_matt=2, v1_plan=2,
+                               v1_spendanalys=2, v2_hallbarhet=1, h_kategoriteam=2)),
+        ("verksamhet", uniform(3, v3_uppfoljning=2)),
     ]),
 ], namn="Oenighetsby kommun")
 
