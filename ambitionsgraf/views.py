@@ -349,7 +349,7 @@ def _options_note(q, r) -> str:
 
 def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -> str:
     """One role's answers to one question, with the option each was given with ("4 (hela), 3 (delar)");
-    more than three as counts ("9 × 4, 11 × 3"), strongest first, so that a cell stays short."""
+    more than three as counts ("4: 9 svar; 3: 11 svar"), strongest first, so that a cell stays short."""
     if not points:
         return "–"
     shown = [_answer_text(q, p) + (f" ({q.option(o).short})" if o else "") for p, o in zip(points, options or (None,) * len(points))]
@@ -357,7 +357,7 @@ def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -
         return ", ".join(shown)
     order = {text: p for text, p in zip(shown, points)}
     tally = Counter(shown)
-    return ", ".join(f"{tally[text]} × {text}" for text in sorted(tally, key=lambda t: (-order[t], t)))
+    return "; ".join(f"{text}: {tally[text]} svar" for text in sorted(tally, key=lambda t: (-order[t], t)))
 
 
 def _answer_text(q, points: int) -> str:
