@@ -7,12 +7,12 @@ import csv
 import io
 
 import orjson
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
-from .content import Guidance
+from .content import Guidance, fill, placeholder_values
 from .instrument import Instrument
 from .reference import Reference
 from .scoring import OrganisationResult, priorities
@@ -238,7 +238,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours)
 
+    values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
     for slug, page in g.pages.items():
+        page = replace(page, html=fill(page.html, values))
         ctx = page_context(project, root="../", path=f"{slug}/", title=page.title,
                            crumbs=[("", "Start"), (None, page.title)], description=page.summary)
         files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
