@@ -413,6 +413,13 @@ _DISTRIBUTION = string_template(
 """)
 
 
+def svg_size(svg: str) -> tuple[int, int]:
+    """The size an <img> shows an SVG of ours at (its viewBox, in CSS pixels, rounded up): the
+    page reserves the space before the picture loads."""
+    m = re.search(r'<svg[^>]*\bviewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    return math.ceil(float(m.group(1))), math.ceil(float(m.group(2)))
+
+
 def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], int]]) -> str:
     """Stacked horizontal bars: per question, the share of organisations at each answer level.
 

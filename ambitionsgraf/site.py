@@ -77,6 +77,8 @@ def chart_alt(view: dict) -> str:
 
 # -- navigation -----------------------------------------------------------------
 
+FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from every page
+
 NAV = (
     ("", "Start"),
     ("oversikt/", "Nationell översikt"),
@@ -87,8 +89,11 @@ NAV = (
 )
 
 
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str = "") -> dict:
-    """The frame every site page shares. `path` is the page's own address from the root."""
+def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
+    """The frame every site page shares. `path` is the page's own address from the root.
+    `description` is the page's own summary for search results and link previews: every page has one."""
+    if not description.strip():
+        raise ValueError(f"the page {path or 'index.html'} needs a description of its own")
     section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
     return {
         "root": root,
@@ -99,6 +104,7 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
         "site_title": "Ambitionsgrafen",
         "sitemap": project.site_url is not None,  # written only with the site's address
+        "favicon": root + FAVICON,
     }
 
 
@@ -175,7 +181,9 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     ctx = page_context(
         project, root=root, path=base, title=result.organisation.name,
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
-        description=f"Resultat i ambitionsgrafen för {result.organisation.name}.",
+        description=f"{result.organisation.name} i ambitionsgrafen: "
+                    + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
+                    + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
     html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
     return {
@@ -197,7 +205,8 @@ def public_pdf_files(project: Project, result: OrganisationResult) -> dict[str, 
 def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
     """Pages that do not belong to one organisation, relative to site/."""
     ins, env, g = project.ins, project.env, project.guidance
-    files: dict[str, bytes | str] = {"assets/site.css": project.site_css}
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
+                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
@@ -209,7 +218,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
 
     root = "../"
     ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
-                       crumbs=[("", "Start"), (None, "Organisationer")])
+                       crumbs=[("", "Start"), (None, "Organisationer")],
+                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
+                                   "organisation, med senaste mätning och kvadrant för var och en.")
     by_type = [
         {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
         for t in ins.types
@@ -223,7 +234,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
               "part": s.part} for s in ins.steps]
     ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
-                       crumbs=[("", "Start"), (None, "Vägledning")])
+                       crumbs=[("", "Start"), (None, "Vägledning")],
+                       description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
+                                   "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.")
     files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
     for i, s in enumerate(ins.steps):
         page = g.steps[s.id]
@@ -246,11 +259,14 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
 
     ctx = page_context(project, root="../", path="metod/", title="Metod: så beräknas ambitionsgrafen",
-                       crumbs=[("", "Start"), (None, "Metod")])
+                       crumbs=[("", "Start"), (None, "Metod")],
+                       description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
+                                   "och systematiskt och hur varje steg får sin status.")
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
 
     # Served at any missing address, so its links are absolute; from the domain's root without an address.
-    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[])
+    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[],
+                       description="Sidan finns inte på Ambitionsgrafens webbplats. Härifrån når du startsidan, vägledningen och organisationerna.")
     files["404.html"] = env.get_template("404.html").render(**ctx)
     return files
 
@@ -297,7 +313,9 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             files[path + "fragor.svg"] = dist_svg
             ctx = page_context(project, root=root, path=path, title=title,
                                crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
-                               description="Alla publicerade organisationer i ambitionsgrafen.")
+                               description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
+                                           + ("organisation" if len(sel.rounds) == 1 else "organisationer")
+                                           + ", hur många som ligger i varje kvadrant och hur de svarat på varje fråga.")
             files[path + "index.html"] = project.env.get_template("overview.html").render(
                 **ctx,
                 heading=title,
@@ -312,6 +330,7 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
                 quadrants=overview.quadrant_counts(ins, sel),
                 distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
                 scale=[label for _, label in ins.scale],
+                distribution_size=charts.svg_size(dist_svg),
                 chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
             )
     return files
