@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import yaml
+from markupsafe import Markup, escape
 
 from .instrument import Instrument
 from .problems import ContentError, Problem
@@ -71,8 +71,8 @@ PLACEHOLDERS = {
 _PLACEHOLDER = re.compile(r"\{\{ *([a-z_.]+) *\}\}")
 
 
-def _mailto(address: str) -> str:
-    return f'<a href="mailto:{escape(quote(address, safe="@+._-"))}">{escape(address)}</a>'
+def _mailto(address: str) -> Markup:
+    return Markup('<a href="mailto:{}">{}</a>').format(quote(address, safe="@+._-"), address)
 
 
 def tel_uri(phone: str) -> str:
@@ -85,24 +85,24 @@ def tel_uri(phone: str) -> str:
     return "tel:+46" + digits[1:] if digits.startswith("0") else "tel:" + digits
 
 
-def _date(iso: str) -> str:
-    return f'<time datetime="{escape(iso)}">{escape(swedish_date(iso))}</time>'
+def _date(iso: str) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(iso, swedish_date(iso))
 
 
 def placeholder_values(settings: Settings) -> dict[str, str]:
-    """Every placeholder's value as HTML, escaped."""
-    contact = [f"<li>E-post: {_mailto(settings.feedback_email)}</li>"]
+    """Every placeholder's value as HTML: markup of our own, the settings' values escaped."""
+    contact = [Markup("<li>E-post: {}</li>").format(_mailto(settings.feedback_email))]
     if settings.phone:
-        contact.append(f'<li>Telefon: <a href="{escape(tel_uri(settings.phone))}">{escape(settings.phone)}</a></li>')
+        contact.append(Markup('<li>Telefon: <a href="{}">{}</a></li>').format(tel_uri(settings.phone), settings.phone))
     values = {
         "utgivare.namn": escape(settings.publisher),
         "tillganglighet.epost": _mailto(settings.feedback_email),
-        "tillganglighet.kontakt": '<ul class="contact">\n' + "\n".join(contact) + "\n</ul>",
+        "tillganglighet.kontakt": Markup('<ul class="contact">\n{}\n</ul>').format(Markup("\n").join(contact)),
         "tillganglighet.granskad": _date(settings.reviewed),
         "tillganglighet.uppdaterad": _date(settings.updated),
     }
     assert set(values) == set(PLACEHOLDERS)
-    return values
+    return {name: str(value) for name, value in values.items()}
 
 
 # In converted HTML: a placeholder that is a paragraph of its own (group 1), or one within text (group 2).
