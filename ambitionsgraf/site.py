@@ -285,6 +285,51 @@ def overview_path(type_: str | None, year: str | None) -> str:
     return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
 
 
+def _numbers(numbers: list[int]) -> str:
+    """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
+    if len(numbers) == 1:
+        return f"fråga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"frågorna {numbers[0]}–{numbers[-1]}"
+    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
+
+
+def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
+    """The overview's answers per question, one chart and table per kind of answer: the agreement
+    scale, and yes or no. Each kind has its own levels, colours and columns, so a yes is never
+    read as an agreement level. In the instrument's order of their first question."""
+    kinds: dict[tuple, list[dict]] = {}
+    for d in dist:
+        kinds.setdefault(tuple(d["levels"]), []).append(d)
+    values = [v for v, _ in ins.scale]
+    groups = []
+    for levels, questions in kinds.items():
+        yes_no = [key for key, _ in levels] == ["ja", "nej"]
+        numbers = _numbers([d["number"] for d in questions])
+        svg = charts.distribution_svg(
+            f"Andel av organisationerna per svar, {numbers} ({selection})", list(levels),
+            [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions])
+        width, height = charts.svg_size(svg)
+        ident = "ja-nej" if yes_no else "skala"
+        groups.append({
+            "id": ident,
+            "file": "fragor.svg" if not yes_no else "fragor-ja-nej.svg",
+            "svg": svg,
+            "width": width,
+            "height": height,
+            "heading": f"Svar ja eller nej ({numbers})" if yes_no
+                       else f"Svar på skalan {min(values)}–{max(values)} ({numbers})",
+            "alt": (f"Liggande staplar, en per fråga, med andelen organisationer på varje svar för {numbers}. "
+                    "Samma uppgifter finns i tabellen intill."),
+            "caption": f"Antal organisationer per svar, {numbers}",
+            "levels": [label for _, label in levels],
+            "table_below": not yes_no,  # the scale's five columns leave too little room beside the chart
+            "rows": [{"number": d["number"], "text": d["text"], "cells": [d["counts"][key] for key, _ in levels],
+                      "missing": d["missing"]} for d in questions],
+        })
+    return groups
+
+
 def overview_files(project: Project, published: list[OrganisationResult]) -> dict[str, str]:
     """One static page per filter (type × year), so filtering works without JavaScript."""
     ins = project.ins
@@ -304,13 +349,10 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             year_label = f"mätningar {year}" if year else "senaste mätningen"
             title = f"Nationell översikt – {type_label}, {year_label}"
             chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
-            dist = overview.question_distribution(ins, sel, known_levels)
-            dist_svg = charts.distribution_svg(
-                f"Andel av organisationerna per svarsnivå och fråga ({type_label}, {year_label})",
-                [(f"{d['number']}", [(label, d["counts"][key]) for key, label in d["levels"]], d["missing"]) for d in dist],
-            )
+            groups = answer_groups(ins, overview.question_distribution(ins, sel, known_levels), f"{type_label}, {year_label}")
             files[path + "ambitionsgraf.svg"] = chart
-            files[path + "fragor.svg"] = dist_svg
+            for g in groups:
+                files[path + g["file"]] = g.pop("svg")
             ctx = page_context(project, root=root, path=path, title=title,
                                crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
                                description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
@@ -328,9 +370,7 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
                     "empty": (type_, y) not in present} for y in years],
                 rows=views.index_rows(ins, [r for r, _ in sel.rounds], root, rounds=[a for _, a in sel.rounds]),
                 quadrants=overview.quadrant_counts(ins, sel),
-                distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
-                scale=[label for _, label in ins.scale],
-                distribution_size=charts.svg_size(dist_svg),
+                answer_groups=groups,
                 chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
             )
     return files
