@@ -106,7 +106,7 @@ def test_without_an_address_nothing_links_to_the_site_absolutely_and_the_build_s
     plan = files["leverans/alfa-handlingsplan.csv"].decode("utf-8-sig").splitlines()
     assert plan[0].split(";")[5] == "Vägledning" and all(row.split(";")[5] == "" for row in plan[1:])
     page = files["site/404.html"].decode()
-    assert 'href="/vagledning/"' in page and 'href="/assets/site.css"' in page
+    assert 'href="/vagledning/"' in page and 'href="/assets/site.css"' in page and 'href="/assets/favicon.svg"' in page
     assert "sitemap.xml" not in files["site/index.html"].decode()
     assert broken_links(out / "site") == []
 
