@@ -24,6 +24,7 @@ from typing import Iterable, Mapping
 
 from .instrument import Instrument, Question
 from .problems import Problem
+from .reference import KINDS
 from .text import ascii_key, check_free_text, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
@@ -45,7 +46,7 @@ _PERSONAL_KEYS = {
 
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one last line
 
-TOP_KEYS = ("namn", "typ", "publicerad", "matningar")
+TOP_KEYS = ("namn", "typ", "kod", "publicerad", "matningar")
 ASSESSMENT_KEYS = ("datum", "respondenter", "kommentar")
 RESPONDENT_KEYS = ("roll", "svar", "kommentar")
 
@@ -102,6 +103,7 @@ class Organisation:
     published: bool
     assessments: tuple[Assessment, ...]  # sorted by date, oldest first
     path: str
+    code: str | None = None  # SCB's code ("0114", "01"), one of ins.reference's; county and SKR group come from it
 
 
 def _is_null(node: Node) -> bool:
@@ -318,11 +320,45 @@ class _FileChecker:
         if name is not None:
             name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
+        code = self.code(fields["kod"][1], type_, name) if "kod" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
         if self.problems:
             return None
-        return Organisation(slug, name, type_, published, assessments, self.path)
+        return Organisation(slug, name, type_, published, assessments, self.path, code)
+
+    def code(self, node: Node, type_: str | None, name: str | None) -> str | None:
+        """SCB's code of a municipality or region, quoted ("0114"), of the kind `typ` says."""
+        ref = self.ins.reference
+        example = 'e.g. kod: "0114" for a municipality or kod: "01" for a region'
+        if not isinstance(node, ScalarNode) or _is_null(node) or not node.value.strip():
+            self.problem(line_of(node), "kod", f"expected SCB's code in quotes, {example}, got {_describe(node)}")
+            return None
+        value = node.value.strip()
+        if is_plain(node) and value.isdigit():
+            self.problem(line_of(node), "kod", f'expected the code in quotes, kod: "{value}", got {value} '
+                                               f"(unquoted, a YAML reader takes it for a number{' and loses the leading 0' if value.startswith('0') else ''})")
+            return None
+        place = ref.get(value)
+
+        def hint() -> str:
+            matches = ref.match_name(name, type_) if name and type_ else ()
+            return f'; the name matches {ref.describe(matches[0])}: kod: "{matches[0].kod}"' if len(matches) == 1 else ""
+
+        if place is None:
+            if re.fullmatch(r"[0-9]{4}|[0-9]{2}", value):
+                what = f"no municipality or region has the code {show(value)} in {ref.codes_edition}"
+            else:
+                what = f"expected four digits (a municipality) or two (a region), {example}, got '{show(value)}'"
+            self.problem(line_of(node), "kod", what + hint())
+            return None
+        if type_ is not None and place.typ != type_:
+            why = hint() if type_ in KINDS else f"; only a {' or '.join(KINDS)} has a code: remove kod"
+            self.problem(line_of(node), "kod", f'"{value}" is {place.namn}, a {place.typ}, but typ is {type_}{why}')
+            return None
+        if self.want_notes and name and place not in ref.match_name(name, place.typ):
+            self.note(line_of(node), "kod", f'"{value}" is {ref.describe(place)}, but namn \'{show(name)}\' is not its name{hint()}; is the code right?')
+        return value
 
     def assessments(self, node: Node) -> tuple[Assessment, ...]:
         if not isinstance(node, SequenceNode) or not node.value:

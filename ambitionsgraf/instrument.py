@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .problems import ContentError, Problem
+from .reference import Reference, load_reference
 
 RULES = ("skala", "ja_nej", "viktad")
 
@@ -109,6 +110,10 @@ class Instrument:
     roles: tuple[Labelled, ...]
     types: tuple[Labelled, ...]
     spread_flag: int
+    # The municipalities and regions an answer file's `kod` may name (content/kommuner.csv). Loaded
+    # with the instrument, so that every reader of answer files (build, check, new, import) checks
+    # codes alike, with no second argument to forget.
+    reference: Reference
 
     @cached_property
     def questions(self) -> tuple[Question, ...]:
@@ -176,15 +181,35 @@ def _frac(value) -> Fraction:
     return Fraction(str(value))
 
 
+REFERENCE_FILE = "kommuner.yaml"  # beside instrument.yaml
+
+
 def load_instrument(path: Path) -> Instrument:
-    """Read and cross-check the instrument; raise ContentError on any problem."""
+    """Read and cross-check the instrument, with the list of municipalities and regions beside
+    it (content/kommuner.yaml); raise ContentError naming every problem in either."""
+    problems: list[Problem] = []
+    reference = None
+    try:
+        reference = load_reference(path.parent / REFERENCE_FILE)
+    except ContentError as exc:
+        problems = exc.problems
+    try:
+        instrument = _load(path, reference)
+    except ContentError as exc:
+        raise ContentError(exc.problems + problems) from exc
+    if problems:
+        raise ContentError(problems)
+    return instrument
+
+
+def _load(path: Path, reference: Reference | None) -> Instrument:
     shown = str(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(shown, 1, "instrument", f"cannot be read: {exc}")]) from exc
     try:
-        return _build(raw)
+        return _build(raw, reference)
     except (KeyError, TypeError, ValueError, StopIteration) as exc:
         raise ContentError([Problem(shown, 1, "instrument", f"malformed: {exc!r}")]) from exc
     except _InstrumentProblems as exc:
@@ -195,7 +220,7 @@ class _InstrumentProblems(Exception):
     pass
 
 
-def _build(raw: dict) -> Instrument:
+def _build(raw: dict, reference: Reference | None) -> Instrument:
     steps = tuple(
         Step(s["id"], s["etikett"], "steg", s["avsnitt"], s.get("del"), i) for i, s in enumerate(raw["steg"])
     ) + tuple(
@@ -247,6 +272,7 @@ def _build(raw: dict) -> Instrument:
         roles=tuple(Labelled(r["id"], r["etikett"]) for r in raw["roller"]),
         types=tuple(Labelled(t["id"], t["etikett"], t.get("plural")) for t in raw["typer"]),
         spread_flag=int(raw["spridning_flagga"]),
+        reference=reference,
     )
     problems = check_instrument(instrument)
     if problems:
@@ -293,4 +319,7 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))
+    if ins.reference is not None:
+        for kind in sorted({p.typ for p in ins.reference.places.values()} - {t.id for t in ins.types}):
+            problems.append(("typer", f"the list of municipalities and regions has {kind}, which is not a type"))
     return problems

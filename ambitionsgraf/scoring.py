@@ -77,6 +77,7 @@ class OrganisationInfo:
     type: str
     published: bool
     path: str
+    code: str | None = None  # SCB's code, as the answer file gives it
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class OrganisationSummary:
 def summarise(result: OrganisationResult) -> OrganisationSummary:
     o = result.organisation
     return OrganisationSummary(
-        OrganisationInfo(o.slug, o.name, o.type, o.published, o.path),
+        OrganisationInfo(o.slug, o.name, o.type, o.published, o.path, o.code),
         tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}) for a in result.assessments),
     )
 

@@ -51,7 +51,11 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
     if not orgs.is_dir():  # the watcher needs it; say so the way the build would
         print(f"{orgs}:1: --orgs: no such folder of answer files", file=sys.stderr)
         return 1
+    from .settings import FILE_NAME
+
     watched = [orgs, *(project / d for d in SOURCES)]
+    if (project / FILE_NAME).is_file():  # missing, the build says so
+        watched.append(project / FILE_NAME)
     for folder in watched:
         if out.resolve().is_relative_to(folder.resolve()):  # each build would set off the next
             print(f"{out}:1: --out: is inside {display_path(folder)}, which is watched for changes; "
@@ -67,7 +71,7 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
     server = _bind(port, out / "site")  # before building: a taken port is known at once
     if server is None:
         return 1
-    args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, jobs=0, debug=False,
+    args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, settings=None, jobs=0, debug=False,
                            explain=False, interruption=None)
     with server:
         try:

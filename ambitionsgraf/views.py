@@ -177,11 +177,12 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
 # -- reports -------------------------------------------------------------------
 
 
-def _step_link(step_id: str, root: str) -> str:
-    return f"{root}vagledning/{step_id}/"
+def _step_link(step_id: str, root: str | None) -> str | None:
+    """The step's guidance page; None in a PDF built without the site's address."""
+    return None if root is None else f"{root}vagledning/{step_id}/"
 
 
-def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult, *, public: bool, root: str, chart: str) -> dict:
+def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult, *, public: bool, root: str | None, chart: str) -> dict:
     """The organisation report, for the public page, the public PDF and the delivery PDF.
 
     `root` is the prefix that reaches the site root (a relative path on the
@@ -463,7 +464,8 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
         if same:
             same["same_as"].append(g.label)
             continue
-        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "same_as": [], "key": g.key()[3:]}
+        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled, "edition": g.edition,
+                 "same_as": [], "key": g.key()[3:]}
         if g.shown:
             rows = []
             for p in g.positions:
@@ -483,16 +485,16 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
             p = _point(latest)
             if p:
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (anonyma punkter)", markers)
+            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
         out.append(entry)
     for entry in out:
-        entry["same_note"] = (f"Det är samma organisationer som {' och '.join(entry['same_as'])}, så den jämförelsen ger samma siffror."
-                              if entry["same_as"] else "")
+        also = and_list(entry["same_as"])
+        entry["same_note"] = f"Jämförelsen med {also} ger samma siffror och samma punkter." if entry["same_as"] else ""
         if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
             entry["text"] = "Ingen annan organisation mättes samma år, så det finns inget att jämföra med."
         elif not entry["shown"]:
             others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
             entry["text"] = f"Jämförelsen med {entry['label']} visas inte: gruppen har {others}, och det behövs minst {MIN_GROUP}."
             if entry["same_as"]:
-                entry["text"] += f" Det är samma organisationer som {' och '.join(entry['same_as'])}."
+                entry["text"] += f" Detsamma gäller jämförelsen med {also}."
     return out

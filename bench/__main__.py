@@ -117,11 +117,12 @@ print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb"
 WEASY_FLOOR = _MEASURE_PRELUDE + """
 from pathlib import Path
 from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.settings import load_settings
 from ambitionsgraf.answers import load_organisations
 from ambitionsgraf.overview import ComparisonIndex, comparison
 from ambitionsgraf.scoring import score_organisation
 from ambitionsgraf import charts, site, views
-project = load_project(Path('.'), 'https://example.github.io/ambitionsgraf/')
+project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0].with_site_url('https://upphandlingsmyndigheten.github.io/ambitionsgraf/'))
 orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
 results = [score_organisation(project.ins, o) for o in orgs]
 index = ComparisonIndex(project.ins, results)

@@ -18,11 +18,24 @@ def instrument():
     return load_instrument(ROOT / "content" / "instrument.yaml")
 
 
+# The address tests build for where they need one (sitemap, links in PDFs); `make` builds without.
+TEST_SITE_URL = "https://upphandlingsmyndigheten.github.io/ambitionsgraf/"
+
+
+def project_settings(site_url: str | None = TEST_SITE_URL):
+    """The project's own installningar.yaml, with `site_url` as --site-url would set it."""
+    from ambitionsgraf.settings import FILE_NAME, load_settings
+
+    return load_settings(ROOT / FILE_NAME)[0].with_site_url(site_url)
+
+
 def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
-    """Build in-process with the project's real content and templates."""
+    """Build in-process with the project's real content and templates, as the Pages workflow
+    builds: with the site's address (tests of a build without one pass site_url=None)."""
     from ambitionsgraf.pipeline import BuildOptions, build
 
     kw.setdefault("cache_dir", TEST_CACHE)
+    kw.setdefault("site_url", TEST_SITE_URL)
     return build(BuildOptions(project_dir=ROOT, orgs_dir=orgs_dir, out_dir=out_dir, make_pdf=pdf, **kw))
 
 
@@ -49,7 +62,7 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float | None = None):
 def example_build(tmp_path_factory):
     """The example organisations built once, with PDFs, for tests that only read."""
     out = tmp_path_factory.mktemp("example") / "output"
-    run_build(ROOT / "orgs", out, pdf=True)
+    run_build(ROOT / "orgs", out, pdf=True, site_url=TEST_SITE_URL)
     return out
 
 

@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .conftest import ROOT, run_build
+from .conftest import ROOT, TEST_SITE_URL, run_build
 
 GOLDEN_DIR = ROOT / "tests" / "golden"
 GOLDEN_FILES = (
@@ -23,7 +23,7 @@ GOLDEN_FILES = (
 
 
 def build_golden(out: Path) -> dict[str, bytes]:
-    run_build(ROOT / "orgs", out)
+    run_build(ROOT / "orgs", out, site_url=TEST_SITE_URL)
     return {name: (out / name).read_bytes() for name in GOLDEN_FILES}
 
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from .conftest import ROOT, run_build, run_cli, tree, write_orgs
+from .conftest import ROOT, TEST_SITE_URL, run_build, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
 SPEC_KEYS = {"datum", "axlar", "omraden", "kvadrant", "fragor", "roller", "steg", "saknas"}
@@ -88,7 +88,7 @@ def test_privacy_site_ignores_roles_and_comments(tmp_path, seed):
 
 
 def test_two_builds_are_byte_identical_including_pdfs(tmp_path, example_build):
-    run_build(ROOT / "orgs", tmp_path / "again", pdf=True)
+    run_build(ROOT / "orgs", tmp_path / "again", pdf=True, site_url=TEST_SITE_URL)
     assert tree(tmp_path / "again") == tree(example_build)
 
 

@@ -26,7 +26,7 @@ from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.importer import plan_import, rows_to_csv, write_changes
 from ambitionsgraf.problems import ContentError
 
-from .conftest import run_cli, tree, write_orgs
+from .conftest import TEST_SITE_URL, run_cli, tree, write_orgs
 from .helpers import QUESTIONS, answer_file, uniform
 
 NO_ANSWERS = ("svar: expected this respondent's answers, at least one, got {got}; "
@@ -48,7 +48,8 @@ def check(tmp_path: Path, *args: str):
 
 
 def build(tmp_path: Path, *args: str):
-    return run_cli("--orgs", "orgs", "--out", "out", "--no-pdf", *args, cwd=tmp_path, timeout=120)
+    """With the test address, as published builds have one (without, every build has a note)."""
+    return run_cli("--orgs", "orgs", "--out", "out", "--no-pdf", "--site-url", TEST_SITE_URL, *args, cwd=tmp_path, timeout=120)
 
 
 def lines(text: str) -> list[str]:

@@ -21,7 +21,7 @@ from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
 
-from .conftest import ROOT, run_cli, tree, write_orgs
+from .conftest import ROOT, TEST_SITE_URL, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
 
@@ -38,12 +38,13 @@ def project(tmp_path):
     proj = tmp_path / "project"
     for name in ("content", "templates", "ambitionsgraf"):
         shutil.copytree(ROOT / name, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "constraints.txt", proj / "constraints.txt")
+    for name in ("constraints.txt", "installningar.yaml"):
+        shutil.copy(ROOT / name, proj / name)
     return proj
 
 
 def run(project, orgs, out, **kw):
-    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, **kw}))
+    return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, "site_url": TEST_SITE_URL, **kw}))
 
 
 def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
@@ -65,7 +66,8 @@ def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
     lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
     lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
     lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
-], ids=["template", "print-css", "site-css", "content-page", "instrument"])
+    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-12-24")),
+], ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"])
 def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())
     out = tmp_path / "out"
@@ -202,7 +204,7 @@ def each_summary(c, change):
 
 
 def each_round(c, change):
-    return each_summary(c, lambda v: v[:5] + [[change(r) for r in v[5]]])
+    return each_summary(c, lambda v: v[:6] + [[change(r) for r in v[6]]])
 
 
 @pytest.mark.parametrize("tamper", [
@@ -215,6 +217,7 @@ def each_round(c, change):
     lambda c: json.dumps(each_summary(c, lambda v: v[:4] + ["elsewhere.yaml"] + v[5:])).encode(),  # another file's path
     lambda c: json.dumps(each_summary(c, lambda v: [v[0] + "x"] + v[1:])).encode(),  # another slug
     lambda c: json.dumps(each_summary(c, lambda v: v[:2] + ["stat"] + v[3:])).encode(),  # no such type
+    lambda c: json.dumps(each_summary(c, lambda v: v[:5] + ["0199"] + v[6:])).encode(),  # no such code
     lambda c: json.dumps(each_round(c, lambda r: [r[0], r[1], {}, r[3], r[4], r[5]])).encode(),  # area scores gone
     lambda c: json.dumps(each_round(c, lambda r: r[:5] + [{}])).encode(),  # question means gone
     lambda c: json.dumps(each_round(c, lambda r: r[:4] + ["utopia"] + r[5:])).encode(),  # no such quadrant
@@ -226,7 +229,7 @@ def each_round(c, change):
     lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
     lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),
 ], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
+        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
@@ -314,7 +317,7 @@ def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importi
     (orgs / "o1.yaml").write_text((orgs / "o1.yaml").read_text().replace("Kommun 1", "Kommun Ett"))
     code = (
         "import sys; from pathlib import Path; from ambitionsgraf.pipeline import BuildOptions, build; "
-        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False)); "
+        f"build(BuildOptions(project_dir=Path({str(project)!r}), orgs_dir=Path({str(orgs)!r}), out_dir=Path({str(out)!r}), make_pdf=False, site_url={TEST_SITE_URL!r})); "
         "print(sorted({'matplotlib', 'markdown', 'numpy'} & set(sys.modules)))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)

@@ -10,8 +10,8 @@
 """
 
 from .inputs import code_fingerprint, load_project
-from .options import DEFAULT_SITE_URL, BuildOptions, BuildSummary
+from .options import BuildOptions, BuildSummary
 from .output import MANIFEST
 from .run import build
 
-__all__ = ["BuildOptions", "BuildSummary", "DEFAULT_SITE_URL", "MANIFEST", "build", "code_fingerprint", "load_project"]
+__all__ = ["BuildOptions", "BuildSummary", "MANIFEST", "build", "code_fingerprint", "load_project"]

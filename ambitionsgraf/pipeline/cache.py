@@ -31,7 +31,7 @@ from pathlib import Path
 
 import orjson
 
-FORMAT = 1
+FORMAT = 2  # 2: a summary holds the organisation's code
 
 
 class Shape(Exception):
@@ -94,7 +94,7 @@ def _pair(f: Fraction | None):
 
 def summary_to_data(s) -> list:
     o = s.organisation
-    return [o.slug, o.name, o.type, o.published, o.path, [
+    return [o.slug, o.name, o.type, o.published, o.path, o.code, [
         [a.date, a.overall.respondents, {k: _pair(v) for k, v in a.overall.areas.items()},
          {k: _pair(v) for k, v in a.overall.axes.items()}, a.overall.quadrant,
          {k: _pair(q.mean) for k, q in a.questions.items()}]
@@ -111,6 +111,7 @@ class Expected:
         self.questions = frozenset(ins.question_ids)
         self.quadrants = frozenset(q.id for q in ins.quadrants)
         self.types = frozenset(t.id for t in ins.types)
+        self.places = ins.reference.places
 
 
 def summary_from_data(v, expected: Expected):
@@ -118,11 +119,12 @@ def summary_from_data(v, expected: Expected):
     from ..answers import SLUG
     from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
 
-    _need(type(v) is list and len(v) == 6 and type(v[3]) is bool and type(v[5]) is list and v[5])
-    info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]))
+    _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and v[6])
+    info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]), _opt_str(v[5]))
     _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types and info.name.strip() != "")
+    _need(info.code is None or (info.code in expected.places and expected.places[info.code].typ == info.type))
     rounds = []
-    for r in v[5]:
+    for r in v[6]:
         _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
         _need(r[4] is None or r[4] in expected.quadrants)
         overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas), _fracs(r[3], expected.axes), _opt_str(r[4]))

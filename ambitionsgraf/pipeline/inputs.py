@@ -23,9 +23,10 @@ def read_answer_files(orgs_dir: Path) -> tuple[dict[Path, bytes], list[Problem]]
     return data, problems + read_problems
 
 
-def code_fingerprint(project_dir: Path) -> str:
-    """Everything besides the answer files that shapes the output."""
-    h = hashlib.sha256(VERSION.encode())
+def code_fingerprint(project_dir: Path, settings: bytes = b"") -> str:
+    """Everything besides the answer files that shapes the output: code, templates, content and
+    the settings file's bytes (which every page may show: address, contact, licence)."""
+    h = hashlib.sha256(VERSION.encode() + b"\0" + settings + b"\0")
     for base in ("ambitionsgraf", "templates", "content", "constraints.txt"):
         root = project_dir / base
         for p in sorted(root.rglob("*")) if root.is_dir() else [root]:
@@ -116,7 +117,7 @@ def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, 
     return out
 
 
-def load_project(project_dir: Path, site_url: str, guidance=None):
+def load_project(project_dir: Path, settings, guidance=None):
     """The instrument, guidance, templates and styles; `guidance` when a cache has the pages converted already."""
     from ..content import load_guidance
     from ..instrument import load_instrument
@@ -132,5 +133,5 @@ def load_project(project_dir: Path, site_url: str, guidance=None):
         env=environment(templates),
         site_css=(templates / "assets" / "site.css").read_text(encoding="utf-8"),
         print_css=(templates / "print" / "report.css").read_text(encoding="utf-8"),
-        site_url=site_url if site_url.endswith("/") else site_url + "/",
+        settings=settings,
     )

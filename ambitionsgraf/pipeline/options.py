@@ -9,9 +9,6 @@ from pathlib import Path
 
 from ..problems import Problem
 
-DEFAULT_SITE_URL = "https://example.github.io/ambitionsgraf/"
-
-
 class Interrupted(BaseException):
     """The build was told to stop (Ctrl-C, SIGTERM)."""
 
@@ -64,11 +61,18 @@ class BuildOptions:
     make_pdf: bool = True
     only: str | None = None
     keep_going: bool = False
-    site_url: str = DEFAULT_SITE_URL
+    site_url: str | None = None  # overrides the settings file's address (the Pages workflow passes it)
+    settings_file: Path | None = None  # default: <project>/installningar.yaml
     jobs: int = 0  # 0: one worker per core
     progress: bool = False
     cache_dir: Path | None = None  # default: <project>/.cache/build
     interruption: Interruption | None = None  # signals as the command line installed them
+
+    @property
+    def settings_path(self) -> Path:
+        from ..settings import FILE_NAME
+
+        return self.settings_file if self.settings_file is not None else self.project_dir / FILE_NAME
 
     @property
     def cache_folder(self) -> Path:
@@ -93,6 +97,7 @@ class BuildSummary:
     processes: int = 1  # worker processes forked (1: the serial twin)
     leftovers_removed: int = 0  # staging folders of killed builds removed
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
+    no_address: bool = False  # built without the site's address: said once, after the summary
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)

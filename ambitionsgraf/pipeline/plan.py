@@ -68,7 +68,7 @@ class PreviousPart:
 @dataclass(frozen=True)
 class PlanInputs:
     code: str
-    site_url: str
+    site_url: str | None  # None: no address, so no sitemap
     make_pdf: bool
     only: str | None
     orgs: tuple[OrgInput, ...]
@@ -221,4 +221,5 @@ def plan(inp: PlanInputs) -> BuildPlan:
         for part, prev in inp.previous[slug].items():
             decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
-    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None)
+    shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part != "sitemap.xml")  # absolute addresses only
+    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared)

@@ -31,11 +31,13 @@ def build(opts: BuildOptions) -> BuildSummary:
     out_problems = output.check_out_dir(opts.out_dir, opts.orgs_dir, opts.project_dir)
     if out_problems:
         raise ContentError(out_problems)
+    settings, settings_data = project_settings(opts)
+    summary.no_address = settings.site_url is None
     with output.exclusive(opts.out_dir, opts.cache_folder):
         summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
-        code = code_fingerprint(opts.project_dir)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, opts.site_url, opts.only, opts.keep_going], data)
+        code = code_fingerprint(opts.project_dir, settings_data)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         whole = all(part.present for parts in previous.values() for part in parts.values())
@@ -46,7 +48,7 @@ def build(opts: BuildOptions) -> BuildSummary:
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, summary, data, read_problems, code, inputs, previous)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -61,19 +63,37 @@ def build(opts: BuildOptions) -> BuildSummary:
     return summary
 
 
+NO_ADDRESS = ("no site address (webbplats in installningar.yaml, or --site-url): the PDFs and action plans "
+              "carry no links to the site, 404.html links from the domain's root, and sitemap.xml is not written")
+
+
+def project_settings(opts: BuildOptions):
+    """The settings file, with --site-url in place of its address when given; ContentError when bad."""
+    from ..settings import load_settings, url_problem
+
+    path = opts.settings_path
+    settings, data = load_settings(path, str(path) if opts.settings_file is not None else path.name)
+    if opts.site_url:
+        why = url_problem(opts.site_url)
+        if why:
+            raise ContentError([Problem(opts.site_url, 1, "--site-url", why)])
+        settings = settings.with_site_url(opts.site_url)
+    return settings, data
+
+
 def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     now = time.perf_counter()
     summary.stages[name] = summary.stages.get(name, 0.0) + now - t0
     return now
 
 
-def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
-    project = load_project(opts.project_dir, opts.site_url, guidance=cache.guidance())
+    project = load_project(opts.project_dir, settings, guidance=cache.guidance())
     if set(project.guidance.steps) != {s.id for s in project.ins.steps}:  # a cached guidance of another instrument
         cache.distrust("holds guidance pages for other steps")
-        project = load_project(opts.project_dir, opts.site_url)
+        project = load_project(opts.project_dir, settings)
     paths = sorted(data)
     shown = display_paths(paths)
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
@@ -211,10 +231,11 @@ def _build(opts, summary, data, read_problems, code, inputs, previous) -> None:
         summary.missing, summary.stale = fates["missing"], fates["stale"]
         summary.pdfs_kept = the_plan.pdfs_kept if not opts.make_pdf else 0
         summary.pdfs_removed = the_plan.pdfs_removed
-        adopt(["site/sitemap.xml"])
         (staging.dir / "site").mkdir(exist_ok=True)
-        site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
-        (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
+        if project.site_url is not None:  # a sitemap holds absolute addresses only
+            adopt(["site/sitemap.xml"])
+            site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
+            (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
         manifest = the_plan.manifest(code, rendered)
         (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
         interruption = opts.interruption or Interruption()
