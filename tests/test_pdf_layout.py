@@ -104,17 +104,20 @@ def test_the_long_name_and_comment_are_there_whole(built):
 
 # A page of running text holds about 500 words; a page of tables a little fewer. A page with fewer
 # than 60 (three or four lines of text, or a heading and a sentence) is one the package would be
-# better without: its content belongs on the page before or after.
+# better without: its content belongs on the page before or after. The last page may be short, but
+# not a stray line (the closing section is kept whole: about 70 words).
 MIN_WORDS = 60
+MIN_WORDS_LAST = 25
 
 
 @pytest.mark.parametrize("source,part,slug", CASES)
-def test_no_page_but_the_last_is_nearly_empty(built, source, part, slug):
+def test_no_page_is_nearly_empty(built, source, part, slug):
     top, _, bottom, _ = page_margins()
     doc = pages(pdf_path(built, source, part, slug))
     counts = [len(body(p, top, bottom)) for p in doc]
-    for n, count in enumerate(counts[:-1], 1):
-        assert count >= MIN_WORDS, f"{slug} ({part}): page {n} has {count} words: {' '.join(t for *_, t in body(doc[n - 1], top, bottom))[:300]}"
+    for n, count in enumerate(counts, 1):
+        least = MIN_WORDS if n < len(counts) else MIN_WORDS_LAST
+        assert count >= least, f"{slug} ({part}): page {n} has {count} words: {' '.join(t for *_, t in body(doc[n - 1], top, bottom))[:300]}"
 
 
 @pytest.mark.parametrize("source,part,slug", [c for c in CASES if c[1] == "leverans"])
