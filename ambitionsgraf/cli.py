@@ -46,6 +46,7 @@ def build(args, project_dir: Path) -> int:
         print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
+        _no_address(summary)
         if args.explain:
             print("every part carried over: the answer files, code, content and options are as last time")
         return 0
@@ -66,8 +67,17 @@ def build(args, project_dir: Path) -> int:
     if summary.problems:
         _report(summary.problems)
         print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)
+        _no_address(summary)
         return 1
+    _no_address(summary)
     return 0
+
+
+def _no_address(summary) -> None:
+    from .pipeline.run import NO_ADDRESS
+
+    if summary.no_address:
+        print(f"note: {NO_ADDRESS}", file=sys.stderr)
 
 
 def build_notes(summary, only: str | None) -> list[str]:

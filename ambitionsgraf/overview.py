@@ -1,8 +1,9 @@
 """The national overview and the comparisons: pure functions over scored organisations.
 
 The overview shows published organisations only. Comparisons in a delivery
-report use every organisation anonymously, and only when the comparison
-group has at least MIN_GROUP other organisations, so nobody can be singled out.
+report are shown only when the comparison group has at least MIN_GROUP other
+organisations, draw only published organisations as (anonymous) points, and
+count unpublished ones only as ComparisonIndex's privacy rule allows.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fractions import Fraction
 
 from .instrument import Instrument
 from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
-from .text import percent
+from .text import percent_shown
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -138,18 +139,67 @@ def _floats_are_exact(values) -> bool:
     return all(v.denominator < _FLOAT_EXACT and abs(v.numerator) < 1024 * v.denominator for v in values)
 
 
+POOL_MIN = 5  # unpublished organisations enter an aggregate only with at least this many others like them
+
+GroupId = tuple[str, str] | None  # ("typ", "kommun"), ("kommungrupp", "A2"), ("huvudgrupp", "A"), ("lan", "01"); None: all
+
+
+def group_definitions(ins: Instrument, org) -> list[tuple[tuple[str, str], str, str, str, str]]:
+    """The narrower comparison groups an organisation belongs to, widest first, as
+    (group id, JSON key, label before the year, plural, edition of the grouping): its type, and
+    for a municipality with an SCB code its SKR main group, its SKR group and its county.
+    County and group come from the reference list, never from the answer file."""
+    type_ = ins.type_of(org.type)
+    out = [(("typ", type_.id), type_.id, type_.plural, type_.plural, "")]
+    ref = ins.reference
+    place = ref.get(getattr(org, "code", None)) if ref is not None else None
+    if place is None or place.typ != "kommun":
+        return out
+    edition = ref.grouping_edition
+    if place.huvudgrupp:
+        main = ref.main_groups[place.huvudgrupp]
+        out.append((("huvudgrupp", place.huvudgrupp), "huvudgrupp", f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
+                    "kommunerna i huvudgruppen", edition))
+    if place.kommungrupp_kod:
+        out.append((("kommungrupp", place.kommungrupp_kod), "kommungrupp",
+                    f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},", "kommunerna i kommungruppen", edition))
+    out.append((("lan", place.lanskod), "lan", f"kommunerna i {place.lan}", "kommunerna i länet", ref.codes_edition))
+    return out
+
+
+
 class ComparisonIndex:
-    """Every comparison group (year, and year × type) summarised once, so each lookup is a bisection."""
+    """Every comparison group (year × group) summarised once, so each lookup is a bisection.
+
+    The privacy rule (method page, "Jämförelser och sekretess"): an unpublished organisation's
+    values must not be derivable from the public site together with any other organisation's
+    delivery package. So each group is summarised twice: over its published members (whose
+    values are public anyway), and, for the group of all organisations only, over every member.
+    Peer points are always the published members' only. Unpublished organisations count in a
+    recipient's positions only in the group of all organisations, and only when at least
+    POOL_MIN of them besides the recipient took part that year; every narrower group (type, and
+    any added later) holds published organisations only, so no two groups a recipient sees
+    differ by fewer than POOL_MIN unpublished organisations.
+    """
 
     def __init__(self, ins: Instrument, everyone: list[Result]):
         self.ins = ins
-        members: dict[tuple[str, str | None], list] = defaultdict(list)
+        public: dict[tuple[str, GroupId], list] = defaultdict(list)
+        pooled: dict[str, list] = defaultdict(list)
+        self.unpublished: Counter = Counter()  # year -> unpublished organisations measured that year
         for r in everyone:
+            ids = [None] + [gid for gid, *_ in group_definitions(ins, r.organisation)]
             for year in {a.date[:4] for a in r.assessments}:
                 a = round_in_year(r, year)
-                members[(year, None)].append(a)
-                members[(year, r.organisation.type)].append(a)
-        self.groups = {key: self._summarise(rounds) for key, rounds in members.items()}
+                pooled[year].append(a)
+                if r.organisation.published:
+                    for gid in ids:
+                        public[(year, gid)].append(a)
+                else:
+                    self.unpublished[year] += 1
+        self.groups = {key: self._summarise(rounds) for key, rounds in public.items()}
+        self.pooled = {year: self._summarise(rounds) for year, rounds in pooled.items()
+                       if self.unpublished[year] >= POOL_MIN}
 
     def _summarise(self, rounds: list) -> Group:
         raw = {key: [v for a in rounds if (v := get(a.overall)) is not None] for _, key, get in _measures(self.ins)}
@@ -157,6 +207,18 @@ class ComparisonIndex:
         values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
         points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
+
+    def group_for(self, year: str, gid: GroupId, published: bool) -> tuple[Group, Group, bool, int]:
+        """For a recipient: the group its positions are computed over, the group its peer points
+        come from (published members), whether the recipient is a member of the first, and how
+        many unpublished organisations the first pools (0: none). `gid` None: all organisations."""
+        empty = Group(0, {}, Counter())
+        public = self.groups.get((year, gid), empty)
+        if gid is None:
+            others = self.unpublished[year] - (not published)
+            if others >= POOL_MIN and year in self.pooled:
+                return self.pooled[year], public, True, others
+        return public, public, published, 0
 
 
 @dataclass(frozen=True)
@@ -173,7 +235,7 @@ class Position:
 class ShownPosition:
     kind: str
     key: str
-    percent: int | None  # share_below as printed
+    percent: str | None  # share_below as printed: whole percent, more decimals only instead of a false 0 or 100
     compared: int
 
 
@@ -193,10 +255,12 @@ class ShownComparison:
     positions: tuple[ShownPosition, ...]
     points_digest: str
     points: tuple[tuple[float, float], ...] | None
+    pooled: int = 0  # unpublished organisations among `size`: counted, never drawn
+    edition: str = ""  # the grouping's edition, for groups from the reference list
 
     def key(self) -> list:
         return [self.label, self.plural, self.size, self.shown,
-                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest]
+                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled, self.edition]
 
 
 @dataclass(frozen=True)
@@ -211,56 +275,63 @@ class Comparison:
     shown: bool
     positions: tuple[Position, ...] = ()
     points_digest: str = ""
-    points: tuple[tuple[float, float], ...] | None = None  # the peers' rounded points, when asked for
+    points: tuple[tuple[float, float], ...] | None = None  # the published peers' rounded points, when asked for
+    pooled: int = 0  # unpublished organisations counted in the positions (never drawn as points)
+    edition: str = ""  # the grouping's edition, for groups from the reference list
+    group: str | None = None  # the group's code: "A2", "A", "01"
 
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
             self.label, self.plural, self.size, self.shown,
-            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent(p.share_below), p.compared)
+            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared)
                   for p in self.positions),
-            self.points_digest, self.points,
+            self.points_digest, self.points, self.pooled, self.edition,
         )
 
     def as_json(self) -> dict:
         """The group as the delivery JSON file holds it (`jamforelse`); also what its build key holds."""
-        out: dict = {"grupp": self.key, "antal": self.size, "visas": self.shown}
+        out: dict = {"grupp": self.key, "antal": self.size, "visas": self.shown, "ej_publicerade": self.pooled}
+        if self.group is not None:
+            out["kod"] = self.group
+            out["indelning"] = self.edition
         if self.shown:
             out["andel_lagre"] = {p.key: None if p.share_below is None else float(p.share_below) for p in self.positions}
         return out
 
 
 def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[Comparison]:
-    """The organisation against the others in its latest round's year: all, and its own type.
+    """The organisation against the others in its latest round's year: all, its own type, and
+    for a municipality with a code its SKR main group, SKR group and county, under the privacy
+    rule of ComparisonIndex.
 
     `result` is an OrganisationResult or its summary. Without points, a group names the peer
     points only through `points_digest` (which, with the organisation's own point, fixes them).
     """
     latest = result.latest
     year = latest.date[:4]
-    type_ = ins.type_of(result.organisation.type)
+    published = result.organisation.published
     own_point = _rounded_point(latest)
     out = []
-    for key, label, plural, group_key in (
-        ("alla", f"alla organisationer med mätning {year}", "organisationerna", (year, None)),
-        (type_.id, f"{type_.plural} med mätning {year}", type_.plural, (year, type_.id)),
-    ):
-        group = index.groups.get(group_key, Group(1, {}, Counter()))
-        size = group.members - 1  # everyone but the organisation itself
+    for gid, key, label, plural, edition in [(None, "alla", "alla organisationer", "organisationerna", "")] + group_definitions(ins, result.organisation):
+        label = f"{label} med mätning {year}"
+        code = gid[1] if gid is not None and gid[0] != "typ" else None
+        group, public, member, pooled = index.group_for(year, gid, published)
+        size = group.members - member  # everyone counted but the organisation itself
         if size < MIN_GROUP:
-            out.append(Comparison(key, label, plural, size, False))
+            out.append(Comparison(key, label, plural, size, False, edition=edition, group=code))
             continue
         points = None
         if with_points:
-            counts = group.points.copy()
-            if own_point is not None:
+            counts = public.points.copy()
+            if published and own_point is not None:
                 counts[own_point] -= 1
             points = tuple(sorted(p for p, n in counts.items() if n > 0))
         positions = []
         for kind, measure, get in _measures(ins):
             mine = get(latest.overall)
             values = group.values[measure]
-            others = len(values) - (mine is not None)
+            others = len(values) - (member and mine is not None)
             below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
             positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others))
-        out.append(Comparison(key, label, plural, size, True, tuple(positions), group.digest, points))
+        out.append(Comparison(key, label, plural, size, True, tuple(positions), public.digest, points, pooled, edition, code))
     return out

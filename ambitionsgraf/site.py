@@ -7,12 +7,12 @@ import csv
 import io
 
 import orjson
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
-from .content import Guidance
+from .content import Guidance, fill, placeholder_values
 from .instrument import Instrument
 from .reference import Reference
 from .scoring import OrganisationResult, priorities
@@ -77,6 +77,8 @@ def chart_alt(view: dict) -> str:
 
 # -- navigation -----------------------------------------------------------------
 
+FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from every page
+
 NAV = (
     ("", "Start"),
     ("oversikt/", "Nationell översikt"),
@@ -87,8 +89,11 @@ NAV = (
 )
 
 
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str = "") -> dict:
-    """The frame every site page shares. `path` is the page's own address from the root."""
+def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
+    """The frame every site page shares. `path` is the page's own address from the root.
+    `description` is the page's own summary for search results and link previews: every page has one."""
+    if not description.strip():
+        raise ValueError(f"the page {path or 'index.html'} needs a description of its own")
     section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
     return {
         "root": root,
@@ -99,6 +104,7 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
         "site_title": "Ambitionsgrafen",
         "sitemap": project.site_url is not None,  # written only with the site's address
+        "favicon": root + FAVICON,
     }
 
 
@@ -217,7 +223,9 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     ctx = page_context(
         project, root=root, path=base, title=result.organisation.name,
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
-        description=f"Resultat i ambitionsgrafen för {result.organisation.name}.",
+        description=f"{result.organisation.name} i ambitionsgrafen: "
+                    + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
+                    + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
     html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
     return {
@@ -239,7 +247,8 @@ def public_pdf_files(project: Project, result: OrganisationResult) -> dict[str, 
 def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
     """Pages that do not belong to one organisation, relative to site/."""
     ins, env, g = project.ins, project.env, project.guidance
-    files: dict[str, bytes | str] = {"assets/site.css": project.site_css}
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
+                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
@@ -251,7 +260,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
 
     root = "../"
     ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
-                       crumbs=[("", "Start"), (None, "Organisationer")])
+                       crumbs=[("", "Start"), (None, "Organisationer")],
+                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
+                                   "organisation, med senaste mätning och kvadrant för var och en.")
     by_type = [
         {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
         for t in ins.types
@@ -268,7 +279,9 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
               "part": s.part} for s in ins.steps]
     ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
-                       crumbs=[("", "Start"), (None, "Vägledning")])
+                       crumbs=[("", "Start"), (None, "Vägledning")],
+                       description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
+                                   "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.")
     files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
     for i, s in enumerate(ins.steps):
         page = g.steps[s.id]
@@ -283,17 +296,22 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours)
 
+    values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
     for slug, page in g.pages.items():
+        page = replace(page, html=fill(page.html, values))
         ctx = page_context(project, root="../", path=f"{slug}/", title=page.title,
                            crumbs=[("", "Start"), (None, page.title)], description=page.summary)
         files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
 
     ctx = page_context(project, root="../", path="metod/", title="Metod: så beräknas ambitionsgrafen",
-                       crumbs=[("", "Start"), (None, "Metod")])
+                       crumbs=[("", "Start"), (None, "Metod")],
+                       description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
+                                   "och systematiskt och hur varje steg får sin status.")
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
 
     # Served at any missing address, so its links are absolute; from the domain's root without an address.
-    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[])
+    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[],
+                       description="Sidan finns inte på Ambitionsgrafens webbplats. Härifrån når du startsidan, vägledningen och organisationerna.")
     files["404.html"] = env.get_template("404.html").render(**ctx)
     return files
 
@@ -310,6 +328,51 @@ def overview_path(type_: str | None, year: str | None) -> str:
     if type_ is None and year is None:
         return "oversikt/"
     return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
+    if len(numbers) == 1:
+        return f"fråga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"frågorna {numbers[0]}–{numbers[-1]}"
+    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
+
+
+def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
+    """The overview's answers per question, one chart and table per kind of answer: the agreement
+    scale, and yes or no. Each kind has its own levels, colours and columns, so a yes is never
+    read as an agreement level. In the instrument's order of their first question."""
+    kinds: dict[tuple, list[dict]] = {}
+    for d in dist:
+        kinds.setdefault(tuple(d["levels"]), []).append(d)
+    values = [v for v, _ in ins.scale]
+    groups = []
+    for levels, questions in kinds.items():
+        yes_no = [key for key, _ in levels] == ["ja", "nej"]
+        numbers = _numbers([d["number"] for d in questions])
+        svg = charts.distribution_svg(
+            f"Andel av organisationerna per svar, {numbers} ({selection})", list(levels),
+            [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions])
+        width, height = charts.svg_size(svg)
+        ident = "ja-nej" if yes_no else "skala"
+        groups.append({
+            "id": ident,
+            "file": "fragor.svg" if not yes_no else "fragor-ja-nej.svg",
+            "svg": svg,
+            "width": width,
+            "height": height,
+            "heading": f"Svar ja eller nej ({numbers})" if yes_no
+                       else f"Svar på skalan {min(values)}–{max(values)} ({numbers})",
+            "alt": (f"Liggande staplar, en per fråga, med andelen organisationer på varje svar för {numbers}. "
+                    "Samma uppgifter finns i tabellen intill."),
+            "caption": f"Antal organisationer per svar, {numbers}",
+            "levels": [label for _, label in levels],
+            "table_below": not yes_no,  # the scale's five columns leave too little room beside the chart
+            "rows": [{"number": d["number"], "text": d["text"], "cells": [d["counts"][key] for key, _ in levels],
+                      "missing": d["missing"]} for d in questions],
+        })
+    return groups
 
 
 def overview_files(project: Project, published: list[OrganisationResult]) -> dict[str, str]:
@@ -331,16 +394,15 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             year_label = f"mätningar {year}" if year else "senaste mätningen"
             title = f"Nationell översikt – {type_label}, {year_label}"
             chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
-            dist = overview.question_distribution(ins, sel, known_levels)
-            dist_svg = charts.distribution_svg(
-                f"Andel av organisationerna per svarsnivå och fråga ({type_label}, {year_label})",
-                [(f"{d['number']}", [(label, d["counts"][key]) for key, label in d["levels"]], d["missing"]) for d in dist],
-            )
+            groups = answer_groups(ins, overview.question_distribution(ins, sel, known_levels), f"{type_label}, {year_label}")
             files[path + "ambitionsgraf.svg"] = chart
-            files[path + "fragor.svg"] = dist_svg
+            for g in groups:
+                files[path + g["file"]] = g.pop("svg")
             ctx = page_context(project, root=root, path=path, title=title,
                                crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
-                               description="Alla publicerade organisationer i ambitionsgrafen.")
+                               description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
+                                           + ("organisation" if len(sel.rounds) == 1 else "organisationer")
+                                           + ", hur många som ligger i varje kvadrant och hur de svarat på varje fråga.")
             files[path + "index.html"] = project.env.get_template("overview.html").render(
                 **ctx,
                 heading=title,
@@ -353,8 +415,7 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
                     "empty": (type_, y) not in present} for y in years],
                 rows=views.index_rows(ins, [r for r, _ in sel.rounds], root, rounds=[a for _, a in sel.rounds]),
                 quadrants=overview.quadrant_counts(ins, sel),
-                distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
-                scale=[label for _, label in ins.scale],
+                answer_groups=groups,
                 chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
             )
     return files

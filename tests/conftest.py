@@ -30,10 +30,12 @@ def project_settings(site_url: str | None = TEST_SITE_URL):
 
 
 def run_build(orgs_dir: Path, out_dir: Path, *, pdf: bool = False, **kw):
-    """Build in-process with the project's real content and templates."""
+    """Build in-process with the project's real content and templates, as the Pages workflow
+    builds: with the site's address (tests of a build without one pass site_url=None)."""
     from ambitionsgraf.pipeline import BuildOptions, build
 
     kw.setdefault("cache_dir", TEST_CACHE)
+    kw.setdefault("site_url", TEST_SITE_URL)
     return build(BuildOptions(project_dir=ROOT, orgs_dir=orgs_dir, out_dir=out_dir, make_pdf=pdf, **kw))
 
 
@@ -61,6 +63,17 @@ def example_build(tmp_path_factory):
     """The example organisations built once, with PDFs, for tests that only read."""
     out = tmp_path_factory.mktemp("example") / "output"
     run_build(ROOT / "orgs", out, pdf=True, site_url=TEST_SITE_URL)
+    return out
+
+
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory):
+    """The organisations of tests/report_fixtures.py built once, with PDFs, for tests that only read."""
+    from .report_fixtures import FILES
+
+    base = tmp_path_factory.mktemp("fixtures")
+    out = base / "output"
+    run_build(write_orgs(base / "orgs", FILES), out, pdf=True)
     return out
 
 

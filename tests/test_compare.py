@@ -41,7 +41,9 @@ def test_position_is_share_of_others_strictly_below(instrument):
     verksamhet = next(p for p in alla.positions if p.key == "verksamhet")
     assert verksamhet.share_below == F(3, 5)
     view = comparison_view(instrument, me, [g.as_shown() for g in groups])
-    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "text": "bättre än 60 % av kommunerna", "compared": 5} in view[1]["rows"]
+    # Every other organisation is a municipality: the two groups are one, said once.
+    assert len(view) == 1 and view[0]["same_as"] == ["kommunerna med mätning 2024"]
+    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "text": "bättre än 60 % av organisationerna", "compared": 5} in view[0]["rows"]
     assert len(view[0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
 
 
@@ -102,8 +104,9 @@ def test_delivery_report_shows_comparison_only_above_the_floor(tmp_path):
     assert data["jamforelse"][0]["visas"] is True and data["jamforelse"][0]["antal"] == 5
     text = subprocess.run(["pdftotext", str(tmp_path / "out" / "leverans" / "me.pdf"), "-"], capture_output=True, text=True).stdout
     text = " ".join(text.split())
-    assert "Jämfört med kommunerna med mätning 2024" in text
-    assert "bättre än" in text and "% av kommunerna" in text
+    assert "Jämfört med alla organisationer med mätning 2024" in text
+    assert "Jämförelsen med kommunerna med mätning 2024 ger samma siffror och samma punkter." in text
+    assert "bättre än" in text and "% av organisationerna" in text and "Jämfört med kommunerna" not in text
     for i in range(5):
         assert f"Kommun {i}" not in text  # anonymous
 
@@ -120,7 +123,7 @@ def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
     def member(i, v):
         areas = {a.id: v for a in instrument.areas}
         overall = GroupScore(1, areas, {"ledning": v, "verksamhet": v}, "x")
-        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}"),
+        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True),
                                assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
                                latest=SimpleNamespace(date="2024-01-01", overall=overall))
 

@@ -38,13 +38,12 @@ def project(tmp_path):
     proj = tmp_path / "project"
     for name in ("content", "templates", "ambitionsgraf"):
         shutil.copytree(ROOT / name, proj / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "constraints.txt", proj / "constraints.txt")
-    shutil.copy(ROOT / "installningar.yaml", proj / "installningar.yaml")
+    for name in ("constraints.txt", "installningar.yaml"):
+        shutil.copy(ROOT / name, proj / name)
     return proj
 
 
 def run(project, orgs, out, **kw):
-    """A build with the test address, as published builds have one (without, every build has a note)."""
     return build(BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, **{"make_pdf": False, "site_url": TEST_SITE_URL, **kw}))
 
 
@@ -67,7 +66,8 @@ def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
     lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
     lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
     lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
-], ids=["template", "print-css", "site-css", "content-page", "instrument"])
+    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-11-28")),
+], ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"])
 def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())
     out = tmp_path / "out"

@@ -97,6 +97,7 @@ class BuildSummary:
     processes: int = 1  # worker processes forked (1: the serial twin)
     leftovers_removed: int = 0  # staging folders of killed builds removed
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
+    no_address: bool = False  # built without the site's address: said once, after the summary
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)

@@ -32,8 +32,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     if out_problems:
         raise ContentError(out_problems)
     settings, settings_data = project_settings(opts)
-    if settings.site_url is None:
-        summary.notes.append(NO_ADDRESS)
+    summary.no_address = settings.site_url is None
     with output.exclusive(opts.out_dir, opts.cache_folder):
         summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
