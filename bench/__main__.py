@@ -163,16 +163,7 @@ results = [score_organisation(project.ins, o) for o in orgs]
 index = ComparisonIndex(project.ins, results)
 htmls = []
 for r in results:  # the same print HTML our build renders, made before the clock starts
-    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, r))
-    view = views.report_view(project.ins, project.guidance, r, public=False, root=project.site_url, chart=site.data_uri_svg(svg))
-    roles = views.trail_chart(project.ins, r, with_roles=True)
-    view["roles_chart"] = site.data_uri_svg(charts.draw_svg(project.ins, roles)); view["roles_chart_alt"] = roles.title
-    view["comparisons"] = []
-    for c in views.comparison_view(project.ins, r, [g.as_shown() for g in comparison(project.ins, r, index)]):
-        if c["shown"]:
-            c["chart_uri"] = site.data_uri_svg(charts.draw_svg(project.ins, c["chart"])); c["chart_alt"] = c["chart"].title
-        view["comparisons"].append(c)
-    htmls.append(project.env.get_template("print/report.html").render(report=view, chart_alt="x", site_url=project.site_url))
+    htmls.append(site.report_html(project, r, public=False, comparisons=[g.as_shown() for g in comparison(project.ins, r, index)]))
 import weasyprint
 css = weasyprint.CSS(string=project.print_css)
 w0, c0 = time.perf_counter(), cpu()

@@ -42,9 +42,10 @@ def test_position_is_share_of_others_strictly_below(instrument):
     assert verksamhet.share_below == F(3, 5)
     view = comparison_view(instrument, me, [g.as_shown() for g in groups])
     # Every other organisation is a municipality: the two groups are one, said once.
-    assert len(view) == 1 and view[0]["same_as"] == ["kommunerna med mätning 2024"]
-    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "text": "bättre än 60 % av organisationerna", "compared": 5} in view[0]["rows"]
-    assert len(view[0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
+    assert len(view["groups"]) == 1 and view["groups"][0]["same_as"] == ["kommunerna med mätning 2024"]
+    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "cells": ["60 %"]} in view["rows"]
+    assert len(view["charted"]) == 1
+    assert len(view["charted"][0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
 
 
 def test_groups_below_five_others_are_not_shown(instrument):
@@ -106,7 +107,8 @@ def test_delivery_report_shows_comparison_only_above_the_floor(tmp_path):
     text = " ".join(text.split())
     assert "Jämfört med alla organisationer med mätning 2024" in text
     assert "Jämförelsen med kommunerna med mätning 2024 ger samma siffror och samma punkter." in text
-    assert "bättre än" in text and "% av organisationerna" in text and "Jämfört med kommunerna" not in text
+    assert "andelen av de andra i gruppen som har ett lägre värde" in text and "Jämfört med kommunerna" not in text
+    assert "Alla organisationer med mätning 2024: 5 andra." in text
     for i in range(5):
         assert f"Kommun {i}" not in text  # anonymous
 
