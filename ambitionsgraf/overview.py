@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from .instrument import Instrument
 from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
-from .text import percent_shown
+from .text import kept_decimals, percent_shown, round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -112,11 +112,13 @@ def _measures(ins: Instrument):
     ]
 
 
-def _rounded_point(a: Round) -> tuple[float, float] | None:
-    """Peers are shown anonymously, at display precision (one decimal)."""
+def _rounded_point(a: Round, threshold: Fraction) -> tuple[float, float] | None:
+    """Peers are drawn anonymously, at display precision: one decimal, or as many as keep a value
+    on its own side of the threshold (2,45 is drawn at 2,45, below the line, not on it)."""
     if a.overall.quadrant is None:
         return None
-    return (round(float(a.overall.axes["verksamhet"]), 1), round(float(a.overall.axes["ledning"]), 1))
+    return tuple(float(round_half_up(v, kept_decimals(v, at_least=(threshold,))))
+                 for v in (a.overall.axes["verksamhet"], a.overall.axes["ledning"]))
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,7 @@ class ComparisonIndex:
         raw = {key: [v for a in rounds if (v := get(a.overall)) is not None] for _, key, get in _measures(self.ins)}
         exact = all(_floats_are_exact(v) for v in raw.values())
         values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
-        points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
+        points = Counter(p for a in rounds if (p := _rounded_point(a, self.ins.threshold)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
     def group_for(self, year: str, gid: GroupId, published: bool) -> tuple[Group, Group, bool, int]:
@@ -328,7 +330,7 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
     latest = result.latest
     year = latest.date[:4]
     published = result.organisation.published
-    own_point = _rounded_point(latest)
+    own_point = _rounded_point(latest, ins.threshold)
     out = []
     for d in [ALL] + group_definitions(ins, result.organisation):
         label = f"{d.label} med mätning {year}"

@@ -17,6 +17,7 @@ from .instrument import Instrument
 from .reference import Reference
 from .scoring import OrganisationResult, priorities
 from .settings import Settings
+from .text import kept_decimals, num
 
 
 @dataclass(frozen=True)
@@ -258,7 +259,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
                        description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
     files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
-                                                                 intro=g.pages.get("om-ambitionsgrafen"))
+                                                                 intro=g.pages.get("om-ambitionsgrafen"), threshold=num(ins.threshold, kept_decimals(ins.threshold)))
 
     root = "../"
     ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
