@@ -12,6 +12,7 @@ The format (SPEC.md, "Answer files"), as written here:
     # comment lines, if any
     namn: "Norrviks kommun"
     typ: kommun
+    kod: "0114"                         # if any: SCB's code, always quoted
     publicerad: false
     matningar:
       # a note on the round, if any
@@ -26,8 +27,9 @@ The format (SPEC.md, "Answer files"), as written here:
               v3_uppfoljning: {svar: 3, omfattning: delar}
               h_nojdhet: vet_ej
 
-Free text (namn, kommentar) is always double-quoted with text.quote, so any
-name or comment reads back as exactly what was given. Everything else is a
+Free text (namn, kommentar) and the code (kod) are always double-quoted with
+text.quote, so any name or comment reads back as exactly what was given, and a
+code never as a number. Everything else is a
 token (a type, role, question id, ja, nej, vet_ej, an option key, a number) and
 is written plain, as a person writes it; a value that is no token is quoted.
 The writer does not judge values: the validator (answers.py) does, so tests
@@ -115,17 +117,24 @@ def round_lines(r: Round) -> list[str]:
     return lines
 
 
-def answer_file(name: str, type_: str, rounds: Sequence[Round], *, published: bool = False, header: Sequence[str] = ()) -> str:
-    """A whole answer file; `header`: comment lines at its top."""
+def answer_file(name: str, type_: str, rounds: Sequence[Round], *, published: bool = False, header: Sequence[str] = (),
+                code: str | None = None) -> str:
+    """A whole answer file; `header`: comment lines at its top; `code`: SCB's code, if known."""
     lines = [f"# {yaml_comment(line)}" for line in header]
-    lines += [f"namn: {quote(name)}", f"typ: {scalar(type_)}", f"publicerad: {scalar(published)}", "matningar:"]
+    lines += [f"namn: {quote(name)}", f"typ: {scalar(type_)}"] + _code_lines(code)
+    lines += [f"publicerad: {scalar(published)}", "matningar:"]
     for r in rounds:
         lines += ["  " + line for line in round_lines(r)]
     return "\n".join(lines) + "\n"
 
 
-def template(ins: Instrument, name: str, type_: str, day: str) -> str:
-    """`build.py new`: one round, one respondent, every question a commented-out line in instrument order."""
+def _code_lines(code: str | None) -> list[str]:
+    return [] if code is None else [f"kod: {quote(code)}"]  # quoted always: a YAML reader takes 0114 for a number
+
+
+def template(ins: Instrument, name: str, type_: str, day: str, code: str | None = None) -> str:
+    """`build.py new`: one round, one respondent, every question a commented-out line in instrument order.
+    `code`: SCB's code, when known; a municipality or region without one gets a commented-out line for it."""
     name = one_line(name)
     scale = ", ".join(f"{v} = {label}" for v, label in ins.scale)
     head = [
@@ -136,6 +145,9 @@ def template(ins: Instrument, name: str, type_: str, day: str) -> str:
     lines = [f"# {yaml_comment(line)}" for line in head] + [
         f"namn: {quote(name)}",
         f"typ: {scalar(type_)}",
+        *_code_lines(code),
+        *([f'# kod: "…"  # SCB\'s code, e.g. "0114" for a municipality or "01" for a region']
+          if code is None and type_ in {p.typ for p in ins.reference.places.values()} else []),
         "publicerad: false",
         "matningar:",
         f"  - datum: {_date(day)}",

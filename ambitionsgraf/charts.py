@@ -7,17 +7,20 @@ a fixed hash salt and no date in the metadata.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
+from pathlib import Path
 
 from .instrument import Instrument
 from .render import string_template
 from .scoring import AXES
-from .text import num, percent
+from .text import num, percent, xml_text
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -215,9 +218,12 @@ _MARKERS = string_template(
    <path d="M 0 0 L 10 5 L 0 10 z" fill="{{ earlier }}"/>
   </marker>
  </defs>
- <g id="punkter" font-family="DejaVu Sans, sans-serif" font-size="8">
+ <g id="punkter" font-family="DejaVu Sans, sans-serif" font-size="{{ size }}">
 {% for seg in trail %}
   <line x1="{{ seg[0] }}" y1="{{ seg[1] }}" x2="{{ seg[2] }}" y2="{{ seg[3] }}" stroke="{{ earlier }}" stroke-width="1.2" stroke-dasharray="2 2" marker-end="url(#pil)"/>
+{% endfor %}
+{% for leader in leaders %}
+  <line x1="{{ leader[0] }}" y1="{{ leader[1] }}" x2="{{ leader[2] }}" y2="{{ leader[3] }}" stroke="#595959" stroke-width="0.6"/>
 {% endfor %}
 {% for m in markers %}
 {% if m.shape == "circle" %}
@@ -226,10 +232,20 @@ _MARKERS = string_template(
   <polygon points="{{ m.points }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}"/>
 {% endif %}
 {% endfor %}
+{% for b in frames %}
+  <rect x="{{ b[0] }}" y="{{ b[1] }}" width="{{ b[2] }}" height="{{ b[3] }}" rx="2" fill="#ffffff" fill-opacity="0.9" stroke="#8c8c8c" stroke-width="0.5"/>
+{% endfor %}
 {# The halo is its own element behind the text: WeasyPrint does not support paint-order. #}
 {% for t in labels %}
-  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" aria-hidden="true">{{ t.text }}</text>
-  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="{{ t.anchor }}" font-weight="{{ t.weight }}" fill="#1a1a1a">{{ t.text }}</text>
+  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="start" font-weight="{{ t.weight }}" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-opacity="0.85" aria-hidden="true">{{ t.text }}</text>
+  <text x="{{ t.x }}" y="{{ t.y }}" text-anchor="start" font-weight="{{ t.weight }}" fill="#1a1a1a">{{ t.text }}</text>
+{% endfor %}
+{% for m in keys %}
+{% if m.shape == "circle" %}
+  <circle cx="{{ m.x }}" cy="{{ m.y }}" r="{{ m.r }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}" aria-hidden="true"/>
+{% else %}
+  <polygon points="{{ m.points }}" fill="{{ m.fill }}" stroke="{{ m.stroke }}" stroke-width="{{ m.sw }}" aria-hidden="true"/>
+{% endif %}
 {% endfor %}
  </g>
 </svg>
@@ -242,56 +258,220 @@ _SHAPES = {
     "D": [(0, -5.2), (5.2, 0), (0, 5.2), (-5.2, 0)],
     "v": [(0, 5), (4.6, -3.2), (-4.6, -3.2)],
 }
-_LABEL_OFFSETS = [(8, -6), (8, 12), (-8, -6), (-8, 12)]
+_ROLE_SIDES = ("above-right", "below-right", "above-left", "below-left")  # the first side tried for the n-th role
+_IMPORTANCE = {"peer": 0, "org": 1, "role": 2, "earlier": 3, "current": 4}
+
+
+def _marker(kind: str, x: float, y: float, scale: float = 1.0) -> tuple[dict, float]:
+    """How a point of this kind is drawn at (x, y), and half the side of the square it covers."""
+    if kind == "current":
+        return {"shape": "circle", "x": x, "y": y, "r": round(6.5 * scale, 2), "fill": CURRENT, "stroke": "#ffffff", "sw": 1.5, "opacity": None}, 7.25 * scale
+    if kind == "earlier":
+        return {"shape": "circle", "x": x, "y": y, "r": round(4.5 * scale, 2), "fill": "#ffffff", "stroke": EARLIER, "sw": 1.5, "opacity": None}, 5.25 * scale
+    if kind.startswith("role:"):
+        shape, colour = ROLE_STYLE.get(kind[5:], ("s", "#333333"))
+        points = " ".join(f"{x + dx * scale:.2f},{y + dy * scale:.2f}" for dx, dy in _SHAPES[shape])
+        return {"shape": "polygon", "points": points, "fill": colour, "stroke": "#1a1a1a", "sw": 0.8}, 5.6 * scale
+    if kind == "peer":
+        return {"shape": "circle", "x": x, "y": y, "r": 3.2, "fill": PEER, "stroke": "#ffffff", "sw": 0.5, "opacity": 0.85}, 3.5
+    return {"shape": "circle", "x": x, "y": y, "r": round(4.5 * scale, 2), "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None}, 5.0 * scale
 
 
 def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
-    """One chart as an SVG document with a <title>: the cached frame plus this chart's points."""
+    """One chart as an SVG document with a <title>: the cached frame plus this chart's points.
+
+    Markers are drawn peers first and the current point last (on top). Labels are placed the other
+    way round, the most important first, so the current round gets the best place; points closer
+    together than CLUSTER share one label of several lines, each led by a small copy of its marker.
+    """
     f = frame(ins)
-    markers, labels, trail = [], [], []
+    markers, trail = [], []
     path = [f.place(m.verksamhet, m.ledning) for m in spec.markers if m.kind in ("earlier", "current")]
     if spec.trail:
         trail = [(x0, y0, x1, y1) for (x0, y0), (x1, y1) in zip(path, path[1:])]
         trail = [_shorten(seg, 5, 8) for seg in trail]
+    obstacles = []  # every marker as a square around it: no label covers a point
+    named = []  # (importance, index, kind, text, x, y, half side, preferred side, weight)
     role_index = 0
-    placed_points: list[tuple[float, float]] = [f.place(m.verksamhet, m.ledning) for m in spec.markers]
-    order = {"peer": 0, "org": 1, "role": 2, "earlier": 3, "current": 4}
-    for i, m in sorted(enumerate(spec.markers), key=lambda im: order[im[1].kind.split(":")[0]]):
+    for i, m in sorted(enumerate(spec.markers), key=lambda im: _IMPORTANCE[im[1].kind.split(":")[0]]):
         x, y = f.place(m.verksamhet, m.ledning)
-        weight = "normal"
-        if m.kind == "current":
-            markers.append({"shape": "circle", "x": x, "y": y, "r": 6.5, "fill": CURRENT, "stroke": "#ffffff", "sw": 1.5, "opacity": None})
-            offset, weight = (9, -7), "bold"
-        elif m.kind == "earlier":
-            markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": "#ffffff", "stroke": EARLIER, "sw": 1.5, "opacity": None})
-            offset = (-8, 13)
-        elif m.kind.startswith("role:"):
-            shape, colour = ROLE_STYLE.get(m.kind[5:], ("s", "#333333"))
-            points = " ".join(f"{x + dx:.2f},{y + dy:.2f}" for dx, dy in _SHAPES[shape])
-            markers.append({"shape": "polygon", "points": points, "fill": colour, "stroke": "#1a1a1a", "sw": 0.8})
-            offset = _LABEL_OFFSETS[role_index % 4]
-            role_index += 1
-        elif m.kind == "peer":
-            markers.append({"shape": "circle", "x": x, "y": y, "r": 3.2, "fill": PEER, "stroke": "#ffffff", "sw": 0.5, "opacity": 0.85})
+        drawn, half = _marker(m.kind, x, y)
+        markers.append(drawn)
+        obstacles.append((x - half, y - half, x + half, y + half))
+        text = _fit(xml_text(m.label), f.plot[2] - f.plot[0])
+        if m.kind == "peer" or not (spec.label_points and text):
             continue
-        else:
-            markers.append({"shape": "circle", "x": x, "y": y, "r": 4.5, "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None})
-            offset = _LABEL_OFFSETS[i % 4]
-        if spec.label_points and m.label:
-            labels.append(_place_label(m.label, x, y, offset, weight, labels, placed_points, f.plot, (0, 0, f.width, f.height),
-                                         f.quadrant_boxes))
-        placed_points.append((x, y))
-    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(spec.title)}</title>', f.head, count=1)
-    return head + _MARKERS.render(markers=markers, labels=labels, trail=trail, earlier=EARLIER)
+        side = "above-right" if m.kind == "current" else "below-left" if m.kind == "earlier" else _ROLE_SIDES[(role_index if m.kind.startswith("role:") else i) % 4]
+        role_index += m.kind.startswith("role:")
+        named.append((-_IMPORTANCE[m.kind.split(":")[0]], i, m.kind, text, x, y, half, side, "bold" if m.kind == "current" else "normal"))
+    units = [_unit(group) for group in _clusters(sorted(named))]
+    placed = _place_labels(units, obstacles, trail, f.plot, f.quadrant_boxes)
+    labels = [line for p in placed for line in p["lines"]]
+    keys = [k for p in placed for k in p["keys"]]
+    leaders = [p["leader"] for p in placed if p["leader"]]
+    # A shared label is framed, so that its keys read as a legend and not as points of the chart.
+    frames = [(round(b[0], 2), round(b[1], 2), round(b[2] - b[0], 2), round(b[3] - b[1], 2)) for p in placed if p["keys"] for b in [p["box"]]]
+    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1)
+    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{LABEL_SIZE:g}")
 
 
-_CANDIDATES = [(8, -6), (8, 12), (-8, -6), (-8, 12), (0, -10), (0, 18)]
+# -- labels ---------------------------------------------------------------------------------
+#
+# A label's box is measured with the advance widths of the font the SVG names (DejaVu Sans, the
+# copy matplotlib ships, whose metrics are those of Debian's fonts-dejavu-core that WeasyPrint
+# draws with), from the baseline 0,9 em up and 0,3 em down, plus the white halo (HALO on each side).
+
+LABEL_SIZE = 8.0
+HALO = 1.5
+LINE = 12.5  # between the lines of a shared label: more than a line's glyphs and halo (1,17 em + 3 pt)
+KEY = 10.0  # room for the small marker before each line of a shared label
+CLUSTER = 24.0  # points whose centres are closer than this (in a chain) share a label
+_FONT_FILES = {"normal": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
 
-def _label_box(text: str, x: float, y: float, anchor: str, weight: str = "normal") -> tuple[float, float, float, float]:
-    width = (5.5 if weight == "bold" else 4.9) * len(text)  # DejaVu Sans at 8 pt averages just under 5 pt per character
-    left = x if anchor == "start" else x - width if anchor == "end" else x - width / 2
-    return left, y - 7, left + width, y + 2
+@functools.lru_cache(maxsize=2)
+def _advances(weight: str) -> tuple[dict[int, int], int]:
+    """The font's advance width per character and its units per em (fontTools, without importing matplotlib)."""
+    from fontTools.ttLib import TTFont
+
+    package = Path(importlib.util.find_spec("matplotlib").submodule_search_locations[0])
+    font = TTFont(package / "mpl-data" / "fonts" / "ttf" / _FONT_FILES[weight], lazy=True)
+    hmtx = font["hmtx"]
+    return {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm
+
+
+def text_width(text: str, weight: str = "normal", size: float = LABEL_SIZE) -> float:
+    """Width of one line of text in points; a character the font lacks counts a whole em (another font draws it)."""
+    widths, em = _advances(weight)
+    return sum(widths.get(ord(c), em) for c in text) * size / em
+
+
+def _fit(text: str, plot_width: float) -> str:
+    """At most 45 % of the plot's width (in bold): a longer name is cut at a word, with an ellipsis
+    (the chart's table and title have it whole)."""
+    limit = 0.45 * plot_width
+    if text_width(text, "bold") <= limit:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and text_width(" ".join(words) + "…", "bold") > limit:
+        words.pop()
+    cut = " ".join(words)
+    while text_width(cut + "…", "bold") > limit:  # a single long word: cut it by characters
+        cut = cut[:-1]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
+def _clusters(named: list[tuple]) -> list[list[tuple]]:
+    """The labelled points in groups whose members are chained closer than CLUSTER, in the order given."""
+    groups: list[list[tuple]] = []
+    for item in named:
+        near = [g for g in groups if any(math.hypot(item[4] - o[4], item[5] - o[5]) < CLUSTER for o in g)]
+        merged = [item] + [o for g in near for o in g]
+        groups = [g for g in groups if g not in near] + [sorted(merged)]
+    return sorted(groups)
+
+
+def _unit(group: list[tuple]) -> dict:
+    """What one label (of one line, or of several with keys) needs to be placed: its lines, its size,
+    the box of its points' markers, the side it would rather be on."""
+    shared = len(group) > 1
+    lines = [(kind, text, weight) for _, _, kind, text, _, _, _, _, weight in group]
+    width = max(text_width(text, weight) for _, text, weight in lines) + (KEY if shared else 0) + 2 * HALO
+    height = (len(lines) - 1) * LINE + 1.2 * LABEL_SIZE + 2 * HALO
+    around = (min(g[4] - g[6] for g in group), min(g[5] - g[6] for g in group),
+              max(g[4] + g[6] for g in group), max(g[5] + g[6] for g in group))
+    return {"lines": lines, "shared": shared, "width": round(width, 2), "height": height, "around": around, "side": group[0][7]}
+
+
+def _place_labels(units: list[dict], obstacles, trail, plot, names) -> list[dict]:
+    """Each label placed in turn, the most important first. When one finds no place, it is tried
+    first instead and the rest after it (a crowded corner can have room for every label in one order
+    and not in another); the order that places most labels wins, the earliest tried among equals."""
+    order = list(range(len(units)))
+    best: dict[int, dict] = {}
+    for _ in range(len(units) + 1):
+        placed: dict[int, dict] = {}
+        failed = []
+        for i in order:
+            label = _place_label(units[i], [p["box"] for p in placed.values()], obstacles, trail, plot, names)
+            if label:
+                placed[i] = label
+            else:
+                failed.append(i)
+        if len(placed) > len(best) or not best:
+            best = placed
+        if not failed or failed[0] == order[0]:
+            break
+        order = [failed[0]] + [i for i in order if i != failed[0]]
+    return [best[i] for i in sorted(best)]
+
+
+_SIDES = {"right": 0, "below-right": 45, "below": 90, "below-left": 135, "left": 180, "above-left": 225, "above": 270,
+          "above-right": 315}  # degrees, clockwise from the right as SVG's y axis points down
+_GAPS = (2.0, 6.0, 11.0, 17.0, 24.0, 32.0, 41.0, 51.0, 62.0, 74.0)  # points of free space between the markers and their label
+LEADER_FROM = 9.0  # a label further than this from its markers gets a thin line to them
+TRAIL_DETOUR = 12.0  # points further a label may go to keep clear of the trail's arrows
+
+
+@functools.lru_cache(maxsize=256)
+def _offsets(width: float, height: float, half_w: float, half_h: float, side: str) -> tuple[tuple, ...]:
+    """Every box to try for a label of this size beside markers that cover ±half_w, ±half_h around (0, 0),
+    nearest first and the preferred direction first among equals: columns to the right and left, rows
+    above and below, each at every gap. With each box: how far it is from the markers."""
+    boxes = set()
+    for gap in _GAPS:
+        for k in range(-10, 11):  # columns: the box's middle a half-height step up or down
+            top = k * height / 2 - height / 2
+            boxes.add((half_w + gap, top, half_w + gap + width, top + height))
+            boxes.add((-half_w - gap - width, top, -half_w - gap, top + height))
+        for j in range(-8, 9):  # rows: the box's middle an eighth of its width left or right
+            left = j * width / 8 - width / 2
+            boxes.add((left, -half_h - gap - height, left + width, -half_h - gap))
+            boxes.add((left, half_h + gap, left + width, half_h + gap + height))
+    first = _SIDES[side]
+
+    def key(box):
+        dx, dy = max(box[0] - half_w, 0.0, -half_w - box[2]), max(box[1] - half_h, 0.0, -half_h - box[3])
+        angle = math.degrees(math.atan2((box[1] + box[3]) / 2, (box[0] + box[2]) / 2)) % 360
+        return round(math.hypot(dx, dy), 1), min((angle - first) % 360, (first - angle) % 360), box
+
+    return tuple((*box, key(box)[0]) for box in sorted(boxes, key=key))
+
+
+def _place_label(unit: dict, taken_labels: list, obstacles, trail, plot, names) -> dict | None:
+    """The nearest place for a label, in its preferred direction among equals, where its box lies
+    inside the plot area and covers no other label, no quadrant name and no point, and the line to
+    it (when it is away from its markers) crosses none of them. A place clear of the trail's arrows
+    is taken over a nearer one that is not, up to TRAIL_DETOUR further. None: there is no such place
+    (the chart's table still gives the point)."""
+    ax0, ay0, ax1, ay1 = unit["around"]
+    cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
+    blocking = list(taken_labels) + list(names) + list(obstacles)
+    fallback = None
+    for left, top, right, bottom, distance in _offsets(unit["width"], unit["height"], (ax1 - ax0) / 2, (ay1 - ay0) / 2, unit["side"]):
+        box = (cx + left, cy + top, cx + right, cy + bottom)
+        if not _inside(box, plot) or any(_overlaps(box, b) for b in blocking):
+            continue
+        leader = _leader(unit["around"], box) if distance >= LEADER_FROM else None
+        if leader and _leader_blocked(leader, unit["around"], blocking):
+            continue
+        if fallback and distance > fallback[0] + TRAIL_DETOUR:
+            break
+        if not any(_crosses(seg, box) for seg in trail):
+            fallback = (distance, box, leader)
+            break
+        fallback = fallback or (distance, box, leader)
+    if not fallback:
+        return None
+    _, box, leader = fallback
+    x = box[0] + HALO + (KEY if unit["shared"] else 0)
+    lines, keys = [], []
+    for n, (kind, text, weight) in enumerate(unit["lines"]):
+        baseline = box[1] + HALO + 0.9 * LABEL_SIZE + n * LINE
+        lines.append({"x": round(x, 2), "y": round(baseline, 2), "weight": weight, "text": text})
+        if unit["shared"]:
+            keys.append(_marker(kind, round(box[0] + HALO + KEY / 2 - 1, 2), round(baseline - 0.35 * LABEL_SIZE, 2), 0.6)[0])
+    return {"box": box, "leader": leader, "lines": lines, "keys": keys}
 
 
 def _overlaps(a, b) -> bool:
@@ -302,31 +482,41 @@ def _inside(box, area) -> bool:
     return area[0] <= box[0] and box[2] <= area[2] and area[1] <= box[1] and box[3] <= area[3]
 
 
-def _place_label(text: str, x: float, y: float, preferred, weight: str, labels: list[dict], points, plot, page, names=()) -> dict:
-    """The first offset, preferred one first, whose box hits no earlier label and no point and stays
-    inside the plot area, best also clear of the quadrants' names; failing that, inside the picture
-    (never cut off at its edge)."""
-    tries = []
-    for dx, dy in [preferred] + [c for c in _CANDIDATES if c != preferred]:
-        anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
-        tries.append((dx, dy, anchor, _label_box(text, x + dx, y + dy, anchor, weight)))
+def _crosses(seg, box) -> bool:
+    """Whether a line segment passes through a box (Liang–Barsky clipping)."""
+    x0, y0, x1, y1 = seg
+    t0, t1 = 0.0, 1.0
+    for p, q in ((x0 - x1, x0 - box[0]), (x1 - x0, box[2] - x0), (y0 - y1, y0 - box[1]), (y1 - y0, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+            if t0 > t1:
+                return False
+    return True
 
-    def clear(box) -> bool:
-        return not any(_overlaps(box, lab["box"]) for lab in labels) and not any(
-            _overlaps(box, (px - 5, py - 5, px + 5, py + 5)) for px, py in points)
 
-    def clear_of_names(box) -> bool:
-        return not any(_overlaps(box, n) for n in names)
+def _leader(around, box) -> tuple[float, float, float, float]:
+    """From the middle of the markers' box to the nearest point of the label's box (drawn under the markers)."""
+    x, y = (around[0] + around[2]) / 2, (around[1] + around[3]) / 2
+    return round(x, 2), round(y, 2), round(min(max(x, box[0]), box[2]), 2), round(min(max(y, box[1]), box[3]), 2)
 
-    for fits in (lambda b: clear(b) and clear_of_names(b) and _inside(b, plot), lambda b: clear(b) and _inside(b, plot),
-                 lambda b: clear(b) and _inside(b, page), lambda b: _inside(b, page)):
-        chosen = next((t for t in tries if fits(t[3])), None)
-        if chosen:
-            break
-    else:
-        chosen = tries[0]
-    dx, dy, anchor, box = chosen
-    return {"x": round(x + dx, 2), "y": round(y + dy, 2), "anchor": anchor, "weight": weight, "text": text, "box": box}
+
+def _leader_blocked(leader, around, blocking) -> bool:
+    """Whether a line crosses anything once out of its own markers' box (where it starts, under
+    them); anything it is still inside there (its markers, a quadrant's name they sit on) it may leave."""
+    x0, y0, x1, y1 = leader
+    t = 1.0  # where the line (from the box's middle) leaves the markers' box, as a fraction of its length
+    for start, delta, lo, hi in ((x0, x1 - x0, around[0], around[2]), (y0, y1 - y0, around[1], around[3])):
+        if delta:
+            t = min(t, ((hi if delta > 0 else lo) - start) / delta)
+    out = (x0 + (x1 - x0) * t, y0 + (y1 - y0) * t, x1, y1)
+    return any(_crosses(out, b) for b in blocking if not _inside(out[:2] * 2, b))
 
 
 def _shorten(seg, start: float, end: float):
@@ -382,76 +572,139 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-# A light-to-dark blue ramp (colour-blind safe as a lightness scale); grey for no answer.
-LEVEL_COLOURS = ["#08306B", "#2171B5", "#6BAED6", "#C6DBEF"]
-MISSING_COLOUR = "#D9D9D9"
+# -- the overview's answers per question ----------------------------------------------------
 
+# Colours by answer level. The agreement scale is a blue ramp, darkest for the strongest answer
+# (a lightness scale, readable with every common colour-vision deficiency); yes and no are a
+# brown pair, so a yes never looks like an agreement level; grey is no answer. Every segment
+# also carries its share as text when it fits, and the page has the numbers in a table.
+LEVEL_COLOURS = {"4": "#08306B", "3": "#2171B5", "2": "#6BAED6", "1": "#C6DBEF", "ja": "#8C510A", "nej": "#DFC27D"}
+MISSING_COLOUR = "#D9D9D9"
+MISSING_LABEL = "Inget svar"
+_LIGHT_INK = {"#08306B", "#2171B5", "#8C510A"}  # dark fills take white text (contrast 5:1 or more)
+
+# Sized for a phone: the picture is as wide as the text column of a 360 px screen (328 CSS px)
+# and the page shows it at that size or smaller, so 12 px text stays at least 11 px on a phone.
+DIST_WIDTH = 328.0
+DIST_FONT = 12.0
+_DIST_MARGIN = 4.0
+_LINE = 15.0
+_BAR = 22.0
+_ROW_GAP = 12.0
+_SWATCH = 14.0
+_LABEL_LINES = 2
 
 _DISTRIBUTION = string_template(
     """<?xml version="1.0" encoding="utf-8" standalone="no"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}pt" height="{{ height }}pt" viewBox="0 0 {{ width }} {{ height }}" role="img" font-family="DejaVu Sans, sans-serif" font-size="8">
+<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}" height="{{ height }}" viewBox="0 0 {{ width }} {{ height }}" role="img" font-family="DejaVu Sans, sans-serif" font-size="{{ font }}" fill="#1a1a1a">
  <title>{{ title }}</title>
  <rect width="{{ width }}" height="{{ height }}" fill="#ffffff"/>
 {% for item in legend %}
- <rect x="{{ item.x }}" y="{{ item.y }}" width="9" height="9" fill="{{ item.colour }}" stroke="#1a1a1a" stroke-width="0.4"/>
- <text x="{{ item.x + 12 }}" y="{{ item.y + 8 }}" fill="#1a1a1a">{{ item.label }}</text>
-{% endfor %}
-{% for t in ticks %}
- <line x1="{{ t.x }}" y1="{{ top - 4 }}" x2="{{ t.x }}" y2="{{ bottom }}" stroke="#bbbbbb" stroke-width="0.5"/>
- <text x="{{ t.x }}" y="{{ bottom + 11 }}" text-anchor="middle" fill="#1a1a1a">{{ t.label }}</text>
+ <rect x="{{ item.x }}" y="{{ item.y }}" width="{{ swatch }}" height="{{ swatch }}" fill="{{ item.colour }}" stroke="#595959" stroke-width="0.75"/>
+ <text x="{{ item.x + swatch + 5 }}" y="{{ item.y + 11.5 }}">{{ item.label }}</text>
 {% endfor %}
 {% for row in rows %}
- <text x="{{ left - 6 }}" y="{{ row.y + 8.5 }}" text-anchor="end" fill="#1a1a1a">{{ row.label }}</text>
+{% for line in row.lines %}
+ <text x="{{ left }}" y="{{ line.y }}">{{ line.text }}</text>
+{% endfor %}
 {% for seg in row.segments %}
- <rect x="{{ seg.x }}" y="{{ row.y }}" width="{{ seg.w }}" height="12" fill="{{ seg.colour }}" stroke="#ffffff" stroke-width="0.8"/>
+ <rect x="{{ seg.x }}" y="{{ row.y }}" width="{{ seg.w }}" height="{{ bar }}" fill="{{ seg.colour }}" stroke="#ffffff" stroke-width="1"/>
 {% if seg.text %}
- <text x="{{ seg.x + seg.w / 2 }}" y="{{ row.y + 8.5 }}" text-anchor="middle" font-size="7" fill="{{ seg.ink }}">{{ seg.text }}</text>
+ <text x="{{ seg.x + seg.w / 2 }}" y="{{ row.y + bar / 2 + 4.3 }}" text-anchor="middle" fill="{{ seg.ink }}">{{ seg.text }}</text>
 {% endif %}
 {% endfor %}
+ <rect x="{{ left }}" y="{{ row.y }}" width="{{ span }}" height="{{ bar }}" fill="none" stroke="#595959" stroke-width="0.75"/>
+{% endfor %}
+{% for t in ticks %}
+ <line x1="{{ t.x }}" y1="{{ axis }}" x2="{{ t.x }}" y2="{{ axis + 4 }}" stroke="#595959" stroke-width="0.75"/>
+ <text x="{{ t.x }}" y="{{ axis + 17 }}" text-anchor="{{ t.anchor }}">{{ t.label }}</text>
 {% endfor %}
 </svg>
 """)
 
 
-def distribution_svg(title: str, rows: list[tuple[str, list[tuple[str, int]], int]]) -> str:
-    """Stacked horizontal bars: per question, the share of organisations at each answer level.
+def _text_width(text: str, size: float) -> float:
+    """A generous estimate of the text's width in DejaVu Sans (wider than most phones' fonts)."""
+    em = 0.0
+    for ch in text:
+        if ch in "iljftr.,:;'!|()[] ":
+            em += 0.36
+        elif ch in "mwMW%…—":
+            em += 0.98
+        elif ch.isupper() or ch.isdigit() or ch in "åäöo":
+            em += 0.70
+        else:
+            em += 0.62
+    return em * size
 
-    rows: (question label, [(level label, count), …] strongest first, count without answer).
+
+def _wrap_to(text: str, width: float, size: float, max_lines: int) -> list[str]:
+    """The text in lines no wider than `width`; the last line ends in … when the text goes on."""
+    lines: list[str] = []
+    words = text.split()
+    while words and len(lines) < max_lines:
+        line = words.pop(0)
+        while words and _text_width(f"{line} {words[0]}", size) <= width:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:
+        last = lines[-1]
+        while last and _text_width(last + " …", size) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines[-1] = last + " …"
+    return lines
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    """The size an <img> shows an SVG of ours at (its viewBox, in CSS pixels, rounded up): the
+    page reserves the space before the picture loads."""
+    m = re.search(r'<svg[^>]*\bviewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    return math.ceil(float(m.group(1))), math.ceil(float(m.group(2)))
+
+
+def distribution_svg(title: str, levels: list[tuple[str, str]], rows: list[tuple[str, list[int], int]]) -> str:
+    """One horizontal bar per question, stacked by answer level: the share of organisations at each.
+
+    levels: (level key, label), strongest first, all of one kind (the scale, or yes and no);
+    rows: (question label, count per level in that order, count without an answer).
     Drawn from a template: a whole matplotlib figure per filter page was the slowest part of the build.
     """
-    left, bar = 34.0, 440.0
-    step = 16.0
-    width = left + bar + 12
-    seen: dict[str, str] = {}
-    for label, levels, missing in rows:
-        colours = LEVEL_COLOURS if len(levels) == 4 else ["#08306B", "#C6DBEF"]
-        for (lab, _), colour in zip(levels, colours):
-            seen.setdefault(lab, colour)
-    seen["Inget svar"] = MISSING_COLOUR
-    legend, x, y = [], left, 6.0
-    for lab, colour in seen.items():
-        item_width = 16 + 4.9 * len(lab)
-        if x + item_width > width and x > left:
-            x, y = left, y + 14
-        legend.append({"x": round(x, 2), "y": y, "label": lab, "colour": colour})
-        x += item_width + 4
-    top = y + 22
-    bottom = top + step * len(rows)
+    left, span = _DIST_MARGIN, DIST_WIDTH - 2 * _DIST_MARGIN
+    colours = [LEVEL_COLOURS[key] for key, _ in levels]
+    entries = [(label, colour) for (_, label), colour in zip(levels, colours)]
+    if any(missing for _, _, missing in rows):
+        entries.append((MISSING_LABEL, MISSING_COLOUR))
+    legend, x, y = [], left, 4.0
+    for label, colour in entries:
+        item = _SWATCH + 5 + _text_width(label, DIST_FONT)
+        if x > left and x + item > left + span:
+            x, y = left, y + _SWATCH + 8
+        legend.append({"x": round(x, 2), "y": y, "label": xml_text(label), "colour": colour})
+        x += item + 14
+    y += _SWATCH + 18
     out_rows = []
-    for i, (label, levels, missing) in enumerate(rows):
-        total = sum(n for _, n in levels) + missing
-        colours = LEVEL_COLOURS if len(levels) == 4 else ["#08306B", "#C6DBEF"]
+    for label, counts, missing in rows:
+        lines = []
+        for text in _wrap_to(xml_text(label), span, DIST_FONT, _LABEL_LINES):
+            y += _LINE
+            lines.append({"y": round(y - 3.5, 2), "text": text})
+        bar_y = y + 2
+        total = sum(counts) + missing
         segments, x = [], left
-        for (lab, n), colour in list(zip(levels, colours)) + [(("Inget svar", missing), MISSING_COLOUR)]:
+        for n, colour in list(zip(counts, colours)) + [(missing, MISSING_COLOUR)]:
             if not total or not n:
                 continue
-            w = bar * n / total
-            share = percent(Fraction(n, total))
+            w = span * n / total
+            share = f"{percent(Fraction(n, total))} %"
             segments.append({"x": round(x, 2), "w": round(w, 2), "colour": colour,
-                             "ink": "#ffffff" if colour in ("#08306B", "#2171B5") else "#1a1a1a",
-                             "text": f"{share} %" if n / total >= 0.1 else ""})
+                             "ink": "#ffffff" if colour in _LIGHT_INK else "#1a1a1a",
+                             "text": share if _text_width(share, DIST_FONT) + 6 <= w else ""})
             x += w
-        out_rows.append({"label": label, "y": top + step * i + 2, "segments": segments})
-    ticks = [{"x": round(left + bar * f, 2), "label": f"{round(f * 100)} %"} for f in (0, 0.25, 0.5, 0.75, 1)]
-    return _DISTRIBUTION.render(title=title, width=round(width, 2), height=round(bottom + 16, 2), rows=out_rows,
-                                legend=legend, ticks=ticks, top=top, bottom=bottom, left=left)
+        out_rows.append({"y": round(bar_y, 2), "lines": lines, "segments": segments})
+        y = bar_y + _BAR + _ROW_GAP
+    axis = y - _ROW_GAP + 2
+    ticks = [{"x": round(left + span * f, 2), "label": f"{round(f * 100)} %",
+              "anchor": "start" if f == 0 else "end" if f == 1 else "middle"} for f in (0, 0.25, 0.5, 0.75, 1)]
+    return _DISTRIBUTION.render(title=xml_text(title), width=round(DIST_WIDTH, 2), height=round(axis + 22, 2), font=DIST_FONT,
+                                rows=out_rows, legend=legend, ticks=ticks, axis=round(axis, 2), left=left, span=span,
+                                bar=_BAR, swatch=_SWATCH)

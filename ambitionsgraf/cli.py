@@ -122,13 +122,13 @@ def new(args, project_dir: Path) -> int:
     notes: list = []
     try:
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
-        path, text = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum, notes)
+        path, text, code_said = new_answer_file(ins, args.orgs, args.slug, args.namn, args.typ, args.datum, notes)
         write_new_file(path, text.encode("utf-8"))  # the name was checked: it encodes
     except ContentError as exc:
         _report(exc.problems + notes)
         return 1
     _report(notes)
-    print(f"wrote {path}")
+    print(f"wrote {path}" + (f"; {code_said}" if code_said else ""))
     return 0
 
 
@@ -195,10 +195,11 @@ def import_(args, project_dir: Path) -> int:
         print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))
     for change in changes:
         rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
+        said = f"; {change.code_said}" if change.code_said else ""
         if change.old is None:
-            print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}")
+            print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}{said}")
         else:
-            print(f"extended {change.shown}: new round {rounds}")
+            print(f"extended {change.shown}: new round {rounds}{said}")
     return 0
 
 

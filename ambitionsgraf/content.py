@@ -1,15 +1,29 @@
-"""Guidance pages written in Markdown (content/vagledning, content/sidor)."""
+"""Guidance pages written in Markdown (content/vagledning, content/sidor).
+
+A page in content/sidor may show values from the settings file (installningar.yaml), written
+`{{ name }}` with a name from PLACEHOLDERS. The pages are converted (and kept in the build
+cache) with the names in place; `fill` puts the values in, escaped, when a page is rendered.
+Every placeholder is checked here, with its line: a name that does not exist, a block value
+that does not stand alone on a line, or a placeholder inside a link or tag is an error.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import yaml
+from markupsafe import Markup, escape
 
 from .instrument import Instrument
 from .problems import ContentError, Problem
+from .text import swedish_date
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
@@ -44,7 +58,99 @@ def _markdown_to_html(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return html, toc
 
 
-def _read_page(path: Path, problems: list[Problem]) -> tuple[dict, str] | None:
+# -- values from the settings file -----------------------------------------------------
+
+# name -> "inline" (a value within a sentence) or "block" (a paragraph of its own)
+PLACEHOLDERS = {
+    "utgivare.namn": "inline",  # the agency, as it names itself
+    "tillganglighet.epost": "inline",  # the feedback address, as a mailto link
+    "tillganglighet.kontakt": "block",  # the feedback routes as a list: e-mail, and the agency's telephone
+    "tillganglighet.granskad": "inline",  # the date of the last review, "29 november 2026"
+    "tillganglighet.uppdaterad": "inline",  # the date the statement last changed
+}
+_PLACEHOLDER = re.compile(r"\{\{ *([a-z_.]+) *\}\}")
+
+
+def _mailto(address: str) -> Markup:
+    return Markup('<a href="mailto:{}">{}</a>').format(quote(address, safe="@+._-"), address)
+
+
+def tel_uri(phone: str) -> str:
+    """A Swedish number as written (08-586 217 00, +46 (0)8 586 217 00) as a tel: link's target."""
+    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
+    if phone.lstrip().startswith("+"):
+        return "tel:+" + digits
+    if digits.startswith("00"):
+        return "tel:+" + digits[2:]
+    return "tel:+46" + digits[1:] if digits.startswith("0") else "tel:" + digits
+
+
+def _date(iso: str) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(iso, swedish_date(iso))
+
+
+def placeholder_values(settings: Settings) -> dict[str, str]:
+    """Every placeholder's value as HTML: markup of our own, the settings' values escaped."""
+    contact = [Markup("<li>E-post: {}</li>").format(_mailto(settings.feedback_email))]
+    if settings.phone:
+        contact.append(Markup('<li>Telefon: <a href="{}">{}</a></li>').format(tel_uri(settings.phone), settings.phone))
+    values = {
+        "utgivare.namn": escape(settings.publisher),
+        "tillganglighet.epost": _mailto(settings.feedback_email),
+        "tillganglighet.kontakt": Markup('<ul class="contact">\n{}\n</ul>').format(Markup("\n").join(contact)),
+        "tillganglighet.granskad": _date(settings.reviewed),
+        "tillganglighet.uppdaterad": _date(settings.updated),
+    }
+    assert set(values) == set(PLACEHOLDERS)
+    return {name: str(value) for name, value in values.items()}
+
+
+# In converted HTML: a placeholder that is a paragraph of its own (group 1), or one within text (group 2).
+_IN_HTML = re.compile(r"<p>\{\{ *([a-z_.]+) *\}\}</p>|\{\{ *([a-z_.]+) *\}\}")
+
+
+def fill(html: str, values: dict[str, str]) -> str:
+    """A converted page with its placeholders' values in place (checked by `load_guidance`), in one
+    pass, so that no value is ever read for placeholders."""
+    def one(m: re.Match) -> str:
+        if m.group(1) is None:
+            return values[m.group(2)]
+        return values[m.group(1)] if PLACEHOLDERS[m.group(1)] == "block" else f"<p>{values[m.group(1)]}</p>"
+
+    return _IN_HTML.sub(one, html)
+
+
+def _check_placeholders(shown: str, first_line: int, body: str, html: str, allowed: bool, problems: list[Problem]) -> None:
+    """Problems with a page's placeholders: each one known, where its kind may stand, and only in content/sidor."""
+    lines = body.split("\n")
+
+    def line_of(text: str) -> int:
+        return next((first_line + i for i, line in enumerate(lines) if text in line), first_line)
+
+    if not allowed:
+        if "{{" in body:
+            problems.append(Problem(shown, line_of("{{"), "{{", "placeholders for the settings work only in the pages of content/sidor"))
+        return
+    for i, line in enumerate(lines):
+        for m in _PLACEHOLDER.finditer(line):
+            if m.group(1) not in PLACEHOLDERS:
+                problems.append(Problem(shown, first_line + i, m.group(0), f"unknown placeholder; expected one of {', '.join(PLACEHOLDERS)}"))
+        if "{{" in _PLACEHOLDER.sub("", line):
+            problems.append(Problem(shown, first_line + i, "{{", "expected a placeholder written {{ name }}"))
+    if any("{{" in tag for tag in re.findall(r"<[^>]*>", html)):  # it would be left half-filled there
+        in_markup = re.compile(r"(\]\(|<)[^)>]*\{\{")  # in a Markdown link's address, or in an HTML tag
+        line = next((first_line + i for i, text in enumerate(lines) if in_markup.search(text)), line_of("{{"))
+        problems.append(Problem(shown, line, "{{", "a placeholder in a link's address or in HTML; write it in the text"))
+    for m in _IN_HTML.finditer(html):
+        if m.group(2) is not None and PLACEHOLDERS.get(m.group(2)) == "block":
+            problems.append(Problem(shown, line_of(m.group(0)), m.group(0),
+                                    "a list of its own: write it alone on a line, with an empty line before and after"))
+
+
+# -- reading the pages ------------------------------------------------------------------
+
+
+def _read_page(path: Path, problems: list[Problem]) -> tuple[dict, str, int] | None:
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -63,7 +169,7 @@ def _read_page(path: Path, problems: list[Problem]) -> tuple[dict, str] | None:
     if not isinstance(meta, dict) or not meta.get("titel"):
         problems.append(Problem(shown, 2, "titel", "missing required field"))
         return None
-    return meta, m.group(2)
+    return meta, m.group(2), text[: m.start(2)].count("\n") + 1
 
 
 def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
@@ -78,12 +184,13 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
         read = _read_page(path, problems)
         if read is None:
             continue
-        meta, body = read
+        meta, body, first_line = read
         suggestions = meta.get("forslag") or {}
         for status in ins.statuses:
             if not isinstance(suggestions, dict) or not str(suggestions.get(status.id) or "").strip():
                 problems.append(Problem(str(path), 2, f"forslag.{status.id}", "missing suggestion text for this status"))
         html, toc = _markdown_to_html(body)
+        _check_placeholders(str(path), first_line, body, html, False, problems)
         steps[step.id] = Page(
             slug=step.id,
             title=str(meta["titel"]),
@@ -98,13 +205,15 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
         read = _read_page(path, problems)
         if read is None:
             continue
-        meta, body = read
+        meta, body, first_line = read
         html, toc = _markdown_to_html(body)
+        _check_placeholders(str(path), first_line, body, html, True, problems)
         pages[path.stem] = Page(path.stem, str(meta["titel"]), str(meta.get("beskrivning", "")), html, toc)
     method_notes = None
     notes_path = content_dir / "metod.md"
     if notes_path.exists() and (read := _read_page(notes_path, problems)):
         html, toc = _markdown_to_html(read[1])
+        _check_placeholders(str(notes_path), read[2], read[1], html, False, problems)
         method_notes = Page("metod", str(read[0]["titel"]), str(read[0].get("beskrivning", "")), html, toc)
     if problems:
         raise ContentError(problems)

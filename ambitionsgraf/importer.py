@@ -405,6 +405,7 @@ class FileChange:
     old: str | None  # None: a new file
     new: str
     rounds: list[ImportedRound]
+    code_said: str | None = None  # what became of kod: filled in from the name, or worth adding
 
     def diff(self) -> str:
         old = [] if self.old is None else self.old.splitlines(keepends=True)
@@ -933,8 +934,9 @@ class _Planner:
                 self.problem(first_row, f, f"missing; {shown} does not exist yet, so the first row for {slug} needs its {f}")
             if missing:
                 return None
-            text = render_new_file(self.ins, name, type_, rounds, source=Path(self.table.shown).name)
-            return self.checked(FileChange(path, shown, None, text, rounds))
+            code, said = self.ins.reference.code_for_name(name, type_)
+            text = render_new_file(self.ins, name, type_, rounds, source=Path(self.table.shown).name, code=code)
+            return self.checked(FileChange(path, shown, None, text, rounds, said))
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -962,7 +964,9 @@ class _Planner:
         except _CannotExtend as exc:
             self.problem(first_row, "slug", f"{shown}: {exc}")
             return None
-        return self.checked(FileChange(path, shown, text, new, rounds))
+        code, _ = self.ins.reference.code_for_name(org.name, org.type) if org.code is None else (None, None)
+        said = f'its name is {self.ins.reference.describe(self.ins.reference.get(code))}: add kod: "{code}" to it' if code else None
+        return self.checked(FileChange(path, shown, text, new, rounds, said))
 
     def checked(self, change: FileChange) -> FileChange | None:
         """The generated file must be valid and read back as exactly the imported answers."""
@@ -1038,8 +1042,8 @@ def round_lines(ins: Instrument, r: ImportedRound, source: str) -> list[str]:
     return answerfile.round_lines(_round(ins, r, source))
 
 
-def render_new_file(ins: Instrument, name: str, type_: str, rounds: list[ImportedRound], source: str) -> str:
-    return answerfile.answer_file(name, type_, [_round(ins, r, source) for r in rounds], published=False)
+def render_new_file(ins: Instrument, name: str, type_: str, rounds: list[ImportedRound], source: str, code: str | None = None) -> str:
+    return answerfile.answer_file(name, type_, [_round(ins, r, source) for r in rounds], published=False, code=code)
 
 
 class _CannotExtend(Exception):

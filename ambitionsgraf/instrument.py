@@ -25,6 +25,7 @@ class Option:
     key: str
     label: str
     weight: Fraction | None  # None: the option is reported but does not weigh
+    short: str = ""  # beside an answer in a table cell ("delar"); the label when not given
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Question:
     extra: str | None = None  # "omfattning" / "frekvens"
     options: tuple[Option, ...] = ()
     default_option: str | None = None
+    short: str = ""  # the question named in a sentence ("organisationsövergripande spendanalys")
 
     def option(self, key: str) -> Option:
         return next(o for o in self.options if o.key == key)
@@ -231,7 +233,7 @@ def _build(raw: dict, reference: Reference | None) -> Instrument:
         for q in a["fragor"]:
             number += 1
             options = tuple(
-                Option(k, v["etikett"], _frac(v["vikt"]) if "vikt" in v else None)
+                Option(k, v["etikett"], _frac(v["vikt"]) if "vikt" in v else None, v.get("kort", v["etikett"]))
                 for k, v in (q.get("alternativ") or {}).items()
             )
             questions.append(
@@ -247,6 +249,7 @@ def _build(raw: dict, reference: Reference | None) -> Instrument:
                     extra=q.get("tillagg"),
                     options=options,
                     default_option=q.get("standard"),
+                    short=q.get("kort", ""),
                 )
             )
         areas.append(
@@ -311,6 +314,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
                 problems.append((q.id, "tillagg needs alternativ"))
             if q.default_option and q.default_option not in {o.key for o in q.options}:
                 problems.append((q.id, "standard must be one of the alternativ"))
+            if not q.short:
+                problems.append((q.id, "kort (the question in a few words, for sentences) is missing"))
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))

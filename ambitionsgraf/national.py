@@ -220,7 +220,9 @@ def year_report(ins: Instrument, published: list[Result], year: str, grouping: G
 # drift from what the PDF shows.
 
 NO_POINT = "Ingen punkt (svar saknas)"
-SHORT = {"alla": "Alla", "okand": "Okänd"}  # a chart row's label; a group's is its code
+# Bars are coloured by the answer scale's ramp (charts.LEVEL_COLOURS), darkest first: the most
+# systematic quadrant and the strongest status darkest. The categories are the chart's, not the scale's.
+RAMP = ("4", "3", "2", "1")
 
 
 def _cell(n: int, total: int, shares: bool) -> dict:
@@ -278,8 +280,10 @@ def _quadrant_section(ins: Instrument, report: NationalReport) -> dict:
                          "cells": [_cell(n, t.members, shares) for n in t.quadrants.values()]})
         if rows:
             sections.append({"title": title, "rows": rows})
-    chart = [(SHORT.get(t.key, t.key), [(q.label, t.quadrants[q.id]) for q in ins.quadrants], t.quadrants[None])
-             for t in report.tallies if t.kind != "typ" and t.members >= MIN_SHARE]
+    rows = [(_tally_label(ins, t, report.grouping), [t.quadrants[q.id] for q in ins.quadrants], t.quadrants[None])
+            for t in report.tallies if t.members >= MIN_SHARE]
+    chart = {"file": "kvadranter.svg", "title": f"Andel organisationer per kvadrant och grupp, {report.year}",
+             "levels": list(zip(RAMP, (q.label for q in ins.quadrants))), "rows": rows} if rows else None
     return {"headers": headers, "sections": sections, "chart": chart,
             "small": any(not r["shares"] for s in sections for r in s["rows"])}
 
@@ -312,14 +316,35 @@ def _transition_section(ins: Instrument, report: NationalReport) -> dict:
 
 
 def _question_section(ins: Instrument, report: NationalReport) -> dict:
+    """Per question the organisations at each answer level, one table (and chart) per kind of
+    answer as on the overview pages (the scale, and yes or no), so a yes is never read as a level."""
     shares = report.members >= MIN_SHARE
-    rows = []
+    kinds: dict[tuple, list[dict]] = {}
     for d in report.questions:
-        rows.append({"number": d["number"], "text": d["text"], "yes_no": len(d["levels"]) == 2,
-                     "cells": [{"label": label, **_cell(d["counts"][key], report.members, shares)} for key, label in d["levels"]],
-                     "missing": _cell(d["missing"], report.members, shares)})
-    chart = [(str(d["number"]), [(label, d["counts"][key]) for key, label in d["levels"]], d["missing"]) for d in report.questions]
-    return {"scale": [label for _, label in ins.scale], "rows": rows, "chart": chart if shares else None, "shares": shares}
+        kinds.setdefault(tuple(d["levels"]), []).append(d)
+    groups = []
+    for levels, questions in kinds.items():
+        ident = "ja-nej" if [key for key, _ in levels] == ["ja", "nej"] else "skala"
+        rows = [{"number": d["number"], "text": d["text"],
+                 "cells": [_cell(d["counts"][key], report.members, shares) for key, _ in levels],
+                 "missing": _cell(d["missing"], report.members, shares)} for d in questions]
+        chart = {"file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
+                 "title": f"Andel organisationer per svar, {_numbers([d['number'] for d in questions])}, {report.year}",
+                 "levels": list(levels),
+                 "rows": [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions]}
+        groups.append({"id": ident, "heading": "Svar ja eller nej" if ident == "ja-nej" else "Svar på skalan",
+                       "numbers": _numbers([d["number"] for d in questions]),
+                       "levels": [label for _, label in levels], "rows": rows, "chart": chart if shares else None})
+    return {"groups": groups, "shares": shares}
+
+
+def _numbers(numbers: list[int]) -> str:
+    """fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
+    if len(numbers) == 1:
+        return f"fråga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"frågorna {numbers[0]}–{numbers[-1]}"
+    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
 
 
 def _step_section(ins: Instrument, report: NationalReport) -> dict:
@@ -337,9 +362,10 @@ def _step_section(ins: Instrument, report: NationalReport) -> dict:
                          "missing": _cell(counts[None], report.members, shares)})
         groups.append({"title": title, "rows": rows})
     steps = [s for s in ins.steps if s.kind == "steg"]
-    chart = [(str(i), [(strongest.label, report.steps[s.id][strongest.id]),
-                       (f"Inte {strongest.label.lower()}", sum(report.steps[s.id][st.id] for st in ins.statuses[1:]))],
-              report.steps[s.id][None]) for i, s in enumerate(steps, 1)]
+    chart = {"file": "steg.svg", "title": f"Andel organisationer per status i varje steg av ledningssystemet, {report.year}",
+             "levels": list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
+             "rows": [(f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None])
+                      for i, s in enumerate(steps, 1)]}
     return {"statuses": [st.label for st in ins.statuses], "groups": groups, "chart": chart if shares else None,
             "shares": shares, "strongest": strongest.label}
 
@@ -385,6 +411,15 @@ def _summary(ins: Instrument, report: NationalReport, quadrants: dict, transitio
             out.append(f"I ledningssystemet har flest steget {top['label'].lower()} på plats ({top['cells'][0]['share']}), "
                        f"färst steget {bottom['label'].lower()} ({bottom['cells'][0]['share']}).")
     return out
+
+
+CHART_FILES = ("kvadranter.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
+
+
+def charts_of(view: dict) -> list[dict]:
+    """The charts a view draws, each with its file name, title, levels and rows (charts.distribution_svg)."""
+    found = [view["quadrants"]["chart"], *(g["chart"] for g in view["questions"]["groups"]), view["steps"]["chart"]]
+    return [c for c in found if c is not None]
 
 
 def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None) -> dict:

@@ -16,7 +16,7 @@ from fractions import Fraction
 
 from .instrument import Instrument
 from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary
-from .text import percent
+from .text import kept_decimals, percent_shown, round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -112,11 +112,13 @@ def _measures(ins: Instrument):
     ]
 
 
-def _rounded_point(a: Round) -> tuple[float, float] | None:
-    """Peers are shown anonymously, at display precision (one decimal)."""
+def _rounded_point(a: Round, threshold: Fraction) -> tuple[float, float] | None:
+    """Peers are drawn anonymously, at display precision: one decimal, or as many as keep a value
+    on its own side of the threshold (2,45 is drawn at 2,45, below the line, not on it)."""
     if a.overall.quadrant is None:
         return None
-    return (round(float(a.overall.axes["verksamhet"]), 1), round(float(a.overall.axes["ledning"]), 1))
+    return tuple(float(round_half_up(v, kept_decimals(v, at_least=(threshold,))))
+                 for v in (a.overall.axes["verksamhet"], a.overall.axes["ledning"]))
 
 
 @dataclass(frozen=True)
@@ -144,13 +146,27 @@ POOL_MIN = 5  # unpublished organisations enter an aggregate only with at least 
 GroupId = tuple[str, str] | None  # ("typ", "kommun"), ("kommungrupp", "A2"), ("huvudgrupp", "A"), ("lan", "01"); None: all
 
 
-def group_definitions(ins: Instrument, org) -> list[tuple[tuple[str, str], str, str, str, str]]:
-    """The narrower comparison groups an organisation belongs to, widest first, as
-    (group id, JSON key, label before the year, plural, edition of the grouping): its type, and
+@dataclass(frozen=True)
+class GroupDef:
+    """One comparison group an organisation belongs to."""
+
+    gid: GroupId  # None: all organisations
+    key: str  # in the delivery JSON (`jamforelse[].grupp`)
+    label: str  # before " med mätning <year>"
+    plural: str  # "bättre än 60 % av <plural>"
+    short: str  # a table's column header
+    edition: str = ""  # the grouping's edition, for groups from the reference list
+
+
+ALL = GroupDef(None, "alla", "alla organisationer", "organisationerna", "Alla")
+
+
+def group_definitions(ins: Instrument, org) -> list[GroupDef]:
+    """The narrower comparison groups an organisation belongs to, widest first: its type, and
     for a municipality with an SCB code its SKR main group, its SKR group and its county.
     County and group come from the reference list, never from the answer file."""
     type_ = ins.type_of(org.type)
-    out = [(("typ", type_.id), type_.id, type_.plural, type_.plural, "")]
+    out = [GroupDef(("typ", type_.id), type_.id, type_.plural, type_.plural, type_.plural[0].upper() + type_.plural[1:])]
     ref = ins.reference
     place = ref.get(getattr(org, "code", None)) if ref is not None else None
     if place is None or place.typ != "kommun":
@@ -158,12 +174,14 @@ def group_definitions(ins: Instrument, org) -> list[tuple[tuple[str, str], str, 
     edition = ref.grouping_edition
     if place.huvudgrupp:
         main = ref.main_groups[place.huvudgrupp]
-        out.append((("huvudgrupp", place.huvudgrupp), "huvudgrupp", f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
-                    "kommunerna i huvudgruppen", edition))
+        out.append(GroupDef(("huvudgrupp", place.huvudgrupp), "huvudgrupp",
+                            f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
+                            "kommunerna i huvudgruppen", f"Huvudgrupp {place.huvudgrupp}", edition))
     if place.kommungrupp_kod:
-        out.append((("kommungrupp", place.kommungrupp_kod), "kommungrupp",
-                    f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},", "kommunerna i kommungruppen", edition))
-    out.append((("lan", place.lanskod), "lan", f"kommunerna i {place.lan}", "kommunerna i länet", ref.codes_edition))
+        out.append(GroupDef(("kommungrupp", place.kommungrupp_kod), "kommungrupp",
+                            f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},",
+                            "kommunerna i kommungruppen", f"Kommungrupp {place.kommungrupp_kod}", edition))
+    out.append(GroupDef(("lan", place.lanskod), "lan", f"kommunerna i {place.lan}", "kommunerna i länet", place.lan, ref.codes_edition))
     return out
 
 
@@ -188,7 +206,7 @@ class ComparisonIndex:
         pooled: dict[str, list] = defaultdict(list)
         self.unpublished: Counter = Counter()  # year -> unpublished organisations measured that year
         for r in everyone:
-            ids = [None] + [gid for gid, *_ in group_definitions(ins, r.organisation)]
+            ids = [None] + [g.gid for g in group_definitions(ins, r.organisation)]
             for year in {a.date[:4] for a in r.assessments}:
                 a = round_in_year(r, year)
                 pooled[year].append(a)
@@ -205,7 +223,7 @@ class ComparisonIndex:
         raw = {key: [v for a in rounds if (v := get(a.overall)) is not None] for _, key, get in _measures(self.ins)}
         exact = all(_floats_are_exact(v) for v in raw.values())
         values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
-        points = Counter(p for a in rounds if (p := _rounded_point(a)) is not None)
+        points = Counter(p for a in rounds if (p := _rounded_point(a, self.ins.threshold)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
     def group_for(self, year: str, gid: GroupId, published: bool) -> tuple[Group, Group, bool, int]:
@@ -235,7 +253,7 @@ class Position:
 class ShownPosition:
     kind: str
     key: str
-    percent: int | None  # share_below as printed
+    percent: str | None  # share_below as printed: whole percent, more decimals only instead of a false 0 or 100
     compared: int
 
 
@@ -257,10 +275,11 @@ class ShownComparison:
     points: tuple[tuple[float, float], ...] | None
     pooled: int = 0  # unpublished organisations among `size`: counted, never drawn
     edition: str = ""  # the grouping's edition, for groups from the reference list
+    short: str = ""  # a table's column header
 
     def key(self) -> list:
         return [self.label, self.plural, self.size, self.shown,
-                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled, self.edition]
+                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled, self.edition, self.short]
 
 
 @dataclass(frozen=True)
@@ -279,13 +298,14 @@ class Comparison:
     pooled: int = 0  # unpublished organisations counted in the positions (never drawn as points)
     edition: str = ""  # the grouping's edition, for groups from the reference list
     group: str | None = None  # the group's code: "A2", "A", "01"
+    short: str = ""  # a table's column header: "Kommungrupp A2"
 
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
             self.label, self.plural, self.size, self.shown,
-            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent(p.share_below), p.compared)
+            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared)
                   for p in self.positions),
-            self.points_digest, self.points, self.pooled, self.edition,
+            self.points_digest, self.points, self.pooled, self.edition, self.short,
         )
 
     def as_json(self) -> dict:
@@ -310,15 +330,15 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
     latest = result.latest
     year = latest.date[:4]
     published = result.organisation.published
-    own_point = _rounded_point(latest)
+    own_point = _rounded_point(latest, ins.threshold)
     out = []
-    for gid, key, label, plural, edition in [(None, "alla", "alla organisationer", "organisationerna", "")] + group_definitions(ins, result.organisation):
-        label = f"{label} med mätning {year}"
-        code = gid[1] if gid is not None and gid[0] != "typ" else None
-        group, public, member, pooled = index.group_for(year, gid, published)
+    for d in [ALL] + group_definitions(ins, result.organisation):
+        label = f"{d.label} med mätning {year}"
+        code = d.gid[1] if d.gid is not None and d.gid[0] != "typ" else None
+        group, public, member, pooled = index.group_for(year, d.gid, published)
         size = group.members - member  # everyone counted but the organisation itself
         if size < MIN_GROUP:
-            out.append(Comparison(key, label, plural, size, False, edition=edition, group=code))
+            out.append(Comparison(d.key, label, d.plural, size, False, edition=d.edition, group=code, short=d.short))
             continue
         points = None
         if with_points:
@@ -333,5 +353,5 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
             others = len(values) - (member and mine is not None)
             below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
             positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others))
-        out.append(Comparison(key, label, plural, size, True, tuple(positions), public.digest, points, pooled, edition, code))
+        out.append(Comparison(d.key, label, d.plural, size, True, tuple(positions), public.digest, points, pooled, d.edition, code, d.short))
     return out

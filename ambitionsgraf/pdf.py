@@ -52,7 +52,40 @@ def html_to_pdf(html: str, css_text: str) -> bytes:
         pdf_variant="pdf/ua-1",
         pdf_identifier=False,
         uncompressed_pdf=False,
+        finisher=complete_table_tags,
     )
+
+
+def complete_table_tags(document, pdf) -> None:
+    """Finish WeasyPrint's table tagging, on its PDF objects before they are written.
+
+    WeasyPrint (70) gives each TH cell an /ID and each TD cell /Headers naming the THs that head it,
+    but writes no /IDTree, which ISO 32000-1 (14.7.2, table 322) requires wherever structure
+    elements carry an /ID (it is how a reader finds a /Headers entry), and no /Scope on the THs
+    (PDF/UA-1, 7.5). Both are added here: the tree maps every ID to its element, and a TH is the
+    header of its row when a TD of the same row names it (WeasyPrint links a TH with scope="row" to
+    the TDs of its row only), else of its column.
+    """
+    import pydyf
+
+    elements = [o for o in pdf.objects if isinstance(o, pydyf.Dictionary) and o.get("Type") == "/StructElem"]
+    by_id = {e["ID"].string: e for e in elements if "ID" in e}
+    if not by_id:
+        return
+    heads_its_row = set()
+    for e in elements:
+        if e["S"] == "/TD":
+            heads_its_row.update(h.string for h in e["A"].get("Headers", ()) if by_id[h.string]["P"] == e["P"])
+    for key, e in by_id.items():
+        if e["S"] == "/TH":
+            e["A"]["Scope"] = "/Row" if key in heads_its_row else "/Column"
+    # A name tree with its keys in byte order (14.7.2: sorted lexically); the IDs are ASCII.
+    names = pydyf.Array()
+    for key in sorted(by_id, key=lambda k: k.encode("utf-8")):
+        names.extend((pydyf.String(key), by_id[key].reference))
+    tree = pydyf.Dictionary({"Names": names})
+    pdf.add_object(tree)
+    pdf.objects[int(pdf.catalog["StructTreeRoot"].split()[0])]["IDTree"] = tree.reference
 
 
 def warm_up() -> None:

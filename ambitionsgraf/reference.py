@@ -88,6 +88,17 @@ class Reference:
     def _bases(self) -> dict[str, frozenset[str]]:
         return {p.kod: frozenset(_base(n) for n in self._names(p)) for p in self.places.values()}
 
+    def code_for_name(self, name: str, kind: str) -> tuple[str | None, str | None]:
+        """The code `new` and `import` write into a new answer file, and what to say about it: a
+        code only when the name denotes one place unambiguously; nothing said when it denotes none."""
+        matches = self.match_name(name, kind)
+        if len(matches) == 1:
+            return matches[0].kod, f'kod "{matches[0].kod}" from the name: {self.describe(matches[0])}'
+        if matches:
+            could = " or ".join(f'{p.namn} ("{p.kod}")' for p in matches)
+            return None, f"no kod: the name could be {could}; add the right one by hand"
+        return None, None
+
     def describe(self, place: Place) -> str:
         """The place in one line, for messages: Stockholm (kommun 0180, Stockholms län, A1 Storstäder)."""
         group = f", {place.kommungrupp_kod} {place.kommungrupp}" if place.kommungrupp_kod else ""

@@ -36,6 +36,9 @@ class QuestionResult:
     dont_know: int
     points_by_role: Mapping[str, tuple[int, ...]]  # in respondent order within each role
     status: str | None
+    # For a question with options (omfattning, frekvens): the option beside each of those points, as given,
+    # the default for a bare answer (omfattning: hela), None when neither (frekvens not said). Empty otherwise.
+    options_by_role: Mapping[str, tuple[str | None, ...]]
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,37 @@ def step_statuses(ins: Instrument, question_statuses: Mapping[str, str | None]) 
     return {s.id: weakest_status(ins, [question_statuses[q.id] for q in ins.questions_of_step(s.id)]) for s in ins.steps}
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Where a value's class changes: it is classified by value ≥ t for each t in `at_least` and by
+    value > t for each t in `above`. What shows the value rounded must keep it on the same sides
+    (text.num_on_side), so that the number a reader sees never contradicts its class."""
+
+    at_least: tuple[Fraction, ...] = ()
+    above: tuple[Fraction, ...] = ()
+
+
+def axis_bounds(ins: Instrument) -> Bounds:
+    """An axis is systematic at or above the threshold (is_systematic)."""
+    return Bounds((ins.threshold,))
+
+
+def area_bounds(ins: Instrument, area_id: str) -> Bounds:
+    """An area is classified only when it alone makes up its axis (the area is then the axis's value)."""
+    area = ins.area(area_id)
+    return axis_bounds(ins) if len(ins.areas_of_axis(area.axis)) == 1 else Bounds()
+
+
+def question_bounds(ins: Instrument, qid: str) -> Bounds:
+    """The bounds question_status classifies a question's mean by: each status's minimum; for a ja/nej
+    question, all said ja (the mean is the ja points) and some did (the mean is above the nej points)."""
+    q = ins.question(qid)
+    if q.rule == "ja_nej":
+        points = dict(q.points)
+        return Bounds((Fraction(points["ja"]),), (Fraction(points["nej"]),))
+    return Bounds(tuple(s.minimum for s in ins.statuses))
+
+
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
     """A step is in place only when all of it is: a question nobody could answer caps it at the middle level."""
     order = [s.id for s in ins.statuses]
@@ -202,13 +236,16 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
     respondents = assessment.respondents
     questions: dict[str, QuestionResult] = {}
     for q in ins.questions:
-        given = [(r.role, a.points) for r in respondents if (a := r._by_question[q.id]) is not None]
-        points = [p for _, p in given]
+        given = [(r.role, a.points, a.option or q.default_option) for r in respondents if (a := r._by_question[q.id]) is not None]
+        points = [p for _, p, _ in given]
         by_role: dict[str, tuple[int, ...]] = {}
+        options_by_role: dict[str, tuple[str | None, ...]] = {}
         for role in ins.roles:
-            got = tuple(p for rid, p in given if rid == role.id)
+            got = tuple(p for rid, p, _ in given if rid == role.id)
             if got:
                 by_role[role.id] = got
+                if q.options:
+                    options_by_role[role.id] = tuple(o for rid, _, o in given if rid == role.id)
         q_mean = Fraction(sum(points), len(points)) if points else None
         questions[q.id] = QuestionResult(
             mean=q_mean,
@@ -218,6 +255,7 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
             dont_know=sum(1 for r in respondents if q.id in r.dont_know),
             points_by_role=by_role,
             status=question_status(ins, q.id, q_mean),
+            options_by_role=options_by_role,
         )
     steps = step_statuses(ins, {qid: r.status for qid, r in questions.items()})
     area_sums = {id(r): tuple(_area_sum(a, r) for a in ins.areas) for r in respondents}

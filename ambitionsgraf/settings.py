@@ -41,6 +41,12 @@ class Settings:
     reviewed: str  # ISO date the accessibility statement was last reviewed
     licence: str  # the open data's licence, by name
     licence_url: str
+    statement_updated: str | None = None  # ISO date the statement's text was last changed; None: on `reviewed`
+
+    @property
+    def updated(self) -> str:
+        """When the accessibility statement was last updated: never before its last review."""
+        return self.statement_updated or self.reviewed
 
     def with_site_url(self, url: str | None) -> "Settings":
         from dataclasses import replace
@@ -66,13 +72,13 @@ def url_problem(url: str) -> str | None:
 _FIELDS = {
     "webbplats": "the site's address (https://…/), or empty",
     "utgivare": "the agency: namn, webbplats, epost and telefon",
-    "tillganglighet": "the accessibility statement: epost (for feedback) and granskad (date of the last review)",
+    "tillganglighet": "the accessibility statement: epost (for feedback), granskad (date of the last review) and optionally uppdaterad (date the statement was last changed)",
     "licens": "the open data's licence: namn and url",
 }
 _REQUIRED = ("utgivare", "tillganglighet", "licens")
 _SUB = {
     "utgivare": (("namn", "webbplats", "epost", "telefon"), ("namn", "webbplats", "epost")),
-    "tillganglighet": (("epost", "granskad"), ("epost", "granskad")),
+    "tillganglighet": (("epost", "granskad", "uppdaterad"), ("epost", "granskad")),
     "licens": (("namn", "url"), ("namn", "url")),
 }
 
@@ -120,6 +126,17 @@ class _Checker:
             return None
         return value
 
+    def date(self, node: Node | None, field: str) -> str | None:
+        value = self.text(node, field, _DATE, "a date YYYY-MM-DD")
+        if value is None:
+            return None
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            self.problem(node, field, f"expected a real date YYYY-MM-DD, got {value}")
+            return None
+        return value
+
     def url(self, node: Node | None, field: str) -> str | None:
         value = self.text(node, field, expected="an address starting with https://")
         if value is None:
@@ -154,18 +171,16 @@ def parse_settings(path: str, data: bytes) -> Settings:
     email = c.text(pub.get("epost"), "utgivare.epost", _EMAIL, "an e-mail address")
     phone = c.text(pub.get("telefon"), "utgivare.telefon", _PHONE, "a telephone number")
     feedback = c.text(acc.get("epost"), "tillganglighet.epost", _EMAIL, "an e-mail address")
-    reviewed = c.text(acc.get("granskad"), "tillganglighet.granskad", _DATE, "a date YYYY-MM-DD")
-    if reviewed is not None:
-        try:
-            date.fromisoformat(reviewed)
-        except ValueError:
-            c.problem(acc["granskad"], "tillganglighet.granskad", f"expected a real date YYYY-MM-DD, got {reviewed}")
-            reviewed = None
+    reviewed = c.date(acc.get("granskad"), "tillganglighet.granskad")
+    updated = c.date(acc.get("uppdaterad"), "tillganglighet.uppdaterad")
+    if reviewed is not None and updated is not None and updated < reviewed:
+        c.problem(acc["uppdaterad"], "tillganglighet.uppdaterad",
+                  f"expected a date on or after granskad ({reviewed}): the statement shows its last review, so it changes with it; got {updated}")
     licence = c.text(lic.get("namn"), "licens.namn", expected="the licence's name, e.g. CC0 1.0")
     licence_url = c.url(lic.get("url"), "licens.url")
     if c.problems or None in (publisher, publisher_url, email, feedback, reviewed, licence, licence_url):
         raise ContentError(c.problems or [Problem(path, 1, "file", "incomplete")])
-    return Settings(site_url, publisher, publisher_url, email, phone, feedback, reviewed, licence, licence_url)
+    return Settings(site_url, publisher, publisher_url, email, phone, feedback, reviewed, licence, licence_url, updated)
 
 
 def load_settings(path: Path, shown: str | None = None) -> tuple[Settings, bytes]:

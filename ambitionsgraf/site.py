@@ -7,16 +7,17 @@ import csv
 import io
 
 import orjson
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
-from .content import Guidance
+from .content import Guidance, fill, placeholder_values
 from .instrument import Instrument
 from .reference import Reference
 from .scoring import OrganisationResult, priorities
 from .settings import Settings
+from .text import kept_decimals, num
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def part_files(slug: str, part: str) -> tuple[str, ...]:
     return {
         "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
+        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}-handlingsplan.xlsx", f"leverans/{slug}.json"),
         "leverans-pdf": (f"leverans/{slug}.pdf",),
     }[part]
 
@@ -77,6 +78,8 @@ def chart_alt(view: dict) -> str:
 
 # -- navigation -----------------------------------------------------------------
 
+FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from every page
+
 NAV = (
     ("", "Start"),
     ("oversikt/", "Nationell översikt"),
@@ -87,8 +90,11 @@ NAV = (
 )
 
 
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str = "") -> dict:
-    """The frame every site page shares. `path` is the page's own address from the root."""
+def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
+    """The frame every site page shares. `path` is the page's own address from the root.
+    `description` is the page's own summary for search results and link previews: every page has one."""
+    if not description.strip():
+        raise ValueError(f"the page {path or 'index.html'} needs a description of its own")
     section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
     return {
         "root": root,
@@ -99,53 +105,97 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
         "site_title": "Ambitionsgrafen",
         "sitemap": project.site_url is not None,  # written only with the site's address
+        "favicon": root + FAVICON,
     }
 
 
 # -- one organisation ------------------------------------------------------------
 
 
-def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
-    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
+def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tuple]:
+    """One row per step or zone: priority (or None), part, step, status as assessed, suggestion, guidance address."""
     ins = project.ins
     latest = result.latest
     ranked = priorities(ins, latest.steps)
     labels = {s.id: s.label for s in ins.statuses}
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
+    rows = []
     for step in ins.steps:
         status = latest.steps[step.id]
-        page = project.guidance.steps[step.id]
-        w.writerow([
-            ranked.index(step.id) + 1 if step.id in ranked else "",
+        rows.append((
+            ranked.index(step.id) + 1 if step.id in ranked else None,
             "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
             step.label,
             labels[status] if status else "Underlag saknas",
-            page.suggestion(status) if status else "",
+            project.guidance.steps[step.id].suggestion(status) if status else "",
             f"{project.site_url}vagledning/{step.id}/" if project.site_url else "",
-            "",
-            "",
-            "",
-        ])
+        ))
+    return rows
+
+
+def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
+    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
+    for priority, *rest in _action_plan_rows(project, result):
+        w.writerow(["" if priority is None else priority, *rest, "", "", ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+WORK_STATUSES = ("Ej påbörjad", "Pågår", "Klar")  # the action plan's drop-down list
+
+
+def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
+    """The action plan as the workbook the organisation works in after the report: the same rows as
+    the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
+    organisation and round at the top, the header row frozen and the columns sized."""
+    from . import xlsx
+
+    org, latest = result.organisation, result.latest
+    quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
+    headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
+                "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
+    top = 5  # the header row; the steps follow
+    steps = [(*row, None, None, None, None, None) for row in _action_plan_rows(project, result)]
+    first, last = top + 1, top + len(steps)
+    sheet = xlsx.Sheet(
+        "Handlingsplan",
+        (((f"Handlingsplan för {org.name}", xlsx.BOLD),),
+         (f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.",),
+         ("Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. Prioritet 1–3 är rapportens förslag till nästa steg.",),
+         (),
+         tuple((h, xlsx.HEADING) for h in headings),
+         *steps),
+        widths=(10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40),
+        frozen_rows=top,
+        autofilter=f"A{top}:{xlsx.column_name(len(headings) - 1)}{last}",
+        validations=(
+            xlsx.Validation(f"J{first}:J{last}", WORK_STATUSES, prompt="Välj status i listan.", error="Välj Ej påbörjad, Pågår eller Klar."),
+            xlsx.Validation(f"I{first}:I{last}", prompt="Skriv ett datum, till exempel 2026-06-30.", error="Skriv ett datum, till exempel 2026-06-30."),
+        ),
+        default_styles=(xlsx.INTEGER, xlsx.TOP, xlsx.WRAP, xlsx.TOP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.DATE, xlsx.TOP, xlsx.WRAP),
+        recurring=True,
+    )
+    return xlsx.workbook([sheet], title=f"Handlingsplan för {org.name}, mätningen {latest.date}", creator=project.settings.publisher)
+
+
 def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
+    return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons), project.print_css)
+
+
+def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> str:
+    """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
     if not public:
         roles = views.trail_chart(project.ins, result, with_roles=True)
         view["roles_chart"] = data_uri_svg(charts.draw_svg(project.ins, roles))
         view["roles_chart_alt"] = roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan."
-        view["comparisons"] = []
-        for c in views.comparison_view(project.ins, result, comparisons or []):
-            if c["shown"]:
-                c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
-                c["chart_alt"] = c["chart"].title + ". Positionen per område står i tabellen bredvid."
-            view["comparisons"].append(c)
-    html = project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url)
-    return pdf.html_to_pdf(html, project.print_css)
+        view["comparison"] = views.comparison_view(project.ins, result, comparisons or [])
+        for c in view["comparison"]["charted"]:
+            c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
+            c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
+    return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url)
 
 
 def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
@@ -156,6 +206,7 @@ def delivery_files(project: Project, result: OrganisationResult, *, comparisons:
     return {
         f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
+        f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result),
     }
 
 
@@ -175,7 +226,9 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     ctx = page_context(
         project, root=root, path=base, title=result.organisation.name,
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
-        description=f"Resultat i ambitionsgrafen för {result.organisation.name}.",
+        description=f"{result.organisation.name} i ambitionsgrafen: "
+                    + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
+                    + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
     html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
     return {
@@ -197,7 +250,8 @@ def public_pdf_files(project: Project, result: OrganisationResult) -> dict[str, 
 def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
     """Pages that do not belong to one organisation, relative to site/."""
     ins, env, g = project.ins, project.env, project.guidance
-    files: dict[str, bytes | str] = {"assets/site.css": project.site_css}
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
+                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
@@ -205,11 +259,13 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
                        description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
     files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
-                                                                 intro=g.pages.get("om-ambitionsgrafen"))
+                                                                 intro=g.pages.get("om-ambitionsgrafen"), threshold=num(ins.threshold, kept_decimals(ins.threshold)))
 
     root = "../"
     ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
-                       crumbs=[("", "Start"), (None, "Organisationer")])
+                       crumbs=[("", "Start"), (None, "Organisationer")],
+                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
+                                   "organisation, med senaste mätning och kvadrant för var och en.")
     by_type = [
         {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
         for t in ins.types
@@ -218,12 +274,17 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     from .selfassessment import selfassessment_files  # it imports this module: import at call time
 
     files.update(selfassessment_files(project))
+    from .opendata import open_data_files
+
+    files.update(open_data_files(project, published))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
               "part": s.part} for s in ins.steps]
     ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
-                       crumbs=[("", "Start"), (None, "Vägledning")])
+                       crumbs=[("", "Start"), (None, "Vägledning")],
+                       description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
+                                   "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.")
     files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
     for i, s in enumerate(ins.steps):
         page = g.steps[s.id]
@@ -238,17 +299,22 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours)
 
+    values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
     for slug, page in g.pages.items():
+        page = replace(page, html=fill(page.html, values))
         ctx = page_context(project, root="../", path=f"{slug}/", title=page.title,
                            crumbs=[("", "Start"), (None, page.title)], description=page.summary)
         files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
 
     ctx = page_context(project, root="../", path="metod/", title="Metod: så beräknas ambitionsgrafen",
-                       crumbs=[("", "Start"), (None, "Metod")])
+                       crumbs=[("", "Start"), (None, "Metod")],
+                       description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
+                                   "och systematiskt och hur varje steg får sin status.")
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
 
     # Served at any missing address, so its links are absolute; from the domain's root without an address.
-    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[])
+    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[],
+                       description="Sidan finns inte på Ambitionsgrafens webbplats. Härifrån når du startsidan, vägledningen och organisationerna.")
     files["404.html"] = env.get_template("404.html").render(**ctx)
     return files
 
@@ -265,6 +331,51 @@ def overview_path(type_: str | None, year: str | None) -> str:
     if type_ is None and year is None:
         return "oversikt/"
     return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
+    if len(numbers) == 1:
+        return f"fråga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"frågorna {numbers[0]}–{numbers[-1]}"
+    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
+
+
+def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
+    """The overview's answers per question, one chart and table per kind of answer: the agreement
+    scale, and yes or no. Each kind has its own levels, colours and columns, so a yes is never
+    read as an agreement level. In the instrument's order of their first question."""
+    kinds: dict[tuple, list[dict]] = {}
+    for d in dist:
+        kinds.setdefault(tuple(d["levels"]), []).append(d)
+    values = [v for v, _ in ins.scale]
+    groups = []
+    for levels, questions in kinds.items():
+        yes_no = [key for key, _ in levels] == ["ja", "nej"]
+        numbers = _numbers([d["number"] for d in questions])
+        svg = charts.distribution_svg(
+            f"Andel av organisationerna per svar, {numbers} ({selection})", list(levels),
+            [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions])
+        width, height = charts.svg_size(svg)
+        ident = "ja-nej" if yes_no else "skala"
+        groups.append({
+            "id": ident,
+            "file": "fragor.svg" if not yes_no else "fragor-ja-nej.svg",
+            "svg": svg,
+            "width": width,
+            "height": height,
+            "heading": f"Svar ja eller nej ({numbers})" if yes_no
+                       else f"Svar på skalan {min(values)}–{max(values)} ({numbers})",
+            "alt": (f"Liggande staplar, en per fråga, med andelen organisationer på varje svar för {numbers}. "
+                    "Samma uppgifter finns i tabellen intill."),
+            "caption": f"Antal organisationer per svar, {numbers}",
+            "levels": [label for _, label in levels],
+            "table_below": not yes_no,  # the scale's five columns leave too little room beside the chart
+            "rows": [{"number": d["number"], "text": d["text"], "cells": [d["counts"][key] for key, _ in levels],
+                      "missing": d["missing"]} for d in questions],
+        })
+    return groups
 
 
 def overview_files(project: Project, published: list[OrganisationResult]) -> dict[str, str]:
@@ -286,16 +397,15 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             year_label = f"mätningar {year}" if year else "senaste mätningen"
             title = f"Nationell översikt – {type_label}, {year_label}"
             chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
-            dist = overview.question_distribution(ins, sel, known_levels)
-            dist_svg = charts.distribution_svg(
-                f"Andel av organisationerna per svarsnivå och fråga ({type_label}, {year_label})",
-                [(f"{d['number']}", [(label, d["counts"][key]) for key, label in d["levels"]], d["missing"]) for d in dist],
-            )
+            groups = answer_groups(ins, overview.question_distribution(ins, sel, known_levels), f"{type_label}, {year_label}")
             files[path + "ambitionsgraf.svg"] = chart
-            files[path + "fragor.svg"] = dist_svg
+            for g in groups:
+                files[path + g["file"]] = g.pop("svg")
             ctx = page_context(project, root=root, path=path, title=title,
                                crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
-                               description="Alla publicerade organisationer i ambitionsgrafen.")
+                               description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
+                                           + ("organisation" if len(sel.rounds) == 1 else "organisationer")
+                                           + ", hur många som ligger i varje kvadrant och hur de svarat på varje fråga.")
             files[path + "index.html"] = project.env.get_template("overview.html").render(
                 **ctx,
                 heading=title,
@@ -308,8 +418,7 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
                     "empty": (type_, y) not in present} for y in years],
                 rows=views.index_rows(ins, [r for r, _ in sel.rounds], root, rounds=[a for _, a in sel.rounds]),
                 quadrants=overview.quadrant_counts(ins, sel),
-                distribution=[{**d, "cells": [d["counts"][key] for key, _ in d["levels"]]} for d in dist],
-                scale=[label for _, label in ins.scale],
+                answer_groups=groups,
                 chart_title=f"Ambitionsgrafen: {type_label}, {year_label}",
                 reports=[{"year": y, "href": root + national_path(y)} for y in years],
             )
@@ -317,9 +426,6 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
 
 
 # -- national follow-up, per round year ---------------------------------------------------------
-
-NATIONAL_CHARTS = {"quadrants": "kvadranter.svg", "questions": "fragor.svg", "steps": "steg.svg"}
-
 
 def national_path(year: str) -> str:
     """The year's follow-up page. A year is four digits and a type a word (tests check the
@@ -330,11 +436,13 @@ def national_path(year: str) -> str:
 def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
     """The files of one part of a year's follow-up, relative to the output folder: the PDF, or the
     page and the charts its view draws (all of them when no view is given: what a part may hold)."""
+    from .national import CHART_FILES, charts_of
+
     base = "site/" + national_path(year)
     if part == "national-pdf":
         return (base + "rapport.pdf",)
-    charts_ = [name for key, name in NATIONAL_CHARTS.items() if view is None or view[key]["chart"]]
-    return (base + "index.html", *(base + name for name in charts_))
+    names = CHART_FILES if view is None else [c["file"] for c in charts_of(view)]
+    return (base + "index.html", *(base + name for name in names))
 
 
 def grouping(project: Project):
@@ -364,16 +472,11 @@ def national_views(project: Project, listed: list) -> dict[str, dict]:
             for year in national.years(listed)}
 
 
-_NATIONAL_CHART_TITLES = {
-    "quadrants": "Andel organisationer per kvadrant och grupp",
-    "questions": "Andel organisationer per svarsnivå och fråga",
-    "steps": "Andel organisationer som har varje steg i ledningssystemet på plats",
-}
+def _national_charts(view: dict) -> dict[str, str]:
+    """Each chart of the year's view as SVG, by its file name."""
+    from .national import charts_of
 
-
-def _national_charts(view: dict) -> dict[str, str | None]:
-    return {key: charts.distribution_svg(f"{_NATIONAL_CHART_TITLES[key]}, {view['year']}", view[key]["chart"]) if view[key]["chart"] else None
-            for key in NATIONAL_CHARTS}
+    return {c["file"]: charts.distribution_svg(c["title"], c["levels"], c["rows"]) for c in charts_of(view)}
 
 
 def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
@@ -381,12 +484,13 @@ def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> di
     path = national_path(view["year"])
     root = "../" * path.count("/")
     drawn = _national_charts(view)
+    shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
     ctx = page_context(project, root=root, path=path, title=view["title"],
                        crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
                        description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.")
-    files = {path + NATIONAL_CHARTS[key]: svg for key, svg in drawn.items() if svg is not None}
+    files = {path + name: svg for name, svg in drawn.items()}
     files[path + "index.html"] = project.env.get_template("national.html").render(
-        **ctx, r=view, charts={key: NATIONAL_CHARTS[key] if svg else None for key, svg in drawn.items()},
+        **ctx, r=view, charts=shown,
         pdf_name="rapport.pdf" if pdf_linked else None, organisations_href=root + overview_path(None, view["year"]),
         method={"href": root + "metod/", "text": "Metod"})
     return files
@@ -397,7 +501,7 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     drawn = _national_charts(view)
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
-        r=view, charts={key: data_uri_svg(svg) if svg else None for key, svg in drawn.items()},
+        r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
         method={"href": method, "text": f"Metod ({method})"} if method else None)
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

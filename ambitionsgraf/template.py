@@ -20,7 +20,9 @@ from .yamlsource import MappingNode, ScalarNode, read_source
 
 
 def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None,
-                    notes: list[Problem] | None = None) -> tuple[Path, str]:
+                    notes: list[Problem] | None = None) -> tuple[Path, str, str | None]:
+    """The new file's path and text, and what was said about its kod: filled in when the name is
+    one municipality's or region's in the reference list (content/kommuner.csv)."""
     path = orgs_dir / f"{slug}.yaml"
     shown = display_path(path)
     problems = []
@@ -54,7 +56,8 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
         problems += [dataclasses.replace(p, line=1) for p in _same_name(orgs_dir, shown, name)]
     if problems:
         raise ContentError(problems)
-    return path, answerfile.template(ins, name, type_, day)
+    code, said = ins.reference.code_for_name(name, type_)
+    return path, answerfile.template(ins, name, type_, day, code), said
 
 
 def _same_name(orgs_dir: Path, shown: str, name: str) -> list[Problem]:

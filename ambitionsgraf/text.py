@@ -37,9 +37,48 @@ def num(value: Fraction | float | None, decimals: int = 1) -> str:
     return ("−" if rounded < 0 else "") + text
 
 
+def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Iterable = (), fewest: int = 1) -> int:
+    """The fewest decimals (at least `fewest`) that show `value` on its own side of every bound it is
+    classified by: for t in `at_least` the class is value ≥ t, for t in `above` value > t.
+
+    2,45 under a bound of 2,5 rounds to 2,5 with one decimal, which reads as at the bound: two
+    decimals (2,45) keep it below. Rounding is monotone and a bound written with d decimals rounds
+    to itself, so a value on or past a bound never crosses back, and a value short of a bound stays
+    short once half a unit of the last decimal is less than the gap: the loop ends for bounds with
+    finitely many decimals, as every bound in the instrument (a YAML decimal) has.
+    """
+    value = Fraction(value)
+    at_least, above = [Fraction(t) for t in at_least], [Fraction(t) for t in above]
+    decimals = fewest
+    while True:
+        shown = round_half_up(value, decimals)
+        if all((shown >= t) == (value >= t) for t in at_least) and all((shown > t) == (value > t) for t in above):
+            return decimals
+        decimals += 1
+
+
+def num_on_side(value: Fraction | float | None, at_least: Iterable = (), above: Iterable = (), fewest: int = 1) -> str:
+    """`num` with as many decimals as keep the shown value on the side of its bounds that the value
+    itself is on (see kept_decimals): 2,45 beside a bound of 2,5 → "2,45", 2,44 → "2,4"."""
+    if value is None:
+        return num(None)
+    return num(value, kept_decimals(value, at_least, above, fewest))
+
+
 def percent(share: Fraction) -> int:
     """A share as the whole percent the product prints, halves rounded up (1/8 → 13)."""
     return int(round_half_up(Fraction(share) * 100))
+
+
+def percent_shown(share: Fraction) -> str:
+    """A share as a percentage for a sentence: whole, unless that would say none (0) or all (100) of
+    something that is neither; then with the decimals it takes (1/300 → "0,3", 299/300 → "99,7")."""
+    return num_on_side(Fraction(share) * 100, at_least=(100,), above=(0,), fewest=0)
+
+
+def count(n: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: 1 person, 2 personer, 1 000 personer."""
+    return f"{grouped(n)} {singular if n == 1 else plural}"
 
 
 def swedish_date(iso: str) -> str:
@@ -68,6 +107,23 @@ def show(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def and_list(items: Iterable[str]) -> str:
+    """a → a; a, b, c → "a, b och c" (the Swedish of our reports); nothing → ""."""
+    items = list(items)
+    return " och ".join(items) if len(items) < 3 else ", ".join(items[:-1]) + " och " + items[-1]
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """Text of at most `limit` characters for a narrow place (a running header): cut at the last
+    space that fits, or inside a word that is too long, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 # -- YAML -------------------------------------------------------------------------------
 
 # What json.dumps leaves as it is but a YAML reader must not meet raw in a quoted
@@ -93,6 +149,16 @@ def one_line(text: str) -> str:
     """Text as one line: controls and line breaks become spaces, runs of white space one
     space, none at either end. The self-assessment page's oneLine does exactly this."""
     return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
+
+
+# What XML 1.0 does not allow in a document at all, escaped or not (its Char production).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text fit for one line of an XML document such as an SVG: one_line, and every character XML 1.0
+    forbids (controls, lone surrogates, U+FFFE, U+FFFF) a space. Markup is still to be escaped."""
+    return one_line(_NOT_XML.sub(" ", text))
 
 
 def yaml_comment(text: str) -> str:

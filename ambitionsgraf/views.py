@@ -6,15 +6,17 @@ never read roles, per-respondent answers, spreads or comments.
 
 from __future__ import annotations
 
+from collections import Counter
 from fractions import Fraction
 from typing import Mapping
 
 from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
+from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, GroupScore, OrganisationResult, priorities
-from .text import num, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds
+from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
@@ -26,20 +28,28 @@ def _float(x: Fraction | None) -> float | None:
     return None if x is None else float(x)
 
 
-def change(now: Fraction | None, before: Fraction | None) -> dict | None:
+def shown(value: Fraction | None, bounds: Bounds = Bounds()) -> str:
+    """A value as the reader sees it: one decimal, more only where one would put it on the other
+    side of (or onto) a bound it is classified by (2,45 beside a threshold of 2,5)."""
+    return num_on_side(value, bounds.at_least, bounds.above)
+
+
+def change(now: Fraction | None, before: Fraction | None, bounds: Bounds = Bounds()) -> dict | None:
     """▲/▼ with the number, so the direction never rests on colour alone.
 
-    Computed from the values as shown (2,6 → 2,7 is +0,1), so the arrow agrees with what the reader sees.
+    Computed from the values as shown (2,6 → 2,7 is +0,1; 2,45 → 2,5 is +0,05), so the arrow
+    agrees with what the reader sees.
     """
     if now is None or before is None:
         return None
-    diff = round_half_up(Fraction(now), 1) - round_half_up(Fraction(before), 1)
-    shown = num(abs(diff))
-    if shown == "0,0":
+    decimals = [kept_decimals(v, bounds.at_least, bounds.above) for v in (now, before)]
+    diff = round_half_up(Fraction(now), decimals[0]) - round_half_up(Fraction(before), decimals[1])
+    if diff == 0:
         return {"arrow": "=", "text": "oförändrad", "direction": "same", "sr": "oförändrad sedan förra mätningen"}
+    text = num(abs(diff), max(decimals))
     if diff > 0:
-        return {"arrow": "▲", "text": f"+{shown}", "direction": "up", "sr": f"ökning med {shown} sedan förra mätningen"}
-    return {"arrow": "▼", "text": f"−{shown}", "direction": "down", "sr": f"minskning med {shown} sedan förra mätningen"}
+        return {"arrow": "▲", "text": f"+{text}", "direction": "up", "sr": f"ökning med {text} sedan förra mätningen"}
+    return {"arrow": "▼", "text": f"−{text}", "direction": "down", "sr": f"minskning med {text} sedan förra mätningen"}
 
 
 # -- JSON ---------------------------------------------------------------------
@@ -93,6 +103,7 @@ def organisation_json(ins: Instrument, result: OrganisationResult, *, public: bo
         "slug": org.slug,
         "namn": org.name,
         "typ": org.type,
+        **place_json(ins.reference, org.code),
         "publicerad": org.published,
         "matningar": [
             assessment_json(ins, a, None if public else c, public=public) for a, c in zip(result.assessments, comments)
@@ -146,8 +157,8 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
     rows = [
         {
             "label": f"Mätning {swedish_date(a.date)}",
-            "ledning": num(a.overall.axes["ledning"]),
-            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
             "quadrant": quadrant_label(ins, a.overall.quadrant, "Ingen punkt (svar saknas)"),
         }
         for a in result.assessments
@@ -155,9 +166,9 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
     if with_roles:
         rows += [
             {
-                "label": f"{ins.role_label(role)} ({g.respondents} {'person' if g.respondents == 1 else 'personer'}), senaste mätningen",
-                "ledning": num(g.axes["ledning"]),
-                "verksamhet": num(g.axes["verksamhet"]),
+                "label": f"{ins.role_label(role)} ({count(g.respondents, 'person', 'personer')}), senaste mätningen",
+                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
                 "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
             }
             for role, g in result.latest.roles.items()
@@ -190,8 +201,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             rows.append({
                 "label": f"{area.number}. {area.label}",
                 "axis": ins.axes[area.axis]["kort"],
-                "value": num(g.areas[area.id]),
-                "change": change(g.areas[area.id], before.areas[area.id]) if before else None,
+                "value": shown(g.areas[area.id], area_bounds(ins, area.id)),
+                "change": change(g.areas[area.id], before.areas[area.id], area_bounds(ins, area.id)) if before else None,
             })
         return rows
 
@@ -200,9 +211,9 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             "key": axis,
             "label": ins.axes[axis]["etikett"],
             "short": ins.axes[axis]["kort"],
-            "value": num(latest.overall.axes[axis]),
+            "value": shown(latest.overall.axes[axis], axis_bounds(ins)),
             "systematic": None if latest.overall.axes[axis] is None else latest.overall.axes[axis] >= ins.threshold,
-            "change": change(latest.overall.axes[axis], previous.overall.axes[axis]) if previous else None,
+            "change": change(latest.overall.axes[axis], previous.overall.axes[axis], axis_bounds(ins)) if previous else None,
         }
         for axis in ("ledning", "verksamhet")
     ]
@@ -231,7 +242,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "number": q.number,
                 "id": q.id,
                 "text": q.text,
-                "mean": num(r.mean),
+                "mean": shown(r.mean, question_bounds(ins, q.id)),
                 "answered": r.answered,
                 "missing": r.missing,
                 "dont_know": r.dont_know,
@@ -240,11 +251,13 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "step": by_id[q.step]["label"],
                 "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
             }
+            row["options_note"] = _options_note(q, r)
             if not public:
                 row["spread"] = "–" if r.spread is None else str(r.spread)
                 row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
                 row["roles"] = [
-                    {"label": ins.role_label(role.id), "answers": ", ".join(_answer_text(q, p) for p in r.points_by_role.get(role.id, ())) or "–"}
+                    {"label": ins.role_label(role.id),
+                     "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ()))}
                     for role in ins.roles
                     if role.id in latest.roles
                 ]
@@ -258,7 +271,12 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "date": swedish_date(latest.date),
         "date_iso": latest.date,
         "respondents": latest.overall.respondents,
+        "respondents_text": count(latest.overall.respondents, "intervjuad", "intervjuade"),
+        "persons_text": count(latest.overall.respondents, "person", "personer"),
         "rounds": len(result.assessments),
+        # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
+        "short_name": cut_at_word(org.name, 60),
+        "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
         "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
         "threshold": num(ins.threshold),
         "axes": axes,
@@ -269,10 +287,12 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "question_groups": question_groups,
         "chart": chart,
         "chart_rows": chart_rows(ins, result, with_roles=not public),
-        "missing": [{"id": qid, "number": ins.question(qid).number, "count": n} for qid, n in latest.missing.items()],
-        "incomplete_areas": [{"label": ins.area(a).label, "count": n} for a, n in latest.incomplete_areas.items()],
+        "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
+                     "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
+        "incomplete_areas": [{"label": ins.area(a).label, "count": count(n, "person", "personer")} for a, n in latest.incomplete_areas.items()],
         "history": [
-            {"date": swedish_date(a.date), "ledning": num(a.overall.axes["ledning"]), "verksamhet": num(a.overall.axes["verksamhet"]),
+            {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
              "quadrant": quadrant_label(ins, a.overall.quadrant, "–"), "respondents": a.overall.respondents}
             for a in result.assessments
         ],
@@ -283,18 +303,26 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             {
                 "label": ins.role_label(role),
                 "respondents": g.respondents,
-                "ledning": num(g.axes["ledning"]),
-                "verksamhet": num(g.axes["verksamhet"]),
+                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
                 "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt"),
-                "areas": [num(g.areas[a.id]) for a in ins.areas],
+                "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
             }
             for role, g in latest.roles.items()
         ]
-        view["area_headers"] = [f"{a.number}. {a.label}" for a in ins.areas]
+        view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
         view["conversation"] = [
-            {"number": row["number"], "text": row["text"], "spread": row["spread"], "roles": row["roles"]}
+            {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
+             "roles": row["roles"], "options_note": row["options_note"]}
             for group in question_groups for row in group["questions"] if row["flag"]
         ]
+        # The summary names at most three of them, the widest apart first (a page is all it has), in question
+        # order; the section on the roles has them all.
+        widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
+        named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
+        more = len(view["conversation"]) - len(named)
+        view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
+        view["spread_flag"] = ins.spread_flag
         org_assessments = {a.date.isoformat(): a for a in org.assessments}
         view["comments"] = [
             {
@@ -306,6 +334,33 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
         ]
     return view
+
+
+def _options_note(q, r) -> str:
+    """For a question with options: how many chose each, as the instrument lists them
+    ("Omfattning: hela inköpsportföljen 3, delar av inköpsportföljen 1"); empty otherwise."""
+    if not q.options:
+        return ""
+    chosen = Counter(o for options in r.options_by_role.values() for o in options)
+    if not chosen:
+        return ""
+    parts = [f"{o.label} {chosen[o.key]}" for o in q.options if chosen[o.key]]
+    if chosen[None]:
+        parts.append(f"ej angiven {chosen[None]}")
+    return f"{q.extra.capitalize()}: " + ", ".join(parts)
+
+
+def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -> str:
+    """One role's answers to one question, with the option each was given with ("4 (hela), 3 (delar)");
+    more than three as counts ("4: 9 svar; 3: 11 svar"), strongest first, so that a cell stays short."""
+    if not points:
+        return "–"
+    shown = [_answer_text(q, p) + (f" ({q.option(o).short})" if o else "") for p, o in zip(points, options or (None,) * len(points))]
+    if len(shown) <= 3:
+        return ", ".join(shown)
+    order = {text: p for text, p in zip(shown, points)}
+    tally = Counter(shown)
+    return "; ".join(f"{text}: {tally[text]} svar" for text in sorted(tally, key=lambda t: (-order[t], t)))
 
 
 def _answer_text(q, points: int) -> str:
@@ -329,9 +384,10 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
         {
             "name": r.organisation.name,
             "type_label": ins.type_of(r.organisation.type).label,
-            "date": a.date,
-            "ledning": num(a.overall.axes["ledning"]),
-            "verksamhet": num(a.overall.axes["verksamhet"]),
+            "date": swedish_date(a.date),
+            "date_iso": a.date,
+            "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
@@ -396,27 +452,51 @@ def _points(ins: Instrument, q) -> list[int]:
     return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
 
 
-def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> list[dict]:
+def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> dict:
     """Position per axis and area against each comparison group, in words and numbers: drawn from
-    the shown form only, which is what the build keys the delivery PDF on."""
-    out = []
+    the shown form only, which is what the build keys the delivery PDF on.
+
+    One table holds every group shown (a column each: "76 %", "lägst", "högst"), with a key
+    naming each group in full; charts are drawn for the widest and the narrowest group shown
+    only, so five groups take two pages, not five. A group too small to show is one sentence.
+    A group of the same organisations as one before it (every other organisation measured that
+    year is of the same type) is said once, with the earlier group.
+    """
+    entries: list[dict] = []
     for g in groups:
-        entry = {"label": g.label, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled, "edition": g.edition}
+        same_key = (g.size, g.shown, [[p.kind, p.key, p.percent, p.compared] for p in g.positions], g.points_digest, g.pooled)
+        same = next((e for e in entries if e["same_key"] == same_key), None)
+        if same:
+            same["same_as"].append(g.label)
+            continue
+        entry = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
+                 "edition": g.edition, "same_as": [], "same_key": same_key}
         if g.shown:
-            rows = []
-            for p in g.positions:
-                label = ins.axes[p.key]["etikett"] if p.kind == "axis" else f"{ins.area(p.key).number}. {ins.area(p.key).label}"
-                if p.percent is None:
-                    text = "kan inte jämföras (värde saknas)"
-                else:
-                    text = f"bättre än {p.percent} % av {g.plural}"
-                rows.append({"label": label, "text": text, "compared": p.compared})
-            entry["rows"] = rows
+            # "–": no value to compare; "lägst"/"högst" rather than 0 % or 100 %
+            shown_as = {None: "–", "0": "lägst", "100": "högst"}
+            entry["cells"] = {p.key: shown_as.get(p.percent, f"{p.percent} %") for p in g.positions}
             latest = result.latest.overall
             markers = tuple(Marker(x, y, "", "peer") for x, y in g.points or ())
             p = _point(latest)
             if p:
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
             entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
-        out.append(entry)
-    return out
+        entries.append(entry)
+    for entry in entries:
+        also = and_list(entry["same_as"])
+        entry["same_note"] = f"Jämförelsen med {also} ger samma siffror och samma punkter." if entry["same_as"] else ""
+        if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
+            entry["text"] = "Ingen annan organisation mättes samma år, så det finns inget att jämföra med."
+        elif not entry["shown"]:
+            others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
+            entry["text"] = f"Jämförelsen med {entry['label']} visas inte: gruppen har {others}, och det behövs minst {MIN_GROUP}."
+            if entry["same_as"]:
+                entry["text"] += f" Detsamma gäller jämförelsen med {also}."
+    shown = [e for e in entries if e["shown"]]
+    rows = []
+    if shown:
+        for kind, key in [("axis", "ledning"), ("axis", "verksamhet")] + [("area", a.id) for a in ins.areas]:
+            label = ins.axes[key]["etikett"] if kind == "axis" else f"{ins.area(key).number}. {ins.area(key).label}"
+            rows.append({"label": label, "cells": [e["cells"][key] for e in shown]})
+    charted = shown[:1] + shown[-1:] if len(shown) > 1 else shown
+    return {"groups": entries, "shown": shown, "rows": rows, "charted": charted, "hidden": [e for e in entries if not e["shown"]]}

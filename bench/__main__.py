@@ -7,6 +7,8 @@ respondents each), then reports per stage wall and CPU time, ms per
 organisation and peak memory, for:
 - a clean build without PDFs, against floor (a): the same files loaded with
   yaml.load(…, CSafeLoader) in one process;
+- the open data (resultat.csv, resultat.xlsx, its page and catalogue) and the action-plan
+  workbooks: made alone, against the clean build, and a clean build without them;
 - a no-op rebuild, and a rebuild after one answer file changed;
 - the national follow-up's share of the clean build (its stage in the build,
   and its pages measured alone);
@@ -116,6 +118,39 @@ print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb"
                   "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
 """
 
+# The same build with the open data (resultat.csv, resultat.xlsx, its page and catalogue) and the
+# action-plan workbooks left out: what they add to a clean build is the difference.
+BUILD_WITHOUT_OPEN_DATA = BUILD.replace("from ambitionsgraf.pipeline import BuildOptions, build", """from ambitionsgraf.pipeline import BuildOptions, build
+import ambitionsgraf.opendata, ambitionsgraf.site
+ambitionsgraf.opendata.open_data_files = lambda project, published: {}
+ambitionsgraf.site.handlingsplan_xlsx = lambda project, result: b''""")
+
+# The open data made alone, in one process, from the published organisations' summaries (loaded
+# before the clock starts), with the site's address so that the catalogue is made too; and the
+# action-plan workbooks of every organisation.
+OPEN_DATA = _MEASURE_PRELUDE + """
+from pathlib import Path
+from ambitionsgraf.answers import load_organisations
+from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.opendata import open_data_files
+from ambitionsgraf.scoring import score_organisation, summarise
+from ambitionsgraf.settings import load_settings
+from ambitionsgraf.site import handlingsplan_xlsx
+project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0].with_site_url('https://upphandlingsmyndigheten.github.io/ambitionsgraf/'))
+orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
+results = [score_organisation(project.ins, o) for o in orgs]
+published = [summarise(r) for r in results if r.organisation.published]
+w0, c0 = time.perf_counter(), cpu()
+files = open_data_files(project, published)
+w1, c1 = time.perf_counter(), cpu()
+for r in results:
+    handlingsplan_xlsx(project, r)
+w2 = time.perf_counter()
+print(json.dumps({"open_data_wall": w1 - w0, "open_data_cpu": c1 - c0, "plans_wall": w2 - w1, "plans": len(results),
+                  "rows": files['data/resultat.csv'].count(b'\\n') - 1, "csv_kb": len(files['data/resultat.csv']) / 1e3,
+                  "xlsx_kb": len(files['data/resultat.xlsx']) / 1e3}))
+"""
+
 WEASY_FLOOR = _MEASURE_PRELUDE + """
 from pathlib import Path
 from ambitionsgraf.pipeline import load_project
@@ -130,16 +165,7 @@ results = [score_organisation(project.ins, o) for o in orgs]
 index = ComparisonIndex(project.ins, results)
 htmls = []
 for r in results:  # the same print HTML our build renders, made before the clock starts
-    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, r))
-    view = views.report_view(project.ins, project.guidance, r, public=False, root=project.site_url, chart=site.data_uri_svg(svg))
-    roles = views.trail_chart(project.ins, r, with_roles=True)
-    view["roles_chart"] = site.data_uri_svg(charts.draw_svg(project.ins, roles)); view["roles_chart_alt"] = roles.title
-    view["comparisons"] = []
-    for c in views.comparison_view(project.ins, r, [g.as_shown() for g in comparison(project.ins, r, index)]):
-        if c["shown"]:
-            c["chart_uri"] = site.data_uri_svg(charts.draw_svg(project.ins, c["chart"])); c["chart_alt"] = c["chart"].title
-        view["comparisons"].append(c)
-    htmls.append(project.env.get_template("print/report.html").render(report=view, chart_alt="x", site_url=project.site_url))
+    htmls.append(site.report_html(project, r, public=False, comparisons=[g.as_shown() for g in comparison(project.ins, r, index)]))
 import weasyprint
 css = weasyprint.CSS(string=project.print_css)
 w0, c0 = time.perf_counter(), cpu()
@@ -178,7 +204,7 @@ def fmt_stages(stages: dict, n: int) -> str:
     return ", ".join(f"{k} {v:.2f} s ({1000 * v / n:.1f} ms/org)" for k, v in stages.items())
 
 
-def bench_size(n: int, tmp: Path) -> list[str]:
+def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
     orgs, out = tmp / f"orgs-{n}", tmp / f"out-{n}"
     write_orgs(orgs, n)
     lines = [f"## {n} organisations (3 rounds × 4 respondents each)"]
@@ -198,6 +224,8 @@ def bench_size(n: int, tmp: Path) -> list[str]:
                  f"{stage:.2f} s in the build's parent (stage 'national follow-up'); measured alone, views and keys "
                  f"{nat['views_cpu']:.2f} s CPU, its {nat['years']} pages {nat['pages_cpu']:.2f} s CPU "
                  f"→ **{100 * (stage + nat['pages_cpu']) / clean['wall']:.1f} %** of the clean build's wall (target: at most 10 %)")
+    if open_data:
+        lines += bench_open_data(orgs, tmp / f"out-{n}-without-open-data", clean)
     noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
     change_latest_answer(sorted(orgs.glob("*.yaml"))[1])
@@ -205,6 +233,22 @@ def bench_size(n: int, tmp: Path) -> list[str]:
     lines.append(f"- rebuild after one answer corrected in the latest round, no PDFs: {one['wall']:.2f} s wall, "
                  f"{one['rendered']} organisation(s) rendered")
     return lines
+
+
+def bench_open_data(orgs: Path, out: Path, clean: dict) -> list[str]:
+    """What the open data and the action-plan workbooks cost: made alone, and a clean build without them."""
+    alone = run_python(OPEN_DATA, str(orgs))
+    without = run_python(BUILD_WITHOUT_OPEN_DATA, str(orgs), str(out), "nopdf", "0")
+    return [
+        f"- open data alone ({alone['rows']} rows: resultat.csv {alone['csv_kb']:.0f} kB, resultat.xlsx {alone['xlsx_kb']:.0f} kB, "
+        f"its page and katalog.rdf), one process: {alone['open_data_wall']:.2f} s wall, {alone['open_data_cpu']:.2f} s CPU "
+        f"→ **{100 * alone['open_data_wall'] / clean['wall']:.1f} %** of the clean build's wall time (target: at most 10 %)",
+        f"- action-plan workbooks alone: {1000 * alone['plans_wall'] / alone['plans']:.2f} ms each, "
+        f"{alone['plans_wall']:.2f} s for all {alone['plans']} in one process",
+        f"- clean build without the open data and the action-plan workbooks: {without['wall']:.2f} s wall, {without['cpu']:.2f} s CPU "
+        f"→ with them {100 * (clean['wall'] / without['wall'] - 1):+.1f} % wall, {100 * (clean['cpu'] / without['cpu'] - 1):+.1f} % CPU "
+        "(one run each: this machine varies more than that between identical runs)",
+    ]
 
 
 def _correct_v1_matt(text: str) -> str:
@@ -313,9 +357,11 @@ def main() -> int:
     parser.add_argument("--pdf-sample", type=int, default=16)
     parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
     parser.add_argument("--no-oversized", dest="oversized", action="store_false", help="skip the oversized-workbook imports")
+    parser.add_argument("--no-open-data", dest="open_data", action="store_false",
+                        help="skip measuring the open data and action-plan workbooks (made alone, and a clean build without them)")
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
-    parts = [functools.partial(bench_size, n) for n in args.sizes]
+    parts = [functools.partial(bench_size, n, open_data=args.open_data) for n in args.sizes]
     if args.pdf_sample:
         parts.append(functools.partial(bench_pdf, args.pdf_sample))
     if args.pdf_rebuild:

@@ -66,6 +66,17 @@ def example_build(tmp_path_factory):
     return out
 
 
+@pytest.fixture(scope="session")
+def fixture_build(tmp_path_factory):
+    """The organisations of tests/report_fixtures.py built once, with PDFs, for tests that only read."""
+    from .report_fixtures import FILES
+
+    base = tmp_path_factory.mktemp("fixtures")
+    out = base / "output"
+    run_build(write_orgs(base / "orgs", FILES), out, pdf=True)
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, driven by Playwright (no browser download)."""

@@ -23,7 +23,7 @@ def uniform(value, mal="ja", omfattning=None, **overrides) -> dict:
 
 
 def answer_file(rounds: list[tuple[str, list[tuple[str, dict]]]], *, namn="Testby kommun", typ="kommun",
-                publicerad=True, comments: dict | None = None) -> str:
+                publicerad=True, comments: dict | None = None, kod: str | None = None) -> str:
     """rounds: [(datum, [(roll, svar), …]), …]; comments: {(round index, respondent index): text}.
 
     Written by ambitionsgraf.answerfile, which writes any value it is given (a wrong answer
@@ -33,4 +33,4 @@ def answer_file(rounds: list[tuple[str, list[tuple[str, dict]]]], *, namn="Testb
     return answerfile.answer_file(namn, typ, [
         answerfile.Round(datum, [answerfile.Respondent(roll, svar, comments.get((i, j))) for j, (roll, svar) in enumerate(respondents)])
         for i, (datum, respondents) in enumerate(rounds)
-    ], published=publicerad)
+    ], published=publicerad, code=kod)

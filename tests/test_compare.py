@@ -41,8 +41,11 @@ def test_position_is_share_of_others_strictly_below(instrument):
     verksamhet = next(p for p in alla.positions if p.key == "verksamhet")
     assert verksamhet.share_below == F(3, 5)
     view = comparison_view(instrument, me, [g.as_shown() for g in groups])
-    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "text": "bättre än 60 % av kommunerna", "compared": 5} in view[1]["rows"]
-    assert len(view[0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
+    # Every other organisation is a municipality: the two groups are one, said once.
+    assert len(view["groups"]) == 1 and view["groups"][0]["same_as"] == ["kommunerna med mätning 2024"]
+    assert {"label": "Samspel mellan inköpsfunktionen och verksamheten", "cells": ["60 %"]} in view["rows"]
+    assert len(view["charted"]) == 1
+    assert len(view["charted"][0]["chart"].markers) == 5  # four distinct anonymous points (two share one) and the organisation
 
 
 def test_groups_below_five_others_are_not_shown(instrument):
@@ -102,8 +105,10 @@ def test_delivery_report_shows_comparison_only_above_the_floor(tmp_path):
     assert data["jamforelse"][0]["visas"] is True and data["jamforelse"][0]["antal"] == 5
     text = subprocess.run(["pdftotext", str(tmp_path / "out" / "leverans" / "me.pdf"), "-"], capture_output=True, text=True).stdout
     text = " ".join(text.split())
-    assert "Jämfört med kommunerna med mätning 2024" in text
-    assert "bättre än" in text and "% av kommunerna" in text
+    assert "Jämfört med alla organisationer med mätning 2024" in text
+    assert "Jämförelsen med kommunerna med mätning 2024 ger samma siffror och samma punkter." in text
+    assert "andelen av de andra i gruppen som har ett lägre värde" in text and "Jämfört med kommunerna" not in text
+    assert "Alla organisationer med mätning 2024: 5 andra." in text
     for i in range(5):
         assert f"Kommun {i}" not in text  # anonymous
 

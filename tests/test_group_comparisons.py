@@ -89,3 +89,17 @@ def test_a_region_or_an_organisation_without_a_code_gets_no_group_comparisons(in
     org, _ = parse_organisation(instrument, Path("orgs/x.yaml"), text.encode(), "orgs/x.yaml")
     nocode = score_organisation(instrument, org)
     assert [g.key for g in comparison(instrument, nocode, ComparisonIndex(instrument, everyone + [nocode]))] == ["alla", "kommun"]
+
+
+def test_every_group_shown_is_a_column_of_one_table_and_only_two_are_charted(instrument, everyone):
+    from ambitionsgraf.views import comparison_view
+
+    me = next(r for r in everyone if r.organisation.code == "0114")
+    view = comparison_view(instrument, me, [g.as_shown() for g in comparison(instrument, me, ComparisonIndex(instrument, everyone))])
+    assert [g["short"] for g in view["shown"]] == ["Alla", "Kommunerna", "Huvudgrupp A", "Kommungrupp A2", "Stockholms län"]
+    assert len(view["rows"]) == 6 and all(len(row["cells"]) == 5 for row in view["rows"])
+    assert [c["short"] for c in view["charted"]] == ["Alla", "Stockholms län"]  # the widest and the narrowest
+    stockholm = next(r for r in everyone if r.organisation.code == "0180")
+    view = comparison_view(instrument, stockholm, [g.as_shown() for g in comparison(instrument, stockholm, ComparisonIndex(instrument, everyone))])
+    assert [g["short"] for g in view["hidden"]] == ["Kommungrupp A1"]
+    assert view["hidden"][0]["text"].startswith("Jämförelsen med kommunerna i kommungrupp A1, storstäder, med mätning 2024 visas inte: gruppen har 2 andra")

@@ -64,9 +64,9 @@ def test_the_untouched_template_from_new_fails_check_and_the_build_writes_nothin
     assert made.returncode == 0, made.stderr
     checked = check(tmp_path, "orgs/nyby.yaml")
     assert checked.returncode == 1
-    assert lines(checked.stderr) == ["orgs/nyby.yaml:13: " + NO_ANSWERS.format(got="nothing")]
+    assert lines(checked.stderr) == ["orgs/nyby.yaml:14: " + NO_ANSWERS.format(got="nothing")]
     built = build(tmp_path)
-    assert built.returncode == 1 and "orgs/nyby.yaml:13: " + NO_ANSWERS.format(got="nothing") in lines(built.stderr)
+    assert built.returncode == 1 and "orgs/nyby.yaml:14: " + NO_ANSWERS.format(got="nothing") in lines(built.stderr)
     assert not (tmp_path / "out").exists()  # not "1 intervjuade" with no point
 
 

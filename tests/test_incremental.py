@@ -66,7 +66,7 @@ def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
     lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
     lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
     lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
-    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-12-24")),
+    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-11-28")),
 ], ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"])
 def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())

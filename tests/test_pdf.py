@@ -118,3 +118,60 @@ def test_pdf_is_tagged_for_accessibility(example_build, path):
         assert figures, "the chart must be a tagged figure"
         for fig in figures:
             assert len(str(fig.get("/Alt", ""))) > 40
+
+
+def struct_elements(pdf):
+    """Every structure element, depth first."""
+    out, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, pikepdf.Dictionary):
+            continue
+        if "/S" in node:
+            out.append(node)
+        kids = node.get("/K")
+        stack.extend(reversed(list(kids)) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return out
+
+
+def name_tree(node) -> list[tuple[bytes, pikepdf.Object]]:
+    """A PDF name tree's entries in the order stored (ISO 32000-1, 7.9.6)."""
+    entries = []
+    names = node.get("/Names", [])
+    entries += [(bytes(names[i]), names[i + 1]) for i in range(0, len(names), 2)]
+    for kid in node.get("/Kids", []):
+        entries += name_tree(kid)
+    return entries
+
+
+TAGGED = ["leverans/norrvik.pdf", "leverans/sydala.pdf", "site/organisationer/alvdal/alvdal.pdf"]
+
+
+@pytest.mark.parametrize("path", TAGGED)
+def test_table_cells_are_found_through_the_id_tree_and_headers_have_a_scope(example_build, path):
+    """ISO 32000-1 table 322: an /IDTree maps every element /ID; every /Headers entry names a TH found
+    through it; every TH has a /Scope (PDF/UA-1 7.5), /Row exactly when it heads the cells of its row."""
+    with pikepdf.open(example_build / path) as pdf:
+        elements = struct_elements(pdf)
+        with_id = [e for e in elements if "/ID" in e]
+        assert with_id, "WeasyPrint gives table headers IDs"
+        entries = name_tree(pdf.Root.StructTreeRoot.IDTree)
+        keys = [k for k, _ in entries]
+        assert keys == sorted(keys) and len(set(keys)) == len(keys)
+        tree = dict(entries)
+        assert sorted(keys) == sorted(bytes(e.ID) for e in with_id)
+        for e in with_id:
+            assert tree[bytes(e.ID)].objgen == e.objgen
+        cells = [e for e in elements if str(e.S) in ("/TD", "/TH")]
+        headers = [(cell, tree[bytes(h)]) for cell in cells for h in cell.get("/A", {}).get("/Headers", [])]
+        assert headers
+        for cell, th in headers:
+            assert str(th.S) == "/TH"
+            # A row header heads the cells of its own row; a column header those of other rows.
+            assert (str(th.A.Scope) == "/Row") == (th.P.objgen == cell.P.objgen), (bytes(th.ID), str(th.A.Scope))
+        ths = [e for e in elements if str(e.S) == "/TH"]
+        assert ths and all(str(th.A.O) == "/Table" and str(th.A.Scope) in ("/Row", "/Column") for th in ths)
+        scopes = {str(th.A.Scope) for th in ths}
+        assert scopes == {"/Row", "/Column"}
+    check = subprocess.run(["qpdf", "--check", str(example_build / path)], capture_output=True, text=True)
+    assert check.returncode == 0 and "No syntax or stream encoding errors found" in check.stdout, check.stdout + check.stderr

@@ -8,6 +8,7 @@ from fractions import Fraction as F
 from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart, part_key, plan,
                                         plan_national)
+from ambitionsgraf.site import part_files
 
 SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
                    (Position("axis", "ledning", F(1, 3), 6),), "digest")
@@ -23,10 +24,7 @@ def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True):
 
 
 def files_of(slug, part):
-    return {"site": (f"site/organisationer/{slug}/index.html", f"site/data/{slug}.json"),
-            "site-pdf": (f"site/organisationer/{slug}/{slug}.pdf",),
-            "leverans": (f"leverans/{slug}.json", f"leverans/{slug}-handlingsplan.csv"),
-            "leverans-pdf": (f"leverans/{slug}.pdf",)}[part]
+    return part_files(slug, part)  # what the renderers write, action-plan workbook included
 
 
 def after(p, present=True):
@@ -157,6 +155,14 @@ def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
                               "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]}}
     assert sorted(m["orgs"]["b"]) == ["leverans", "leverans-pdf"]  # its public parts dropped, its current PDF kept
     assert p.organisations() == {"rendered": ["a"], "missing": [], "stale": [], "unchanged": ["b"]}
+
+
+def test_files_with_absolute_addresses_are_planned_only_with_the_sites_address():
+    with_address = plan(inputs(org("a")))
+    without = plan(replace(inputs(org("a")), site_url=None))
+    assert [d.part for d in with_address.shared] == ["shared pages", "sitemap.xml", "data/katalog.rdf", ".manifest.json"]
+    assert [d.part for d in without.shared] == ["shared pages", ".manifest.json"]
+    assert "leverans/a-handlingsplan.xlsx" in files_of("a", "leverans")
 
 
 # -- the national follow-up (rule 6) ---------------------------------------------------------------

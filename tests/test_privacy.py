@@ -128,3 +128,19 @@ def test_five_unpublished_are_counted_and_said_so(tmp_path):
     assert alla["ej_publicerade"] == 6 and alla["antal"] == 11 and alla["visas"]
     kommun = next(g for g in data["jamforelse"] if g["grupp"] == "kommun")
     assert kommun["ej_publicerade"] == 0 and kommun["antal"] == 5  # published kommuner only
+
+
+def test_a_peer_just_under_the_threshold_is_drawn_under_it_not_on_it(instrument):
+    """Peers are drawn at display precision, which keeps a value on its own side of the threshold."""
+    from fractions import Fraction
+
+    from ambitionsgraf.overview import _rounded_point
+
+    class Overall:
+        quadrant = "x"
+        axes = {"verksamhet": Fraction(49, 20), "ledning": Fraction(13, 5)}  # 2,45 and 2,6
+
+    class Round:
+        overall = Overall()
+
+    assert _rounded_point(Round(), instrument.threshold) == (2.45, 2.6)

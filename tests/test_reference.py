@@ -229,3 +229,78 @@ def test_the_summary_and_the_cache_keep_the_code(instrument):
     summary = summarise(score_organisation(instrument, org))
     assert summary.organisation.code == "0180"
     assert summary_from_data(summary_to_data(summary), Expected(instrument)) == summary
+
+
+# -- filled in from the name by `new` and `import` ---------------------------------------------
+
+
+@pytest.mark.parametrize("slug, name, kind, code, said", [
+    ("stockholm", "Stockholms stad", "kommun", "0180", '; kod "0180" from the name: Stockholm (kommun 0180, Stockholms län, A1 Storstäder)'),
+    ("gotland", "Region Gotland", "region", "09", '; kod "09" from the name: Region Gotland (region 09, Gotlands län)'),
+    ("gotlands-kommun", "Gotlands kommun", "kommun", "0980", '; kod "0980" from the name: Gotland (kommun 0980, Gotlands län, C6 Mindre stad/tätort)'),
+    ("norrvik", "Norrviks kommun", "kommun", None, ""),
+    ("stockholmshem", "Stockholms stad", "bolag", None, ""),
+])
+def test_new_fills_in_the_code_when_the_name_is_one_place_and_says_so(tmp_path, instrument, slug, name, kind, code, said):
+    from .conftest import run_cli
+
+    orgs = tmp_path / "orgs"
+    result = run_cli("new", slug, "--namn", name, "--typ", kind, "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {orgs / f'{slug}.yaml'}{said}\n"
+    text = (orgs / f"{slug}.yaml").read_text(encoding="utf-8")
+    if code:
+        assert f'\ntyp: {kind}\nkod: "{code}"\npublicerad: false\n' in text
+    else:
+        assert "\nkod:" not in text
+        assert ('\n# kod: "…"' in text) == (kind in ("kommun", "region"))  # an invitation where a code can be
+    filled = text.replace("# v1_matt: 1–4 | vet_ej", "v1_matt: 3")
+    org, problems = parse_organisation(instrument, orgs / f"{slug}.yaml", filled.encode(), "x.yaml")
+    assert problems == [] and org.code == code
+
+
+def _import(tmp_path, rows, orgs):
+    from ambitionsgraf.importer import rows_to_csv
+
+    from .conftest import run_cli
+
+    table = tmp_path / "enkat.csv"
+    table.write_bytes(rows_to_csv(rows))
+    return run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs))
+
+
+def test_import_fills_in_the_code_of_a_new_file_and_suggests_it_for_an_existing_one(tmp_path, instrument):
+    from ambitionsgraf import answerfile
+
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    old = answerfile.answer_file("Falu kommun", "kommun", [answerfile.Round("2024-01-01", [answerfile.Respondent("inkopschef", {"v1_matt": 2})])])
+    (orgs / "falun.yaml").write_text(old, encoding="utf-8")
+    from .helpers import QUESTIONS
+
+    rows = [["Organisation", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"]] + [
+        [name, kind, "Inköpschef", "ja", *["3"] * (len(QUESTIONS) - 1), "hela"]
+        for name, kind in (("Region Jönköpings län", "Region"), ("Norrviks kommun", "Kommun"), ("Falu kommun", "Kommun"))]
+    result = _import(tmp_path, rows, orgs)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        f"extended {orgs / 'falun.yaml'}: new round 2026-03-01 (1 respondent); "
+        'its name is Falun (kommun 2080, Dalarnas län, C6 Mindre stad/tätort): add kod: "2080" to it',
+        f"wrote {orgs / 'norrviks-kommun.yaml'}: new file, publicerad: false, round 2026-03-01 (1 respondent)",
+        f"wrote {orgs / 'region-jonkopings-lan.yaml'}: new file, publicerad: false, round 2026-03-01 (1 respondent); "
+        'kod "06" from the name: Region Jönköpings län (region 06, Jönköpings län)',
+    ]
+    assert (orgs / "falun.yaml").read_text(encoding="utf-8").startswith(old)  # an existing file is only appended to
+    assert 'typ: region\nkod: "06"\n' in (orgs / "region-jonkopings-lan.yaml").read_text(encoding="utf-8")
+    assert "kod:" not in (orgs / "norrviks-kommun.yaml").read_text(encoding="utf-8")
+
+
+def test_the_method_page_names_the_editions_the_list_follows(reference):
+    """content/metod.md is written by hand: replacing the list without rewriting it fails here."""
+    from ambitionsgraf.text import swedish_date
+
+    text = (CONTENT / "metod.md").read_text(encoding="utf-8")
+    grouping_year = reference.grouping_edition.rsplit(" ", 1)[1]
+    valid_from = reference.codes_edition.rsplit(" ", 1)[1]
+    assert f"kommungruppsindelning {grouping_year}" in text
+    assert f"från den {swedish_date(valid_from)}" in text

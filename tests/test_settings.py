@@ -29,7 +29,15 @@ def test_the_projects_settings_are_valid_and_leave_the_address_to_the_workflow()
     s = parse_settings(FILE_NAME, GOOD.encode())
     assert s.site_url is None  # the Pages workflow passes the address GitHub gives
     assert s.publisher == "Upphandlingsmyndigheten" and "@" in s.feedback_email and s.reviewed
+    assert s.updated >= s.reviewed
     assert s.licence_url.startswith("http://creativecommons.org/")
+
+
+def test_the_statement_is_updated_on_its_review_date_unless_the_file_says_otherwise():
+    without = parse_settings(FILE_NAME, GOOD.replace("  uppdaterad: 2026-11-29\n", "").encode())
+    assert without.statement_updated is None and without.updated == without.reviewed == "2026-11-29"
+    later = parse_settings(FILE_NAME, GOOD.replace("uppdaterad: 2026-11-29", "uppdaterad: 2026-12-03").encode())
+    assert later.updated == "2026-12-03" and later.reviewed == "2026-11-29"
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -42,7 +50,11 @@ def test_the_projects_settings_are_valid_and_leave_the_address_to_the_workflow()
     ("  granskad: 2026-11-29", "  granskad: 2026-02-30",
      "installningar.yaml:20: tillganglighet.granskad: expected a real date YYYY-MM-DD, got 2026-02-30"),
     ("licens:\n  namn: CC0 1.0 Universell\n", "licens:\n  namn: CC0 1.0 Universell\n  licence: x\n",
-     "installningar.yaml:25: licens.licence: unknown key; expected namn or url"),
+     "installningar.yaml:26: licens.licence: unknown key; expected namn or url"),
+    ("  uppdaterad: 2026-11-29", "  uppdaterad: 2026-11-28",
+     "installningar.yaml:21: tillganglighet.uppdaterad: expected a date on or after granskad (2026-11-29)"),
+    ("  uppdaterad: 2026-11-29", "  uppdaterad: 29 november",
+     "installningar.yaml:21: tillganglighet.uppdaterad: expected a date YYYY-MM-DD"),
     ("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlings\u202emyndigheten\n",
      "installningar.yaml:11: utgivare.namn: "),
 ])
@@ -94,7 +106,7 @@ def test_without_an_address_nothing_links_to_the_site_absolutely_and_the_build_s
     plan = files["leverans/alfa-handlingsplan.csv"].decode("utf-8-sig").splitlines()
     assert plan[0].split(";")[5] == "Vägledning" and all(row.split(";")[5] == "" for row in plan[1:])
     page = files["site/404.html"].decode()
-    assert 'href="/vagledning/"' in page and 'href="/assets/site.css"' in page
+    assert 'href="/vagledning/"' in page and 'href="/assets/site.css"' in page and 'href="/assets/favicon.svg"' in page
     assert "sitemap.xml" not in files["site/index.html"].decode()
     assert broken_links(out / "site") == []
 
@@ -119,7 +131,7 @@ def test_a_changed_settings_file_rebuilds_everything(tmp_path):
     assert first.returncode == 0, first.stderr
     again = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--settings", str(settings))
     assert "nothing changed" in again.stdout
-    settings.write_text(GOOD.replace("granskad: 2026-11-29", "granskad: 2026-12-01"), encoding="utf-8")
+    settings.write_text(GOOD.replace("granskad: 2026-11-29", "granskad: 2026-11-27"), encoding="utf-8")
     changed = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--settings", str(settings))
     assert changed.returncode == 0 and "nothing changed" not in changed.stdout
     assert "2 rendered, 0 unchanged" in changed.stdout, changed.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urlsplit
 
 import pytest
+import yaml
 
 from .conftest import ROOT
 
@@ -140,3 +142,40 @@ def test_pages_workflow_passes_actionlint():
     assert result.returncode == 0, result.stdout + result.stderr
     text = (ROOT / ".github" / "workflows" / "pages.yml").read_text()
     assert "actions/deploy-pages" in text and "run: make" in text
+
+
+def _condition(expression: str, private, visibility) -> bool:
+    """A step's `if:` as GitHub Actions evaluates it, for the few operators a guard needs
+    (==, !=, ||, &&, !, literals and the repository's two fields); anything else fails the test."""
+    expression = expression.strip().removeprefix("${{").removesuffix("}}")
+    names = {"github.event.repository.private": private, "github.event.repository.visibility": visibility}
+    tokens = re.findall(r"github(?:\.\w+)+|'[^']*'|true|false|null|==|!=|\|\||&&|!|\(|\)|\S", expression)
+    python = []
+    for t in tokens:
+        if t in names:
+            python.append(repr(names[t]))
+        elif t.startswith("'") or t in ("==", "!=", "(", ")"):
+            python.append(t)
+        else:
+            python.append({"true": "True", "false": "False", "null": "None", "||": "or", "&&": "and", "!": "not"}[t])
+    return bool(eval(" ".join(python), {"__builtins__": {}}))  # noqa: S307 (only the tokens above)
+
+
+def test_pages_workflow_refuses_a_repository_that_is_not_private_before_building():
+    """A contract test: without GitHub, what can be checked is that the guard is there, first, and
+    that its condition, read as Actions reads it, stops every repository but a private one."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    guard = steps[0]
+    assert "private" in guard["name"] and guard["run"].rstrip().endswith("exit 1")
+    assert "github.event.repository.private" in guard["if"] and "github.event.repository.visibility" in guard["if"]
+    assert "${{" not in guard["run"]  # values reach the script as environment variables, never pasted into it
+    assert _condition(guard["if"], False, "public")  # the step runs, and fails the job
+    assert _condition(guard["if"], True, "internal")  # every member of the enterprise could read orgs/
+    assert _condition(guard["if"], None, None)  # a payload without the fields: fail closed
+    assert not _condition(guard["if"], True, "private")
+    build = next(i for i, s in enumerate(steps) if s.get("run", "").startswith("make "))
+    assert 'SITE_URL="${{ steps.pages.outputs.base_url }}/"' in steps[build]["run"]  # the address, as before
+    checkout = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/checkout"))
+    assert 0 < checkout < build  # the guard comes before the code is even checked out
+    assert workflow["jobs"]["deploy"]["needs"] == "build"  # a failed guard deploys nothing

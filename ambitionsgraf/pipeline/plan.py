@@ -29,10 +29,12 @@ The rules:
 4. Whatever must not be there any more is dropped whatever the options: the public files of
    an organisation that is not published, the files of one whose answer file is gone or
    invalid.
-5. Shared pages (start page, overview, guidance, …) are rendered by every build that renders.
+5. Shared pages (start page, overview, guidance, the open data, …) are rendered by every build
+   that renders; sitemap.xml and the open data's catalogue hold absolute addresses, and are
+   written only when the site's address is known.
 6. The national follow-up has two parts per round year, planned like an organisation's
    (`plan_national`): `national`, the year's page and charts, and `national-pdf`, its PDF.
-   Both are keyed on the report as shown (`national.report_key`), computed from the
+   Both are keyed on the report as shown (`national.report_digest`), computed from the
    organisations the shared pages list, so a rebuild in which nothing published changed that
    year carries them over. The PDF follows rule 2 (a build without PDFs keeps a current one,
    drops an out-of-date one, and the page links to it only when it stays) and rule 3 (--only
@@ -109,14 +111,18 @@ class NationalInput:
     """One round year's national follow-up, as the planner needs it."""
 
     year: str
-    digest: str  # of the report as shown (national.report_key)
+    digest: str  # of the report as shown (national.report_digest)
 
 
 SHARED = (
-    Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance", None),
+    Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance and the open data", None),
     Decision("", "sitemap.xml", RENDER, "every build: it lists every page the site holds", None),
+    Decision("", "data/katalog.rdf", RENDER, "every build: the open data's catalogue, for dataportal.se", None),
     Decision("", ".manifest.json", RENDER, "every build: it records each part's key and files for the next", None),
 )
+
+
+ABSOLUTE = ("sitemap.xml", "data/katalog.rdf")  # hold absolute addresses: written only with the site's address
 
 
 @dataclass(frozen=True)
@@ -248,7 +254,7 @@ def plan(inp: PlanInputs) -> BuildPlan:
         for part, prev in inp.previous[slug].items():
             decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
-    shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part != "sitemap.xml")  # absolute addresses only
+    shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part not in ABSOLUTE)
     return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared)
 
 

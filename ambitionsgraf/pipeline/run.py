@@ -66,7 +66,8 @@ def build(opts: BuildOptions) -> BuildSummary:
 
 
 NO_ADDRESS = ("no site address (webbplats in installningar.yaml, or --site-url): the PDFs and action plans "
-              "carry no links to the site, 404.html links from the domain's root, and sitemap.xml is not written")
+              "carry no links to the site, 404.html links from the domain's root, and sitemap.xml and the open data's "
+              "catalogue for dataportal.se (data/katalog.rdf) are not written")
 
 
 def project_settings(opts: BuildOptions):

@@ -1,0 +1,134 @@
+"""Nothing in a PDF runs past its text block, the summary is page 1, and no page is nearly empty.
+
+Every word of every page is located with `pdftotext -bbox` (poppler) and compared with the text
+block the print stylesheet's @page margins leave (read from templates/print/report.css, so the
+test follows the layout). The PDFs are the example organisations' and those of
+tests/report_fixtures.py: a 500-character name, a 400-character comment without a space, twenty
+respondents in one role, the lowest point, roles that disagree.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+from .report_fixtures import LONG_NAME, UNBROKEN
+
+MM = 72 / 25.4
+TOLERANCE = 0.5  # points: poppler's word boxes are rounded
+
+
+def page_margins() -> tuple[float, float, float, float]:
+    """top, right, bottom, left in points, from the first @page rule of the print stylesheet (CSS shorthand)."""
+    css = (ROOT / "templates" / "print" / "report.css").read_text()
+    values = [float(v.removesuffix("mm")) * MM for v in re.search(r"@page\s*\{[^}]*?margin:\s*([^;]+);", css)[1].split()]
+    top, right, bottom, left = {1: values * 4, 2: values * 2, 3: values + values[1:2], 4: values}[len(values)]
+    return top, right, bottom, left
+
+
+def pages(pdf: Path) -> list[dict]:
+    """Each page's size and words, as pdftotext -bbox gives them."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    result = []
+    for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
+        words = [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page[3])]
+        result.append({"width": float(page[1]), "height": float(page[2]), "words": words})
+    return result
+
+
+def body(page: dict, top: float, bottom: float) -> list:
+    """The words in the text block, in reading order (running header and page number left out)."""
+    return [w for w in page["words"] if w[3] > top and w[1] < page["height"] - bottom]
+
+
+DELIVERY = ["norrvik", "sydala", "alvdal", "fjallmo"]
+FIXTURES = ["grans", "kant", "lang", "ord", "lagst", "oens"]
+CASES = [("example", "leverans", s) for s in DELIVERY] + [("example", "site", s) for s in ("norrvik", "alvdal")] + [
+    ("fixture", "leverans", s) for s in FIXTURES] + [("fixture", "site", s) for s in ("lang", "ord")]
+
+
+@pytest.fixture(scope="module")
+def built(example_build, fixture_build):
+    return {"example": example_build, "fixture": fixture_build}
+
+
+def pdf_path(built, source: str, part: str, slug: str) -> Path:
+    return built[source] / part / (f"{slug}.pdf" if part == "leverans" else f"organisationer/{slug}/{slug}.pdf")
+
+
+@pytest.mark.parametrize("source,part,slug", CASES)
+def test_every_word_lies_in_the_text_block(built, source, part, slug):
+    """Horizontally every word of every page, the running header and page number included, lies between
+    the side margins; vertically every word lies in the text block, except the running header above it
+    ('Ambitionsgrafen – name' and the section) and the page number below it."""
+    top, right, bottom, left = page_margins()
+    for n, page in enumerate(pages(pdf_path(built, source, part, slug)), 1):
+        w, h = page["width"], page["height"]
+        for x0, y0, x1, y1, text in page["words"]:
+            where = f"{slug} ({part}) page {n}: {text!r} at x {x0:.1f}–{x1:.1f}, y {y0:.1f}–{y1:.1f}"
+            assert left - TOLERANCE <= x0 and x1 <= w - right + TOLERANCE, where
+            assert top - TOLERANCE <= y0 or y1 <= top, where  # not astride the top edge
+            assert y1 <= h - bottom + TOLERANCE or h - bottom <= y0, where  # nor the bottom edge
+        header = " ".join(t for _, _, _, y1, t in page["words"] if y1 <= top)
+        footer = " ".join(t for _, y0, _, _, t in page["words"] if y0 >= h - bottom)
+        assert header == "" if n == 1 else header.startswith("Ambitionsgrafen – "), (slug, n, header)
+        assert re.fullmatch(r"Sida \d+ av \d+", footer), (slug, n, footer)
+
+
+@pytest.mark.parametrize("source,part,slug", CASES)
+def test_the_summary_is_exactly_page_1(built, source, part, slug):
+    top, _, bottom, _ = page_margins()
+    doc = pages(pdf_path(built, source, part, slug))
+    first = " ".join(t for *_, t in body(doc[0], top, bottom))
+    assert "Prioriterade nästa steg" in first and "Innehåll" not in first
+    second = [t for *_, t in body(doc[1], top, bottom)]
+    assert second[0] == "Innehåll", second[:5]
+
+
+def test_the_long_name_and_comment_are_there_whole(built):
+    """Wrapping, not cutting: the 500-character name and the 400-character comment are all in the text."""
+    text = subprocess.run(["pdftotext", str(pdf_path(built, "fixture", "leverans", "lang")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert " ".join(LONG_NAME.split()) in " ".join(text.split())
+    text = subprocess.run(["pdftotext", str(pdf_path(built, "fixture", "leverans", "ord")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert UNBROKEN[:400] in "".join(text.split())
+
+
+# A page of running text holds about 500 words; a page of tables a little fewer. A page with fewer
+# than 60 (three or four lines of text, or a heading and a sentence) is one the package would be
+# better without: its content belongs on the page before or after. The last page may be short, but
+# not a stray line (the closing section is kept whole: about 70 words).
+MIN_WORDS = 60
+MIN_WORDS_LAST = 25
+
+
+@pytest.mark.parametrize("source,part,slug", CASES)
+def test_no_page_is_nearly_empty(built, source, part, slug):
+    top, _, bottom, _ = page_margins()
+    doc = pages(pdf_path(built, source, part, slug))
+    counts = [len(body(p, top, bottom)) for p in doc]
+    for n, count in enumerate(counts, 1):
+        least = MIN_WORDS if n < len(counts) else MIN_WORDS_LAST
+        assert count >= least, f"{slug} ({part}): page {n} has {count} words: {' '.join(t for *_, t in body(doc[n - 1], top, bottom))[:300]}"
+
+
+@pytest.mark.parametrize("source,part,slug", [c for c in CASES if c[1] == "leverans"])
+def test_role_names_are_never_split(built, instrument, source, part, slug):
+    """Column headers once hyphenated 'För-valt-nings-ledning'; no role's name is broken anywhere."""
+    words = [t for page in pages(pdf_path(built, source, part, slug)) for *_, t in page["words"]]
+    parts = {w for role in instrument.roles for w in role.label.split()}
+    for w in words:
+        if w.endswith(("-", "\u2010", "\u00ad")) and len(w) > 1:
+            assert not any(p.startswith(w[:-1]) and p != w[:-1] for p in parts), (slug, w)
+    answered = json.loads((built[source] / "leverans" / f"{slug}.json").read_text())["matningar"][-1]["roller"]
+    for role in instrument.roles:
+        if role.id in answered:
+            assert role.label in " ".join(words), (slug, role.label)
