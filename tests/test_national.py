@@ -451,16 +451,24 @@ def test_every_place_transitions_by_hand(every_place):
     assert [(m["median"], m["count"]) for m in t["medians"]] == [("0,0", 209), ("+1,0", 209)]
 
 
-def test_every_place_page_and_pdf_say_the_same(every_place, tmp_path):
-    from ambitionsgraf.site import national_page_files, national_pdf_files
+@pytest.fixture(scope="module")
+def every_place_pdf(every_place, tmp_path_factory):
+    from ambitionsgraf.site import national_pdf_files
+
+    project, _, views = every_place
+    path = tmp_path_factory.mktemp("every-place") / "rapport.pdf"
+    path.write_bytes(national_pdf_files(project, views["2025"])["oversikt/2025/rapport.pdf"])
+    return path
+
+
+def test_every_place_page_and_pdf_say_the_same(every_place, every_place_pdf):
+    from ambitionsgraf.site import national_page_files
 
     project, _, views = every_place
     page = text_of(national_page_files(project, views["2025"], pdf_linked=True)["oversikt/2025/index.html"])
     assert "A2. Pendlingskommun nära storstad 43 26 % (11) 26 % (11) 26 % (11) 23 % (10) 0 % (0)" in page
     assert "Tillfälligt samspel 81 0 79 0 0 160" in page
-    path = tmp_path / "rapport.pdf"
-    path.write_bytes(national_pdf_files(project, views["2025"])["oversikt/2025/rapport.pdf"])
-    layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    layout = subprocess.run(["pdftotext", "-layout", str(every_place_pdf), "-"], capture_output=True, text=True, check=True).stdout
     lines = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines()]
     assert ["C9. Landsbygdskommun", "21", "29 % (6)", "24 % (5)", "24 % (5)", "24 % (5)", "0 % (0)"] in lines
     assert ["Tillfälligt samspel", "81", "0", "79", "0", "0", "160"] in lines
@@ -475,3 +483,21 @@ def test_year_pages_never_meet_the_filter_pages(instrument):
         assert not re.fullmatch(r"[0-9]+", t.id), t.id
     firsts = {overview_path(t, y).split("/")[1] for t in [None] + [t.id for t in instrument.types] for y in (None, "2025") if t or y}
     assert national_path("2025").split("/")[1] not in firsts and "2025" not in firsts
+
+
+@pytest.mark.parametrize("which", ["fixture_pdf", "every_place_pdf"])
+def test_the_pdf_stays_in_its_text_block_and_wastes_no_page(request, which):
+    """As tests/test_pdf_layout.py checks the organisations' reports: every word between the margins
+    report.css sets, the running header from page 2, and no page a stray line or two."""
+    from .test_pdf_layout import MIN_WORDS, MIN_WORDS_LAST, body, page_margins, pages
+
+    top, right, bottom, left = page_margins()
+    doc = pages(request.getfixturevalue(which))
+    for n, page in enumerate(doc, 1):
+        for x0, y0, x1, y1, text in page["words"]:
+            assert left - 0.5 <= x0 and x1 <= page["width"] - right + 0.5, (n, text)
+            assert (top - 0.5 <= y0 or y1 <= top) and (y1 <= page["height"] - bottom + 0.5 or page["height"] - bottom <= y0), (n, text)
+        header = " ".join(t for _, _, _, y1, t in page["words"] if y1 <= top)
+        assert header == "" if n == 1 else header.startswith("Ambitionsgrafen – Nationell uppföljning 2025"), (n, header)
+        least = MIN_WORDS if n < len(doc) else MIN_WORDS_LAST
+        assert len(body(page, top, bottom)) >= least, (n, " ".join(t for *_, t in body(page, top, bottom))[:200])
