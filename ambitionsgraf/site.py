@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime
 import io
 
 import orjson
@@ -147,35 +148,42 @@ WORK_STATUSES = ("Ej påbörjad", "Pågår", "Klar")  # the action plan's drop-d
 def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     """The action plan as the workbook the organisation works in after the report: the same rows as
     the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
-    organisation and round at the top, the header row frozen and the columns sized."""
-    from . import xlsx
+    organisation and round at the top, the header row frozen and printed on every page, the
+    columns sized and the guidance linked."""
+    from .workbooks import Workbook, write_row
 
     org, latest = result.organisation, result.latest
     quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
     headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
                 "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
-    top = 5  # the header row; the steps follow
-    steps = [(*row, None, None, None, None, None) for row in _action_plan_rows(project, result)]
-    first, last = top + 1, top + len(steps)
-    sheet = xlsx.Sheet(
-        "Handlingsplan",
-        (((f"Handlingsplan för {org.name}", xlsx.BOLD),),
-         (f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.",),
-         ("Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. Prioritet 1–3 är rapportens förslag till nästa steg.",),
-         (),
-         tuple((h, xlsx.HEADING) for h in headings),
-         *steps),
-        widths=(10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40),
-        frozen_rows=top,
-        autofilter=f"A{top}:{xlsx.column_name(len(headings) - 1)}{last}",
-        validations=(
-            xlsx.Validation(f"J{first}:J{last}", WORK_STATUSES, prompt="Välj status i listan.", error="Välj Ej påbörjad, Pågår eller Klar."),
-            xlsx.Validation(f"I{first}:I{last}", prompt="Skriv ett datum, till exempel 2026-06-30.", error="Skriv ett datum, till exempel 2026-06-30."),
-        ),
-        default_styles=(xlsx.INTEGER, xlsx.TOP, xlsx.WRAP, xlsx.TOP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.DATE, xlsx.TOP, xlsx.WRAP),
-        recurring=True,
-    )
-    return xlsx.workbook([sheet], title=f"Handlingsplan för {org.name}, mätningen {latest.date}", creator=project.settings.publisher)
+    columns = ("integer", "top", "wrap", "top", "wrap", "link", "wrap", "wrap", "date", "top", "wrap")
+    book = Workbook(title=f"Handlingsplan för {org.name}, mätningen {latest.date}", author=project.settings.publisher,
+                    created=datetime.date.fromisoformat(latest.date))
+    style = book.style
+    ws = book.sheet("Handlingsplan", (10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40), columns)
+    ws.write_string(0, 0, f"Handlingsplan för {org.name}", style["title"])
+    ws.write_string(1, 0, f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.")
+    ws.write_string(2, 0, "Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. "
+                          "Prioritet 1–3 är rapportens förslag till nästa steg.")
+    top = 4  # the header row (from 0); the steps follow
+    write_row(ws, top, headings, [style["heading"]] * len(headings))
+    cells = [style[c] for c in columns]
+    rows = _action_plan_rows(project, result)
+    for i, (*shown, guidance) in enumerate(rows, start=top + 1):
+        write_row(ws, i, (*shown, None, None, None, None, None, None), cells)
+        if guidance:
+            ws.write_url(i, 5, guidance, style["link"])
+    first, last = top + 1, top + len(rows)
+    ws.freeze_panes(first, 0)
+    ws.repeat_rows(top)
+    ws.autofilter(top, 0, last, len(headings) - 1)
+    ws.data_validation(first, 9, last, 9, {"validate": "list", "source": list(WORK_STATUSES),
+                                           "input_message": "Välj status i listan.",
+                                           "error_message": "Välj Ej påbörjad, Pågår eller Klar."})
+    date_hint = "Skriv ett datum, till exempel 2026-06-30."
+    ws.data_validation(first, 8, last, 8, {"validate": "date", "criteria": ">=", "value": datetime.date(2000, 1, 1),
+                                           "input_message": date_hint, "error_message": date_hint})
+    return book.close()
 
 
 def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
