@@ -51,8 +51,9 @@ def part_files(slug: str, part: str) -> tuple[str, ...]:
     return {
         "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}-handlingsplan.xlsx", f"leverans/{slug}.json"),
-        "leverans-pdf": (f"leverans/{slug}.pdf",),
+        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
+        # The organisation's documents: made by builds with PDFs only (see delivery_pdf_files).
+        "leverans-pdf": (f"leverans/{slug}.pdf", f"leverans/{slug}-handlingsplan.xlsx"),
     }[part]
 
 
@@ -206,20 +207,25 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
 
 
 def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
-    """What the organisation receives besides its PDF, relative to leverans/."""
+    """What the organisation receives besides its documents (PDF and workbook), relative to leverans/:
+    its data and the action plan as CSV, written by every build."""
     slug = result.organisation.slug
     data = views.organisation_json(project.ins, result, public=False)
     data["jamforelse"] = [c.as_json() for c in comparisons]
     return {
         f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
-        f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result),
     }
 
 
 def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison]) -> dict[str, bytes]:
-    """The organisation's own report, relative to leverans/: its comparisons only as shown."""
-    return {f"{result.organisation.slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons)}
+    """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
+    report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
+    workbook, 10 s of CPU at 4 000 organisations, too much for a build without PDFs; beside the
+    report's half second it is nothing."""
+    slug = result.organisation.slug
+    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons),
+            f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result)}
 
 
 def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool) -> dict[str, bytes | str]:

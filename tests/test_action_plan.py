@@ -43,7 +43,7 @@ def opened(data: bytes):
 def test_the_action_plan_workbook_opens_with_its_drop_down_list_and_frozen_header(project):
     result = scored(project, ROOT / "orgs" / "norrvik.yaml")
     data = handlingsplan_xlsx(project, result)
-    assert "leverans/norrvik-handlingsplan.xlsx" in part_files("norrvik", "leverans")
+    assert "leverans/norrvik-handlingsplan.xlsx" in part_files("norrvik", "leverans-pdf")  # made with the delivery PDF
     wb = opened(data)
     ws = wb["Handlingsplan"]
     assert ws["A1"].value == "Handlingsplan för Norrviks kommun" and ws["A1"].font.b
