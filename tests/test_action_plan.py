@@ -75,7 +75,7 @@ def test_the_action_plan_workbook_opens_with_its_drop_down_list_and_frozen_heade
     assert ws["F6"].hyperlink.target == TEST_SITE_URL + "vagledning/orientering/"  # the guidance opens with a click
 
 
-def test_without_the_sites_address_the_plan_links_nowhere(project, tmp_path):
+def test_without_the_sites_address_the_plan_links_nowhere():
     bare = load_project(ROOT, project_settings(None))
     ws = opened(handlingsplan_xlsx(bare, scored(bare, ROOT / "orgs" / "norrvik.yaml")))["Handlingsplan"]
     assert [r[5] for r in ws.iter_rows(min_row=6, values_only=True)] == [None] * 12
