@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("build", "build the public site and the delivery packages (the default)")
     p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports")
+    p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports and action-plan workbooks")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
     p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap")

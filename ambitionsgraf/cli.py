@@ -81,10 +81,11 @@ def _no_address(summary) -> None:
 
 
 def build_notes(summary, only: str | None) -> list[str]:
-    """What a build did besides rendering, said plainly: PDFs kept or removed, --only's gaps."""
+    """What a build did besides rendering, said plainly: documents kept or removed, --only's gaps."""
     lines = []
-    if summary.pdfs_kept or summary.pdfs_removed:
-        lines.append(f"without PDFs: kept {summary.pdfs_kept} PDF(s) still current, removed {summary.pdfs_removed} out of date")
+    if summary.documents_kept or summary.documents_removed:
+        lines.append(f"without PDFs: kept {summary.documents_kept} document(s) still current, removed {summary.documents_removed} "
+                     "out of date (PDF reports and action-plan workbooks)")
     if only and summary.stale:
         lines.append(f"--only {only}: {len(summary.stale)} other organisation(s) carried over out of date "
                      f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them")

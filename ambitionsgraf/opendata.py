@@ -9,8 +9,9 @@
 - `oppna-data/`: the page that describes the files and each column.
 
 Everything is read from the summaries the shared pages get (identity, code, dates, overall
-scores), never from roles, answers or comments. Values are exact means written in full, as in
-the JSON files; rounding is for display only.
+scores), never from roles, answers or comments. Values are exact means, written in full in the
+CSV as in the JSON files (the workbook has the 16 significant digits XlsxWriter writes, one more
+than Excel shows); rounding is for display only.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .reference import Reference
-from .xlsx import BOLD, DATE, HEADING, INTEGER, TOP, WRAP, Sheet, column_name, workbook
+from .workbooks import Workbook, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
 PAGE = "oppna-data/"
@@ -119,43 +120,46 @@ def results_csv(ins, table: list[tuple]) -> bytes:
 
 
 def results_xlsx(ins, table: list[tuple], publisher: str) -> bytes:
+    """The rows with Swedish headings, dates as dates, numbers as numbers and codes as text, and a
+    second sheet describing each column. Dated the newest round it holds: the same rows, the same bytes."""
     cols = columns(ins)
     labels = {q.id: q.label for q in ins.quadrants}
     types = {t.id: t.label for t in ins.types}
-    kinds = [c.kind for c in cols]
-    typ, kvadrant = [c.key for c in cols].index("typ"), [c.key for c in cols].index("kvadrant")
+    keys = [c.key for c in cols]
+    typ, kvadrant, datum = keys.index("typ"), keys.index("kvadrant"), keys.index("datum")
+    decimal = [i for i, c in enumerate(cols) if c.kind == "decimal"]
+    styles = [{"date": "date", "integer": "integer"}.get(c.kind, "top") for c in cols]
 
-    def cell(i: int, value):
-        if value is None:
-            return None
-        if kinds[i] == "decimal":
-            return float(value)
-        if kinds[i] == "date":
-            return datetime.date.fromisoformat(value)
-        if i == kvadrant:
-            return labels[value]
-        if i == typ:
-            return types[value]
-        return value
+    newest = max((row[datum] for row in table), default="1980-01-01")
+    book = Workbook(title=TITLE, author=publisher, created=datetime.date.fromisoformat(newest))
+    style = book.style
+    ws = book.sheet("Resultat", [c.width for c in cols], styles)
+    write_row(ws, 0, [c.heading for c in cols], [style["heading"]] * len(cols))
+    cells = [style[s] for s in styles]
+    for r, row in enumerate(table, start=1):
+        values = list(row)
+        for i in decimal:
+            if values[i] is not None:
+                values[i] = float(values[i])
+        values[datum] = datetime.date.fromisoformat(values[datum])
+        values[typ] = types[values[typ]]
+        if values[kvadrant] is not None:
+            values[kvadrant] = labels[values[kvadrant]]
+        write_row(ws, r, values, cells)
+    ws.freeze_panes(1, 0)
+    ws.repeat_rows(0)
+    ws.autofilter(0, 0, len(table), len(cols) - 1)
 
-    data = Sheet(
-        "Resultat",
-        (tuple((c.heading, HEADING) for c in cols),) + tuple(tuple(cell(i, v) for i, v in enumerate(row)) for row in table),
-        widths=tuple(c.width for c in cols),
-        frozen_rows=1,
-        autofilter=f"A1:{column_name(len(cols) - 1)}{len(table) + 1}",
-        default_styles=tuple({"date": DATE, "integer": INTEGER}.get(c.kind, TOP) for c in cols),
-    )
-    about = Sheet(
-        "Om data",
-        (((TITLE, BOLD),), (),
-         *((line,) for line in about_lines(ins, publisher)), (),
-         (("Kolumn", HEADING), ("Rubrik i fliken Resultat", HEADING), ("Beskrivning", HEADING)),
-         *((c.key, c.heading, c.description) for c in cols)),
-        widths=(18, 28, 100),
-        default_styles=(TOP, TOP, WRAP),
-    )
-    return workbook([data, about], title=TITLE, creator=publisher)
+    about = book.sheet("Om data", (18, 28, 100), ("top", "top", "wrap"))
+    about.write_string(0, 0, TITLE, style["title"])
+    lines = about_lines(ins, publisher)
+    for r, line in enumerate(lines, start=2):
+        about.write_string(r, 0, line)
+    top = len(lines) + 3
+    write_row(about, top, ("Kolumn", "Rubrik i fliken Resultat", "Beskrivning"), [style["heading"]] * 3)
+    for r, c in enumerate(cols, start=top + 1):
+        write_row(about, r, (c.key, c.heading, c.description), (style["top"], style["top"], style["wrap"]))
+    return book.close()
 
 
 def about_lines(ins, publisher: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import datetime
 import io
 
 import orjson
@@ -51,8 +52,9 @@ def part_files(slug: str, part: str) -> tuple[str, ...]:
     return {
         "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}-handlingsplan.xlsx", f"leverans/{slug}.json"),
-        "leverans-pdf": (f"leverans/{slug}.pdf",),
+        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
+        # The organisation's documents: made by builds with PDFs only (see delivery_pdf_files).
+        "leverans-pdf": (f"leverans/{slug}.pdf", f"leverans/{slug}-handlingsplan.xlsx"),
     }[part]
 
 
@@ -148,35 +150,42 @@ WORK_STATUSES = ("Ej påbörjad", "Pågår", "Klar")  # the action plan's drop-d
 def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     """The action plan as the workbook the organisation works in after the report: the same rows as
     the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
-    organisation and round at the top, the header row frozen and the columns sized."""
-    from . import xlsx
+    organisation and round at the top, the header row frozen and printed on every page, the
+    columns sized and the guidance linked."""
+    from .workbooks import Workbook, write_row
 
     org, latest = result.organisation, result.latest
     quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
     headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
                 "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
-    top = 5  # the header row; the steps follow
-    steps = [(*row, None, None, None, None, None) for row in _action_plan_rows(project, result)]
-    first, last = top + 1, top + len(steps)
-    sheet = xlsx.Sheet(
-        "Handlingsplan",
-        (((f"Handlingsplan för {org.name}", xlsx.BOLD),),
-         (f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.",),
-         ("Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. Prioritet 1–3 är rapportens förslag till nästa steg.",),
-         (),
-         tuple((h, xlsx.HEADING) for h in headings),
-         *steps),
-        widths=(10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40),
-        frozen_rows=top,
-        autofilter=f"A{top}:{xlsx.column_name(len(headings) - 1)}{last}",
-        validations=(
-            xlsx.Validation(f"J{first}:J{last}", WORK_STATUSES, prompt="Välj status i listan.", error="Välj Ej påbörjad, Pågår eller Klar."),
-            xlsx.Validation(f"I{first}:I{last}", prompt="Skriv ett datum, till exempel 2026-06-30.", error="Skriv ett datum, till exempel 2026-06-30."),
-        ),
-        default_styles=(xlsx.INTEGER, xlsx.TOP, xlsx.WRAP, xlsx.TOP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.WRAP, xlsx.DATE, xlsx.TOP, xlsx.WRAP),
-        recurring=True,
-    )
-    return xlsx.workbook([sheet], title=f"Handlingsplan för {org.name}, mätningen {latest.date}", creator=project.settings.publisher)
+    columns = ("integer", "top", "wrap", "top", "wrap", "link", "wrap", "wrap", "date", "top", "wrap")
+    book = Workbook(title=f"Handlingsplan för {org.name}, mätningen {latest.date}", author=project.settings.publisher,
+                    created=datetime.date.fromisoformat(latest.date))
+    style = book.style
+    ws = book.sheet("Handlingsplan", (10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40), columns)
+    ws.write_string(0, 0, f"Handlingsplan för {org.name}", style["title"])
+    ws.write_string(1, 0, f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.")
+    ws.write_string(2, 0, "Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. "
+                          "Prioritet 1–3 är rapportens förslag till nästa steg.")
+    top = 4  # the header row (from 0); the steps follow
+    write_row(ws, top, headings, [style["heading"]] * len(headings))
+    cells = [style[c] for c in columns]
+    rows = _action_plan_rows(project, result)
+    for i, (*shown, guidance) in enumerate(rows, start=top + 1):
+        write_row(ws, i, (*shown, None, None, None, None, None, None), cells)
+        if guidance:
+            ws.write_url(i, 5, guidance, style["link"])
+    first, last = top + 1, top + len(rows)
+    ws.freeze_panes(first, 0)
+    ws.repeat_rows(top)
+    ws.autofilter(top, 0, last, len(headings) - 1)
+    ws.data_validation(first, 9, last, 9, {"validate": "list", "source": list(WORK_STATUSES),
+                                           "input_message": "Välj status i listan.",
+                                           "error_message": "Välj Ej påbörjad, Pågår eller Klar."})
+    date_hint = "Skriv ett datum, till exempel 2026-06-30."
+    ws.data_validation(first, 8, last, 8, {"validate": "date", "criteria": ">=", "value": datetime.date(2000, 1, 1),
+                                           "input_message": date_hint, "error_message": date_hint})
+    return book.close()
 
 
 def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
@@ -199,20 +208,25 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
 
 
 def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
-    """What the organisation receives besides its PDF, relative to leverans/."""
+    """What the organisation receives besides its documents (PDF and workbook), relative to leverans/:
+    its data and the action plan as CSV, written by every build."""
     slug = result.organisation.slug
     data = views.organisation_json(project.ins, result, public=False)
     data["jamforelse"] = [c.as_json() for c in comparisons]
     return {
         f"{slug}.json": to_json(data),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
-        f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result),
     }
 
 
 def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison]) -> dict[str, bytes]:
-    """The organisation's own report, relative to leverans/: its comparisons only as shown."""
-    return {f"{result.organisation.slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons)}
+    """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
+    report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
+    workbook, 10 s of CPU at 4 000 organisations, too much for a build without PDFs; beside the
+    report's half second it is nothing."""
+    slug = result.organisation.slug
+    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons),
+            f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result)}
 
 
 def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool) -> dict[str, bytes | str]:

@@ -7,8 +7,9 @@ respondents each), then reports per stage wall and CPU time, ms per
 organisation and peak memory, for:
 - a clean build without PDFs, against floor (a): the same files loaded with
   yaml.load(…, CSafeLoader) in one process;
-- the open data (resultat.csv, resultat.xlsx, its page and catalogue) and the action-plan
-  workbooks: made alone, against the clean build, and a clean build without them;
+- the open data (resultat.csv, resultat.xlsx, its page and catalogue): made alone, against the
+  clean build, and a clean build without it; and the action-plan workbooks made alone (they
+  come with the delivery PDFs, so the clean build without PDFs makes none);
 - a no-op rebuild, and a rebuild after one answer file changed;
 - the national follow-up's share of the clean build (its stage in the build,
   and its pages measured alone);
@@ -118,21 +119,20 @@ print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb"
                   "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
 """
 
-# The same build with the open data (resultat.csv, resultat.xlsx, its page and catalogue) and the
-# action-plan workbooks left out: what they add to a clean build is the difference.
+# The same build with the open data (resultat.csv, resultat.xlsx, its page and catalogue) left
+# out: what it adds to a clean build is the difference.
 BUILD_WITHOUT_OPEN_DATA = BUILD.replace("from ambitionsgraf.pipeline import BuildOptions, build", """from ambitionsgraf.pipeline import BuildOptions, build
-import ambitionsgraf.opendata, ambitionsgraf.site
-ambitionsgraf.opendata.open_data_files = lambda project, published: {}
-ambitionsgraf.site.handlingsplan_xlsx = lambda project, result: b''""")
+import ambitionsgraf.opendata
+ambitionsgraf.opendata.open_data_files = lambda project, published: {}""")
 
 # The open data made alone, in one process, from the published organisations' summaries (loaded
-# before the clock starts), with the site's address so that the catalogue is made too; and the
-# action-plan workbooks of every organisation.
+# before the clock starts), with the site's address so that the catalogue is made too; then
+# resultat.xlsx alone from the same rows; and the action-plan workbooks of every organisation.
 OPEN_DATA = _MEASURE_PRELUDE + """
 from pathlib import Path
 from ambitionsgraf.answers import load_organisations
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.opendata import open_data_files
+from ambitionsgraf.opendata import open_data_files, results_xlsx, rows
 from ambitionsgraf.scoring import score_organisation, summarise
 from ambitionsgraf.settings import load_settings
 from ambitionsgraf.site import handlingsplan_xlsx
@@ -143,10 +143,14 @@ published = [summarise(r) for r in results if r.organisation.published]
 w0, c0 = time.perf_counter(), cpu()
 files = open_data_files(project, published)
 w1, c1 = time.perf_counter(), cpu()
+table = rows(project.ins, published)
+results_xlsx(project.ins, table, project.settings.publisher)
+w2, c2 = time.perf_counter(), cpu()
 for r in results:
     handlingsplan_xlsx(project, r)
-w2 = time.perf_counter()
-print(json.dumps({"open_data_wall": w1 - w0, "open_data_cpu": c1 - c0, "plans_wall": w2 - w1, "plans": len(results),
+w3, c3 = time.perf_counter(), cpu()
+print(json.dumps({"open_data_wall": w1 - w0, "open_data_cpu": c1 - c0, "xlsx_wall": w2 - w1, "xlsx_cpu": c2 - c1,
+                  "plans_wall": w3 - w2, "plans_cpu": c3 - c2, "plans": len(results),
                   "rows": files['data/resultat.csv'].count(b'\\n') - 1, "csv_kb": len(files['data/resultat.csv']) / 1e3,
                   "xlsx_kb": len(files['data/resultat.xlsx']) / 1e3}))
 """
@@ -236,17 +240,19 @@ def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
 
 
 def bench_open_data(orgs: Path, out: Path, clean: dict) -> list[str]:
-    """What the open data and the action-plan workbooks cost: made alone, and a clean build without them."""
+    """What the open data costs, made alone and as a clean build without it; and the action-plan
+    workbooks made alone (they come with the delivery PDFs: a clean build without PDFs makes none)."""
     alone = run_python(OPEN_DATA, str(orgs))
     without = run_python(BUILD_WITHOUT_OPEN_DATA, str(orgs), str(out), "nopdf", "0")
     return [
         f"- open data alone ({alone['rows']} rows: resultat.csv {alone['csv_kb']:.0f} kB, resultat.xlsx {alone['xlsx_kb']:.0f} kB, "
         f"its page and katalog.rdf), one process: {alone['open_data_wall']:.2f} s wall, {alone['open_data_cpu']:.2f} s CPU "
         f"→ **{100 * alone['open_data_wall'] / clean['wall']:.1f} %** of the clean build's wall time (target: at most 10 %)",
-        f"- action-plan workbooks alone: {1000 * alone['plans_wall'] / alone['plans']:.2f} ms each, "
-        f"{alone['plans_wall']:.2f} s for all {alone['plans']} in one process",
-        f"- clean build without the open data and the action-plan workbooks: {without['wall']:.2f} s wall, {without['cpu']:.2f} s CPU "
-        f"→ with them {100 * (clean['wall'] / without['wall'] - 1):+.1f} % wall, {100 * (clean['cpu'] / without['cpu'] - 1):+.1f} % CPU "
+        f"  - resultat.xlsx alone (XlsxWriter): {alone['xlsx_wall']:.2f} s wall, {alone['xlsx_cpu']:.2f} s CPU",
+        f"- action-plan workbooks alone (made with the delivery PDFs): {1000 * alone['plans_cpu'] / alone['plans']:.2f} ms CPU each, "
+        f"{alone['plans_cpu']:.2f} s CPU for all {alone['plans']} in one process ({alone['plans_wall']:.2f} s wall)",
+        f"- clean build without the open data: {without['wall']:.2f} s wall, {without['cpu']:.2f} s CPU "
+        f"→ with it {100 * (clean['wall'] / without['wall'] - 1):+.1f} % wall, {100 * (clean['cpu'] / without['cpu'] - 1):+.1f} % CPU "
         "(one run each: this machine varies more than that between identical runs)",
     ]
 
@@ -358,7 +364,7 @@ def main() -> int:
     parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
     parser.add_argument("--no-oversized", dest="oversized", action="store_false", help="skip the oversized-workbook imports")
     parser.add_argument("--no-open-data", dest="open_data", action="store_false",
-                        help="skip measuring the open data and action-plan workbooks (made alone, and a clean build without them)")
+                        help="skip measuring the open data (made alone, and a clean build without it) and the action-plan workbooks")
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
     parts = [functools.partial(bench_size, n, open_data=args.open_data) for n in args.sizes]

@@ -1,78 +1,105 @@
-"""The action plan as a workbook (output/leverans/<slug>-handlingsplan.xlsx), and the writer of
-workbooks: opened with openpyxl, the drop-down list in place, the same bytes for the same inputs."""
+"""The action plan as a workbook (output/leverans/<slug>-handlingsplan.xlsx), written with XlsxWriter
+and made with the delivery PDF: opened with openpyxl, the drop-down list in place, the same bytes
+for the same inputs."""
 
 from __future__ import annotations
 
 import datetime
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from ambitionsgraf import xlsx
-from ambitionsgraf.site import part_files
+from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.scoring import score_organisation
+from ambitionsgraf.site import handlingsplan_csv, handlingsplan_xlsx, part_files
 
-from .conftest import ROOT, TEST_SITE_URL, run_build, tree
+from .conftest import ROOT, TEST_SITE_URL, project_settings, tree
+from .helpers import answer_file, uniform
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("plans") / "out"
-    run_build(ROOT / "orgs", out, site_url=TEST_SITE_URL)
-    return out
+def project():
+    return load_project(ROOT, project_settings(TEST_SITE_URL))
+
+
+def scored(project, path: Path, data: bytes | None = None):
+    data = path.read_bytes() if data is None else data
+    org, problems = parse_organisation(project.ins, path, data, str(path))
+    assert org is not None, problems
+    return score_organisation(project.ins, org)
+
+
+def opened(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data))
 
 
 # -- the action plan -------------------------------------------------------------------------------
 
 
-def test_the_action_plan_workbook_opens_with_its_drop_down_list_and_frozen_header(built):
-    path = built / "leverans" / "norrvik-handlingsplan.xlsx"
-    assert "leverans/norrvik-handlingsplan.xlsx" in part_files("norrvik", "leverans")
-    wb = openpyxl.load_workbook(path)
+def test_the_action_plan_workbook_opens_with_its_drop_down_list_and_frozen_header(project):
+    result = scored(project, ROOT / "orgs" / "norrvik.yaml")
+    data = handlingsplan_xlsx(project, result)
+    assert "leverans/norrvik-handlingsplan.xlsx" in part_files("norrvik", "leverans-pdf")  # made with the delivery PDF
+    wb = opened(data)
     ws = wb["Handlingsplan"]
     assert ws["A1"].value == "Handlingsplan för Norrviks kommun" and ws["A1"].font.b
     assert ws["A2"].value == "Mätningen 2023-10-12 med 4 intervjuade. Läge i ambitionsgrafen: Ändamålsenlig inköpsorganisation."
     assert wb.properties.title == "Handlingsplan för Norrviks kommun, mätningen 2023-10-12"
+    assert wb.properties.creator == project.settings.publisher
+    assert wb.properties.created == datetime.datetime(2023, 10, 12)  # the round's day, never the time of writing
     headings = [c.value for c in ws[5]]
     assert headings == ["Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning", "Åtgärd",
                         "Ansvarig", "Klart senast", "Status", "Kommentar"]
+    assert all(c.font.b and c.fill.fgColor.rgb == "FFDDE6F0" for c in ws[5])
     assert ws.freeze_panes == "A6" and ws.auto_filter.ref == "A5:K17"
-    assert all(ws.column_dimensions[c].width >= 10 for c in "ABCDEFGHIJK") and ws.column_dimensions["E"].width == 60
+    assert ws.print_title_rows == "$5:$5"  # the header row on every printed page
+    # Widths as Excel shows them, in characters; the file stores them with the cell's padding added.
+    assert all(ws.column_dimensions[c].width >= 10 for c in "ABCDEFGHIJK") and 60 < ws.column_dimensions["E"].width < 61
     (status, date) = sorted(ws.data_validations.dataValidation, key=lambda v: v.type, reverse=True)
     assert (status.type, status.formula1, str(status.sqref)) == ("list", '"Ej påbörjad,Pågår,Klar"', "J6:J17")
-    assert (date.type, str(date.sqref)) == ("date", "I6:I17") and ws["I6"].number_format == "yyyy\\-mm\\-dd"
+    assert status.showDropDown in (None, False)  # openpyxl's name for the flag that *hides* the list
+    assert (date.type, date.operator, str(date.sqref)) == ("date", "greaterThanOrEqual", "I6:I17")
+    assert date.formula1 == "36526"  # 2000-01-01
+    assert ws["I6"].number_format == "yyyy\\-mm\\-dd" and ws["A6"].number_format == "0"
     steps = list(ws.iter_rows(min_row=6, values_only=True))
     assert len(steps) == 12 and all(r[6:] == (None,) * 5 for r in steps)  # ready to fill
-    plan = (built / "leverans" / "norrvik-handlingsplan.csv").read_bytes().decode("utf-8-sig")
+    plan = handlingsplan_csv(project, result).decode("utf-8-sig")
     as_csv = [line.split(";") for line in plan.splitlines()[1:]]
     assert [(str(r[0] or ""), r[2], r[3]) for r in steps] == [(c[0], c[2], c[3]) for c in as_csv]
+    assert all(isinstance(r[0], int) for r in steps if r[0] is not None)
     assert steps[0][5] == TEST_SITE_URL + "vagledning/orientering/"
+    assert ws["F6"].hyperlink.target == TEST_SITE_URL + "vagledning/orientering/"  # the guidance opens with a click
 
 
-def test_every_organisation_published_or_not_gets_one_and_the_same_bytes_each_build(tmp_path, built):
-    again = tmp_path / "again"
-    run_build(ROOT / "orgs", again, site_url=TEST_SITE_URL, jobs=1)
-    plans = {name: data for name, data in tree(built).items() if name.endswith("-handlingsplan.xlsx")}
+def test_without_the_sites_address_the_plan_links_nowhere():
+    bare = load_project(ROOT, project_settings(None))
+    ws = opened(handlingsplan_xlsx(bare, scored(bare, ROOT / "orgs" / "norrvik.yaml")))["Handlingsplan"]
+    assert [r[5] for r in ws.iter_rows(min_row=6, values_only=True)] == [None] * 12
+    assert not any(c.hyperlink for row in ws.iter_rows() for c in row)
+
+
+def test_text_is_written_as_it_is_typed(project, tmp_path):
+    name = 'Ett & "två" <tre> kommun'
+    path = tmp_path / "ett.yaml"
+    data = answer_file([("2024-02-29", [("inkopschef", uniform(3))])], namn=name).encode()
+    wb = opened(handlingsplan_xlsx(project, scored(project, path, data)))
+    assert wb["Handlingsplan"]["A1"].value == f"Handlingsplan för {name}"
+    assert wb.properties.title == f"Handlingsplan för {name}, mätningen 2024-02-29"
+
+
+def test_every_organisation_published_or_not_gets_one_and_the_same_bytes_each_time(project, example_build):
+    """Built with the PDFs (a worker process, some time ago), and made here again now: the same bytes,
+    so neither the clock nor the process is in them."""
+    plans = {name: data for name, data in tree(example_build).items() if name.endswith("-handlingsplan.xlsx")}
     assert sorted(plans) == [f"leverans/{p.stem}-handlingsplan.xlsx" for p in sorted((ROOT / "orgs").glob("*.yaml"))]
-    assert plans == {name: data for name, data in tree(again).items() if name in plans}
+    for path in sorted((ROOT / "orgs").glob("*.yaml")):
+        again = handlingsplan_xlsx(project, scored(project, path))
+        assert plans[f"leverans/{path.stem}-handlingsplan.xlsx"] == again, path.name
     for data in plans.values():
-        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
-
-
-# -- the workbook writer ---------------------------------------------------------------------------
-
-
-def test_the_writer_escapes_text_and_keeps_codes_as_text(tmp_path):
-    sheet = xlsx.Sheet("Blad", (("<b> & \"citat\"", "0114", 2.5, 3, datetime.date(2024, 2, 29), None, ("fet", xlsx.BOLD)),))
-    data = xlsx.workbook([sheet], title="T & <t>")
-    assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
-    path = tmp_path / "t.xlsx"
-    path.write_bytes(data)
-    wb = openpyxl.load_workbook(path)
-    assert [c.value for c in wb["Blad"][1]] == ["<b> & \"citat\"", "0114", 2.5, 3, datetime.datetime(2024, 2, 29), None, "fet"]
-    assert wb.properties.title == "T & <t>"
-    with pytest.raises(ValueError):
-        xlsx.workbook([xlsx.Sheet("a/b", ())])
-    with pytest.raises(ValueError):
-        xlsx.workbook([xlsx.Sheet("a", (), validations=(xlsx.Validation("A1", ("x,y",)),))])
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        assert archive.testzip() is None
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in archive.infolist())

@@ -25,7 +25,7 @@ def test_example_site_has_every_published_organisation_and_no_unpublished(exampl
         assert b"Sydala" not in data and b"sydala" not in data, path
     assert (example_build / "leverans" / "sydala.pdf").exists()
     for slug in ("norrvik", "fjallmo", "alvdal", "sydala"):
-        for name in (f"{slug}.pdf", f"{slug}.json", f"{slug}-handlingsplan.csv"):
+        for name in (f"{slug}.pdf", f"{slug}.json", f"{slug}-handlingsplan.csv", f"{slug}-handlingsplan.xlsx"):
             assert (example_build / "leverans" / name).stat().st_size > 0
 
 

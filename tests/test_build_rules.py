@@ -75,11 +75,13 @@ def test_a_build_without_pdfs_keeps_the_pdfs_still_current_and_says_what_it_remo
     (orgs / "beta.yaml").write_text((orgs / "beta.yaml").read_text().replace("Beta kommun", "Beta stad"))
     result = cli_build(orgs, out, "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert "kept 2 PDF(s) still current, removed 2 out of date" in result.stdout
+    assert "kept 3 document(s) still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
     after = tree(out)
-    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf"):
-        assert after[name] == before[name]  # the analyst's PDFs of unchanged organisations stay
-    assert "leverans/beta.pdf" not in after and "site/organisationer/beta/beta.pdf" not in after  # out of date: gone
+    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf", "leverans/alfa-handlingsplan.xlsx"):
+        assert after[name] == before[name]  # the analyst's documents of unchanged organisations stay
+    for name in ("leverans/beta.pdf", "site/organisationer/beta/beta.pdf", "leverans/beta-handlingsplan.xlsx"):
+        assert name not in after  # out of date: gone
+    assert "leverans/beta-handlingsplan.csv" in after and "leverans/beta.json" in after  # written by every build
     assert "alfa.pdf" in after["site/organisationer/alfa/index.html"].decode()
     assert "beta.pdf" not in after["site/organisationer/beta/index.html"].decode()
     assert broken_links(out / "site") == []

@@ -122,6 +122,18 @@ def test_only_after_an_upgrade_keeps_the_files_of_a_manifest_without_parts(tmp_p
     assert after[("site/organisationer/o2/index.html")] == before["site/organisationer/o2/index.html"]
 
 
+def test_a_manifest_from_before_the_workbook_came_with_the_pdf_sorts_it_into_the_pdfs_part(tmp_path):
+    from ambitionsgraf.pipeline.inputs import previous_parts
+
+    write_orgs(tmp_path / "leverans", {"a.json": "{}", "a-handlingsplan.csv": "x", "a-handlingsplan.xlsx": "x", "a.pdf": "x"})
+    manifest = {"orgs": {"a": {"leverans": {"key": "k1", "files": ["leverans/a-handlingsplan.csv", "leverans/a-handlingsplan.xlsx",
+                                                                   "leverans/a.json"]},
+                               "leverans-pdf": {"key": "k2", "files": ["leverans/a.pdf"]}}}}
+    parts = previous_parts(tmp_path, manifest)["a"]
+    assert (parts["leverans"].key, parts["leverans"].present) == ("k1", True)  # its files are where they were
+    assert parts["leverans-pdf"].files == ("leverans/a.pdf", "leverans/a-handlingsplan.xlsx")
+    assert parts["leverans-pdf"].key is None  # rendered again, or kept by --only as it is
+
 def test_out_folder_that_is_not_a_build_is_refused(tmp_path, project):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(2))
     for out in (orgs, tmp_path):

@@ -178,7 +178,11 @@ def test_the_workbook_holds_the_same_rows_with_swedish_headings_dates_and_number
     wb = openpyxl.load_workbook(national / "site" / "data" / "resultat.xlsx")
     assert wb.sheetnames == ["Resultat", "Om data"]
     ws = wb["Resultat"]
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:Q{ws.max_row}"
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:Q{ws.max_row}" and ws.print_title_rows == "$1:$1"
+    assert 9 < ws.column_dimensions["E"].width < 10 and 28 < ws.column_dimensions["B"].width < 29  # 9 and 28 characters as Excel shows them
+    assert (wb.properties.title, wb.properties.creator) == ("Ambitionsgrafen: resultat per organisation och mätning",
+                                                            project_settings().publisher)
+    assert wb.properties.created == datetime.datetime(2024, 4, 15)  # the newest round's day, never the time of writing
     header, *body = list(ws.iter_rows(values_only=True))
     assert header[:9] == ("Kortnamn", "Organisation", "Typ", "Kommun- eller länskod", "Länskod", "Län", "Kommungrupp (kod)",
                           "Kommungrupp", "Mätdatum")
@@ -190,9 +194,11 @@ def test_the_workbook_holds_the_same_rows_with_swedish_headings_dates_and_number
         assert got[0] == row["slug"] and got[3] == (row["kod"] or None)  # codes stay text: "0114", not 114
         assert got[2] == row["typ"].capitalize()
         assert got[8] == datetime.datetime.fromisoformat(row["datum"])
-        assert [None if g is None else g for g in got[9:15]] == [float(row[k]) if row[k] else None for k in CSV_COLUMNS[9:15]]
+        # XlsxWriter writes 16 significant digits, one more than Excel shows (the CSV and JSON have all 17).
+        assert list(got[9:15]) == [pytest.approx(float(row[k]), rel=1e-15) if row[k] else None for k in CSV_COLUMNS[9:15]]
         assert got[15] == labels[row["kvadrant"]] and got[16] == int(row["respondenter"])
-    assert ws["I2"].number_format == "yyyy\\-mm\\-dd"
+    assert ws["I2"].number_format == "yyyy\\-mm\\-dd" and ws["Q2"].number_format == "0"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "FFDDE6F0"
     described = [r[0] for r in wb["Om data"].iter_rows(values_only=True)]
     assert all(c in described for c in CSV_COLUMNS)  # every column is described
 
@@ -285,6 +291,6 @@ def test_the_same_inputs_give_the_same_bytes_and_a_rebuild_changes_nothing(tmp_p
     assert run_build(orgs, tmp_path / "a", site_url=TEST_SITE_URL).unchanged
     assert tree(tmp_path / "a") == a
     xlsx_files = [name for name in a if name.endswith(".xlsx")]
-    assert "site/data/resultat.xlsx" in xlsx_files and len(xlsx_files) == 23  # and the 22 action plans
+    assert xlsx_files == ["site/data/resultat.xlsx"]  # the action-plan workbooks come with the PDFs
     for name in xlsx_files:
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in zipfile.ZipFile(io.BytesIO(a[name])).infolist())

@@ -24,7 +24,7 @@ def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True):
 
 
 def files_of(slug, part):
-    return part_files(slug, part)  # what the renderers write, action-plan workbook included
+    return part_files(slug, part)  # what the renderers write: the delivery PDF's part holds the action-plan workbook too
 
 
 def after(p, present=True):
@@ -87,7 +87,7 @@ def test_a_build_without_pdfs_keeps_current_pdfs_and_drops_out_of_date_ones():
     t = table(p)
     assert t["b", "site-pdf"] == (CARRY, "unchanged") and t["b", "leverans-pdf"] == (CARRY, "unchanged")
     assert t["a", "site-pdf"][0] == DROP and t["a", "leverans-pdf"][0] == DROP and t["a", "site-pdf"][1].startswith("out of date")
-    assert p.pdfs_kept == 2 and p.pdfs_removed == 2
+    assert p.documents_kept == 3 and p.documents_removed == 3  # each: two PDFs and the action-plan workbook
     site = {d.slug: d for d in p.decisions if d.part == "site"}
     assert site["a"].action == RENDER and not site["a"].pdf_linked  # its PDF is gone: no link to it
     assert site["b"].action == CARRY
@@ -162,7 +162,8 @@ def test_files_with_absolute_addresses_are_planned_only_with_the_sites_address()
     without = plan(replace(inputs(org("a")), site_url=None))
     assert [d.part for d in with_address.shared] == ["shared pages", "sitemap.xml", "data/katalog.rdf", ".manifest.json"]
     assert [d.part for d in without.shared] == ["shared pages", ".manifest.json"]
-    assert "leverans/a-handlingsplan.xlsx" in files_of("a", "leverans")
+    assert "leverans/a-handlingsplan.xlsx" in files_of("a", "leverans-pdf")  # the workbook comes with the PDF
+    assert "leverans/a-handlingsplan.csv" in files_of("a", "leverans")  # the CSV with every build
 
 
 # -- the national follow-up (rule 6) ---------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_national_pdf_follows_builds_without_pdfs_and_only():
     pages = {d.slug: d for d in p if d.part == "national"}
     assert pages["2023"].pdf_linked and pages["2023"].action == CARRY
     assert not pages["2025"].pdf_linked and pages["2025"].action == RENDER  # its PDF is gone: no link to it
-    assert BuildPlan((), (), (), None, national=p).pdfs_kept == 1 and BuildPlan((), (), (), None, national=p).pdfs_removed == 1
+    assert BuildPlan((), (), (), None, national=p).documents_kept == 1 and BuildPlan((), (), (), None, national=p).documents_removed == 1
     # Never made, and not made by a build without PDFs: nothing to say about the PDF.
     assert [d.part for d in national("2025", make_pdf=False)] == ["national"]
     # --only: the PDF is carried over even out of date (a full build renders it), or missing.

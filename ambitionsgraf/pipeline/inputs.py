@@ -52,7 +52,8 @@ def _parts_of(entry) -> dict:
     """An organisation's parts as a manifest lists them. A manifest written before parts had
     keys lists one set of files: they are sorted into parts with no key, so that --only keeps
     them and every other build renders them again; one written before the public PDF was a
-    part of its own has it in `site`."""
+    part of its own has it in `site`, and one written before the action-plan workbook came with
+    the delivery PDF has it in `leverans`: such a file is sorted into its part, which loses its key."""
     if not isinstance(entry, dict):
         return {}
     if isinstance(entry.get("files"), list):
@@ -64,7 +65,7 @@ def _parts_of(entry) -> dict:
         key = part.get("key") if isinstance(part.get("key"), str) else None
         for f in part["files"]:
             kind = ("site-pdf" if f.endswith(".pdf") else "site") if f.startswith("site/") else \
-                   ("leverans-pdf" if f.endswith(".pdf") else "leverans")
+                   ("leverans-pdf" if f.endswith((".pdf", ".xlsx")) else "leverans")  # as site.part_files has them
             moved = kind != name
             entry_ = parts.setdefault(kind, {"key": None if moved else key, "files": []})
             if moved:

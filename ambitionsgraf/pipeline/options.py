@@ -89,8 +89,8 @@ class BuildSummary:
     reused: int = 0  # organisations whose files were all carried over
     seconds: float = 0.0
     unchanged: bool = False  # nothing at all had changed: the output was left as it was
-    pdfs_kept: int = 0  # PDF files carried over by a build without PDFs
-    pdfs_removed: int = 0  # PDF files removed as out of date by a build without PDFs
+    documents_kept: int = 0  # PDFs and action-plan workbooks carried over by a build without PDFs
+    documents_removed: int = 0  # PDFs and action-plan workbooks removed as out of date by a build without PDFs
     stale: list[str] = field(default_factory=list)  # --only: organisations carried over out of date
     missing: list[str] = field(default_factory=list)  # --only: organisations whose files the output lacks
     parsed: list[str] = field(default_factory=list)  # slugs of the answer files validated and scored (not from the cache)

@@ -9,19 +9,20 @@ An organisation's files come in parts, each with its own key (what its bytes dep
 
 - `site`: its public page, chart and data (published organisations only);
 - `site-pdf`: its public PDF (published, and in builds with PDFs);
-- `leverans`: its delivery data and action plan;
-- `leverans-pdf`: its delivery PDF (builds with PDFs).
+- `leverans`: its delivery data and action plan as CSV;
+- `leverans-pdf`: its delivery documents, the PDF and the action-plan workbook (builds with PDFs).
 
 Only the delivery parts depend on other organisations, through the comparisons: the data on
-every figure the JSON holds, the PDF on the comparisons as shown (`ShownComparison.key`).
+every figure the JSON holds, the PDF on the comparisons as shown (`ShownComparison.key`; the
+workbook beside it shows none, and is keyed with it all the same).
 
 The rules:
 
 1. A part whose key equals the previous build's, with every file still there, is carried
    over; any other wanted part is rendered.
-2. A build without PDFs renders none, keeps the PDFs that are still current (rule 1), and
-   drops the ones that are out of date; a public page links to its PDF only when the PDF
-   stays.
+2. A build without PDFs renders no `-pdf` part, so no PDF and no action-plan workbook; it
+   keeps the ones still current (rule 1) and drops the ones out of date. A public page links
+   to its PDF only when the PDF stays.
 3. `--only SLUG` renders only that organisation's parts. Every other part of the previous
    build is carried over as it is, even out of date (the manifest keeps its old key, so the
    next full build renders it); parts that were never built stay missing, and the shared
@@ -177,13 +178,15 @@ class BuildPlan:
         return [d for d in self.carry if d.outdated]
 
     @property
-    def pdfs_removed(self) -> int:
-        """PDF files dropped as out of date by a build without PDFs (the national follow-up's too)."""
+    def documents_removed(self) -> int:
+        """Files of the `-pdf` parts (PDFs, action-plan workbooks, the national follow-up's PDFs) dropped
+        as out of date by a build without PDFs."""
         return sum(len(d.files) for d in self.of(DROP) + [d for d in self.national if d.action == DROP]
                    if d.part.endswith("-pdf") and d.outdated)
 
     @property
-    def pdfs_kept(self) -> int:
+    def documents_kept(self) -> int:
+        """Files of the `-pdf` parts (PDFs, action-plan workbooks, the national follow-up's PDFs) carried over."""
         return sum(len(d.files) for d in self.carry + [d for d in self.national if d.action == CARRY] if d.part.endswith("-pdf"))
 
     def explain(self) -> str:

@@ -244,8 +244,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         fates = the_plan.organisations()
         summary.rendered, summary.reused = len(fates["rendered"]), len(fates["unchanged"])
         summary.missing, summary.stale = fates["missing"], fates["stale"]
-        summary.pdfs_kept = the_plan.pdfs_kept if not opts.make_pdf else 0
-        summary.pdfs_removed = the_plan.pdfs_removed
+        summary.documents_kept = the_plan.documents_kept if not opts.make_pdf else 0
+        summary.documents_removed = the_plan.documents_removed
         (staging.dir / "site").mkdir(exist_ok=True)
         if project.site_url is not None:  # a sitemap holds absolute addresses only
             adopt(["site/sitemap.xml"])
