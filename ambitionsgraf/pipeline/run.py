@@ -195,9 +195,9 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         from ..site import national_files, national_views
 
         listed = [results[slug] for slug in the_plan.listed]
-        views = national_views(project, listed)
+        yearly = national_views(project, listed)  # round year -> its follow-up as shown
         the_plan = replace(the_plan, national=plan_national(
-            tuple(NationalInput(year, report_digest(view)) for year, view in views.items()), previous_national_parts,
+            tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()), previous_national_parts,
             code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only))
         summary.plan = the_plan
         t = _stage(summary, "national follow-up", t)
@@ -223,11 +223,11 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             pool.aside(listed, staging.dir)  # the shared pages; forked before the thread that reads the workers' reports starts
         elif [r.organisation.slug for r in early] != list(the_plan.listed):
             raise RuntimeError("the shared pages were started for other organisations than the plan lists")
-        pool.submit(tasks, (index, staging.dir, views))
+        pool.submit(tasks, (index, staging.dir, yearly))
         progress = _progress(len(tasks), opts.progress)
         try:
             for task, rels in pool.results():
-                expected = national_files(task.slug, task.part, views[task.slug]) if task.part in NATIONAL_PARTS else part_files(task.slug, task.part)
+                expected = national_files(task.slug, task.part, yearly[task.slug]) if task.part in NATIONAL_PARTS else part_files(task.slug, task.part)
                 if sorted(rels) != sorted(expected):
                     raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as site.part_files says")
                 adopt(rels)
