@@ -216,8 +216,8 @@ def year_report(ins: Instrument, published: list[Result], year: str, grouping: G
 # -- the report as shown ------------------------------------------------------------------------
 #
 # One view of plain strings and numbers, for the year's page and its PDF alike. The build keys
-# the PDF on this value (`report_key`), and the PDF is drawn from it only, so the key cannot
-# drift from what the PDF shows.
+# page and the PDF on this value (`report_digest`), and both are drawn from it only, so the key
+# cannot drift from what they show.
 
 NO_POINT = "Ingen punkt (svar saknas)"
 # Bars are coloured by the answer scale's ramp (charts.LEVEL_COLOURS), darkest first: the most
@@ -370,7 +370,7 @@ def _step_section(ins: Instrument, report: NationalReport) -> dict:
             "shares": shares, "strongest": strongest.label}
 
 
-def _summary(ins: Instrument, report: NationalReport, quadrants: dict, transitions: dict, steps: dict) -> list[str]:
+def _summary(ins: Instrument, report: NationalReport, transitions: dict, steps: dict) -> list[str]:
     """The report's findings in a few sentences, for a reader who reads nothing else."""
     n = report.members
     types = ", ".join(f"{ins.type_of(t.key).label.lower()} {t.members}" for t in report.tallies if t.kind == "typ")
@@ -404,12 +404,16 @@ def _summary(ins: Instrument, report: NationalReport, quadrants: dict, transitio
     else:
         out.append("Ingen av dem hade mätts ett tidigare år, så det finns ingen förflyttning att redovisa.")
     if n >= MIN_SHARE:
-        rows = [r for r in steps["groups"][0]["rows"]]
-        ranked = sorted(rows, key=lambda r: -r["cells"][0]["count"])
-        top, bottom = ranked[0], ranked[-1]
-        if top["cells"][0]["count"] != bottom["cells"][0]["count"]:
-            out.append(f"I ledningssystemet har flest steget {top['label'].lower()} på plats ({top['cells'][0]['share']}), "
-                       f"färst steget {bottom['label'].lower()} ({bottom['cells'][0]['share']}).")
+        rows = steps["groups"][0]["rows"]  # the management system's steps, in cycle order
+        counts = [r["cells"][0]["count"] for r in rows]
+        if max(counts) != min(counts):
+            def named(at: int) -> tuple[str, str]:
+                found = [r for r in rows if r["cells"][0]["count"] == at]
+                names = [r["label"][0].lower() + r["label"][1:] for r in found]
+                return (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]), found[0]["cells"][0]["share"]
+            (most, most_share), (least, least_share) = named(max(counts)), named(min(counts))
+            out.append(f"I ledningssystemet har flest organisationer {most} {steps['strongest'].lower()} ({most_share}), "
+                       f"färst {least} ({least_share}).")
     return out
 
 
@@ -432,7 +436,7 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         "title": f"Nationell uppföljning {report.year}",
         "members": report.members,
         "min_share": MIN_SHARE,
-        "summary": _summary(ins, report, quadrants, transitions, steps),
+        "summary": _summary(ins, report, transitions, steps),
         "participation": _participation(ins, report),
         "quadrants": quadrants,
         "transitions": transitions,
