@@ -501,3 +501,17 @@ def test_the_pdf_stays_in_its_text_block_and_wastes_no_page(request, which):
         assert header == "" if n == 1 else header.startswith("Ambitionsgrafen – Nationell uppföljning 2025"), (n, header)
         least = MIN_WORDS if n < len(doc) else MIN_WORDS_LAST
         assert len(body(page, top, bottom)) >= least, (n, " ".join(t for *_, t in body(page, top, bottom))[:200])
+
+
+def test_the_summary_names_the_steps_most_and_fewest_have_in_place(instrument):
+    """Orientering in place for two of five, kunskapsgenerering for one, the other six steps for none:
+    every step tied at the bottom is named, in the cycle's order."""
+    def org(slug, strong_steps):
+        answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
+        return summarise(scored(instrument, answer_file([("2025-03-01", [("inkopschef", answers)])], namn=f"Org {slug}"), slug))
+
+    published = [org("a", ["orientering", "kunskap"]), org("b", ["orientering"]), org("c", []), org("d", []), org("e", [])]
+    view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
+    assert view["summary"][-1] == (
+        "I ledningssystemet har flest organisationer orientering på plats (40 %), färst styrdokument och inköpspolicy, "
+        "strategi med mått, konkretisera strategin, planera inköp per kategori, upphandlingsplan och uppföljning av strategin (0 %).")
