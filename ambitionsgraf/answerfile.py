@@ -146,7 +146,7 @@ def template(ins: Instrument, name: str, type_: str, day: str, code: str | None 
         f"namn: {quote(name)}",
         f"typ: {scalar(type_)}",
         *_code_lines(code),
-        *([f'# kod: "…"  # SCB\'s code, e.g. "0114" for a municipality or "01" for a region']
+        *(['# kod: "…"  # SCB\'s code, e.g. "0114" for a municipality or "01" for a region']
           if code is None and type_ in {p.typ for p in ins.reference.places.values()} else []),
         "publicerad: false",
         "matningar:",

@@ -12,9 +12,8 @@ from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
 
-import yaml
 
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, read_yaml
 from .reference import Reference, load_reference
 
 RULES = ("skala", "ja_nej", "viktad")
@@ -204,10 +203,7 @@ def load_instrument(path: Path) -> Instrument:
 
 def _load(path: Path, reference: Reference | None) -> Instrument:
     shown = str(path)
-    try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(shown, 1, "instrument", f"cannot be read: {exc}")]) from exc
+    raw = read_yaml(path, "instrument")
     try:
         return _build(raw, reference)
     except (KeyError, TypeError, ValueError, StopIteration) as exc:

@@ -33,7 +33,7 @@ import orjson
 from .instrument import Instrument
 from .overview import Result, Round, question_distribution, select
 from .scoring import AXES, question_status, step_statuses
-from .text import num, percent, swedish_date
+from .text import num, percent, question_numbers, swedish_date
 
 MIN_SHARE = 5
 
@@ -329,22 +329,13 @@ def _question_section(ins: Instrument, report: NationalReport) -> dict:
                  "cells": [_cell(d["counts"][key], report.members, shares) for key, _ in levels],
                  "missing": _cell(d["missing"], report.members, shares)} for d in questions]
         chart = {"file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
-                 "title": f"Andel organisationer per svar, {_numbers([d['number'] for d in questions])}, {report.year}",
+                 "title": f"Andel organisationer per svar, {question_numbers([d['number'] for d in questions])}, {report.year}",
                  "levels": list(levels),
                  "rows": [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions]}
         groups.append({"id": ident, "heading": "Svar ja eller nej" if ident == "ja-nej" else "Svar på skalan",
-                       "numbers": _numbers([d["number"] for d in questions]),
+                       "numbers": question_numbers([d["number"] for d in questions]),
                        "levels": [label for _, label in levels], "rows": rows, "chart": chart if shares else None})
     return {"groups": groups, "shares": shares}
-
-
-def _numbers(numbers: list[int]) -> str:
-    """fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
-    if len(numbers) == 1:
-        return f"fråga {numbers[0]}"
-    if numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"frågorna {numbers[0]}–{numbers[-1]}"
-    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
 
 
 def _step_section(ins: Instrument, report: NationalReport) -> dict:

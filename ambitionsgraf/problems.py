@@ -16,6 +16,17 @@ class Problem:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
+def read_yaml(path, field: str):
+    """A content file's YAML (the instrument, the reference list's metadata), plainly parsed; a file
+    that cannot be read or parsed is a ContentError naming it."""
+    import yaml
+
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ContentError([Problem(str(path), 1, field, f"cannot be read: {exc}")]) from exc
+
+
 class ContentError(Exception):
     """Raised with every problem found, so the user can fix them all at once."""
 

@@ -17,9 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Mapping
 
-import yaml
 
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, read_yaml
 
 KINDS = ("kommun", "region")
 COLUMNS = ("kod", "namn", "typ", "lanskod", "lan", "kommungrupp_kod", "kommungrupp")
@@ -148,10 +147,7 @@ def _name_keys(name: str) -> tuple[str | None, frozenset[str]]:
 def load_reference(meta_path: Path) -> Reference:
     """Read content/kommuner.yaml and the CSV it names; raise ContentError naming every problem."""
     shown = str(meta_path)
-    try:
-        meta = yaml.load(meta_path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(shown, 1, "file", f"cannot be read: {exc}")]) from exc
+    meta = read_yaml(meta_path, "file")
     try:
         expected = _Expected(meta)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -18,7 +18,7 @@ from .instrument import Instrument
 from .reference import Reference
 from .scoring import OrganisationResult, priorities
 from .settings import Settings
-from .text import kept_decimals, num
+from .text import kept_decimals, num, question_numbers
 
 
 @dataclass(frozen=True)
@@ -347,15 +347,6 @@ def overview_path(type_: str | None, year: str | None) -> str:
     return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
 
 
-def _numbers(numbers: list[int]) -> str:
-    """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
-    if len(numbers) == 1:
-        return f"fråga {numbers[0]}"
-    if numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"frågorna {numbers[0]}–{numbers[-1]}"
-    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
-
-
 def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
     """The overview's answers per question, one chart and table per kind of answer: the agreement
     scale, and yes or no. Each kind has its own levels, colours and columns, so a yes is never
@@ -367,7 +358,7 @@ def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dic
     groups = []
     for levels, questions in kinds.items():
         yes_no = [key for key, _ in levels] == ["ja", "nej"]
-        numbers = _numbers([d["number"] for d in questions])
+        numbers = question_numbers([d["number"] for d in questions])
         svg = charts.distribution_svg(
             f"Andel av organisationerna per svar, {numbers} ({selection})", list(levels),
             [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions])

@@ -76,6 +76,15 @@ def percent_shown(share: Fraction) -> str:
     return num_on_side(Fraction(share) * 100, at_least=(100,), above=(0,), fewest=0)
 
 
+def question_numbers(numbers: list[int]) -> str:
+    """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
+    if len(numbers) == 1:
+        return f"fråga {numbers[0]}"
+    if numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"frågorna {numbers[0]}–{numbers[-1]}"
+    return "frågorna " + ", ".join(map(str, numbers[:-1])) + f" och {numbers[-1]}"
+
+
 def count(n: int, singular: str, plural: str) -> str:
     """A count with its noun in the right number: 1 person, 2 personer, 1 000 personer."""
     return f"{grouped(n)} {singular if n == 1 else plural}"
