@@ -4,7 +4,7 @@
     python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL] [--settings FILE] [--explain]
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
-    python build.py import FILE.csv|FILE.xlsx [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
+    python build.py import FILE.csv|FILE.xlsx|SELF.yaml… [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
     python build.py serve [--port N] [--out DIR] [--orgs DIR]
 
 Without a command, or with only build options, it builds. Content errors are
@@ -68,10 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--typ", required=True, help="kommun, region, myndighet or bolag")
     p.add_argument("--datum", help="date of the first assessment, YYYY-MM-DD")
 
-    p = command("import", "import a survey export as a new assessment round",
-                "Import a survey export (one row per respondent) as a new assessment round in orgs/<slug>.yaml.")
-    p.add_argument("file", type=Path, metavar="FILE", help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx")
-    p.add_argument("--datum", help="the round's date, YYYY-MM-DD, for rows without a datum column")
+    p = command("import", "import a survey export or self-assessment files as a new assessment round",
+                "Import a survey export (one row per respondent), or answer files downloaded from the self-assessment "
+                "page (one person each, with their role), as a new assessment round in orgs/<slug>.yaml.")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                   help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx; or one or more self-assessment .yaml files")
+    p.add_argument("--datum", help="the round's date, YYYY-MM-DD: for rows without a datum column, or for self-assessment "
+                                  "files made on different days (default: the day they were made)")
     p.add_argument("--dry-run", action="store_true", help="show how each column was read and what would change as a diff; write nothing")
     p.add_argument("--map", type=Path, metavar="MAPFILE", help='YAML lines of "heading": target for a survey whose headings are its own')
     p.add_argument("--write-map", type=Path, metavar="MAPFILE", help="with --dry-run: write a map file to start from")

@@ -52,6 +52,8 @@ Answer = Union[Value, Mapping[str, Value]]  # 3, "ja", "vet_ej", {"svar": 3, "om
 
 # The first line of a file downloaded from the self-assessment page (the script writes the same line).
 SELF_ASSESSMENT_HEADER = "Självskattning gjord på webbplatsen Ambitionsgrafen: en persons svar, skapade i webbläsaren."
+# The name the page writes when none was given (the script's DEFAULT_NAME): `build.py import` refuses it.
+SELF_ASSESSMENT_DEFAULT_NAME = "Min organisation"
 
 _TOKEN = re.compile(r"[-+]?[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

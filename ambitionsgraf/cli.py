@@ -134,17 +134,28 @@ def new(args, project_dir: Path) -> int:
 
 
 def import_(args, project_dir: Path) -> int:
-    """`build.py import`: a survey export into answer files, all or nothing."""
+    """`build.py import`: a survey export, or self-assessment files, into answer files, all or nothing."""
     import datetime
 
     from .answers import display_path
-    from .importer import make_plan, map_text, read_map, write_changes
+    from .importer import make_plan, map_text, plan_self_assessments, read_map, write_changes
     from .instrument import load_instrument
     from .problems import Problem
 
-    shown = display_path(args.file)
+    files = list(args.files)
+    self_assessments = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
+    shown = display_path(files[0])
     write_map = getattr(args, "write_map", None)
     try:
+        if self_assessments and len(self_assessments) != len(files):
+            other = next(f for f in files if f not in self_assessments)
+            raise ContentError([Problem(display_path(other), 1, "file", "give either self-assessment files (.yaml) or one survey "
+                                                                       "export (.csv, .xlsx), not both")])
+        if not self_assessments and len(files) > 1:
+            raise ContentError([Problem(display_path(files[1]), 1, "file", "one survey export at a time; import the others one by one")])
+        if self_assessments and (write_map is not None or getattr(args, "map", None) is not None):
+            raise ContentError([Problem(shown, 1, "--map" if write_map is None else "--write-map",
+                                        "is for survey exports; self-assessment files say what each answer is")])
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
         day = None
         if args.datum:
@@ -159,8 +170,11 @@ def import_(args, project_dir: Path) -> int:
                 raise ContentError([Problem(display_path(write_map), 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")])
             if os.path.lexists(write_map):
                 raise ContentError([Problem(display_path(write_map), 1, "--write-map", "exists already; give a new file name")])
-        mapping = read_map(ins, args.map) if getattr(args, "map", None) is not None else None
-        plan = make_plan(ins, args.file, args.orgs, day, mapping)
+        if self_assessments:
+            plan = plan_self_assessments(ins, files, args.orgs, day)
+        else:
+            mapping = read_map(ins, args.map) if getattr(args, "map", None) is not None else None
+            plan = make_plan(ins, files[0], args.orgs, day, mapping)
     except ContentError as exc:
         _report(exc.problems)
         print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
@@ -170,7 +184,7 @@ def import_(args, project_dir: Path) -> int:
             print(use, file=sys.stderr)
         if write_map is not None and plan.columns:
             with open(write_map, "x", encoding="utf-8") as fh:
-                fh.write(map_text(plan.columns, args.file.name))
+                fh.write(map_text(plan.columns, files[0].name))
             print(f"wrote {display_path(write_map)}: the columns and how they were read; edit it and import with --map", file=sys.stderr)
     if plan.problems:
         problems = ContentError(plan.problems).problems  # sorted and without repeats, as every command reports them

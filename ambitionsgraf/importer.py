@@ -1,4 +1,5 @@
-"""Import a survey export (CSV or XLSX, one row per respondent) into answer files.
+"""Import a survey export (CSV or XLSX, one row per respondent) into answer files; or
+self-assessment files downloaded from the site, one person each (plan_self_assessments).
 
 `python build.py import FILE --datum YYYY-MM-DD` reads the table, checks every
 cell, and writes `orgs/<slug>.yaml` or appends new assessment rounds to it.
@@ -396,6 +397,7 @@ class ImportedRound:
     first_row: int
     rows: list[int] = field(default_factory=list)
     respondents: list[ImportedRespondent] = field(default_factory=list)
+    note: str | None = None  # the comment above the round; None: which rows of the export it came from
 
 
 @dataclass
@@ -1029,12 +1031,13 @@ def _answer(ins: Instrument, q: Question, answer) -> answerfile.Answer:
 
 def _round(ins: Instrument, r: ImportedRound, source: str) -> answerfile.Round:
     rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
+    note = r.note if r.note is not None else f"Imported by build.py import from {show(source, 80)} ({rows})."
     respondents = [
         answerfile.Respondent(resp.role, {q.id: _answer(ins, q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers},
                               resp.comment or None)
         for resp in r.respondents
     ]
-    return answerfile.Round(r.date, respondents, note=f"Imported by build.py import from {show(source, 80)} ({rows}).")
+    return answerfile.Round(r.date, respondents, note=note)
 
 
 def round_lines(ins: Instrument, r: ImportedRound, source: str) -> list[str]:
@@ -1127,6 +1130,140 @@ def plan_import(ins: Instrument, table_path: Path, orgs_dir: Path, default_date:
     if plan.problems:
         raise ContentError(plan.problems)
     return plan.changes
+
+
+# -- self-assessment files ---------------------------------------------------------------------------
+
+
+class _SelfAssessments(_Planner):
+    """Answer files downloaded from the self-assessment page, each one person's answers with their
+    role, as the respondents of one round per organisation. What they become goes through the
+    survey import's own steps (file_change, checked): the same refusals, the same diff.
+
+    A problem is reported at the file and line it is about; `row` is a file's place in the list
+    (1 = the first), which is what ImportedRound and ImportedRespondent keep."""
+
+    def __init__(self, ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None):
+        super().__init__(ins, Table(", ".join(display_path(f) for f in files), []), orgs_dir, default_date)
+        self.files = [(path, display_path(path)) for path in files]
+        self.lines: dict[int, dict[str, int]] = {}  # row -> field -> its line in that file
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        shown = self.files[row - 1][1]
+        self.problems.append(Problem(shown, self.lines.get(row, {}).get(column, 1), column, message))
+
+    def no_contact_details(self, text: str, row: int, field: str, letter: str = "") -> None:
+        if _EMAIL.search(text) or _PHONE.search(text):
+            self.problem(row, field, "holds an e-mail address or phone number; answer files never hold contact details: remove it")
+
+    def _read(self, row: int, path: Path, shown: str) -> Organisation | None:
+        from .answers import read_regular
+
+        data, problem = read_regular(path)
+        if problem is not None:
+            self.problems.append(Problem(shown, 1, "file", problem))
+            return None
+        org, found = parse_organisation(self.ins, path, data, shown)
+        if org is None:
+            self.problems.extend(found)
+            return None
+        text = data.decode("utf-8", "replace")
+        self.lines[row] = {key: n for key in ("namn", "typ") for n, line in enumerate(text.splitlines(), 1)
+                           if re.match(rf"\ufeff?{key}\s*:", line)}
+        if org.assessments:
+            a = org.assessments[0]
+            self.lines[row].update({"datum": a.line, "matningar": a.line, "kommentar": a.line})
+            if a.respondents:
+                self.lines[row]["roll"] = a.respondents[0].line
+        return org
+
+    def rounds(self) -> tuple[list[ImportedRound], dict[str, tuple[str, str, int]]]:
+        seen: dict[str, str] = {}
+        rounds: dict[str, ImportedRound] = {}
+        identity: dict[str, tuple[str, str, int]] = {}
+        dates: dict[str, list[tuple[datetime.date, int]]] = {}
+        for row, (path, shown) in enumerate(self.files, 1):
+            real = os.path.realpath(path)
+            if real in seen:
+                self.problems.append(Problem(shown, 1, "file", f"given twice (also as {seen[real]}); give each file once"))
+                continue
+            seen[real] = shown
+            org = self._read(row, path, shown)
+            if org is None:
+                continue
+            people = [r for a in org.assessments for r in a.respondents]
+            if len(org.assessments) != 1 or len(people) != 1:
+                self.problem(row, "matningar", f"{len(org.assessments)} round(s) with {len(people)} respondent(s); a self-assessment "
+                                               "file holds one person's answers (one round, one respondent). Import a survey "
+                                               "export, or add rounds to an answer file by hand")
+                continue
+            a, person = org.assessments[0], people[0]
+            if a.comment is not None:
+                self.problem(row, "kommentar", "a comment on the round: the files make one round together, which keeps no "
+                                               "file's round comment; move it to the respondent, or remove it")
+            if org.name == answerfile.SELF_ASSESSMENT_DEFAULT_NAME:
+                self.problem(row, "namn", f"'{org.name}' is what the self-assessment page writes when no organisation was "
+                                          "named; write the organisation's name in namn and import again")
+                continue
+            self.no_contact_details(org.name, row, "namn")
+            if person.comment:
+                self.no_contact_details(person.comment, row, "kommentar")
+            slug = self._slug_of(org.name)
+            if slug is None:
+                self.problem(row, "namn", f"'{show(org.name)}' gives no file name (a–z, 0–9 and hyphens); rename the organisation")
+                continue
+            if slug in identity and identity[slug][1] != org.type:
+                first = self.files[identity[slug][2] - 1][1]
+                self.problem(row, "typ", f"{org.type}, but {first} gives {identity[slug][1]} for {slug}; use one type")
+                continue
+            identity.setdefault(slug, (org.name, org.type, row))
+            dates.setdefault(slug, []).append((a.date, row))
+            answers: dict[str, Any] = {}
+            for qid, answer in person.answers:
+                if answer is not None:
+                    value = int(answer.value) if answer.value.isdigit() else answer.value
+                    answers[qid] = (value, answer.option) if answer.option else value
+                elif qid in person.dont_know:
+                    answers[qid] = DONT_KNOW
+            r = rounds.setdefault(slug, ImportedRound(slug, self.default_date or a.date, row))
+            r.rows.append(row)
+            r.respondents.append(ImportedRespondent(row, person.role, answers, person.comment))
+        for slug, made in dates.items():
+            if self.default_date is None and len({d for d, _ in made}) > 1:
+                first_day, first_row = made[0]
+                for day, row in made[1:]:
+                    if day != first_day:
+                        self.problem(row, "datum", f"{day.isoformat()}, but {self.files[first_row - 1][1]} was made on "
+                                                   f"{first_day.isoformat()}; give --datum YYYY-MM-DD for the round they make together")
+        for r in rounds.values():
+            names = ", ".join(show(self.files[row - 1][0].name, 60) for row in r.rows)
+            r.note = f"Imported by build.py import from self-assessments: {names}."
+        if self.problems:
+            return [], {}
+        return list(rounds.values()), identity
+
+    def _slug_of(self, name: str) -> str | None:
+        """As the survey import finds an organisation's file: an existing file with that namn, else
+        the slug `build.py new` would give it."""
+        if self._names is None:
+            self._names = {}
+            for path in sorted(self.orgs_dir.glob("*.yaml")) if self.orgs_dir.is_dir() else []:
+                try:
+                    org, _ = parse_organisation(self.ins, path, path.read_bytes(), display_path(path))
+                except OSError:
+                    continue
+                if org is not None:
+                    self._names.setdefault(_fold(org.name), path.stem)
+        slug = self._names.get(_fold(name)) or slug_for(name)
+        return slug if slug and SLUG.fullmatch(slug) else None
+
+
+def plan_self_assessments(ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None) -> ImportPlan:
+    """Self-assessment files as respondents of a new round in each organisation's answer file (or a
+    new file, unpublished): every file the import would write and every problem, as make_plan."""
+    planner = _SelfAssessments(ins, files, orgs_dir, default_date)
+    changes = planner.changes()
+    return ImportPlan([] if planner.problems else changes, planner.problems, [])
 
 
 # -- mapping files (--map, --write-map) ---------------------------------------------------

@@ -13,8 +13,11 @@ integer rational arithmetic, so a mean of exactly 2,5 is at the threshold in
 the browser just as with Python's Fractions (no epsilon anywhere).
 
 Nothing the person enters leaves the browser: the page makes no requests
-beyond its own HTML, CSS and script, stores nothing, and the answer file is
-built in the page and handed over as a download.
+beyond its own HTML, CSS and script. The answers are kept in the browser's own
+storage (localStorage) so that a reload keeps them, until "Rensa" forgets them;
+the answer file is built in the page and handed over as a download, and one
+downloaded earlier is read back in the page ("Öppna en sparad fil"). `build.py
+import` takes such files as respondents of a round (importer.plan_self_assessments).
 """
 
 from __future__ import annotations

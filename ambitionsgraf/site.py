@@ -261,38 +261,12 @@ def public_pdf_files(project: Project, result: OrganisationResult) -> dict[str, 
 # -- shared pages ----------------------------------------------------------------
 
 
-def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
-    """Pages that do not belong to one organisation, relative to site/."""
+def reading_pages(project: Project) -> dict[str, str]:
+    """The guidance, the content pages and the method page, relative to site/: the pages that
+    list no organisation, and the ones the search index reads (search.indexed_pages)."""
     ins, env, g = project.ins, project.env, project.guidance
-    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
-                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
-
-    overview = views.overview_chart(ins, published)
-    files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
-    rows = views.index_rows(ins, published, "")
-    ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
-                       description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
-    files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
-                                                                 intro=g.pages.get("om-ambitionsgrafen"), threshold=num(ins.threshold, kept_decimals(ins.threshold)))
-
+    files: dict[str, str] = {}
     root = "../"
-    ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
-                       crumbs=[("", "Start"), (None, "Organisationer")],
-                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
-                                   "organisation, med senaste mätning och kvadrant för var och en.")
-    by_type = [
-        {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
-        for t in ins.types
-    ]
-    files.update(overview_files(project, published))
-    from .selfassessment import selfassessment_files  # it imports this module: import at call time
-
-    files.update(selfassessment_files(project))
-    from .opendata import open_data_files
-
-    files.update(open_data_files(project, published))
-    files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
-
     steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
               "part": s.part} for s in ins.steps]
     ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
@@ -325,6 +299,48 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
                        description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
                                    "och systematiskt och hur varje steg får sin status.")
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
+    return files
+
+
+def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
+    """Pages that do not belong to one organisation, relative to site/."""
+    ins, env, g = project.ins, project.env, project.guidance
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
+                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
+
+    overview = views.overview_chart(ins, published)
+    files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
+    rows = views.index_rows(ins, published, "")
+    ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
+                       description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
+    files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
+                                                                 intro=g.pages.get("om-ambitionsgrafen"), threshold=num(ins.threshold, kept_decimals(ins.threshold)))
+
+    root = "../"
+    ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
+                       crumbs=[("", "Start"), (None, "Organisationer")],
+                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
+                                   "organisation, med senaste mätning och kvadrant för var och en.")
+    by_type = [
+        {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
+        for t in ins.types
+    ]
+    files.update(overview_files(project, published))
+    from .selfassessment import selfassessment_files  # it imports this module: import at call time
+
+    files.update(selfassessment_files(project))
+    from .opendata import open_data_files
+
+    files.update(open_data_files(project, published))
+    files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
+
+    files.update(reading_pages(project))
+
+    # The search page and its script; the index it reads (pagefind/) is search.py's.
+    ctx = page_context(project, root="../", path="sok/", title="Sök", crumbs=[("", "Start"), (None, "Sök")],
+                       description="Sök i vägledningen, metoden, begreppen och de publicerade organisationernas resultat.")
+    files["sok/index.html"] = env.get_template("sok.html").render(**ctx)
+    files["assets/sok.js"] = env.loader.get_source(env, "assets/sok.js")[0]  # a static file from templates/, not rendered
 
     # Served at any missing address, so its links are absolute; from the domain's root without an address.
     ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[],

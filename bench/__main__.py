@@ -10,6 +10,8 @@ organisation and peak memory, for:
 - the open data (resultat.csv, resultat.xlsx, its page and catalogue): made alone, against the
   clean build, and a clean build without it; and the action-plan workbooks made alone (they
   come with the delivery PDFs, so the clean build without PDFs makes none);
+- the site's search index: the same clean build without it, alternated with builds with it
+  (target: at most 10 % more wall time), and the index made alone from the same records;
 - a no-op rebuild, and a rebuild after one answer file changed;
 - the national follow-up's share of the clean build (its stage in the build,
   and its pages measured alone);
@@ -114,7 +116,8 @@ from pathlib import Path
 w0, c0 = time.perf_counter(), cpu()
 from ambitionsgraf.pipeline import BuildOptions, build
 s = build(BuildOptions(project_dir=Path('.'), orgs_dir=Path(sys.argv[1]), out_dir=Path(sys.argv[2]),
-                       make_pdf=sys.argv[3] == 'pdf', jobs=int(sys.argv[4]), cache_dir=Path(sys.argv[2]).parent / 'cache'))
+                       make_pdf=sys.argv[3] == 'pdf', jobs=int(sys.argv[4]), cache_dir=Path(sys.argv[2]).parent / 'cache',
+                       search=sys.argv[5:] != ['nosearch']))
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb(), "stages": s.stages,
                   "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
 """
@@ -230,6 +233,7 @@ def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
                  f"→ **{100 * (stage + nat['pages_cpu']) / clean['wall']:.1f} %** of the clean build's wall (target: at most 10 %)")
     if open_data:
         lines += bench_open_data(orgs, tmp / f"out-{n}-without-open-data", clean)
+    lines += bench_search_index(n, orgs, tmp, clean)
     noop = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
     change_latest_answer(sorted(orgs.glob("*.yaml"))[1])
@@ -254,6 +258,52 @@ def bench_open_data(orgs: Path, out: Path, clean: dict) -> list[str]:
         f"- clean build without the open data: {without['wall']:.2f} s wall, {without['cpu']:.2f} s CPU "
         f"→ with it {100 * (clean['wall'] / without['wall'] - 1):+.1f} % wall, {100 * (clean['cpu'] / without['cpu'] - 1):+.1f} % CPU "
         "(one run each: this machine varies more than that between identical runs)",
+    ]
+
+
+SEARCH_INDEX = _MEASURE_PRELUDE + """
+import tempfile
+from pathlib import Path
+from ambitionsgraf.answers import load_organisations
+from ambitionsgraf.pipeline import load_project
+from ambitionsgraf.scoring import score_organisation, summarise
+from ambitionsgraf.search import Indexer, indexed_pages, organisation_record
+from ambitionsgraf.settings import load_settings
+project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0].with_site_url('https://upphandlingsmyndigheten.github.io/ambitionsgraf/'))
+orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
+records = [organisation_record(project, summarise(score_organisation(project.ins, o))) for o in orgs if o.published]
+pages = indexed_pages(project)
+w0, c0 = time.perf_counter(), cpu()
+files = Indexer.start(Path(tempfile.mkdtemp()) / 'site', records, pages).finish()
+print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "records": len(records), "pages": len(pages), "files": len(files)}))
+"""
+
+
+def bench_search_index(n: int, orgs: Path, tmp: Path, clean: dict) -> list[str]:
+    """What the search index adds to a clean build: builds without it and with it, alternated, each
+    into a new folder; the fastest of each kind (this machine's run-to-run spread is larger than
+    the difference, and the fastest run is the one least disturbed)."""
+    with_index, without = [clean], []
+    for k in range(2):
+        without.append(run_python(BUILD, str(orgs), str(tmp / f"out-{n}-noindex-{k}"), "nopdf", "0", "nosearch"))
+        if k == 0:
+            with_index.append(run_python(BUILD, str(orgs), str(tmp / f"out-{n}-index-{k}"), "nopdf", "0"))
+    best_with = min(with_index, key=lambda r: r["wall"])
+    best_without = min(without, key=lambda r: r["wall"])
+
+    def seconds(values) -> str:
+        return ", ".join(f"{v:.2f}" for v in values)
+
+    waited = [r["stages"].get("search index (waited for)", 0) for r in with_index]
+    alone = run_python(SEARCH_INDEX, str(orgs))  # the index's own work, from the same records and pages
+    return [
+        f"- search index: clean build with it {seconds(r['wall'] for r in with_index)} s, without it "
+        f"{seconds(r['wall'] for r in without)} s → fastest with / fastest without "
+        f"**{best_with['wall'] / best_without['wall'] - 1:+.1%}** wall (target at most +10 %), "
+        f"{best_with['cpu'] / best_without['cpu'] - 1:+.1%} CPU; the build waited {seconds(waited)} s for it at the end",
+        f"  - the index alone ({alone['records']} records, {alone['pages']} pages, {alone['files']} files): "
+        f"{alone['wall']:.2f} s wall, {alone['cpu']:.2f} s CPU (Pagefind's included) → "
+        f"**{alone['cpu'] / best_without['cpu']:.1%}** of the clean build's CPU without it",
     ]
 
 

@@ -22,6 +22,7 @@ PAGES = [
     "tillganglighet/",
     "sjalvskattning/",
     "oppna-data/",
+    "sok/",
     "404.html",
 ]
 

@@ -6,21 +6,22 @@ from dataclasses import replace
 from fractions import Fraction as F
 
 from ambitionsgraf.overview import Comparison, Position
-from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart, part_key, plan,
-                                        plan_national)
+from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, SEARCH, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart,
+                                        part_key, plan, plan_national)
 from ambitionsgraf.site import part_files
 
 SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
                    (Position("axis", "ledning", F(1, 3), 6),), "digest")
 
 
-def org(slug, published=True, digest="d", comparisons=(SHOWN,)):
-    return OrgInput(slug, published, f"{digest}-{slug}", comparisons)
+def org(slug, published=True, digest="d", comparisons=(SHOWN,), record="r"):
+    return OrgInput(slug, published, f"{digest}-{slug}", comparisons, f"{record}-{slug}" if published else None)
 
 
-def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True):
-    return PlanInputs(code="c", site_url="https://u/", make_pdf=make_pdf, only=only, orgs=tuple(orgs),
-                      previous=previous or {}, complete=complete, inputs="fingerprint")
+def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True, search=True, previous_search=None, code="c"):
+    return PlanInputs(code=code, site_url="https://u/", make_pdf=make_pdf, only=only, orgs=tuple(orgs),
+                      previous=previous or {}, complete=complete, inputs="fingerprint", search=search,
+                      previous_search=previous_search)
 
 
 def files_of(slug, part):
@@ -148,9 +149,10 @@ def test_only_without_pdfs_after_a_build_without_pdfs_misses_nothing():
 def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
     first = plan(inputs(org("a"), org("b")))
     p = plan(inputs(org("a", digest="new"), org("b", published=False), previous=after(first), make_pdf=False))
-    rendered = {(d.slug, d.part): [f"{d.slug}-{d.part}.html"] for d in p.render}
+    rendered = {(d.slug, d.part): [f"{d.slug}-{d.part}.html"] for d in p.render} | {("", SEARCH): ["site/pagefind/pagefind.js"]}
     m = p.manifest("c", rendered)
     assert m["generator"] == "ambitionsgraf" and m["code"] == "c" and m["inputs"] == "fingerprint"
+    assert m["search"] == {"key": p.search.key, "files": ["site/pagefind/pagefind.js"]}
     assert m["orgs"]["a"] == {"site": {"key": next(d.key for d in p.render if d.part == "site"), "files": ["a-site.html"]},
                               "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]}}
     assert sorted(m["orgs"]["b"]) == ["leverans", "leverans-pdf"]  # its public parts dropped, its current PDF kept
@@ -160,8 +162,8 @@ def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
 def test_files_with_absolute_addresses_are_planned_only_with_the_sites_address():
     with_address = plan(inputs(org("a")))
     without = plan(replace(inputs(org("a")), site_url=None))
-    assert [d.part for d in with_address.shared] == ["shared pages", "sitemap.xml", "data/katalog.rdf", ".manifest.json"]
-    assert [d.part for d in without.shared] == ["shared pages", ".manifest.json"]
+    assert [d.part for d in with_address.shared] == ["shared pages", "sitemap.xml", "data/katalog.rdf", ".manifest.json", SEARCH]
+    assert [d.part for d in without.shared] == ["shared pages", ".manifest.json", SEARCH]
     assert "leverans/a-handlingsplan.xlsx" in files_of("a", "leverans-pdf")  # the workbook comes with the PDF
     assert "leverans/a-handlingsplan.csv" in files_of("a", "leverans")  # the CSV with every build
 
@@ -226,3 +228,55 @@ def test_national_parts_are_in_the_manifest_and_the_explanation():
     assert m["national"]["2025"]["national-pdf"] == {"key": next(d.key for d in p.national if d.part == "national-pdf"),
                                                      "files": ["site/oversikt/2025/rapport.pdf"]}
     assert "national follow-up 2025 page: render (new)" in p.explain().splitlines()
+
+
+# -- rule 7: the search index -------------------------------------------------------------------
+
+
+def index_after(p, present=True):
+    """The search index a plan leaves, as the next build reads it."""
+    return PreviousPart(p.search.key, p.search.files or ("site/pagefind/pagefind.js",), present)
+
+
+def test_the_search_index_is_rendered_when_new_and_carried_over_when_nothing_it_reads_changed():
+    first = plan(inputs(org("a"), org("b")))
+    assert (first.search.action, first.search.reason) == (RENDER, "new")
+    assert first.search in first.shared and "search index: render (new)" in first.explain()
+    again = plan(inputs(org("a"), org("b"), previous=after(first), previous_search=index_after(first)))
+    assert again.search.action == CARRY and again.search.key == first.search.key
+    assert again.search.files == ("site/pagefind/pagefind.js",)
+
+
+def test_the_search_index_is_rendered_again_when_a_listed_record_or_the_code_changes():
+    first = plan(inputs(org("a"), org("b")))
+    previous = {"previous": after(first), "previous_search": index_after(first)}
+    changed = plan(inputs(org("a", digest="new", record="new"), org("b"), **previous))
+    assert changed.search.action == RENDER and changed.search.reason.startswith("changed")
+    assert plan(inputs(org("a"), org("b"), code="c2", **previous)).search.action == RENDER
+    # Renamed, published or withdrawn: the listed organisations change, and so does the index.
+    assert plan(inputs(org("a"), org("b", published=False), **previous)).search.action == RENDER
+    assert plan(inputs(org("a"), org("b"), org("c"), **previous)).search.action == RENDER
+    missing = plan(inputs(org("a"), org("b"), previous=after(first), previous_search=index_after(first, present=False)))
+    assert (missing.search.action, missing.search.reason) == (RENDER, "files missing")
+
+
+def test_a_correction_that_changes_no_published_record_keeps_the_index():
+    first = plan(inputs(org("a"), org("b"), org("x", published=False)))
+    previous = {"previous": after(first), "previous_search": index_after(first)}
+    # An answer whose rounded results stay the same, and any change to an unpublished organisation.
+    p = plan(inputs(org("a", digest="new"), org("b"), org("x", published=False, digest="new"), **previous))
+    assert table(p)["a", "site"][0] == RENDER and p.search.action == CARRY
+
+
+def test_only_keys_the_index_on_the_organisations_the_shared_pages_list():
+    first = plan(inputs(org("a"), org("b")))
+    p = plan(inputs(org("a"), org("b"), org("c"), previous=after(first), previous_search=index_after(first), only="a"))
+    assert p.listed == ("a", "b") and p.search.action == CARRY  # c was never built, so it is not searchable either
+
+
+def test_a_build_without_the_index_drops_it():
+    first = plan(inputs(org("a")))
+    assert plan(inputs(org("a"), search=False)).search is None
+    p = plan(inputs(org("a"), previous=after(first), previous_search=index_after(first), search=False))
+    assert (p.search.action, p.search.files) == (DROP, ("site/pagefind/pagefind.js",))
+    assert "search" not in p.manifest("c", {})

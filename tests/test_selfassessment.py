@@ -290,12 +290,14 @@ def test_the_page_is_driven_by_the_instrument(instrument, project, site_dir):
     script = (site_dir / "ambitionsgraf" / "assets" / "sjalvskattning.js").read_text()
     for qid in instrument.question_ids:  # nothing about the questions is written in the script
         assert qid not in script
-    for word in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "localStorage", "sessionStorage", "indexedDB", "document.cookie"):
+    for word in ("fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket", "sessionStorage", "indexedDB", "document.cookie", "import("):
         assert word not in script
+    assert script.count("localStorage") - script.count("(localStorage") == 1  # the browser's own storage, in one place (Page.storage)
     # Every question is a fieldset with a legend; every radio has a label; the results are a polite live region.
     assert html.count('class="sa-question"') == len(instrument.questions) + 1  # + the role
     assert len(re.findall(r'<label class="sa-choice"><input type="radio"', html)) == len(re.findall(r'type="radio"', html))
-    assert 'aria-live="polite"' in html and "<form" not in html
+    article = html[html.index('<article class="sa"'):html.index("</article>")]
+    assert 'aria-live="polite"' in html and "<form" not in article  # (the header's search form is the page's only one)
 
 
 # -- download --------------------------------------------------------------------------
@@ -465,7 +467,7 @@ def test_without_javascript_the_questions_are_readable_and_the_page_says_why_not
     context.close()
 
 
-def test_nothing_leaves_the_browser_and_nothing_is_stored(instrument, browser, site_url):
+def test_nothing_leaves_the_browser_and_only_its_own_storage_keeps_the_answers(instrument, browser, site_url, tmp_path):
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     requests: list[str] = []
@@ -479,16 +481,152 @@ def test_nothing_leaves_the_browser_and_nothing_is_stored(instrument, browser, s
     page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
     page.fill("#sa-namn", "Hemliga kommunen")
     page.select_option("#sa-typ", "kommun")
-    with page.expect_download():
+    with page.expect_download() as info:
         page.click("#sa-download")
+    saved = tmp_path / "svar.yaml"
+    info.value.save_as(saved)
     page.focus("#sa-namn")
     page.keyboard.press("Enter")  # Enter in a text field never submits anything: there is no form
+    page.set_input_files("#sa-open", str(saved))  # a file read back is read here
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från svar.yaml')")
+    page.reload()
+    page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
-    assert [u for u in requests if not u.endswith(icons)] == loaded
+    assert [u for u in requests if not u.endswith(icons)] == loaded + loaded  # the reload, and nothing else
+    assert not [u for u in requests if "Hemliga" in u or "inkopschef" in u]
     assert page.url == site_url + "sjalvskattning/"
-    assert page.evaluate("[document.cookie, localStorage.length, sessionStorage.length]") == ["", 0, 0]
+    kept = page.evaluate("[document.cookie, sessionStorage.length, Object.keys(localStorage)]")
+    assert kept == ["", 0, ["ambitionsgraf-sjalvskattning"]]
     assert context.cookies() == []
     context.close()
+
+
+# -- remembered, opened again, forgotten -----------------------------------------------------------
+
+
+def state(page) -> dict:
+    s = page.evaluate("Sjalvskattning.current()")
+    return {"person": s["person"], "answers": s["answers"], "summary": s["summary"]}
+
+
+def test_a_reload_keeps_the_answers_and_rensa_forgets_them(instrument, page):
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
+    page.fill("#sa-namn", "Fjällmo kommun")
+    page.select_option("#sa-typ", "kommun")
+    before = state(page)
+    assert before["summary"].startswith("Besvarade frågor: 19 av 19.")
+    page.reload()
+    page.wait_for_function("window.Sjalvskattning !== undefined")
+    assert state(page) == before
+    assert page.inner_text("#sa-stored") == "Dina tidigare svar är återställda från den här webbläsaren."
+    assert page.text_content("#sa-status") == before["summary"]  # the results are there at once, not after a change
+    assert axe_violations(page) == []
+    page.once("dialog", lambda d: d.accept())
+    page.focus("#sa-reset")
+    page.keyboard.press("Enter")
+    assert page.evaluate("localStorage.length") == 0
+    assert page.inner_text("#sa-stored") == "Svaren är rensade och glömda i den här webbläsaren."
+    page.reload()
+    page.wait_for_function("window.Sjalvskattning !== undefined")
+    cleared = state(page)
+    assert cleared["person"] == {"role": None, "name": "", "type": None}
+    assert all(a["value"] is None for a in cleared["answers"].values())
+    assert page.inner_text("#sa-stored") == ""
+
+
+def test_rensa_asks_first_and_a_no_keeps_everything(instrument, page):
+    page.check('input[name="v1_matt"][value="3"]')
+    page.once("dialog", lambda d: d.dismiss())
+    page.click("#sa-reset")
+    assert page.evaluate("localStorage.length") == 1 and page.is_checked('input[name="v1_matt"][value="3"]')
+
+
+def test_a_saved_file_opens_again_as_it_was_and_downloads_the_same(instrument, page, tmp_path):
+    choosers: list = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))  # listened for from the start: Chromium's chooser is caught only then
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    svar = CHIEF_SVAR | {"v2_hallbarhet": "vet_ej", "v3_rapportering": 2}
+    svar.pop("h_nojdhet")
+    page.evaluate(FILL, {"role": "verksamhet", "answers": to_js(svar), "questions": questions, "areas": []})
+    page.fill("#sa-namn", 'Region "Öst" # 1')
+    page.select_option("#sa-typ", "region")
+    before = state(page)
+    with page.expect_download() as info:
+        page.click("#sa-download")
+    saved = tmp_path / "region-ost.yaml"
+    info.value.save_as(saved)
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sa-reset")
+    page.focus("#sa-open-button")
+    page.keyboard.press("Enter")
+    for _ in range(50):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    choosers[0].set_files(str(saved))
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från region-ost.yaml')")
+    assert page.inner_text("#sa-stored") == "Svaren från region-ost.yaml är inlästa: 18 av 19 frågor besvarade."
+    assert state(page) == before
+    assert axe_violations(page) == []
+    with page.expect_download() as again:
+        page.click("#sa-download")
+    assert Path(again.value.path()).read_bytes() == saved.read_bytes()
+
+
+def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instrument, page):
+    text = (
+        "\ufeff# Skriven för hand\r\n"
+        "namn: 'Norrviks kommun'   # namnet\r\n"
+        "typ: kommun\r\npublicerad: false\r\nmatningar:\r\n"
+        "- datum: 2026-03-01\r\n"
+        "  respondenter:\r\n"
+        "  -   roll: inkopschef\r\n"
+        "      kommentar: \"Svarade i telefon\"\r\n"
+        "      svar:\r\n"
+        "        v1_mal: \"ja\"\r\n"
+        "        v1_matt: 3\r\n"
+        "        v3_uppfoljning: 2          # omfattning: hela, som när den inte anges\r\n"
+        "        v3_rapportering: { svar: 4 , frekvens: 'kvartal' }\r\n"
+        "        h_nojdhet: vet_ej\r\n"
+    )
+    org, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), text.encode())
+    assert problems == [] and org.name == "Norrviks kommun"  # a file `check` accepts
+    read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
+    assert read["person"] == {"role": "inkopschef", "name": "Norrviks kommun", "type": "kommun"}
+    assert read["count"] == 5
+    answered = {k: v for k, v in read["answers"].items() if v["value"] is not None}
+    assert answered == {"v1_mal": {"value": "ja", "option": None}, "v1_matt": {"value": "3", "option": None},
+                        "v3_uppfoljning": {"value": "2", "option": "hela"}, "v3_rapportering": {"value": "4", "option": "kvartal"},
+                        "h_nojdhet": {"value": "vet_ej", "option": None}}
+
+
+@pytest.mark.parametrize("text,problem", [
+    ("namn: x\ntyp: kommun\n", "matningar saknas: väntade en lista med mätningar"),
+    (Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8"), "matningar: en självskattning har en mätning, den här filen har 2"),
+    ("namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n          v1_matt: 7\n",
+     "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7"),
+    ("namn: x\ntyp: stat\n", "typ: väntade kommun, region, myndighet, bolag, fick stat"),
+    ("namn: \"x\ntyp: kommun\n", "en text inom dubbla citattecken avslutas inte"),
+    ("%PDF-1.7 binärt", "väntade nyckel: värde, fick %PDF-1.7 binärt"),
+    ("- en lista\n", "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+])
+def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, problem):
+    read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
+    assert read["problem"]["message"] == problem
+
+
+def test_opening_a_wrong_file_says_why_and_changes_nothing(instrument, page, tmp_path):
+    page.check('input[name="v1_matt"][value="3"]')
+    before = state(page)
+    wrong = tmp_path / "norrvik.yaml"
+    shutil.copy(ROOT / "orgs" / "norrvik.yaml", wrong)
+    page.set_input_files("#sa-open", str(wrong))
+    page.wait_for_function("document.getElementById('sa-open-error').textContent !== ''")
+    assert page.inner_text("#sa-open-error").startswith("Filen norrvik.yaml kunde inte läsas: rad ")
+    assert "en självskattning har en mätning" in page.inner_text("#sa-open-error")
+    assert state(page) == before
+    assert axe_violations(page) == []
 
 
 def test_print_gives_a_one_person_report(instrument, page):
@@ -509,7 +647,7 @@ def test_print_gives_a_one_person_report(instrument, page):
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
 
 
-def test_starting_over_clears_every_answer(instrument, page):
+def test_rensa_clears_every_answer(instrument, page):
     questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
     page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
     page.fill("#sa-namn", "Fjällmo kommun")

@@ -146,6 +146,22 @@ def previous_national(out_dir: Path, manifest: dict | None) -> dict[str, dict[st
     return out
 
 
+def previous_search(out_dir: Path, manifest: dict | None) -> PreviousPart | None:
+    """The previous build's search index, marked present when all its files are still there. A
+    manifest that names a file Pagefind does not write for us (`search.FILE`) lists no index."""
+    from ..search import FILE
+
+    entry = (manifest or {}).get("search")
+    if not isinstance(entry, dict):
+        return None
+    files, key = entry.get("files"), entry.get("key")
+    if not (isinstance(files, list) and files and isinstance(key, str)
+            and all(isinstance(f, str) and FILE.fullmatch(f) for f in files) and len(set(files)) == len(files)):
+        return None
+    folders: dict = {}
+    return PreviousPart(key, tuple(sorted(files)), all(_present(out_dir, f, folders) for f in files))
+
+
 def load_project(project_dir: Path, settings, guidance=None):
     """The instrument, guidance, templates and styles; `guidance` when a cache has the pages converted already."""
     from ..content import load_guidance

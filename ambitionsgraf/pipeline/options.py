@@ -67,6 +67,7 @@ class BuildOptions:
     progress: bool = False
     cache_dir: Path | None = None  # default: <project>/.cache/build
     interruption: Interruption | None = None  # signals as the command line installed them
+    search: bool = True  # build the search index (the benchmark measures what it costs with False)
 
     @property
     def settings_path(self) -> Path:

@@ -41,6 +41,12 @@ The rules:
    drops an out-of-date one, and the page links to it only when it stays) and rule 3 (--only
    carries it over as it is, even out of date; never built, it stays missing). A year with no
    published round any more is dropped.
+7. The search index (site/pagefind/) is keyed on the code and on the search record of every
+   organisation the shared pages list (`search.index_key`): it is carried over when that key
+   equals the previous build's, with every file still there, and rendered otherwise. So a
+   change to any indexed page (code, content, a listed organisation's record) renders it, and a
+   correction that changes no published organisation's record does not. A build asked for no
+   index (`search=False`) drops it.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ from typing import Mapping
 import orjson
 
 from ..overview import Comparison
+from ..search import index_key
 
 PARTS = ("site", "site-pdf", "leverans", "leverans-pdf")
 NATIONAL_PARTS = ("national", "national-pdf")  # per round year: the follow-up's page, and its PDF
@@ -68,6 +75,7 @@ class OrgInput:
     published: bool
     data_digest: str  # of its answer file's bytes
     comparisons: tuple[Comparison, ...]  # without peer points: their digest stands in
+    search_record: str | None = None  # published: the digest of its record in the search index
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class PlanInputs:
     previous: Mapping[str, Mapping[str, PreviousPart]] = field(default_factory=dict)  # slug -> part -> entry
     complete: bool = True  # False: some answer files were invalid and skipped (--keep-going)
     inputs: str | None = None  # the fingerprint of every input; None: never treat a later build as unchanged
+    search: bool = True  # the build makes the search index
+    previous_search: PreviousPart | None = None  # the previous build's index, if it had one
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,8 @@ class NationalInput:
     digest: str  # of the report as shown (national.report_digest)
 
 
+SEARCH = "search index"
+
 SHARED = (
     Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance and the open data", None),
     Decision("", "sitemap.xml", RENDER, "every build: it lists every page the site holds", None),
@@ -132,12 +144,14 @@ class BuildPlan:
     listed: tuple[str, ...]  # published organisations whose public page the output holds: the shared pages list these
     unlisted: tuple[str, ...]  # published organisations left out of the shared pages (--only: never built)
     manifest_inputs: str | None  # what the new manifest records as its inputs
-    shared: tuple[Decision, ...] = SHARED  # the files that belong to no organisation
+    shared: tuple[Decision, ...] = SHARED  # the files that belong to no organisation (the search index among them)
     national: tuple[Decision, ...] = ()  # the national follow-up's parts, per round year (slug: the year)
+    search: Decision | None = None  # the search index (None: neither made nor had)
 
     def manifest(self, code: str, rendered: Mapping[tuple[str, str], list[str]]) -> dict:
         """The new manifest: every part the output holds, with its key and files
-        (`rendered`: the files each rendered part was written as)."""
+        (`rendered`: the files each rendered part was written as; the search index's under
+        ("", SEARCH))."""
         orgs: dict = {}
         for d in self.decisions:
             if d.action == CARRY:
@@ -149,7 +163,11 @@ class BuildPlan:
             if d.action in (CARRY, RENDER):
                 files = d.files if d.action == CARRY else rendered[d.slug, d.part]
                 national.setdefault(d.slug, {})[d.part] = {"key": d.key, "files": sorted(files)}
-        return {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs, "national": national}
+        manifest = {"generator": GENERATOR, "inputs": self.manifest_inputs, "code": code, "orgs": orgs, "national": national}
+        if self.search is not None and self.search.action in (CARRY, RENDER):
+            files = self.search.files if self.search.action == CARRY else rendered["", SEARCH]
+            manifest["search"] = {"key": self.search.key, "files": sorted(files)}
+        return manifest
 
     def organisations(self) -> dict[str, list[str]]:
         """Each organisation once, by what became of it: rendered (any part), missing (a page or the
@@ -208,6 +226,20 @@ def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons:
     return h.hexdigest()
 
 
+def search_decision(code: str, site_url: str | None, wanted: bool, listed: list[tuple[str, str | None]],
+                    previous: PreviousPart | None) -> Decision | None:
+    """Rule 7: the search index, for the organisations the shared pages list ((slug, the digest
+    of its search record)). The build decides it early when it starts the shared pages before
+    planning, and checks that the plan decides the same."""
+    if not wanted:
+        return None if previous is None else Decision("", SEARCH, DROP, "this build makes no search index", None, previous.files)
+    key = index_key(code, site_url, [(slug, digest or "") for slug, digest in listed])
+    if previous is not None and previous.present and previous.key == key:
+        return Decision("", SEARCH, CARRY, "unchanged: the same code and listed organisations' records", key, previous.files)
+    why = "new" if previous is None else "files missing" if not previous.present else "changed: the code or a listed organisation's record"
+    return Decision("", SEARCH, RENDER, why, key)
+
+
 def _wanted(org: OrgInput) -> tuple[str, ...]:
     """The parts an organisation has in a build with PDFs."""
     return tuple(p for p in PARTS if org.published or not p.startswith("site"))
@@ -258,7 +290,10 @@ def plan(inp: PlanInputs) -> BuildPlan:
             decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
     shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part not in ABSOLUTE)
-    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared)
+    by_slug = {o.slug: o for o in inp.orgs}
+    search = search_decision(inp.code, inp.site_url, inp.search, [(s, by_slug[s].search_record) for s in listed], inp.previous_search)
+    shared += (search,) if search is not None else ()
+    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared, search=search)
 
 
 def national_key(code: str, site_url: str | None, part: str, digest: str, pdf_linked: bool) -> str:

@@ -18,9 +18,10 @@ from ..problems import ContentError, Problem
 from ..writer import DuplicateOutput
 from . import execute, output
 from .cache import BuildCache
-from .inputs import code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts, read_answer_files
+from .inputs import (code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts,
+                     previous_search, read_answer_files)
 from .options import BuildOptions, BuildSummary, Interrupted, Interruption
-from .plan import CARRY, NATIONAL_PARTS, RENDER, NationalInput, OrgInput, PlanInputs, plan, plan_national
+from .plan import CARRY, NATIONAL_PARTS, RENDER, SEARCH, NationalInput, OrgInput, PlanInputs, plan, plan_national, search_decision
 
 
 def build(opts: BuildOptions) -> BuildSummary:
@@ -38,11 +39,13 @@ def build(opts: BuildOptions) -> BuildSummary:
         summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going], data)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
-        whole = all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
+        index_before = previous_search(opts.out_dir, manifest)
+        whole = (all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
+                 and (index_before is None or index_before.present))
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
             summary.unchanged = True
             summary.organisations = len(manifest.get("orgs", {}))
@@ -50,7 +53,7 @@ def build(opts: BuildOptions) -> BuildSummary:
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -90,7 +93,7 @@ def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     return now
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = load_project(opts.project_dir, settings, guidance=cache.guidance())
@@ -114,7 +117,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cached, make_pdf=opts.make_pdf,
                             paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
     pool = execute.pool(worker, paths, jobs, opts.make_pdf)
-    staging = None
+    staging = indexer = None
     try:
         # -- load: validate and score (workers), summaries of unchanged files from the cache
         summaries, encoded, problems, invalid = pool.load()
@@ -163,11 +166,28 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         except OSError as exc:
             raise ContentError([Problem(str(opts.out_dir), 1, "--out", f"cannot write a new build beside it in "
                                                                       f"{opts.out_dir.parent}: {exc.strerror}")]) from None
+        # Each published organisation's record in the search index: its aggregate results only.
+        from ..search import organisation_record, record_digest
+
+        records = {slug: organisation_record(project, r) for slug, r in results.items() if r.organisation.published}
+        record_digests = {slug: record_digest(rec) for slug, rec in records.items()}
+
+        def start_index(decision, slugs):
+            """The search index, written beside the rest by Pagefind while this build goes on."""
+            if decision is None or decision.action != RENDER:
+                return None
+            from ..search import Indexer, indexed_pages
+
+            return Indexer.start(staging.dir / "site", [records[s] for s in slugs], indexed_pages(project))
+
         # A whole build lists every published organisation on the shared pages (plan rule 3 is
-        # about --only): start them now, on the cores the workers leave idle while this process
-        # compares and plans.
+        # about --only): start them now, and the search index with them, on the cores the
+        # workers leave idle while this process compares and plans.
         early = [r for r in results.values() if r.organisation.published] if opts.only is None else None
         if early is not None:
+            early_slugs = [r.organisation.slug for r in early]
+            early_search = search_decision(code, project.site_url, opts.search, [(s, record_digests[s]) for s in early_slugs], index_before)
+            indexer = start_index(early_search, early_slugs)
             pool.aside(early, staging.dir)
 
         # -- compare
@@ -177,7 +197,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         digest_of = {shown[p]: data_digest(data[p]) for p in paths}
         orgs = tuple(
             OrgInput(slug, r.organisation.published, digest_of[r.organisation.path],
-                     tuple(comparison(project.ins, r, index, with_points=False)))
+                     tuple(comparison(project.ins, r, index, with_points=False)), record_digests.get(slug))
             for slug, r in results.items()
         )
         summary.organisations = len(results)
@@ -186,7 +206,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
 
         # -- plan
         the_plan = plan(PlanInputs(code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs,
-                                   previous=previous, complete=not problems, inputs=inputs))
+                                   previous=previous, complete=not problems, inputs=inputs,
+                                   search=opts.search, previous_search=index_before))
         t = _stage(summary, "plan", t)
 
         # -- the national follow-up: each round year's report over the organisations the shared
@@ -204,6 +225,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
 
         # -- execute: carry over, render, shared pages, manifest, swap
         carried = {f for d in the_plan.carry + [d for d in the_plan.national if d.action == CARRY] for f in d.files}
+        if the_plan.search is not None and the_plan.search.action == CARRY:
+            carried |= set(the_plan.search.files)
         staging.carry_over(carried)
         written = set(carried)
         rendered: dict = {}
@@ -220,9 +243,12 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
 
         tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render + [d for d in the_plan.national if d.action == RENDER]]
         if early is None:
+            indexer = start_index(the_plan.search, the_plan.listed)
             pool.aside(listed, staging.dir)  # the shared pages; forked before the thread that reads the workers' reports starts
-        elif [r.organisation.slug for r in early] != list(the_plan.listed):
+        elif early_slugs != list(the_plan.listed):
             raise RuntimeError("the shared pages were started for other organisations than the plan lists")
+        elif early_search != the_plan.search:
+            raise RuntimeError(f"the search index was started as '{early_search}', but the plan says '{the_plan.search}'")
         pool.submit(tasks, (index, staging.dir, yearly))
         progress = _progress(len(tasks), opts.progress)
         try:
@@ -238,6 +264,12 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         t = _stage(summary, "render organisations", t)
         adopt(pool.aside_result())
         t = _stage(summary, "shared pages", t)
+        if (indexer is not None) != (the_plan.search is not None and the_plan.search.action == RENDER):
+            raise RuntimeError("the search index was not started as the plan says")
+        if indexer is not None:
+            rendered["", SEARCH] = indexer.finish()
+            adopt(rendered["", SEARCH])
+            t = _stage(summary, "search index (waited for)", t)
 
         from ..site import sitemap
 
@@ -264,6 +296,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         _stage(summary, "write", t)
     except BaseException:
         pool.close()  # first: no worker may still be writing into the staging folder
+        if indexer is not None:
+            indexer.close()  # nor Pagefind
         if staging is not None:
             staging.abort()
         raise

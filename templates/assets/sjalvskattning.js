@@ -12,8 +12,10 @@
  * products of the area denominators, weights and respondent counts.)
  * Display: one decimal, decimal comma, halves rounded up, like text.num (ambitionsgraf/text.py).
  *
- * Privacy: this script makes no requests and stores nothing (no cookies, no
- * storage). The answer file is built here and handed over as a download.
+ * Privacy: this script makes no requests. The answers are kept in the browser's own storage
+ * (localStorage, this site's origin only) so that a reload keeps them, until "Rensa" forgets
+ * them; no cookies. The answer file is built here and handed over as a download, and a file
+ * opened with "Öppna en sparad fil" is read here (readAnswerFile), never sent anywhere.
  */
 (function () {
   "use strict";
@@ -414,6 +416,247 @@
     return lines.join("\n") + "\n";
   }
 
+  // -- reading an answer file back (the format build.py check accepts) ------------------------
+  //
+  // A small reader for the YAML that answer files are written in: block mappings and lists by
+  // indentation, comments, plain, single- and double-quoted scalars, and one-line flow mappings
+  // ({svar: 3, omfattning: delar}). Anything else is refused with its line, never guessed at.
+
+  function FileProblem(line, message) {
+    this.line = line;
+    this.message = message;
+  }
+
+  function stripComment(text) {
+    var quote = null;
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i];
+      if (quote) {
+        if (c === "\\" && quote === '"') i++;
+        else if (c === quote) quote = null;
+      } else if (c === '"' || c === "'") {
+        quote = c;
+      } else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) {
+        return text.slice(0, i);
+      }
+    }
+    return text;
+  }
+
+  var ESCAPES = { "0": "\0", a: "\x07", b: "\b", t: "\t", "\t": "\t", n: "\n", v: "\v", f: "\f", r: "\r", e: "\x1b", " ": " ",
+                  '"': '"', "/": "/", "\\": "\\", N: "\x85", _: "\xa0", L: "\u2028", P: "\u2029" };
+
+  function scalarText(raw, line) {
+    var text = raw.trim();
+    if (text[0] === '"') {
+      if (text.length < 2 || text[text.length - 1] !== '"') throw new FileProblem(line, "en text inom dubbla citattecken avslutas inte");
+      var body = text.slice(1, -1);
+      var out = "";
+      for (var i = 0; i < body.length; i++) {
+        var c = body[i];
+        if (c === '"') throw new FileProblem(line, "ett citattecken inne i en text skrivs \\\"");
+        if (c !== "\\") {
+          out += c;
+          continue;
+        }
+        var e = body[++i];
+        var width = { x: 2, u: 4, U: 8 }[e];
+        if (width) {
+          var hex = body.substr(i + 1, width);
+          if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) throw new FileProblem(line, "\\" + e + " ska följas av " + width + " hexadecimala siffror");
+          out += String.fromCodePoint(parseInt(hex, 16));
+          i += width;
+        } else if (Object.prototype.hasOwnProperty.call(ESCAPES, e)) {
+          out += ESCAPES[e];
+        } else {
+          throw new FileProblem(line, "okänd kod \\" + (e || ""));
+        }
+      }
+      return out;
+    }
+    if (text[0] === "'") {
+      if (text.length < 2 || text[text.length - 1] !== "'") throw new FileProblem(line, "en text inom enkla citattecken avslutas inte");
+      return text.slice(1, -1).replace(/''/g, "'");
+    }
+    if (/^[[{&*!|>%@`]/.test(text)) throw new FileProblem(line, "väntade ett enkelt värde, fick " + text.slice(0, 20));
+    return text;
+  }
+
+  /** "{a: 1, b: x}" as {a: "1", b: "x"}; values are plain or quoted, never nested. */
+  function flowMapping(text, line) {
+    var body = text.trim().slice(1, -1).trim();
+    var out = {};
+    if (!body) return out;
+    var parts = [];
+    var quote = null;
+    var start = 0;
+    for (var i = 0; i < body.length; i++) {
+      var c = body[i];
+      if (quote) {
+        if (c === "\\" && quote === '"') i++;
+        else if (c === quote) quote = null;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === ",") {
+        parts.push(body.slice(start, i));
+        start = i + 1;
+      }
+    }
+    parts.push(body.slice(start));
+    parts.forEach(function (part) {
+      var m = /^\s*([A-Za-z0-9_]+)\s*:\s+(.*)$/.exec(part) || /^\s*([A-Za-z0-9_]+)\s*:()$/.exec(part);
+      if (!m) throw new FileProblem(line, "väntade nyckel: värde inom { }, fick " + part.trim().slice(0, 30));
+      out[m[1]] = scalarText(m[2], line);
+    });
+    return out;
+  }
+
+  function value(text, line) {
+    var t = text.trim();
+    if (t[0] === "{") {
+      if (t[t.length - 1] !== "}") throw new FileProblem(line, "{ } ska stängas på samma rad");
+      return { flow: flowMapping(t, line), line: line };
+    }
+    return { scalar: scalarText(t, line), line: line };
+  }
+
+  /** The file as nested {map}/{list}/{scalar}/{flow} nodes, each with its line. */
+  function parseYaml(text) {
+    var lines = [];
+    text.replace(/^\ufeff/, "").split(/\r?\n/).forEach(function (raw, i) {
+      if (/\t/.test(raw.replace(/^ */, "").slice(0, 1))) throw new FileProblem(i + 1, "dra in med mellanslag, inte tabb");
+      var body = stripComment(raw).replace(/\s+$/, "");
+      if (!body.trim() || body.trim() === "---") return;
+      lines.push({ indent: body.length - body.replace(/^ +/, "").length, text: body.trim(), line: i + 1 });
+    });
+    var pos = 0;
+
+    function block(indent) {
+      var first = lines[pos];
+      if (first.text === "-" || first.text.slice(0, 2) === "- ") return list(first.indent);
+      return map(first.indent);
+    }
+
+    function entry(node, text, line, indent) {
+      var m = /^([^\s:'"{}[\]]+)\s*:(?:\s+(.*))?$/.exec(text);
+      if (!m) throw new FileProblem(line, "väntade nyckel: värde, fick " + text.slice(0, 30));
+      if (Object.prototype.hasOwnProperty.call(node.map, m[1])) throw new FileProblem(line, m[1] + " står två gånger");
+      if (m[2] !== undefined && m[2] !== "") {
+        node.map[m[1]] = value(m[2], line);
+      } else if (pos < lines.length && lines[pos].indent > indent) {
+        node.map[m[1]] = block(lines[pos].indent);
+      } else if (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) === "- ") {
+        node.map[m[1]] = list(indent); // a list at the key's own indentation, as YAML allows
+      } else {
+        node.map[m[1]] = { scalar: "", line: line };
+      }
+      node.lines[m[1]] = line;
+    }
+
+    function map(indent) {
+      var node = { map: {}, lines: {}, line: lines[pos].line };
+      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) !== "- ") {
+        var l = lines[pos++];
+        entry(node, l.text, l.line, indent);
+      }
+      if (pos < lines.length && lines[pos].indent > indent) throw new FileProblem(lines[pos].line, "oväntat indrag");
+      return node;
+    }
+
+    function list(indent) {
+      var node = { list: [], line: lines[pos].line };
+      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) === "- ") {
+        var l = lines[pos++];
+        var rest = l.text.slice(2).replace(/^ +/, "");
+        var inner = indent + l.text.length - rest.length;
+        if (/^[^\s:'"{}[\]]+\s*:(\s|$)/.test(rest)) {
+          var item = { map: {}, lines: {}, line: l.line };
+          entry(item, rest, l.line, inner);
+          while (pos < lines.length && lines[pos].indent === inner && lines[pos].text.slice(0, 2) !== "- ") {
+            var k = lines[pos++];
+            entry(item, k.text, k.line, inner);
+          }
+          node.list.push(item);
+        } else {
+          node.list.push(value(rest, l.line));
+        }
+      }
+      return node;
+    }
+
+    if (!lines.length) throw new FileProblem(1, "filen är tom");
+    var root = block(0);
+    if (pos < lines.length) throw new FileProblem(lines[pos].line, "oväntat indrag");
+    return root;
+  }
+
+  /**
+   * An answer file as one person's answers for the form: {person: {role, name, type}, answers,
+   * count}. A file with more than one round or respondent is refused: the form holds one person.
+   */
+  function readAnswerFile(scorer, text) {
+    var ins = scorer.ins;
+    var root = parseYaml(text);
+    function need(node, key, what) {
+      var v = node.map && node.map[key];
+      if (!v) throw new FileProblem(node.line, key + " saknas: väntade " + what);
+      return v;
+    }
+    function scalarOf(node, key, what) {
+      var v = need(node, key, what);
+      if (v.scalar === undefined) throw new FileProblem(v.line, key + ": väntade " + what);
+      return v.scalar;
+    }
+    if (!root.map) throw new FileProblem(root.line, "det här är ingen svarsfil (namn:, typ:, matningar:)");
+    var name = scalarOf(root, "namn", "organisationens namn");
+    var type = scalarOf(root, "typ", "en typ");
+    if (!ins.types.some(function (t) { return t.id === type; })) {
+      throw new FileProblem(root.lines.typ, "typ: väntade " + ins.types.map(function (t) { return t.id; }).join(", ") + ", fick " + type);
+    }
+    var rounds = need(root, "matningar", "en lista med mätningar");
+    if (!rounds.list || rounds.list.length !== 1) {
+      throw new FileProblem(rounds.line, "matningar: en självskattning har en mätning, den här filen har " + (rounds.list ? rounds.list.length : 0));
+    }
+    var people = need(rounds.list[0], "respondenter", "en lista med svarande");
+    if (!people.list || people.list.length !== 1) {
+      throw new FileProblem(people.line, "respondenter: en självskattning är en persons svar, den här filen har svar från " + (people.list ? people.list.length : 0));
+    }
+    var person = people.list[0];
+    var role = scalarOf(person, "roll", "en roll");
+    if (!ins.roles.some(function (r) { return r.id === role; })) {
+      throw new FileProblem(person.lines.roll, "roll: väntade " + ins.roles.map(function (r) { return r.id; }).join(", ") + ", fick " + role);
+    }
+    var svar = need(person, "svar", "svaren");
+    var given = svar.map || (svar.flow && Object.keys(svar.flow).length === 0 ? {} : null);
+    if (!given) throw new FileProblem(svar.line, "svar: väntade svaren, en 'fråga: svar' per rad");
+    var answers = {};
+    var count = 0;
+    scorer.questions.forEach(function (q) {
+      answers[q.id] = { value: null, option: q.extra ? q.default_option || null : null };
+    });
+    Object.keys(given).forEach(function (qid) {
+      var q = scorer.byId[qid];
+      var node = given[qid];
+      if (!q) throw new FileProblem(node.line, qid + ": ingen sådan fråga");
+      var answer = node.flow ? node.flow.svar : node.scalar;
+      var option = null;
+      if (node.flow) {
+        var keys = Object.keys(node.flow);
+        if (!q.extra || keys.some(function (k) { return k !== "svar" && k !== q.extra; }) || answer === undefined) {
+          throw new FileProblem(node.line, qid + ": väntade " + (q.extra ? "{svar: …, " + q.extra + ": …}" : "ett svar"));
+        }
+        option = node.flow[q.extra] || null;
+        if (option && !q.options.some(function (o) { return o.key === option; })) {
+          throw new FileProblem(node.line, qid + "." + q.extra + ": väntade " + q.options.map(function (o) { return o.key; }).join(", ") + ", fick " + option);
+        }
+      }
+      var allowed = (q.rule === "ja_nej" ? Object.keys(q.points) : ins.scale.map(function (s) { return String(s.value); })).concat([ins.dont_know.key]);
+      if (allowed.indexOf(answer) < 0) throw new FileProblem(node.line, qid + ": väntade " + allowed.join(", ") + ", fick " + answer);
+      answers[qid] = { value: answer, option: q.extra ? option || q.default_option || null : null };
+      count++;
+    });
+    return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
+  }
+
   // -- the page ----------------------------------------------------------------------
 
   var SVG = "http://www.w3.org/2000/svg";
@@ -561,12 +804,23 @@
     });
     this.graph = new Graph(document.getElementById("sa-graph"), ins);
     this.timer = null;
+    this.stored = document.getElementById("sa-stored");
     this.form.addEventListener("change", function () {
       self.clearError();
       self.render();
+      self.save();
     });
     document.getElementById("sa-namn").addEventListener("input", function () {
       self.render();
+      self.save();
+    });
+    var picker = document.getElementById("sa-open");
+    document.getElementById("sa-open-button").addEventListener("click", function () {
+      picker.value = "";
+      picker.click();
+    });
+    picker.addEventListener("change", function () {
+      if (picker.files && picker.files[0]) self.open(picker.files[0]);
     });
     document.getElementById("sa-download").addEventListener("click", function () {
       self.download();
@@ -576,15 +830,135 @@
       window.print();
     });
     document.getElementById("sa-reset").addEventListener("click", function () {
-      if (window.confirm("Vill du rensa alla svar och börja om?")) self.reset();
+      if (window.confirm("Vill du rensa alla svar? De glöms också i den här webbläsaren.")) self.reset();
     });
     window.addEventListener("beforeprint", function () {
       self.render(true);
     });
     document.getElementById("sa-details").hidden = false;
     document.getElementById("sa-actions").hidden = false;
+    document.getElementById("sa-keep").hidden = false;
+    var kept = this.load();
+    if (kept) {
+      this.fill(kept);
+      this.note("Dina tidigare svar är återställda från den här webbläsaren.");
+    }
     this.render(true);
   }
+
+  // -- the browser's own storage: the answers survive a reload, until "Rensa" ----------------------
+
+  var STORAGE_KEY = "ambitionsgraf-sjalvskattning";
+
+  Page.prototype.storage = function () {
+    try {
+      return window.localStorage; // null or throwing where the browser keeps nothing (some private modes)
+    } catch (e) {
+      return null;
+    }
+  };
+
+  Page.prototype.save = function () {
+    var store = this.storage();
+    if (!store) return;
+    var state = this.read();
+    var any = state.person.role || state.person.name || state.person.type || Object.keys(state.answers).some(function (k) {
+      return state.answers[k].value;
+    });
+    try {
+      if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers }));
+      else store.removeItem(STORAGE_KEY);
+    } catch (e) {
+      this.note("Svaren kunde inte sparas i webbläsaren. Ladda ner svarsfilen om du vill behålla dem.");
+    }
+  };
+
+  /** What an earlier visit kept, checked against the form: anything unknown is left out. */
+  Page.prototype.load = function () {
+    var store = this.storage();
+    var text = null;
+    try {
+      text = store ? store.getItem(STORAGE_KEY) : null;
+    } catch (e) {
+      return null;
+    }
+    if (!text) return null;
+    try {
+      var kept = JSON.parse(text);
+      return kept && kept.version === 1 && kept.person && kept.answers ? kept : null;
+    } catch (e) {
+      return null;
+    }
+  };
+
+  Page.prototype.forget = function () {
+    var store = this.storage();
+    try {
+      if (store) store.removeItem(STORAGE_KEY);
+    } catch (e) {
+      // nothing kept, nothing to forget
+    }
+  };
+
+  /** Put a person's answers into the form, as if clicked: {person: {role, name, type}, answers: {qid: {value, option}}}. */
+  Page.prototype.fill = function (state) {
+    var form = this.form;
+    function check(name, value) {
+      Array.prototype.forEach.call(form.querySelectorAll('input[type=radio][name="' + name + '"]'), function (r) {
+        r.checked = value !== null && value !== undefined && r.value === String(value);
+      });
+    }
+    var person = state.person || {};
+    check("sa_roll", person.role);
+    document.getElementById("sa-namn").value = typeof person.name === "string" ? person.name : "";
+    var typ = document.getElementById("sa-typ");
+    typ.value = person.type || "";
+    if (typ.value !== (person.type || "")) typ.value = "";
+    this.scorer.questions.forEach(function (q) {
+      var a = (state.answers || {})[q.id] || {};
+      check(q.id, a.value);
+      if (q.extra) {
+        var select = document.getElementById(q.id + "_" + q.extra);
+        select.value = a.option || (q.default_option || "");
+        if (select.value !== (a.option || q.default_option || "")) select.value = q.default_option || "";
+      }
+    });
+  };
+
+  Page.prototype.note = function (text) {
+    this.stored.textContent = text;
+  };
+
+  Page.prototype.open = function (file) {
+    var self = this;
+    var problem = document.getElementById("sa-open-error");
+    var failed = function (why) {
+      problem.textContent = "Filen " + file.name + " kunde inte läsas: " + why;
+      self.note("");
+    };
+    problem.textContent = "";
+    if (file.size > 200000) {
+      failed("den är större än en svarsfil blir.");
+      return;
+    }
+    file.text().then(function (text) {
+      var read;
+      try {
+        read = readAnswerFile(self.scorer, text);
+      } catch (e) {
+        if (!(e instanceof FileProblem)) throw e;
+        failed("rad " + e.line + ": " + e.message + ".");
+        return;
+      }
+      self.clearError();
+      self.fill(read);
+      self.render(true);
+      self.save();
+      self.note("Svaren från " + file.name + " är inlästa: " + read.count + " av " + self.scorer.questions.length + " frågor besvarade.");
+    }, function () {
+      failed("webbläsaren kunde inte öppna den.");
+    });
+  };
 
   /** The person and their answers as the form holds them now. */
   Page.prototype.read = function () {
@@ -793,7 +1167,9 @@
       if (!Array.prototype.some.call(s.options, function (o) { return o.defaultSelected; })) s.selectedIndex = 0;
     });
     document.getElementById("sa-namn").value = "";
+    this.forget();
     this.clearError();
+    this.note("Svaren är rensade och glömda i den här webbläsaren.");
     this.render(true);
     var first = this.form.querySelector('input[name="sa_roll"]');
     if (first) first.focus();
@@ -834,6 +1210,14 @@
     answerFile: function (today) {
       var state = page.read();
       return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()));
+    },
+    readAnswerFile: function (text) {
+      try {
+        return readAnswerFile(scorer, text);
+      } catch (e) {
+        if (e instanceof FileProblem) return { problem: { line: e.line, message: e.message } };
+        throw e;
+      }
     },
   };
 })();
