@@ -75,9 +75,10 @@ def test_a_build_without_pdfs_keeps_the_pdfs_still_current_and_says_what_it_remo
     (orgs / "beta.yaml").write_text((orgs / "beta.yaml").read_text().replace("Beta kommun", "Beta stad"))
     result = cli_build(orgs, out, "--no-pdf")
     assert result.returncode == 0, result.stderr
-    assert "kept 3 document(s) still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
+    # kept: alfa's two PDFs and workbook, and the national follow-up (a name is not among its figures)
+    assert "kept 4 document(s) still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
     after = tree(out)
-    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf", "leverans/alfa-handlingsplan.xlsx"):
+    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf", "leverans/alfa-handlingsplan.xlsx", "site/oversikt/2024/rapport.pdf"):
         assert after[name] == before[name]  # the analyst's documents of unchanged organisations stay
     for name in ("leverans/beta.pdf", "site/organisationer/beta/beta.pdf", "leverans/beta-handlingsplan.xlsx"):
         assert name not in after  # out of date: gone
