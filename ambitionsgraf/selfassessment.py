@@ -26,6 +26,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from . import charts
+from .scoring import area_bounds, axis_bounds, question_bounds
 from . import site as _site  # used at call time only, so site.py may import this module at its top
 from .text import num
 
@@ -39,6 +40,10 @@ DATA = "assets/instrument.json"
 
 def _fraction(value: Fraction | None) -> list[int] | None:
     return None if value is None else [value.numerator, value.denominator]
+
+
+def _bounds(b) -> dict:
+    return {"at_least": [_fraction(t) for t in b.at_least], "above": [_fraction(t) for t in b.above]}
 
 
 def instrument_data(project: Project) -> dict:
@@ -94,7 +99,14 @@ def instrument_data(project: Project) -> dict:
         ],
         "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
         "types": [{"id": t.id, "label": t.label} for t in ins.types],
-        "chart": charts.frame(ins).numbers(),  # the build has the frame already (pipeline draws or reads it first)
+        "chart": charts.frame(ins).numbers(),
+        # Where each shown value's class changes (scoring.*_bounds): the page shows more than one
+        # decimal only where one would put a value on the other side of one, as views.shown does.
+        "bounds": {
+            "axis": _bounds(axis_bounds(ins)),
+            "areas": {a.id: _bounds(area_bounds(ins, a.id)) for a in ins.areas},
+            "questions": {q.id: _bounds(question_bounds(ins, q.id)) for q in ins.questions},
+        },  # the build has the frame already (pipeline draws or reads it first)
     }
 
 

@@ -24,9 +24,10 @@ import pytest
 from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.scoring import priorities, score_assessment
+from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
 from ambitionsgraf.text import num
+from ambitionsgraf.views import shown
 
 from .browser import axe_violations, serve
 from .conftest import ROOT, project_settings, run_build
@@ -108,14 +109,15 @@ def expected(instrument, result) -> dict:
             "areas": {k: pair(v) for k, v in g.areas.items()},
             "axes": {k: pair(v) for k, v in g.axes.items()},
             "quadrant": g.quadrant,
-            "shown": {"areas": {k: num(v) for k, v in g.areas.items()}, "axes": {k: num(v) for k, v in g.axes.items()}},
+            "shown": {"areas": {k: shown(v, area_bounds(instrument, k)) for k, v in g.areas.items()},
+                      "axes": {k: shown(v, axis_bounds(instrument)) for k, v in g.axes.items()}},
         }
 
     return {
         "overall": group(result.overall),
         "roles": {role: group(g) for role, g in result.roles.items()},
         "questions": {
-            qid: {"mean": pair(q.mean), "shown": num(q.mean), "spread": q.spread, "answered": q.answered,
+            qid: {"mean": pair(q.mean), "shown": shown(q.mean, question_bounds(instrument, qid)), "spread": q.spread, "answered": q.answered,
                   "missing": q.missing, "dont_know": q.dont_know, "status": q.status}
             for qid, q in result.questions.items()
         },
@@ -276,6 +278,20 @@ def test_display_rounding_matches_views_num(page):
     fractions = [Fraction(n, d) for d in (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 30, 40, 60) for n in range(0, 4 * d + 1)]
     got = page.evaluate("fs => fs.map(([n, d]) => Sjalvskattning.num(n, d))", [[f.numerator, f.denominator] for f in fractions])
     assert got == [num(f) for f in fractions]
+
+
+def test_a_value_near_a_bound_is_shown_as_views_shows_it(page, instrument):
+    """The display rule of the reports (views.shown), in the browser: 2,45 is never "2,5" beside a
+    threshold of 2,5, and every fraction the scorer can give is shown alike in both."""
+    axis = axis_bounds(instrument)
+    cases = [(Fraction(n, d), b) for d in (1, 2, 3, 4, 6, 8, 12, 20, 40, 60, 120) for n in range(0, 4 * d + 1)
+             for b in (axis, question_bounds(instrument, "v1_matt"), question_bounds(instrument, "v1_mal"))]
+    js = [{"n": f.numerator, "d": f.denominator,
+           "bounds": {"at_least": [[t.numerator, t.denominator] for t in b.at_least], "above": [[t.numerator, t.denominator] for t in b.above]}}
+          for f, b in cases]
+    got = page.evaluate("cs => cs.map(c => Sjalvskattning.shown(c.n, c.d, c.bounds))", js)
+    assert got == [shown(f, b) for f, b in cases]
+    assert shown(Fraction(49, 20), axis) == "2,45" and "2,45" in got
 
 
 def test_the_page_is_driven_by_the_instrument(instrument, project, site_dir):

@@ -75,16 +75,44 @@
     return divInt(sum, values.length);
   }
 
-  /** One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
-  function num(f) {
+  /** |f| rounded half up to `decimals` decimals, in units of 10^-decimals (an integer). */
+  function roundedUnits(f, decimals) {
+    var scale = Math.pow(10, decimals);
+    var top = 2 * Math.abs(f.n) * scale + f.d;
+    return (top - (top % (2 * f.d))) / (2 * f.d);
+  }
+
+  /** `decimals` decimals (one by default), decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
+  function num(f, decimals) {
     if (f === null || f === undefined) return "–";
-    var negative = f.n < 0;
-    var n = Math.abs(f.n);
-    // round(n / d, 1) half up = floor((20n + d) / 2d) tenths, in integers
-    var top = 20 * n + f.d;
-    var tenths = (top - (top % (2 * f.d))) / (2 * f.d);
-    var text = Math.floor(tenths / 10) + "," + (tenths % 10);
-    return negative && tenths ? "−" + text : text;
+    decimals = decimals === undefined ? 1 : decimals;
+    var units = roundedUnits(f, decimals);
+    var scale = Math.pow(10, decimals);
+    var part = String(units % scale);
+    while (part.length < decimals) part = "0" + part;
+    var text = Math.floor(units / scale) + (decimals ? "," + part : "");
+    return f.n < 0 && units ? "−" + text : text;
+  }
+
+  /**
+   * As views.shown (text.kept_decimals): the fewest decimals, at least one, that keep the shown
+   * value on the side of every bound the value is classified by (≥ t for at_least, > t for
+   * above), so that 2,45 beside a threshold of 2,5 reads "2,45", never "2,5".
+   */
+  function shown(f, bounds) {
+    if (f === null || f === undefined) return num(f);
+    var atLeast = ((bounds && bounds.at_least) || []).map(fromPair);
+    var above = ((bounds && bounds.above) || []).map(fromPair);
+    for (var decimals = 1; ; decimals++) {
+      var units = roundedUnits(f, decimals) * (f.n < 0 ? -1 : 1);
+      var rounded = frac(units, Math.pow(10, decimals));
+      var kept = atLeast.every(function (t) {
+        return (cmp(rounded, t) >= 0) === (cmp(f, t) >= 0);
+      }) && above.every(function (t) {
+        return (cmp(rounded, t) > 0) === (cmp(f, t) > 0);
+      });
+      if (kept) return num(f, decimals);
+    }
   }
 
   // -- scoring: mirrors ambitionsgraf/scoring.py --------------------------------
@@ -302,26 +330,26 @@
     return f === null ? null : [f.n, f.d];
   }
 
-  function plainGroup(g) {
+  function plainGroup(g, bounds) {
     var out = { respondents: g.respondents, areas: {}, axes: {}, quadrant: g.quadrant, shown: { areas: {}, axes: {} } };
     Object.keys(g.areas).forEach(function (k) {
       out.areas[k] = pair(g.areas[k]);
-      out.shown.areas[k] = num(g.areas[k]);
+      out.shown.areas[k] = shown(g.areas[k], bounds.areas[k]);
     });
     Object.keys(g.axes).forEach(function (k) {
       out.axes[k] = pair(g.axes[k]);
-      out.shown.axes[k] = num(g.axes[k]);
+      out.shown.axes[k] = shown(g.axes[k], bounds.axis);
     });
     return out;
   }
 
-  function plain(result) {
+  function plain(result, bounds) {
     var questions = {};
     Object.keys(result.questions).forEach(function (k) {
       var q = result.questions[k];
       questions[k] = {
         mean: pair(q.mean),
-        shown: num(q.mean),
+        shown: shown(q.mean, bounds.questions[k]),
         spread: q.spread,
         answered: q.answered,
         missing: q.missing,
@@ -331,10 +359,10 @@
     });
     var roles = {};
     Object.keys(result.roles).forEach(function (k) {
-      roles[k] = plainGroup(result.roles[k]);
+      roles[k] = plainGroup(result.roles[k], bounds);
     });
     return {
-      overall: plainGroup(result.overall),
+      overall: plainGroup(result.overall, bounds),
       roles: roles,
       questions: questions,
       steps: result.steps,
@@ -1012,7 +1040,7 @@
       }).length;
       answered += n;
       var cell = document.getElementById("sa-area-" + area.id);
-      cell.textContent = num(overall.areas[area.id]);
+      cell.textContent = shown(overall.areas[area.id], ins.bounds.areas[area.id]);
       cell.setAttribute("data-exact", overall.areas[area.id] ? overall.areas[area.id].n + "/" + overall.areas[area.id].d : "");
       document.getElementById("sa-area-" + area.id + "-answered").textContent = n + " av " + area.questions.length;
     });
@@ -1020,7 +1048,7 @@
     ["ledning", "verksamhet"].forEach(function (axis) {
       var value = overall.axes[axis];
       var node = document.getElementById("sa-axis-" + axis);
-      node.textContent = num(value);
+      node.textContent = shown(value, ins.bounds.axis);
       node.setAttribute("data-exact", value ? value.n + "/" + value.d : "");
       var level = document.getElementById("sa-axis-" + axis + "-level");
       level.hidden = value === null;
@@ -1042,8 +1070,8 @@
       summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
     } else if (quadrant) {
       summary =
-        progress + " " + ins.axes.ledning.short + " " + num(overall.axes.ledning) + ", " + ins.axes.verksamhet.short.toLowerCase() + " " +
-        num(overall.axes.verksamhet) + ": " + quadrant.label + ".";
+        progress + " " + ins.axes.ledning.short + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " + ins.axes.verksamhet.short.toLowerCase() + " " +
+        shown(overall.axes.verksamhet, ins.bounds.axis) + ": " + quadrant.label + ".";
     } else {
       var waiting = ins.areas
         .filter(function (a) {
@@ -1058,8 +1086,8 @@
       overall.axes.verksamhet,
       overall.axes.ledning,
       quadrant
-        ? "Ambitionsgrafen med din punkt: " + ins.axes.ledning.short.toLowerCase() + " " + num(overall.axes.ledning) + ", " +
-            ins.axes.verksamhet.short.toLowerCase() + " " + num(overall.axes.verksamhet) + ", i kvadranten " + quadrant.label + "."
+        ? "Ambitionsgrafen med din punkt: " + ins.axes.ledning.short.toLowerCase() + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " +
+            ins.axes.verksamhet.short.toLowerCase() + " " + shown(overall.axes.verksamhet, ins.bounds.axis) + ", i kvadranten " + quadrant.label + "."
         : "Ambitionsgrafen, ännu utan punkt."
     );
 
@@ -1198,14 +1226,17 @@
   // For tests and the curious: the same scoring, callable on any respondents.
   window.Sjalvskattning = {
     score: function (respondents) {
-      return plain(scorer.assessment(respondents));
+      return plain(scorer.assessment(respondents), ins.bounds);
     },
     num: function (n, d) {
       return num(frac(n, d));
     },
+    shown: function (n, d, bounds) {
+      return shown(frac(n, d), bounds);
+    },
     current: function () {
       page.render(true);
-      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result), summary: page.summary };
+      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result, ins.bounds), summary: page.summary };
     },
     answerFile: function (today) {
       var state = page.read();
