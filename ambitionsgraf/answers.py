@@ -47,6 +47,7 @@ _PERSONAL_KEYS = {
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one last line
 
 TOP_KEYS = ("namn", "typ", "kod", "publicerad", "matningar")
+FORMULA_STARTS = "=+-@"  # a cell beginning so is a formula to Excel and LibreOffice (CSV injection)
 ASSESSMENT_KEYS = ("datum", "respondenter", "kommentar")
 RESPONDENT_KEYS = ("roll", "svar", "kommentar")
 
@@ -317,6 +318,10 @@ class _FileChecker:
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
+        if name is not None and name[0] in FORMULA_STARTS:
+            self.problem(line_of(fields["namn"][1]), "namn", f"expected a name that does not begin with {name[0]}, "
+                         "which a spreadsheet opening the open data (resultat.csv) would take for a formula")
+            name = None
         if name is not None:
             name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None

@@ -20,7 +20,7 @@ from pathlib import Path
 from .instrument import Instrument
 from .render import string_template
 from .scoring import AXES
-from .text import num, percent, xml_text
+from .text import num, percent_shown, xml_text
 
 # Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
 # Every series also has its own marker shape and a text label.
@@ -695,7 +695,7 @@ def distribution_svg(title: str, levels: list[tuple[str, str]], rows: list[tuple
             if not total or not n:
                 continue
             w = span * n / total
-            share = f"{percent(Fraction(n, total))} %"
+            share = f"{percent_shown(Fraction(n, total))} %"  # never "100 %" for 200 of 201
             segments.append({"x": round(x, 2), "w": round(w, 2), "colour": colour,
                              "ink": "#ffffff" if colour in _LIGHT_INK else "#1a1a1a",
                              "text": share if _text_width(share, DIST_FONT) + 6 <= w else ""})

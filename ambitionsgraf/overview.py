@@ -205,6 +205,10 @@ class ComparisonIndex:
         public: dict[tuple[str, GroupId], list] = defaultdict(list)
         pooled: dict[str, list] = defaultdict(list)
         self.unpublished: Counter = Counter()  # year -> unpublished organisations measured that year
+        # (year, measure) -> unpublished organisations with a value for it: a measure nobody
+        # could answer leaves an organisation out of that measure's position, so the rule of
+        # five must hold per measure, not only per group.
+        self.unpublished_valued: Counter = Counter()
         for r in everyone:
             ids = [None] + [g.gid for g in group_definitions(ins, r.organisation)]
             for year in {a.date[:4] for a in r.assessments}:
@@ -215,6 +219,8 @@ class ComparisonIndex:
                         public[(year, gid)].append(a)
                 else:
                     self.unpublished[year] += 1
+                    for _, measure, get in _measures(ins):
+                        self.unpublished_valued[(year, measure)] += get(a.overall) is not None
         self.groups = {key: self._summarise(rounds) for key, rounds in public.items()}
         self.pooled = {year: self._summarise(rounds) for year, rounds in pooled.items()
                        if self.unpublished[year] >= POOL_MIN}
@@ -226,15 +232,20 @@ class ComparisonIndex:
         points = Counter(p for a in rounds if (p := _rounded_point(a, self.ins.threshold)) is not None)
         return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
 
-    def group_for(self, year: str, gid: GroupId, published: bool) -> tuple[Group, Group, bool, int]:
+    def group_for(self, year: str, gid: GroupId, recipient: Round, published: bool) -> tuple[Group, Group, bool, int]:
         """For a recipient: the group its positions are computed over, the group its peer points
         come from (published members), whether the recipient is a member of the first, and how
-        many unpublished organisations the first pools (0: none). `gid` None: all organisations."""
+        many unpublished organisations the first pools (0: none). `gid` None: all organisations.
+
+        Unpublished organisations are pooled only when at least POOL_MIN of them besides the
+        recipient took part, and at least POOL_MIN of those have a value for every measure."""
         empty = Group(0, {}, Counter())
         public = self.groups.get((year, gid), empty)
-        if gid is None:
+        if gid is None and year in self.pooled:
             others = self.unpublished[year] - (not published)
-            if others >= POOL_MIN and year in self.pooled:
+            valued = min(self.unpublished_valued[(year, m)] - (not published and get(recipient.overall) is not None)
+                         for _, m, get in _measures(self.ins))
+            if others >= POOL_MIN and valued >= POOL_MIN:
                 return self.pooled[year], public, True, others
         return public, public, published, 0
 
@@ -335,7 +346,7 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
     for d in [ALL] + group_definitions(ins, result.organisation):
         label = f"{d.label} med mätning {year}"
         code = d.gid[1] if d.gid is not None and d.gid[0] != "typ" else None
-        group, public, member, pooled = index.group_for(year, d.gid, published)
+        group, public, member, pooled = index.group_for(year, d.gid, latest, published)
         size = group.members - member  # everyone counted but the organisation itself
         if size < MIN_GROUP:
             out.append(Comparison(d.key, label, d.plural, size, False, edition=d.edition, group=code, short=d.short))

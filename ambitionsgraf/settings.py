@@ -22,7 +22,8 @@ from .yamlsource import MappingNode, Node, ScalarNode, line_of, read_source
 
 FILE_NAME = "installningar.yaml"
 
-_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(/[^\s]*)?")
+MAX_URL = 255
+_URL = re.compile(r"https?://(?P<host>(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+))(?P<path>/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -59,12 +60,17 @@ def normalise_site_url(url: str) -> str:
 
 
 def url_problem(url: str) -> str | None:
-    """Why an address cannot be the site's (or None): absolute http(s), a real host, no query."""
+    """Why an address cannot be the site's (or None): absolute http(s) on a plain domain name (no
+    user, port, IP address, trailing dot or characters beyond ASCII letters, digits and hyphens;
+    IDNA-encode an international name), a path of URL-safe characters, no query or fragment, at
+    most MAX_URL characters (Excel drops longer links), and never a placeholder host."""
+    if len(url) > MAX_URL:
+        return f"expected an address of at most {MAX_URL} characters, got {len(url)}"
     m = _URL.fullmatch(url)
-    if not m or "?" in url or "#" in url:
+    if not m:
         return f"expected an absolute address such as https://upphandlingsmyndigheten.github.io/ambitionsgraf/, got {show(url)}"
-    host = url.split("/")[2].split(":")[0]
-    if _PLACEHOLDER_HOSTS.search(host):
+    host = m.group("host")
+    if _PLACEHOLDER_HOSTS.search(host) or host.replace(".", "").isdigit():
         return f"expected the real address, got the placeholder host {host}"
     return None
 
@@ -120,6 +126,9 @@ class _Checker:
         for message in refusals:
             self.problem(node, field, message)
         if refusals:
+            return None
+        if not value.strip():
+            self.problem(node, field, f"expected {expected}, got only invisible characters")
             return None
         if pattern is not None and not pattern.fullmatch(value):
             self.problem(node, field, f"expected {expected}, got {show(value)}")

@@ -204,7 +204,8 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
         for c in view["comparison"]["charted"]:
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
-    return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url)
+    return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url,
+                                                                settings=project.settings)
 
 
 def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
@@ -523,6 +524,6 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
         r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
-        method={"href": method, "text": f"Metod ({method})"} if method else None)
+        method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

@@ -144,3 +144,29 @@ def test_a_peer_just_under_the_threshold_is_drawn_under_it_not_on_it(instrument)
         overall = Overall()
 
     assert _rounded_point(Round(), instrument.threshold) == (2.45, 2.6)
+
+
+def test_five_unpublished_of_which_four_have_no_value_for_an_area_are_not_pooled(instrument):
+    """The rule of five holds per measure: an organisation nobody could answer for on an area
+    drops out of that area's position, so five pooled with four of them blank would let the
+    fifth be read off (the adversary's case: site + one package gave its side of the recipient)."""
+    pub = published(instrument, 8)
+    blank = {q: "vet_ej" for q in ("v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori")}
+    secret = unpublished(instrument, [2], typ="kommun")
+    for i in range(4):
+        text = answer_file([("2024-04-01", [("inkopschef", uniform(3, **blank))])], namn=f"Tom {i}", publicerad=False)
+        from pathlib import Path
+
+        from ambitionsgraf.answers import parse_organisation
+        from ambitionsgraf.scoring import score_organisation
+
+        org, problems = parse_organisation(instrument, Path(f"orgs/t{i}.yaml"), text.encode(), f"orgs/t{i}.yaml")
+        assert not problems, problems
+        secret.append(score_organisation(instrument, org))
+    assert secret[1].latest.overall.areas["strategi_planering"] is None  # the fixture does what it says
+    alla, _ = comparison(instrument, pub[0], ComparisonIndex(instrument, pub + secret))
+    assert alla.pooled == 0 and alla.size == 7
+    # five with values for everything, one more without: pooled
+    more = secret + unpublished(instrument, [1, 3, 4, 2], typ="kommun")
+    alla, _ = comparison(instrument, pub[0], ComparisonIndex(instrument, pub + more))
+    assert alla.pooled == 9

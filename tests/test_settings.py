@@ -97,6 +97,8 @@ def test_without_an_address_nothing_links_to_the_site_absolutely_and_the_build_s
     files = tree(out)
     assert "site/sitemap.xml" not in files
     for name, data in files.items():
+        if name.startswith("site/pagefind/pagefind") and name.endswith(".js"):
+            continue  # Pagefind's own code: it parses relative addresses against https://example.com, links nowhere
         assert not PLACEHOLDER.search(data), name
         assert b"github.io" not in data, name
     for pdf in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf"):
@@ -135,3 +137,20 @@ def test_a_changed_settings_file_rebuilds_everything(tmp_path):
     changed = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--settings", str(settings))
     assert changed.returncode == 0 and "nothing changed" not in changed.stdout
     assert "2 rendered, 0 unchanged" in changed.stdout, changed.stdout
+
+
+@pytest.mark.parametrize("url", [
+    "https://user@example.com/", "https://example.com./", "https://example.github.io.:443/", "https://localhost.:8000/",
+    "https://127.0.0.1/", "https://ｅxample.com/", "https://uhm.se/a\"<b>/", "https://uhm.se/" + "a" * 300 + "/",
+])
+def test_an_address_that_hides_a_placeholder_or_breaks_a_link_is_refused(url):
+    """The adversary's addresses: a user part, a trailing dot, a port, an IP address, a fullwidth
+    letter, markup in the path, and one longer than Excel keeps as a link."""
+    from ambitionsgraf.settings import url_problem
+
+    assert url_problem(url) is not None
+
+
+def test_a_setting_of_only_invisible_characters_is_refused():
+    found = problems(GOOD.replace("  namn: Upphandlingsmyndigheten\n", '  namn: "\\u200b"\n', 1))
+    assert any(p.startswith("installningar.yaml:11: utgivare.namn: expected the agency's name, got only invisible characters") for p in found), found
