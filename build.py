@@ -118,4 +118,9 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # Whatever was to be written is in place: a signal now would only kill the interpreter on its
+    # way out (it restores the default handlers while it finalises) and turn a finished build's 0 into -15.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+    sys.exit(code)

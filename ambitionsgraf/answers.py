@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 from .instrument import Instrument, Question
 from .problems import Problem
 from .reference import KINDS
-from .text import ascii_key, check_free_text, or_list, show, slug_for
+from .text import ascii_key, check_free_text, formula_problem, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
@@ -47,7 +47,6 @@ _PERSONAL_KEYS = {
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one last line
 
 TOP_KEYS = ("namn", "typ", "kod", "publicerad", "matningar")
-FORMULA_STARTS = "=+-@"  # a cell beginning so is a formula to Excel and LibreOffice (CSV injection)
 ASSESSMENT_KEYS = ("datum", "respondenter", "kommentar")
 RESPONDENT_KEYS = ("roll", "svar", "kommentar")
 
@@ -318,9 +317,8 @@ class _FileChecker:
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
-        if name is not None and name[0] in FORMULA_STARTS:
-            self.problem(line_of(fields["namn"][1]), "namn", f"expected a name that does not begin with {name[0]}, "
-                         "which a spreadsheet opening the open data (resultat.csv) would take for a formula")
+        if name is not None and formula_problem(name):
+            self.problem(line_of(fields["namn"][1]), "namn", formula_problem(name))
             name = None
         if name is not None:
             name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once

@@ -15,7 +15,7 @@ from . import answerfile
 from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import check_free_text, one_line, slug_for
+from .text import check_free_text, formula_problem, one_line, slug_for
 from .yamlsource import MappingNode, ScalarNode, read_source
 
 
@@ -41,6 +41,8 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
         notes += [Problem(shown, 1, "namn", f"note: {message}") for message in removed]
     if not name and not refusals:
         problems.append(Problem(shown, 1, "namn", "expected the organisation's name"))
+    elif name and not refusals and formula_problem(name):
+        problems.append(Problem(shown, 1, "namn", formula_problem(name)))
     if day is None:
         day = datetime.date.today().isoformat()
     else:

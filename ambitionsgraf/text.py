@@ -76,6 +76,17 @@ def percent_shown(share: Fraction) -> str:
     return num_on_side(Fraction(share) * 100, at_least=(100,), above=(0,), fewest=0)
 
 
+FORMULA_STARTS = "=+-@"  # a cell beginning so is a formula to Excel and LibreOffice (CSV injection)
+
+
+def formula_problem(name: str) -> str | None:
+    """Why an organisation's name cannot be used (or None): it would begin a formula in a
+    spreadsheet that opens the open data (resultat.csv)."""
+    if name[:1] in tuple(FORMULA_STARTS):
+        return f"expected a name that does not begin with {name[0]}, which a spreadsheet opening the open data (resultat.csv) would take for a formula"
+    return None
+
+
 def question_numbers(numbers: list[int]) -> str:
     """Question numbers as a reader says them: fråga 1, frågorna 2–19, frågorna 1, 3 och 5."""
     if len(numbers) == 1:

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from ambitionsgraf import answerfile
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.instrument import load_instrument
-from ambitionsgraf.text import check_free_text, one_line
+from ambitionsgraf.text import check_free_text, formula_problem, one_line
 
 from .conftest import ROOT
 
@@ -151,6 +151,7 @@ def test_text_the_validator_refuses_is_refused_never_read_as_something_else(inst
     refused = [("namn", m) for m in name_refused] + [("kommentar", m) for m in comment_refused]
     refused += [("namn", "expected the organisation's name, got only invisible characters")] if name_text == "" and not name_refused else []
     refused += [("kommentar", "expected a text, got only invisible characters")] if comment_text == "" and not comment_refused else []
+    refused += [("namn", formula_problem(name_text))] if name_text and not name_refused and formula_problem(name_text) else []
     assert sorted((p.field, p.message) for p in problems) == sorted(refused)
     if not refused:
         assert read.name == unicodedata.normalize("NFC", name_text)
@@ -229,8 +230,8 @@ def test_the_template_takes_any_name(instrument, name):
     text = answerfile.template(instrument, name, "region", "2026-03-01")
     org, problems = parse(instrument, uncomment(text, "v1_matt", "3"))
     kept, refused, _ = check_free_text(one_line(name))
-    if not kept or refused:
-        return  # build.py new refuses a name that is only blanks and controls, or has direction controls, before it gets here
+    if not kept or refused or formula_problem(kept):
+        return  # build.py new refuses a name that is only blanks and controls, has direction controls or begins a formula, before it gets here
     assert problems == [], text
     assert org.name == unicodedata.normalize("NFC", kept) and org.assessments[0].respondents[0].answer("v1_matt").points == 3
 
