@@ -125,6 +125,21 @@ def _clean(value: Any) -> str:
     return " ".join(text.split())
 
 
+def existing_names(ins: Instrument, orgs_dir: Path) -> dict[str, str]:
+    """The valid answer files in `orgs_dir` by folded name: how an import finds the file an
+    organisation's name belongs to. A file that cannot be read is skipped here; it is reported
+    by name if an imported row's slug leads to it."""
+    names: dict[str, str] = {}
+    for path in sorted(orgs_dir.glob("*.yaml")) if orgs_dir.is_dir() else []:
+        try:
+            org, _ = parse_organisation(ins, path, path.read_bytes(), display_path(path))
+        except OSError:
+            continue
+        if org is not None:
+            names.setdefault(_fold(org.name), path.stem)
+    return names
+
+
 def _fold(text: str) -> str:
     """Case-insensitive, whitespace-collapsed form for matching labels."""
     return _clean(text).casefold()
@@ -785,14 +800,7 @@ class _Planner:
             self.problem(row, field, f"missing; expected the organisation's name (column {letter})")
             return None
         if self._names is None:
-            self._names = {}
-            for path in sorted(self.orgs_dir.glob("*.yaml")) if self.orgs_dir.is_dir() else []:
-                try:
-                    org, _ = parse_organisation(self.ins, path, path.read_bytes(), display_path(path))
-                except OSError:
-                    continue  # reported by name if this row's slug leads to it
-                if org is not None:
-                    self._names.setdefault(_fold(org.name), path.stem)
+            self._names = existing_names(self.ins, self.orgs_dir)
         slug = self._names.get(_fold(name)) or slug_for(name)
         if not slug or not SLUG.fullmatch(slug):
             self.problem(row, field, f"'{show(name)}' gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
@@ -1246,14 +1254,7 @@ class _SelfAssessments(_Planner):
         """As the survey import finds an organisation's file: an existing file with that namn, else
         the slug `build.py new` would give it."""
         if self._names is None:
-            self._names = {}
-            for path in sorted(self.orgs_dir.glob("*.yaml")) if self.orgs_dir.is_dir() else []:
-                try:
-                    org, _ = parse_organisation(self.ins, path, path.read_bytes(), display_path(path))
-                except OSError:
-                    continue
-                if org is not None:
-                    self._names.setdefault(_fold(org.name), path.stem)
+            self._names = existing_names(self.ins, self.orgs_dir)
         slug = self._names.get(_fold(name)) or slug_for(name)
         return slug if slug and SLUG.fullmatch(slug) else None
 
