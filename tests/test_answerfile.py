@@ -45,7 +45,7 @@ def accepted(text: str, line_breaks: bool) -> str:
     return "".join(c for c in text if c in allowed or check_free_text(c, line_breaks) == (c, [], []))
 
 
-names = readable.map(lambda t: accepted(t, False)).filter(lambda t: t.strip())
+names = readable.map(lambda t: accepted(t, False)).filter(lambda t: t.strip() and not formula_problem(t.strip()))
 comments = readable.map(lambda t: accepted(t, True)).filter(lambda t: t.strip())
 
 
