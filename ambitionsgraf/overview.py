@@ -117,8 +117,17 @@ def _rounded_point(a: Round, threshold: Fraction) -> tuple[float, float] | None:
     on its own side of the threshold (2,45 is drawn at 2,45, below the line, not on it)."""
     if a.overall.quadrant is None:
         return None
-    return tuple(float(round_half_up(v, kept_decimals(v, at_least=(threshold,))))
-                 for v in (a.overall.axes["verksamhet"], a.overall.axes["ledning"]))
+    return (_drawn_at(a.overall.axes["verksamhet"], threshold), _drawn_at(a.overall.axes["ledning"], threshold))
+
+
+def _drawn_at(v: Fraction, threshold: Fraction) -> float:
+    """One decimal when that keeps the side of the threshold (in integers: this runs for every
+    organisation of every group), else as many as text.kept_decimals says."""
+    n, d, tn, td = v.numerator, v.denominator, threshold.numerator, threshold.denominator
+    tenths = (20 * n + d) // (2 * d)  # round_half_up(v, 1) × 10, for a score that is never negative
+    if (tenths * td >= 10 * tn) == (n * td >= tn * d):
+        return tenths / 10
+    return float(round_half_up(v, kept_decimals(v, at_least=(threshold,))))
 
 
 @dataclass(frozen=True)

@@ -47,12 +47,21 @@ def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Itera
     short once half a unit of the last decimal is less than the gap: the loop ends for bounds with
     finitely many decimals, as every bound in the instrument (a YAML decimal) has.
     """
-    value = Fraction(value)
-    at_least, above = [Fraction(t) for t in at_least], [Fraction(t) for t in above]
+    if not at_least and not above:  # nothing to stay clear of: most values on a page
+        return fewest
+    value = value if isinstance(value, Fraction) else Fraction(value)
+    n, d = value.numerator, value.denominator
+    # In integers (this runs for every classified value of every page): shown = units / scale,
+    # units = round_half_up(value, decimals) × scale, compared with each bound tn / td.
+    at_least = [(t.numerator, t.denominator) for t in map(Fraction, at_least)]
+    above = [(t.numerator, t.denominator) for t in map(Fraction, above)]
     decimals = fewest
     while True:
-        shown = round_half_up(value, decimals)
-        if all((shown >= t) == (value >= t) for t in at_least) and all((shown > t) == (value > t) for t in above):
+        scale = 10**decimals
+        magnitude = (2 * abs(n) * scale + d) // (2 * d)
+        units = magnitude if n >= 0 else -magnitude
+        if all((units * td >= tn * scale) == (n * td >= tn * d) for tn, td in at_least) and \
+                all((units * td > tn * scale) == (n * td > tn * d) for tn, td in above):
             return decimals
         decimals += 1
 
