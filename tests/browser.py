@@ -37,6 +37,17 @@ def serve(directory: Path):
         server.server_close()
 
 
+@contextmanager
+def served_under_subpath(site: Path, host: Path):
+    """`site` copied to host/ambitionsgraf/ and served, as GitHub Pages serves a project site;
+    yield the site's address."""
+    import shutil
+
+    shutil.copytree(site, host / "ambitionsgraf")
+    with serve(host) as base:
+        yield base + "ambitionsgraf/"
+
+
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(content=AXE_JS)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)

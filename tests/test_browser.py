@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from .browser import axe_violations, serve
+from .browser import axe_violations, served_under_subpath
 
 PAGES = [
     "",
@@ -30,10 +29,8 @@ PAGES = [
 @pytest.fixture(scope="module")
 def site_url(example_build, tmp_path_factory):
     """The site served under a sub-path, as GitHub Pages serves a project site."""
-    host = tmp_path_factory.mktemp("pages")
-    shutil.copytree(example_build / "site", host / "ambitionsgraf")
-    with serve(host) as base:
-        yield base + "ambitionsgraf/"
+    with served_under_subpath(example_build / "site", tmp_path_factory.mktemp("pages")) as url:
+        yield url
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from .browser import axe_violations, serve
+from .browser import axe_violations, served_under_subpath
 from .conftest import ROOT, project_settings, run_build, tree, write_orgs
 from .helpers import answer_file, uniform
 
@@ -179,10 +178,8 @@ def test_a_build_asked_for_no_index_has_none(tmp_path):
 @pytest.fixture(scope="module")
 def site_url(built, tmp_path_factory):
     """The site served under a sub-path, as GitHub Pages serves a project site."""
-    host = tmp_path_factory.mktemp("pages")
-    shutil.copytree(built / "site", host / "ambitionsgraf")
-    with serve(host) as base:
-        yield base + "ambitionsgraf/"
+    with served_under_subpath(built / "site", tmp_path_factory.mktemp("pages")) as url:
+        yield url
 
 
 def search(browser, site_url, words: str, **context):
