@@ -47,7 +47,7 @@ class Reference:
     places: Mapping[str, Place]  # by code, in the file's order
     codes_edition: str  # "SCB:s kommun- och länskoder 2025-01-01"
     codes_source: str
-    grouping_edition: str  # "SKR kommungruppsindelning 2023"
+    grouping_edition: str  # "SKR:s kommungruppsindelning 2023"
     grouping_source: str
     main_groups: Mapping[str, str]  # "A" -> its name
     groups: Mapping[str, str]  # "A1" -> its name, in SKR's order

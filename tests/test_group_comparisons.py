@@ -69,7 +69,7 @@ def test_group_and_county_positions_equal_a_brute_force_count(instrument, everyo
         if g.shown:
             assert next(p for p in g.positions if p.key == "verksamhet").share_below == share, key
     assert groups["kommungrupp"].as_json()["kod"] == place.kommungrupp_kod
-    assert groups["kommungrupp"].as_json()["indelning"] == "SKR kommungruppsindelning 2023"
+    assert groups["kommungrupp"].as_json()["indelning"] == "SKR:s kommungruppsindelning 2023"
     assert groups["lan"].label == f"kommunerna i {place.lan} med mätning 2024"
     # the group of all pools the unpublished municipalities (26 of them, well over five)
     assert groups["alla"].pooled == sum(1 for r in everyone if not r.organisation.published) - (not me.organisation.published)

@@ -404,7 +404,7 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     _, results, views = every_place
     assert len(results) == 311 and sorted(views) == ["2021", "2023", "2025"]
     view = views["2025"]
-    assert view["edition"] == "SKR kommungruppsindelning 2023"
+    assert view["edition"] == "SKR:s kommungruppsindelning 2023"
     assert view["summary"][:2] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).", "290 av landets 290 kommuner ingår."]
     groups = {g["label"].split(".")[0]: (g["count"], g["of"]) for g in view["participation"]["groups"]}
     assert groups == {"A": (46, "46 av 46"), "A1": (3, "3 av 3"), "A2": (43, "43 av 43"), "B": (110, "110 av 110"),

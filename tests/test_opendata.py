@@ -168,7 +168,7 @@ def test_the_csv_round_trips_to_the_public_json(national):
             **{k: "" if v is None else repr(v) for k, v in m["axlar"].items()},
             **{k: "" if v is None else repr(v) for k, v in m["omraden"].items()},
         }
-        assert grupp.get("indelning", "SKR kommungruppsindelning 2023") == "SKR kommungruppsindelning 2023"
+        assert grupp.get("indelning", "SKR:s kommungruppsindelning 2023") == "SKR:s kommungruppsindelning 2023"
 
 
 # -- resultat.xlsx -------------------------------------------------------------------------------
@@ -275,7 +275,7 @@ def test_the_page_describes_every_column_and_every_page_links_to_it(national):
     page = (national / "site" / "oppna-data" / "index.html").read_text(encoding="utf-8")
     for key in CSV_COLUMNS:
         assert f"<code>{key}</code>" in page
-    assert "SKR kommungruppsindelning 2023" in page and "CC0 1.0 Universell" in page
+    assert "SKR:s kommungruppsindelning 2023" in page and "CC0 1.0 Universell" in page
     assert 'href="../data/resultat.csv"' in page and 'href="../data/katalog.rdf"' in page
     org_page = (national / "site" / "organisationer" / "kommun-0180" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../oppna-data/"' in org_page and 'href="../../data/resultat.csv"' in org_page

@@ -28,7 +28,7 @@ def test_every_municipality_and_region_with_the_editions_it_follows(reference):
     places = list(reference.places.values())
     assert len(places) == 311
     assert sum(p.typ == "kommun" for p in places) == 290 and sum(p.typ == "region" for p in places) == 21
-    assert reference.grouping_edition == "SKR kommungruppsindelning 2023"
+    assert reference.grouping_edition == "SKR:s kommungruppsindelning 2023"
     assert reference.codes_edition == "SCB:s kommun- och länskoder 2025-01-01"
     assert reference.get("0114") == Place("0114", "Upplands Väsby", "kommun", "01", "Stockholms län", "A2",
                                           "Pendlingskommun nära storstad", "A")
@@ -43,9 +43,9 @@ def test_every_municipality_and_region_with_the_editions_it_follows(reference):
     assert all(p.huvudgrupp == (p.kommungrupp_kod[0] if p.kommungrupp_kod else None) for p in places)
 
 
-# sha256 of ../shared/reference/kommuner.csv as copied (2026-11-30): a clone without ../shared
+# sha256 of ../shared/reference/kommuner.csv as copied (2026-12-07, C7 name corrected): a clone without ../shared
 # (CI) still checks that the content file is that copy, byte for byte.
-SHARED_SHA256 = "cc172137abcf65201d25bdaf7e2fd74a3de5c5ec8c23dc2cd2b78b11edc0e910"
+SHARED_SHA256 = "f5bcb91d95bdd5194a1c8304814e4993a8b32a035b2ee25b4612c3da2a4d1868"
 
 
 def test_the_list_is_the_shared_reference_unchanged():
@@ -138,7 +138,7 @@ def _edit_csv(folder: Path, old: str, new: str) -> None:
       "{yaml}:1: antal.kommun: the list holds 289, expected 290",
       "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
     ("A2,Pendlingskommun nära storstad\n0115", "A2,Pendlingskommun nära större stad\n0115",
-     ["{csv}:2: kommungrupp: A2 is 'Pendlingskommun nära storstad' in SKR kommungruppsindelning 2023, got 'Pendlingskommun nära större stad'"]),
+     ["{csv}:2: kommungrupp: A2 is 'Pendlingskommun nära storstad' in SKR:s kommungruppsindelning 2023, got 'Pendlingskommun nära större stad'"]),
     ("A2,Pendlingskommun nära storstad\n0115", "D2,Pendlingskommun nära storstad\n0115",
      ["{csv}:2: kommungrupp_kod: expected one of A1, A2, B3, B4, B5, C6, C7, C8, C9, got 'D2'",
       "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
