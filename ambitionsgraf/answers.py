@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 from .instrument import Instrument, Question
 from .problems import Problem
 from .reference import KINDS
-from .text import ascii_key, check_free_text, formula_problem, or_list, show, slug_for
+from .text import ascii_key, check_free_text, formula_problem, name_key, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
@@ -721,14 +721,6 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
 
 
 # -- across files ------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """A name as the rule "one name, one organisation" compares it: Unicode-normalised (NFKC, so
-    that a composed and a decomposed "Å", or a non-breaking space, are the same), case-folded,
-    and with runs of white space as one space."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    return " ".join(folded.split())
 
 
 def _name_line(shown: str, data: bytes | None) -> int:

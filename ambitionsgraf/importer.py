@@ -64,7 +64,7 @@ from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .text import ascii_key, check_free_text, grouped, or_list, show, slug_for
+from .text import ascii_key, check_free_text, grouped, name_key, or_list, show, slug_for
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 20_000
@@ -136,7 +136,7 @@ def existing_names(ins: Instrument, orgs_dir: Path) -> dict[str, str]:
         except OSError:
             continue
         if org is not None:
-            names.setdefault(_fold(org.name), path.stem)
+            names.setdefault(name_key(org.name), path.stem)
     return names
 
 
@@ -801,7 +801,7 @@ class _Planner:
             return None
         if self._names is None:
             self._names = existing_names(self.ins, self.orgs_dir)
-        slug = self._names.get(_fold(name)) or slug_for(name)
+        slug = self._names.get(name_key(name)) or slug_for(name)
         if not slug or not SLUG.fullmatch(slug):
             self.problem(row, field, f"'{show(name)}' gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
             return None
@@ -957,7 +957,7 @@ class _Planner:
             self.problem(first_row, "slug", f"{shown} has problems of its own ({len(problems)}); run `build.py check {shown}` and fix them before importing into it")
             self.problems.extend(problems)
             return None
-        if name and name != org.name:
+        if name and name_key(name) != name_key(org.name):
             self.problem(first_row, "namn", f"'{show(name)}', but {shown} has namn '{show(org.name)}'; is the slug right? Correct the row, or leave namn empty")
         if type_ and type_ != org.type:
             self.problem(first_row, "typ", f"{type_}, but {shown} has typ {org.type}; is the slug right? Correct the row, or leave typ empty")
@@ -1255,7 +1255,7 @@ class _SelfAssessments(_Planner):
         the slug `build.py new` would give it."""
         if self._names is None:
             self._names = existing_names(self.ins, self.orgs_dir)
-        slug = self._names.get(_fold(name)) or slug_for(name)
+        slug = self._names.get(name_key(name)) or slug_for(name)
         return slug if slug and SLUG.fullmatch(slug) else None
 
 

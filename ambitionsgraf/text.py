@@ -198,6 +198,22 @@ def yaml_comment(text: str) -> str:
 # -- loose matching ---------------------------------------------------------------------
 
 
+# What a reader cannot see in a name: format characters (Unicode category Cf: soft hyphen, zero-width
+# and direction marks, tag characters), the combining grapheme joiner, variation selectors and the
+# Hangul and Braille fillers. Two names that differ only in these look the same, so they are the same.
+_UNSEEN_IN_NAMES = re.compile("[\u034f\u115f\u1160\u3164\uffa0\u2800\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def name_key(name: str) -> str:
+    """An organisation's name as every rule of identity compares it (check, import, new, the reference
+    list): Unicode-normalised (NFKC, so a full-width "Ｎ", a composed and a decomposed "Å" and a
+    non-breaking space are the ordinary ones), case-folded, without what cannot be seen, and with runs of
+    white space as one space."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    visible = "".join(c for c in _UNSEEN_IN_NAMES.sub("", folded) if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split())
+
+
 def ascii_key(text: str) -> str:
     """For matching what people type: case folded, no diacritics (ö → o), spaces and
     hyphens as _ ("Inköps-chef" → inkops_chef)."""
