@@ -54,13 +54,12 @@ import io
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answerfile
+from . import answerfile, atomic
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
@@ -1336,34 +1335,21 @@ def write_changes(changes: list[FileChange]) -> None:
     link that leads nowhere, a file with other names (hard links), one changed since it was read.
     """
     targets = [_target(change) for change in changes]  # every refusal before the first byte
-    staged: list[tuple[str, FileChange, Path]] = []
+    staged: list[tuple[Path, FileChange, Path]] = []
     try:
         for change, (target, st) in zip(changes, targets):
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                tmp = atomic.stage(target, change.new.encode("utf-8"), mode=atomic.umask_mode() if st is None else None)
                 staged.append((tmp, change, target))
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                    _same_permissions(fh.fileno(), st)
-                    fh.write(change.new)
+                if st is not None:
+                    _same_permissions(tmp, st)
             except OSError as exc:  # nothing is in place yet
                 raise ContentError([Problem(change.shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
         for tmp, change, target in staged:
-            if change.old is None:
-                try:
-                    os.link(tmp, change.path)  # refuses to replace a file that appeared meanwhile
-                except FileExistsError:
-                    raise
-                except OSError:  # no hard links on this file system
-                    if change.path.exists():
-                        raise FileExistsError(change.path) from None
-                    os.replace(tmp, change.path)
-            else:
-                os.replace(tmp, target)
+            atomic.place(tmp, change.path if change.old is None else target, replace=change.old is not None)
     finally:
         for tmp, _, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
 
 
 def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
@@ -1392,22 +1378,20 @@ def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
     return target, st
 
 
-def _same_permissions(fd: int, st: os.stat_result | None) -> None:
-    """Give a staged file the permissions of the file it replaces, or a new file's usual ones
-    (mkstemp makes it private)."""
-    if st is None:
-        mask = os.umask(0o077)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        return
-    if (st.st_uid, st.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
-        for uid in (st.st_uid, -1):  # the owner only root may give; the group, a member of it
-            try:
-                os.fchown(fd, uid, st.st_gid)
-                break
-            except OSError:
-                pass
-    os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+def _same_permissions(tmp: Path, st: os.stat_result) -> None:
+    """Give a staged file the permissions (and, where allowed, the owner and group) of the file it replaces."""
+    fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if (st.st_uid, st.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
+            for uid in (st.st_uid, -1):  # the owner only root may give; the group, a member of it
+                try:
+                    os.fchown(fd, uid, st.st_gid)
+                    break
+                except OSError:
+                    pass
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+    finally:
+        os.close(fd)
 
 
 # -- exporting (for round trips and for preparing a survey) -----------------------

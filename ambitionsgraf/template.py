@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import os
 import re
-import secrets
 import unicodedata
 from pathlib import Path
 
-from . import answerfile
+from . import answerfile, atomic
 from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
@@ -97,31 +95,13 @@ def _namn_of(root) -> str | None:
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, whole or not at all: into a hidden file beside it,
-    then linked into place, which never replaces a file that appeared meanwhile. Whatever
-    fails, nothing is left behind; the reason is raised as a ContentError."""
+    """Write a file that must not exist yet, whole or not at all, never over a file that appeared
+    meanwhile (atomic.write with replace=False), with the mode the umask gives. Whatever fails,
+    nothing is left behind; the reason is raised as a ContentError."""
     shown = display_path(path)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    made = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)  # mode as umask says
-        made = True
-        with open(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this file system
-            if os.path.lexists(path):
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
+        atomic.write(path, data, replace=False, mode=atomic.umask_mode())
     except FileExistsError:
         raise ContentError([Problem(shown, 1, "file", "already exists; edit it, or choose another slug")]) from None
     except OSError as exc:
         raise ContentError([Problem(shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
-    finally:
-        if made:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

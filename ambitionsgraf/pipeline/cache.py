@@ -24,12 +24,13 @@ import hashlib
 import math
 import os
 import re
-import tempfile
 from dataclasses import fields
 from fractions import Fraction
 from pathlib import Path
 
 import orjson
+
+from .. import atomic
 
 FORMAT = 2  # 2: a summary holds the organisation's code
 
@@ -327,17 +328,10 @@ class BuildCache:
         head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance)})
         body = b",".join(orjson.dumps(k) + b":" + v for k, v in encoded.items())
         content = head[:-1] + b',"summaries":{' + body + b"}}"
-        tmp = None
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds unpublished organisations' scores
-            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.stem}.", suffix=".tmp")  # 0600, never through a link
-            tmp = Path(name)
-            with open(fd, "wb") as f:
-                f.write(content)
-            os.replace(tmp, self.path)
+            # 0600 in a 0700 folder: it holds unpublished organisations' scores
+            atomic.write(self.path, content, mode=0o600, folder_mode=0o700)
             self._prune()
             return None
         except OSError as exc:  # a cache that cannot be written only makes the next build slower
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             return f"build cache {self.path} could not be written ({exc.strerror}); the next build reads every answer file"
