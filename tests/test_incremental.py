@@ -215,6 +215,12 @@ def each_summary(c, change):
     return {**c, "summaries": {k: change(v) for k, v in c["summaries"].items()}}
 
 
+def each_page(c, change):
+    g = c["guidance"]
+    return {**c, "guidance": {**g, "pages": {k: change(p) for k, p in g["pages"].items()},
+                              "steps": {k: change(p) for k, p in g["steps"].items()}}}
+
+
 def each_round(c, change):
     return each_summary(c, lambda v: v[:6] + [[change(r) for r in v[6]]])
 
@@ -240,8 +246,23 @@ def each_round(c, change):
     lambda c: json.dumps({**c, "frame": {**c["frame"], "width": "wide"}}).encode(),
     lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
     lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),
+    # Each value below has the right type and shape; only the source's own checks can refuse it.
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<img src=x onerror="alert(1)">'})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + "<script>alert(1)</script>"})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<a href="javascript:alert(1)">x</a>'})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "title": "<b>Begrepp</b>"})).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], '=HYPERLINK("http://evil","x")'] + v[2:])).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "@SUM(A1)"] + v[2:])).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "Kommun\u200b 1"] + v[2:])).encode(),
+    lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [99, 10] for k in r[3]}] + r[4:])).encode(),  # ledning 9,9
+    lambda c: json.dumps(each_round(c, lambda r: [r[0], 10**18] + r[2:])).encode(),  # a 19-digit respondent count
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", '<svg onload="alert(1)" ', 1)}}).encode(),
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", "<svg onload=alert(1) ", 1)}}).encode(),
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<g ", '<image href="https://evil/x.png"/><g ', 1)}}).encode(),
 ], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
+        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path",
+        "guidance-event", "guidance-script", "guidance-javascript", "guidance-title", "name-formula", "name-at", "name-invisible",
+        "axis-9,9", "respondents", "frame-onload", "frame-onload-unquoted", "frame-external"])
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"

@@ -31,17 +31,14 @@ from pathlib import Path
 import orjson
 
 from .. import atomic
+from . import trust
+from ..yamlsource import MAX_NODES
+from .trust import Shape
 
 FORMAT = 2  # 2: a summary holds the organisation's code
 
 
-class Shape(Exception):
-    """A cached value of the wrong shape."""
-
-
-def _need(ok: bool) -> None:
-    if not ok:
-        raise Shape
+_need = trust.need
 
 
 def _str(v) -> str:
@@ -58,19 +55,19 @@ def _int(v) -> int:
     return v
 
 
-def _frac(v) -> Fraction | None:
-    """A score or mean: [numerator, denominator], within what any answers can give."""
+def _frac(v, top: int) -> Fraction | None:
+    """A score or mean: [numerator, denominator], within what any answers can give (0 to the scale's top)."""
     if v is None:
         return None
     _need(type(v) is list and len(v) == 2 and type(v[0]) is int and type(v[1]) is int and 0 < v[1] < 2**40)
-    _need(0 <= v[0] <= 10 * v[1])  # scores and means lie between 0 and the scale's top (4)
+    _need(0 <= v[0] <= top * v[1])
     return Fraction(v[0], v[1])
 
 
-def _fracs(v, ids: frozenset) -> dict:
+def _fracs(v, ids: frozenset, top: int) -> dict:
     """Scores by id: exactly the instrument's ids, in its order."""
     _need(type(v) is dict and frozenset(v) == ids)
-    return {_str(k): _frac(x) for k, x in v.items()}
+    return {_str(k): _frac(x, top) for k, x in v.items()}
 
 
 _PAGE_NAME = re.compile(r"[a-z0-9_-]+")  # a step id or a content page's file name
@@ -113,6 +110,7 @@ class Expected:
         self.quadrants = frozenset(q.id for q in ins.quadrants)
         self.types = frozenset(t.id for t in ins.types)
         self.places = ins.reference.places
+        self.top = max(v for v, _ in ins.scale)  # no score, mean or point lies above the scale's top
 
 
 def summary_from_data(v, expected: Expected):
@@ -122,16 +120,18 @@ def summary_from_data(v, expected: Expected):
 
     _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and v[6])
     info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]), _opt_str(v[5]))
-    _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types and info.name.strip() != "")
+    _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types)
+    trust.name(info.name)  # as the answer-file validator would leave it: no formula, nothing invisible
     _need(info.code is None or (info.code in expected.places and expected.places[info.code].typ == info.type))
     rounds = []
     for r in v[6]:
         _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
         _need(r[4] is None or r[4] in expected.quadrants)
-        overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas), _fracs(r[3], expected.axes), _opt_str(r[4]))
-        _need(overall.respondents >= 0)
+        top = expected.top
+        overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas, top), _fracs(r[3], expected.axes, top), _opt_str(r[4]))
+        _need(0 <= overall.respondents <= MAX_NODES)  # an answer file holds fewer respondents than values
         _need(frozenset(r[5]) == expected.questions)
-        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m)) for k, m in r[5].items()}))
+        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m, top)) for k, m in r[5].items()}))
     _need([a.date for a in rounds] == sorted(a.date for a in rounds))  # oldest first, as scoring makes them
     return OrganisationSummary(info, tuple(rounds))
 
@@ -157,14 +157,8 @@ def _floats(v, n: int | None = None) -> tuple:
     return tuple(_float(x) for x in v)
 
 
-def _svg_head(v: str) -> str:
-    """The opening of one SVG document, as matplotlib writes it: never a closed or second document."""
-    _need(v.startswith("<?xml") and v.count("<svg") == 1 and "</svg>" not in v and "<script" not in v.lower())
-    return v
-
-
 _FRAME_FIELDS = {
-    "head": lambda v: _svg_head(_str(v)),
+    "head": lambda v: trust.svg_head(_str(v)),
     "width": _float, "height": _float, "threshold": _float, "corner_inset": _float,
     "affine": lambda v: _floats(v, 4), "plot": lambda v: _floats(v, 4),
     "xlim": lambda v: _floats(v, 2), "ylim": lambda v: _floats(v, 2),
@@ -196,9 +190,13 @@ def _page_from_data(v):
     page = Page(**{k: _plain(x) for k, x in v.items()})
     for name in ("slug", "title", "summary", "html"):
         _str(getattr(page, name))
-    _opt_str(page.section)
+    trust.guidance_html(page.html)
+    for text in (page.title, page.summary, _opt_str(page.section) or ""):
+        trust.plain_text(text)
     for pairs in (page.toc, page.suggestions):
         _need(type(pairs) is tuple and all(type(t) is tuple and len(t) == 2 and all(type(x) is str for x in t) for t in pairs))
+        for first, second in pairs:
+            trust.plain_text(first), trust.plain_text(second)
     return page
 
 
