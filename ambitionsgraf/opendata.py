@@ -22,6 +22,7 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .pages import page_context
 from .reference import Reference
 from .workbooks import Workbook, write_row
 
@@ -240,7 +241,6 @@ _KIND_LABELS = {"text": "text", "code": "kod (text)", "date": "datum", "decimal"
 
 def open_data_files(project, published: list) -> dict[str, bytes | str]:
     """The open data and its page, relative to site/; the catalogue only with the site's address."""
-    from .site import page_context
 
     ins = project.ins
     table = rows(ins, published)

@@ -8,60 +8,22 @@ import datetime
 import io
 
 import orjson
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from jinja2 import Environment
 
-from . import charts, overview, pdf, views
-from .content import Guidance, fill, placeholder_values
+from . import charts, national, overview, pdf, views
+from .national import Grouping, charts_of
+from .content import fill, placeholder_values
 from .instrument import Instrument
-from .reference import Reference
+from .layout import national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
+from .opendata import open_data_files
+from .selfassessment import selfassessment_files
+from .pages import FAVICON, NAV, page_context, to_json  # noqa: F401  (their home is pages.py)
+from .project import Project
+from .workbooks import Workbook, write_row
 from .scoring import OrganisationResult, priorities
-from .settings import Settings
 from .text import kept_decimals, num, question_numbers
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything the renderers need that does not depend on one organisation."""
-
-    ins: Instrument
-    guidance: Guidance
-    env: Environment
-    site_css: str
-    print_css: str
-    settings: Settings  # installningar.yaml, with --site-url applied
-
-    @property
-    def site_url(self) -> str | None:
-        """Absolute, ends in "/": for links where relative ones cannot work (PDF, CSV, sitemap).
-        None when no address is set: then nothing links to the site absolutely."""
-        return self.settings.site_url
-
-    @property
-    def reference(self) -> Reference:
-        """Sweden's municipalities and regions (content/kommuner.csv), loaded with the instrument."""
-        return self.ins.reference
-
-
-def part_files(slug: str, part: str) -> tuple[str, ...]:
-    """The files one part of an organisation's output consists of, relative to the output folder.
-    The renderers below write exactly these (a build checks), and a previous build's manifest
-    can name no others: whatever it says, only these paths are ever carried over or removed."""
-    base = f"site/organisationer/{slug}/"
-    return {
-        "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
-        "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
-        # The organisation's documents: made by builds with PDFs only (see delivery_pdf_files).
-        "leverans-pdf": (f"leverans/{slug}.pdf", f"leverans/{slug}-handlingsplan.xlsx"),
-    }[part]
-
-
-def to_json(data) -> str:
-    """Indented UTF-8 JSON, as json.dumps(data, ensure_ascii=False, indent=2) writes it, only faster
-    (one difference: a float below 0.0001 is written 0.000025, not 2.5e-05; none of ours is that small)."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 def data_uri_svg(svg: str) -> str:
@@ -76,39 +38,6 @@ def chart_alt(view: dict) -> str:
         f"samspel med ledningen {axes['ledning']['value']}, samspel med verksamheten {axes['verksamhet']['value']}. "
         "Samma uppgifter finns i tabellen under diagrammet."
     )
-
-
-# -- navigation -----------------------------------------------------------------
-
-FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from every page
-
-NAV = (
-    ("", "Start"),
-    ("oversikt/", "Nationell översikt"),
-    ("om-ambitionsgrafen/", "Om ambitionsgrafen"),
-    ("vagledning/", "Vägledning"),
-    ("sjalvskattning/", "Självskattning"),
-    ("metod/", "Metod"),
-)
-
-
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
-    """The frame every site page shares. `path` is the page's own address from the root.
-    `description` is the page's own summary for search results and link previews: every page has one."""
-    if not description.strip():
-        raise ValueError(f"the page {path or 'index.html'} needs a description of its own")
-    section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
-    return {
-        "root": root,
-        "title": title,
-        "description": description,
-        # "Start" is current on the start page only: an organisation's page belongs to no section.
-        "nav": [{"href": root + href, "label": label, "current": href == section if href else path == ""} for href, label in NAV],
-        "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
-        "site_title": "Ambitionsgrafen",
-        "sitemap": project.site_url is not None,  # written only with the site's address
-        "favicon": root + FAVICON,
-    }
 
 
 # -- one organisation ------------------------------------------------------------
@@ -152,7 +81,6 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
     organisation and round at the top, the header row frozen and printed on every page, the
     columns sized and the guidance linked."""
-    from .workbooks import Workbook, write_row
 
     org, latest = result.organisation, result.latest
     quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
@@ -327,11 +255,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         for t in ins.types
     ]
     files.update(overview_files(project, published))
-    from .selfassessment import selfassessment_files  # it imports this module: import at call time
-
     files.update(selfassessment_files(project))
-    from .opendata import open_data_files
-
     files.update(open_data_files(project, published))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
@@ -356,12 +280,6 @@ def sitemap(project: Project, site_paths: list[str]) -> str:
 
 
 # -- national overview ------------------------------------------------------------
-
-
-def overview_path(type_: str | None, year: str | None) -> str:
-    if type_ is None and year is None:
-        return "oversikt/"
-    return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
 
 
 def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
@@ -449,28 +367,9 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
 
 # -- national follow-up, per round year ---------------------------------------------------------
 
-def national_path(year: str) -> str:
-    """The year's follow-up page. A year is four digits and a type a word (tests check the
-    instrument's types), so it never meets overview_path's oversikt/<type>/."""
-    return f"oversikt/{year}/"
-
-
-def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
-    """The files of one part of a year's follow-up, relative to the output folder: the PDF, or the
-    page and the charts its view draws (all of them when no view is given: what a part may hold)."""
-    from .national import CHART_FILES, charts_of
-
-    base = "site/" + national_path(year)
-    if part == "national-pdf":
-        return (base + "rapport.pdf",)
-    names = CHART_FILES if view is None else [c["file"] for c in charts_of(view)]
-    return (base + "index.html", *(base + name for name in names))
-
-
 def grouping(project: Project):
     """SKR's municipality groups for the national follow-up, from the reference list: a
     municipality's group follows from the SCB code in its answer file."""
-    from .national import Grouping
 
     ref = project.reference
     sizes: dict[str, int] = {}
@@ -487,7 +386,6 @@ def grouping(project: Project):
 
 def national_views(project: Project, listed: list) -> dict[str, dict]:
     """Each round year's follow-up as shown, over the organisations the shared pages list (published)."""
-    from . import national
 
     g = grouping(project)
     return {year: national.report_view(project.ins, national.year_report(project.ins, listed, year, g), site_url=project.site_url)
@@ -496,7 +394,6 @@ def national_views(project: Project, listed: list) -> dict[str, dict]:
 
 def _national_charts(view: dict) -> dict[str, str]:
     """Each chart of the year's view as SVG, by its file name."""
-    from .national import charts_of
 
     return {c["file"]: charts.distribution_svg(c["title"], c["levels"], c["rows"]) for c in charts_of(view)}
 

@@ -33,3 +33,35 @@ class FolderWriter:
         for relpath, data in bundle.items():
             self.put(relpath, data)
         return sorted(bundle)
+
+
+class BuildWriter:
+    """The build's own record of the staging folder: every file of the output passes here once, whether
+    carried over, written by a worker or written here, and a second time is refused (DuplicateOutput),
+    as Pelican's Writer refuses to overwrite what it wrote."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.written: set[str] = set()
+        self.pages = 0
+        self.pdfs = 0
+        self._folder = FolderWriter(root)
+
+    def adopt(self, relpaths, *, carried: bool = False) -> None:
+        """Files already in the staging folder, written by a worker (counted as written) or carried
+        over from the previous output (not counted: this build did not write them)."""
+        for rel in relpaths:
+            if rel in self.written:
+                raise DuplicateOutput(f"{rel} would be written twice")
+            self.written.add(rel)
+            if not carried:
+                self.pdfs += rel.endswith(".pdf")
+                self.pages += rel.endswith(".html")
+
+    def put(self, relpath: str, data: bytes | str) -> None:
+        self.adopt([relpath])
+        self._folder.put(relpath, data)
+
+    def under(self, root: str) -> list[str]:
+        """What was written under one top folder, relative to it."""
+        return sorted(f.removeprefix(root + "/") for f in self.written if f.startswith(root + "/"))

@@ -16,7 +16,8 @@ from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline import BuildOptions, build
 from ambitionsgraf.pipeline.cache import BuildCache
 from ambitionsgraf.pipeline.execute import Task, assign
-from ambitionsgraf.pipeline.plan import PARTS, part_key
+from ambitionsgraf.pipeline.parts import ORGANISATION_PARTS
+from ambitionsgraf.pipeline.plan import part_key
 from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
@@ -163,7 +164,7 @@ def test_part_keys_follow_what_each_part_shows():
     nudged = replace(group, positions=(replace(position, share_below=F(333, 1000)),))  # 33 % either way
 
     def keys(g, digest="x"):
-        return {part: part_key("c", "https://u/", part, digest, (g,), False) for part in PARTS}
+        return {part: part_key("c", "https://u/", part, digest, (g,), False) for part in ORGANISATION_PARTS}
 
     base = keys(group)
     # A moved peer point is drawn in the PDF only: neither the delivery data nor the public files show peers.

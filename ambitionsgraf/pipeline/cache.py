@@ -31,6 +31,12 @@ from pathlib import Path
 import orjson
 
 from .. import atomic
+from ..answers import SLUG
+from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
+from ..charts import Frame
+from ..content import Page
+from ..content import Guidance
+from .output import out_key
 from . import trust
 from ..yamlsource import MAX_NODES
 from .trust import Shape
@@ -115,8 +121,6 @@ class Expected:
 
 def summary_from_data(v, expected: Expected):
     """A summary, checked field by field against the instrument; Shape if anything is off."""
-    from ..answers import SLUG
-    from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
 
     _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and v[6])
     info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]), _opt_str(v[5]))
@@ -169,7 +173,6 @@ _FRAME_FIELDS = {
 
 def frame_from_data(v):
     """The chart frame: every field of the right kind and length (the SVG head one document's opening)."""
-    from ..charts import Frame
 
     _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Frame)) == sorted(_FRAME_FIELDS))
     return Frame(**{k: _FRAME_FIELDS[k](x) for k, x in v.items()})
@@ -184,7 +187,6 @@ def _page_to_data(p) -> dict:
 
 
 def _page_from_data(v):
-    from ..content import Page
 
     _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Page)))
     page = Page(**{k: _plain(x) for k, x in v.items()})
@@ -207,7 +209,6 @@ def guidance_to_data(g) -> dict:
 
 
 def guidance_from_data(v):
-    from ..content import Guidance
 
     _need(type(v) is dict and sorted(v) == ["method_notes", "pages", "steps"])
     _need(type(v["steps"]) is dict and type(v["pages"]) is dict)
@@ -225,7 +226,6 @@ class BuildCache:
     """The cache of one output folder. `note` says, in one line, why a cache was set aside."""
 
     def __init__(self, cache_dir: Path, out_dir: Path, code: str):
-        from .output import out_key
 
         self.path = cache_dir / f"{out_key(out_dir)}.json"
         self.code = code

@@ -1,6 +1,7 @@
 """What a build is asked to do, and what it reports."""
 
 from __future__ import annotations
+from ..settings import FILE_NAME
 
 import contextlib
 import signal
@@ -71,7 +72,6 @@ class BuildOptions:
 
     @property
     def settings_path(self) -> Path:
-        from ..settings import FILE_NAME
 
         return self.settings_file if self.settings_file is not None else self.project_dir / FILE_NAME
 

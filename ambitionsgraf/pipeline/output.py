@@ -16,6 +16,7 @@ at the end, so the output is always either the previous build or the new one:
 """
 
 from __future__ import annotations
+from ..answers import read_regular
 
 import contextlib
 import ctypes
@@ -46,7 +47,6 @@ def _staging_prefix(out_dir: Path) -> str:
 
 def read_manifest(out_dir: Path) -> dict | None:
     """The previous build's manifest, or None when `out_dir` holds none that is ours."""
-    from ..answers import read_regular
 
     content, problem = read_regular(out_dir / MANIFEST)  # never blocks: a pipe there is no manifest
     if problem is not None:
