@@ -42,8 +42,8 @@ def build(args, project_dir: Path) -> int:
         return 1
     for note in summary.notes:
         print(f"note: {note}", file=sys.stderr)
-    if summary.leftovers_removed:
-        print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
+    for note in summary.leftovers:
+        print(f"note: {note}", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
         _no_address(summary)

@@ -36,7 +36,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     settings, settings_data = project_settings(opts)
     summary.no_address = settings.site_url is None
     with output.exclusive(opts.out_dir, opts.cache_folder):
-        summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
+        summary.leftovers = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
         inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
