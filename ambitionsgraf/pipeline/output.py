@@ -57,9 +57,9 @@ def _staging_prefix(out_dir: Path) -> str:
 
 def read_manifest(out_dir: Path) -> dict | None:
     """The previous build's manifest, or None when `out_dir` holds none that is ours."""
-    from ..answers import read_regular
+    from ..safe_read import MAX_MANIFEST, read_regular
 
-    content, problem = read_regular(out_dir / MANIFEST)  # never blocks: a pipe there is no manifest
+    content, problem = read_regular(out_dir / MANIFEST, MAX_MANIFEST, "a build manifest")  # a pipe there is no manifest
     if problem is not None:
         return None
     try:
@@ -121,9 +121,8 @@ def out_key(out_dir: Path) -> str:
 def exclusive(out_dir: Path, lock_dir: Path):
     """Hold the output folder's lock (a file under the project's cache folder) for a build, or refuse:
     two builds swapping the same folder would take files from under each other's feet."""
-    lock_dir.mkdir(parents=True, exist_ok=True)
     path = lock_dir / f"{out_key(out_dir)}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = _open_lock(path)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -133,6 +132,36 @@ def exclusive(out_dir: Path, lock_dir: Path):
         yield
     finally:
         os.close(fd)
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file's descriptor, made if need be; a ContentError naming what stands in its way
+    (the cache folder a file, the lock a folder, a link or a pipe), never a traceback."""
+    from ..safe_read import kind_problem
+
+    def refuse(where: Path, message: str):
+        return ContentError([Problem(str(where), 1, "cache", f"{message}; the build keeps its cache and its lock for "
+                                                            "each output folder there: move it away and build again")])
+
+    for folder in (*reversed(path.parent.parents), path.parent):
+        if folder.is_symlink() or not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise refuse(folder, "is a file, not a folder")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except IsADirectoryError:
+        raise refuse(path, "is a folder, not the output folder's lock file") from None
+    except OSError as exc:
+        if os.path.islink(path):
+            raise refuse(path, "is a symbolic link, not the output folder's lock file") from None
+        raise refuse(path, f"cannot be opened: {exc.strerror or exc}") from None
+    problem = kind_problem(os.fstat(fd).st_mode, "the output folder's lock file")
+    if problem is not None:
+        os.close(fd)
+        raise refuse(path, problem)
+    return fd
 
 
 # -- leftovers of builds that were killed -----------------------------------------------------
