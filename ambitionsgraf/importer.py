@@ -18,8 +18,8 @@ Rules:
 - Nothing is lost silently: an XLSX formula without a saved value, a CSV that
   mixes UTF-8 and Windows-1252, and an answered v3_uppfoljning without its
   omfattning are errors (the default omfattning is never assumed).
-- A workbook is checked before it is loaded (read-only): its declared sheet
-  dimension and the unpacked size of its parts are limited.
+- A workbook is measured before it is loaded (read-only), and a CSV file read row by
+  row, against the limits in sheet_limits; the file itself is read with safe_read.
 
 Columns (each is read by the first rule that fits; `--dry-run` lists them all):
 - a --map file (`"heading": target`, see read_map) names what a heading is;
