@@ -38,6 +38,7 @@ from pathlib import Path
 import orjson
 
 from ..problems import ContentError, Problem
+from ..writer import make_private
 from .plan import GENERATOR
 
 MANIFEST = ".manifest.json"  # beside site/ and leverans/, never deployed
@@ -86,6 +87,8 @@ def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Prob
     for other, what in ((project_dir.resolve(), "the project"), (orgs_dir.resolve(), "the answer files")):
         if out == other or out in other.parents:
             return [Problem(shown, 1, "--out", f"would replace {what}; choose an output folder of its own")]
+    if orgs_dir.resolve() in out.parents:  # the delivery packages would lie among the answer files, and go where they go
+        return [Problem(shown, 1, "--out", f"is inside the answer files' folder {orgs_dir}; choose an output folder outside it")]
     if not out_dir.exists():
         ancestor = out_dir.parent
         while not ancestor.exists() and ancestor != ancestor.parent:
@@ -418,9 +421,13 @@ class Staging:
     def commit(self) -> None:
         """Make the staging folder the output: the previous output is either whole or replaced.
 
+        First the delivery packages are made private (carried-over files keep the mode an earlier
+        build gave them).
+
         The marker leaves the new output (someone may version their --out) and is put into the
         previous one just before it moves here, so that a crash while it is removed leaves
         nothing git sees, and the next build removes it."""
+        make_private(self.dir)
         if not self.out_dir.exists():
             os.rename(self.dir, self.out_dir)
             (self.out_dir / MARKER).unlink(missing_ok=True)

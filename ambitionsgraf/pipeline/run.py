@@ -15,7 +15,7 @@ import orjson
 
 from ..answers import did_you_mean, display_paths, duplicate_names
 from ..problems import ContentError, Problem
-from ..writer import DuplicateOutput
+from ..writer import DuplicateOutput, make_private
 from . import execute, output
 from .cache import BuildCache
 from .inputs import (code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts,
@@ -47,6 +47,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         whole = (all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
                  and (index_before is None or index_before.present))
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
+            make_private(opts.out_dir)  # an output an earlier version wrote: its delivery packages were readable by all
             summary.unchanged = True
             summary.organisations = len(manifest.get("orgs", {}))
             summary.seconds = time.perf_counter() - started
