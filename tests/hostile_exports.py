@@ -88,7 +88,7 @@ def csv_columns(columns: int = 2_000_000) -> bytes:
 # -- the worst files within the limits ------------------------------------------------------------
 
 
-def _columns(n: int) -> bytes:
+def _columns(n: int) -> list[bytes]:
     letters = []
     for i in range(n):
         s, i = "", i + 1

@@ -191,7 +191,7 @@ def test_pages_workflow_grants_publishing_to_the_deploy_job_only_and_pins_every_
         granted = {k: v for k, v in (job.get("permissions") or {}).items() if publishing.get(k) == v}
         assert granted == (publishing if name == "deploy" else {}), name
         assert "permissions" in job, name  # each job says what it gets, so none inherits a default token
-    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)(.*)$", path.read_text(encoding="utf-8"), flags=re.M)
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)(.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
     assert len(uses) == 5
     for action, comment in uses:
         assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action  # a tag can be moved; a commit cannot

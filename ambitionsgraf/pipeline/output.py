@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import datetime
 import errno
 import fcntl
-import datetime
 import hashlib
 import json
 import os
@@ -184,7 +184,7 @@ def _lock(path: Path) -> int | None:
 def marker_text(out_dir: Path, role: str) -> str:
     """The marker a build writes into a folder it makes (or sets aside) beside `out_dir`."""
     who = {"role": role, "out": out_dir.name, "pid": os.getpid(), "host": socket.gethostname(),
-           "started": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+           "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     return MARKER_TEXT + _MARKER_HEAD + json.dumps(who, ensure_ascii=True) + "\n"
 
 
@@ -344,7 +344,7 @@ def _is_old_pickle(path: Path) -> bool:
     except OSError:
         return False
     # pickle.dump({"code": …, …}, protocol 4 or 5): PROTO, FRAME, EMPTY_DICT, MEMOIZE, MARK, "code"
-    m = re.match(rb"\x80[\x04\x05]\x95.{8}\}\x94\(\x8c\x04code\x94", head, re.S)
+    m = re.match(rb"\x80[\x04\x05]\x95.{8}\}\x94\(\x8c\x04code\x94", head, re.DOTALL)
     if not m or last != b".":
         return False
     try:
