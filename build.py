@@ -98,6 +98,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.command in ("build", "serve"):
+        from ambitionsgraf.pdf import epoch_problem
+
+        if problem := epoch_problem():  # before any work: nothing is read, written or removed
+            print(f"build.py: environment: {problem}", file=sys.stderr)
+            return 2
     from ambitionsgraf import cli
     from ambitionsgraf.pipeline.options import Interrupted, Interruption
 

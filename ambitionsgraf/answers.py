@@ -13,7 +13,6 @@ import difflib
 import errno
 import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,6 +24,9 @@ from typing import Iterable, Mapping
 from .instrument import Instrument, Question
 from .problems import Problem
 from .reference import KINDS
+from .safe_read import cannot_read as _cannot_read
+from .safe_read import entry_problem as _entry_problem
+from .safe_read import read_regular  # every answer file is read with it: a regular file within safe_read.MAX_YAML
 from .text import ascii_key, check_free_text, formula_problem, name_key, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
@@ -597,39 +599,6 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
 
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
-_OTHER_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
-def _kind_problem(mode: int) -> str | None:
-    """Why a file of this type cannot be an answer file; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "is a folder, not an answer file"
-    kind = next((name for test, name in _OTHER_KINDS if test(mode)), None)
-    return f"is not a regular file but {kind}" if kind else "is not a regular file"
-
-
-def _cannot_read(exc: OSError) -> str:
-    return f"cannot be read: {exc.strerror or exc}"
-
-
-def _entry_problem(path: Path) -> str | None:
-    """Why this path cannot be read as an answer file, from its metadata alone: nothing is
-    opened, so a named pipe or a device cannot block or be disturbed."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError as exc:
-        try:
-            return f"is a symbolic link to {show(os.readlink(path), 80)} that does not exist"
-        except OSError:  # not a link: the file itself is missing
-            return _cannot_read(exc)
-    except OSError as exc:
-        return _cannot_read(exc)
-    return _kind_problem(mode)
-
-
 def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The answer files in a folder, and a problem for every entry named like one (x.yaml,
     x.yml; hidden ones aside) that is not a readable regular file, so that a broken link or a
@@ -659,21 +628,6 @@ def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
         else:
             problems.append(Problem(display_path(path), 1, "file", problem))
     return sorted(files), sorted(problems)
-
-
-def read_regular(path: Path) -> tuple[bytes | None, str | None]:
-    """A regular file's bytes, or why it cannot be read. Checked before opening, and again on
-    what was opened (without blocking), in case the file was replaced in between."""
-    problem = _entry_problem(path)
-    if problem is not None:
-        return None, problem
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as fh:
-            problem = _kind_problem(os.fstat(fd).st_mode)
-            return (None, problem) if problem else (fh.read(), None)
-    except OSError as exc:
-        return None, _cannot_read(exc)
 
 
 def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:

@@ -9,9 +9,16 @@ from pathlib import Path
 from .problems import ContentError
 
 
+MAX_SHOWN = 50  # problems printed; a file with thousands would bury the first under the rest
+
+
 def _report(problems) -> None:
-    for p in sorted(set(problems)):
+    """Print problems sorted by file and line: the first MAX_SHOWN, then how many more there are."""
+    found = sorted(set(problems))
+    for p in found[:MAX_SHOWN]:
         print(p, file=sys.stderr)
+    if len(found) > MAX_SHOWN:
+        print(f"… and {len(found) - MAX_SHOWN} more; fix these and run again to see the rest", file=sys.stderr)
 
 
 def build(args, project_dir: Path) -> int:
@@ -42,8 +49,8 @@ def build(args, project_dir: Path) -> int:
         return 1
     for note in summary.notes:
         print(f"note: {note}", file=sys.stderr)
-    if summary.leftovers_removed:
-        print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
+    for note in summary.leftovers:
+        print(f"note: {note}", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
         _no_address(summary)

@@ -18,8 +18,8 @@ Rules:
 - Nothing is lost silently: an XLSX formula without a saved value, a CSV that
   mixes UTF-8 and Windows-1252, and an answered v3_uppfoljning without its
   omfattning are errors (the default omfattning is never assumed).
-- A workbook is checked before it is loaded (read-only): its declared sheet
-  dimension and the unpacked size of its parts are limited.
+- A workbook is measured before it is loaded (read-only), and a CSV file read row by
+  row, against the limits in sheet_limits; the file itself is read with safe_read.
 
 Columns (each is read by the first rule that fits; `--dry-run` lists them all):
 - a --map file (`"heading": target`, see read_map) names what a heading is;
@@ -63,13 +63,13 @@ from . import answerfile, atomic
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
+from .safe_read import MAX_EXPORT, MAX_YAML, read_or_refuse, read_regular
+from .sheet_limits import LIMITS, csv_records, xlsx_problems
 from .text import ascii_key, check_free_text, grouped, name_key, or_list, show, slug_for
 
-MAX_BYTES = 20_000_000
-MAX_ROWS = 20_000
-MAX_COLUMNS = 1_000
-MAX_CELLS = 2_000_000  # what a workbook's sheet may declare (its <dimension>)
-MAX_UNPACKED = 60_000_000  # what a workbook's parts may unpack to, together
+MAX_BYTES = MAX_EXPORT
+MAX_ROWS = LIMITS.rows  # every limit on an export is in sheet_limits
+MAX_COLUMNS = LIMITS.columns
 FIXED = ("slug", "namn", "typ", "roll", "datum", "kommentar")
 REQUIRED = ("typ", "roll")  # and slug or an organisation column
 
@@ -130,10 +130,10 @@ def existing_names(ins: Instrument, orgs_dir: Path) -> dict[str, str]:
     by name if an imported row's slug leads to it."""
     names: dict[str, str] = {}
     for path in sorted(orgs_dir.glob("*.yaml")) if orgs_dir.is_dir() else []:
-        try:
-            org, _ = parse_organisation(ins, path, path.read_bytes(), display_path(path))
-        except OSError:
+        data, problem = read_regular(path)  # a pipe or a device among them never blocks the import
+        if problem is not None:
             continue
+        org, _ = parse_organisation(ins, path, data, display_path(path))
         if org is not None:
             names.setdefault(name_key(org.name), path.stem)
     return names
@@ -195,13 +195,9 @@ def read_table(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
         hint = "; save it as .xlsx or CSV" if suffix in (".xls", ".ods", ".numbers") else ""
         return None, [Problem(shown, 1, "file", f"expected a .csv or .xlsx file, got {show(path.name, 60)!r}{hint}")]
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(shown, 1, "file", f"expected at most {MAX_BYTES // 1_000_000} MB, got {size // 1_000_000} MB; this is not a survey export")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]
+    data, problem = read_regular(path, MAX_BYTES, "a survey export")  # a pipe, a device, a folder: refused unopened
+    if problem is not None:
+        return None, [Problem(shown, 1, "file", problem)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data, shown)
     return _read_csv(data, shown)
@@ -253,22 +249,19 @@ def _read_csv(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
         delimiter, text, offset = m[1], rest, 0
     else:
         delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        return None, [Problem(shown, 1, "file", f"cannot be read as CSV: {exc}")]
-    if len(records) > MAX_ROWS:
-        return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got {len(records)}")]
+    records, problems = csv_records(text, delimiter, shown)  # stopped at the first row past a limit
+    if records is None:
+        return None, problems
     return Table(shown, [(i + 1 + offset, r) for i, r in enumerate(records)]), []
 
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter that makes the most recognisable header; ';' (Swedish Excel) on a tie."""
-    header = text.split("\n", 1)[0]
+    header = text[:1_000_000].split("\n", 1)[0]  # a legitimate header is far shorter; the rest is not looked at
     best, best_score = ";", -1
     for delimiter in (";", ",", "\t"):
         try:
-            cells = next(csv.reader([header], delimiter=delimiter), [])
+            cells = next(csv.reader([header], delimiter=delimiter), [])[: LIMITS.columns + 1]
         except csv.Error:
             continue
         score = sum(1 for c in cells if _ascii_key(c) in FIXED or heading_key(c) in _TOOL or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c)))
@@ -276,68 +269,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def _xlsx_limits(data: bytes, shown: str) -> list[Problem]:
-    """Refuse, before openpyxl reads anything, a workbook too big to be a survey export:
-    parts that unpack to more than MAX_UNPACKED (shared strings that explode), or a
-    first sheet whose declared dimension holds more than MAX_ROWS rows or MAX_CELLS cells.
-    A zip member never yields more than its declared size, so the declared sizes bound the work."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            unpacked = sum(i.file_size for i in infos)
-            if unpacked > MAX_UNPACKED:
-                return [Problem(shown, 1, "file", f"the workbook unpacks to {unpacked // 1_000_000} MB, expected at most "
-                                                  f"{MAX_UNPACKED // 1_000_000} MB; this is not a survey export")]
-            sheet = _first_sheet(z)
-            if sheet is None:
-                return []
-            with z.open(sheet) as fh:
-                head = fh.read(65536)
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
-        return []  # openpyxl says what is wrong with it
-    m = re.search(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?\"", head)
-    if not m:
-        return []
-    first_col, first_row = _column_number(m[1].decode()), int(m[2])
-    last_col, last_row = (_column_number(m[3].decode()), int(m[4])) if m[3] else (first_col, first_row)
-    rows, cols = last_row - first_row + 1, last_col - first_col + 1
-    if last_row > MAX_ROWS or cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
-        ref = m[0].split(b'"')[1].decode()
-        return [Problem(shown, 1, "file", f"the first sheet declares {grouped(rows * cols)} cells ({ref}: {grouped(rows)} rows, "
-                                          f"{grouped(cols)} columns), expected at most {grouped(MAX_ROWS)} rows, "
-                                          f"{grouped(MAX_COLUMNS)} columns and {grouped(MAX_CELLS)} cells; this is not a survey export")]
-    return []
-
-
-def _first_sheet(z) -> str | None:
-    """The first sheet's part, as the workbook lists its sheets (openpyxl's worksheets[0])."""
-    try:
-        workbook = z.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
-        rels = z.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
-    except KeyError:
-        return None
-    sheet = re.search(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook)
-    if not sheet:
-        return None
-    for rel in re.finditer(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        if re.search(r'\bId="%s"' % re.escape(sheet[1]), rel[0]):
-            target = re.search(r'\bTarget="([^"]+)"', rel[0])
-            if target:
-                path = target[1].lstrip("/") if target[1].startswith("/") else "xl/" + target[1]
-                return path if path in z.namelist() else None
-    return None
-
-
-def _column_number(letters: str) -> int:
-    """A → 1, Z → 26, AA → 27."""
-    n = 0
-    for c in letters:
-        n = n * 26 + ord(c) - 64
-    return n
 
 
 def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -350,32 +281,38 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
 
     import openpyxl
 
-    limits = _xlsx_limits(data, shown)
+    limits, formulas = xlsx_problems(data, shown)  # measured before it is parsed
     if limits:
         return None, limits
     books = []
     try:
-        for data_only in (True, False):
+        for data_only in (True, False) if formulas else (True,):  # formulas: a second pass finds those never calculated
             books.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged or foreign file
         for wb in books:
             wb.close()
         reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else show(str(exc) or type(exc).__name__, 80)
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {reason}")]
-    values_book, formula_book = books
+    values_book = books[0]
     problems: list[Problem] = []
     try:
         if not values_book.worksheets:
             return None, [Problem(shown, 1, "file", "the workbook has no sheet; the answers belong on the first sheet")]
         rows: list[tuple[int, list[Any]]] = []
-        pairs = zip(values_book.worksheets[0].iter_rows(), formula_book.worksheets[0].iter_rows())
-        for number, (cells, formulas) in enumerate(pairs, start=1):
+        read_cells = 0
+        values_rows = values_book.worksheets[0].iter_rows()
+        pairs = zip(values_rows, books[1].worksheets[0].iter_rows()) if formulas else ((r, ()) for r in values_rows)
+        for number, (cells, formula_cells) in enumerate(pairs, start=1):
             if number > MAX_ROWS:
                 return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got more")]
             if len(cells) > MAX_COLUMNS:
                 return None, [Problem(shown, number, "file", f"expected at most {MAX_COLUMNS} columns, got {len(cells)}")]
+            read_cells += len(cells)
+            if read_cells > LIMITS.cells:
+                return None, [Problem(shown, number, "file", f"expected at most {grouped(LIMITS.cells)} cells, got more by row "
+                                                             f"{grouped(number)}; this is not a survey export")]
             values = [getattr(c, "value", None) for c in cells]
-            for i, f in enumerate(formulas):
+            for i, f in enumerate(formula_cells):
                 if getattr(f, "data_type", None) == "f" and (i >= len(values) or values[i] is None):
                     heading = _clean(rows[0][1][i]) if rows and i < len(rows[0][1]) else ""
                     ref = f"{column_letter(i)}{number}"
@@ -946,10 +883,9 @@ class _Planner:
             code, said = self.ins.reference.code_for_name(name, type_)
             text = render_new_file(self.ins, name, type_, rounds, source=Path(self.table.shown).name, code=code)
             return self.checked(FileChange(path, shown, None, text, rounds, said))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.problem(first_row, "slug", f"{shown} cannot be read: {exc.strerror or exc}")
+        data, problem = read_regular(path)
+        if problem is not None:
+            self.problem(first_row, "slug", f"{shown} {problem}")
             return None
         org, problems = parse_organisation(self.ins, path, data, shown)
         if org is None:
@@ -1164,8 +1100,6 @@ class _SelfAssessments(_Planner):
             self.problem(row, field, "holds an e-mail address or phone number; answer files never hold contact details: remove it")
 
     def _read(self, row: int, path: Path, shown: str) -> Organisation | None:
-        from .answers import read_regular
-
         data, problem = read_regular(path)
         if problem is not None:
             self.problems.append(Problem(shown, 1, "file", problem))
@@ -1275,20 +1209,21 @@ def read_map(ins: Instrument, path: Path) -> dict[str, str]:
     An empty target leaves the heading to be recognised as usual. Raise ContentError."""
     import yaml
 
+    from .yamlsource import read_source
+
     shown = display_path(path)
+    data = read_or_refuse(path, shown, "file", MAX_YAML, "a map file")  # a pipe or /dev/zero: refused unopened
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ContentError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+        if not data.decode("utf-8-sig").strip():
+            return {}
     except UnicodeDecodeError:
         raise ContentError([Problem(shown, 1, "file", "expected UTF-8 text")]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
-        raise ContentError([Problem(shown, line, "file", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
-    if root is None:
-        return {}
+    # Composed as answer files are (iteratively, depth and size bounded, no aliases or tags):
+    # a map nested 50 000 deep is a problem on its line, never a RecursionError.
+    source, problems = read_source(shown, data, "a map file")
+    if problems:
+        raise ContentError(problems)
+    root = source.root
     if not isinstance(root, yaml.MappingNode):
         raise ContentError([Problem(shown, root.start_mark.line + 1, "file", 'expected lines of "heading": target')])
     columns = _Columns(ins)

@@ -24,6 +24,7 @@ from fractions import Fraction
 
 from .pages import page_context
 from .reference import Reference
+from .text import tel_uri
 from .workbooks import Workbook, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
@@ -191,7 +192,7 @@ def catalogue_view(project, table: list[tuple]) -> dict:
         "publisher_name": s.publisher,
         "publisher_url": s.publisher_url,
         "email": s.email,
-        "phone": "".join(ch for ch in s.phone if ch.isdigit() or ch == "+") if s.phone else None,
+        "phone": tel_uri(s.phone) if s.phone else None,  # tel:+46…: a global number, as RFC 3966 asks
         "licence": s.licence_url,
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,

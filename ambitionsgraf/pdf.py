@@ -18,6 +18,23 @@ class OfflineFetcherError(Exception):
 # through it) with the current time unless SOURCE_DATE_EPOCH is set. Document
 # dates come from the assessment itself (dcterms.created in the template).
 REPRODUCIBLE_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last second a date can show
+
+
+def epoch_problem(environ=os.environ) -> str | None:
+    """Why SOURCE_DATE_EPOCH, when set, cannot be used (None when unset or usable). The libraries
+    that read it (fontTools, matplotlib) would fail on it inside a worker, halfway through a build;
+    so it is checked, as reproducible-builds.org defines it, before any work: ASCII digits, as
+    `date +%s` prints them."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 12 or int(value) > MAX_EPOCH:
+        from .text import show
+
+        return ("SOURCE_DATE_EPOCH: expected a whole number of seconds since 1970-01-01 UTC (at most year 9999), as "
+                f"`date +%s` prints it, or the variable unset; got {show(repr(value), 40)}")
+    return None
 
 
 @functools.lru_cache(maxsize=1)

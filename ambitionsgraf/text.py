@@ -315,3 +315,13 @@ def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) 
         gone = set(found["invisible"])
         text = "".join(c for i, c in enumerate(text) if i not in gone).strip()
     return text, refusals, notes
+
+
+def tel_uri(phone: str) -> str:
+    """A Swedish number as written (08-586 217 00, +46 (0)8 586 217 00) as a tel: link's target."""
+    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
+    if phone.lstrip().startswith("+"):
+        return "tel:+" + digits
+    if digits.startswith("00"):
+        return "tel:+" + digits[2:]
+    return "tel:+46" + digits[1:] if digits.startswith("0") else "tel:" + digits

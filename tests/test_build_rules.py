@@ -212,7 +212,9 @@ def test_a_running_build_keeps_its_staging_folder_from_another_build(tmp_path):
         "import os, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
         f"s = Staging(Path({str(out)!r})); print(s.dir); sys.stdout.flush(); os._exit(9)")],
         capture_output=True, text=True, cwd=ROOT)
-    assert output.leftovers(out) == [Path(dead.stdout.strip())]
+    ((left, who),) = output.leftovers(out)
+    assert left == Path(dead.stdout.strip()) and who["role"] == "staging" and who["out"] == "output"
+    assert who["pid"] != os.getpid()  # the dead build's own
 
 
 def test_a_folder_of_someone_elses_that_looks_like_a_leftover_is_left_alone(tmp_path):
@@ -232,6 +234,7 @@ def test_an_output_lost_between_two_renames_is_restored_by_the_next_build(tmp_pa
     out = tmp_path / "output"
     assert cli_build(orgs, out, "--no-pdf").returncode == 0
     before = tree(out)
+    output.mark(out, out, "previous")  # as Staging.commit marks it before it moves
     out.rename(tmp_path / ".output.building-abc123")
     result = cli_build(orgs, out, "--no-pdf")
     assert result.returncode == 0, result.stderr

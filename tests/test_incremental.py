@@ -212,6 +212,20 @@ def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_p
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
 
 
+def test_the_cache_key_names_the_answer_file_so_a_renamed_file_is_read_again(tmp_path, project):
+    """A summary holds its file's name and slug: the same bytes under another name are another
+    organisation's file, read anew, never a cached summary found to be of the wrong file."""
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    (orgs / "o1.yaml").rename(orgs / "o9.yaml")
+    summary = run(project, orgs, out)
+    assert summary.notes == []  # no cached summary was taken for it and then distrusted
+    assert summary.parsed == ["o9"]
+    run(project, orgs, tmp_path / "clean")
+    assert tree(out) == tree(tmp_path / "clean") and any("o9" in f for f in tree(out))
+
+
 def each_summary(c, change):
     return {**c, "summaries": {k: change(v) for k, v in c["summaries"].items()}}
 

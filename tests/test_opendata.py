@@ -237,6 +237,8 @@ def test_the_catalogue_parses_and_holds_dcat_ap_se_mandatory_classes_and_propert
     contact = one(dataset, DCAT.contactPoint)
     assert (contact, RDF.type, vcard.Organization) in g
     assert one(contact, vcard.hasEmail) == URIRef(f"mailto:{settings.email}") and str(one(contact, vcard.fn))
+    assert settings.phone == "08-586 217 00"  # as installningar.yaml writes it, the Swedish way
+    assert one(contact, vcard.hasTelephone) == URIRef("tel:+46858621700")  # RFC 3966: a global number, no trunk 0
     assert one(dataset, DCAT.landingPage) == URIRef(TEST_SITE_URL + "oppna-data/")
     assert str(one(dataset, DCAT.theme)).startswith("http://publications.europa.eu/resource/authority/data-theme/")
     downloads = {}

@@ -246,9 +246,9 @@ class BuildCache:
 
     def _read(self) -> dict:
         if self._raw is None:
-            from ..answers import read_regular
+            from ..safe_read import MAX_CACHE, read_regular
 
-            content, problem = read_regular(self.path) if os.path.lexists(self.path) else (None, None)
+            content, problem = read_regular(self.path, MAX_CACHE, "a build cache") if os.path.lexists(self.path) else (None, None)
             if content is None:
                 raw = {} if problem is None else self._broken(f"could not be read: {problem}")
             else:

@@ -96,7 +96,7 @@ class BuildSummary:
     missing: list[str] = field(default_factory=list)  # --only: organisations whose files the output lacks
     parsed: list[str] = field(default_factory=list)  # slugs of the answer files validated and scored (not from the cache)
     processes: int = 1  # worker processes forked (1: the serial twin)
-    leftovers_removed: int = 0  # staging folders of killed builds removed
+    leftovers: list[str] = field(default_factory=list)  # what killed builds of ours left beside --out, and what became of it
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
     no_address: bool = False  # built without the site's address: said once, after the summary
     problems: list[Problem] = field(default_factory=list)

@@ -20,7 +20,7 @@ from ..national import report_digest
 from ..overview import ComparisonIndex, comparison
 from ..render import compile_all
 from ..settings import load_settings, url_problem
-from ..writer import BuildWriter
+from ..writer import BuildWriter, make_private
 from . import execute, output, parts
 from .cache import BuildCache
 from .inputs import (code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts,
@@ -41,7 +41,7 @@ def build(opts: BuildOptions) -> BuildSummary:
     settings, settings_data = project_settings(opts)
     summary.no_address = settings.site_url is None
     with output.exclusive(opts.out_dir, opts.cache_folder):
-        summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
+        summary.leftovers = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
         inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
@@ -52,6 +52,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         whole = (all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
                  and (index_before is None or index_before.present))
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
+            make_private(opts.out_dir)  # an output an earlier version wrote: its delivery packages were readable by all
             summary.unchanged = True
             summary.organisations = len(manifest.get("orgs", {}))
             summary.seconds = time.perf_counter() - started
