@@ -136,7 +136,8 @@ SLOW_FIXTURES = {"browser", "example_build", "fixture_build"}
 SLOW_MODULES = {"test_accessibility", "test_browser", "test_pdf", "test_pdf_layout", "test_build_rules", "test_robust_build",
                 "test_phone", "test_golden", "test_search", "test_selfassessment", "test_workbook_print", "test_delivery",
                 "test_archive", "test_national", "test_opendata", "test_privacy", "test_display", "test_report_wording",
-                "test_serve"}
+                "test_serve", "test_incremental", "test_build", "test_leftovers", "test_private_files", "test_settings", "test_cli",
+                "test_handtyped", "test_hostile_input", "test_import_surveys"}
 
 
 def pytest_collection_modifyitems(config, items):
