@@ -25,7 +25,7 @@ from typing import Iterable, Mapping
 from .instrument import Instrument, Question
 from .problems import Problem
 from .reference import KINDS
-from .text import ascii_key, check_free_text, formula_problem, or_list, show, slug_for
+from .text import ascii_key, check_comment, check_name, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
@@ -264,22 +264,17 @@ class _FileChecker:
         return value
 
     def free_text(self, node: Node, field: str, what: str, line_breaks: bool) -> str | None:
-        """A name or comment: refused with control characters or direction controls in it, and
-        with invisible characters removed (and a note saying so)."""
+        """A name (text.check_name) or a comment (text.check_comment): refused as those say, with
+        invisible characters removed (and a note saying so)."""
         value = self.scalar_text(node, field, what)
         if value is None:
             return None
-        value, refusals, notes = check_free_text(value, line_breaks)
+        value, refusals, notes = check_comment(value) if line_breaks else check_name(value)
         for message in refusals:
             self.problem(line_of(node), field, message)
         for message in notes:
             self.note(line_of(node), field, message)
-        if refusals:
-            return None
-        if not value:
-            self.problem(line_of(node), field, f"expected {what}, got only invisible characters")
-            return None
-        return value
+        return None if refusals else value
 
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
@@ -317,11 +312,6 @@ class _FileChecker:
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
-        if name is not None and formula_problem(name):
-            self.problem(line_of(fields["namn"][1]), "namn", formula_problem(name))
-            name = None
-        if name is not None:
-            name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
         code = self.code(fields["kod"][1], type_, name) if "kod" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
