@@ -115,13 +115,13 @@ def _pins(text: str) -> list[tuple[int, int]]:
 
 # What is no phone number, masked before looking: dates and time ranges, which digits and dots or hyphens also make.
 _NOT_PHONE = re.compile(
-    r"(?<![\d.])(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"  # 2026-03-01
-    r"|(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:[0-9]{4}|[0-9]{2})"  # 1.3.2026, 01-03-26
-    r"|(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9]"  # 08.30-16.00
-    r"|[0-9]{8}-[0-9])(?![\d])")  # a CPV code, 03000000-1
-# A run of digit groups as phone numbers are written: + or (area code) first, groups split by
-# spaces, dots, hyphens or a bracketed (0) or area code.
-_RUN = re.compile(r"(?<![\w,/-])(?<!\d\.)(?:\+ ?)?(?:\( ?\d{1,4} ?\) ?)?\d+"
+    r"(?<![\d+])(?:19|20)[0-9]{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])(?!\d)"  # 2026-03-01, 2024-01-01-2027-12-31
+    r"|(?<!\d)(?<!\d[.-])(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:[0-9]{4}|[0-9]{2})(?!\d|[.-]\d)"  # 1.3.2026
+    r"|(?<!\d)(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9](?!\d)"  # 08.30-16.00
+    r"|(?<!\d)[0-9]{8}-[0-9](?!\d)")  # a CPV code, 03000000-1
+# A run of digit groups as phone numbers are written: + or (area code) or area code/ first, groups
+# split by spaces, dots, hyphens or a bracketed (0) or area code.
+_RUN = re.compile(r"(?<![\w,/-])(?<!\d\.)(?:\+ ?)?(?:\( ?\d{1,4} ?\) ?|0\d{1,3} ?/ ?(?=\d[\d .-]{3,}\d))?\d+"
                   r"(?:(?:[ .-]{1,3}|[ .-]{0,2}\( ?\d{1,4} ?\)[ .-]{0,2})\d+)*")
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .])\d{3})(?:\1\d{3})*")  # 2 045 000 000: an amount
 
