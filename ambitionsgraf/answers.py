@@ -318,6 +318,11 @@ class _FileChecker:
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
         if self.problems:
             return None
+        if published and self.want_notes:  # a valid file: what the public site will hold back
+            for a in assessments:
+                if len(a.respondents) == 1:  # scoring.details_public
+                    self.note(a.line, "respondenter", "one person answered this round: the public site and its data show its point "
+                                                      "and quadrant only, nothing per area, question or step (the delivery report keeps everything)")
         return Organisation(slug, name, type_, published, assessments, self.path, code)
 
     def code(self, node: Node, type_: str | None, name: str | None) -> str | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .reference import Reference
+from .scoring import details_public
 from .workbooks import Workbook, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
@@ -97,7 +98,8 @@ def rows(ins, published: list) -> list[tuple]:
                 o.slug, o.name, o.type, o.code,
                 place.lanskod if place else None, place.lan if place else None,
                 place.kommungrupp_kod if place else None, place.kommungrupp if place else None,
-                a.date, g.axes["ledning"], g.axes["verksamhet"], *(g.areas[area.id] for area in ins.areas),
+                a.date, g.axes["ledning"], g.axes["verksamhet"],
+                *(g.areas[area.id] if details_public(g) else None for area in ins.areas),  # one person's: not published
                 g.quadrant, g.respondents,
             ))
     return out
