@@ -77,7 +77,8 @@ def columns(ins) -> tuple[Column, ...]:
                f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
                f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.", 14),
         *(Column(a.id, f"{a.label} (område)", "decimal", f"Området {a.label.lower()}: medelvärdet av de intervjuades poäng för området. "
-                 "Tom när ingen har besvarat alla områdets frågor.", 14) for a in ins.areas),
+                 "Tom när ingen har besvarat alla områdets frågor, och när bara en person besvarade mätningen "
+                 "(då publiceras bara punkten och kvadranten).", 14) for a in ins.areas),
         Column("kvadrant", "Kvadrant", "text",
                f"Kvadranten där mätningens punkt ligger: {quadrants}. Excelfilen visar namnet. Tom när punkten inte kan placeras.", 30),
         Column("respondenter", "Antal intervjuade", "integer", "Antal intervjuade personer i mätningen.", 11),
