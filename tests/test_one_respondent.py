@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from ambitionsgraf import views
+from ambitionsgraf import national, views
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.scoring import score_organisation
+from ambitionsgraf.scoring import score_organisation, summarise
 from ambitionsgraf.site import report_html
 
 from .conftest import ROOT, TEST_SITE_URL, project_settings, run_build, run_cli, write_orgs
@@ -100,3 +100,14 @@ def test_check_notes_a_published_round_one_person_answered(tmp_path):
     assert result.returncode == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if "one person answered" in line]
     assert notes == [f"{orgs / 'ensamby.yaml'}:5: {NOTE}", f"{orgs / 'tvaby.yaml'}:5: {NOTE}"]
+
+
+def test_the_overview_and_the_follow_up_count_a_one_person_round_as_without_answers(instrument):
+    """Per question and per step the national follow-up (and the overview, by the same question_distribution)
+    counts organisations; a round one person answered counts as one without answers, never at its levels."""
+    alone, later = summarise(result_of(instrument, ALONE, "ensamby")), summarise(result_of(instrument, LATER, "tvaby"))
+    report = national.year_report(instrument, [alone, later], "2025")
+    questions = {d["id"]: d for d in report.questions}
+    assert (questions["v1_matt"]["missing"], sum(questions["v1_matt"]["counts"].values())) == (1, 1)
+    assert questions["v1_plan"]["counts"]["1"] == 0  # the one person's 1 on v1_plan is nowhere
+    assert all(counts[None] == 1 for counts in report.steps.values())
