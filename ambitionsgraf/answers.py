@@ -13,7 +13,6 @@ import difflib
 import errno
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -27,7 +26,7 @@ from .reference import KINDS
 from .safe_read import cannot_read as _cannot_read
 from .safe_read import entry_problem as _entry_problem
 from .safe_read import read_regular  # every answer file is read with it: a regular file within safe_read.MAX_YAML
-from .text import ascii_key, check_free_text, formula_problem, name_key, or_list, show, slug_for
+from .text import ascii_key, check_comment, check_name, name_key, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
@@ -266,22 +265,17 @@ class _FileChecker:
         return value
 
     def free_text(self, node: Node, field: str, what: str, line_breaks: bool) -> str | None:
-        """A name or comment: refused with control characters or direction controls in it, and
-        with invisible characters removed (and a note saying so)."""
+        """A name (text.check_name) or a comment (text.check_comment): refused as those say, with
+        invisible characters removed (and a note saying so)."""
         value = self.scalar_text(node, field, what)
         if value is None:
             return None
-        value, refusals, notes = check_free_text(value, line_breaks)
+        value, refusals, notes = check_comment(value) if line_breaks else check_name(value)
         for message in refusals:
             self.problem(line_of(node), field, message)
         for message in notes:
             self.note(line_of(node), field, message)
-        if refusals:
-            return None
-        if not value:
-            self.problem(line_of(node), field, f"expected {what}, got only invisible characters")
-            return None
-        return value
+        return None if refusals else value
 
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
@@ -319,17 +313,17 @@ class _FileChecker:
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
-        if name is not None and formula_problem(name):
-            self.problem(line_of(fields["namn"][1]), "namn", formula_problem(name))
-            name = None
-        if name is not None:
-            name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
         code = self.code(fields["kod"][1], type_, name) if "kod" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
         if self.problems:
             return None
+        if published and self.want_notes:  # a valid file: what the public site will hold back
+            for a in assessments:
+                if len(a.respondents) == 1:  # scoring.details_public
+                    self.note(a.line, "respondenter", "one person answered this round: the public site and its data show its point "
+                                                      "and quadrant only, nothing per area, question or step (the delivery report keeps everything)")
         return Organisation(slug, name, type_, published, assessments, self.path, code)
 
     def code(self, node: Node, type_: str | None, name: str | None) -> str | None:

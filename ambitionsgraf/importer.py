@@ -63,9 +63,10 @@ from . import answerfile, atomic
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
+from . import personal
 from .safe_read import MAX_EXPORT, MAX_YAML, read_or_refuse, read_regular
 from .sheet_limits import LIMITS, csv_records, xlsx_problems
-from .text import ascii_key, check_free_text, grouped, name_key, or_list, show, slug_for
+from .text import ascii_key, check_comment, check_name, grouped, name_key, or_list, show, slug_for
 
 MAX_BYTES = MAX_EXPORT
 MAX_ROWS = LIMITS.rows  # every limit on an export is in sheet_limits
@@ -87,8 +88,9 @@ _TOOL = {
     "mejladress", "mail", "namn", "name", "sprak", "language", "ip_adress", "ip_address",
 }
 # Headings that announce a person's name or contact details: dropped, never stored.
-_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|tel|mobil|mobilnummer"
-                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgifter|ditt_namn|respondentens_namn"
+_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|telefonnr|tel|tfn|mobil|mobilnummer"
+                       r"|mobilnr|mobiltelefon|personnummer|samordningsnummer|fodelsedatum"
+                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgift|kontaktuppgifter|ditt_namn|respondentens_namn"
                        r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)")
 _ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
                            r"|organization|organization_name|organisation_name)"
@@ -98,9 +100,10 @@ _PERSON_WORDS = re.compile(r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|f
                            r"|respondent|svarande)(?:_|$)")
 _ORGANISATION_HOW = "its heading: the organisation's name"
 _NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
-# A Swedish phone number (070-123 45 67, 08-123 456 78, +46 70 123 45 67), not a date or time.
-_PHONE = re.compile(r"(?<![0-9])(?:\+46 ?|0)[1-9][0-9]{0,3}[- ]?[0-9][0-9 ]{4,10}[0-9](?![0-9])")
+# Headings of a column of comments in a survey export: "Övriga kommentarer", "Har du några övriga synpunkter?"
+_COMMENT = re.compile(r"(?:(?:har_du_|har_ni_|nagra_|ovriga_|ovrig_|eventuella_|andra_|fler_|other_|any_|additional_)*"
+                      r"(?:kommentar|kommentarer|synpunkt|synpunkter|fritext|comment|comments))")
+_COMMENT_HOW = "its heading: comments"
 # Spellings a reader takes for a label on the scale or for vet ej.
 _DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattning", "vet inte/ingen uppfattning")
 _SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
@@ -187,6 +190,12 @@ def column_letter(index: int) -> str:
 class Table:
     shown: str
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells); the header is the first
+    sheet: str | None = None  # the sheet read, in a workbook
+
+    def cell(self, letter: str, row: int) -> str:
+        """A cell as a spreadsheet names it: Blad1!F7 in a workbook, F7 in a CSV file."""
+        sheet = self.sheet if self.sheet is None or re.fullmatch(r"\w+", self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
+        return f"{sheet}!{letter}{row}" if sheet else f"{letter}{row}"
 
 
 def read_table(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -298,6 +307,7 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
     try:
         if not values_book.worksheets:
             return None, [Problem(shown, 1, "file", "the workbook has no sheet; the answers belong on the first sheet")]
+        sheet = values_book.worksheets[0].title
         rows: list[tuple[int, list[Any]]] = []
         read_cells = 0
         values_rows = values_book.worksheets[0].iter_rows()
@@ -327,7 +337,7 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
             wb.close()
     if problems:
         return None, problems
-    return Table(shown, rows), []
+    return Table(shown, rows, sheet), []
 
 
 # -- the plan --------------------------------------------------------------------
@@ -466,6 +476,12 @@ class _Columns:
                 f"or {options}; delete columns the import does not need, or name them in a --map file")
 
 
+def shown_cell(text: str) -> str:
+    """A cell's text quoted for a message, unless it holds contact details (then only what kind)."""
+    found = personal.find(text)
+    return f"'{show(text)}'" if not found else f"a text holding {found[0]}"
+
+
 def option_keys(q: Question) -> dict[str, str]:
     """How an option of `q` may be written (its key, its label, "månad" for "per månad") → its key."""
     by_key: dict[str, str] = {}
@@ -550,8 +566,8 @@ class _Planner:
                 tool = True
             elif _PERSONAL.search(key) or _PERSON_WORDS.search(key):
                 dropped[i] = "a person's name or contact details"
-            elif any(_EMAIL.search(v) or _PHONE.search(v) for v in values(i)):
-                dropped[i] = "its answers hold e-mail addresses or phone numbers"
+            elif _COMMENT.fullmatch(key):  # imported whole; a cell with contact details is an error at that cell
+                read[i] = (("kommentar", None), _COMMENT_HOW)
             elif _ORGANISATION.fullmatch(key) and columns.answered_as(values(i)) is None:  # not "Organisation (typ)"
                 read[i] = (("namn", None), _ORGANISATION_HOW)
             else:
@@ -671,7 +687,7 @@ class _Planner:
             notes.append(f"did you mean {offered[close[0]]}?")
         elif isinstance(value, float) or re.fullmatch(r"[0-9]+[.,][0-9]+", text):
             notes.append("not a whole number")
-        return f"'{show(text)}' ({'; '.join(notes)})"
+        return f"{shown_cell(text)} ({'; '.join(notes)})"
 
     def option(self, q: Question, value: Any, row: int, name: str, letter: str) -> str | None | bool:
         """The option key in an option cell (delar, kvartal, …); None when empty, False after a problem."""
@@ -682,15 +698,15 @@ class _Planner:
         if _ascii_key(text) in by_key:
             return by_key[_ascii_key(text)]
         choices = [o.key for o in q.options]
-        self.problem(row, name, f"expected {or_list(choices)} (or empty), got '{show(text)}' (column {letter})")
+        self.problem(row, name, f"expected {or_list(choices)} (or empty), got {shown_cell(text)} (column {letter})")
         return False
 
     def free_text(self, text: str, row: int, field: str, letter: str, line_breaks: bool = False) -> str:
-        """A name or comment as an answer file may hold it: control and direction characters refused
-        at their cell, invisible ones removed (as `check` does for typed files)."""
-        cleaned, refusals, _ = check_free_text(text, line_breaks, in_file=False)
+        """A name or comment as an answer file may hold it, by the rules `check` applies to a typed
+        file (text.check_name, text.check_comment): refused at its cell, invisible characters removed."""
+        cleaned, refusals, _ = check_comment(text, in_file=False) if line_breaks else check_name(text, in_file=False)
         for message in refusals:
-            self.problem(row, field, f"{message} (column {letter})")
+            self.problem(row, field, f"{message} (cell {self.table.cell(letter, row)})")
         return cleaned
 
     def text_cell(self, value: Any) -> str:
@@ -715,19 +731,26 @@ class _Planner:
         self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(_clean(value))}' (column {letter})")
         return False
 
-    def no_contact_details(self, text: str, row: int, field: str, letter: str) -> None:
-        """Text that reaches an answer file (a name, a comment) must hold no e-mail address or phone number,
-        and nothing the export's dropped columns hold (a respondent's name, typed again in a comment)."""
-        if _EMAIL.search(text) or _PHONE.search(text):
-            self.problem(row, field, f"holds an e-mail address or phone number; answer files never hold contact details: "
-                                     f"remove it from the cell (column {letter})")
-            return
+    def no_withheld(self, text: str, row: int, field: str, letter: str) -> None:
+        """Text that reaches an answer file (a name, a comment) must hold nothing the export's dropped
+        columns hold (a respondent's name, typed again in a comment); free_text refused contact details."""
         folded = text.casefold()
-        for value in getattr(self, "_withheld", ()):
+        for value, column in getattr(self, "_withheld", {}).items():
             if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
-                self.problem(row, field, f"holds '{show(value)}', which this export gives as a respondent's name or contact "
-                                         f"details; answer files never hold them: remove it from the cell (column {letter})")
+                self.problem(row, field, f"holds what column {column} gives as a respondent's name or contact details; "
+                                         f"answer files never hold them: remove it from cell {self.table.cell(letter, row)}")
                 return
+
+    def contact_cells(self, row: int, cells: list[Any], checked: set[int]) -> None:
+        """Every cell of a column that is read (not dropped), besides the names and comments free_text
+        checks, holding contact details or a personal identity number: an error naming the cell, and
+        the column is still read whole (or refused whole, when unknown)."""
+        for use in self.uses:
+            if use.dropped or use.index in checked or use.index >= len(cells) or not isinstance(cells[use.index], str):
+                continue
+            found = personal.problem(cells[use.index])
+            if found:
+                self.problem(row, show(use.heading), f"{found} (cell {self.table.cell(column_letter(use.index), row)})")
 
     def slug_of(self, name: str, row: int, field: str, letter: str) -> str | None:
         """The answer file an organisation's name belongs to: an existing file with that namn,
@@ -739,7 +762,7 @@ class _Planner:
             self._names = existing_names(self.ins, self.orgs_dir)
         slug = self._names.get(name_key(name)) or slug_for(name)
         if not slug or not SLUG.fullmatch(slug):
-            self.problem(row, field, f"'{show(name)}' gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
+            self.problem(row, field, f"{shown_cell(name)} gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
             return None
         return slug
 
@@ -764,8 +787,9 @@ class _Planner:
         data_rows = [(n, cells) for n, cells in self.table.rows[1:] if any(_clean(c) for c in cells)]
         # What the dropped columns hold (respondents' names, e-mail addresses): never let it through another cell.
         dropped_cols = [u.index for u in self.uses if u.dropped]
-        self._withheld = sorted({v.casefold() for _, cells in data_rows for i in dropped_cols if i < len(cells)
-                                 for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}, key=len)
+        self._withheld = {v.casefold(): column_letter(i) for _, cells in data_rows for i in dropped_cols if i < len(cells)
+                          for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}
+        free_columns = {column_of[what] for what in (("namn", None), ("kommentar", None)) if what in column_of}
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
         for row, cells in data_rows:
@@ -774,12 +798,13 @@ class _Planner:
                 return (cells[i] if i is not None and i < len(cells) else None), column_letter(i if i is not None else 0)
 
             before = len(self.problems)
+            self.contact_cells(row, cells, free_columns)
             value, letter = cell("namn")
             name = self.text_cell(value)
             name_field = header[column_of[("namn", None)]][2] if ("namn", None) in column_of else "namn"
             if name:
                 name = self.free_text(name, row, name_field, letter)
-                self.no_contact_details(name, row, name_field, letter)
+                self.no_withheld(name, row, name_field, letter)
             if self.derive_slug:  # no slug column: the organisation's name says which file
                 # (with no column for it either, the header's problem says so once)
                 slug = self.slug_of(name, row, name_field, letter) if ("namn", None) in column_of else None
@@ -790,19 +815,19 @@ class _Planner:
                     self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
                 elif not SLUG.fullmatch(slug):
                     better = slug_for(slug)
-                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got '{show(slug)}'" + (f"; write {better}" if better else "") + f" (column {letter})")
+                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got {shown_cell(slug)}" + (f"; write {better}" if better else "") + f" (column {letter})")
             value, letter_t = cell("typ")
             type_text = self.text_cell(value)
             type_ = types.get(_ascii_key(type_text)) if type_text else ""
             if type_ is None:
-                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got '{show(type_text)}' (column {letter_t})")
+                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got {shown_cell(type_text)} (column {letter_t})")
             value, letter = cell("roll")
             role_text = self.text_cell(value)
             role = roles.get(_ascii_key(role_text)) if role_text else None
             if not role_text:
                 self.problem(row, "roll", f"missing; expected {or_list([r.id for r in self.ins.roles])} (column {letter})")
             elif role is None:
-                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got '{show(role_text)}' (column {letter})")
+                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got {shown_cell(role_text)} (column {letter})")
             day = None
             if ("datum", None) in column_of:
                 value, letter = cell("datum")
@@ -815,7 +840,7 @@ class _Planner:
             comment = self.text_cell(comment_value) or None
             if comment:
                 comment = self.free_text(comment, row, "kommentar", letter, line_breaks=True)
-                self.no_contact_details(comment, row, "kommentar", letter)
+                self.no_withheld(comment, row, "kommentar", letter)
             answers: dict[str, Any] = {}
             for q in self.ins.questions:
                 value, letter = cell("question", q.id)
@@ -1095,10 +1120,6 @@ class _SelfAssessments(_Planner):
         shown = self.files[row - 1][1]
         self.problems.append(Problem(shown, self.lines.get(row, {}).get(column, 1), column, message))
 
-    def no_contact_details(self, text: str, row: int, field: str, letter: str = "") -> None:
-        if _EMAIL.search(text) or _PHONE.search(text):
-            self.problem(row, field, "holds an e-mail address or phone number; answer files never hold contact details: remove it")
-
     def _read(self, row: int, path: Path, shown: str) -> Organisation | None:
         data, problem = read_regular(path)
         if problem is not None:
@@ -1146,9 +1167,6 @@ class _SelfAssessments(_Planner):
                 self.problem(row, "namn", f"'{org.name}' is what the self-assessment page writes when no organisation was "
                                           "named; write the organisation's name in namn and import again")
                 continue
-            self.no_contact_details(org.name, row, "namn")
-            if person.comment:
-                self.no_contact_details(person.comment, row, "kommentar")
             slug = self._slug_of(org.name)
             if slug is None:
                 self.problem(row, "namn", f"'{show(org.name)}' gives no file name (a–z, 0–9 and hyphens); rename the organisation")

@@ -32,7 +32,7 @@ import orjson
 
 from .instrument import Instrument
 from .overview import Result, Round, question_distribution, select
-from .scoring import AXES, question_status, step_statuses
+from .scoring import AXES, details_public, question_status, step_statuses
 from .text import num, percent, question_numbers, swedish_date
 
 MIN_SHARE = 5
@@ -178,8 +178,9 @@ def _steps(ins: Instrument, rounds: list[Round]) -> dict[str, dict[str | None, i
     step_memo: dict = {}
     for a in rounds:
         statuses = []
+        shown = details_public(a.overall)  # one person's answers: counted as none (underlag saknas)
         for qid in qids:
-            mean = a.questions[qid].mean
+            mean = a.questions[qid].mean if shown else None
             key = (qid, None) if mean is None else (qid, mean.numerator, mean.denominator)
             status = question_memo.get(key, question_memo)
             if status is question_memo:

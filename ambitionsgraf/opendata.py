@@ -24,6 +24,7 @@ from fractions import Fraction
 
 from .pages import page_context
 from .reference import Reference
+from .scoring import details_public
 from .text import tel_uri
 from .workbooks import Workbook, write_row
 
@@ -78,7 +79,8 @@ def columns(ins) -> tuple[Column, ...]:
                f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
                f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.", 14),
         *(Column(a.id, f"{a.label} (område)", "decimal", f"Området {a.label.lower()}: medelvärdet av de intervjuades poäng för området. "
-                 "Tom när ingen har besvarat alla områdets frågor.", 14) for a in ins.areas),
+                 "Tom när ingen har besvarat alla områdets frågor, och när bara en person besvarade mätningen "
+                 "(då publiceras bara punkten och kvadranten).", 14) for a in ins.areas),
         Column("kvadrant", "Kvadrant", "text",
                f"Kvadranten där mätningens punkt ligger: {quadrants}. Excelfilen visar namnet. Tom när punkten inte kan placeras.", 30),
         Column("respondenter", "Antal intervjuade", "integer", "Antal intervjuade personer i mätningen.", 11),
@@ -99,7 +101,8 @@ def rows(ins, published: list) -> list[tuple]:
                 o.slug, o.name, o.type, o.code,
                 place.lanskod if place else None, place.lan if place else None,
                 place.kommungrupp_kod if place else None, place.kommungrupp if place else None,
-                a.date, g.axes["ledning"], g.axes["verksamhet"], *(g.areas[area.id] for area in ins.areas),
+                a.date, g.axes["ledning"], g.axes["verksamhet"],
+                *(g.areas[area.id] if details_public(g) else None for area in ins.areas),  # one person's: not published
                 g.quadrant, g.respondents,
             ))
     return out

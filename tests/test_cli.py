@@ -25,7 +25,7 @@ from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
 COMMANDS = ("build", "check", "new", "import", "serve")
-VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3))])])
+VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])])  # two: one person's round gets a note
 
 
 def _build_py():

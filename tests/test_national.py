@@ -104,8 +104,15 @@ GROUPING = national.Grouping("SKR:s kommungruppsindelning 2023", "kommun", MAIN_
                              lambda org: FIXTURE[org.slug][2], SIZES)
 
 
+def two(answers: dict) -> list[tuple[str, dict]]:
+    """Two respondents who answer alike: the same means as one, and published per question (a round one
+    person answered counts as without answers per question and step: scoring.details_public)."""
+    return [("inkopschef", answers), ("verksamhet", answers)]
+
+
 def fixture_files(fixture: dict = FIXTURE) -> dict[str, str]:
-    return {f"{slug}.yaml": answer_file([(d, [("inkopschef", svar(*lv))]) for d, lv in rounds.items()], namn=f"Organisation {slug}",
+    return {f"{slug}.yaml": answer_file([(d, two(svar(*lv))) for d, lv in rounds.items()],
+                                        namn=f"Organisation {slug}",
                                         typ=typ, publicerad=published)
             for slug, (typ, published, _, rounds) in fixture.items()}
 
@@ -270,14 +277,14 @@ def test_an_unpublished_organisation_never_changes_the_follow_up(built, tmp_path
 
 
 def test_a_build_with_pdfs_renders_again_only_the_years_that_changed(tmp_path):
-    files = {"a.yaml": answer_file([("2023-03-01", [("inkopschef", svar(2, 2))]), ("2025-03-01", [("inkopschef", svar(3, 3))])], namn="A"),
-             "b.yaml": answer_file([("2025-03-01", [("inkopschef", svar(3, 2))])], namn="B")}
+    files = {"a.yaml": answer_file([("2023-03-01", two(svar(2, 2))), ("2025-03-01", two(svar(3, 3)))], namn="A"),
+             "b.yaml": answer_file([("2025-03-01", two(svar(3, 2)))], namn="B")}
     orgs = write_orgs(tmp_path / "orgs", files)
     out = tmp_path / "out"
     run_build(orgs, out, pdf=True, jobs=2)
     assert (out / "site" / "oversikt" / "2023" / "rapport.pdf").is_file()
     assert 'href="rapport.pdf"' in (out / "site" / "oversikt" / "2025" / "index.html").read_text()
-    files["b.yaml"] = answer_file([("2025-03-01", [("inkopschef", svar(4, 2))])], namn="B")
+    files["b.yaml"] = answer_file([("2025-03-01", two(svar(4, 2)))], namn="B")
     write_orgs(orgs, files)
     summary = run_build(orgs, out, pdf=True, jobs=2)
     assert {(d.slug, d.part): d.action for d in summary.plan.national} == {
@@ -528,7 +535,7 @@ def test_the_summary_names_the_steps_most_and_fewest_have_in_place(instrument):
     every step tied at the bottom is named, in the cycle's order."""
     def org(slug, strong_steps):
         answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
-        return summarise(scored(instrument, answer_file([("2025-03-01", [("inkopschef", answers)])], namn=f"Org {slug}"), slug))
+        return summarise(scored(instrument, answer_file([("2025-03-01", two(answers))], namn=f"Org {slug}"), slug))
 
     published = [org("a", ["orientering", "kunskap"]), org("b", ["orientering"]), org("c", []), org("d", []), org("e", [])]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
