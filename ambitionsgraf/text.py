@@ -178,8 +178,12 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def one_line(text: str) -> str:
     """Text as one line: controls and line breaks become spaces, runs of white space one
-    space, none at either end. The self-assessment page's oneLine does exactly this."""
-    return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
+    space, none at either end; noncharacters, which no file of ours may hold, become spaces too.
+    The self-assessment page's oneLine does exactly this."""
+    return " ".join(_NONCHARACTER.sub(" ", _CONTROL.sub(" ", text)).replace("\ufeff", " ").split())
+
+
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 
 
 # What XML 1.0 does not allow in a document at all, escaped or not (its Char production).
