@@ -60,6 +60,8 @@ class Worker:
     cached: frozenset  # cache keys whose summaries the parent has
     paths: dict  # slug -> Path (only .yaml files can be valid)
     make_pdf: bool
+    delivered: dict = field(default_factory=dict)  # slug -> what the archive holds of it (archive.Archive.by_slug)
+    archive_root: str = ""
     local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
     _out: FolderWriter | None = None  # this process's writer into the staging folder
 
@@ -134,15 +136,27 @@ class Worker:
             # The plan comes from summaries, some from the cache; the answer file has the last word.
             raise RuntimeError(f"refusing to publish {task.slug}: its answer file does not say publicerad: true")
         if task.part == "site":
-            bundle = {f"site/{k}": v for k, v in public_organisation_files(self.project, result, pdf_linked=task.pdf_linked).items()}
+            from ..correction import corrected_on
+
+            corrected = corrected_on(self.delivered.get(task.slug), result.latest.date[:4])
+            bundle = {f"site/{k}": v for k, v in public_organisation_files(self.project, result, pdf_linked=task.pdf_linked,
+                                                                           corrected=corrected).items()}
         elif task.part == "site-pdf":
             bundle = {f"site/{k}": v for k, v in public_pdf_files(self.project, result).items()}
         elif task.part == "leverans":
             bundle = {f"leverans/{k}": v for k, v in delivery_files(
-                self.project, result, comparisons=comparison(self.project.ins, result, index, with_points=False)).items()}
+                self.project, result, comparisons=comparison(self.project.ins, result, index.index_for(result), with_points=False)).items()}
         else:
-            shown = [c.as_shown() for c in comparison(self.project.ins, result, index, with_points=True)]
-            bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=shown).items()}
+            full = comparison(self.project.ins, result, index.index_for(result), with_points=True)
+            correction = None
+            if task.slug in self.delivered:
+                from ..correction import correction_view
+                from ..site import delivery_data
+
+                correction = correction_view(self.project.ins, self.delivered[task.slug], self.archive_root, task.slug,
+                                             orjson.loads(orjson.dumps(delivery_data(self.project, result, comparisons=full))))
+            bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=[c.as_shown() for c in full],
+                                                                        correction=correction).items()}
         return out.put_all(bundle)
 
     def render_national(self, task: Task, view: dict, out: FolderWriter) -> list[str]:

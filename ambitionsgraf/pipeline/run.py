@@ -39,7 +39,10 @@ def build(opts: BuildOptions) -> BuildSummary:
         summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
+        from ..archive import Archive
+
+        archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest()], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -53,7 +56,7 @@ def build(opts: BuildOptions) -> BuildSummary:
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before, archive)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -93,7 +96,7 @@ def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     return now
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before, archive) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = load_project(opts.project_dir, settings, guidance=cache.guidance())
@@ -114,8 +117,10 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     compile_all(project.env)
     cached = cache.keys()
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
+    delivered = archive.by_slug()
     worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cached, make_pdf=opts.make_pdf,
-                            paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
+                            paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
+                            delivered=delivered, archive_root=str(archive.root))
     pool = execute.pool(worker, paths, jobs, opts.make_pdf)
     staging = indexer = None
     try:
@@ -191,13 +196,15 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             pool.aside(early, staging.dir)
 
         # -- compare
-        from ..overview import ComparisonIndex, comparison
+        from ..basis import comparer
+        from ..overview import comparison
 
-        index = ComparisonIndex(project.ins, list(results.values()))
+        # A delivered year compares with the year as it stood at its first delivery (basis.py).
+        index = comparer(project.ins, archive, results)
         digest_of = {shown[p]: data_digest(data[p]) for p in paths}
         orgs = tuple(
-            OrgInput(slug, r.organisation.published, digest_of[r.organisation.path],
-                     tuple(comparison(project.ins, r, index, with_points=False)), record_digests.get(slug))
+            OrgInput(slug, r.organisation.published, _with_deliveries(digest_of[r.organisation.path], delivered.get(slug)),
+                     tuple(comparison(project.ins, r, index.index_for(r), with_points=False)), record_digests.get(slug))
             for slug, r in results.items()
         )
         summary.organisations = len(results)
@@ -303,6 +310,16 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         raise
     finally:
         pool.close()
+
+
+def _with_deliveries(digest: str, deliveries: list | None) -> str:
+    """An organisation's data digest, and what was delivered to it: the delivery PDF's page "Rättelse"
+    and the public page's "Rättad" depend on it."""
+    if not deliveries:
+        return digest
+    import hashlib
+
+    return hashlib.sha256(digest.encode() + orjson.dumps(deliveries)).hexdigest()
 
 
 class _NoProgress:
