@@ -147,11 +147,13 @@ class Archive:
                 h.update(b"-\0")
         return h.hexdigest()
 
-    def by_slug(self) -> dict[str, list[tuple[str, int, str, str]]]:
-        """slug -> its deliveries as (round year, version, date, folder), oldest first: what a build needs."""
+    def by_slug(self) -> dict[str, list[tuple[str, int, str, str, str]]]:
+        """slug -> its deliveries as (round year, version, date, folder, SHA-256 of its JSON), oldest first:
+        what a build needs."""
         out: dict = {}
         for d in sorted(self.deliveries(), key=lambda d: (d.year, d.version)):
-            out.setdefault(d.slug, []).append((d.year, d.version, d.date, d.folder))
+            data = dict(d.files).get(f"{d.slug}.json", "")
+            out.setdefault(d.slug, []).append((d.year, d.version, d.date, d.folder, data))
         return out
 
     def find(self, digest: str) -> list[Delivered]:

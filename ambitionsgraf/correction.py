@@ -38,7 +38,20 @@ def _read(root: str, folder: str, slug: str) -> dict:
 
 def versions_of(delivered: list, year: str) -> list[tuple[int, str, str]]:
     """(version, date, folder) of the packages delivered for the round year, oldest first."""
-    return [(v, d, f) for y, v, d, f in delivered if y == year]
+    return [(v, d, f) for y, v, d, f, _ in delivered if y == year]
+
+
+def delivery_key(delivered: list | None, year: str, current_json_sha: str | None) -> list | None:
+    """What, besides its data, an organisation's files depend on through its deliveries: the version
+    its page "Rättelse" names as replaced (the latest delivered whose data are not the current ones:
+    the same before and after the current data are delivered, so delivering renders nothing again),
+    and the day shown as "Rättad" on its public page. `current_json_sha`: of its delivery JSON as the
+    previous build wrote it (when that part is rendered anew, its data changed and so did its key)."""
+    versions = [(v, d, sha) for y, v, d, _, sha in delivered or [] if y == year]
+    if not versions:
+        return None
+    base = next((x for x in reversed(versions) if x[2] != current_json_sha), None)
+    return [base, corrected_on(delivered, year)]
 
 
 def corrected_on(delivered: list | None, year: str) -> str | None:

@@ -116,6 +116,7 @@ def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str
         outcome.delivered.append(d)
     if outcome.delivered:
         archive.record(outcome.delivered)
+        build(opts)  # the public pages of corrected organisations say so; no document changes
     return outcome
 
 

@@ -203,7 +203,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         index = comparer(project.ins, archive, results)
         digest_of = {shown[p]: data_digest(data[p]) for p in paths}
         orgs = tuple(
-            OrgInput(slug, r.organisation.published, _with_deliveries(digest_of[r.organisation.path], delivered.get(slug)),
+            OrgInput(slug, r.organisation.published, _with_deliveries(digest_of[r.organisation.path], opts.out_dir, slug,
+                                                                      r.latest.date[:4], delivered.get(slug)),
                      tuple(comparison(project.ins, r, index.index_for(r), with_points=False)), record_digests.get(slug))
             for slug, r in results.items()
         )
@@ -312,14 +313,21 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         pool.close()
 
 
-def _with_deliveries(digest: str, deliveries: list | None) -> str:
-    """An organisation's data digest, and what was delivered to it: the delivery PDF's page "Rättelse"
-    and the public page's "Rättad" depend on it."""
+def _with_deliveries(digest: str, out_dir, slug: str, year: str, deliveries: list | None) -> str:
+    """An organisation's data digest, and what of its deliveries its files show (correction.delivery_key):
+    the delivery PDF's page "Rättelse" and the public page's "Rättad"."""
     if not deliveries:
         return digest
     import hashlib
 
-    return hashlib.sha256(digest.encode() + orjson.dumps(deliveries)).hexdigest()
+    from ..correction import delivery_key
+
+    try:
+        current = hashlib.sha256((out_dir / "leverans" / f"{slug}.json").read_bytes()).hexdigest()
+    except OSError:
+        current = None
+    key = delivery_key(deliveries, year, current)
+    return digest if key is None else hashlib.sha256(digest.encode() + orjson.dumps(key)).hexdigest()
 
 
 class _NoProgress:
