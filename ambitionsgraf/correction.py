@@ -51,7 +51,10 @@ def delivery_key(delivered: list | None, year: str, current_json_sha: str | None
     if not versions:
         return None
     base = next((x for x in reversed(versions) if x[2] != current_json_sha), None)
-    return [base, corrected_on(delivered, year)]
+    corrected = corrected_on(delivered, year)
+    if base is None and corrected is None:  # delivered as it is, never corrected: its files show nothing of it
+        return None
+    return [base, corrected]
 
 
 def corrected_on(delivered: list | None, year: str) -> str | None:
