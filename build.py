@@ -36,9 +36,21 @@ def _port(text: str) -> int:
     return int(text)
 
 
+class _CommandsFormatter(argparse.HelpFormatter):
+    """Each command's help on its own line beside it: argparse sizes the column before it indents the
+    command names under COMMAND, so a name as long as `verifiera` would push its help onto the next line."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            longest = max(len(choice.dest) for choice in action._choices_actions)
+            self._action_max_length = max(self._action_max_length, self._current_indent + 2 * self._indent_increment + longest)
+
+
 def _parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="build.py",
+        formatter_class=_CommandsFormatter,
         usage="%(prog)s [COMMAND] [OPTIONS …]",
         description="The ambitionsgraf report site. Without a command, or with only build options, it builds.",
         epilog="`build.py COMMAND --help` shows a command's options.",

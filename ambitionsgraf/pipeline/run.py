@@ -202,9 +202,12 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         # A delivered year compares with the year as it stood at its first delivery (basis.py).
         index = comparer(project.ins, archive, results)
         digest_of = {shown[p]: data_digest(data[p]) for p in paths}
+        # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
+        as_before = {shown[p] for p in paths if cache_keys[p] in cached or not cached}
         orgs = tuple(
-            OrgInput(slug, r.organisation.published, _with_deliveries(digest_of[r.organisation.path], opts.out_dir, slug,
-                                                                      r.latest.date[:4], delivered.get(slug)),
+            OrgInput(slug, r.organisation.published,
+                     _with_deliveries(digest_of[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
+                                      slug, r.latest.date[:4], delivered.get(slug)),
                      tuple(comparison(project.ins, r, index.index_for(r), with_points=False)), record_digests.get(slug))
             for slug, r in results.items()
         )
@@ -315,17 +318,21 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
 
 def _with_deliveries(digest: str, out_dir, slug: str, year: str, deliveries: list | None) -> str:
     """An organisation's data digest, and what of its deliveries its files show (correction.delivery_key):
-    the delivery PDF's page "Rättelse" and the public page's "Rättad"."""
+    the delivery PDF's page "Rättelse" and the public page's "Rättad". `out_dir`: the previous output,
+    whose delivery JSON is the current one when the answer file is as that build read it; None when the
+    file changed (its JSON is then taken to differ from every delivered one, as a correction makes it)."""
     if not deliveries:
         return digest
     import hashlib
 
+    current = None
+    if out_dir is not None:
+        try:
+            current = hashlib.sha256((out_dir / "leverans" / f"{slug}.json").read_bytes()).hexdigest()
+        except OSError:
+            pass
     from ..correction import delivery_key
 
-    try:
-        current = hashlib.sha256((out_dir / "leverans" / f"{slug}.json").read_bytes()).hexdigest()
-    except OSError:
-        current = None
     key = delivery_key(deliveries, year, current)
     return digest if key is None else hashlib.sha256(digest.encode() + orjson.dumps(key)).hexdigest()
 
