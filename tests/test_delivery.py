@@ -64,8 +64,10 @@ def _later(base, name: str, secret: int):
 
     opts = _opts(base, world / "out")
     opts = type(opts)(**{**opts.__dict__, "orgs_dir": world / "orgs"})
-    build(opts)
-    return world, opts
+    summary = build(opts)
+    again = build(opts)  # nothing changed: nothing rendered (the corrected packages are not rendered twice)
+    assert again.unchanged or again.rendered == 0, again.plan.explain() if again.plan else again
+    return world, opts, summary
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +76,9 @@ def delivered(tmp_path_factory):
     write_orgs(base / "orgs", first_round())
     first = deliver(_opts(base), YEAR, None, "UM 2024/0001", "2024-06-01")
     as_delivered = tree(base / "out" / "leverans")
-    one, opts_one = _later(base, "one", 3)
-    four, opts_four = _later(base, "four", 4)
-    return {"base": base, "first": first, "as_delivered": as_delivered, "one": one, "four": four, "opts": opts_one}
+    one, opts_one, built = _later(base, "one", 3)
+    four, _, _ = _later(base, "four", 4)
+    return {"base": base, "first": first, "as_delivered": as_delivered, "one": one, "four": four, "opts": opts_one, "built": built}
 
 
 OTHERS = [f"p{i}" for i in range(1, 6)] + [f"u{i}" for i in range(1, 5)]
@@ -117,6 +119,13 @@ def test_a_later_build_changes_no_delivered_package_but_the_corrected_ones(deliv
         out = delivered[world] / "out" / "leverans"
         for slug in OTHERS:
             assert _package(out, slug) == {n: delivered["as_delivered"][n] for n in _package(out, slug)}, (world, slug)
+
+
+def test_after_delivery_a_correction_renders_only_its_own_organisations_files(delivered):
+    """The year's other delivery PDFs are frozen at the delivered peer set: nothing of theirs is rendered."""
+    rendered = {(d.slug, d.part) for d in delivered["built"].plan.render}
+    assert {slug for slug, _ in rendered} <= {"p0", "u0", "p9", "u9", "2024"}, sorted(rendered)
+    assert {slug for slug, part in rendered if part == "leverans-pdf"} == {"p0", "u0", "p9", "u9"}
 
 
 def test_no_unpublished_value_can_be_derived_across_deliveries_of_a_year(delivered):
