@@ -25,6 +25,8 @@ def stage(target: Path, data: bytes, *, mode: int | None = None, folder_mode: in
             if mode is not None:
                 os.fchmod(fh.fileno(), mode)
             fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())  # on disk before it is put in place: a crash leaves the old file or the new one
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -23,7 +23,7 @@ from .pages import FAVICON, NAV, page_context, to_json  # noqa: F401  (their hom
 from .project import Project
 from .workbooks import Workbook, write_row
 from .scoring import OrganisationResult, priorities
-from .text import kept_decimals, num, question_numbers
+from .text import kept_decimals, num, question_numbers, swedish_date
 
 
 def data_uri_svg(svg: str) -> str:
@@ -116,11 +116,13 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     return book.close()
 
 
-def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
-    return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons), project.print_css)
+def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
+               correction: dict | None = None) -> bytes:
+    return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons, correction=correction), project.print_css)
 
 
-def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> str:
+def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
+                correction: dict | None = None) -> str:
     """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
@@ -132,6 +134,7 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
         for c in view["comparison"]["charted"]:
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
+        view["correction"] = correction  # the page "Rättelse" (correction.py), for a package delivered before
     return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url,
                                                                 settings=project.settings)
 
@@ -140,25 +143,31 @@ def delivery_files(project: Project, result: OrganisationResult, *, comparisons:
     """What the organisation receives besides its documents (PDF and workbook), relative to leverans/:
     its data and the action plan as CSV, written by every build."""
     slug = result.organisation.slug
-    data = views.organisation_json(project.ins, result, public=False)
-    data["jamforelse"] = [c.as_json() for c in comparisons]
     return {
-        f"{slug}.json": to_json(data),
+        f"{slug}.json": to_json(delivery_data(project, result, comparisons=comparisons)),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
     }
 
 
-def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison]) -> dict[str, bytes]:
+def delivery_data(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict:
+    """The delivery JSON's content: the organisation's full data and its comparisons."""
+    data = views.organisation_json(project.ins, result, public=False)
+    data["jamforelse"] = [c.as_json() for c in comparisons]
+    return data
+
+
+def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison],
+                       correction: dict | None = None) -> dict[str, bytes]:
     """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
     report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
     workbook, 10 s of CPU at 4 000 organisations, too much for a build without PDFs; beside the
     report's half second it is nothing."""
     slug = result.organisation.slug
-    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons),
+    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons, correction=correction),
             f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result)}
 
 
-def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool) -> dict[str, bytes | str]:
+def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool, corrected: str | None = None) -> dict[str, bytes | str]:
     """The organisation's public page, chart and data, relative to site/: aggregate results only.
     `pdf_linked`: the public PDF will be in the output, so the page links to it."""
     slug = result.organisation.slug
@@ -173,7 +182,8 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
                     + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
                     + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
-    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
+    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None,
+                                                       corrected=swedish_date(corrected) if corrected else None)
     return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,

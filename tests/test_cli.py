@@ -1,4 +1,4 @@
-"""The command line: one parser with five commands, `serve` in a folder of its own, and
+"""The command line: one parser with seven commands, `serve` in a folder of its own, and
 answer files that cannot be read reported, never skipped."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ambitionsgraf.problems import Problem
 from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
-COMMANDS = ("build", "check", "new", "import", "serve")
+COMMANDS = ("build", "check", "new", "import", "serve", "leverera", "verifiera")
 VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])])  # two: one person's round gets a note
 
 

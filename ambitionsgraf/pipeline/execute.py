@@ -32,7 +32,7 @@ from pathlib import Path
 
 import orjson
 
-from .. import layout, overview, site
+from .. import correction, layout, overview, site
 from ..answers import parse_organisation
 from ..problems import Problem
 from ..writer import FolderWriter
@@ -65,6 +65,8 @@ class Worker:
     cached: frozenset  # cache keys whose summaries the parent has
     paths: dict  # slug -> Path (only .yaml files can be valid)
     make_pdf: bool
+    delivered: dict = field(default_factory=dict)  # slug -> what the archive holds of it (archive.Archive.by_slug)
+    archive_root: str = ""
     local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
     _out: FolderWriter | None = None  # this process's writer into the staging folder
 
@@ -410,7 +412,8 @@ def _prefixed(root: str, bundle: dict) -> dict:
 
 
 def _site(w: Worker, task: Task, result, index) -> dict:
-    return _prefixed(layout.PUBLIC, site.public_organisation_files(w.project, result, pdf_linked=task.pdf_linked))
+    corrected = correction.corrected_on(w.delivered.get(task.slug), result.latest.date[:4])  # "Rättad <datum>"
+    return _prefixed(layout.PUBLIC, site.public_organisation_files(w.project, result, pdf_linked=task.pdf_linked, corrected=corrected))
 
 
 def _site_pdf(w: Worker, task: Task, result, index) -> dict:
@@ -418,13 +421,19 @@ def _site_pdf(w: Worker, task: Task, result, index) -> dict:
 
 
 def _delivery(w: Worker, task: Task, result, index) -> dict:
-    comparisons = overview.comparison(w.project.ins, result, index, with_points=False)
+    # A delivered year compares with the year as it stood at its first delivery (basis.py).
+    comparisons = overview.comparison(w.project.ins, result, index.index_for(result), with_points=False)
     return _prefixed(layout.DELIVERY, site.delivery_files(w.project, result, comparisons=comparisons))
 
 
 def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
-    shown = [c.as_shown() for c in overview.comparison(w.project.ins, result, index, with_points=True)]
-    return _prefixed(layout.DELIVERY, site.delivery_pdf_files(w.project, result, comparisons=shown))
+    full = overview.comparison(w.project.ins, result, index.index_for(result), with_points=True)
+    rattelse = None
+    if task.slug in w.delivered:  # a package delivered before: its page "Rättelse"
+        now = orjson.loads(orjson.dumps(site.delivery_data(w.project, result, comparisons=full)))
+        rattelse = correction.correction_view(w.project.ins, w.delivered[task.slug], w.archive_root, task.slug, now)
+    return _prefixed(layout.DELIVERY, site.delivery_pdf_files(w.project, result, comparisons=[c.as_shown() for c in full],
+                                                              correction=rattelse))
 
 
 def _national(w: Worker, task: Task, view: dict, index) -> dict:

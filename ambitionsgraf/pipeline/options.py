@@ -69,11 +69,18 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <project>/.cache/build
     interruption: Interruption | None = None  # signals as the command line installed them
     search: bool = True  # build the search index (the benchmark measures what it costs with False)
+    archive_dir: Path | None = None  # the delivery archive (read only); default: archive.default_root(orgs_dir)
 
     @property
     def settings_path(self) -> Path:
 
         return self.settings_file if self.settings_file is not None else self.project_dir / FILE_NAME
+
+    @property
+    def archive_folder(self) -> Path:
+        from ..archive import default_root
+
+        return self.archive_dir if self.archive_dir is not None else default_root(self.orgs_dir)
 
     @property
     def cache_folder(self) -> Path:

@@ -7,6 +7,7 @@ Each stage is a module of this package; this function only hands values from one
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
@@ -17,7 +18,10 @@ from .. import charts, layout, search, site
 from ..answers import did_you_mean, display_paths, duplicate_names
 from ..problems import ContentError, Problem
 from ..national import report_digest
-from ..overview import ComparisonIndex, comparison
+from ..archive import Archive
+from ..basis import comparer
+from ..correction import delivery_key
+from ..overview import comparison
 from ..render import compile_all
 from ..settings import load_settings, url_problem
 from ..writer import BuildWriter, make_private
@@ -44,7 +48,8 @@ def build(opts: BuildOptions) -> BuildSummary:
         summary.leftovers = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
+        archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest()], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -59,7 +64,7 @@ def build(opts: BuildOptions) -> BuildSummary:
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before, archive)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -106,7 +111,8 @@ class _Loaded:
     problems: list[Problem]
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before,
+           archive) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = _project(opts, settings, cache)
@@ -120,7 +126,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     compile_all(project.env)
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
     worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cache.keys(), make_pdf=opts.make_pdf,
-                            paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
+                            paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
+                            delivered=archive.by_slug(), archive_root=str(archive.root))
     pool = execute.pool(worker, paths, jobs, opts.make_pdf)
     staging = indexer = None
     try:
@@ -131,7 +138,12 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         records = {slug: search.organisation_record(project, r) for slug, r in loaded.results.items() if r.organisation.published}
         digests = {slug: search.record_digest(rec) for slug, rec in records.items()}
         of_file = {shown[p]: data_digest(data[p]) for p in paths}
-        candidates = tuple(OrgInput(slug, r.organisation.published, of_file[r.organisation.path], (), digests.get(slug))
+        # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
+        as_before = {shown[p] for p in paths if cache_keys[p] in worker.cached or not worker.cached}
+        candidates = tuple(OrgInput(slug, r.organisation.published,
+                                    _with_deliveries(of_file[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
+                                                     slug, r.latest.date[:4], worker.delivered.get(slug)),
+                                    (), digests.get(slug))
                            for slug, r in loaded.results.items())
         listed = listed_of(candidates, previous, opts.only)  # the plan lists exactly these (plan.listed_of)
         listed_results = [loaded.results[slug] for slug in listed]
@@ -143,8 +155,10 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             indexer = search.Indexer.start(staging.dir / layout.PUBLIC, [records[s] for s in listed], search.indexed_pages(project))
         pool.aside(listed_results, staging.dir)
         # -- compare
-        index = ComparisonIndex(project.ins, list(loaded.results.values()))
-        orgs = tuple(replace(o, comparisons=tuple(comparison(project.ins, loaded.results[o.slug], index, with_points=False)))
+        # A delivered year compares with the year as it stood at its first delivery (basis.py).
+        index = comparer(project.ins, archive, loaded.results)
+        orgs = tuple(replace(o, comparisons=tuple(comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]),
+                                                             with_points=False)))
                      for o in candidates)
         summary.organisations, summary.published = len(orgs), sum(o.published for o in orgs)
         t = _stage(summary, "compare", t)
