@@ -299,6 +299,23 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
     summary.documents_removed = the_plan.documents_removed
 
 
+def _with_deliveries(digest: str, out_dir, slug: str, year: str, deliveries: list | None) -> str:
+    """An organisation's data digest, and what of its deliveries its files show (correction.delivery_key):
+    the delivery PDF's page "Rättelse" and the public page's "Rättad". `out_dir`: the previous output,
+    whose delivery JSON is the current one when the answer file is as that build read it; None when the
+    file changed (its JSON is then taken to differ from every delivered one, as a correction makes it)."""
+    if not deliveries:
+        return digest
+    current = None
+    if out_dir is not None:
+        try:
+            current = hashlib.sha256((out_dir / layout.DELIVERY / f"{slug}.json").read_bytes()).hexdigest()
+        except OSError:
+            pass
+    key = delivery_key(deliveries, year, current)
+    return digest if key is None else hashlib.sha256(digest.encode() + orjson.dumps(key)).hexdigest()
+
+
 def _write_site_index(writer: BuildWriter, project, manifest: dict) -> None:
     """Last, when every other file is known: the sitemap (absolute addresses: only with the site's
     address) and the manifest that the next build plans from."""
