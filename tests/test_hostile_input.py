@@ -34,14 +34,18 @@ def _first_problem(result) -> str:
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-@pytest.mark.parametrize("role", ["import-csv", "import-xlsx", "self-assessment", "--map", "--settings"])
+@pytest.mark.parametrize("role", ["import-csv", "import-xlsx", "self-assessment", "--map", "--settings", "check", "build"])
 def test_every_path_read_is_a_regular_file_within_its_size_checked_before_it_is_opened(tmp_path, role, kind):
     make, message = KINDS[kind]
     orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
     name = {"import-csv": "svar.csv", "import-xlsx": "svar.xlsx"}.get(role, "x.yaml")
-    bad = tmp_path / name
+    bad = (orgs if role == "build" else tmp_path) / name
     make(bad)
-    if role == "--settings":
+    if role == "check":
+        args = ["check", str(bad)]
+    elif role == "build":
+        args = ["--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf"]
+    elif role == "--settings":
         args = ["--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf", "--settings", str(bad)]
     elif role == "--map":
         (tmp_path / "svar.csv").write_bytes(google_csv(ms_forms_rows_of()))
@@ -55,6 +59,7 @@ def test_every_path_read_is_a_regular_file_within_its_size_checked_before_it_is_
         message = "expected at most 20 000 000 bytes, got 20 000 001; this is not a survey export"
     result = run_cli(*args, cwd=tmp_path, timeout=60)  # a pipe read would block here: the timeout fails the test
     assert result.returncode == 1
+    assert not (tmp_path / "out").exists()
     first = _first_problem(result)
     assert re.fullmatch(rf"\S*{re.escape(name)}:1: file: .+", first), first
     assert message in first, first
@@ -203,3 +208,19 @@ def test_at_most_fifty_problems_are_printed_then_how_many_more(tmp_path):
     assert len(lines) == 51 and all(re.match(r"\S+o\d\d\.yaml:\d+: ", line) for line in lines[:50])
     assert lines[50] == "… and 23 more; fix these and run again to see the rest"
     assert lines[:50] == sorted(lines[:50])  # the first ones, in file order
+
+
+def test_a_build_cache_past_its_size_is_set_aside_unread_with_a_note(tmp_path):
+    from ambitionsgraf.pipeline.cache import BuildCache
+    from ambitionsgraf.safe_read import MAX_CACHE
+
+    orgs, out, cache_dir = write_orgs(tmp_path / "orgs", {"a.yaml": VALID}), tmp_path / "out", tmp_path / "cache"
+    build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, cache_dir=cache_dir))
+    path = BuildCache(cache_dir, out, "").path
+    with open(path, "r+b") as fh:  # sparse: refused by its size, before a byte is read
+        fh.truncate(MAX_CACHE + 1)
+    (orgs / "a.yaml").write_text(VALID.replace("2024-01-10", "2024-01-11"))
+    summary = build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, cache_dir=cache_dir))
+    assert summary.notes == [f"build cache {path} could not be read: expected at most 256 000 000 bytes, got 256 000 001; "
+                             "this is not a build cache; it was ignored and is written anew"]
+    assert path.stat().st_size < 1_000_000  # written anew
