@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import orjson
 
-from ..answers import did_you_mean, display_paths, duplicate_names
+from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
 from ..problems import ContentError, Problem
 from ..writer import DuplicateOutput
 from . import execute, output
@@ -145,7 +145,10 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
                 invalid += more_invalid
         summary.parsed = sorted(parsed)
         # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
-        clashes = duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], {shown[p]: data[p] for p in paths})
+        # One place, one file: the same for kod (answers.duplicate_codes).
+        by_shown = {shown[p]: data[p] for p in paths}
+        clashes = (duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], by_shown)
+                   + duplicate_codes([(s.organisation.path, s.organisation.code) for s in summaries.values()], by_shown))
         if clashes:
             summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
             problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
