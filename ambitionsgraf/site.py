@@ -474,7 +474,9 @@ def grouping(project: Project):
 
     ref = project.reference
     sizes: dict[str, int] = {}
+    type_sizes: dict[str, int] = {}  # 290 kommuner, 21 regioner: the list holds every one (reference checks it)
     for place in ref.places.values():
+        type_sizes[place.typ] = type_sizes.get(place.typ, 0) + 1
         if place.kommungrupp_kod:
             sizes[place.kommungrupp_kod] = sizes.get(place.kommungrupp_kod, 0) + 1
 
@@ -482,15 +484,24 @@ def grouping(project: Project):
         place = ref.get(org.code)
         return place.kommungrupp_kod if place is not None else None
 
-    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes)
+    def county_of(org) -> str | None:
+        place = ref.get(org.code)
+        return place.lan if place is not None else None
+
+    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes,
+                    type_sizes=type_sizes, county_of=county_of, codes_edition=ref.codes_edition)
 
 
-def national_views(project: Project, listed: list) -> dict[str, dict]:
-    """Each round year's follow-up as shown, over the organisations the shared pages list (published)."""
+def national_views(project: Project, listed: list, everyone: list | None = None) -> dict[str, dict]:
+    """Each round year's follow-up as shown, over the organisations the shared pages list (published).
+    `everyone`: every valid organisation, published or not, of which only counts per type and group
+    are taken (who took part); without it, those who took part are the published."""
     from . import national
 
     g = grouping(project)
-    return {year: national.report_view(project.ins, national.year_report(project.ins, listed, year, g), site_url=project.site_url)
+    return {year: national.report_view(project.ins, national.year_report(
+                project.ins, listed, year, g, None if everyone is None else national.participants(everyone, year, g)),
+                site_url=project.site_url)
             for year in national.years(listed)}
 
 

@@ -176,7 +176,8 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     assert rows["A1. Storstäder"]["note"] and not rows["Alla organisationer"]["note"]
     assert "C. Mindre städer/tätorter och landsbygdskommuner" not in rows  # nobody measured: only in the participation table
     assert [r["label"] for r in view["participation"]["groups"]][-1] == "Kommun utan kod (okänd grupp)"
-    assert {g["label"]: g["of"] for g in view["participation"]["groups"]}["A1. Storstäder"] == "3 av 3"
+    a1 = {g["label"]: g for g in view["participation"]["groups"]}["A1. Storstäder"]
+    assert (a1["measured"], a1["published"], a1["left_out"], a1["size"], a1["coverage"]) == (3, 3, 0, 3, "100 %")
     # The chart draws only groups of five or more.
     assert [label for label, _, _ in view["quadrants"]["chart"]["rows"]] == [
         "Alla organisationer", "Kommun", "A. Storstäder och storstadsnära kommuner"]
@@ -185,6 +186,35 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
                        "Samspel mellan inköpsfunktionen och verksamheten": ("+0,5", 8)}
     assert view["transitions"]["moves"] == {"same": 3, "up": 3, "down": 1, "across": 1, "no_point": 1}
     assert view["summary"][0] == "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)."
+
+
+def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument, everyone, published):
+    """u1 (kommun, A1) and u2 (region) took part in 2025 and are not published: counted as left out,
+    in their type and group, and in no result."""
+    sizes = dict(GROUPING.__dict__, type_sizes={"kommun": 290, "region": 21}, codes_edition="SCB:s koder")
+    grouping = national.Grouping(**sizes)
+    took_part = national.participants(everyone, "2025", grouping)
+    assert took_part[("alla", "alla")] == 13 and took_part[("typ", "kommun")] == 9 and took_part[("typ", "region")] == 3
+    assert took_part[("grupp", "A1")] == 4 and took_part[("huvudgrupp", "A")] == 6 and took_part[("okand", "okand")] == 1
+    report = national.year_report(instrument, published, "2025", grouping, took_part)
+    alone = national.year_report(instrument, published, "2025", grouping)
+    assert report.tallies == alone.tallies and report.questions == alone.questions and report.steps == alone.steps
+    view = national.report_view(instrument, report, site_url=None)
+    cov = view["participation"]
+    row = lambda r: (r["label"], r["measured"], r["published"], r["left_out"], r["size"], r["coverage"])  # noqa: E731
+    assert [row(r) for r in cov["types"]] == [("Kommun", 9, 8, 1, 290, "3 %"), ("Region", 3, 2, 1, 21, "10 %"),
+                                             ("Myndighet", 1, 1, 0, None, None)]
+    assert row(cov["total"]) == ("Alla organisationer", 13, 11, 2, None, None)
+    groups = {r["label"]: row(r)[1:] for r in cov["groups"]}
+    assert groups["A1. Storstäder"] == (4, 3, 1, 3, "100 %")  # u1 is a fourth participant in a group of three: its code is made up here
+    assert groups["A. Storstäder och storstadsnära kommuner"] == (6, 5, 1, 46, "11 %")
+    assert groups["C9. Landsbygdskommun med besöksnäring"] == (0, 0, 0, 21, "0 %")
+    # 8/290 = 2,8 % and 2/21 = 9,5 %: under 60 %, so no claim of representativeness
+    assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 9 (3 %) och 8 är publicerade (3 %). Med färre än 60 % "
+                                        "publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de beskriver de "
+                                        "publicerade kommunerna.")
+    assert cov["representative"][2] == "För myndigheterna finns inget antal i landet att jämföra med, så representativiteten bedöms inte."
+    assert [t for t, _ in view["terms"]] == ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning", "I hög grad", "På plats"]
 
 
 def test_small_years_show_counts_and_no_median(instrument, published):
@@ -231,17 +261,24 @@ def test_a_page_per_year_linked_from_the_overview(built):
     assert "rapport.pdf" not in (site / "oversikt" / "2025" / "index.html").read_text()  # a build without PDFs links none
 
 
-def test_an_unpublished_organisation_never_changes_the_follow_up(built, tmp_path):
+def test_an_unpublished_organisations_answers_never_change_the_follow_up(built, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out)
     before = tree(out / "site" / "oversikt")
     changed = dict(FIXTURE, u1=("kommun", False, "A1", {"2023-03-01": (4, 4), "2025-03-01": (4, 4)}),
-                   u2=("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)}))
+                   u2=("region", False, None, {"2025-03-01": (2, 2)}))
     orgs = write_orgs(tmp_path / "orgs", fixture_files(changed))
     summary = run_build(orgs, out, site_url=TEST_SITE_URL)
     assert {(d.slug, d.action, d.reason) for d in summary.plan.national} == {
         (y, "carry over", "unchanged") for y in ("2021", "2023", "2024", "2025")}
     assert tree(out / "site" / "oversikt") == before
+    # A round it took part in is counted, as a number: 2021 now has one participant more, left out.
+    changed["u2"] = ("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)})
+    write_orgs(orgs, fixture_files(changed))
+    summary = run_build(orgs, out, site_url=TEST_SITE_URL)
+    assert {d.slug for d in summary.plan.national if d.action == "render"} == {"2021"}
+    page = text_of((out / "site" / "oversikt" / "2021" / "index.html").read_text())
+    assert "Alla organisationer 3 2 1 – –" in page  # k3, k6 published; u2 left out
     # A published organisation's change in 2025 renders that year's page again, and no other.
     changed["k4"] = ("kommun", True, "A2", {"2025-04-01": (4, 4)})
     write_orgs(orgs, fixture_files(changed))
@@ -405,11 +442,14 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     assert len(results) == 311 and sorted(views) == ["2021", "2023", "2025"]
     view = views["2025"]
     assert view["edition"] == "SKR:s kommungruppsindelning 2023"
-    assert view["summary"][:2] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).", "290 av landets 290 kommuner ingår."]
-    groups = {g["label"].split(".")[0]: (g["count"], g["of"]) for g in view["participation"]["groups"]}
-    assert groups == {"A": (46, "46 av 46"), "A1": (3, "3 av 3"), "A2": (43, "43 av 43"), "B": (110, "110 av 110"),
-                      "B3": (23, "23 av 23"), "B4": (63, "63 av 63"), "B5": (24, "24 av 24"), "C": (134, "134 av 134"),
-                      "C6": (27, "27 av 27"), "C7": (51, "51 av 51"), "C8": (35, "35 av 35"), "C9": (21, "21 av 21")}
+    assert view["summary"][:3] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).",
+                                   "Av de 290 kommunerna i landet deltog 290 (100 %) och 290 är publicerade (100 %). "
+                                   "Vår bedömning är att resultaten är representativa för kommunerna.",
+                                   "Av de 21 regionerna i landet deltog 21 (100 %) och 21 är publicerade (100 %). "
+                                   "Vår bedömning är att resultaten är representativa för regionerna."]
+    groups = {g["label"].split(".")[0]: (g["published"], g["size"]) for g in view["participation"]["groups"]}
+    assert groups == {"A": (46, 46), "A1": (3, 3), "A2": (43, 43), "B": (110, 110), "B3": (23, 23), "B4": (63, 63), "B5": (24, 24),
+                      "C": (134, 134), "C6": (27, 27), "C7": (51, 51), "C8": (35, 35), "C9": (21, 21)}
     rows = {r["label"].split(".")[0]: [(c["share"], c["count"]) for c in r["cells"]][:4]
             for s in view["quadrants"]["sections"] for r in s["rows"]}
     # Per group (⌈n/4⌉, ⌈(n−1)/4⌉, ⌈(n−2)/4⌉, ⌈(n−3)/4⌉): A1 (1, 1, 1, 0), A2 (11, 11, 11, 10),
@@ -427,6 +467,31 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     assert rows["Region"] == [("29 %", 6), ("24 %", 5), ("24 %", 5), ("24 %", 5)]
     assert rows["Alla organisationer"] == [("26 %", 81), ("25 %", 79), ("25 %", 79), ("23 %", 72)]  # 81/311 = 26,0 %
     assert "Kommun utan kod (okänd grupp)" not in rows
+
+
+def test_every_place_coverage_when_some_are_left_out(every_place):
+    """All 311 took part; C7 and C8 (86 municipalities) and 11 regions are not published. Kommuner:
+    204/290 = 70,3 % published, but main group C 48/134 = 35,8 %; regions 10/21 = 47,6 %."""
+    from ambitionsgraf.site import national_views
+
+    project, results, _ = every_place
+    places = project.ins.reference.places
+    left_out = {slug for slug in (r.organisation.slug for r in results)
+                if places[slug[1:]].kommungrupp_kod in ("C7", "C8") or (places[slug[1:]].typ == "region" and int(slug[1:]) > 12)}
+    assert len(left_out) == 86 + 11
+    view = national_views(project, [r for r in results if r.organisation.slug not in left_out], results)["2025"]
+    cov = view["participation"]
+    assert [(t["label"], t["measured"], t["published"], t["left_out"], t["size"], t["coverage"]) for t in cov["types"]] == [
+        ("Kommun", 290, 204, 86, 290, "70 %"), ("Region", 21, 10, 11, 21, "48 %")]
+    groups = {g["label"].split(".")[0]: (g["measured"], g["published"], g["left_out"], g["size"], g["coverage"]) for g in cov["groups"]}
+    assert groups["C"] == (134, 48, 86, 134, "36 %") and groups["C7"] == (51, 0, 51, 51, "0 %") and groups["A2"] == (43, 43, 0, 43, "100 %")
+    assert cov["representative"][:2] == [
+        "Av de 290 kommunerna i landet deltog 290 (100 %) och 204 är publicerade (70 %). Vår bedömning är att resultaten är "
+        "representativa för kommunerna som helhet, men att det finns viss osäkerhet för huvudgrupp C (mindre städer/tätorter "
+        "och landsbygdskommuner, 36 %), där färre än 60 % är publicerade.",
+        "Av de 21 regionerna i landet deltog 21 (100 %) och 10 är publicerade (48 %). Med färre än 60 % publicerade kan "
+        "resultaten inte sägas gälla för alla regionerna i landet; de beskriver de publicerade regionerna."]
+    assert view["summary"][0] == "214 publicerade organisationer mättes 2025 (kommun 204, region 10)."
 
 
 def test_every_place_transitions_by_hand(every_place):

@@ -4,8 +4,8 @@
 into what the year's page and PDF show, and `report_digest` keys both on that view.
 """
 
-from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, year_report, years
+from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, participants, year_report, years
 from .view import CHART_FILES, NO_POINT, charts_of, report_digest, report_view
 
 __all__ = ["CHART_FILES", "MIN_SHARE", "NO_POINT", "Grouping", "NationalReport", "Tally", "Transitions", "charts_of",
-           "earlier_round", "report_digest", "report_view", "year_report", "years"]
+           "earlier_round", "participants", "report_digest", "report_view", "year_report", "years"]

@@ -52,6 +52,9 @@ class Grouping:
     groups: Mapping[str, str]  # "A1" -> its name, in SKR's order
     group_of: Callable[[object], str | None]
     sizes: Mapping[str, int] = field(default_factory=dict)  # "A1" -> municipalities in the group (all, not only measured)
+    type_sizes: Mapping[str, int] = field(default_factory=dict)  # "kommun" -> 290, "region" -> 21: how many the country has
+    county_of: Callable[[object], str | None] = lambda org: None  # an organisation's county ("Stockholms län"), if known
+    codes_edition: str = ""  # where type_sizes come from ("SCB:s kommun- och länskoder 2025-01-01")
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,9 @@ class NationalReport:
     steps: Mapping[str, Mapping[str | None, int]]  # step or zone -> status id (None: no answers) -> how many
     grouping: Grouping | None
     latest: str | None  # the latest date among the rounds counted
+    # Every organisation measured in the year, published or not, as counts only (coverage.participants):
+    # (kind, key) as the tallies' -> how many. Without it, those measured are taken to be the published.
+    measured: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 def years(published: list[Result]) -> list[str]:
@@ -193,8 +199,30 @@ def _steps(ins: Instrument, rounds: list[Round]) -> dict[str, dict[str | None, i
     return counts
 
 
-def year_report(ins: Instrument, published: list[Result], year: str, grouping: Grouping | None = None) -> NationalReport:
-    """The follow-up of `year` over `published` (the caller hands published organisations only)."""
+def group_keys(org, grouping: Grouping | None) -> list[tuple[str, str]]:
+    """The tallies an organisation counts in: all, its type, and a municipality's main group and
+    group (or the unknown group without a code)."""
+    keys = [("alla", "alla"), ("typ", org.type)]
+    if grouping is not None and org.type == grouping.applies_to:
+        key = grouping.group_of(org)
+        keys += [("huvudgrupp", key[0]), ("grupp", key)] if key in grouping.groups else [("okand", "okand")]
+    return keys
+
+
+def participants(everyone: list[Result], year: str, grouping: Grouping | None) -> dict[tuple[str, str], int]:
+    """How many organisations, published or not, have a round in `year`, per tally: counts only,
+    so that the follow-up can say how many took part without reading anything else of theirs."""
+    counts: Counter = Counter()
+    for r in everyone:
+        if any(a.date[:4] == year for a in r.assessments):
+            counts.update(group_keys(r.organisation, grouping))
+    return dict(counts)
+
+
+def year_report(ins: Instrument, published: list[Result], year: str, grouping: Grouping | None = None,
+                measured: Mapping[tuple[str, str], int] | None = None) -> NationalReport:
+    """The follow-up of `year` over `published` (the caller hands published organisations only);
+    `measured`: participants() over every organisation measured, for the coverage (counts only)."""
     if any(not r.organisation.published for r in published):
         raise ValueError("the national follow-up is public: it takes published organisations only")
     sel = select(published, None, year)
@@ -208,4 +236,5 @@ def year_report(ins: Instrument, published: list[Result], year: str, grouping: G
         steps=_steps(ins, [a for _, a in chosen]),
         grouping=grouping,
         latest=max((a.date for _, a in chosen), default=None),
+        measured=dict(measured) if measured is not None else participants([r for r, _ in chosen], year, grouping),
     )

@@ -10,8 +10,10 @@ import orjson
 
 from ..instrument import Instrument
 from ..scoring import AXES
-from ..text import num, percent, question_numbers, swedish_date
-from .figures import MIN_SHARE, Grouping, NationalReport, Tally
+from ..text import count, num, the_count, percent, question_numbers, swedish_date
+from .coverage import coverage_view, terms
+from .coverage import tally_label as _tally_label
+from .figures import MIN_SHARE, NationalReport
 
 # -- the report as shown ------------------------------------------------------------------------
 #
@@ -38,31 +40,6 @@ def _signed(value: Fraction) -> str:
 def _systematic_axes(ins: Instrument, quadrant: str) -> int:
     q = ins.quadrant_by_id(quadrant)
     return int(q.ledning) + int(q.verksamhet)
-
-
-def _tally_label(ins: Instrument, t: Tally, grouping: Grouping | None) -> str:
-    if t.kind == "alla":
-        return "Alla organisationer"
-    if t.kind == "typ":
-        return ins.type_of(t.key).label
-    if t.kind == "huvudgrupp":
-        return f"{t.key}. {grouping.main_groups[t.key]}"
-    if t.kind == "grupp":
-        return f"{t.key}. {grouping.groups[t.key]}"
-    return f"{ins.type_of(grouping.applies_to).label} utan kod (okänd grupp)"
-
-
-def _participation(ins: Instrument, report: NationalReport) -> dict:
-    types = [{"label": ins.type_of(t.key).label, "count": t.members} for t in report.tallies if t.kind == "typ"]
-    g = report.grouping
-    if g is None:
-        return {"types": types, "groups": None}
-    rows = [{"label": _tally_label(ins, t, g), "main": t.kind == "huvudgrupp", "count": t.members,
-             "of": None if t.size is None else f"{t.members} av {t.size}"}
-            for t in report.tallies if t.kind in ("huvudgrupp", "grupp", "okand")]
-    kind = ins.type_of(g.applies_to)
-    return {"types": types, "groups": rows, "edition": g.edition, "kind": kind.plural,
-            "counted": sum(t.members for t in report.tallies if t.kind == "typ" and t.key == g.applies_to)}
 
 
 def _quadrant_section(ins: Instrument, report: NationalReport) -> dict:
@@ -161,15 +138,12 @@ def _step_section(ins: Instrument, report: NationalReport) -> dict:
             "shares": shares, "strongest": strongest.label}
 
 
-def _summary(ins: Instrument, report: NationalReport, transitions: dict, steps: dict) -> list[str]:
+def _summary(ins: Instrument, report: NationalReport, coverage: dict, transitions: dict, steps: dict) -> list[str]:
     """The report's findings in a few sentences, for a reader who reads nothing else."""
     n = report.members
     types = ", ".join(f"{ins.type_of(t.key).label.lower()} {t.members}" for t in report.tallies if t.kind == "typ")
-    out = [f"{n} {'publicerad organisation' if n == 1 else 'publicerade organisationer'} mättes {report.year} ({types})."]
-    g = report.grouping
-    if g is not None and g.sizes:
-        measured = sum(t.members for t in report.tallies if t.kind == "typ" and t.key == g.applies_to)
-        out.append(f"{measured} av landets {sum(g.sizes.values())} kommuner ingår.")
+    out = [f"{count(n, 'publicerad organisation', 'publicerade organisationer')} mättes {report.year} ({types})."]
+    out += coverage["representative"][:-1]  # per type: took part, published, of how many, and the judgement
     everyone = report.tallies[0]
     best, worst = ins.quadrants[0], ins.quadrants[-1]
     if n >= MIN_SHARE:
@@ -222,13 +196,16 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
     quadrants = _quadrant_section(ins, report)
     transitions = _transition_section(ins, report)
     steps = _step_section(ins, report)
+    coverage = coverage_view(ins, report)
     return {
         "year": report.year,
         "title": f"Nationell uppföljning {report.year}",
         "members": report.members,
+        "members_text": the_count(report.members, "organisation", "organisationer"),
         "min_share": MIN_SHARE,
-        "summary": _summary(ins, report, transitions, steps),
-        "participation": _participation(ins, report),
+        "summary": _summary(ins, report, coverage, transitions, steps),
+        "participation": coverage,
+        "terms": terms(ins, report),
         "quadrants": quadrants,
         "transitions": transitions,
         "questions": _question_section(ins, report),

@@ -219,7 +219,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         from ..site import national_files, national_views
 
         listed = [results[slug] for slug in the_plan.listed]
-        yearly = national_views(project, listed)  # round year -> its follow-up as shown
+        yearly = national_views(project, listed, list(results.values()))  # round year -> its follow-up as shown; the unpublished as counts only
         the_plan = replace(the_plan, national=plan_national(
             tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()), previous_national_parts,
             code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only))
