@@ -249,7 +249,7 @@ def test_a_page_per_year_linked_from_the_overview(built):
     site = built / "site"
     assert sorted(p.name for p in (site / "oversikt").iterdir() if p.name.isdigit()) == ["2021", "2023", "2024", "2025"]
     assert sorted(p.name for p in (site / "oversikt" / "2025").iterdir()) == [
-        "fragor-ja-nej.svg", "fragor.svg", "index.html", "kvadranter.svg", "steg.svg"]
+        "fragor-ja-nej.svg", "fragor.svg", "i-hog-grad.svg", "index.html", "kvadranter.svg", "steg.svg"]
     assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["index.html"]  # one organisation: no charts
     for page in ("oversikt/index.html", "oversikt/alla-typer/2023/index.html", "oversikt/kommun/alla-ar/index.html"):
         html = (site / page).read_text()
@@ -336,8 +336,9 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
                  "den tidigare mätningen: 2021 för 1, 2023 för 7, 2024 för 1",
                  "SKR:s kommungruppsindelning 2023", "Sida 1 av"):
         assert said in text, said
-    assert row("A. Storstäder och storstadsnära kommuner") == ["5", "5 av 46"]  # participation
-    assert row("Kommun utan kod (okänd grupp)") == ["1", "–"]
+    participation = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines()]
+    assert ["A1. Storstäder", "3", "3", "0", "3", "100 %"] in participation  # the fixture's report: those measured are the published
+    assert ["Kommun utan kod (okänd grupp)", "1", "1", "0", "–", "–"] in participation
     assert row("Alla organisationer") == ["11", "55 % (6)", "0 % (0)", "18 % (2)", "18 % (2)", "9 % (1)"]
     assert row("A1. Storstäder (bara") == ["3", "3", "0", "0", "0", "0"]
     # The transition table: from no point (m1) to ändamålsenlig, and the column totals of the nine.
@@ -345,6 +346,83 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
     assert row("Summa") == ["6", "0", "1", "2", "0", "9"]
     assert row("Samspel mellan inköpsfunktionen och ledningen") == ["+0,9", "9 organisationer"]
     assert row("Samspel mellan inköpsfunktionen och verksamheten") == ["+0,5", "8 organisationer"]
+
+
+def table_cells(doc: list[dict], caption: str, headings: list[str], rows: list[str]) -> tuple[list, dict]:
+    """In the PDF's table whose caption starts with `caption`, located with pdftotext -bbox: each
+    heading's box (the union of its words, over the lines it wraps to) and each row's cells (its
+    words after the label, joined where less than 4 pt apart), as (x0, x1, text)."""
+    start = caption.split()
+    for page in doc:
+        words = page["words"]
+        at = next((i for i in range(len(words)) if [w[4] for w in words[i:i + len(start)]] == start), None)
+        if at is not None:
+            break
+    else:
+        raise AssertionError(f"no caption {caption!r}")
+    below = [w for w in words[at:] if w[1] > words[at][3]]
+    first_row = min(w[1] for w in below if w[4] == rows[0].split()[0] and w[0] < words[at][0] + 20)
+    band = [w for w in below if w[1] < first_row - 1]
+    boxes, left = [], 0.0
+    for heading in headings:
+        parts = heading.split()
+        head = min((w for w in band if w[4] == parts[0] and w[0] > left), key=lambda w: (w[0], w[1]))
+        box, last = [head[0], head[2]], head
+        for part in parts[1:]:  # the next word: just right of the last on its line, or on a later line under the heading
+            last = min((w for w in band if w[4] == part and (
+                (abs(w[1] - last[1]) < 2 and 0 <= w[0] - last[2] < 8) or (w[1] > last[1] + 2 and w[0] < box[1] + 5 and w[2] > box[0] - 5))),
+                key=lambda w: (w[1], w[0]))
+            box = [min(box[0], last[0]), max(box[1], last[2])]
+        boxes.append((box[0], box[1], heading))
+        left = head[0] + 1
+    cells = {}
+    for label in rows:
+        first = label.split()
+        line_at = next(w for w in below if w[4] == first[0] and w[1] >= first_row - 1 and w[0] < words[at][0] + 20)
+        line = sorted((w for w in below if abs(w[1] - line_at[1]) < 2), key=lambda w: w[0])
+        values = [w for w in line if w[0] > boxes[0][0] - 20]
+        joined: list[list] = []
+        for w in values:
+            if joined and w[0] - joined[-1][1] < 4:
+                joined[-1] = [joined[-1][0], w[2], joined[-1][2] + " " + w[4]]
+            else:
+                joined.append([w[0], w[2], w[4]])
+        cells[label] = [tuple(c) for c in joined]
+    return boxes, cells
+
+
+def assert_under_headings(boxes: list, cells: dict) -> None:
+    """Each value's box overlaps its own heading's box and no other heading's."""
+    for label, row in cells.items():
+        assert len(row) == len(boxes), (label, row)
+        for (x0, x1, text), (h0, h1, heading) in zip(row, boxes):
+            assert x1 > h0 and x0 < h1, f"{label}: {text} is not under {heading}"
+            others = [h for h in boxes if h[2] != heading and x1 > h[0] and x0 < h[1]]
+            assert not others, f"{label}: {text} is under {others[0][2]} too"
+
+
+def test_each_number_of_the_pdf_tables_stands_under_its_own_heading(fixture_pdf):
+    from .test_pdf_layout import pages
+
+    doc = pages(fixture_pdf)
+    boxes, cells = table_cells(doc, "Organisationer per typ,", ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning"],
+                               ["Kommun", "Region", "Alla organisationer"])
+    assert [c[2] for c in cells["Alla organisationer"]] == ["11", "11", "0", "–", "–"]
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Organisationer per svar, fråga 1,", ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja", "Inget svar"],
+                               ["1. Vi har mål"])
+    assert [c[2] for c in cells["1. Vi har mål"]] == ["100 % (11)", "0 % (0)", "0 % (0)", "0 % (0)"]
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Medianförändring per axel,", ["Medianförändring", "Bygger på"],
+                               ["Samspel mellan inköpsfunktionen och ledningen"])
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Kvadrant vid den tidigare", ["2025: Ändamålsenlig inköpsorganisation", "2025: Systematiskt samspel med ledningen",
+                                                                  "2025: Systematiskt samspel med verksamheten", "2025: Tillfälligt samspel",
+                                                                  "2025: Ingen punkt (svar saknas)", "Summa"], ["Summa"])
+    assert [c[2] for c in cells["Summa"]] == ["6", "0", "1", "2", "0", "9"]
+    assert_under_headings(boxes, cells)
+    # The sum row is printed once, however the table falls on the pages.
+    assert sum(1 for page in doc for w in page["words"] if w[4] == "Summa") == 2  # its heading and its row
 
 
 def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
@@ -370,7 +448,7 @@ def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
         walk(root.StructTreeRoot)
         assert kinds.get("/H1") == 1 and kinds.get("/H2", 0) >= 7
         assert kinds.get("/Table", 0) >= 8 and kinds.get("/TH", 0) > 50  # eight tables (one split over pages is tagged per page)
-        assert len(figures) == 4  # quadrants, answers on the scale and yes or no, steps: each followed by its table
+        assert len(figures) == 5  # quadrants, i hög grad, answers on the scale and yes or no, steps: each followed by its table
         for fig in figures:
             assert "tabellen" in str(fig.get("/Alt", ""))
 
@@ -568,15 +646,45 @@ def test_the_pdf_stays_in_its_text_block_and_wastes_no_page(request, which):
         assert len(body(page, top, bottom)) >= least, (n, " ".join(t for *_, t in body(page, top, bottom))[:200])
 
 
-def test_the_summary_names_the_steps_most_and_fewest_have_in_place(instrument):
-    """Orientering in place for two of five, kunskapsgenerering for one, the other six steps for none:
-    every step tied at the bottom is named, in the cycle's order."""
+def test_the_summary_compares_questions_not_steps(instrument):
+    """Five organisations answering 3 everywhere, but spendanalys (question 4) at 4 in a and b, and
+    kunskapsunderlag and rapportering (6 and 14) at 4 in a: 40 %, 20 % and 20 % i hög grad, the other
+    fifteen scale questions 0 %. The sentence names questions, never a step as having most in place."""
     def org(slug, strong_steps):
         answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
         return summarise(scored(instrument, answer_file([("2025-03-01", [("inkopschef", answers)])], namn=f"Org {slug}"), slug))
 
     published = [org("a", ["orientering", "kunskap"]), org("b", ["orientering"]), org("c", []), org("d", []), org("e", [])]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
-    assert view["summary"][-1] == (
-        "I ledningssystemet har flest organisationer orientering på plats (40 %), färst styrdokument och inköpspolicy, "
-        "strategi med mått, konkretisera strategin, planera inköp per kategori, upphandlingsplan och uppföljning av strategin (0 %).")
+    assert view["summary"][-2:] == [
+        "Störst andel som i hög grad har det frågan beskriver finns för fråga 4 (organisationsövergripande spendanalys, 40 %), "
+        "minst för 15 frågor (0 % var). Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor.",
+        "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
+    assert not any("flest" in s or "färst" in s for s in view["summary"])
+    kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Alla 2 frågorna (6, 14) på plats", "6: 20 %, 14: 20 %")
+    orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
+    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4: 40 %")
+
+
+def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(instrument):
+    """Two of five organisations: all said ja; one: one ja of two (some); two: nej. The answer table
+    counts 2 / 1 / 2, as the step Styrdokument does (its other question at 4 everywhere)."""
+    def org(slug, mal):
+        people = [(role, uniform(4, mal=m)) for role, m in zip(("inkopschef", "politisk_ledning"), mal)]
+        return summarise(scored(instrument, answer_file([("2025-03-01", people)], namn=f"Org {slug}"), slug))
+
+    published = [org("a", ["ja", "ja"]), org("b", ["ja"]), org("c", ["ja", "nej"]), org("d", ["nej"]), org("e", ["nej", "nej"])]
+    view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
+    goals = next(g for g in view["questions"]["groups"] if g["id"] == "ja-nej")
+    assert goals["levels"] == ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja"]
+    assert [(c["share"], c["count"]) for c in goals["rows"][0]["cells"]] == [("40 %", 2), ("20 %", 1), ("40 %", 2)]
+    assert goals["rows"][0]["text"].startswith("Vi har mål för inköpsverksamheten")
+    styr = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Styrdokument och inköpspolicy")
+    assert [(c["share"], c["count"]) for c in styr["cells"]] == [("40 %", 2), ("20 %", 1), ("40 %", 2)]
+    first = view["headline"]["areas"][0]["rows"][0]
+    assert (first["number"], first["high"]["share"], first["answered"]) == (1, "40 %", 5)
+    # Area 3's questions keep their lead-in wherever they stand alone.
+    scale = next(g for g in view["questions"]["groups"] if g["id"] == "skala")
+    assert {r["number"]: r["text"] for r in scale["rows"]}[10] == "Inköpsfunktionen ansvarar för: Juridisk rådgivning och regelefterlevnad"
+    assert view["headline"]["areas"][2]["preamble"] == "Inköpsfunktionen ansvarar för:"

@@ -90,6 +90,7 @@ class NationalReport:
     transitions: Transitions
     questions: tuple[dict, ...]  # overview.question_distribution: per question, organisations per answer level
     steps: Mapping[str, Mapping[str | None, int]]  # step or zone -> status id (None: no answers) -> how many
+    question_statuses: Mapping[str, Mapping[str | None, int]]  # question -> status id (None: no answer) -> how many
     grouping: Grouping | None
     latest: str | None  # the latest date among the rounds counted
     # Every organisation measured in the year, published or not, as counts only (coverage.participants):
@@ -170,14 +171,16 @@ def _sorted(values: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(values))
 
 
-def _steps(ins: Instrument, rounds: list[Round]) -> dict[str, dict[str | None, int]]:
-    """How many rounds have each step at each status, from the question means (all a summary has).
+def _steps(ins: Instrument, rounds: list[Round]) -> tuple[dict[str, dict[str | None, int]], dict[str, dict[str | None, int]]]:
+    """How many rounds have each step, and each question, at each status, from the question means
+    (all a summary has): (by step, by question).
 
     Means take few distinct values (a handful of answers on a four-step scale), and a step's
     questions few combinations of statuses: each is worked out once (5× faster at 4 000
     organisations), by the scoring's own rules."""
     counts = {s.id: {**{st.id: 0 for st in ins.statuses}, None: 0} for s in ins.steps}
     qids = ins.question_ids
+    by_question = {qid: {**{st.id: 0 for st in ins.statuses}, None: 0} for qid in qids}
     of_step = [(s.id, tuple(qids.index(q.id) for q in ins.questions_of_step(s.id))) for s in ins.steps]
     question_memo: dict = {}
     step_memo: dict = {}
@@ -190,13 +193,14 @@ def _steps(ins: Instrument, rounds: list[Round]) -> dict[str, dict[str | None, i
             if status is question_memo:
                 status = question_memo[key] = question_status(ins, qid, mean)
             statuses.append(status)
+            by_question[qid][status] += 1
         for step, positions in of_step:
             key = (step, *(statuses[i] for i in positions))
             status = step_memo.get(key, step_memo)
             if status is step_memo:
                 status = step_memo[key] = step_statuses(ins, dict(zip(qids, statuses)))[step]
             counts[step][status] += 1
-    return counts
+    return counts, by_question
 
 
 def group_keys(org, grouping: Grouping | None) -> list[tuple[str, str]]:
@@ -227,13 +231,15 @@ def year_report(ins: Instrument, published: list[Result], year: str, grouping: G
         raise ValueError("the national follow-up is public: it takes published organisations only")
     sel = select(published, None, year)
     chosen = list(sel.rounds)
+    steps, by_question = _steps(ins, [a for _, a in chosen])
     return NationalReport(
         year=year,
         members=len(chosen),
         tallies=_tallies(ins, chosen, grouping),
         transitions=_transitions(chosen, year),
         questions=tuple(question_distribution(ins, sel)),
-        steps=_steps(ins, [a for _, a in chosen]),
+        steps=steps,
+        question_statuses=by_question,
         grouping=grouping,
         latest=max((a.date for _, a in chosen), default=None),
         measured=dict(measured) if measured is not None else participants([r for r, _ in chosen], year, grouping),

@@ -14,6 +14,7 @@ from ..text import count, num, the_count, percent, question_numbers, swedish_dat
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
 from .figures import MIN_SHARE, NationalReport
+from .questions import RAMP, answer_section, cell, headline_section, headline_sentence, high_counts, step_section
 
 # -- the report as shown ------------------------------------------------------------------------
 #
@@ -22,14 +23,7 @@ from .figures import MIN_SHARE, NationalReport
 # cannot drift from what they show.
 
 NO_POINT = "Ingen punkt (svar saknas)"
-# Bars are coloured by the answer scale's ramp (charts.LEVEL_COLOURS), darkest first: the most
-# systematic quadrant and the strongest status darkest. The categories are the chart's, not the scale's.
-RAMP = ("4", "3", "2", "1")
-
-
-def _cell(n: int, total: int, shares: bool) -> dict:
-    """A count, with its share of `total` when there are enough to speak of a share."""
-    return {"count": n, "share": f"{percent(Fraction(n, total))} %" if shares and total else None}
+_cell = cell
 
 
 def _signed(value: Fraction) -> str:
@@ -92,53 +86,7 @@ def _transition_section(ins: Instrument, report: NationalReport) -> dict:
             "moves": {k: moves[k] for k in ("same", "up", "down", "across", "no_point")}, "medians": medians}
 
 
-def _question_section(ins: Instrument, report: NationalReport) -> dict:
-    """Per question the organisations at each answer level, one table (and chart) per kind of
-    answer as on the overview pages (the scale, and yes or no), so a yes is never read as a level."""
-    shares = report.members >= MIN_SHARE
-    kinds: dict[tuple, list[dict]] = {}
-    for d in report.questions:
-        kinds.setdefault(tuple(d["levels"]), []).append(d)
-    groups = []
-    for levels, questions in kinds.items():
-        ident = "ja-nej" if [key for key, _ in levels] == ["ja", "nej"] else "skala"
-        rows = [{"number": d["number"], "text": d["text"],
-                 "cells": [_cell(d["counts"][key], report.members, shares) for key, _ in levels],
-                 "missing": _cell(d["missing"], report.members, shares)} for d in questions]
-        chart = {"file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
-                 "title": f"Andel organisationer per svar, {question_numbers([d['number'] for d in questions])}, {report.year}",
-                 "levels": list(levels),
-                 "rows": [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions]}
-        groups.append({"id": ident, "heading": "Svar ja eller nej" if ident == "ja-nej" else "Svar på skalan",
-                       "numbers": question_numbers([d["number"] for d in questions]),
-                       "levels": [label for _, label in levels], "rows": rows, "chart": chart if shares else None})
-    return {"groups": groups, "shares": shares}
-
-
-def _step_section(ins: Instrument, report: NationalReport) -> dict:
-    shares = report.members >= MIN_SHARE
-    strongest = ins.statuses[0]
-    groups = []
-    for kind, title in (("steg", "Ledningssystemets steg"), ("zon", "Inköpsprocessens zoner, roller och mandat")):
-        rows = []
-        for s in ins.steps:
-            if s.kind != kind:
-                continue
-            counts = report.steps[s.id]
-            rows.append({"number": len(rows) + 1, "label": s.label,
-                         "cells": [_cell(counts[st.id], report.members, shares) for st in ins.statuses],
-                         "missing": _cell(counts[None], report.members, shares)})
-        groups.append({"title": title, "rows": rows})
-    steps = [s for s in ins.steps if s.kind == "steg"]
-    chart = {"file": "steg.svg", "title": f"Andel organisationer per status i varje steg av ledningssystemet, {report.year}",
-             "levels": list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
-             "rows": [(f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None])
-                      for i, s in enumerate(steps, 1)]}
-    return {"statuses": [st.label for st in ins.statuses], "groups": groups, "chart": chart if shares else None,
-            "shares": shares, "strongest": strongest.label}
-
-
-def _summary(ins: Instrument, report: NationalReport, coverage: dict, transitions: dict, steps: dict) -> list[str]:
+def _summary(ins: Instrument, report: NationalReport, coverage: dict, transitions: dict) -> list[str]:
     """The report's findings in a few sentences, for a reader who reads nothing else."""
     n = report.members
     types = ", ".join(f"{ins.type_of(t.key).label.lower()} {t.members}" for t in report.tallies if t.kind == "typ")
@@ -168,26 +116,25 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
             out.append("Medianförändringen är " + " och ".join(f"{x['median']} för {x['label'][0].lower() + x['label'][1:]}" for x in shown) + ".")
     else:
         out.append("Ingen av dem hade mätts ett tidigare år, så det finns ingen förflyttning att redovisa.")
-    if n >= MIN_SHARE:
-        rows = steps["groups"][0]["rows"]  # the management system's steps, in cycle order
-        counts = [r["cells"][0]["count"] for r in rows]
-        if max(counts) != min(counts):
-            def named(at: int) -> tuple[str, str]:
-                found = [r for r in rows if r["cells"][0]["count"] == at]
-                names = [r["label"][0].lower() + r["label"][1:] for r in found]
-                return (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]), found[0]["cells"][0]["share"]
-            (most, most_share), (least, least_share) = named(max(counts)), named(min(counts))
-            out.append(f"I ledningssystemet har flest organisationer {most} {steps['strongest'].lower()} ({most_share}), "
-                       f"färst {least} ({least_share}).")
+    said = headline_sentence(ins, report)
+    if said:
+        out.append(said)
+    goals = next((q for q in ins.questions if q.rule == "ja_nej"), None)
+    if goals is not None and n >= MIN_SHARE:
+        high, answered = high_counts(ins, report, goals.id)
+        if answered >= MIN_SHARE:
+            out.append(f"Hos {percent(Fraction(high, answered))} % ({high}) svarade alla intervjuade ja på frågan om "
+                       f"{goals.short} (fråga {goals.number}).")
     return out
 
 
-CHART_FILES = ("kvadranter.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
+CHART_FILES = ("kvadranter.svg", "i-hog-grad.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
 
 
 def charts_of(view: dict) -> list[dict]:
     """The charts a view draws, each with its file name, title, levels and rows (charts.distribution_svg)."""
-    found = [view["quadrants"]["chart"], *(g["chart"] for g in view["questions"]["groups"]), view["steps"]["chart"]]
+    found = [view["quadrants"]["chart"], view["headline"]["chart"], *(g["chart"] for g in view["questions"]["groups"]),
+             view["steps"]["chart"]]
     return [c for c in found if c is not None]
 
 
@@ -195,20 +142,22 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
     """Everything the year's page and PDF show, as text and counts; JSON-serialisable (the PDF's key)."""
     quadrants = _quadrant_section(ins, report)
     transitions = _transition_section(ins, report)
-    steps = _step_section(ins, report)
+    steps = step_section(ins, report)
     coverage = coverage_view(ins, report)
     return {
         "year": report.year,
         "title": f"Nationell uppföljning {report.year}",
         "members": report.members,
+        "goals_step": next((s.label for q in ins.questions if q.rule == "ja_nej" for s in ins.steps if s.id == q.step), ""),
         "members_text": the_count(report.members, "organisation", "organisationer"),
         "min_share": MIN_SHARE,
-        "summary": _summary(ins, report, coverage, transitions, steps),
+        "summary": _summary(ins, report, coverage, transitions),
         "participation": coverage,
         "terms": terms(ins, report),
         "quadrants": quadrants,
         "transitions": transitions,
-        "questions": _question_section(ins, report),
+        "headline": headline_section(ins, report),
+        "questions": answer_section(ins, report),
         "steps": steps,
         "threshold": num(ins.threshold),
         "latest": report.latest,
