@@ -688,3 +688,49 @@ def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(ins
     scale = next(g for g in view["questions"]["groups"] if g["id"] == "skala")
     assert {r["number"]: r["text"] for r in scale["rows"]}[10] == "Inköpsfunktionen ansvarar för: Juridisk rådgivning och regelefterlevnad"
     assert view["headline"]["areas"][2]["preamble"] == "Inköpsfunktionen ansvarar för:"
+
+
+# -- sharp edges: the rule of five in a median, and the sentence on moves --------------------------
+
+EDGE = {  # slug: (2023, 2025) as (l, v); ledning changes −14/15, −14/15, +14/15, +14/15, +28/15
+    "a": ((3, 3), (2, 2)),  # ändamålsenlig → tillfällig: fewer systematic axes
+    "b": ((2, 2), (3, 3)),  # up
+    "c": ((2, 2), (3, 2)),  # up (ledning only)
+    "d": ((3, 2), (2, 3)),  # one systematic interplay for the other
+    "e": ((2, 2), (4, 2)),  # up, +28/15
+}
+
+
+def edge_view(instrument, slugs):
+    from ambitionsgraf.pipeline.inputs import load_project
+    from ambitionsgraf.site import national_page_files
+
+    published = [summarise(scored(instrument, answer_file([("2023-03-01", [("inkopschef", svar(*EDGE[s][0]))]),
+                                                           ("2025-03-01", [("inkopschef", svar(*EDGE[s][1]))])],
+                                                          namn=f"Org {s}"), s)) for s in slugs]
+    project = load_project(ROOT, project_settings())
+    view = national.report_view(project.ins, national.year_report(project.ins, published, "2025"), site_url=None)
+    return view, text_of(national_page_files(project, view, pdf_linked=False)["oversikt/2025/index.html"])
+
+
+def test_a_median_of_exactly_five_changes_is_shown_and_of_four_is_not(instrument):
+    view, page = edge_view(instrument, "abcde")
+    medians = {m["label"]: (m["median"], m["count"]) for m in view["transitions"]["medians"]}
+    # ledning: −14/15, −14/15, +14/15, +14/15, +28/15: the third is +14/15 = +0,93; verksamhet: −1, 0, 0, +1, +1: 0
+    assert medians == {"Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 5),
+                       "Samspel mellan inköpsfunktionen och verksamheten": ("0,0", 5)}
+    assert "Samspel mellan inköpsfunktionen och ledningen +0,9 5 organisationer" in page
+    assert any(s.startswith("Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen") for s in view["summary"])
+    view, page = edge_view(instrument, "abcd")  # one fewer: no median at all, and the page says why
+    assert [(m["median"], m["count"]) for m in view["transitions"]["medians"]] == [(None, 4), (None, 4)]
+    assert "Samspel mellan inköpsfunktionen och ledningen visas inte (färre än 5) 4 organisationer" in page
+    assert not any(s.startswith("Medianförändringen") for s in view["summary"])
+
+
+def test_the_sentence_on_moves_counts_up_down_and_across_apart(instrument):
+    view, page = edge_view(instrument, "abcde")
+    assert view["transitions"]["moves"] == {"same": 0, "up": 3, "down": 1, "across": 1, "no_point": 0}
+    assert ("I samma kvadrant: 0. Fler axlar med systematiskt samspel: 3. Färre: 1. "
+            "Bytt det ena systematiska samspelet mot det andra: 1. Utan punkt vid någon av mätningarna: 0.") in page
+    assert ("5 av dem hade mätts ett tidigare år. Jämfört med den mätningen: 0 ligger i samma kvadrant, 3 har fler axlar "
+            "med systematiskt samspel, 1 färre och 1 har bytt det ena systematiska samspelet mot det andra.") in view["summary"]
