@@ -484,9 +484,9 @@ def grouping(project: Project):
         place = ref.get(org.code)
         return place.kommungrupp_kod if place is not None else None
 
-    def county_of(org) -> str | None:
+    def county_of(org) -> tuple[str, str] | None:
         place = ref.get(org.code)
-        return place.lan if place is not None else None
+        return (place.lanskod, place.lan) if place is not None else None
 
     return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes,
                     type_sizes=type_sizes, county_of=county_of, codes_edition=ref.codes_edition)
@@ -505,18 +505,25 @@ def national_views(project: Project, listed: list, everyone: list | None = None)
             for year in national.years(listed)}
 
 
-def _national_charts(view: dict) -> dict[str, str]:
-    """Each chart of the year's view as SVG, by its file name."""
+def _national_charts(project: Project, view: dict) -> dict[str, str]:
+    """Each chart of the year's view as SVG, by its file name: the ambition graph with the organisations'
+    own drawing (one unnamed point each), the rest as bars."""
     from .national import charts_of
 
-    return {c["file"]: charts.distribution_svg(c["title"], c["levels"], c["rows"]) for c in charts_of(view)}
+    def draw(c: dict) -> str:
+        if c.get("kind") == "graph":
+            markers = tuple(charts.Marker(x, y, "", "org") for x, y in c["points"])
+            return charts.draw_svg(project.ins, charts.ChartSpec(c["title"], markers, label_points=False))
+        return charts.distribution_svg(c["title"], c["levels"], c["rows"])
+
+    return {c["file"]: draw(c) for c in charts_of(view)}
 
 
 def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
     """The year's follow-up as a page, with its charts, relative to site/."""
     path = national_path(view["year"])
     root = "../" * path.count("/")
-    drawn = _national_charts(view)
+    drawn = _national_charts(project, view)
     shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
     ctx = page_context(project, root=root, path=path, title=view["title"],
                        crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
@@ -531,10 +538,11 @@ def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> di
 
 def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     """The year's follow-up as a tagged PDF, relative to site/: drawn from the view alone (its key)."""
-    drawn = _national_charts(view)
+    drawn = _national_charts(project, view)
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
         r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
+        organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
         method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

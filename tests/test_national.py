@@ -220,7 +220,8 @@ def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument
 def test_small_years_show_counts_and_no_median(instrument, published):
     view = national.report_view(instrument, national.year_report(instrument, published, "2024", GROUPING), site_url=None)
     assert view["members"] == 1
-    assert national.charts_of(view) == []
+    # No bars of shares; the graph's one point is drawn: a published point is public already (the overview shows it).
+    assert [c["file"] for c in national.charts_of(view)] == ["ambitionsgraf.svg"] and view["graph"]["count"] == 1
     assert all(c["share"] is None for g in view["questions"]["groups"] for row in g["rows"] for c in row["cells"])
     assert [m["median"] for m in view["transitions"]["medians"]] == [None, None]
 
@@ -249,8 +250,8 @@ def test_a_page_per_year_linked_from_the_overview(built):
     site = built / "site"
     assert sorted(p.name for p in (site / "oversikt").iterdir() if p.name.isdigit()) == ["2021", "2023", "2024", "2025"]
     assert sorted(p.name for p in (site / "oversikt" / "2025").iterdir()) == [
-        "fragor-ja-nej.svg", "fragor.svg", "i-hog-grad.svg", "index.html", "kvadranter.svg", "steg.svg"]
-    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["index.html"]  # one organisation: no charts
+        "ambitionsgraf.svg", "fragor-ja-nej.svg", "fragor.svg", "i-hog-grad.svg", "index.html", "kvadranter.svg", "steg.svg"]
+    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["ambitionsgraf.svg", "index.html"]  # one organisation: its point, no bars
     for page in ("oversikt/index.html", "oversikt/alla-typer/2023/index.html", "oversikt/kommun/alla-ar/index.html"):
         html = (site / page).read_text()
         root = "../" * page.count("/")
@@ -448,7 +449,7 @@ def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
         walk(root.StructTreeRoot)
         assert kinds.get("/H1") == 1 and kinds.get("/H2", 0) >= 7
         assert kinds.get("/Table", 0) >= 8 and kinds.get("/TH", 0) > 50  # eight tables (one split over pages is tagged per page)
-        assert len(figures) == 5  # quadrants, i hög grad, answers on the scale and yes or no, steps: each followed by its table
+        assert len(figures) == 6  # the graph, quadrants, i hög grad, answers on the scale and yes or no, steps: each followed by its table
         for fig in figures:
             assert "tabellen" in str(fig.get("/Alt", ""))
 

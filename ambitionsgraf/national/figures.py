@@ -53,7 +53,7 @@ class Grouping:
     group_of: Callable[[object], str | None]
     sizes: Mapping[str, int] = field(default_factory=dict)  # "A1" -> municipalities in the group (all, not only measured)
     type_sizes: Mapping[str, int] = field(default_factory=dict)  # "kommun" -> 290, "region" -> 21: how many the country has
-    county_of: Callable[[object], str | None] = lambda org: None  # an organisation's county ("Stockholms län"), if known
+    county_of: Callable[[object], tuple[str, str] | None] = lambda org: None  # an organisation's county ("01", "Stockholms län"), if known
     codes_edition: str = ""  # where type_sizes come from ("SCB:s kommun- och länskoder 2025-01-01")
 
 
@@ -96,6 +96,10 @@ class NationalReport:
     # Every organisation measured in the year, published or not, as counts only (coverage.participants):
     # (kind, key) as the tallies' -> how many. Without it, those measured are taken to be the published.
     measured: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # The rounds counted (organisation, its round in the year) and, for those measured before, the
+    # pairs (organisation, earlier round, round in the year): what the breakdowns are drawn from.
+    rounds: tuple = ()
+    pairs: tuple = ()
 
 
 def years(published: list[Result]) -> list[str]:
@@ -243,4 +247,6 @@ def year_report(ins: Instrument, published: list[Result], year: str, grouping: G
         grouping=grouping,
         latest=max((a.date for _, a in chosen), default=None),
         measured=dict(measured) if measured is not None else participants([r for r, _ in chosen], year, grouping),
+        rounds=tuple((r.organisation, a) for r, a in chosen),
+        pairs=tuple((r.organisation, before, a) for r, a in chosen if (before := earlier_round(r, year)) is not None),
     )

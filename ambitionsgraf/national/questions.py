@@ -82,7 +82,7 @@ def answer_section(ins: Instrument, report: NationalReport) -> dict:
         g = groups.setdefault(ident, {"id": ident, "levels": list(levels), "questions": []})
         g["questions"].append((q, counts, missing))
     out = []
-    for ident, g in groups.items():
+    for ident, g in sorted(groups.items(), key=lambda kv: kv[0] != "skala"):  # the scale first: its tall chart opens a page
         numbers = question_numbers([q.number for q, _, _ in g["questions"]])
         rows = [{"number": q.number, "text": full_text(ins, q), "cells": [cell(n, report.members, shares) for n in counts],
                  "missing": cell(missing, report.members, shares)} for q, counts, missing in g["questions"]]

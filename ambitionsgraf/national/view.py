@@ -14,6 +14,7 @@ from ..text import count, num, the_count, percent, question_numbers, swedish_dat
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
 from .figures import MIN_SHARE, NationalReport
+from .breakdowns import area_section, change_section, county_section, graph_section
 from .questions import RAMP, answer_section, cell, headline_section, headline_sentence, high_counts, step_section
 
 # -- the report as shown ------------------------------------------------------------------------
@@ -128,12 +129,12 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
     return out
 
 
-CHART_FILES = ("kvadranter.svg", "i-hog-grad.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
+CHART_FILES = ("ambitionsgraf.svg", "kvadranter.svg", "i-hog-grad.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
 
 
 def charts_of(view: dict) -> list[dict]:
     """The charts a view draws, each with its file name, title, levels and rows (charts.distribution_svg)."""
-    found = [view["quadrants"]["chart"], view["headline"]["chart"], *(g["chart"] for g in view["questions"]["groups"]),
+    found = [view["graph"], view["quadrants"]["chart"], view["headline"]["chart"], *(g["chart"] for g in view["questions"]["groups"]),
              view["steps"]["chart"]]
     return [c for c in found if c is not None]
 
@@ -149,6 +150,7 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         "title": f"Nationell uppföljning {report.year}",
         "members": report.members,
         "goals_step": next((s.label for q in ins.questions if q.rule == "ja_nej" for s in ins.steps if s.id == q.step), ""),
+        "members_published": count(report.members, "publicerad organisation", "publicerade organisationer"),
         "members_text": the_count(report.members, "organisation", "organisationer"),
         "min_share": MIN_SHARE,
         "summary": _summary(ins, report, coverage, transitions),
@@ -157,6 +159,10 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         "quadrants": quadrants,
         "transitions": transitions,
         "headline": headline_section(ins, report),
+        "graph": graph_section(ins, report),
+        "changes": change_section(ins, report),
+        "areas": area_section(ins, report),
+        "counties": county_section(ins, report),
         "questions": answer_section(ins, report),
         "steps": steps,
         "threshold": num(ins.threshold),
