@@ -164,6 +164,35 @@ def test_answer_levels_and_steps(instrument, report):
     assert report.steps["roller_mandat"] == {"pa_plats": 2, "delvis": 6, "utvecklingsomrade": 2, None: 1}
 
 
+def test_change_per_question_and_step_for_those_measured_twice(instrument, report):
+    """The nine pairs. Spendanalys (question 4, and the step Orientering) is 'i hög grad' at l = 4:
+    before none of the nine, in 2025 k2 and k7 (2/9 = 22,2 %). The verksamhet questions: m1 had no
+    answer before, so eight pairs; before k7 (1/8 = 12,5 % → 13 %), in 2025 k2 and k7 (25 %)."""
+    ch = national.report_view(instrument, report, site_url=None)["changes"]
+    q = {r["label"].split(".")[0]: r for r in ch["questions"]}
+    assert (q["4"]["count"], q["4"]["before"], q["4"]["now"], q["4"]["change"], q["4"]["caution"]) == (9, "0 %", "22 %", "+22", True)
+    assert (q["15"]["count"], q["15"]["before"], q["15"]["now"], q["15"]["change"]) == (8, "13 %", "25 %", "+12")
+    assert (q["1"]["before"], q["1"]["now"], q["1"]["change"]) == ("100 %", "100 %", "±0")  # every answer ja
+    steps = {r["label"]: r for r in ch["steps"]}
+    assert (steps["Orientering"]["before"], steps["Orientering"]["now"]) == ("0 %", "22 %")
+    # Moves between two quadrants: k1, k3, k5, k6, k8 (m1 had no point); each round has one interviewed.
+    assert (ch["moved"], ch["few_respondents"]) == (5, 5)
+
+
+def test_areas_and_axes_by_median_and_quartiles(instrument, report):
+    """Area 1 per respondent is (3 + 4l)/5: 2,2 for k4 k5 k6 r1, 3,0 for k1 k3 k8 r2 m1, 3,8 for k2 k7.
+    Eleven values: the lower quartile at position 2,5 (2,2), the median at 5 (3,0), the upper at 7,5 (3,0)."""
+    areas = national.report_view(instrument, report, site_url=None)["areas"]
+    everyone = areas["tables"][0]
+    assert (everyone["label"], everyone["members"]) == ("Alla organisationer", 11)
+    row = everyone["rows"][0]
+    assert (row["label"], row["count"], row["q1"], row["median"], row["q3"], row["caution"]) == (
+        "1. Strategi och planering", 11, "2,2", "3,0", "3,0", True)
+    region = next(t for t in areas["tables"] if t["label"] == "Region")
+    assert region["rows"][0]["median"] is None and region["rows"][0]["count"] == 2  # two: no median
+    assert national.breakdowns.quantile([F(1), F(2), F(3), F(4)], F(1, 4)) == F(7, 4)  # position 0,75: 1 + 0,75
+
+
 def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     view = national.report_view(instrument, report, site_url=None)
     rows = {r["label"]: r for s in view["quadrants"]["sections"] for r in s["rows"]}
@@ -571,6 +600,18 @@ def test_every_place_coverage_when_some_are_left_out(every_place):
         "Av de 21 regionerna i landet deltog 21 (100 %) och 10 är publicerade (48 %). Med färre än 60 % publicerade kan "
         "resultaten inte sägas gälla för alla regionerna i landet; de beskriver de publicerade regionerna."]
     assert view["summary"][0] == "214 publicerade organisationer mättes 2025 (kommun 204, region 10)."
+
+
+def test_every_place_per_county(every_place):
+    """Per county, municipalities and the region: Gotland two (counts only), Blekinge five and the
+    region (shown, with a caution), Stockholm 26 and the region (no caution)."""
+    _, _, views = every_place
+    rows = {r["label"]: r for r in views["2025"]["counties"]["rows"]}
+    assert len(rows) == 21 and sum(r["count"] for r in rows.values()) == 311
+    gotland, blekinge, stockholm = rows["Gotlands län"], rows["Blekinge län"], rows["Stockholms län"]
+    assert (gotland["count"], gotland["best"]["share"], gotland["ledning"], gotland["caution"]) == (2, None, None, False)
+    assert (blekinge["count"], blekinge["caution"]) == (6, True) and blekinge["best"]["share"] is not None
+    assert (stockholm["count"], stockholm["caution"]) == (27, False)
 
 
 def test_every_place_transitions_by_hand(every_place):

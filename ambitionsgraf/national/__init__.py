@@ -4,6 +4,7 @@
 into what the year's page and PDF show, and `report_digest` keys both on that view.
 """
 
+from . import breakdowns
 from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, participants, year_report, years
 from .view import CHART_FILES, NO_POINT, charts_of, report_digest, report_view
 

@@ -96,9 +96,10 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
 
     questions = [row(f"{q.number}. {q.short[:1].upper() + q.short[1:]}", q_counts[q.id]) for q in ins.questions]
     steps = [row(s.label, s_counts[s.id]) for s in ins.steps]
-    few = sum(1 for _, before, now in report.pairs if before.overall.quadrant != now.overall.quadrant
-              and min(before.overall.respondents, now.overall.respondents) < FEW_RESPONDENTS)
-    moved = sum(1 for _, before, now in report.pairs if before.overall.quadrant != now.overall.quadrant)
+    moves = [(before, now) for _, before, now in report.pairs  # from one quadrant to another (a point both times)
+             if None not in (before.overall.quadrant, now.overall.quadrant) and before.overall.quadrant != now.overall.quadrant]
+    few = sum(1 for before, now in moves if min(before.overall.respondents, now.overall.respondents) < FEW_RESPONDENTS)
+    moved = len(moves)
     return {"pairs": len(report.pairs), "questions": questions, "steps": steps, "caution": CAUTION,
             "moved": moved, "few_respondents": few, "few_limit": FEW_RESPONDENTS}
 
