@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import base64
 import csv
 import datetime
@@ -536,13 +538,21 @@ def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> di
     return files
 
 
+def _demoted(html: str) -> str:
+    """The method page's interpretations one heading level down, under the appendix's h3."""
+    return re.sub(r"<(/?)h([2-5])\b", lambda m: f"<{m[1]}h{int(m[2]) + 1}", html)
+
+
 def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
-    """The year's follow-up as a tagged PDF, relative to site/: drawn from the view alone (its key)."""
+    """The year's follow-up as a tagged PDF, relative to site/: drawn from the view, and its appendix
+    from the instrument and the method page's interpretations (both in the build's code key)."""
     drawn = _national_charts(project, view)
+    appendix = views.method_view(project.ins, project.guidance)
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
         r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
+        appendix=appendix, interpretations=_demoted(appendix["interpretations"].html) if appendix["interpretations"] else "",
         method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

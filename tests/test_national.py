@@ -455,6 +455,39 @@ def test_each_number_of_the_pdf_tables_stands_under_its_own_heading(fixture_pdf)
     assert sum(1 for page in doc for w in page["words"] if w[4] == "Summa") == 2  # its heading and its row
 
 
+def test_the_pdf_ends_with_the_instrument_and_every_interpretation(fixture_pdf, instrument):
+    """The appendix, read from the instrument and the method page's Markdown (never a copy): every
+    question with its lead-in, each area's formula, the threshold and the interpretations."""
+    import re as _re
+
+    from ambitionsgraf.pipeline.inputs import load_project
+
+    from .test_pdf_layout import pages
+
+    text = " ".join(subprocess.run(["pdftotext", str(fixture_pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    appendix = text[text.rindex("Bilaga: frågor, formler, gränser och tolkningar"):]
+    # The question column of the appendix's tables, line by line: from its heading "Fråga" to "Svar och poäng".
+    column = []
+    for page in pages(fixture_pdf):
+        words = page["words"]
+        heads = [w for w in words if w[4] == "Nr"]
+        if not heads:
+            continue
+        left = next(w[0] for w in words if w[4] == "Fråga" and abs(w[1] - heads[0][1]) < 2)
+        right = next(w[0] for w in words if w[4] == "Svar" and abs(w[1] - heads[0][1]) < 2)
+        column += [w[4] for w in sorted(words, key=lambda w: (round(w[1]), w[0])) if left - 1 <= w[0] < right - 1 and w[1] > heads[0][1]]
+    questions = " ".join(column)
+    for q in instrument.questions:
+        preamble = instrument.area(q.area).preamble
+        assert " ".join(((preamble + " ") if preamble else "").split() + q.text.split()) in questions, q.id
+    assert "Σ (vikt × poäng) / 5" in appendix and "Σ poäng / 4" in appendix
+    assert f"En axel är systematiskt från {str(float(instrument.threshold)).replace('.', ',')}" in appendix
+    notes = load_project(ROOT, project_settings()).guidance.method_notes
+    assert notes.title in appendix
+    for heading in _re.findall(r"<h3[^>]*>(.*?)</h3>", notes.html):  # every interpretation's heading, in order
+        assert " ".join(heading.split()) in appendix, heading
+
+
 def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
     with pikepdf.open(fixture_pdf) as pdf:
         root = pdf.Root
