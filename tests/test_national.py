@@ -809,3 +809,18 @@ def test_the_sentence_on_moves_counts_up_down_and_across_apart(instrument):
             "Bytt det ena systematiska samspelet mot det andra: 1. Utan punkt vid någon av mätningarna: 0.") in page
     assert ("5 av dem hade mätts ett tidigare år. Jämfört med den mätningen: 0 ligger i samma kvadrant, 3 har fler axlar "
             "med systematiskt samspel, 1 färre och 1 har bytt det ena systematiska samspelet mot det andra.") in view["summary"]
+
+
+def test_the_method_page_states_the_rules_the_code_applies():
+    """The follow-up's own numbers, as the method page (content/metod.md) words them: a change in
+    the code without the page, or the other way round, fails here."""
+    from ambitionsgraf.national import breakdowns, coverage
+    from ambitionsgraf.text import percent
+
+    text = " ".join((ROOT / "content" / "metod.md").read_text(encoding="utf-8").split())
+    section = text[text.index("### Nationell uppföljning per år"):]
+    assert f"minst {percent(coverage.GOOD_COVERAGE)} % av landets organisationer" in section
+    assert f"*färre än {breakdowns.CAUTION}*" in section
+    assert national.MIN_SHARE == 5 and "färre än fem organisationer visas inte" in section
+    assert breakdowns.FEW_RESPONDENTS == 5 and "färre än fem intervjuade påpekas" in section
+    assert "KVARTIL.INK: position p × (n − 1)" in section
