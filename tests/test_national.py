@@ -220,7 +220,8 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
 def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument, everyone, published):
     """u1 (kommun, A1) and u2 (region) took part in 2025 and are not published: counted as left out,
     in their type and group, and in no result."""
-    sizes = dict(GROUPING.__dict__, type_sizes={"kommun": 290, "region": 21}, codes_edition="SCB:s koder")
+    coded = lambda org: ("01", "Stockholms län") if FIXTURE[org.slug][2] or FIXTURE[org.slug][0] == "region" else None  # noqa: E731
+    sizes = dict(GROUPING.__dict__, type_sizes={"kommun": 290, "region": 21}, codes_edition="SCB:s koder", county_of=coded)
     grouping = national.Grouping(**sizes)
     took_part = national.participants(everyone, "2025", grouping)
     assert took_part[("alla", "alla")] == 13 and took_part[("typ", "kommun")] == 9 and took_part[("typ", "region")] == 3
@@ -231,7 +232,8 @@ def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument
     view = national.report_view(instrument, report, site_url=None)
     cov = view["participation"]
     row = lambda r: (r["label"], r["measured"], r["published"], r["left_out"], r["size"], r["coverage"])  # noqa: E731
-    assert [row(r) for r in cov["types"]] == [("Kommun", 9, 8, 1, 290, "3 %"), ("Region", 3, 2, 1, 21, "10 %"),
+    # Täckning counts the coded: seven published kommuner (k7 has no code), two regions: 7/290 = 2,4 %, 2/21 = 9,5 %.
+    assert [row(r) for r in cov["types"]] == [("Kommun", 9, 8, 1, 290, "2 %"), ("Region", 3, 2, 1, 21, "10 %"),
                                              ("Myndighet", 1, 1, 0, None, None)]
     assert row(cov["total"]) == ("Alla organisationer", 13, 11, 2, None, None)
     groups = {r["label"]: row(r)[1:] for r in cov["groups"]}
@@ -239,9 +241,10 @@ def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument
     assert groups["A. Storstäder och storstadsnära kommuner"] == (6, 5, 1, 46, "11 %")
     assert groups["C9. Landsbygdskommun med besöksnäring"] == (0, 0, 0, 21, "0 %")
     # 8/290 = 2,8 % and 2/21 = 9,5 %: under 60 %, so no claim of representativeness
-    assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 9 (3 %) och 8 är publicerade (3 %). Med färre än 60 % "
-                                        "publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de beskriver de "
-                                        "publicerade kommunerna.")
+    assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 8 (3 %) och 7 är publicerade (2 %). Ytterligare 1 deltog "
+                                        "utan kod i svarsfilen; de kan inte knytas till en plats i landet och räknas inte i täckningen. "
+                                        "Med färre än 60 % publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de "
+                                        "beskriver de publicerade kommunerna.")
     assert cov["representative"][2] == "För myndigheterna finns inget antal i landet att jämföra med, så representativiteten bedöms inte."
     assert [t for t, _ in view["terms"]] == ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning", "I hög grad", "På plats"]
 

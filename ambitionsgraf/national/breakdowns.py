@@ -13,9 +13,9 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..instrument import Instrument
-from ..scoring import AXES, question_status, step_statuses
+from ..scoring import AXES
 from ..text import num, percent
-from .figures import MIN_SHARE, NationalReport
+from .figures import MIN_SHARE, NationalReport, Statuses, exact_sorted
 
 CAUTION = 20  # fewer organisations than this: the figure is shown with a caution
 FEW_RESPONDENTS = 5  # a round with fewer interviewed: a move may be one person's answers
@@ -59,29 +59,17 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
     and in the year, over the organisations with an answer (a status) both times."""
     strongest = ins.statuses[0].id
     qids = ins.question_ids
-    memo: dict = {}
-
-    def statuses(a) -> dict:
-        out = {}
-        for qid in qids:
-            mean = a.questions[qid].mean
-            key = (qid, None) if mean is None else (qid, mean.numerator, mean.denominator)
-            if key not in memo:
-                memo[key] = question_status(ins, qid, mean)
-            out[qid] = memo[key]
-        return out
-
+    memo = Statuses(ins)
     q_counts = {qid: [0, 0, 0] for qid in qids}  # both answered, high before, high now
     s_counts = {s.id: [0, 0, 0] for s in ins.steps}
     for _, before, now in report.pairs:
-        b, n = statuses(before), statuses(now)
+        (b, bs), (n, ns) = memo.of(before), memo.of(now)
         for qid in qids:
             if b[qid] is not None and n[qid] is not None:
                 c = q_counts[qid]
                 c[0] += 1
                 c[1] += b[qid] == strongest
                 c[2] += n[qid] == strongest
-        bs, ns = step_statuses(ins, b), step_statuses(ins, n)
         for s in ins.steps:
             if bs[s.id] is not None and ns[s.id] is not None:
                 c = s_counts[s.id]
@@ -105,7 +93,7 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
 
 
 def _stats(values: list[Fraction]) -> dict:
-    values = sorted(values)
+    values = list(exact_sorted(values))
     n = len(values)
     shown = n >= MIN_SHARE
     return {"count": n, "caution": shown and n < CAUTION,
@@ -150,7 +138,7 @@ def county_section(ins: Instrument, report: NationalReport) -> dict | None:
         shown = n >= MIN_SHARE
         axes = {}
         for axis in AXES:
-            values = sorted(v for a in rounds if (v := a.overall.axes[axis]) is not None)
+            values = list(exact_sorted([v for a in rounds if (v := a.overall.axes[axis]) is not None]))
             axes[axis] = num(quantile(values, Fraction(1, 2))) if len(values) >= MIN_SHARE else None
         best_n = sum(a.overall.quadrant == best.id for a in rounds)
         rows.append({"label": county[1] if county else "Län okänt (ingen kod i svarsfilen)", "count": n,

@@ -24,14 +24,23 @@ def _coverage(published: int, size: int | None) -> Fraction | None:
     return Fraction(published, size) if size else None
 
 
-def _row(label: str, measured: int, published: int, size: int | None, main: bool = False) -> dict:
-    cover = _coverage(published, size)
+def _row(label: str, measured: int, published: int, size: int | None, main: bool = False, coded: int | None = None) -> dict:
+    cover = _coverage(published if coded is None else coded, size)
     return {"label": label, "main": main, "measured": measured, "published": published, "left_out": measured - published,
             "size": size, "coverage": None if cover is None else f"{percent(cover)} %"}
 
 
 def _measured(report: NationalReport, t: Tally) -> int:
     return max(report.measured.get((t.kind, t.key), 0), t.members)
+
+
+def _coded(report: NationalReport, type_: str) -> tuple[int, int]:
+    """(took part, published) among the organisations of `type_` whose code names a place of the
+    reference list: only they can be counted against the country (no two files share a code),
+    while one without a code might be any place, or one already counted."""
+    g = report.grouping
+    published = sum(1 for o, _ in report.rounds if o.type == type_ and g.county_of(o) is not None)
+    return max(report.measured.get(("kod", type_), 0), published), published
 
 
 def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
@@ -48,7 +57,8 @@ def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
                         "andelar som medianer, gäller bara de publicerade."),
         ("Ej publicerade", "deltog men visas inte. De redovisas bara som antal, aldrig med något resultat."),
         *([("I landet", "; ".join(country) + ".")] if country else []),
-        *([("Täckning", "publicerade i procent av dem i landet.")] if country else []),
+        *([("Täckning", "publicerade i procent av dem i landet; en organisation räknas när koden i dess svarsfil "
+                                 "pekar ut en kommun eller region.")] if country else []),
         ("I hög grad", f"organisationens medelsvar på en fråga avrundas till ”{top.lower()}” "
                        "(för frågan om mål: alla intervjuade svarade ja)."),
         ("På plats", "status för ett steg i ledningssystemet eller en zon i inköpsprocessen: alla dess frågor är på plats, "
@@ -61,7 +71,8 @@ def coverage_view(ins: Instrument, report: NationalReport) -> dict:
     """The participation tables (types, then SKR groups) and the representativeness sentences."""
     g = report.grouping
     sizes = g.type_sizes if g is not None else {}
-    types = [_row(ins.type_of(t.key).label, _measured(report, t), t.members, sizes.get(t.key))
+    types = [_row(ins.type_of(t.key).label, _measured(report, t), t.members, sizes.get(t.key),
+                  coded=_coded(report, t.key)[1] if sizes.get(t.key) else None)
              for t in report.tallies if t.kind == "typ"]
     seen = {t.key for t in report.tallies if t.kind == "typ"}
     for t in ins.types:  # a type measured but not published at all is still a participant
@@ -108,10 +119,14 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
         size = g.type_sizes.get(t.id)
         if not size:
             continue
-        took_part, shown = report.measured.get(("typ", t.id), 0), published.get(t.id, 0)
+        took_part, shown = _coded(report, t.id)
         cover = Fraction(shown, size)
         said = (f"Av de {size} {t.plural} i landet deltog {took_part} ({percent(Fraction(took_part, size))} %) "
                 f"och {shown} är publicerade ({percent(cover)} %).")
+        uncoded = report.measured.get(("typ", t.id), published.get(t.id, 0)) - took_part
+        if uncoded:
+            said += (f" Ytterligare {uncoded} deltog utan kod i svarsfilen; de kan inte knytas till en plats i landet "
+                     "och räknas inte i täckningen.")
         weak = []
         if t.id == g.applies_to:
             for main, name in g.main_groups.items():

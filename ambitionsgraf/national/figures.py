@@ -163,10 +163,10 @@ def _transitions(chosen: list[tuple[Result, Round]], year: str) -> Transitions:
             if b is not None and n is not None:
                 changes[axis].append(n - b)
     return Transitions(sum(table.values()), dict(sorted(earlier_years.items())), dict(table),
-                       {axis: _sorted(v) for axis, v in changes.items()})
+                       {axis: exact_sorted(v) for axis, v in changes.items()})
 
 
-def _sorted(values: list[Fraction]) -> tuple[Fraction, ...]:
+def exact_sorted(values: list[Fraction]) -> tuple[Fraction, ...]:
     """Exactly as sorted(values), faster: two fractions whose denominators are below 2**20 differ by
     more than 2**-40, far more than a float's rounding near the scores, so their floats sort as
     they do (scores always qualify: their denominators are products of small counts)."""
@@ -175,34 +175,50 @@ def _sorted(values: list[Fraction]) -> tuple[Fraction, ...]:
     return tuple(sorted(values))
 
 
-def _steps(ins: Instrument, rounds: list[Round]) -> tuple[dict[str, dict[str | None, int]], dict[str, dict[str | None, int]]]:
-    """How many rounds have each step, and each question, at each status, from the question means
-    (all a summary has): (by step, by question).
+class Statuses:
+    """Each question's and step's status of a round, from its question means (all a summary has).
 
     Means take few distinct values (a handful of answers on a four-step scale), and a step's
     questions few combinations of statuses: each is worked out once (5× faster at 4 000
     organisations), by the scoring's own rules."""
-    counts = {s.id: {**{st.id: 0 for st in ins.statuses}, None: 0} for s in ins.steps}
-    qids = ins.question_ids
-    by_question = {qid: {**{st.id: 0 for st in ins.statuses}, None: 0} for qid in qids}
-    of_step = [(s.id, tuple(qids.index(q.id) for q in ins.questions_of_step(s.id))) for s in ins.steps]
-    question_memo: dict = {}
-    step_memo: dict = {}
-    for a in rounds:
+
+    def __init__(self, ins: Instrument):
+        self.ins = ins
+        self.qids = ins.question_ids
+        self.of_step = [(s.id, tuple(self.qids.index(q.id) for q in ins.questions_of_step(s.id))) for s in ins.steps]
+        self._questions: dict = {}
+        self._steps: dict = {}
+
+    def of(self, a: Round) -> tuple[dict[str, str | None], dict[str, str | None]]:
+        """(question -> status, step -> status); None: no answer."""
         statuses = []
-        for qid in qids:
+        for qid in self.qids:
             mean = a.questions[qid].mean
             key = (qid, None) if mean is None else (qid, mean.numerator, mean.denominator)
-            status = question_memo.get(key, question_memo)
-            if status is question_memo:
-                status = question_memo[key] = question_status(ins, qid, mean)
+            status = self._questions.get(key, self._questions)
+            if status is self._questions:
+                status = self._questions[key] = question_status(self.ins, qid, mean)
             statuses.append(status)
-            by_question[qid][status] += 1
-        for step, positions in of_step:
+        steps = {}
+        for step, positions in self.of_step:
             key = (step, *(statuses[i] for i in positions))
-            status = step_memo.get(key, step_memo)
-            if status is step_memo:
-                status = step_memo[key] = step_statuses(ins, dict(zip(qids, statuses)))[step]
+            status = self._steps.get(key, self._steps)
+            if status is self._steps:
+                status = self._steps[key] = step_statuses(self.ins, dict(zip(self.qids, statuses)))[step]
+            steps[step] = status
+        return dict(zip(self.qids, statuses)), steps
+
+
+def _steps(ins: Instrument, rounds: list[Round]) -> tuple[dict[str, dict[str | None, int]], dict[str, dict[str | None, int]]]:
+    """How many rounds have each step, and each question, at each status: (by step, by question)."""
+    counts = {s.id: {**{st.id: 0 for st in ins.statuses}, None: 0} for s in ins.steps}
+    by_question = {qid: {**{st.id: 0 for st in ins.statuses}, None: 0} for qid in ins.question_ids}
+    memo = Statuses(ins)
+    for a in rounds:
+        questions, steps = memo.of(a)
+        for qid, status in questions.items():
+            by_question[qid][status] += 1
+        for step, status in steps.items():
             counts[step][status] += 1
     return counts, by_question
 
@@ -224,6 +240,8 @@ def participants(everyone: list[Result], year: str, grouping: Grouping | None) -
     for r in everyone:
         if any(a.date[:4] == year for a in r.assessments):
             counts.update(group_keys(r.organisation, grouping))
+            if grouping is not None and grouping.county_of(r.organisation) is not None:
+                counts["kod", r.organisation.type] += 1  # a place of the reference list: counts towards coverage
     return dict(counts)
 
 

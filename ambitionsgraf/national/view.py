@@ -10,7 +10,7 @@ import orjson
 
 from ..instrument import Instrument
 from ..scoring import AXES
-from ..text import count, num, the_count, percent, question_numbers, swedish_date
+from ..text import count, grouped, num, the_count, percent, question_numbers, swedish_date
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
 from .figures import MIN_SHARE, NationalReport
@@ -90,7 +90,7 @@ def _transition_section(ins: Instrument, report: NationalReport) -> dict:
 def _summary(ins: Instrument, report: NationalReport, coverage: dict, transitions: dict) -> list[str]:
     """The report's findings in a few sentences, for a reader who reads nothing else."""
     n = report.members
-    types = ", ".join(f"{ins.type_of(t.key).label.lower()} {t.members}" for t in report.tallies if t.kind == "typ")
+    types = ", ".join(f"{ins.type_of(t.key).label.lower()} {grouped(t.members)}" for t in report.tallies if t.kind == "typ")
     out = [f"{count(n, 'publicerad organisation', 'publicerade organisationer')} mättes {report.year} ({types})."]
     out += coverage["representative"][:-1]  # per type: took part, published, of how many, and the judgement
     everyone = report.tallies[0]
@@ -110,7 +110,7 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
             moved.append(f"{m['across']} har bytt det ena systematiska samspelet mot det andra")
         if m["no_point"]:
             moved.append(f"{m['no_point']} saknar punkt vid någon av mätningarna")
-        out.append(f"{tr['pairs']} av dem hade mätts ett tidigare år. Jämfört med den mätningen: "
+        out.append(f"{grouped(tr['pairs'])} av dem hade mätts ett tidigare år. Jämfört med den mätningen: "
                    + ", ".join(moved[:-1]) + " och " + moved[-1] + ".")
         shown = [x for x in tr["medians"] if x["median"] is not None]
         if shown:
