@@ -827,3 +827,19 @@ def test_the_method_page_states_the_rules_the_code_applies():
     assert national.MIN_SHARE == 5 and "färre än fem organisationer visas inte" in section
     assert breakdowns.FEW_RESPONDENTS == 5 and "färre än fem intervjuade påpekas" in section
     assert "KVARTIL.INK: position p × (n − 1)" in section
+
+
+def test_results_per_role_only_over_five_organisations_or_more(instrument, report):
+    """The fixture interviews the procurement chief alone: eleven organisations, ten with a point,
+    six of them ändamålsenlig (60 %); the other roles are nowhere, so show nothing."""
+    roles = {r["label"]: r for r in national.report_view(instrument, report, site_url=None)["roles"]["rows"]}
+    chief = roles["Inköpschef"]
+    assert (chief["count"], chief["best"]["share"], chief["best"]["count"], chief["ledning"], chief["verksamhet"], chief["caution"]) == (
+        11, "60 %", 6, "3,0", "3,0", True)
+    assert roles["Politisk ledning"]["count"] == 0 and roles["Politisk ledning"]["ledning"] is None
+    five, page = edge_view(instrument, "abcde")
+    assert next(r for r in five["roles"]["rows"] if r["label"] == "Inköpschef")["shown"]
+    four, page = edge_view(instrument, "abcd")  # one fewer: a median would be one of four organisations' own
+    chief = next(r for r in four["roles"]["rows"] if r["label"] == "Inköpschef")
+    assert (chief["count"], chief["shown"], chief["ledning"], chief["best"]["share"]) == (4, False, None, None)
+    assert "Inköpschef 4 – – –" in page

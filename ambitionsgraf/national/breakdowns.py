@@ -145,3 +145,27 @@ def county_section(ins: Instrument, report: NationalReport) -> dict | None:
                      "best": {"count": best_n, "share": f"{percent(Fraction(best_n, n))} %" if shown else None},
                      "ledning": axes["ledning"], "verksamhet": axes["verksamhet"], "caution": shown and n < CAUTION})
     return {"rows": rows, "best": best.label, "caution": CAUTION}
+
+
+def role_section(ins: Instrument, report: NationalReport) -> dict:
+    """Per role (the report's §8.1.5 adds respondent groups), over the published organisations where
+    the role was interviewed: how many, how many of their points lie in ändamålsenlig, and the median
+    on each axis. Never one organisation's role: nothing is shown for fewer than MIN_SHARE organisations
+    (the privacy rule of five), and an organisation's own report is where its roles are shown."""
+    best = ins.quadrants[0]
+    rows = []
+    for role in ins.roles:
+        scores = [a.roles[role.id] for _, a in report.rounds if role.id in getattr(a, "roles", {})]
+        n = len(scores)
+        shown = n >= MIN_SHARE
+        with_point = [g for g in scores if g.quadrant is not None]
+        best_n = sum(g.quadrant == best.id for g in with_point)
+        axes = {}
+        for axis in AXES:
+            values = list(exact_sorted([v for g in scores if (v := g.axes[axis]) is not None]))
+            axes[axis] = num(quantile(values, Fraction(1, 2))) if shown and len(values) >= MIN_SHARE else None
+        rows.append({"label": role.label, "count": n, "shown": shown, "caution": shown and n < CAUTION,
+                     "best": {"count": best_n if shown else None,
+                              "share": f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None},
+                     "ledning": axes["ledning"], "verksamhet": axes["verksamhet"]})
+    return {"rows": rows, "best": best.label, "caution": CAUTION}

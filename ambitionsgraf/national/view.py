@@ -14,7 +14,7 @@ from ..text import count, grouped, num, the_count, percent, question_numbers, sw
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
 from .figures import MIN_SHARE, NationalReport
-from .breakdowns import area_section, change_section, county_section, graph_section
+from .breakdowns import area_section, change_section, county_section, graph_section, role_section
 from .questions import RAMP, answer_section, cell, headline_section, headline_sentence, high_counts, step_section
 
 # -- the report as shown ------------------------------------------------------------------------
@@ -163,6 +163,7 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         "changes": change_section(ins, report),
         "areas": area_section(ins, report),
         "counties": county_section(ins, report),
+        "roles": role_section(ins, report),
         "questions": answer_section(ins, report),
         "steps": steps,
         "threshold": num(ins.threshold),
