@@ -292,6 +292,10 @@ def test_a_page_per_year_linked_from_the_overview(built):
     assert "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)." in page
     assert "55 % (6)" in page and "63 % (5)" in page and "+0,9" in page and "+0,5" in page
     assert "rapport.pdf" not in (site / "oversikt" / "2025" / "index.html").read_text()  # a build without PDFs links none
+    one = text_of((site / "oversikt" / "2024" / "index.html").read_text())  # k7 alone: every count agrees in number
+    assert "Uppföljningen gäller den organisation som mättes med ambitionsgrafen under 2024" in one
+    assert "1 publicerad organisation mättes 2024 (kommun 1)." in one
+    assert not re.search(r"\b(de|De) 1 \w+er\b|\b1 (organisationer|publicerade|punkter|kommuner)\b", one), one
 
 
 def test_an_unpublished_organisations_answers_never_change_the_follow_up(built, tmp_path):
