@@ -242,7 +242,7 @@ def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument
     assert groups["C9. Landsbygdskommun med besöksnäring"] == (0, 0, 0, 21, "0 %")
     # 8/290 = 2,8 % and 2/21 = 9,5 %: under 60 %, so no claim of representativeness
     assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 8 (3 %) och 7 är publicerade (2 %). Ytterligare 1 deltog "
-                                        "utan kod i svarsfilen; de kan inte knytas till en plats i landet och räknas inte i täckningen. "
+                                        "utan kod i svarsfilen; den kan inte knytas till en plats i landet och räknas inte i täckningen. "
                                         "Med färre än 60 % publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de "
                                         "beskriver de publicerade kommunerna.")
     assert cov["representative"][2] == "För myndigheterna finns inget antal i landet att jämföra med, så representativiteten bedöms inte."
@@ -295,6 +295,7 @@ def test_a_page_per_year_linked_from_the_overview(built):
     one = text_of((site / "oversikt" / "2024" / "index.html").read_text())  # k7 alone: every count agrees in number
     assert "Uppföljningen gäller den organisation som mättes med ambitionsgrafen under 2024" in one
     assert "1 publicerad organisation mättes 2024 (kommun 1)." in one
+    assert "Ingen av de 21 regionerna i landet deltog." in one and "deltog utan kod i svarsfilen; den kan inte" in one
     assert not re.search(r"\b(de|De) 1 \w+er\b|\b1 (organisationer|publicerade|punkter|kommuner)\b", one), one
 
 

@@ -124,9 +124,12 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
         said = (f"Av de {size} {t.plural} i landet deltog {took_part} ({percent(Fraction(took_part, size))} %) "
                 f"och {shown} är publicerade ({percent(cover)} %).")
         uncoded = report.measured.get(("typ", t.id), published.get(t.id, 0)) - took_part
+        if not took_part and not uncoded:
+            out.append(f"Ingen av de {size} {t.plural} i landet deltog.")
+            continue
         if uncoded:
-            said += (f" Ytterligare {uncoded} deltog utan kod i svarsfilen; de kan inte knytas till en plats i landet "
-                     "och räknas inte i täckningen.")
+            said += (f" Ytterligare {uncoded} deltog utan kod i svarsfilen; {'den' if uncoded == 1 else 'de'} kan inte "
+                     "knytas till en plats i landet och räknas inte i täckningen.")
         weak = []
         if t.id == g.applies_to:
             for main, name in g.main_groups.items():
