@@ -745,7 +745,9 @@ def test_the_summary_compares_questions_not_steps(instrument):
         "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
     assert not any("flest" in s or "färst" in s for s in view["summary"])
     kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
-    assert (kunskap["rule"], kunskap["questions"]) == ("Alla 2 frågorna (6, 14) på plats", "6: 20 %, 14: 20 %")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6: 20 %, 14: 20 %")
+    uppfoljning = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Uppföljning av strategin")
+    assert uppfoljning["rule"] == "Alla tre frågorna (7, 9 och 13) på plats"
     orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
     assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4: 40 %")
 

@@ -20,6 +20,7 @@ from ..text import and_list, percent, question_numbers
 from .figures import MIN_SHARE, NationalReport
 
 RAMP = ("4", "3", "2", "1")
+NUMBER_WORDS = {3: "tre", 4: "fyra", 5: "fem", 6: "sex"}  # "alla tre frågorna"
 # Question 1 by the status rule: every, some or no respondent said ja (charts.LEVEL_COLOURS has their colours).
 YES_NO_LEVELS = (("ja", "Alla svarade ja"), ("nagra", "Några svarade ja"), ("nej", "Ingen svarade ja"))
 
@@ -108,8 +109,10 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
             counts = report.steps[s.id]
             questions = ins.questions_of_step(s.id)
             numbers = [q.number for q in questions]
+            listed = and_list(map(str, numbers))
             rule = (f"{question_numbers(numbers)} {strongest.label.lower()}" if len(numbers) == 1
-                    else f"alla {len(numbers)} frågorna ({', '.join(map(str, numbers))}) {strongest.label.lower()}")
+                    else f"båda frågorna ({listed}) {strongest.label.lower()}" if len(numbers) == 2
+                    else f"alla {NUMBER_WORDS.get(len(numbers), str(len(numbers)))} frågorna ({listed}) {strongest.label.lower()}")
             own = []
             for q in questions:
                 high, answered = high_counts(ins, report, q.id)
