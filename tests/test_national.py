@@ -850,3 +850,21 @@ def test_results_per_role_only_over_five_organisations_or_more(instrument, repor
     chief = next(r for r in four["roles"]["rows"] if r["label"] == "Inköpschef")
     assert (chief["count"], chief["shown"], chief["ledning"], chief["best"]["share"]) == (4, False, None, None)
     assert "Inköpschef 4 – – –" in page
+
+
+def test_a_table_that_breaks_repeats_its_headings(fixture_pdf):
+    """The appendix's question tables run over pages: every page with one of their rows (an answer
+    cell 'Skalan 1–4') has the headings above it, and at least one table does break."""
+    from .test_pdf_layout import pages
+
+    with_rows = []
+    for n, page in enumerate(pages(fixture_pdf), 1):
+        words = page["words"]
+        cells = [w for w in words if w[4] == "Skalan"]
+        if not cells:
+            continue
+        heads = [w for w in words if w[4] == "poäng" and any(v[4] == "Svar" and abs(v[1] - w[1]) < 2 for v in words)]
+        assert heads and min(h[1] for h in heads) < min(c[1] for c in cells), f"page {n}: rows without their headings"
+        first_caption = min((w[1] for w in words if w[4] in ("1.", "2.", "3.", "4.") and w[0] < 70), default=None)
+        with_rows.append((n, first_caption is None or first_caption > min(c[1] for c in cells)))
+    assert any(continued for _, continued in with_rows), with_rows  # a page whose first rows continue a table
