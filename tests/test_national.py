@@ -833,7 +833,8 @@ def test_the_method_page_states_the_rules_the_code_applies():
     assert f"*färre än {breakdowns.CAUTION}*" in section
     assert national.MIN_SHARE == 5 and "färre än fem organisationer visas inte" in section
     assert breakdowns.FEW_RESPONDENTS == 5 and "färre än fem intervjuade påpekas" in section
-    assert "KVARTIL.INK: position p × (n − 1)" in section
+    assert "den undre kvartilen ligger en fjärdedel och den övre tre fjärdedelar av vägen från första till sista värdet" in section
+    # (worded without "p × (n − 1)": with it on the page, the site search found the page for "pelikanbudget")
 
 
 def test_results_per_role_only_over_five_organisations_or_more(instrument, report):
