@@ -164,7 +164,8 @@ def role_section(ins: Instrument, report: NationalReport) -> dict:
         for axis in AXES:
             values = list(exact_sorted([v for g in scores if (v := g.axes[axis]) is not None]))
             axes[axis] = num(quantile(values, Fraction(1, 2))) if shown and len(values) >= MIN_SHARE else None
-        rows.append({"label": role.label, "count": n, "shown": shown, "caution": shown and n < CAUTION,
+        rows.append({"label": role.label, "count": n if shown else None,  # not even how many, under five: that is role detail too
+                     "shown": shown, "caution": shown and n < CAUTION,
                      "best": {"count": best_n if shown else None,
                               "share": f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None},
                      "ledning": axes["ledning"], "verksamhet": axes["verksamhet"]})
