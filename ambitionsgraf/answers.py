@@ -659,7 +659,8 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
             invalid.append(shown)
         else:
             orgs.append(org)
-    clashes = duplicate_names([(o.path, o.name) for o in orgs], {shown_as[p]: data[p] for p in shown_as})
+    by_shown = {shown_as[p]: data[p] for p in shown_as}
+    clashes = duplicate_names([(o.path, o.name) for o in orgs], by_shown) + duplicate_codes([(o.path, o.code) for o in orgs], by_shown)
     if clashes:
         clashing = {p.path for p in clashes}
         orgs = [o for o in orgs if o.path not in clashing]
@@ -671,12 +672,12 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
 # -- across files ------------------------------------------------------------------------
 
 
-def _name_line(shown: str, data: bytes | None) -> int:
-    """The line of `namn:` in a valid file (only looked up for the few files that clash)."""
+def _field_line(shown: str, data: bytes | None, field: str) -> int:
+    """The line of a top-level key (`namn:`, `kod:`) in a valid file (only looked up for the few files that clash)."""
     root = read_source(shown, data)[0].root if data is not None else None
     if isinstance(root, MappingNode):
         for key, _value in root.value:
-            if isinstance(key, ScalarNode) and key.value == "namn":
+            if isinstance(key, ScalarNode) and key.value == field:
                 return line_of(key)
     return 1
 
@@ -696,8 +697,30 @@ def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes])
             continue
         for path, name in sorted(group.items()):
             others = " and ".join(p + ("" if n == name else f" (written '{show(n, 80)}')") for p, n in sorted(group.items()) if p != path)
-            problems.append(Problem(path, _name_line(path, data.get(path)), "namn",
+            problems.append(Problem(path, _field_line(path, data.get(path), "namn"), "namn",
                                     f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
+    return problems
+
+
+def duplicate_codes(coded: Iterable[tuple[str, str | None]], data: Mapping[str, bytes]) -> list[Problem]:
+    """A problem on every file whose kod another file also has, naming the other files: one place,
+    one file (two files for one municipality would count it twice in every national figure).
+
+    Same shape as duplicate_names: `coded` is (the file as messages show it, its kod or None) of
+    each valid file, `data` the files' bytes by the same paths. `check` and the build call both."""
+    groups: dict[str, set[str]] = {}
+    for path, code in coded:
+        if code is not None:
+            groups.setdefault(code, set()).add(path)  # a file given twice is one file
+    problems = []
+    for code, paths in groups.items():
+        if len(paths) < 2:
+            continue
+        for path in sorted(paths):
+            others = " and ".join(p for p in sorted(paths) if p != path)
+            problems.append(Problem(path, _field_line(path, data.get(path), "kod"), "kod",
+                                    f'"{code}" is also the code in {others}; one place needs one file '
+                                    "(put its rounds under matningar: in one of them)"))
     return problems
 
 

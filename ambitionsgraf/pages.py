@@ -3,6 +3,8 @@ how data files are written. Below every renderer (site, opendata, selfassessment
 
 from __future__ import annotations
 
+import base64
+
 import orjson
 
 from .project import Project
@@ -12,6 +14,10 @@ def to_json(data) -> str:
     """Indented UTF-8 JSON, as json.dumps(data, ensure_ascii=False, indent=2) writes it, only faster
     (one difference: a float below 0.0001 is written 0.000025, not 2.5e-05; none of ours is that small)."""
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def data_uri_svg(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 # -- navigation -----------------------------------------------------------------

@@ -6,7 +6,7 @@ All arithmetic is exact (integer sums, then Fractions) so that a mean of exactly
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
 
@@ -77,9 +77,9 @@ class OrganisationResult:
 # -- summaries: what is read across organisations ----------------------------------------
 #
 # Comparisons and the national pages read every organisation, but only its identity, the
-# dates, the overall scores and each question's mean. A build passes these summaries between
-# processes (and caches them) instead of whole results; a summary has no respondents, roles or
-# per-question detail, so code that needs those cannot be handed one by mistake.
+# dates, the overall scores, each role's scores and each question's mean. A build passes these
+# summaries between processes (and caches them) instead of whole results; a summary has no
+# respondents, answers or per-question detail, so code that needs those cannot be handed one by mistake.
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ class RoundSummary:
     date: str
     overall: GroupScore
     questions: Mapping[str, QuestionMean]
+    # Each role's area scores, axes and quadrant (no answers): for the national follow-up's results
+    # per role, which it shows aggregated over at least five published organisations only.
+    roles: Mapping[str, GroupScore] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ def summarise(result: OrganisationResult) -> OrganisationSummary:
     o = result.organisation
     return OrganisationSummary(
         OrganisationInfo(o.slug, o.name, o.type, o.published, o.path, o.code),
-        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}) for a in result.assessments),
+        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}, dict(a.roles))
+              for a in result.assessments),
     )
 
 

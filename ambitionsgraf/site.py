@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime
 import io
@@ -19,15 +18,11 @@ from .instrument import Instrument
 from .layout import national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
 from .opendata import open_data_files
 from .selfassessment import selfassessment_files
-from .pages import FAVICON, NAV, page_context, to_json  # noqa: F401  (their home is pages.py)
+from .pages import FAVICON, NAV, data_uri_svg, page_context, to_json  # noqa: F401  (their home is pages.py)
 from .project import Project
 from .workbooks import Workbook, write_row
 from .scoring import OrganisationResult, priorities
 from .text import kept_decimals, num, question_numbers, swedish_date
-
-
-def data_uri_svg(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def chart_alt(view: dict) -> str:
@@ -375,62 +370,6 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
     return files
 
 
-# -- national follow-up, per round year ---------------------------------------------------------
+# -- national follow-up, per round year: national/pages.py (re-exported: the pipeline and tests import them here)
 
-def grouping(project: Project):
-    """SKR's municipality groups for the national follow-up, from the reference list: a
-    municipality's group follows from the SCB code in its answer file."""
-
-    ref = project.reference
-    sizes: dict[str, int] = {}
-    for place in ref.places.values():
-        if place.kommungrupp_kod:
-            sizes[place.kommungrupp_kod] = sizes.get(place.kommungrupp_kod, 0) + 1
-
-    def group_of(org) -> str | None:
-        place = ref.get(org.code)
-        return place.kommungrupp_kod if place is not None else None
-
-    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes)
-
-
-def national_views(project: Project, listed: list) -> dict[str, dict]:
-    """Each round year's follow-up as shown, over the organisations the shared pages list (published)."""
-
-    g = grouping(project)
-    return {year: national.report_view(project.ins, national.year_report(project.ins, listed, year, g), site_url=project.site_url)
-            for year in national.years(listed)}
-
-
-def _national_charts(view: dict) -> dict[str, str]:
-    """Each chart of the year's view as SVG, by its file name."""
-
-    return {c["file"]: charts.distribution_svg(c["title"], c["levels"], c["rows"]) for c in charts_of(view)}
-
-
-def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
-    """The year's follow-up as a page, with its charts, relative to site/."""
-    path = national_path(view["year"])
-    root = "../" * path.count("/")
-    drawn = _national_charts(view)
-    shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
-    ctx = page_context(project, root=root, path=path, title=view["title"],
-                       crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
-                       description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.")
-    files = {path + name: svg for name, svg in drawn.items()}
-    files[path + "index.html"] = project.env.get_template("national.html").render(
-        **ctx, r=view, charts=shown,
-        pdf_name="rapport.pdf" if pdf_linked else None, organisations_href=root + overview_path(None, view["year"]),
-        method={"href": root + "metod/", "text": "Metod"})
-    return files
-
-
-def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
-    """The year's follow-up as a tagged PDF, relative to site/: drawn from the view alone (its key)."""
-    drawn = _national_charts(view)
-    method = view["site_url"] + "metod/" if view["site_url"] else None
-    html = project.env.get_template("print/national.html").render(
-        r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
-        method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
-    css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
-    return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}
+from .national.pages import grouping, national_page_files, national_pdf_files, national_views  # noqa: E402, F401  (re-exported)

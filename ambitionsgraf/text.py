@@ -112,6 +112,12 @@ def count(n: int, singular: str, plural: str) -> str:
     return f"{grouped(n)} {singular if n == 1 else plural}"
 
 
+def the_count(n: int, singular: str, plural: str) -> str:
+    """A count after the definite article, agreeing in number: "den organisation" (never "de 1
+    organisationer"), "de 5 organisationer", "de 1 000 organisationer"."""
+    return f"den {singular}" if n == 1 else f"de {count(n, singular, plural)}"
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))

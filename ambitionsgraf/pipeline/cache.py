@@ -41,7 +41,7 @@ from . import trust
 from ..yamlsource import MAX_NODES
 from .trust import Shape
 
-FORMAT = 2  # 2: a summary holds the organisation's code
+FORMAT = 3  # 2: a summary holds the organisation's code; 3: and each round's scores per role
 
 
 _need = trust.need
@@ -101,7 +101,9 @@ def summary_to_data(s) -> list:
     return [o.slug, o.name, o.type, o.published, o.path, o.code, [
         [a.date, a.overall.respondents, {k: _pair(v) for k, v in a.overall.areas.items()},
          {k: _pair(v) for k, v in a.overall.axes.items()}, a.overall.quadrant,
-         {k: _pair(q.mean) for k, q in a.questions.items()}]
+         {k: _pair(q.mean) for k, q in a.questions.items()},
+         {role: [g.respondents, {k: _pair(v) for k, v in g.areas.items()}, {k: _pair(v) for k, v in g.axes.items()}, g.quadrant]
+          for role, g in a.roles.items()}]
         for a in s.assessments
     ]]
 
@@ -115,6 +117,7 @@ class Expected:
         self.questions = frozenset(ins.question_ids)
         self.quadrants = frozenset(q.id for q in ins.quadrants)
         self.types = frozenset(t.id for t in ins.types)
+        self.roles = [r.id for r in ins.roles]
         self.places = ins.reference.places
         self.top = max(v for v, _ in ins.scale)  # no score, mean or point lies above the scale's top
 
@@ -129,13 +132,19 @@ def summary_from_data(v, expected: Expected):
     _need(info.code is None or (info.code in expected.places and expected.places[info.code].typ == info.type))
     rounds = []
     for r in v[6]:
-        _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
+        _need(type(r) is list and len(r) == 7 and type(r[5]) is dict and type(r[6]) is dict)
         _need(r[4] is None or r[4] in expected.quadrants)
         top = expected.top
         overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas, top), _fracs(r[3], expected.axes, top), _opt_str(r[4]))
         _need(0 <= overall.respondents <= MAX_NODES)  # an answer file holds fewer respondents than values
         _need(frozenset(r[5]) == expected.questions)
-        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m, top)) for k, m in r[5].items()}))
+        _need(list(r[6]) == [role for role in expected.roles if role in r[6]])  # known roles, in the instrument's order
+        roles = {}
+        for role, g in r[6].items():
+            _need(type(g) is list and len(g) == 4 and (g[3] is None or g[3] in expected.quadrants))
+            roles[role] = GroupScore(_int(g[0]), _fracs(g[1], expected.areas, top), _fracs(g[2], expected.axes, top), _opt_str(g[3]))
+            _need(0 < roles[role].respondents <= overall.respondents)
+        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m, top)) for k, m in r[5].items()}, roles))
     _need([a.date for a in rounds] == sorted(a.date for a in rounds))  # oldest first, as scoring makes them
     return OrganisationSummary(info, tuple(rounds))
 

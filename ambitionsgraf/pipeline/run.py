@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import orjson
 
 from .. import charts, layout, search, site
-from ..answers import did_you_mean, display_paths, duplicate_names
+from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
 from ..problems import ContentError, Problem
 from ..national import report_digest
 from ..archive import Archive
@@ -162,7 +162,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
                      for o in candidates)
         summary.organisations, summary.published = len(orgs), sum(o.published for o in orgs)
         t = _stage(summary, "compare", t)
-        yearly = site.national_views(project, listed_results)  # round year -> its follow-up as shown (plan rule 6)
+        # round year -> its follow-up as shown (plan rule 6); the unpublished as counts only
+        yearly = site.national_views(project, listed_results, list(loaded.results.values()))
         t = _stage(summary, "national follow-up", t)
         # -- plan
         summary.plan = the_plan = plan(PlanInputs(
@@ -232,8 +233,10 @@ def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_pro
             invalid += more_invalid
     summary.parsed = sorted(parsed)
     # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
-    clashes = duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()],
-                              {shown[p]: worker.data[p] for p in paths})
+    # One place, one file: the same for kod (answers.duplicate_codes).
+    by_shown = {shown[p]: worker.data[p] for p in paths}
+    clashes = (duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], by_shown)
+               + duplicate_codes([(s.organisation.path, s.organisation.code) for s in summaries.values()], by_shown))
     if clashes:
         summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
         problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
