@@ -7,8 +7,6 @@ only these paths are ever carried over or removed).
 
 from __future__ import annotations
 
-from .national import CHART_FILES, charts_of
-
 PUBLIC = "site"  # the public site, deployed to GitHub Pages
 DELIVERY = "leverans"  # each organisation's delivery package: never deployed
 ROOTS = (PUBLIC, DELIVERY)
@@ -43,11 +41,14 @@ def overview_path(type_: str | None, year: str | None) -> str:
     return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
 
 
-def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
-    """The files of one part of a year's follow-up: the PDF, or the page and the charts its view
-    draws (all of them when no view is given: what a part may hold)."""
+# Every chart a year's follow-up page may have (national.view.charts_of says which one year's has).
+NATIONAL_CHART_FILES = ("ambitionsgraf.svg", "kvadranter.svg", "i-hog-grad.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")
+
+
+def national_files(year: str, part: str, charts: tuple[str, ...] | list[str] = NATIONAL_CHART_FILES) -> tuple[str, ...]:
+    """The files of one part of a year's follow-up: the PDF, or the page and the charts it draws
+    (by default all it may have: what a part may hold)."""
     base = f"{PUBLIC}/{national_path(year)}"
     if part == "national-pdf":
         return (base + "rapport.pdf",)
-    names = CHART_FILES if view is None else [c["file"] for c in charts_of(view)]
-    return (base + "index.html", *(base + name for name in names))
+    return (base + "index.html", *(base + name for name in charts))

@@ -17,7 +17,7 @@ import orjson
 from .. import charts, layout, search, site
 from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
 from ..problems import ContentError, Problem
-from ..national import report_digest
+from ..national import charts_of, report_digest
 from ..archive import Archive
 from ..basis import comparer
 from ..correction import delivery_key
@@ -278,7 +278,8 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
     try:
         for task, rels in pool.results():
             part = parts.of(task.part)
-            expected = part.files(task.slug, part.name, *([yearly[task.slug]] if part.scope == parts.YEAR else []))
+            drawn = [[c["file"] for c in charts_of(yearly[task.slug])]] if part.scope == parts.YEAR else []
+            expected = part.files(task.slug, part.name, *drawn)
             if sorted(rels) != sorted(expected):
                 raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as the layout says")
             writer.adopt(rels)
