@@ -294,6 +294,14 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             adopt(["site/sitemap.xml"])
             site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
             (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
+        # A delivered package, rendered again with its data unchanged, is handed out as delivered (archive.py).
+        from ..archive import keep_as_delivered
+
+        kept = keep_as_delivered(staging.dir / "leverans", sorted({slug for slug, part in rendered if part.startswith("leverans")
+                                                                   and slug in delivered}), archive)
+        if kept:
+            summary.notes.append(f"{len(kept)} file(s) of delivered packages whose data did not change kept as delivered "
+                                 "(the archive's copies), although this build rendered them anew")
         manifest = the_plan.manifest(code, rendered)
         (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
         interruption = opts.interruption or Interruption()
