@@ -18,7 +18,7 @@ from .. import charts, layout, search, site
 from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
 from ..problems import ContentError, Problem
 from ..national import charts_of, report_digest
-from ..archive import Archive
+from ..archive import Archive, keep_as_delivered
 from ..basis import comparer
 from ..correction import delivery_key
 from ..overview import comparison
@@ -173,7 +173,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             previous_national=previous_national_parts))
         t = _stage(summary, "plan", t)
         # -- execute, then swap in
-        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t)
+        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive,
+                 worker.delivered)
         t = time.perf_counter()
         interruption = opts.interruption or Interruption()
         interruption.check()  # a stop that a library swallowed on its way: the previous output stays
@@ -261,7 +262,8 @@ def _staging(out_dir):
                                                               f"{out_dir.parent}: {exc.strerror}")]) from None
 
 
-def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float) -> None:
+def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float,
+             archive, delivered: dict) -> None:
     """Carry over, render (workers), the shared pages and the search index, then the sitemap and the
     manifest: every file of the new output is in the staging folder afterwards."""
     yearly = context[2]
@@ -294,6 +296,12 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
         rendered["", SEARCH] = indexer.finish()
         writer.adopt(rendered["", SEARCH])
         t = _stage(summary, "search index (waited for)", t)
+    # A delivered package, rendered again with its data unchanged, is handed out as delivered (archive.py).
+    again = sorted({slug for slug, part in rendered if not parts.of(part).public and slug in delivered})
+    kept = keep_as_delivered(staging.dir / layout.DELIVERY, again, archive)
+    if kept:
+        summary.notes.append(f"{len(kept)} file(s) of delivered packages whose data did not change kept as delivered "
+                             "(the archive's copies), although this build rendered them anew")
     _write_site_index(writer, project, the_plan.manifest(code, rendered))
     summary.pages, summary.pdfs = writer.pages, writer.pdfs
     fates = the_plan.organisations()
