@@ -44,13 +44,19 @@ class Project:
         return self.ins.reference
 
 
+PHONE_CHART = "ambitionsgraf-mobil.svg"  # the same chart drawn for a phone (charts.PHONE), beside each ambitionsgraf.svg
+# What a page's <picture> says of it: shown instead of the wide chart below 40rem (site.css's phone width).
+PHONE_CHART_SHOWN = {"src": PHONE_CHART, "media": "(max-width: 40rem)",
+                     "width": round(charts.PHONE.figsize[0] * 72), "height": round(charts.PHONE.figsize[1] * 72)}
+
+
 def part_files(slug: str, part: str) -> tuple[str, ...]:
     """The files one part of an organisation's output consists of, relative to the output folder.
     The renderers below write exactly these (a build checks), and a previous build's manifest
     can name no others: whatever it says, only these paths are ever carried over or removed."""
     base = f"site/organisationer/{slug}/"
     return {
-        "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
+        "site": (base + "ambitionsgraf.svg", base + PHONE_CHART, base + "index.html", f"site/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
         "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
         # The organisation's documents: made by builds with PDFs only (see delivery_pdf_files).
@@ -108,6 +114,9 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "site_title": "Ambitionsgrafen",
         "sitemap": project.site_url is not None,  # written only with the site's address
         "favicon": root + FAVICON,
+        # The page's one address, for search engines and shared links: only where the site's address is known.
+        "canonical": project.site_url + path if project.site_url and path != "404" else None,
+        "phone_chart": PHONE_CHART_SHOWN,
     }
 
 
@@ -236,7 +245,8 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     slug = result.organisation.slug
     base = f"organisationer/{slug}/"
     root = "../../"
-    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
+    spec = views.trail_chart(project.ins, result)
+    svg = charts.draw_svg(project.ins, spec)
     view = views.report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
     ctx = page_context(
         project, root=root, path=base, title=result.organisation.name,
@@ -249,6 +259,7 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,
+        base + PHONE_CHART: charts.draw_svg(project.ins, spec, phone=True),
         f"data/{slug}.json": to_json(views.organisation_json(project.ins, result, public=True)),
     }
 
@@ -311,6 +322,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
+    files[PHONE_CHART] = charts.draw_svg(ins, overview, phone=True)
     rows = views.index_rows(ins, published, "")
     ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
                        description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
@@ -418,7 +430,9 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             type_label = ins.type_of(type_).plural if type_ else "alla organisationer"
             year_label = f"mätningar {year}" if year else "senaste mätningen"
             title = f"Nationell översikt – {type_label}, {year_label}"
-            chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
+            spec = views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds])
+            chart = charts.draw_svg(ins, spec)
+            files[path + PHONE_CHART] = charts.draw_svg(ins, spec, phone=True)
             groups = answer_groups(ins, overview.question_distribution(ins, sel, known_levels), f"{type_label}, {year_label}")
             files[path + "ambitionsgraf.svg"] = chart
             for g in groups:

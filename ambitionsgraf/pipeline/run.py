@@ -111,6 +111,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
     frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
+    phone_frame = cache.phone_frame() or charts.frame(project.ins, phone=True)
+    charts.remember_frame(project.ins, phone_frame, phone=True)
     compile_all(project.env)
     cached = cache.keys()
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
@@ -290,7 +292,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         with interruption.held():  # from here the new output goes in whole, and the cache with it
             staging.commit()
             valid = {r.organisation.path: slug for slug, r in results.items()}
-            failed = cache.write({cache_keys[p]: encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance)
+            failed = cache.write({cache_keys[p]: encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance, phone_frame)
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
