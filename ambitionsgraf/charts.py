@@ -107,10 +107,10 @@ def reachable_ranges(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
     return out
 
 
-def axis_limits(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
-    """Each axis from its reachable range (and at least the whole answer scale, which the ticks show), plus MARGIN."""
+def axis_limits(ins: Instrument, margin: Fraction = MARGIN) -> dict[str, tuple[Fraction, Fraction]]:
+    """Each axis from its reachable range (and at least the whole answer scale, which the ticks show), plus a margin."""
     scale = [v for v, _ in ins.scale]
-    return {axis: (min(lo, min(scale)) - MARGIN, max(hi, max(scale)) + MARGIN) for axis, (lo, hi) in reachable_ranges(ins).items()}
+    return {axis: (min(lo, min(scale)) - margin, max(hi, max(scale)) + margin) for axis, (lo, hi) in reachable_ranges(ins).items()}
 
 
 def tick_label(value: float) -> str:
@@ -160,6 +160,7 @@ class Frame:
             "xticks": [{"value": v, "label": tick_label(v)} for v in self.xticks],
             "yticks": [{"value": v, "label": tick_label(v)} for v in self.yticks],
             "threshold": self.threshold, "corner_inset": self.corner_inset,
+            "font": self.label_size, "quadrant_wrap": PHONE.quadrant_wrap if self.label_size == PHONE.label else WIDE.quadrant_wrap,
         }
 
 
@@ -174,13 +175,14 @@ class Size:
     quadrant_font: float
     quadrant_wrap: int  # characters a line of a quadrant's name
     label: float  # the points' labels
+    margin: Fraction = MARGIN  # axis units beyond the reachable range: room for the largest marker
 
 
 # The chart on a wide screen and in the PDFs: shown at 560 px.
 WIDE = Size((5.6, 5.0), (0.14, 0.13, 0.82, 0.82), 9, 8, 22, 8.0)
-# The chart on a phone (pages show it below 40rem): 288 units wide, the text column of a 320 px
+# The chart on a phone (pages show it below 40rem): 281 units wide, within the text column of a 320 px
 # screen, so that its 12 pt text is at least 12 CSS px on any phone from 320 px up.
-PHONE = Size((4.0, 4.4), (0.2, 0.17, 0.76, 0.8), 12, 12, 12, 12.0)
+PHONE = Size((3.9, 4.25), (0.2, 0.17, 0.76, 0.8), 12, 12, 12, 12.0, Fraction(1, 5))  # about 60 pt an axis unit
 
 
 def frame(ins: Instrument, phone: bool = False) -> Frame:
@@ -210,7 +212,7 @@ def _draw_frame_svg(ins: Instrument, size: Size = WIDE) -> Frame:
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    limits = axis_limits(ins)
+    limits = axis_limits(ins, size.margin)
     xlim = tuple(float(v) for v in limits["verksamhet"])
     ylim = tuple(float(v) for v in limits["ledning"])
     scale = sorted(float(v) for v, _ in ins.scale)

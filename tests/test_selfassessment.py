@@ -718,7 +718,7 @@ def limits_from_ticks(ticks: list[list[float]], low_edge: float, high_edge: floa
 def test_the_chart_is_the_python_frame_and_holds_the_lowest_point(instrument, project, page):
     """All 1, nej and delar: ledning 0,9, the lowest the instrument allows. The page draws the point,
     with its label, inside the plot area, where the Python chart puts it, on axes with Python's limits."""
-    frame = charts.frame(project.ins)
+    frame = charts.frame(project.ins, phone=True)
     svar = uniform(1, mal="nej", omfattning="delar")
     want = python_result(instrument, [("inkopschef", svar)]).overall.axes
     assert want == {"ledning": Fraction(9, 10), "verksamhet": 1}

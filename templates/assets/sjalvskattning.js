@@ -777,12 +777,13 @@
     ins.quadrants.forEach(function (q) {
       var onRight = q.verksamhet;
       var upper = q.ledning;
-      var lines = wrap(q.label, 20);
+      var lines = wrap(q.label, f.quadrant_wrap);
+      var fs = f.font, step = fs + 2;  // the text's size (site.css draws the chart's text at it) and line spacing
       var tx = onRight ? right - inset : left + inset;
-      var ty = upper ? top + inset + 8 : bottom - inset - 3 - (lines.length - 1) * 12; // 10px text: 8 above its baseline, 3 below
+      var ty = upper ? top + inset + 0.8 * fs : bottom - inset - 0.3 * fs - (lines.length - 1) * step; // 0,8 em above its baseline, 0,3 below
       var text = svgEl("text", { x: tx, y: ty, "text-anchor": onRight ? "end" : "start", class: "sa-graph-quadrant", "data-quadrant": q.id });
       lines.forEach(function (line, i) {
-        text.appendChild(svgEl("tspan", { x: tx, dy: i ? 12 : 0 }, line));
+        text.appendChild(svgEl("tspan", { x: tx, dy: i ? step : 0 }, line));
       });
       svg.appendChild(text);
     });
