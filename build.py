@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Command line for the ambitionsgraf report site.
 
-    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL] [--settings FILE] [--explain]
+    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--strict] [--jobs N] [--site-url URL] [--settings FILE] [--explain]
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx|SELF.yaml… [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
@@ -54,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports and action-plan workbooks")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
+    p.add_argument("--strict", action="store_true", help="an answer file still the untouched template of `new` is an error "
+                                                         "(by default it is left out as not measured yet, with a note)")
     p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap")
     p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")

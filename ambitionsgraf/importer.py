@@ -64,7 +64,7 @@ from . import answerfile
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .text import ascii_key, check_free_text, grouped, or_list, show, slug_for
+from .text import ascii_key, check_free_text, grouped, or_list, plural, show, slug_for
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 20_000
@@ -1201,7 +1201,7 @@ class _SelfAssessments(_Planner):
                 continue
             people = [r for a in org.assessments for r in a.respondents]
             if len(org.assessments) != 1 or len(people) != 1:
-                self.problem(row, "matningar", f"{len(org.assessments)} round(s) with {len(people)} respondent(s); a self-assessment "
+                self.problem(row, "matningar", f"{plural(len(org.assessments), 'round')} with {plural(len(people), 'respondent')}; a self-assessment "
                                                "file holds one person's answers (one round, one respondent). Import a survey "
                                                "export, or add rounds to an answer file by hand")
                 continue

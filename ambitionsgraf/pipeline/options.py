@@ -68,6 +68,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <project>/.cache/build
     interruption: Interruption | None = None  # signals as the command line installed them
     search: bool = True  # build the search index (the benchmark measures what it costs with False)
+    strict: bool = False  # an answer file still the untouched template of `new` is an error, not a note
 
     @property
     def settings_path(self) -> Path:
@@ -99,6 +100,7 @@ class BuildSummary:
     leftovers_removed: int = 0  # staging folders of killed builds removed
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
     no_address: bool = False  # built without the site's address: said once, after the summary
+    not_measured: list[str] = field(default_factory=list)  # answer files still the untouched template of `new`: left out
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)

@@ -39,7 +39,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, opts.strict], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -156,6 +156,13 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
         problems = sorted(read_problems + problems, key=lambda p: p.path)
         invalid = sorted({p.path for p in read_problems} | set(invalid))
+        if not opts.strict:  # a file written ahead of its interviews: not measured yet, left out with a note
+            from ..answers import not_measured
+
+            waiting = {path for path in invalid if not_measured([p for p in problems if p.path == path])}
+            problems = [p for p in problems if p.path not in waiting]
+            invalid = [path for path in invalid if path not in waiting]
+            summary.not_measured = sorted(waiting)
         summary.problems, summary.invalid = problems, invalid
         if problems and not opts.keep_going:
             raise ContentError(problems)
