@@ -74,7 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                 "Import a survey export (one row per respondent), or answer files downloaded from the self-assessment "
                 "page (one person each, with their role), as a new assessment round in orgs/<slug>.yaml.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                   help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx; or one or more self-assessment .yaml files")
+                   help="the export: .xlsx (Microsoft Forms, Netigate, esMaker, Excel) or .csv (Google Forms' commas, "
+                        "Swedish Excel's semicolons or tabs, found from the header row; UTF-8 with or without BOM, or "
+                        "Windows-1252); or one or more self-assessment .yaml files")
     p.add_argument("--datum", help="the round's date, YYYY-MM-DD: for rows without a datum column, or for self-assessment "
                                   "files made on different days (default: the day they were made)")
     p.add_argument("--dry-run", action="store_true", help="show how each column was read and what would change as a diff; write nothing")
