@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+from html import unescape
 
 
 class OfflineFetcherError(Exception):
@@ -46,14 +48,52 @@ def _stylesheet(css_text: str):
 def html_to_pdf(html: str, css_text: str) -> bytes:
     weasyprint, fonts, fetcher = _weasy()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher(), base_url=None)
+    labels = link_labels(html)
+
+    def finish(doc, pdf) -> None:
+        complete_table_tags(doc, pdf)
+        describe_links(pdf, labels)
+
     return document.write_pdf(
         stylesheets=[_stylesheet(css_text)],
         font_config=fonts,
         pdf_variant="pdf/ua-1",
         pdf_identifier=False,
         uncompressed_pdf=False,
-        finisher=complete_table_tags,
+        finisher=finish,
     )
+
+
+_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
+
+
+def link_labels(html: str) -> dict[str, str]:
+    """Each link's target (an anchor's name without '#', or an address) and its visible text."""
+    labels: dict[str, str] = {}
+    for href, inner in _LINK.findall(html):
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+        labels.setdefault(unescape(href).removeprefix("#"), text)
+    return labels
+
+
+def link_description(target: str, text: str) -> str:
+    """What a screen reader says of a link in the PDF (its /Contents): where it leads, in words."""
+    if target.startswith("mailto:"):
+        return f"{text}: skicka e-post till {target.removeprefix('mailto:')}"
+    if target.startswith(("http://", "https://")):
+        return f"{text[:1].upper()}{text[1:]}: öppnar {target} i webbläsaren" if text and text != target else f"Öppnar {target} i webbläsaren"
+    return f"Gå till avsnittet {text} i dokumentet" if text else "Gå till ett annat ställe i dokumentet"
+
+
+def describe_links(pdf, labels: dict[str, str]) -> None:
+    """WeasyPrint describes a link (/Contents, which PDF/UA-1 requires) by its target: an internal
+    link reads as its anchor's name ("sammanfattning"). Describe each by its text and where it leads."""
+    import pydyf
+
+    for o in pdf.objects:
+        if isinstance(o, pydyf.Dictionary) and o.get("Subtype") == "/Link" and isinstance(o.get("Contents"), pydyf.String):
+            target = o["Contents"].string
+            o["Contents"] = pydyf.String(link_description(target, labels.get(target, "")))
 
 
 def complete_table_tags(document, pdf) -> None:
