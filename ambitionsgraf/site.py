@@ -45,9 +45,10 @@ class Project:
 
 
 PHONE_CHART = "ambitionsgraf-mobil.svg"  # the same chart drawn for a phone (charts.PHONE), beside each ambitionsgraf.svg
-# What a page's <picture> says of it: shown instead of the wide chart below 40rem (site.css's phone width).
-PHONE_CHART_SHOWN = {"src": PHONE_CHART, "media": "(max-width: 40rem)",
-                     "width": round(charts.PHONE.figsize[0] * 72), "height": round(charts.PHONE.figsize[1] * 72)}
+# What a page's <picture> says of it: shown instead of the wide chart below 40rem (site.css's phone
+# width), as wide as the text column (the img's width, capped by max-width), never narrower than the
+# 281 units it is drawn for on a screen of 320 px or more: its text stays at least 12 px.
+PHONE_CHART_SHOWN = {"src": PHONE_CHART, "media": "(max-width: 40rem)"}
 
 
 def part_files(slug: str, part: str) -> tuple[str, ...]:
