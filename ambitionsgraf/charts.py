@@ -182,7 +182,7 @@ class Size:
 WIDE = Size((5.6, 5.0), (0.14, 0.13, 0.82, 0.82), 9, 8, 22, 8.0)
 # The chart on a phone (pages show it below 40rem): 281 units wide, within the text column of a 320 px
 # screen, so that its 12 pt text is at least 12 CSS px on any phone from 320 px up.
-PHONE = Size((3.9, 4.25), (0.2, 0.17, 0.76, 0.8), 12, 12, 12, 12.0, Fraction(1, 5))  # about 60 pt an axis unit
+PHONE = Size((3.9, 4.25), (0.2, 0.17, 0.76, 0.8), 12, 12, 10, 12.0, Fraction(1, 5))  # about 60 pt an axis unit
 
 
 def frame(ins: Instrument, phone: bool = False) -> Frame:
