@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .problems import ContentError
+from .text import plural
 
 
 MAX_SHOWN = 50  # problems printed; a file with thousands would bury the first under the rest
@@ -22,10 +23,13 @@ def _report(problems) -> None:
 
 
 def build(args, project_dir: Path) -> int:
-    from .pipeline import BuildOptions
-    from .pipeline import build as run
+    return report_build(build_options(args, project_dir), explain=args.explain)[0]
 
-    opts = BuildOptions(
+
+def build_options(args, project_dir: Path):
+    from .pipeline import BuildOptions
+
+    return BuildOptions(
         project_dir=project_dir,
         orgs_dir=args.orgs,
         out_dir=args.out,
@@ -37,7 +41,23 @@ def build(args, project_dir: Path) -> int:
         jobs=args.jobs,
         progress=sys.stderr.isatty() and not os.environ.get("CI"),
         interruption=args.interruption,
+        strict=args.strict,
     )
+
+
+def report_build(opts, *, explain: bool = False, said: set[str] | None = None) -> tuple[int, list]:
+    """Build, say how it went, and return the exit code and the problems found. `said`: notes
+    already said (a serve session says each once, not on every rebuild); the new ones are added."""
+    from .pipeline import build as run
+
+    said = set() if said is None else said
+
+    def note(text: str) -> None:
+        if text not in said:
+            said.add(text)
+            print(f"note: {text}", file=sys.stderr)
+
+    out = opts.out_dir
     try:
         summary = run(opts)
     except ContentError as exc:
@@ -45,59 +65,62 @@ def build(args, project_dir: Path) -> int:
         if all(p.field.startswith("--") for p in exc.problems):
             print("nothing was written", file=sys.stderr)
         else:
-            print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
-        return 1
-    for note in summary.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for note in summary.leftovers:
-        print(f"note: {note}", file=sys.stderr)
+            print(f"{plural(len({p.path for p in exc.problems}), 'file')} with problems; nothing was written", file=sys.stderr)
+        return 1, list(exc.problems)
+    for text in summary.notes:
+        note(text)
+    for text in summary.leftovers:
+        note(text)
+    if summary.not_measured:
+        note(f"not measured yet, left out until their answers are filled in (every respondent's svar is still empty, "
+             f"as `build.py new` writes it; --strict makes this an error): {', '.join(summary.not_measured)}")
     if summary.unchanged:
-        print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
-        _no_address(summary)
-        if args.explain:
+        print(f"nothing changed since the last build ({plural(summary.organisations, 'organisation')}) → {out}")
+        _no_address(summary, note)
+        if explain:
             print("every part carried over: the answer files, code, content and options are as last time")
-        return 0
+        return 0, []
     print(
-        f"{summary.organisations} organisations ({summary.published} published): {summary.rendered} rendered, "
-        f"{summary.reused} unchanged; {summary.pages} pages, {summary.pdfs} PDFs written in {summary.seconds:.1f} s → {args.out}"
+        f"{plural(summary.organisations, 'organisation')} ({summary.published} published): {summary.rendered} rendered, "
+        f"{summary.reused} unchanged; {plural(summary.pages, 'page')}, {plural(summary.pdfs, 'PDF')} written in {summary.seconds:.1f} s → {out}"
     )
-    for line in build_notes(summary, args.only):
+    for line in build_notes(summary, opts.only):
         print(line)
-    if args.explain and summary.plan is not None:
+    if explain and summary.plan is not None:
         print(summary.plan.explain())
     if opts.interruption is not None and opts.interruption.signum is not None:
         import signal
 
         name = signal.Signals(opts.interruption.signum).name
-        print(f"stopped ({name}) after the new output was in place: {args.out} holds this build, whole", file=sys.stderr)
-        return 128 + opts.interruption.signum
+        print(f"stopped ({name}) after the new output was in place: {out} holds this build, whole", file=sys.stderr)
+        return 128 + opts.interruption.signum, list(summary.problems)
     if summary.problems:
         _report(summary.problems)
-        print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)
-        _no_address(summary)
-        return 1
-    _no_address(summary)
-    return 0
+        print(f"skipped {plural(len(summary.invalid), 'invalid file')}: {', '.join(summary.invalid)}", file=sys.stderr)
+        _no_address(summary, note)
+        return 1, list(summary.problems)
+    _no_address(summary, note)
+    return 0, []
 
 
-def _no_address(summary) -> None:
+def _no_address(summary, note) -> None:
     from .pipeline.run import NO_ADDRESS
 
     if summary.no_address:
-        print(f"note: {NO_ADDRESS}", file=sys.stderr)
+        note(NO_ADDRESS)
 
 
 def build_notes(summary, only: str | None) -> list[str]:
     """What a build did besides rendering, said plainly: documents kept or removed, --only's gaps."""
     lines = []
     if summary.documents_kept or summary.documents_removed:
-        lines.append(f"without PDFs: kept {summary.documents_kept} document(s) still current, removed {summary.documents_removed} "
+        lines.append(f"without PDFs: kept {plural(summary.documents_kept, 'document')} still current, removed {summary.documents_removed} "
                      "out of date (PDF reports and action-plan workbooks)")
     if only and summary.stale:
-        lines.append(f"--only {only}: {len(summary.stale)} other organisation(s) carried over out of date "
+        lines.append(f"--only {only}: {plural(len(summary.stale), 'other organisation')} carried over out of date "
                      f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them")
     if only and summary.missing:
-        lines.append(f"--only {only}: {len(summary.missing)} other organisation(s) have no files in this output and are not listed "
+        lines.append(f"--only {only}: {plural(len(summary.missing), 'other organisation')} {'has' if len(summary.missing) == 1 else 'have'} no files in this output and {'is' if len(summary.missing) == 1 else 'are'} not listed "
                      f"on its pages ({', '.join(summary.missing[:5])}{', …' if len(summary.missing) > 5 else ''}); run a full build to add them")
     return lines
 
@@ -119,7 +142,7 @@ def check(args, project_dir: Path) -> int:
     _report(problems + notes)
     if problems:
         return 1
-    print(f"{len(orgs)} file(s) OK")
+    print(f"{plural(len(orgs), 'file')} OK")
     return 0
 
 
@@ -184,7 +207,7 @@ def import_(args, project_dir: Path) -> int:
             plan = make_plan(ins, files[0], args.orgs, day, mapping)
     except ContentError as exc:
         _report(exc.problems)
-        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
@@ -196,13 +219,13 @@ def import_(args, project_dir: Path) -> int:
     if plan.problems:
         problems = ContentError(plan.problems).problems  # sorted and without repeats, as every command reports them
         _report(problems)
-        print(f"{len(problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     changes = plan.changes
     if args.dry_run:
         for change in changes:
             sys.stdout.write(change.diff())
-        print(f"dry run: {len(changes)} file(s) would change; nothing was written", file=sys.stderr)
+        print(f"dry run: {plural(len(changes), 'file')} would change; nothing was written", file=sys.stderr)
         return 0
     try:
         write_changes(changes)
@@ -211,7 +234,7 @@ def import_(args, project_dir: Path) -> int:
         return 1
     except ContentError as exc:  # refused before anything was written (a link to nowhere, a file changed meanwhile)
         _report(exc.problems)
-        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     for use in plan.dropped:
         print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))

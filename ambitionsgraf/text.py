@@ -118,6 +118,13 @@ def the_count(n: int, singular: str, plural: str) -> str:
     return f"den {singular}" if n == 1 else f"de {count(n, singular, plural)}"
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count in the command line's English, its noun in the right number: 1 file, 3 files,
+    1 PDF, 0 PDFs, 2 changes; `many` where adding an s is wrong. Plain digits, as a log greps
+    them. (The pages and documents are Swedish: `count`.)"""
+    return f"{n} {one if n == 1 else many if many is not None else one + 's'}"
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))

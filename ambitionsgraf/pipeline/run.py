@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import orjson
 
 from .. import charts, layout, search, site
-from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
+from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names, not_measured
 from ..problems import ContentError, Problem
 from ..national import charts_of, report_digest
 from ..archive import Archive, keep_as_delivered
@@ -49,7 +49,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
         archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest()], data)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest(), opts.strict], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -123,6 +123,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
     frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
+    phone_frame = cache.phone_frame() or charts.frame(project.ins, phone=True)
+    charts.remember_frame(project.ins, phone_frame, phone=True)
     compile_all(project.env)
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
     worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cache.keys(), make_pdf=opts.make_pdf,
@@ -182,7 +184,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             staging.commit()
             valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
             failed = cache.write({cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame,
-                                 project.guidance)
+                                 project.guidance, phone_frame)
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
@@ -245,7 +247,13 @@ def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_pro
         summary.notes.append(cache.note)
     # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
     problems = sorted(read_problems + problems, key=lambda p: p.path)
-    summary.problems, summary.invalid = problems, sorted({p.path for p in read_problems} | set(invalid))
+    invalid = sorted({p.path for p in read_problems} | set(invalid))
+    if not opts.strict:  # a file written ahead of its interviews: not measured yet, left out with a note
+        waiting = {path for path in invalid if not_measured([p for p in problems if p.path == path])}
+        problems = [p for p in problems if p.path not in waiting]
+        invalid = [path for path in invalid if path not in waiting]
+        summary.not_measured = sorted(waiting)
+    summary.problems, summary.invalid = problems, invalid
     if problems and not opts.keep_going:
         raise ContentError(problems)
     if opts.only and opts.only not in summaries:
