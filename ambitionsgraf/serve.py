@@ -23,7 +23,7 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from . import cli
+from .buildreport import report_build
 from .pipeline.options import Interrupted
 from .answers import display_path
 from .text import plural
@@ -171,7 +171,7 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
     said: set[str] = set()  # notes said this session: each once
 
     def rebuild() -> None:
-        status.problems = cli.report_build(opts, said=said)[1]
+        status.problems = report_build(opts, said=said)[1]
 
     with server:
         try:
