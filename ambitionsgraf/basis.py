@@ -25,12 +25,12 @@ from .archive import Archive
 from .overview import ComparisonIndex, round_in_year
 from .problems import ContentError, Problem
 from .scoring import OrganisationSummary
+from .summaries import Expected, Shape, summary_from_data, summary_to_data
 
 
 def year_entry(summary, year: str) -> list | None:
     """The organisation as the comparisons of `year` see it: identity and its latest round that year,
     as JSON data (the build cache's summary format, without the file's path)."""
-    from .pipeline.cache import summary_to_data
     from .scoring import OrganisationInfo, QuestionMean, RoundSummary
 
     a = round_in_year(summary, year)
@@ -69,7 +69,6 @@ class Comparer:
 
 def comparer(ins, archive: Archive, results: dict) -> Comparer:
     """The comparisons of this build: `results` maps slug to each valid organisation's summary."""
-    from .pipeline.cache import Expected, Shape, summary_from_data
 
     everyone = list(results.values())
     out = Comparer(ComparisonIndex(ins, everyone))

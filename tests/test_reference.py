@@ -230,7 +230,7 @@ def test_a_code_that_is_not_the_named_place_is_a_note(instrument):
 
 
 def test_the_summary_and_the_cache_keep_the_code(instrument):
-    from ambitionsgraf.pipeline.cache import Expected, summary_from_data, summary_to_data
+    from ambitionsgraf.summaries import Expected, summary_from_data, summary_to_data
     from ambitionsgraf.scoring import score_organisation, summarise
 
     org, _, _ = parse(instrument, "Stockholms stad", "kommun", "0180")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from ..text import check_free_text, formula_problem
+from .text import check_free_text, formula_problem
 
 
 class Shape(Exception):
