@@ -356,7 +356,7 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
         roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
         types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
         spread_flag=raw.spridning_flagga,
-        reference=reference,
+        reference=reference,  # type: ignore[arg-type]  # None only while load_instrument collects the problems it then raises
     )
 
 

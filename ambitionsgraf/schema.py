@@ -42,7 +42,7 @@ def _node_at(root, loc: tuple) -> Any:
     return node
 
 
-def _message(error: dict) -> str:
+def _message(error: Any) -> str:
     kind, msg = error["type"], error["msg"]
     if kind == "missing":
         return "missing"

@@ -97,7 +97,7 @@ class Expected:
 def summary_from_data(v, expected: Expected):
     """A summary, checked field by field against the instrument; Shape if anything is off."""
 
-    _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and v[6])
+    _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and bool(v[6]))
     info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]), _opt_str(v[5]))
     _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types)
     trust.name(info.name)  # as the answer-file validator would leave it: no formula, nothing invisible

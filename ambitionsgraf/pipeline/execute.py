@@ -34,6 +34,7 @@ import orjson
 
 from .. import correction, layout, overview, site
 from ..answers import parse_organisation
+from ..project import Project
 from ..problems import Problem
 from ..writer import FolderWriter
 from .cache import summary_to_data
@@ -58,7 +59,7 @@ class Task:
 class Worker:
     """What a process needs to load answer files and render parts; made once, inherited by forks."""
 
-    project: object  # site.Project
+    project: Project
     data: dict  # Path -> the answer file's bytes
     shown: dict  # Path -> the path as messages show it
     keys: dict  # Path -> cache key
@@ -294,7 +295,7 @@ class ForkedPool:
         self.worker, self.jobs, self.processes = worker, jobs, jobs
         self.owner = {p.stem: k % jobs for k, p in enumerate(paths)}
         self.procs: list = []
-        self.reader = None
+        self.reader: threading.Thread | None = None
         self.side_conn = None
         self.conns = [self._fork(_work, paths[k::jobs]) for k in range(jobs)]
 

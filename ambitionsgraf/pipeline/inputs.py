@@ -104,15 +104,16 @@ def _believed(unit: str, part: parts.Part, entry: dict, out_dir: Path, folders: 
     believed: a manifest that names others (outside the output, someone else's, a shared page) is
     taken to list no key for that part, which is then rendered again. An organisation's part must
     list its files exactly; a year's page lists the charts its view drew, a subset of all it may hold."""
+    assert part.files is not None  # a part of an organisation or a year: it has a layout
     allowed = part.files(unit, part.name)
     files = entry.get("files")
     if part.scope == parts.ORGANISATION:
-        listed = sorted(files) == sorted(allowed)
+        listed = isinstance(files, list) and sorted(files) == sorted(allowed)
     else:
         listed = isinstance(files, list) and all(isinstance(f, str) for f in files) and len(set(files)) == len(files) \
             and set(files) <= set(allowed) and allowed[0] in files
     key = entry.get("key") if listed and isinstance(entry.get("key"), str) else None
-    files = tuple(allowed if part.scope == parts.ORGANISATION or not listed else sorted(files))
+    files = tuple(sorted(files) if listed and part.scope != parts.ORGANISATION else allowed)  # type: ignore[arg-type]  # listed: files is a list
     return PreviousPart(key, files, listed and all(_present(out_dir, f, folders) for f in files))
 
 

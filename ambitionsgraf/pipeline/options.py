@@ -1,7 +1,6 @@
 """What a build is asked to do, and what it reports."""
 
 from __future__ import annotations
-from ..settings import FILE_NAME
 
 import contextlib
 import signal
@@ -9,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..problems import Problem
+from ..settings import FILE_NAME
+from .plan import BuildPlan
 
 class Interrupted(BaseException):
     """The build was told to stop (Ctrl-C, SIGTERM)."""
@@ -111,4 +112,4 @@ class BuildSummary:
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)
-    plan: object | None = None  # the BuildPlan carried out
+    plan: BuildPlan | None = None  # the BuildPlan carried out

@@ -61,7 +61,7 @@ def read_manifest(out_dir: Path) -> dict | None:
     """The previous build's manifest, or None when `out_dir` holds none that is ours."""
 
     content, problem = read_regular(out_dir / MANIFEST, MAX_MANIFEST, "a build manifest")  # a pipe there is no manifest
-    if problem is not None:
+    if problem is not None or content is None:
         return None
     try:
         manifest = orjson.loads(content)

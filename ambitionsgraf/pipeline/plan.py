@@ -212,7 +212,7 @@ class BuildPlan:
         return "\n".join(str(d) for d in self.decisions + self.national + self.shared)
 
 
-def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
+def part_key(code: str, site_url: str | None, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
     """What one part of an organisation's files depends on: the code, the site's address, the answer
     file and what its row of the parts table says it covers (`Part.key_covers`)."""
     extra = {"site": lambda: pdf_linked, "site-pdf": lambda: None,
@@ -262,7 +262,7 @@ def _decide(unit: str, part: Part, key: str, prev: PreviousPart | None, *, chose
             return Decision(unit, part.name, CARRY, "unchanged" if current else f"--only {only}: out of date, kept until a full build",
                             prev.key, prev.files, pdf_linked, outdated=not current)
         return Decision(unit, part.name, MISSING, f"--only {only}: never built; a full build adds it", None)
-    if current:
+    if current and prev is not None:
         return Decision(unit, part.name, CARRY, "unchanged", key, prev.files, pdf_linked)
     if part.needs_pdf and not make_pdf:
         if prev is None:
