@@ -745,11 +745,11 @@ def test_the_summary_compares_questions_not_steps(instrument):
         "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
     assert not any("flest" in s or "färst" in s for s in view["summary"])
     kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
-    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6: 20 %, 14: 20 %")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6:\u00a020\u00a0%, 14:\u00a020\u00a0%")
     uppfoljning = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Uppföljning av strategin")
     assert uppfoljning["rule"] == "Alla tre frågorna (7, 9 och 13) på plats"
     orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
-    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4: 40 %")
+    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4:\u00a040\u00a0%")
 
 
 def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(instrument):
