@@ -27,6 +27,18 @@ class GroupScore:
     quadrant: str | None
 
 
+# A round answered by one person is never published per area, question or step: that would be the
+# person's own answers. The public site, its JSON and open data, the overview's and the national
+# follow-up's distributions show such a round's point and quadrant only (the method page says so);
+# the delivery package keeps everything.
+MIN_RESPONDENTS_FOR_DETAILS = 2
+
+
+def details_public(overall: GroupScore) -> bool:
+    """Whether a round's values per area, question and step may be published (`overall`: its GroupScore)."""
+    return overall.respondents >= MIN_RESPONDENTS_FOR_DETAILS
+
+
 @dataclass(frozen=True)
 class QuestionResult:
     mean: Fraction | None

@@ -15,7 +15,8 @@ from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds
+from .scoring import (AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, details_public, priorities,
+                      question_bounds)
 from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
@@ -74,6 +75,7 @@ def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | No
     data = {
         "datum": a.date,
         "respondenter": a.overall.respondents,
+        "detaljer_publiceras": details_public(a.overall),
         "axlar": {k: _float(v) for k, v in a.overall.axes.items()},
         "omraden": {k: _float(v) for k, v in a.overall.areas.items()},
         "kvadrant": a.overall.quadrant,
@@ -83,6 +85,8 @@ def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | No
         "saknas": dict(a.missing),
         "ofullstandiga_omraden": dict(a.incomplete_areas),
     }
+    if public and not details_public(a.overall):  # one person's answers: the point and the quadrant only
+        data.update(omraden={k: None for k in a.overall.areas}, fragor={}, steg={}, prioriteringar=[], saknas={}, ofullstandiga_omraden={})
     if not public:
         data["roller"] = {
             role: {**_group_json(g), "svar": {qid: list(q.points_by_role.get(role, ())) for qid, q in a.questions.items()}}
@@ -280,7 +284,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
         "threshold": num(ins.threshold),
         "axes": axes,
-        "areas": area_rows(latest.overall, previous.overall if previous else None),
+        # no change from a round whose areas are not published: it would give them away
+        "areas": area_rows(latest.overall, previous.overall if previous and (not public or details_public(previous.overall)) else None),
         "previous_date": swedish_date(previous.date) if previous else None,
         "priorities": [by_id[s] for s in priorities(ins, latest.steps)],
         "steps": step_rows,
@@ -297,7 +302,10 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             for a in result.assessments
         ],
         "root": root,
+        "details": not public or details_public(latest.overall),
     }
+    if not view["details"]:
+        _withhold_details(view)
     if not public:
         view["roles"] = [
             {
@@ -334,6 +342,12 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
         ]
     return view
+
+
+def _withhold_details(view: dict) -> None:
+    """The public report of a round one person answered: the point and the quadrant, nothing per area,
+    question or step (scoring.details_public). Emptied here, so no template can show them by mistake."""
+    view.update(areas=[], priorities=[], steps=[], question_groups=[], missing=[], incomplete_areas=[], previous_date=None)
 
 
 def _options_note(q, r) -> str:

@@ -359,7 +359,7 @@ def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1 and not (tmp_path / "orgs").exists()
-    assert re.search(r"enkat\.csv:2: kommentar: expected text without direction controls, got .*\(column E\)", result.stderr), result.stderr
+    assert re.search(r"enkat\.csv:2: kommentar: expected text without direction controls, got .*\(cell E2\)", result.stderr), result.stderr
     rows[1][4] = "Bra plan"
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)

@@ -31,7 +31,7 @@ from typing import Callable, Mapping
 
 from ..instrument import Instrument
 from ..overview import MIN_GROUP, Result, Round, question_distribution, select
-from ..scoring import AXES, question_status, step_statuses
+from ..scoring import AXES, details_public, question_status, step_statuses
 
 MIN_SHARE = MIN_GROUP  # the privacy rule of five (overview.MIN_GROUP): no share or median of fewer
 
@@ -191,8 +191,9 @@ class Statuses:
     def of(self, a: Round) -> tuple[dict[str, str | None], dict[str, str | None]]:
         """(question -> status, step -> status); None: no answer."""
         statuses = []
+        shown = details_public(a.overall)  # one person's answers: counted as none (underlag saknas)
         for qid in self.qids:
-            mean = a.questions[qid].mean
+            mean = a.questions[qid].mean if shown else None
             key = (qid, None) if mean is None else (qid, mean.numerator, mean.denominator)
             status = self._questions.get(key, self._questions)
             if status is self._questions:

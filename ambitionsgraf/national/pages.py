@@ -5,36 +5,18 @@ show national.view's; this module only draws and renders them."""
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from .. import charts, pdf, views
-
-if TYPE_CHECKING:
-    from ..site import Project
-
-
-def national_path(year: str) -> str:
-    """The year's follow-up page. A year is four digits and a type a word (tests check the
-    instrument's types), so it never meets overview_path's oversikt/<type>/."""
-    return f"oversikt/{year}/"
-
-
-def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
-    """The files of one part of a year's follow-up, relative to the output folder: the PDF, or the
-    page and the charts its view draws (all of them when no view is given: what a part may hold)."""
-    from . import CHART_FILES, charts_of
-
-    base = "site/" + national_path(year)
-    if part == "national-pdf":
-        return (base + "rapport.pdf",)
-    names = CHART_FILES if view is None else [c["file"] for c in charts_of(view)]
-    return (base + "index.html", *(base + name for name in names))
+from ..layout import national_files, national_path, overview_path  # noqa: F401  (their home is layout.py)
+from ..pages import data_uri_svg, page_context
+from ..project import Project
+from .figures import Grouping, participants, year_report, years
+from .view import charts_of, report_view
 
 
 def grouping(project: Project):
     """SKR's municipality groups for the national follow-up, from the reference list: a
     municipality's group follows from the SCB code in its answer file."""
-    from .figures import Grouping
 
     ref = project.reference
     sizes: dict[str, int] = {}
@@ -60,20 +42,16 @@ def national_views(project: Project, listed: list, everyone: list | None = None)
     """Each round year's follow-up as shown, over the organisations the shared pages list (published).
     `everyone`: every valid organisation, published or not, of which only counts per type and group
     are taken (who took part); without it, those who took part are the published."""
-    from .. import national
-
     g = grouping(project)
-    return {year: national.report_view(project.ins, national.year_report(
-                project.ins, listed, year, g, None if everyone is None else national.participants(everyone, year, g)),
+    return {year: report_view(project.ins, year_report(
+                project.ins, listed, year, g, None if everyone is None else participants(everyone, year, g)),
                 site_url=project.site_url)
-            for year in national.years(listed)}
+            for year in years(listed)}
 
 
 def _national_charts(project: Project, view: dict) -> dict[str, str]:
     """Each chart of the year's view as SVG, by its file name: the ambition graph with the organisations'
     own drawing (one unnamed point each), the rest as bars."""
-    from . import charts_of
-
     def draw(c: dict) -> str:
         if c.get("kind") == "graph":
             markers = tuple(charts.Marker(x, y, "", "org") for x, y in c["points"])
@@ -85,8 +63,6 @@ def _national_charts(project: Project, view: dict) -> dict[str, str]:
 
 def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
     """The year's follow-up as a page, with its charts, relative to site/."""
-    from ..site import overview_path, page_context
-
     path = national_path(view["year"])
     root = "../" * path.count("/")
     drawn = _national_charts(project, view)
@@ -110,8 +86,6 @@ def _demoted(html: str) -> str:
 def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     """The year's follow-up as a tagged PDF, relative to site/: drawn from the view, and its appendix
     from the instrument and the method page's interpretations (both in the build's code key)."""
-    from ..site import data_uri_svg, overview_path
-
     drawn = _national_charts(project, view)
     appendix = views.method_view(project.ins, project.guidance)
     method = view["site_url"] + "metod/" if view["site_url"] else None

@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import orjson
 
+from ..layout import NATIONAL_CHART_FILES
 from ..instrument import Instrument
 from ..scoring import AXES
 from ..text import count, grouped, num, percent, swedish_date, the_count
@@ -129,7 +130,7 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
     return out
 
 
-CHART_FILES = ("ambitionsgraf.svg", "kvadranter.svg", "i-hog-grad.svg", "fragor-ja-nej.svg", "fragor.svg", "steg.svg")  # every chart a year's page may have
+CHART_FILES = NATIONAL_CHART_FILES  # every chart a year's page may have: the layout's
 
 
 def charts_of(view: dict) -> list[dict]:
