@@ -211,7 +211,7 @@ def test_a_code_another_file_has_is_an_error_naming_both_files_in_check_and_the_
     assert result.returncode == 1 and errors(result.stderr) == expected
     assert check(tmp_path, "orgs/vasby.yaml", "orgs/sydala.yaml").returncode == 0  # FILES: compared among themselves
     built = build(tmp_path)
-    assert built.returncode == 1 and errors(built.stderr) == expected + ["2 file(s) with problems; nothing was written"]
+    assert built.returncode == 1 and errors(built.stderr) == expected + ["2 files with problems; nothing was written"]
     assert not (tmp_path / "out").exists()
 
 

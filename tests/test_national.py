@@ -772,21 +772,21 @@ def test_the_summary_compares_questions_not_steps(instrument):
         "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
     assert not any("flest" in s or "färst" in s for s in view["summary"])
     kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
-    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6: 20 %, 14: 20 %")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6:\u00a020\u00a0%, 14:\u00a020\u00a0%")
     uppfoljning = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Uppföljning av strategin")
     assert uppfoljning["rule"] == "Alla tre frågorna (7, 9 och 13) på plats"
     orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
-    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4: 40 %")
+    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4:\u00a040\u00a0%")
 
 
 def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(instrument):
     """Two of five organisations: all said ja; one: one ja of two (some); two: nej. The answer table
-    counts 2 / 1 / 2, as the step Styrdokument does (its other question at 4 everywhere)."""
+    counts 2 / 1 / 2, as the step Styrdokument does (its other question at 4 everywhere). Two people
+    each: a round one person answered is never shown per question (scoring.details_public)."""
     def org(slug, mal):
         people = [(role, uniform(4, mal=m)) for role, m in zip(("inkopschef", "politisk_ledning"), mal)]
         return summarise(scored(instrument, answer_file([("2025-03-01", people)], namn=f"Org {slug}"), slug))
 
-    # Two people each: a round one person answered counts as without answers per question (scoring.details_public).
     published = [org("a", ["ja", "ja"]), org("b", ["ja", "ja"]), org("c", ["ja", "nej"]), org("d", ["nej", "nej"]), org("e", ["nej", "nej"])]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
     goals = next(g for g in view["questions"]["groups"] if g["id"] == "ja-nej")
@@ -828,6 +828,9 @@ def edge_view(instrument, slugs):
 
 def test_a_median_of_exactly_five_changes_is_shown_and_of_four_is_not(instrument):
     view, page = edge_view(instrument, "abcde")
+    # One person each: the points count (public), the areas do not (that person's own answers).
+    rows = {r["label"]: r for r in view["areas"]["tables"][0]["rows"]}
+    assert rows["1. Strategi och planering"]["count"] == 0 and rows["Samspel mellan inköpsfunktionen och ledningen"]["count"] == 5
     medians = {m["label"]: (m["median"], m["count"]) for m in view["transitions"]["medians"]}
     # ledning: −14/15, −14/15, +14/15, +14/15, +28/15: the third is +14/15 = +0,93; verksamhet: −1, 0, 0, +1, +1: 0
     assert medians == {"Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 5),

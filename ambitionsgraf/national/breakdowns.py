@@ -13,7 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..instrument import Instrument
-from ..scoring import AXES
+from ..scoring import AXES, details_public
 from ..text import num, percent
 from .figures import MIN_SHARE, NationalReport, Statuses, exact_sorted
 
@@ -107,7 +107,10 @@ def area_section(ins: Instrument, report: NationalReport) -> dict:
     groups = [("Alla organisationer", [a for _, a in report.rounds])]
     groups += [(t.label, [a for o, a in report.rounds if o.type == t.id]) for t in ins.types
                if any(o.type == t.id for o, _ in report.rounds)]
-    measures = [(f"{area.number}. {area.label}", lambda a, area=area: a.overall.areas[area.id]) for area in ins.areas]
+    # An area of a round one person answered is that person's own: never in a figure (scoring.details_public);
+    # its point (the axes) is public and counts.
+    measures = [(f"{area.number}. {area.label}", lambda a, area=area: a.overall.areas[area.id] if details_public(a.overall) else None)
+                for area in ins.areas]
     measures += [(ins.axes[axis]["etikett"], lambda a, axis=axis: a.overall.axes[axis]) for axis in AXES]
     tables = []
     for label, rounds in groups:

@@ -1,10 +1,11 @@
 """The national follow-up's figures: exact counts and changes over the published organisations.
 
 Pure functions over the published organisations (whole results or their summaries), exact
-like the scoring: counts, and changes as Fractions. Nothing here reads an unpublished
-organisation, because the build never hands it one: the public site shows published
-organisations only, so the follow-up, which is public, does too, and needs no further
-privacy rule.
+like the scoring: counts, and changes as Fractions. year_report refuses an unpublished
+organisation: every result it computes is public. The one exception is `participants`, which
+counts every organisation measured in the year, published or not, by type and group only (its
+type, code and round dates: never a score), so the follow-up can say how many took part and how
+many are left out.
 
 Who counts in year Y: every published organisation with a round dated in Y, once, with its
 latest round that year (as on the overview pages). How it moved: its round in Y against its
@@ -21,14 +22,12 @@ show, and `report_digest` keys both on it.
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Callable, Mapping
 
-import orjson
 
 from ..instrument import Instrument
 from ..overview import MIN_GROUP, Result, Round, question_distribution, select

@@ -117,7 +117,8 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
             for q in questions:
                 high, answered = high_counts(ins, report, q.id)
                 c = cell(high, answered, shares and answered >= MIN_SHARE)
-                own.append(f"{q.number}: {c['share'] if c['share'] is not None else c['count']}")
+                value = c["share"] if c["share"] is not None else c["count"]
+                own.append(f"{q.number}:\u00a0{value}".replace(" %", "\u00a0%"))  # never "3: 0" and "%" on two lines
             rows.append({"number": len(rows) + 1, "label": s.label, "rule": _capital(rule), "questions": ", ".join(own),
                          "cells": [cell(counts[st.id], report.members, shares) for st in ins.statuses],
                          "missing": cell(counts[None], report.members, shares)})
@@ -145,7 +146,7 @@ def headline_sentence(ins: Instrument, report: NationalReport) -> str | None:
         return None
     most, least = max(v for v, _ in found), min(v for v, _ in found)
     if most == least:
-        return f"På varje fråga på skalan har {percent(most)} % av organisationerna svarat i hög grad."
+        return f"På varje fråga på skalan har {percent(most)} % av organisationerna i hög grad det frågan beskriver."
 
     def named(value: Fraction) -> str:
         qs = [q for v, q in found if v == value]

@@ -11,21 +11,21 @@ import orjson
 from ..layout import NATIONAL_CHART_FILES
 from ..instrument import Instrument
 from ..scoring import AXES
-from ..text import count, grouped, num, the_count, percent, question_numbers, swedish_date
+from ..text import count, grouped, num, percent, swedish_date, the_count
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
-from .figures import MIN_SHARE, NationalReport
 from .breakdowns import area_section, change_section, county_section, graph_section, role_section
+from .figures import MIN_SHARE, NationalReport
 from .questions import RAMP, answer_section, cell, headline_section, headline_sentence, high_counts, step_section
 
 # -- the report as shown ------------------------------------------------------------------------
 #
 # One view of plain strings and numbers, for the year's page and its PDF alike. The build keys
 # page and the PDF on this value (`report_digest`), and both are drawn from it only, so the key
-# cannot drift from what they show.
+# cannot drift from what they show (the PDF's appendix is the instrument's and the method page's,
+# which the build's code key covers).
 
 NO_POINT = "Ingen punkt (svar saknas)"
-_cell = cell
 
 
 def _signed(value: Fraction) -> str:
@@ -50,7 +50,7 @@ def _quadrant_section(ins: Instrument, report: NationalReport) -> dict:
             shares = t.members >= MIN_SHARE
             rows.append({"label": _tally_label(ins, t, report.grouping), "main": t.kind == "huvudgrupp", "count": t.members,
                          "shares": shares, "note": not shares and report.members >= MIN_SHARE,  # said once when all are few
-                         "cells": [_cell(n, t.members, shares) for n in t.quadrants.values()]})
+                         "cells": [cell(n, t.members, shares) for n in t.quadrants.values()]})
         if rows:
             sections.append({"title": title, "rows": rows})
     rows = [(_tally_label(ins, t, report.grouping), [t.quadrants[q.id] for q in ins.quadrants], t.quadrants[None])
