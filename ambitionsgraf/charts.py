@@ -347,9 +347,11 @@ def text_width(text: str, weight: str = "normal", size: float = LABEL_SIZE) -> f
     return sum(widths.get(ord(c), em) for c in text) * size / em
 
 
+@functools.lru_cache(maxsize=4096)
 def _fit(text: str, plot_width: float) -> str:
     """At most 45 % of the plot's width (in bold): a longer name is cut at a word, with an ellipsis
-    (the chart's table and title have it whole)."""
+    (the chart's table and title have it whole). Kept per text: the same
+    names and years come back in chart after chart."""
     limit = 0.45 * plot_width
     if text_width(text, "bold") <= limit:
         return text
