@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 
 from .instrument import Instrument
+from .labels import candidates
 from .render import string_template
 from .scoring import AXES
 from .text import num, percent_shown, xml_text
@@ -375,9 +376,11 @@ def text_width(text: str, weight: str = "normal", size: float = LABEL_SIZE) -> f
     return sum(widths.get(ord(c), em) for c in text) * size / em
 
 
+@functools.lru_cache(maxsize=4096)
 def _fit(text: str, plot_width: float, size: float = LABEL_SIZE) -> str:
     """At most 45 % of the plot's width or ten ems (a phone's narrow plot), whichever is more, in bold:
-    a longer name is cut at a word, with an ellipsis (the chart's table and title have it whole)."""
+    a longer name is cut at a word, with an ellipsis (the chart's table and title have it whole). Kept per text:
+    the same names and years come back in chart after chart."""
     limit = max(0.45 * plot_width, 10 * size)
     if text_width(text, "bold", size) <= limit:
         return text
@@ -437,36 +440,8 @@ def _place_labels(units: list[dict], obstacles, trail, plot, names) -> list[dict
     return [best[i] for i in sorted(best)]
 
 
-_SIDES = {"right": 0, "below-right": 45, "below": 90, "below-left": 135, "left": 180, "above-left": 225, "above": 270,
-          "above-right": 315}  # degrees, clockwise from the right as SVG's y axis points down
-_GAPS = (2.0, 6.0, 11.0, 17.0, 24.0, 32.0, 41.0, 51.0, 62.0, 74.0)  # points of free space between the markers and their label
 LEADER_FROM = 9.0  # a label further than this from its markers gets a thin line to them
 TRAIL_DETOUR = 12.0  # points further a label may go to keep clear of the trail's arrows
-
-
-@functools.lru_cache(maxsize=256)
-def _offsets(width: float, height: float, half_w: float, half_h: float, side: str) -> tuple[tuple, ...]:
-    """Every box to try for a label of this size beside markers that cover ±half_w, ±half_h around (0, 0),
-    nearest first and the preferred direction first among equals: columns to the right and left, rows
-    above and below, each at every gap. With each box: how far it is from the markers."""
-    boxes = set()
-    for gap in _GAPS:
-        for k in range(-10, 11):  # columns: the box's middle a half-height step up or down
-            top = k * height / 2 - height / 2
-            boxes.add((half_w + gap, top, half_w + gap + width, top + height))
-            boxes.add((-half_w - gap - width, top, -half_w - gap, top + height))
-        for j in range(-8, 9):  # rows: the box's middle an eighth of its width left or right
-            left = j * width / 8 - width / 2
-            boxes.add((left, -half_h - gap - height, left + width, -half_h - gap))
-            boxes.add((left, half_h + gap, left + width, half_h + gap + height))
-    first = _SIDES[side]
-
-    def key(box):
-        dx, dy = max(box[0] - half_w, 0.0, -half_w - box[2]), max(box[1] - half_h, 0.0, -half_h - box[3])
-        angle = math.degrees(math.atan2((box[1] + box[3]) / 2, (box[0] + box[2]) / 2)) % 360
-        return round(math.hypot(dx, dy), 1), min((angle - first) % 360, (first - angle) % 360), box
-
-    return tuple((*box, key(box)[0]) for box in sorted(boxes, key=key))
 
 
 def _place_label(unit: dict, taken_labels: list, obstacles, trail, plot, names) -> dict | None:
@@ -479,7 +454,7 @@ def _place_label(unit: dict, taken_labels: list, obstacles, trail, plot, names) 
     cx, cy = (ax0 + ax1) / 2, (ay0 + ay1) / 2
     blocking = list(taken_labels) + list(names) + list(obstacles)
     fallback = None
-    for left, top, right, bottom, distance in _offsets(unit["width"], unit["height"], (ax1 - ax0) / 2, (ay1 - ay0) / 2, unit["side"]):
+    for left, top, right, bottom, distance in candidates(unit["width"], unit["height"], (ax1 - ax0) / 2, (ay1 - ay0) / 2, unit["side"]):
         box = (cx + left, cy + top, cx + right, cy + bottom)
         if not _inside(box, plot) or any(_overlaps(box, b) for b in blocking):
             continue

@@ -201,8 +201,9 @@ class ComparisonIndex:
 
     The privacy rule (method page, "Jämförelser och sekretess"): an unpublished organisation's
     values must not be derivable from the public site together with any other organisation's
-    delivery package. So each group is summarised twice: over its published members (whose
-    values are public anyway), and, for the group of all organisations only, over every member.
+    delivery package. So each group is summarised over its published members (whose values
+    are public anyway), and the group of all organisations also over every member (adding the
+    unpublished members' values to its published summary).
     Peer points are always the published members' only. Unpublished organisations count in a
     recipient's positions only in the group of all organisations, and only when at least
     POOL_MIN of them besides the recipient took part that year; every narrower group (type, and
@@ -212,8 +213,11 @@ class ComparisonIndex:
 
     def __init__(self, ins: Instrument, everyone: list[Result]):
         self.ins = ins
-        public: dict[tuple[str, GroupId], list] = defaultdict(list)
-        pooled: dict[str, list] = defaultdict(list)
+        getters = [get for _, _, get in _measures(ins)]
+        measures = [key for _, key, _ in _measures(ins)]
+        # Each round's values and drawn point, worked out once however many groups it is in.
+        public: dict[tuple[str, GroupId], list[tuple[tuple, tuple | None]]] = defaultdict(list)
+        hidden: dict[str, list[tuple]] = defaultdict(list)  # year -> the unpublished rounds' values
         self.unpublished: Counter = Counter()  # year -> unpublished organisations measured that year
         # (year, measure) -> unpublished organisations with a value for it: a measure nobody
         # could answer leaves an organisation out of that measure's position, so the rule of
@@ -223,24 +227,21 @@ class ComparisonIndex:
             ids = [None] + [g.gid for g in group_definitions(ins, r.organisation)]
             for year in {a.date[:4] for a in r.assessments}:
                 a = round_in_year(r, year)
-                pooled[year].append(a)
+                values = tuple(get(a.overall) for get in getters)
                 if r.organisation.published:
+                    member = (values, _rounded_point(a, ins.threshold))
                     for gid in ids:
-                        public[(year, gid)].append(a)
+                        public[(year, gid)].append(member)
                 else:
                     self.unpublished[year] += 1
-                    for _, measure, get in _measures(ins):
-                        self.unpublished_valued[(year, measure)] += get(a.overall) is not None
-        self.groups = {key: self._summarise(rounds) for key, rounds in public.items()}
-        self.pooled = {year: self._summarise(rounds) for year, rounds in pooled.items()
-                       if self.unpublished[year] >= POOL_MIN}
-
-    def _summarise(self, rounds: list) -> Group:
-        raw = {key: [v for a in rounds if (v := get(a.overall)) is not None] for _, key, get in _measures(self.ins)}
-        exact = all(_floats_are_exact(v) for v in raw.values())
-        values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
-        points = Counter(p for a in rounds if (p := _rounded_point(a, self.ins.threshold)) is not None)
-        return Group(len(rounds), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
+                    hidden[year].append(values)
+                    for measure, v in zip(measures, values):
+                        self.unpublished_valued[(year, measure)] += v is not None
+        self.groups = {key: _summarised(measures, members) for key, members in public.items()}
+        # The group of all organisations with the unpublished ones pooled in: the published ones'
+        # values come from that group's summary, only the unpublished rounds are added.
+        self.pooled = {year: _pooled(measures, self.groups.get((year, None)), public.get((year, None), []), rounds)
+                       for year, rounds in hidden.items() if self.unpublished[year] >= POOL_MIN}
 
     def group_for(self, year: str, gid: GroupId, recipient: Round, published: bool) -> tuple[Group, Group, bool, int]:
         """For a recipient: the group its positions are computed over, the group its peer points
@@ -258,6 +259,35 @@ class ComparisonIndex:
             if others >= POOL_MIN and valued >= POOL_MIN:
                 return self.pooled[year], public, True, others
         return public, public, published, 0
+
+
+def _by_measure(measures: list[str], rows) -> dict[str, list]:
+    """Rounds' values (one tuple per round, in `measures`' order) as each measure's values that exist."""
+    return {key: [v for row in rows if (v := row[i]) is not None] for i, key in enumerate(measures)}
+
+
+def _summarised(measures: list[str], members: list[tuple[tuple, tuple | None]]) -> Group:
+    """A group of published rounds ((values, drawn point) each): sorted values per measure and the
+    rounded points with how many members sit at each."""
+    raw = _by_measure(measures, [values for values, _ in members])
+    exact = all(_floats_are_exact(v) for v in raw.values())
+    values = {key: sorted(float(x) for x in v) if exact else sorted(v) for key, v in raw.items()}
+    points = Counter(p for _, p in members if p is not None)
+    return Group(len(members), values, points, hashlib.sha256(repr(sorted(points.items())).encode()).hexdigest(), exact)
+
+
+def _pooled(measures: list[str], published: Group | None, members: list, hidden: list[tuple]) -> Group:
+    """The published group of all organisations with the unpublished rounds' values added. Its
+    points are never drawn (group_for draws the published group's), so it has none."""
+    added = _by_measure(measures, hidden)
+    if published is None:
+        published = Group(0, {key: [] for key in measures}, Counter())
+    if published.floats and all(_floats_are_exact(v) for v in added.values()):
+        values = {key: sorted(published.values[key] + [float(x) for x in added[key]]) for key in measures}
+        return Group(published.members + len(hidden), values, Counter())
+    # A value whose float would not sort exactly: every value as a Fraction, as the published group could not keep them.
+    raw = _by_measure(measures, [values for values, _ in members] + hidden)
+    return Group(published.members + len(hidden), {key: sorted(v) for key, v in raw.items()}, Counter(), floats=False)
 
 
 @dataclass(frozen=True)

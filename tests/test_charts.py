@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import math
 import random
 import re
 import xml.etree.ElementTree as ET
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ambitionsgraf import charts
+from ambitionsgraf import charts, labels
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.charts import ChartSpec, Marker
 from ambitionsgraf.scoring import group_score
@@ -320,3 +321,45 @@ def test_the_distribution_chart_is_drawn_for_a_phone_and_wraps_long_questions():
     assert lines[0].startswith("18. Vi koordinerar") and lines[1].endswith(" …") and "19. Kort fråga." in lines
     assert all(len(line) <= 52 for line in lines)
     assert ">Inget svar<" in svg and ">100 %<" in svg  # no answer has its own entry and segment
+
+
+def every_place_sorted(width, height, half_w, half_h, side) -> list[tuple]:
+    """The rule written out whole: every box of every gap (columns right and left of the markers, rows
+    above and below), each once, sorted by its distance from the markers to a tenth, then by how far
+    its direction is from the preferred side, then by the box itself."""
+    first = {"right": 0, "below-right": 45, "below": 90, "below-left": 135, "left": 180, "above-left": 225,
+             "above": 270, "above-right": 315}[side]
+    boxes = set()
+    for gap in (2.0, 6.0, 11.0, 17.0, 24.0, 32.0, 41.0, 51.0, 62.0, 74.0):
+        for k in range(-10, 11):
+            top = k * height / 2 - height / 2
+            boxes |= {(half_w + gap, top, half_w + gap + width, top + height),
+                      (-half_w - gap - width, top, -half_w - gap, top + height)}
+        for j in range(-8, 9):
+            left = j * width / 8 - width / 2
+            boxes |= {(left, -half_h - gap - height, left + width, -half_h - gap),
+                      (left, half_h + gap, left + width, half_h + gap + height)}
+
+    def key(b):
+        dx, dy = max(b[0] - half_w, 0.0, -half_w - b[2]), max(b[1] - half_h, 0.0, -half_h - b[3])
+        angle = math.degrees(math.atan2((b[1] + b[3]) / 2, (b[0] + b[2]) / 2)) % 360
+        return round(math.hypot(dx, dy), 1), min((angle - first) % 360, (first - angle) % 360), b
+
+    return [(*b, key(b)[0]) for b in sorted(boxes, key=key)]
+
+
+def test_label_places_come_nearest_first_as_if_every_place_were_sorted_at_once():
+    """The places are made one gap at a time and kept per label size: whatever part of them
+    a label used before, the whole sequence is the one of sorting every place at once."""
+    rnd = random.Random(20)
+    sides = ["right", "below-right", "below", "below-left", "left", "above-left", "above", "above-right"]
+    sizes = [(round(rnd.uniform(8, 160), 2), rnd.choice([12.6, 25.1, 37.6, 50.1]), rnd.choice([3.5, 5.0, 5.25, 7.25, rnd.uniform(3, 40)]),
+              rnd.choice([3.5, 5.0, 7.25, rnd.uniform(3, 40)]), rnd.choice(sides)) for _ in range(150)]
+    sizes.append((16.0, 8.0, 2.0, 2.0, "right"))  # a column and a row that meet: a box made twice is tried once
+    for size in sizes:
+        places = labels.candidates(*size)
+        taken = rnd.choice([0, 1, 5, 80])
+        first_part = [p for _, p in zip(range(taken), places)]  # a label that stopped early
+        assert list(places) == every_place_sorted(*size), size
+        assert first_part == every_place_sorted(*size)[:taken]
+        assert labels.candidates(*size) is places  # kept for the next label of this size

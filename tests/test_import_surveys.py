@@ -232,7 +232,7 @@ def test_a_column_of_contact_details_under_any_other_heading_is_refused_whole_at
     table = write(tmp_path, "svar.xlsx", xlsx(rows, sheet="Form1"))
     lines = refused(table, tmp_path / "orgs")
     kinds = {"phone": ["a phone number (07…)", "a phone number (+46…)"], "email": ["an e-mail address (a…@s…)", "an e-mail address (b…@s…)"]}
-    assert lines[0].startswith(f"{table}:1: Hur når vi dig?: unknown column;") and lines[3:] == ["3 problem(s); nothing was written"]
+    assert lines[0].startswith(f"{table}:1: Hur når vi dig?: unknown column;") and lines[3:] == ["3 problems; nothing was written"]
     assert lines[1:3] == [f"{table}:{row}: Hur når vi dig?: holds {kind}{CONTACT} (cell Form1!AD{row})"
                           for row, kind in zip((2, 3), kinds[what])]
     assert [line for line in lines for word in PERSONAL if word.decode().lower() in line.lower()] == []  # never repeated

@@ -9,6 +9,7 @@ byte-identical while fewer than five of them took part.
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pytest
 
@@ -170,3 +171,44 @@ def test_five_unpublished_of_which_four_have_no_value_for_an_area_are_not_pooled
     more = secret + unpublished(instrument, [1, 3, 4, 2], typ="kommun")
     alla, _ = comparison(instrument, pub[0], ComparisonIndex(instrument, pub + more))
     assert alla.pooled == 9
+
+
+def every_value(rounds, measure: str) -> list:
+    """A measure's values of these rounds (an axis or an area), read from each round's own scores."""
+    out = [a.overall.axes[measure] if measure in a.overall.axes else a.overall.areas[measure] for a in rounds]
+    return sorted(v for v in out if v is not None)
+
+
+def test_the_pooled_all_group_holds_every_published_and_unpublished_value_once(instrument):
+    """The all-organisations group with the unpublished pooled in is built on its published summary:
+    it must hold exactly every member's value, each once, and the published group only theirs."""
+    pub = published(instrument)
+    secret = unpublished(instrument, [1, 1, 4, 4, 2, 3], typ="kommun")
+    index = ComparisonIndex(instrument, pub + secret)
+    pooled, public = index.pooled["2024"], index.groups[("2024", None)]
+    assert (pooled.members, public.members) == (12, 6) and pooled.floats and public.floats
+    measures = ["ledning", "verksamhet"] + [area.id for area in instrument.areas]
+    assert sorted(pooled.values) == sorted(measures)
+    for m in measures:
+        assert pooled.values[m] == [float(v) for v in every_value([r.latest for r in pub + secret], m)]
+        assert public.values[m] == [float(v) for v in every_value([r.latest for r in pub], m)]
+
+
+def test_an_unpublished_value_whose_float_would_not_sort_exactly_keeps_every_pooled_value_exact(instrument):
+    """A value with a denominator too large for its float to sort as the fraction does: the pooled
+    group then holds every value as a Fraction, the published members' ones too, and positions
+    are counted on them."""
+    pub = published(instrument)
+    secret = unpublished(instrument, [1, 1, 4, 4, 2, 3], typ="kommun")
+    fine = pub[1].latest.overall.axes["ledning"]  # 2: the second published organisation's value
+    secret[0].latest.overall.axes["ledning"] = fine - Fraction(1, 3**30)  # a hair below it: equal as floats
+    index = ComparisonIndex(instrument, pub + secret)
+    pooled = index.pooled["2024"]
+    assert not pooled.floats and index.groups[("2024", None)].floats
+    assert pooled.values["ledning"] == every_value([r.latest for r in pub + secret], "ledning")
+    assert all(isinstance(v, Fraction) for values in pooled.values.values() for v in values)
+    # Measured against the pooled group, pub[1] is above the unpublished hair-below value.
+    alla = comparison(instrument, pub[1], index)[0]
+    ledning = next(p for p in alla.positions if p.key == "ledning")
+    below = sum(v < fine for v in every_value([r.latest for r in pub + secret], "ledning"))
+    assert ledning.share_below == Fraction(below, 11) and alla.pooled == 6

@@ -251,7 +251,7 @@ def listed_of(orgs: tuple[OrgInput, ...], previous: Mapping[str, Mapping[str, Pr
         only is None or only == o.slug or (previous.get(o.slug, {}).get("site") is not None and previous[o.slug]["site"].present)))
 
 
-def _decide(unit: str, part: Part, key: str, prev: PreviousPart | None, *, chosen: bool, make_pdf: bool, only: str | None,
+def _decide(unit: str, part: Part, key: str | None, prev: PreviousPart | None, *, chosen: bool, make_pdf: bool, only: str | None,
             pdf_linked: bool = False) -> Decision | None:
     """Rules 1–3 for one part of one organisation or year: carry over, render, drop, missing, or nothing."""
     current = prev is not None and prev.present and prev.key == key
@@ -285,8 +285,12 @@ def _organisation(inp: PlanInputs, org: OrgInput) -> list[Decision]:
         if part.scope != ORGANISATION or (part.published_only and not org.published):
             continue
         pdf_linked = _linked(part, made)
-        key = part_key(inp.code, inp.site_url, part.name, org.data_digest, org.comparisons, pdf_linked)
-        d = _decide(org.slug, part, key, previous.get(part.name), chosen=inp.only in (None, org.slug), make_pdf=inp.make_pdf,
+        prev = previous.get(part.name)
+        # A PDF part that a build without PDFs never made is decided without its key (_decide: nothing),
+        # which would cost its comparisons as shown, for every organisation of the build.
+        key = None if part.needs_pdf and not inp.make_pdf and prev is None else part_key(
+            inp.code, inp.site_url, part.name, org.data_digest, org.comparisons, pdf_linked)
+        d = _decide(org.slug, part, key, prev, chosen=inp.only in (None, org.slug), make_pdf=inp.make_pdf,
                     only=inp.only, pdf_linked=pdf_linked)
         if d is not None:
             made[part.name] = d
