@@ -161,7 +161,10 @@ def main(argv: list[str]) -> int:
         return getattr(cli, {"import": "import_"}.get(args.command, args.command))(args, PROJECT)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
-        print(f"stopped ({name}); the previous output is unchanged", file=sys.stderr)
+        # What a stop leaves depends on the command: a build's output, an import's answer files.
+        unchanged = {"import": "no answer file was written", "new": "no file was written", "leverera": "nothing was delivered",
+                     "check": "nothing was checked to the end", "verifiera": "nothing was verified"}
+        print(f"stopped ({name}); {unchanged.get(args.command, 'the previous output is unchanged')}", file=sys.stderr)
         return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except Exception as exc:  # a bug, not a content error: say so plainly
         if args.debug:

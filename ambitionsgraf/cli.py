@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -137,7 +138,8 @@ def import_(args, project_dir: Path) -> int:
         print(f"dry run: {plural(len(changes), 'file')} would change; nothing was written", file=sys.stderr)
         return 0
     try:
-        write_changes(changes)
+        with args.interruption.held() if getattr(args, "interruption", None) is not None else contextlib.nullcontext():
+            write_changes(changes)  # a stop while the files go in waits until they are all in place
     except FileExistsError as exc:
         print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
         return 1
@@ -146,7 +148,7 @@ def import_(args, project_dir: Path) -> int:
         print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     for use in plan.dropped:
-        print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))
+        print(use.drop_line())
     for change in changes:
         rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
         said = f"; {change.code_said}" if change.code_said else ""
@@ -154,6 +156,12 @@ def import_(args, project_dir: Path) -> int:
             print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}{said}")
         else:
             print(f"extended {change.shown}: new round {rounds}{said}")
+    interruption = getattr(args, "interruption", None)
+    if interruption is not None and interruption.signum is not None:  # it came while the files went in, which it waited for
+        import signal
+
+        print(f"stopped ({signal.Signals(interruption.signum).name}) after the answer files were written, whole", file=sys.stderr)
+        return 128 + interruption.signum
     return 0
 
 
@@ -190,7 +198,7 @@ def leverera(args, project_dir: Path) -> int:
         print(f"delivered {d.slug} ({d.organisation}) round {d.round_date}, version {d.version} → {where / d.folder}")
     for d in outcome.unchanged:
         print(f"unchanged {d.slug}: its data are as in version {d.version}, delivered {d.date}; not delivered again")
-    print(f"{len(outcome.delivered)} package(s) delivered, {len(outcome.unchanged)} unchanged; register: {where / 'register.csv'}")
+    print(f"{plural(len(outcome.delivered), 'package')} delivered, {len(outcome.unchanged)} unchanged; register: {where / 'register.csv'}")
     return 0
 
 

@@ -50,6 +50,7 @@ from __future__ import annotations
 import csv
 import datetime
 import difflib
+import enum
 import io
 import os
 import re
@@ -98,12 +99,31 @@ _ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisa
 # Words that make an organisation heading, or any heading, about a person: "Organisation kontakt", "Ansvarig".
 _PERSON_WORDS = re.compile(r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|fullstandigt_namn|for_och_efternamn"
                            r"|respondent|svarande)(?:_|$)")
-_ORGANISATION_HOW = "its heading: the organisation's name"
+class How(enum.Enum):
+    """How a column was read, or why it was dropped: decided by value, never by the wording."""
+
+    HEADING = "its heading"
+    ORGANISATION = "its heading: the organisation's name"
+    COMMENT = "its heading: comments"
+    WORDING = "its wording"
+    ANSWERS = "its answers"
+    MAP = "--map"
+    UNKNOWN = "unknown"
+    # dropped, never stored:
+    MAP_DROP = "--map: drop"
+    TOOL = "the survey tool's own column"
+    PERSON = "a person's name or contact details"
+    RESPONDENT_NAME = "in a survey export, Namn is the respondent's own name"
+
+    @property
+    def drops(self) -> bool:
+        return self in (How.MAP_DROP, How.TOOL, How.PERSON, How.RESPONDENT_NAME)
+
+
 _NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
 # Headings of a column of comments in a survey export: "Övriga kommentarer", "Har du några övriga synpunkter?"
 _COMMENT = re.compile(r"(?:(?:har_du_|har_ni_|nagra_|ovriga_|ovrig_|eventuella_|andra_|fler_|other_|any_|additional_)*"
                       r"(?:kommentar|kommentarer|synpunkt|synpunkter|fritext|comment|comments))")
-_COMMENT_HOW = "its heading: comments"
 # Spellings a reader takes for a label on the scale or for vet ej.
 _DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattning", "vet inte/ingen uppfattning")
 _SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
@@ -385,19 +405,26 @@ class ColumnUse:
     index: int
     heading: str
     target: str | None  # slug, namn, typ, roll, datum, kommentar, a question id or <id>_<tillagg>; None: not read
-    how: str  # "its heading", "its wording", "its answers", "--map"; or why it was dropped; or "unknown"
+    how: How
 
     @property
     def dropped(self) -> bool:
-        return self.target is None and self.how != "unknown"
+        return self.target is None and self.how.drops
+
+    @property
+    def where(self) -> str:
+        return f"column {column_letter(self.index)} '{show(self.heading, 60)}'"
 
     def __str__(self) -> str:
-        where = f"column {column_letter(self.index)} '{show(self.heading, 60)}'"
         if self.target is not None:
-            return f"{where}: {self.target} (by {self.how})"
+            return f"{self.where}: {self.target} (by {self.how.value})"
         if self.dropped:
-            return f"{where}: dropped, never stored ({self.how})"
-        return f"{where}: unknown"
+            return f"{self.where}: dropped, never stored ({self.how.value})"
+        return f"{self.where}: unknown"
+
+    def drop_line(self) -> str:
+        """What the import says of a column it dropped."""
+        return f"dropped {self.where}: never stored ({self.how.value})"
 
 
 class _Columns:
@@ -437,12 +464,12 @@ class _Columns:
         """(kind, question id) and how: by id or name, by the wording, or by a grid's `Title [Row]`."""
         folded = _fold(heading)
         if folded in self.by_name:
-            return self.by_name[folded], "its heading"
+            return self.by_name[folded], How.HEADING
         if wording_key(heading) in self.by_wording:
-            return ("question", self.by_wording[wording_key(heading)]), "its wording"
+            return ("question", self.by_wording[wording_key(heading)]), How.WORDING
         grid = re.fullmatch(r"(.*?)\s*\[([^\[\]]+)\]", _clean(heading))
         if grid and wording_key(grid[2]) in self.by_wording:  # "Hur väl stämmer …? [Vi har mål …]"
-            return ("question", self.by_wording[wording_key(grid[2])]), "its wording"
+            return ("question", self.by_wording[wording_key(grid[2])]), How.WORDING
         return None
 
     def target(self, name: str) -> tuple[str, str | None] | None:
@@ -552,9 +579,9 @@ class _Planner:
             if _fold(heading) in self.mapping:
                 target = self.mapping[_fold(heading)]
                 if target == "drop":
-                    dropped[i] = "--map"
+                    dropped[i] = How.MAP_DROP
                 else:
-                    read[i] = (columns.target(target), "--map")  # the map file was checked when read
+                    read[i] = (columns.target(target), How.MAP)  # the map file was checked when read
                 continue
             matched = columns.match(heading)
             if matched is not None and matched[0] == ("namn", None):
@@ -562,28 +589,28 @@ class _Planner:
             elif matched is not None:
                 read[i] = matched
             elif key in _TOOL:
-                dropped[i] = "the survey tool's own column"
+                dropped[i] = How.TOOL
                 tool = True
             elif _PERSONAL.search(key) or _PERSON_WORDS.search(key):
-                dropped[i] = "a person's name or contact details"
+                dropped[i] = How.PERSON
             elif _COMMENT.fullmatch(key):  # imported whole; a cell with contact details is an error at that cell
-                read[i] = (("kommentar", None), _COMMENT_HOW)
+                read[i] = (("kommentar", None), How.COMMENT)
             elif _ORGANISATION.fullmatch(key) and columns.answered_as(values(i)) is None:  # not "Organisation (typ)"
-                read[i] = (("namn", None), _ORGANISATION_HOW)
+                read[i] = (("namn", None), How.ORGANISATION)
             else:
                 later.append(i)
-        organisation = any(how == _ORGANISATION_HOW for _, how in read.values())
+        organisation = any(how == How.ORGANISATION for _, how in read.values())
         has_slug = any(what == ("slug", None) for what, _ in read.values())
         for i in names:
             if tool or organisation or not has_slug:
-                dropped[i] = "in a survey export, Namn is the respondent's own name"
+                dropped[i] = How.RESPONDENT_NAME
             else:
-                read[i] = (("namn", None), "its heading")
+                read[i] = (("namn", None), How.HEADING)
         taken = {what for what, _ in read.values()}
         for i in later:
             what = columns.answered_as(values(i))
             if what is not None and what not in taken:
-                read[i] = (what, "its answers")
+                read[i] = (what, How.ANSWERS)
                 taken.add(what)
         unknown = [i for i in later if i not in read]
         found: dict[int, tuple[str, str | None, str]] = {}
@@ -594,12 +621,12 @@ class _Planner:
                 self.uses.append(ColumnUse(i, heading, None, dropped[i]))
                 continue
             if i not in read:
-                self.uses.append(ColumnUse(i, heading, None, "unknown"))
+                self.uses.append(ColumnUse(i, heading, None, How.UNKNOWN))
                 self.problem(row_no, show(heading), f"{columns.unknown_message(heading)} (column {letter})")
                 continue
             what, how = read[i]
             kind, qid = what
-            name = "organisation" if how == _ORGANISATION_HOW else columns.name(what)
+            name = "organisation" if how == How.ORGANISATION else columns.name(what)
             self.uses.append(ColumnUse(i, heading, columns.name(what), how))
             if what in seen:
                 self.problem(row_no, name, f"two columns for {name}: {seen[what]} and {letter}; keep one")
@@ -611,7 +638,7 @@ class _Planner:
             self.problem(row_no, "header", f"{len(unknown)} unknown columns, in column order: {listed}; "
                                            "--dry-run shows how every column was read, and --map FILE can name the others")
         kinds = {(k, q) for k, q, _ in found.values()}
-        respondent_name = any(how.startswith("in a survey export") for how in dropped.values())
+        respondent_name = How.RESPONDENT_NAME in dropped.values()
         if ("slug", None) not in kinds and ("namn", None) not in kinds:
             self.problem(row_no, "organisation", "missing column; expected the organisation's name in a column headed Organisation (or slug and namn columns)"
                          + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""))
@@ -1273,8 +1300,8 @@ def map_text(uses: list[ColumnUse], source: str) -> str:
              "# Each line: \"heading\": organisation, slug, namn, typ, roll, datum, kommentar, a question id,",
              "# <id>_<tillagg> (v3_uppfoljning_omfattning) or drop. Fill in the empty ones."]
     for u in uses:
-        target = "organisation" if u.how == _ORGANISATION_HOW else (u.target or ("drop" if u.dropped else ""))
-        note = "unknown" if u.how == "unknown" else u.how
+        target = "organisation" if u.how == How.ORGANISATION else (u.target or ("drop" if u.dropped else ""))
+        note = u.how.value
         lines.append(f"{quote(u.heading)}: {target}".rstrip() + f"  # column {column_letter(u.index)}: {note}")
     return "\n".join(lines) + "\n"
 

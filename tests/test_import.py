@@ -18,6 +18,7 @@ import pytest
 
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.importer import (
+    How,
     column_letter,
     export_rows,
     plan_import,
@@ -323,13 +324,13 @@ def test_headers_as_survey_tools_write_them(instrument):
     from ambitionsgraf.importer import _Columns
 
     cols = _Columns(instrument)
-    assert cols.match("V1_MATT") == (("question", "v1_matt"), "its heading")
-    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (("question", "v1_matt"), "its wording")
-    assert cols.match("Fråga 10: Juridisk rådgivning och regelefterlevnad") == (("question", "v3_juridik"), "its wording")
-    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == (("question", "v3_juridik"), "its wording")
-    assert cols.match("Hur väl stämmer påståendena? [Verksamheten är nöjd med stödet från inköpsfunktionen.]") == (("question", "h_nojdhet"), "its wording")
-    assert cols.match("Roll") == (("roll", None), "its heading")
-    assert cols.match("v3_uppfoljning_omfattning") == (("option", "v3_uppfoljning"), "its heading")
+    assert cols.match("V1_MATT") == (("question", "v1_matt"), How.HEADING)
+    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (("question", "v1_matt"), How.WORDING)
+    assert cols.match("Fråga 10: Juridisk rådgivning och regelefterlevnad") == (("question", "v3_juridik"), How.WORDING)
+    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == (("question", "v3_juridik"), How.WORDING)
+    assert cols.match("Hur väl stämmer påståendena? [Verksamheten är nöjd med stödet från inköpsfunktionen.]") == (("question", "h_nojdhet"), How.WORDING)
+    assert cols.match("Roll") == (("roll", None), How.HEADING)
+    assert cols.match("v3_uppfoljning_omfattning") == (("option", "v3_uppfoljning"), How.HEADING)
     assert cols.match("Vi har mått") is None
     assert wording_key("  Vi har MÅL för inköpsverksamheten, t.ex. i en inköpspolicy ") == wording_key("Vi har mål för inköpsverksamheten, t.ex. i en inköpspolicy")
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]

@@ -119,7 +119,7 @@ def test_the_caches_of_earlier_versions_go_only_when_they_have_exactly_their_for
     result = _build(orgs, out)
     assert result.returncode == 0, result.stderr
     assert not old.exists() and not pickled.exists()
-    assert "note: removed .output-cache, the cache of an earlier version (3 file(s))" in result.stderr
+    assert "note: removed .output-cache, the cache of an earlier version (3 files)" in result.stderr
     assert "note: removed .output-cache.pickle, the cache of an earlier version" in result.stderr
     # one file more, or a pickle of something else: not provably ours
     old = write_orgs(tmp_path / ".output-cache", {"a" * 64 + ".pickle": "x", "anteckning.txt": "min"})

@@ -39,6 +39,7 @@ from pathlib import Path
 import orjson
 
 from ..problems import ContentError, Problem
+from ..text import plural
 from ..writer import make_private
 from .plan import GENERATOR
 
@@ -320,7 +321,7 @@ def _remove_old_caches(out_dir: Path) -> list[str]:
                     os.unlink(e.path)
             with contextlib.suppress(OSError):
                 folder.rmdir()
-            notes.append(f"removed {folder.name}, the cache of an earlier version ({len(entries)} file(s))")
+            notes.append(f"removed {folder.name}, the cache of an earlier version ({plural(len(entries), 'file')})")
     pickled = out_dir.parent / f".{out_dir.name}-cache.pickle"
     if _is_old_pickle(pickled):
         with contextlib.suppress(OSError):

@@ -17,6 +17,7 @@ import orjson
 from .. import charts, layout, search, site
 from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names, not_measured
 from ..problems import ContentError, Problem
+from ..text import plural
 from ..national import charts_of, report_digest
 from ..archive import Archive, keep_as_delivered
 from ..basis import comparer
@@ -309,7 +310,7 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
     again = sorted({slug for slug, part in rendered if not parts.of(part).public and slug in delivered})
     kept = keep_as_delivered(staging.dir / layout.DELIVERY, again, archive)
     if kept:
-        summary.notes.append(f"{len(kept)} file(s) of delivered packages whose data did not change kept as delivered "
+        summary.notes.append(f"{plural(len(kept), 'file')} of delivered packages whose data did not change kept as delivered "
                              "(the archive's copies), although this build rendered them anew")
     _write_site_index(writer, project, the_plan.manifest(code, rendered))
     summary.pages, summary.pdfs = writer.pages, writer.pdfs
