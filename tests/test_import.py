@@ -453,3 +453,37 @@ def test_excel_separator_hint_and_unicode_text(instrument, tmp_path):
     (change,) = plan_import(instrument, utf16, tmp_path / "orgs", datetime.date(2026, 1, 1))
     org = parse_organisation(instrument, change.path, change.new.encode(), "x")[0]
     assert org.assessments[0].respondents[0].answer("v1_matt").points == 1
+
+
+@pytest.mark.parametrize("moment", [0.2, 0.5, 0.8, 0.95])
+def test_a_stop_at_any_moment_leaves_the_answer_file_as_it_was_or_whole_and_says_which(instrument, tmp_path, moment):
+    """SIGTERM during an import: the file is the old one or the new one whole, and what the import says
+    matches which. The moments are fractions of this machine's own import time, measured here."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    shutil.copy(ROOT / "orgs" / "norrvik.yaml", orgs / "norrvik.yaml")
+    before = (orgs / "norrvik.yaml").read_bytes()
+    table = latest_round_table(instrument, tmp_path)
+    command = [sys.executable, str(ROOT / "build.py"), "import", str(table), "--datum", "2026-03-01"]
+    started = time.monotonic()
+    assert subprocess.run([*command, "--dry-run", "--orgs", str(orgs)], capture_output=True).returncode == 0
+    proc = subprocess.Popen([*command, "--orgs", str(orgs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(moment * (time.monotonic() - started))
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    after = (orgs / "norrvik.yaml").read_bytes()
+    assert sorted(p.name for p in orgs.iterdir()) == ["norrvik.yaml"]  # no staged file left behind
+    if after == before:
+        assert proc.returncode in (143, -signal.SIGTERM), (proc.returncode, err)
+        assert proc.returncode == -signal.SIGTERM or "no answer file was written" in err, err
+        assert "the previous output" not in err
+    else:
+        assert after.startswith(before) and load(instrument, orgs / "norrvik.yaml").assessments[-1].date.isoformat() == "2026-03-01"
+        assert proc.returncode in (0, 143, -signal.SIGTERM), (proc.returncode, err)
+        if proc.returncode == 143:
+            assert "after the answer files were written, whole" in err, err
