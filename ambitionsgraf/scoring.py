@@ -36,8 +36,9 @@ class QuestionResult:
     dont_know: int
     points_by_role: Mapping[str, tuple[int, ...]]  # in respondent order within each role
     status: str | None
-    # For a question with options (omfattning, frekvens): the option beside each of those points, as given,
-    # the default for a bare answer (omfattning: hela), None when neither (frekvens not said). Empty otherwise.
+    # For a question with options (omfattning, frekvens): the option beside each of those points as the
+    # answer file gives it, None where it gives none (a bare number: the score then assumes the
+    # question's default, which a report must say is assumed, never show as recorded). Empty otherwise.
     options_by_role: Mapping[str, tuple[str | None, ...]]
 
 
@@ -236,7 +237,7 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
     respondents = assessment.respondents
     questions: dict[str, QuestionResult] = {}
     for q in ins.questions:
-        given = [(r.role, a.points, a.option or q.default_option) for r in respondents if (a := r._by_question[q.id]) is not None]
+        given = [(r.role, a.points, a.option) for r in respondents if (a := r._by_question[q.id]) is not None]
         points = [p for _, p, _ in given]
         by_role: dict[str, tuple[int, ...]] = {}
         options_by_role: dict[str, tuple[str | None, ...]] = {}
