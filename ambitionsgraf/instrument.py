@@ -87,6 +87,17 @@ class Quadrant:
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """What must be in place before a quadrant's label stands alone (instrument `forbehall`)."""
+
+    quadrant: str
+    step: str
+    section: str
+    short: str  # beside the label in a table or list
+    text: str  # a sentence's start, before the questions that cause it
+
+
+@dataclass(frozen=True)
 class StatusLevel:
     id: str
     label: str
@@ -109,6 +120,8 @@ class Instrument:
     roles: tuple[Labelled, ...]
     types: tuple[Labelled, ...]
     spread_flag: int
+    reservation: Reservation | None
+    scope: tuple[tuple[str, ...], str, str] | None  # (types the tool was made for, section, what a report on another type says)
     # The municipalities and regions an answer file's `kod` may name (content/kommuner.csv). Loaded
     # with the instrument, so that every reader of answer files (build, check, new, import) checks
     # codes alike, with no second argument to forget.
@@ -171,6 +184,10 @@ class Instrument:
 
     def type_of(self, type_id: str) -> Labelled:
         return next(t for t in self.types if t.id == type_id)
+
+    def scope_note(self, type_id: str) -> str | None:
+        """What a report says about an organisation of a type the tool was not made for; None for the others."""
+        return None if self.scope is None or type_id in self.scope[0] else self.scope[2]
 
     def scale_label(self, value: int) -> str:
         return dict(self.scale)[value]
@@ -268,6 +285,10 @@ def _build(raw: dict, reference: Reference | None) -> Instrument:
         roles=tuple(Labelled(r["id"], r["etikett"]) for r in raw["roller"]),
         types=tuple(Labelled(t["id"], t["etikett"], t.get("plural")) for t in raw["typer"]),
         spread_flag=int(raw["spridning_flagga"]),
+        reservation=Reservation(raw["forbehall"]["kvadrant"], raw["forbehall"]["steg"], str(raw["forbehall"]["avsnitt"]),
+                                raw["forbehall"]["kort"], " ".join(raw["forbehall"]["text"].split())) if raw.get("forbehall") else None,
+        scope=(tuple(raw["avgransning"]["typer"]), str(raw["avgransning"]["avsnitt"]), " ".join(raw["avgransning"]["text"].split()))
+        if raw.get("avgransning") else None,
         reference=reference,
     )
     problems = check_instrument(instrument)
@@ -312,6 +333,10 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
                 problems.append((q.id, "standard must be one of the alternativ"))
             if not q.short:
                 problems.append((q.id, "kort (the question in a few words, for sentences) is missing"))
+    if ins.reservation and (ins.reservation.quadrant not in {q.id for q in ins.quadrants} or ins.reservation.step not in step_ids):
+        problems.append(("forbehall", "kvadrant must name a quadrant and steg a step"))
+    if ins.scope and not set(ins.scope[0]) <= {t.id for t in ins.types}:
+        problems.append(("avgransning", "typer must name types"))
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))

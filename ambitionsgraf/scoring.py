@@ -186,6 +186,19 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None) -> 
     return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
 
 
+def reserved_by(ins: Instrument, quadrant: str | None, question_means: Mapping[str, Fraction | None]) -> tuple[str, ...]:
+    """The questions that keep a quadrant's label from standing alone: where the quadrant is the one
+    the instrument reserves (`forbehall`), the questions of the required step that are not in place
+    (unanswered included), in instrument order; empty when the label stands alone.
+
+    From question means only, so that a summary (search, lists) says what the report says."""
+    r = ins.reservation
+    if r is None or quadrant != r.quadrant:
+        return ()
+    in_place = ins.statuses[0].id
+    return tuple(q.id for q in ins.questions_of_step(r.step) if question_status(ins, q.id, question_means.get(q.id)) != in_place)
+
+
 def step_statuses(ins: Instrument, question_statuses: Mapping[str, str | None]) -> dict[str, str | None]:
     """Every step's and zone's status from its questions' statuses."""
     return {s.id: weakest_status(ins, [question_statuses[q.id] for q in ins.questions_of_step(s.id)]) for s in ins.steps}

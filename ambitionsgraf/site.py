@@ -155,7 +155,7 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     from .workbooks import Workbook, write_row
 
     org, latest = result.organisation, result.latest
-    quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
+    quadrant = views.round_quadrant(project.ins, latest)
     headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
                 "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
     columns = ("integer", "top", "wrap", "top", "wrap", "link", "wrap", "wrap", "date", "top", "wrap")

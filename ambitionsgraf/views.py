@@ -15,13 +15,50 @@ from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds
+from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds, reserved_by
 from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
-def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
-    """The quadrant's label, or `missing` when the answers give no point."""
-    return ins.quadrant_by_id(quadrant).label if quadrant else missing
+def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
+                   means: Mapping[str, Fraction | None] | None = None) -> str | None:
+    """The quadrant's label, or `missing` when the answers give no point. With the question means
+    (`means`), the label of the reserved quadrant carries its reservation where the step it requires
+    is not in place ("Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats")."""
+    if not quadrant:
+        return missing
+    label = ins.quadrant_by_id(quadrant).label
+    if means is not None and reserved_by(ins, quadrant, means):
+        label += ", " + ins.reservation.short
+    return label
+
+
+def round_quadrant(ins: Instrument, a, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
+    """A round's quadrant label with its reservation: `a` is an AssessmentResult or a RoundSummary."""
+    return quadrant_label(ins, a.overall.quadrant, missing, question_means(a))
+
+
+def question_means(a) -> dict[str, Fraction | None]:
+    return {qid: q.mean for qid, q in a.questions.items()}
+
+
+def role_means(a: AssessmentResult, role: str) -> dict[str, Fraction | None]:
+    """One role's mean points per question, as question_means is the organisation's."""
+    return {qid: (Fraction(sum(p), len(p)) if (p := q.points_by_role.get(role)) else None) for qid, q in a.questions.items()}
+
+
+def reservation_view(ins: Instrument, a: AssessmentResult) -> dict | None:
+    """Why the quadrant's label carries its reservation, in a sentence with the questions that cause
+    it and their status ("fråga 1 (mål för inköpsverksamheten) är utvecklingsområde"); None when it does not."""
+    reserved = reserved_by(ins, a.overall.quadrant, question_means(a))
+    if not reserved:
+        return None
+    statuses = {s.id: s.label.lower() for s in ins.statuses}
+    causes = []
+    for qid in reserved:
+        q, r = ins.question(qid), a.questions[qid]
+        state = statuses[r.status] if r.status else "obesvarad"
+        causes.append(f"fråga {q.number} ({q.short}) är {state}")
+    return {"short": ins.reservation.short, "text": f"{ins.reservation.text}: {and_list(causes)}."}
 
 
 def _float(x: Fraction | None) -> float | None:
@@ -159,7 +196,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
             "label": f"Mätning {swedish_date(a.date)}",
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": quadrant_label(ins, a.overall.quadrant, "Ingen punkt (svar saknas)"),
+            "quadrant": round_quadrant(ins, a),
         }
         for a in result.assessments
     ]
@@ -169,7 +206,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
                 "label": f"{ins.role_label(role)} ({count(g.respondents, 'person', 'personer')}), senaste mätningen",
                 "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
                 "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
+                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)", role_means(result.latest, role)),
             }
             for role, g in result.latest.roles.items()
         ]
@@ -268,6 +305,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "slug": org.slug,
         "name": org.name,
         "type_label": ins.type_of(org.type).label,
+        "scope_note": ins.scope_note(org.type),
         "date": swedish_date(latest.date),
         "date_iso": latest.date,
         "respondents": latest.overall.respondents,
@@ -277,7 +315,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
         "short_name": cut_at_word(org.name, 60),
         "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
-        "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
+        "quadrant": round_quadrant(ins, latest, None),
+        "reservation": reservation_view(ins, latest),
         "threshold": num(ins.threshold),
         "axes": axes,
         "areas": area_rows(latest.overall, previous.overall if previous else None),
@@ -293,7 +332,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "history": [
             {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
              "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"), "respondents": a.overall.respondents}
+             "quadrant": round_quadrant(ins, a, "–"), "respondents": a.overall.respondents}
             for a in result.assessments
         ],
         "root": root,
@@ -305,7 +344,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "respondents": g.respondents,
                 "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
                 "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt"),
+                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt", role_means(latest, role)),
                 "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
             }
             for role, g in latest.roles.items()
@@ -399,7 +438,7 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
             "date_iso": a.date,
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
+            "quadrant": round_quadrant(ins, a, "–"),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
         for r, a in pairs
