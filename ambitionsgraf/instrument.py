@@ -41,6 +41,9 @@ class Question:
     options: tuple[Option, ...] = ()
     default_option: str | None = None
     short: str = ""  # the question named in a sentence ("organisationsövergripande spendanalys")
+    section: str = ""  # the report's section whose text the question matches (the reason for `step`)
+    basis: str = ""  # that text, briefly
+    own_judgement: bool = False  # the report ties the question to no one step: the mapping is ours
 
     def option(self, key: str) -> Option:
         return next(o for o in self.options if o.key == key)
@@ -263,6 +266,9 @@ def _build(raw: dict, reference: Reference | None) -> Instrument:
                     options=options,
                     default_option=q.get("standard"),
                     short=q.get("kort", ""),
+                    section=str(q.get("avsnitt", "")),
+                    basis=q.get("grund", ""),
+                    own_judgement=bool(q.get("egen_bedomning", False)),
                 )
             )
         areas.append(
@@ -333,6 +339,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
                 problems.append((q.id, "standard must be one of the alternativ"))
             if not q.short:
                 problems.append((q.id, "kort (the question in a few words, for sentences) is missing"))
+            if not q.section or not q.basis:
+                problems.append((q.id, "avsnitt and grund (where the report puts the question's step) are missing"))
     if ins.reservation and (ins.reservation.quadrant not in {q.id for q in ins.quadrants} or ins.reservation.step not in step_ids):
         problems.append(("forbehall", "kvadrant must name a quadrant and steg a step"))
     if ins.scope and not set(ins.scope[0]) <= {t.id for t in ins.types}:

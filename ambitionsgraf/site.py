@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from jinja2 import Environment
 
 from . import charts, overview, pdf, views
+from .advice import step_advice
 from .content import Guidance, fill, placeholder_values
 from .instrument import Instrument
 from .reference import Reference
@@ -128,7 +129,7 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
             "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
             step.label,
             labels[status] if status else "Underlag saknas",
-            project.guidance.steps[step.id].suggestion(status) if status else "",
+            step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
             f"{project.site_url}vagledning/{step.id}/" if project.site_url else "",
         ))
     return rows

@@ -10,6 +10,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Mapping
 
+from .advice import step_advice
 from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
@@ -265,7 +266,7 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             "section": step.section,
             "status": status,
             "status_label": statuses[status] if status else "Underlag saknas",
-            "suggestion": page.suggestion(status) if status else "Ingen av frågorna för detta steg besvarades. Gå igenom stegets vägledning och ta med frågorna vid nästa mätning.",
+            **_advice(step_advice(ins, page, step, status, latest.questions)),
             "url": _step_link(step.id, root),
             "questions": [q.id for q in ins.questions_of_step(step.id)],
         })
@@ -373,6 +374,10 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
             if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
         ]
     return view
+
+
+def _advice(a: dict) -> dict:
+    return {"cause": a["cause"], "suggestions": a["texts"], "suggestion": a["text"]}
 
 
 def _options_note(q, r) -> str:

@@ -196,7 +196,7 @@ def _page_from_data(v):
     for name in ("slug", "title", "summary", "html"):
         _str(getattr(page, name))
     _opt_str(page.section)
-    for pairs in (page.toc, page.suggestions):
+    for pairs in (page.toc, page.suggestions, page.question_suggestions):
         _need(type(pairs) is tuple and all(type(t) is tuple and len(t) == 2 and all(type(x) is str for x in t) for t in pairs))
     return page
 
