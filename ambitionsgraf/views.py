@@ -17,7 +17,7 @@ from .instrument import Instrument
 from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
 from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds, reserved_by
-from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, question_numbers, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
@@ -450,108 +450,6 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
     ]
 
 
-def method_view(ins: Instrument, guidance: Guidance) -> dict:
-    """The method page: generated from the instrument, so text and arithmetic agree."""
-    statuses = list(ins.statuses)
-    areas = []
-    for area in ins.areas:
-        weighted = any(q.rule == "viktad" for q in area.questions)
-        questions = []
-        for q in area.questions:
-            if q.rule == "ja_nej":
-                answer = "Ja eller nej: " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
-            elif q.options and any(o.weight is not None for o in q.options):
-                answer = "Skalan 1–4, vikt efter omfattning: " + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options) + f" (anges inget: {q.option(q.default_option).label})"
-            elif q.options:
-                answer = f"Skalan 1–4, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
-            elif q.rule == "viktad":
-                answer = f"Skalan 1–4, vikt {num(q.weight)}"
-            else:
-                answer = "Skalan 1–4"
-            questions.append({"number": q.number, "id": q.id, "text": q.text, "answer": answer,
-                              "step": ins.step(q.step).label, "step_id": q.step})
-        low = sum(min(_weights(q)) * min(_points(ins, q)) for q in area.questions)
-        high = sum(max(_weights(q)) * max(_points(ins, q)) for q in area.questions)
-        areas.append({
-            "label": f"{area.number}. {area.label}", "axis": ins.axes[area.axis]["etikett"], "preamble": area.preamble,
-            "questions": questions, "denominator": area.denominator,
-            "formula": ("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
-            "range": f"{num(low / area.denominator)}–{num(high / area.denominator)}",
-        })
-    return {
-        "source": ins.source,
-        "scale": [{"value": v, "label": label} for v, label in ins.scale],
-        "dont_know": ins.dont_know_label,
-        "dont_know_key": ins.dont_know,
-        "areas": areas,
-        "ledning_areas": [a.label for a in ins.areas_of_axis("ledning")],
-        "verksamhet_areas": [a.label for a in ins.areas_of_axis("verksamhet")],
-        "axes": ins.axes,
-        "axis_ends": ins.axis_ends,
-        "threshold": num(ins.threshold),
-        "quadrants": [{"label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
-        "statuses": [{"label": s.label, "minimum": num(s.minimum)} for s in statuses],
-        "strongest": statuses[0].label, "middle": statuses[1].label, "weakest": statuses[-1].label,
-        "steps": [{"id": s.id, "label": s.label, "kind": s.kind, "questions": [q.number for q in ins.questions_of_step(s.id)]} for s in ins.steps],
-        "spread_flag": ins.spread_flag,
-        "interpretations": guidance.method_notes,
-    }
-
-
-def _weights(q) -> list[Fraction]:
-    weighted = [o.weight for o in q.options if o.weight is not None]
-    return weighted or [q.weight]
-
-
-def _points(ins: Instrument, q) -> list[int]:
-    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
-
-
-def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> dict:
-    """Position per axis and area against each comparison group, in words and numbers: drawn from
-    the shown form only, which is what the build keys the delivery PDF on.
-
-    One table holds every group shown (a column each: "76 %", "lägst", "högst"), with a key
-    naming each group in full; charts are drawn for the widest and the narrowest group shown
-    only, so five groups take two pages, not five. A group too small to show is one sentence.
-    A group of the same organisations as one before it (every other organisation measured that
-    year is of the same type) is said once, with the earlier group.
-    """
-    entries: list[dict] = []
-    for g in groups:
-        same_key = (g.size, g.shown, [[p.kind, p.key, p.percent, p.compared] for p in g.positions], g.points_digest, g.pooled)
-        same = next((e for e in entries if e["same_key"] == same_key), None)
-        if same:
-            same["same_as"].append(g.label)
-            continue
-        entry = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
-                 "edition": g.edition, "same_as": [], "same_key": same_key}
-        if g.shown:
-            # "–": no value to compare; "lägst"/"högst" rather than 0 % or 100 %
-            shown_as = {None: "–", "0": "lägst", "100": "högst"}
-            entry["cells"] = {p.key: shown_as.get(p.percent, f"{p.percent} %") for p in g.positions}
-            latest = result.latest.overall
-            markers = tuple(Marker(x, y, "", "peer") for x, y in g.points or ())
-            p = _point(latest)
-            if p:
-                markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
-        entries.append(entry)
-    for entry in entries:
-        also = and_list(entry["same_as"])
-        entry["same_note"] = f"Jämförelsen med {also} ger samma siffror och samma punkter." if entry["same_as"] else ""
-        if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
-            entry["text"] = "Ingen annan organisation mättes samma år, så det finns inget att jämföra med."
-        elif not entry["shown"]:
-            others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
-            entry["text"] = f"Jämförelsen med {entry['label']} visas inte: gruppen har {others}, och det behövs minst {MIN_GROUP}."
-            if entry["same_as"]:
-                entry["text"] += f" Detsamma gäller jämförelsen med {also}."
-    shown = [e for e in entries if e["shown"]]
-    rows = []
-    if shown:
-        for kind, key in [("axis", "ledning"), ("axis", "verksamhet")] + [("area", a.id) for a in ins.areas]:
-            label = ins.axes[key]["etikett"] if kind == "axis" else f"{ins.area(key).number}. {ins.area(key).label}"
-            rows.append({"label": label, "cells": [e["cells"][key] for e in shown]})
-    charted = shown[:1] + shown[-1:] if len(shown) > 1 else shown
-    return {"groups": entries, "shown": shown, "rows": rows, "charted": charted, "hidden": [e for e in entries if not e["shown"]]}
+# The method page and the comparisons have modules of their own; importable from here as before.
+from .methodpage import method_view  # noqa: E402,F401
+from .comparisons import comparison_view  # noqa: E402,F401
