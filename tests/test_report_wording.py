@@ -64,8 +64,8 @@ def test_comparisons_are_said_plainly_and_once(fixture_build):
 def test_a_group_too_small_is_one_sentence(example_build):
     text = pdf_text(example_build / "leverans" / "alvdal.pdf")
     section = text.split("Jämförelse Organisationen jämförs", 1)[1].split("Kommentarer", 1)[0]
-    assert "Jämförelsen med alla organisationer med mätning 2023 visas inte: gruppen har 1 annan organisation, och det behövs minst 5." in section
-    assert "Jämförelsen med regionerna med mätning 2023 visas inte: gruppen har ingen annan organisation, och det behövs minst 5." in section
+    assert "Jämförelsen med alla organisationer med mätning 2023 visas inte: gruppen har 1 annan organisation som kan jämföras, och det behövs minst 5." in section
+    assert "Jämförelsen med regionerna med mätning 2023 visas inte: gruppen har ingen annan organisation som kan jämföras, och det behövs minst 5." in section
     assert "Jämfört med" not in section  # no heading for a group not shown
 
 
