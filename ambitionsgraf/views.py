@@ -12,6 +12,7 @@ from typing import Mapping
 
 from .advice import step_advice
 from .charts import ChartSpec, Marker
+from .missing import axis_note, missing_effects
 from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
@@ -329,7 +330,8 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "chart_rows": chart_rows(ins, result, with_roles=not public),
         "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
                      "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
-        "incomplete_areas": [{"label": ins.area(a).label, "count": count(n, "person", "personer")} for a, n in latest.incomplete_areas.items()],
+        "incomplete_areas": missing_effects(ins, latest, next(a for a in org.assessments if a.date.isoformat() == latest.date), public=public),
+        "axis_note": axis_note(ins, latest),
         "history": [
             {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
              "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),

@@ -46,7 +46,12 @@ ALONE = answer_file([("2021-05-01", [("inkopschef", uniform(3, omfattning="hela"
 HIDDEN = {f"dold{i}.yaml": answer_file([("2021-06-01", [("inkopschef", uniform(2, omfattning="hela"))])], namn=f"Dold {i} kommun",
                                        publicerad=False) for i in range(2)}
 
-FILES = {"malos.yaml": GOALLESS, "malmo.yaml": MALMO_LIKE, "bare.yaml": BARE, "verket.yaml": AGENCY, "kant.yaml": EDGE,
+# One vet_ej on question 7 from the procurement chief: area 2 rests on two of three, and that role has no point.
+VETEJ = answer_file([("2024-03-01", [("inkopschef", uniform(2, omfattning="hela", v2_resultatrapporter="vet_ej")),
+                                     ("verksamhet", uniform(3, omfattning="hela")), ("politisk_ledning", uniform(3, omfattning="hela"))])],
+                    namn="Vetejby kommun")
+
+FILES = {"vetej.yaml": VETEJ, "malos.yaml": GOALLESS, "malmo.yaml": MALMO_LIKE, "bare.yaml": BARE, "verket.yaml": AGENCY, "kant.yaml": EDGE,
          "ettja.yaml": ONE_YES, "ensam.yaml": ALONE, **SKANE, **HIDDEN}
 
 
@@ -189,6 +194,31 @@ def test_a_hidden_group_is_said_to_have_nobody_to_compare_never_nobody_measured(
     text = pdf_text(built / "leverans" / "ensam.pdf")
     assert "Ingen annan organisation mättes" not in text
     assert "ingen annan organisation som kan jämföras" in text.lower()
+
+
+def test_a_dont_know_says_what_it_removes_on_the_page_and_whose_in_the_delivery_report(built):
+    effect = ("Uppföljning och analys: 1 person utan värde{}. Områdets medelvärde bygger därför på 2 av 3 intervjuade, medan varje "
+              "frågas medelvärde bygger på alla som besvarat just den frågan")
+    public = page(built, "vetej")
+    assert effect.format("") in public and "Inköpschef" not in public.split("Resultat per område", 1)[1].split("Nästa steg", 1)[0]
+    delivery = pdf_text(built / "leverans" / "vetej.pdf")
+    assert effect.format(" – Inköpschef (vet ej på fråga 7)") in delivery
+    assert "Inköpschef får alltså ingen egen punkt i rollernas graf." in delivery
+
+
+def test_an_axis_computed_from_unrounded_areas_says_so_where_its_areas_round_to_another_mean(instrument):
+    from ambitionsgraf.missing import axis_note
+    from ambitionsgraf.scoring import AssessmentResult, GroupScore
+
+    areas = {"strategi_planering": Fraction(49, 20), "uppfoljning_analys": Fraction(5, 2), "ansvar_organisation": Fraction(5, 2),
+             "samspel_verksamhet": Fraction(3)}
+    axes = {"ledning": sum(list(areas.values())[:3]) / 3, "verksamhet": Fraction(3)}
+    result = AssessmentResult("2024-01-01", GroupScore(3, areas, axes, "verksamhet"), {}, {}, {}, {}, {})
+    assert axis_note(instrument, result) == ("Samspel med ledningen räknas på områdenas oavrundade värden (2,45, 2,50 och 2,50), "
+                                             "inte på de avrundade, och blir 2,48.")
+    areas["strategi_planering"] = Fraction(5, 2)
+    axes["ledning"] = Fraction(5, 2)
+    assert axis_note(instrument, AssessmentResult("2024-01-01", GroupScore(3, areas, axes, "andamalsenlig"), {}, {}, {}, {}, {})) is None
 
 
 WRONG_NUMBER = re.compile(r"(?<![\d,])1 (personer|intervjuade|andra organisationer|andra|frågor|mätningar|organisationer|respondenter|"
