@@ -232,7 +232,6 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
     org = result.organisation
     latest = result.latest
     previous = result.assessments[-2] if len(result.assessments) > 1 else None
-    statuses = {s.id: s.label for s in ins.statuses}
 
     def area_rows(g: GroupScore, before: GroupScore | None) -> list[dict]:
         rows = []
@@ -256,52 +255,9 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         }
         for axis in ("ledning", "verksamhet")
     ]
-    step_rows = []
-    for step in ins.steps:
-        status = latest.steps[step.id]
-        page = guidance.steps[step.id]
-        step_rows.append({
-            "id": step.id,
-            "label": step.label,
-            "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
-            "section": step.section,
-            "status": status,
-            "status_label": statuses[status] if status else "Underlag saknas",
-            **_advice(step_advice(ins, page, step, status, latest.questions)),
-            "url": _step_link(step.id, root),
-            "questions": [q.id for q in ins.questions_of_step(step.id)],
-        })
+    step_rows = _step_rows(ins, guidance, latest, root)
     by_id = {s["id"]: s for s in step_rows}
-    question_groups = []
-    for area in ins.areas:
-        rows = []
-        for q in area.questions:
-            r = latest.questions[q.id]
-            row = {
-                "number": q.number,
-                "id": q.id,
-                "text": q.text,
-                "mean": shown(r.mean, question_bounds(ins, q.id)),
-                "answered": r.answered,
-                "missing": r.missing,
-                "dont_know": r.dont_know,
-                "status_label": statuses[r.status] if r.status else "Underlag saknas",
-                "status": r.status,
-                "step": by_id[q.step]["label"],
-                "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
-            }
-            row["options_note"] = _options_note(q, r)
-            if not public:
-                row["spread"] = "–" if r.spread is None else str(r.spread)
-                row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
-                row["roles"] = [
-                    {"label": ins.role_label(role.id),
-                     "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ()))}
-                    for role in ins.roles
-                    if role.id in latest.roles
-                ]
-            rows.append(row)
-        question_groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
+    question_groups = _question_groups(ins, latest, by_id, public=public)
     view = {
         "public": public,
         "slug": org.slug,
@@ -342,40 +298,115 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "root": root,
     }
     if not public:
-        view["roles"] = [
-            {
-                "label": ins.role_label(role),
-                "respondents": g.respondents,
-                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
-                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt", role_means(latest, role)),
-                "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
+        view.update(_delivery_sections(ins, result, question_groups))
+    return view
+
+
+def _step_rows(ins: Instrument, guidance: Guidance, latest: AssessmentResult, root: str | None) -> list[dict]:
+    """Every step and zone with its status and its suggestion, which names the questions behind the status."""
+    statuses = {s.id: s.label for s in ins.statuses}
+    rows = []
+    for step in ins.steps:
+        status = latest.steps[step.id]
+        rows.append({
+            "id": step.id,
+            "label": step.label,
+            "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
+            "section": step.section,
+            "status": status,
+            "status_label": statuses[status] if status else "Underlag saknas",
+            **_advice(step_advice(ins, guidance.steps[step.id], step, status, latest.questions)),
+            "url": _step_link(step.id, root),
+            "questions": [q.id for q in ins.questions_of_step(step.id)],
+        })
+    return rows
+
+
+def _scale_note(ins: Instrument, q) -> str:
+    """How a question's answer scores, from the instrument: "ja = 3 poäng, nej = 0", "vikt 1", "vikt 0,5 för delar, 1 för hela"."""
+    if q.rule == "ja_nej":
+        return ", ".join(f"{k} = {p}" + (" poäng" if i == 0 else "") for i, (k, p) in enumerate(q.points))
+    weighted = [o for o in q.options if o.weight is not None]
+    if weighted:
+        return "vikt " + ", ".join(f"{num(o.weight, 1).removesuffix(',0')} för {o.short}" for o in weighted)
+    return f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" else ""
+
+
+def _question_groups(ins: Instrument, latest: AssessmentResult, by_id: dict, *, public: bool) -> list[dict]:
+    """The questions by area with their means and statuses; the delivery report adds each role's answers and the spread."""
+    statuses = {s.id: s.label for s in ins.statuses}
+    groups = []
+    for area in ins.areas:
+        rows = []
+        for q in area.questions:
+            r = latest.questions[q.id]
+            row = {
+                "number": q.number,
+                "id": q.id,
+                "text": q.text,
+                "mean": shown(r.mean, question_bounds(ins, q.id)),
+                "answered": r.answered,
+                "missing": r.missing,
+                "dont_know": r.dont_know,
+                "status_label": statuses[r.status] if r.status else "Underlag saknas",
+                "status": r.status,
+                "step": by_id[q.step]["label"],
+                "scale_note": _scale_note(ins, q),
+                "options_note": _options_note(q, r),
             }
-            for role, g in latest.roles.items()
-        ]
-        view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
-        view["conversation"] = [
-            {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
-             "roles": row["roles"], "options_note": row["options_note"]}
-            for group in question_groups for row in group["questions"] if row["flag"]
-        ]
-        # The summary names at most three of them, the widest apart first (a page is all it has), in question
-        # order; the section on the roles has them all.
-        widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
-        named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
-        more = len(view["conversation"]) - len(named)
-        view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
-        view["spread_flag"] = ins.spread_flag
-        org_assessments = {a.date.isoformat(): a for a in org.assessments}
-        view["comments"] = [
-            {
-                "date": swedish_date(a.date),
-                "assessment": org_assessments[a.date].comment,
-                "respondents": [{"role": ins.role_label(r.role), "text": r.comment} for r in org_assessments[a.date].respondents if r.comment],
-            }
-            for a in reversed(result.assessments)
-            if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
-        ]
+            if not public:
+                row["spread"] = "–" if r.spread is None else str(r.spread)
+                row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
+                row["roles"] = [
+                    {"label": ins.role_label(role.id),
+                     "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ()))}
+                    for role in ins.roles
+                    if role.id in latest.roles
+                ]
+            rows.append(row)
+        groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
+    return groups
+
+
+def _delivery_sections(ins: Instrument, result: OrganisationResult, question_groups: list[dict]) -> dict:
+    """What only the organisation's own report shows: the roles, where they disagree, and the comments."""
+    org = result.organisation
+    latest = result.latest
+    view: dict = {}
+    view["roles"] = [
+        {
+            "label": ins.role_label(role),
+            "respondents": g.respondents,
+            "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
+            "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt", role_means(latest, role)),
+            "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
+        }
+        for role, g in latest.roles.items()
+    ]
+    view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
+    view["conversation"] = [
+        {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
+         "roles": row["roles"], "options_note": row["options_note"]}
+        for group in question_groups for row in group["questions"] if row["flag"]
+    ]
+    # The summary names at most three of them, the widest apart first (a page is all it has), in question
+    # order; the section on the roles has them all.
+    widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
+    named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
+    more = len(view["conversation"]) - len(named)
+    view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
+    view["spread_flag"] = ins.spread_flag
+    org_assessments = {a.date.isoformat(): a for a in org.assessments}
+    view["comments"] = [
+        {
+            "date": swedish_date(a.date),
+            "assessment": org_assessments[a.date].comment,
+            "respondents": [{"role": ins.role_label(r.role), "text": r.comment} for r in org_assessments[a.date].respondents if r.comment],
+        }
+        for a in reversed(result.assessments)
+        if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
+    ]
     return view
 
 
