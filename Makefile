@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
 TEST_DEBS := chromium poppler-utils qpdf default-jre-headless
 
-.PHONY: all site test golden bench serve debs test-debs clean bytecode
+.PHONY: all site test test-fast lint golden bench serve debs test-debs clean bytecode
 
 all: site
 
@@ -33,6 +33,17 @@ site: $(STAMP) debs bytecode
 
 test: $(STAMP) test-debs
 	$(PY) -m pytest
+
+# The fast tier: no PDFs, no browser, no processes of their own; under a minute alone.
+test-fast: $(STAMP) debs
+	$(PY) -m pytest -q -m "not slow"
+
+# Lint, format, types and the layers contract (pyproject.toml holds each tool's settings).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check ambitionsgraf bench tests build.py
+	$(VENV)/bin/ruff format --check ambitionsgraf bench tests build.py
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Refresh the golden HTML after a deliberate change; review the diff like code.
 golden: $(STAMP) debs

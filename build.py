@@ -6,6 +6,8 @@
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx|SELF.yaml… [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
     python build.py serve [--port N] [--out DIR] [--orgs DIR]
+    python build.py leverera ÅR [--only SLUG…] [--diarienummer DNR] [--datum YYYY-MM-DD] [--out DIR] [--arkiv DIR]
+    python build.py verifiera FIL… [--arkiv DIR]
 
 Without a command, or with only build options, it builds. Content errors are
 printed one per line as `file:line: field: message` and exit with status 1;
@@ -34,9 +36,21 @@ def _port(text: str) -> int:
     return int(text)
 
 
+class _CommandsFormatter(argparse.HelpFormatter):
+    """Each command's help on its own line beside it: argparse sizes the column before it indents the
+    command names under COMMAND, so a name as long as `verifiera` would push its help onto the next line."""
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            longest = max(len(choice.dest) for choice in action._choices_actions)
+            self._action_max_length = max(self._action_max_length, self._current_indent + 2 * self._indent_increment + longest)
+
+
 def _parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="build.py",
+        formatter_class=_CommandsFormatter,
         usage="%(prog)s [COMMAND] [OPTIONS …]",
         description="The ambitionsgraf report site. Without a command, or with only build options, it builds.",
         epilog="`build.py COMMAND --help` shows a command's options.",
@@ -86,7 +100,36 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR",
                    help="folder to build into (default: .cache/serve)")
 
+    def archive_option(p) -> None:
+        p.add_argument("--arkiv", type=Path, default=None, metavar="DIR",
+                       help="the delivery archive (default: arkiv/leveranser beside the answer files' folder)")
+
+    p = command("leverera", "record a round year's delivery packages as delivered, in the archive and its register",
+                "Build (with PDFs), then copy the delivery packages of every organisation whose latest round is in ÅR into "
+                "the delivery archive, where no build changes them, and list them in its register (register.csv, register.json). "
+                "A package whose data changed since it was delivered becomes its next version; one that did not is left as it is.")
+    p.add_argument("year", metavar="ÅR", type=_year, help="the round year, e.g. 2026")
+    p.add_argument("--only", nargs="+", metavar="SLUG", help="deliver only these organisations' packages")
+    p.add_argument("--diarienummer", default="", metavar="DNR", help="the agency's registration number for this delivery")
+    p.add_argument("--datum", default=None, metavar="YYYY-MM-DD", help="the day of delivery (default: today)")
+    p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help="the build's output folder (default: output/)")
+    p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml)")
+    p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
+    p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
+    archive_option(p)
+
+    p = command("verifiera", "say whether a file is one the agency delivered, to whom and which version",
+                "Look the file up by its SHA-256 in the delivery archive's register. Exit status 0 when it was delivered, 1 when not.")
+    p.add_argument("files", nargs="+", type=Path, metavar="FIL", help="the file(s) to look up")
+    archive_option(p)
+
     return top
+
+
+def _year(text: str) -> str:
+    if len(text) != 4 or not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a round year written YYYY, got {text!r}")
+    return text
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -98,6 +141,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.command in ("build", "serve"):
+        from ambitionsgraf.pdf import epoch_problem
+
+        if problem := epoch_problem():  # before any work: nothing is read, written or removed
+            print(f"build.py: environment: {problem}", file=sys.stderr)
+            return 2
     from ambitionsgraf import cli
     from ambitionsgraf.pipeline.options import Interrupted, Interruption
 

@@ -137,10 +137,9 @@ def _code_lines(code: str | None) -> list[str]:
 def template(ins: Instrument, name: str, type_: str, day: str, code: str | None = None) -> str:
     """`build.py new`: one round, one respondent, every question a commented-out line in instrument order.
     `code`: SCB's code, when known; a municipality or region without one gets a commented-out line for it."""
-    name = one_line(name)
     scale = ", ".join(f"{v} = {label}" for v, label in ins.scale)
     head = [
-        f"Answer file for {name}. Fill in one block per respondent; copy the block for more.",
+        f"Answer file for {one_line(name)}. Fill in one block per respondent; copy the block for more.",
         f"Scale: {scale}; {ins.dont_know} = {ins.dont_know_label}. Leave a line commented out if the question was not asked.",
         "Respondents carry a role, never a person's name.",
     ]

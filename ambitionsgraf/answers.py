@@ -13,8 +13,6 @@ import difflib
 import errno
 import os
 import re
-import stat
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date
@@ -25,7 +23,10 @@ from typing import Iterable, Mapping
 from .instrument import Instrument, Question
 from .problems import Problem
 from .reference import KINDS
-from .text import ascii_key, check_free_text, formula_problem, or_list, show, slug_for
+from .safe_read import cannot_read as _cannot_read
+from .safe_read import entry_problem as _entry_problem
+from .safe_read import read_regular  # every answer file is read with it: a regular file within safe_read.MAX_YAML
+from .text import ascii_key, check_comment, check_name, name_key, or_list, show, slug_for
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of, read_source
 
 # SPEC: "its name (without .yaml) is the slug, which must match [a-z0-9-]+"; and it starts with a letter or
@@ -264,22 +265,17 @@ class _FileChecker:
         return value
 
     def free_text(self, node: Node, field: str, what: str, line_breaks: bool) -> str | None:
-        """A name or comment: refused with control characters or direction controls in it, and
-        with invisible characters removed (and a note saying so)."""
+        """A name (text.check_name) or a comment (text.check_comment): refused as those say, with
+        invisible characters removed (and a note saying so)."""
         value = self.scalar_text(node, field, what)
         if value is None:
             return None
-        value, refusals, notes = check_free_text(value, line_breaks)
+        value, refusals, notes = check_comment(value) if line_breaks else check_name(value)
         for message in refusals:
             self.problem(line_of(node), field, message)
         for message in notes:
             self.note(line_of(node), field, message)
-        if refusals:
-            return None
-        if not value:
-            self.problem(line_of(node), field, f"expected {what}, got only invisible characters")
-            return None
-        return value
+        return None if refusals else value
 
     def choice(self, node: Node, field: str, choices: tuple[str, ...]) -> str | None:
         if isinstance(node, ScalarNode) and node.value in choices:
@@ -317,17 +313,17 @@ class _FileChecker:
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
-        if name is not None and formula_problem(name):
-            self.problem(line_of(fields["namn"][1]), "namn", formula_problem(name))
-            name = None
-        if name is not None:
-            name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
         type_ = self.choice(fields["typ"][1], "typ", tuple(t.id for t in self.ins.types)) if "typ" in fields else None
         code = self.code(fields["kod"][1], type_, name) if "kod" in fields else None
         published = self.boolean(fields["publicerad"][1], "publicerad") if "publicerad" in fields else False
         assessments = self.assessments(fields["matningar"][1]) if "matningar" in fields else ()
         if self.problems:
             return None
+        if published and self.want_notes:  # a valid file: what the public site will hold back
+            for a in assessments:
+                if len(a.respondents) == 1:  # scoring.details_public
+                    self.note(a.line, "respondenter", "one person answered this round: the public site and its data show its point "
+                                                      "and quadrant only, nothing per area, question or step (the delivery report keeps everything)")
         return Organisation(slug, name, type_, published, assessments, self.path, code)
 
     def code(self, node: Node, type_: str | None, name: str | None) -> str | None:
@@ -606,39 +602,6 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
 
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
-_OTHER_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
-
-
-def _kind_problem(mode: int) -> str | None:
-    """Why a file of this type cannot be an answer file; None for a regular file."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "is a folder, not an answer file"
-    kind = next((name for test, name in _OTHER_KINDS if test(mode)), None)
-    return f"is not a regular file but {kind}" if kind else "is not a regular file"
-
-
-def _cannot_read(exc: OSError) -> str:
-    return f"cannot be read: {exc.strerror or exc}"
-
-
-def _entry_problem(path: Path) -> str | None:
-    """Why this path cannot be read as an answer file, from its metadata alone: nothing is
-    opened, so a named pipe or a device cannot block or be disturbed."""
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError as exc:
-        try:
-            return f"is a symbolic link to {show(os.readlink(path), 80)} that does not exist"
-        except OSError:  # not a link: the file itself is missing
-            return _cannot_read(exc)
-    except OSError as exc:
-        return _cannot_read(exc)
-    return _kind_problem(mode)
-
-
 def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The answer files in a folder, and a problem for every entry named like one (x.yaml,
     x.yml; hidden ones aside) that is not a readable regular file, so that a broken link or a
@@ -668,21 +631,6 @@ def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
         else:
             problems.append(Problem(display_path(path), 1, "file", problem))
     return sorted(files), sorted(problems)
-
-
-def read_regular(path: Path) -> tuple[bytes | None, str | None]:
-    """A regular file's bytes, or why it cannot be read. Checked before opening, and again on
-    what was opened (without blocking), in case the file was replaced in between."""
-    problem = _entry_problem(path)
-    if problem is not None:
-        return None, problem
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        with open(fd, "rb") as fh:
-            problem = _kind_problem(os.fstat(fd).st_mode)
-            return (None, problem) if problem else (fh.read(), None)
-    except OSError as exc:
-        return None, _cannot_read(exc)
 
 
 def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
@@ -720,7 +668,8 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
             invalid.append(shown)
         else:
             orgs.append(org)
-    clashes = duplicate_names([(o.path, o.name) for o in orgs], {shown_as[p]: data[p] for p in shown_as})
+    by_shown = {shown_as[p]: data[p] for p in shown_as}
+    clashes = duplicate_names([(o.path, o.name) for o in orgs], by_shown) + duplicate_codes([(o.path, o.code) for o in orgs], by_shown)
     if clashes:
         clashing = {p.path for p in clashes}
         orgs = [o for o in orgs if o.path not in clashing]
@@ -732,20 +681,12 @@ def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, byte
 # -- across files ------------------------------------------------------------------------
 
 
-def name_key(name: str) -> str:
-    """A name as the rule "one name, one organisation" compares it: Unicode-normalised (NFKC, so
-    that a composed and a decomposed "Å", or a non-breaking space, are the same), case-folded,
-    and with runs of white space as one space."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    return " ".join(folded.split())
-
-
-def _name_line(shown: str, data: bytes | None) -> int:
-    """The line of `namn:` in a valid file (only looked up for the few files that clash)."""
+def _field_line(shown: str, data: bytes | None, field: str) -> int:
+    """The line of a top-level key (`namn:`, `kod:`) in a valid file (only looked up for the few files that clash)."""
     root = read_source(shown, data)[0].root if data is not None else None
     if isinstance(root, MappingNode):
         for key, _value in root.value:
-            if isinstance(key, ScalarNode) and key.value == "namn":
+            if isinstance(key, ScalarNode) and key.value == field:
                 return line_of(key)
     return 1
 
@@ -765,8 +706,30 @@ def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes])
             continue
         for path, name in sorted(group.items()):
             others = " and ".join(p + ("" if n == name else f" (written '{show(n, 80)}')") for p, n in sorted(group.items()) if p != path)
-            problems.append(Problem(path, _name_line(path, data.get(path)), "namn",
+            problems.append(Problem(path, _field_line(path, data.get(path), "namn"), "namn",
                                     f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
+    return problems
+
+
+def duplicate_codes(coded: Iterable[tuple[str, str | None]], data: Mapping[str, bytes]) -> list[Problem]:
+    """A problem on every file whose kod another file also has, naming the other files: one place,
+    one file (two files for one municipality would count it twice in every national figure).
+
+    Same shape as duplicate_names: `coded` is (the file as messages show it, its kod or None) of
+    each valid file, `data` the files' bytes by the same paths. `check` and the build call both."""
+    groups: dict[str, set[str]] = {}
+    for path, code in coded:
+        if code is not None:
+            groups.setdefault(code, set()).add(path)  # a file given twice is one file
+    problems = []
+    for code, paths in groups.items():
+        if len(paths) < 2:
+            continue
+        for path in sorted(paths):
+            others = " and ".join(p for p in sorted(paths) if p != path)
+            problems.append(Problem(path, _field_line(path, data.get(path), "kod"), "kod",
+                                    f'"{code}" is also the code in {others}; one place needs one file '
+                                    "(put its rounds under matningar: in one of them)"))
     return problems
 
 

@@ -578,7 +578,8 @@ def _wrap(text: str, width: int) -> str:
 # (a lightness scale, readable with every common colour-vision deficiency); yes and no are a
 # brown pair, so a yes never looks like an agreement level; grey is no answer. Every segment
 # also carries its share as text when it fits, and the page has the numbers in a table.
-LEVEL_COLOURS = {"4": "#08306B", "3": "#2171B5", "2": "#6BAED6", "1": "#C6DBEF", "ja": "#8C510A", "nej": "#DFC27D"}
+LEVEL_COLOURS = {"4": "#08306B", "3": "#2171B5", "2": "#6BAED6", "1": "#C6DBEF", "ja": "#8C510A", "nagra": "#BF812D",
+                 "nej": "#DFC27D"}  # nagra: some said ja (the national follow-up's question 1)
 MISSING_COLOUR = "#D9D9D9"
 MISSING_LABEL = "Inget svar"
 _LIGHT_INK = {"#08306B", "#2171B5", "#8C510A"}  # dark fills take white text (contrast 5:1 or more)

@@ -9,9 +9,16 @@ from pathlib import Path
 from .problems import ContentError
 
 
+MAX_SHOWN = 50  # problems printed; a file with thousands would bury the first under the rest
+
+
 def _report(problems) -> None:
-    for p in sorted(set(problems)):
+    """Print problems sorted by file and line: the first MAX_SHOWN, then how many more there are."""
+    found = sorted(set(problems))
+    for p in found[:MAX_SHOWN]:
         print(p, file=sys.stderr)
+    if len(found) > MAX_SHOWN:
+        print(f"… and {len(found) - MAX_SHOWN} more; fix these and run again to see the rest", file=sys.stderr)
 
 
 def build(args, project_dir: Path) -> int:
@@ -42,8 +49,8 @@ def build(args, project_dir: Path) -> int:
         return 1
     for note in summary.notes:
         print(f"note: {note}", file=sys.stderr)
-    if summary.leftovers_removed:
-        print(f"note: removed {summary.leftovers_removed} staging folder(s) left by a build that was stopped", file=sys.stderr)
+    for note in summary.leftovers:
+        print(f"note: {note}", file=sys.stderr)
     if summary.unchanged:
         print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
         _no_address(summary)
@@ -223,3 +230,60 @@ def serve(args, project_dir: Path) -> int:
     from .serve import serve as run
 
     return run(project_dir, port=args.port, out=args.out, orgs=args.orgs)
+
+
+def _archive(args):
+    from .archive import Archive, default_root
+
+    return Archive(args.arkiv if args.arkiv is not None else default_root(args.orgs))
+
+
+def leverera(args, project_dir: Path) -> int:
+    """`build.py leverera ÅR`: build, then record the year's packages as delivered (delivery.py)."""
+    from .delivery import deliver, parse_day
+    from .pipeline import BuildOptions
+
+    opts = BuildOptions(project_dir=project_dir, orgs_dir=args.orgs, out_dir=args.out, site_url=args.site_url,
+                        settings_file=args.settings, jobs=args.jobs, interruption=args.interruption, archive_dir=args.arkiv)
+    try:
+        outcome = deliver(opts, args.year, args.only, args.diarienummer, parse_day(args.datum))
+    except ContentError as exc:
+        _report(exc.problems)
+        print("nothing was delivered", file=sys.stderr)
+        return 1
+    where = opts.archive_folder
+    if outcome.basis_fixed:
+        print(f"{args.year}: first delivery; the year's comparison basis is fixed as it stands now ({where / args.year})")
+    for d in outcome.delivered:
+        print(f"delivered {d.slug} ({d.organisation}) round {d.round_date}, version {d.version} → {where / d.folder}")
+    for d in outcome.unchanged:
+        print(f"unchanged {d.slug}: its data are as in version {d.version}, delivered {d.date}; not delivered again")
+    print(f"{len(outcome.delivered)} package(s) delivered, {len(outcome.unchanged)} unchanged; register: {where / 'register.csv'}")
+    return 0
+
+
+def verifiera(args, project_dir: Path) -> int:
+    """`build.py verifiera FIL…`: 0 when every file is one the agency delivered, else 1."""
+    from .delivery import verify
+
+    archive = _archive(args)
+    try:
+        archive.deliveries()
+    except ContentError as exc:
+        _report(exc.problems)
+        return 1
+    status = 0
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
+            status = 1
+            continue
+        lines = verify(archive, data)
+        for line in lines:
+            print(f"{path}: {line}")
+        if not lines:
+            print(f"{path}: not a file the agency delivered (no file in {archive.root / 'register.json'} has its SHA-256)")
+            status = 1
+    return status

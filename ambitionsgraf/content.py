@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import swedish_date
+from .text import swedish_date, tel_uri
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -79,16 +79,6 @@ _PLACEHOLDER = re.compile(r"\{\{ *([a-z_.]+) *\}\}")
 
 def _mailto(address: str) -> Markup:
     return Markup('<a href="mailto:{}">{}</a>').format(quote(address, safe="@+._-"), address)
-
-
-def tel_uri(phone: str) -> str:
-    """A Swedish number as written (08-586 217 00, +46 (0)8 586 217 00) as a tel: link's target."""
-    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
-    if phone.lstrip().startswith("+"):
-        return "tel:+" + digits
-    if digits.startswith("00"):
-        return "tel:+" + digits[2:]
-    return "tel:+46" + digits[1:] if digits.startswith("0") else "tel:" + digits
 
 
 def _date(iso: str) -> Markup:

@@ -18,8 +18,8 @@ Rules:
 - Nothing is lost silently: an XLSX formula without a saved value, a CSV that
   mixes UTF-8 and Windows-1252, and an answered v3_uppfoljning without its
   omfattning are errors (the default omfattning is never assumed).
-- A workbook is checked before it is loaded (read-only): its declared sheet
-  dimension and the unpacked size of its parts are limited.
+- A workbook is measured before it is loaded (read-only), and a CSV file read row by
+  row, against the limits in sheet_limits; the file itself is read with safe_read.
 
 Columns (each is read by the first rule that fits; `--dry-run` lists them all):
 - a --map file (`"heading": target`, see read_map) names what a heading is;
@@ -54,23 +54,23 @@ import io
 import os
 import re
 import stat
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answerfile
+from . import answerfile, atomic
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from .text import ascii_key, check_free_text, grouped, or_list, show, slug_for
+from . import personal
+from .safe_read import MAX_EXPORT, MAX_YAML, read_or_refuse, read_regular
+from .sheet_limits import LIMITS, csv_records, xlsx_problems
+from .text import ascii_key, check_comment, check_name, grouped, name_key, or_list, show, slug_for
 
-MAX_BYTES = 20_000_000
-MAX_ROWS = 20_000
-MAX_COLUMNS = 1_000
-MAX_CELLS = 2_000_000  # what a workbook's sheet may declare (its <dimension>)
-MAX_UNPACKED = 60_000_000  # what a workbook's parts may unpack to, together
+MAX_BYTES = MAX_EXPORT
+MAX_ROWS = LIMITS.rows  # every limit on an export is in sheet_limits
+MAX_COLUMNS = LIMITS.columns
 FIXED = ("slug", "namn", "typ", "roll", "datum", "kommentar")
 REQUIRED = ("typ", "roll")  # and slug or an organisation column
 
@@ -88,8 +88,9 @@ _TOOL = {
     "mejladress", "mail", "namn", "name", "sprak", "language", "ip_adress", "ip_address",
 }
 # Headings that announce a person's name or contact details: dropped, never stored.
-_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|tel|mobil|mobilnummer"
-                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgifter|ditt_namn|respondentens_namn"
+_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|telefonnr|tel|tfn|mobil|mobilnummer"
+                       r"|mobilnr|mobiltelefon|personnummer|samordningsnummer|fodelsedatum"
+                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgift|kontaktuppgifter|ditt_namn|respondentens_namn"
                        r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)")
 _ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
                            r"|organization|organization_name|organisation_name)"
@@ -99,9 +100,10 @@ _PERSON_WORDS = re.compile(r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|f
                            r"|respondent|svarande)(?:_|$)")
 _ORGANISATION_HOW = "its heading: the organisation's name"
 _NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[a-z]{2,}", re.IGNORECASE)
-# A Swedish phone number (070-123 45 67, 08-123 456 78, +46 70 123 45 67), not a date or time.
-_PHONE = re.compile(r"(?<![0-9])(?:\+46 ?|0)[1-9][0-9]{0,3}[- ]?[0-9][0-9 ]{4,10}[0-9](?![0-9])")
+# Headings of a column of comments in a survey export: "Övriga kommentarer", "Har du några övriga synpunkter?"
+_COMMENT = re.compile(r"(?:(?:har_du_|har_ni_|nagra_|ovriga_|ovrig_|eventuella_|andra_|fler_|other_|any_|additional_)*"
+                      r"(?:kommentar|kommentarer|synpunkt|synpunkter|fritext|comment|comments))")
+_COMMENT_HOW = "its heading: comments"
 # Spellings a reader takes for a label on the scale or for vet ej.
 _DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattning", "vet inte/ingen uppfattning")
 _SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
@@ -131,12 +133,12 @@ def existing_names(ins: Instrument, orgs_dir: Path) -> dict[str, str]:
     by name if an imported row's slug leads to it."""
     names: dict[str, str] = {}
     for path in sorted(orgs_dir.glob("*.yaml")) if orgs_dir.is_dir() else []:
-        try:
-            org, _ = parse_organisation(ins, path, path.read_bytes(), display_path(path))
-        except OSError:
+        data, problem = read_regular(path)  # a pipe or a device among them never blocks the import
+        if problem is not None:
             continue
+        org, _ = parse_organisation(ins, path, data, display_path(path))
         if org is not None:
-            names.setdefault(_fold(org.name), path.stem)
+            names.setdefault(name_key(org.name), path.stem)
     return names
 
 
@@ -188,6 +190,12 @@ def column_letter(index: int) -> str:
 class Table:
     shown: str
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells); the header is the first
+    sheet: str | None = None  # the sheet read, in a workbook
+
+    def cell(self, letter: str, row: int) -> str:
+        """A cell as a spreadsheet names it: Blad1!F7 in a workbook, F7 in a CSV file."""
+        sheet = self.sheet if self.sheet is None or re.fullmatch(r"\w+", self.sheet) else "'" + self.sheet.replace("'", "''") + "'"
+        return f"{sheet}!{letter}{row}" if sheet else f"{letter}{row}"
 
 
 def read_table(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -196,13 +204,9 @@ def read_table(path: Path, shown: str) -> tuple[Table | None, list[Problem]]:
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
         hint = "; save it as .xlsx or CSV" if suffix in (".xls", ".ods", ".numbers") else ""
         return None, [Problem(shown, 1, "file", f"expected a .csv or .xlsx file, got {show(path.name, 60)!r}{hint}")]
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(shown, 1, "file", f"expected at most {MAX_BYTES // 1_000_000} MB, got {size // 1_000_000} MB; this is not a survey export")]
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]
+    data, problem = read_regular(path, MAX_BYTES, "a survey export")  # a pipe, a device, a folder: refused unopened
+    if problem is not None:
+        return None, [Problem(shown, 1, "file", problem)]
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(data, shown)
     return _read_csv(data, shown)
@@ -254,22 +258,19 @@ def _read_csv(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
         delimiter, text, offset = m[1], rest, 0
     else:
         delimiter = _sniff_delimiter(text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        return None, [Problem(shown, 1, "file", f"cannot be read as CSV: {exc}")]
-    if len(records) > MAX_ROWS:
-        return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got {len(records)}")]
+    records, problems = csv_records(text, delimiter, shown)  # stopped at the first row past a limit
+    if records is None:
+        return None, problems
     return Table(shown, [(i + 1 + offset, r) for i, r in enumerate(records)]), []
 
 
 def _sniff_delimiter(text: str) -> str:
     """The delimiter that makes the most recognisable header; ';' (Swedish Excel) on a tie."""
-    header = text.split("\n", 1)[0]
+    header = text[:1_000_000].split("\n", 1)[0]  # a legitimate header is far shorter; the rest is not looked at
     best, best_score = ";", -1
     for delimiter in (";", ",", "\t"):
         try:
-            cells = next(csv.reader([header], delimiter=delimiter), [])
+            cells = next(csv.reader([header], delimiter=delimiter), [])[: LIMITS.columns + 1]
         except csv.Error:
             continue
         score = sum(1 for c in cells if _ascii_key(c) in FIXED or heading_key(c) in _TOOL or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c)))
@@ -277,68 +278,6 @@ def _sniff_delimiter(text: str) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
-
-
-def _xlsx_limits(data: bytes, shown: str) -> list[Problem]:
-    """Refuse, before openpyxl reads anything, a workbook too big to be a survey export:
-    parts that unpack to more than MAX_UNPACKED (shared strings that explode), or a
-    first sheet whose declared dimension holds more than MAX_ROWS rows or MAX_CELLS cells.
-    A zip member never yields more than its declared size, so the declared sizes bound the work."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            unpacked = sum(i.file_size for i in infos)
-            if unpacked > MAX_UNPACKED:
-                return [Problem(shown, 1, "file", f"the workbook unpacks to {unpacked // 1_000_000} MB, expected at most "
-                                                  f"{MAX_UNPACKED // 1_000_000} MB; this is not a survey export")]
-            sheet = _first_sheet(z)
-            if sheet is None:
-                return []
-            with z.open(sheet) as fh:
-                head = fh.read(65536)
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
-        return []  # openpyxl says what is wrong with it
-    m = re.search(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?\"", head)
-    if not m:
-        return []
-    first_col, first_row = _column_number(m[1].decode()), int(m[2])
-    last_col, last_row = (_column_number(m[3].decode()), int(m[4])) if m[3] else (first_col, first_row)
-    rows, cols = last_row - first_row + 1, last_col - first_col + 1
-    if last_row > MAX_ROWS or cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
-        ref = m[0].split(b'"')[1].decode()
-        return [Problem(shown, 1, "file", f"the first sheet declares {grouped(rows * cols)} cells ({ref}: {grouped(rows)} rows, "
-                                          f"{grouped(cols)} columns), expected at most {grouped(MAX_ROWS)} rows, "
-                                          f"{grouped(MAX_COLUMNS)} columns and {grouped(MAX_CELLS)} cells; this is not a survey export")]
-    return []
-
-
-def _first_sheet(z) -> str | None:
-    """The first sheet's part, as the workbook lists its sheets (openpyxl's worksheets[0])."""
-    try:
-        workbook = z.read("xl/workbook.xml")[:1_000_000].decode("utf-8", "replace")
-        rels = z.read("xl/_rels/workbook.xml.rels")[:1_000_000].decode("utf-8", "replace")
-    except KeyError:
-        return None
-    sheet = re.search(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", workbook)
-    if not sheet:
-        return None
-    for rel in re.finditer(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-        if re.search(r'\bId="%s"' % re.escape(sheet[1]), rel[0]):
-            target = re.search(r'\bTarget="([^"]+)"', rel[0])
-            if target:
-                path = target[1].lstrip("/") if target[1].startswith("/") else "xl/" + target[1]
-                return path if path in z.namelist() else None
-    return None
-
-
-def _column_number(letters: str) -> int:
-    """A → 1, Z → 26, AA → 27."""
-    n = 0
-    for c in letters:
-        n = n * 26 + ord(c) - 64
-    return n
 
 
 def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -351,32 +290,39 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
 
     import openpyxl
 
-    limits = _xlsx_limits(data, shown)
+    limits, formulas = xlsx_problems(data, shown)  # measured before it is parsed
     if limits:
         return None, limits
     books = []
     try:
-        for data_only in (True, False):
+        for data_only in (True, False) if formulas else (True,):  # formulas: a second pass finds those never calculated
             books.append(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only))
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged or foreign file
         for wb in books:
             wb.close()
         reason = "not a zip archive" if isinstance(exc, zipfile.BadZipFile) else show(str(exc) or type(exc).__name__, 80)
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {reason}")]
-    values_book, formula_book = books
+    values_book = books[0]
     problems: list[Problem] = []
     try:
         if not values_book.worksheets:
             return None, [Problem(shown, 1, "file", "the workbook has no sheet; the answers belong on the first sheet")]
+        sheet = values_book.worksheets[0].title
         rows: list[tuple[int, list[Any]]] = []
-        pairs = zip(values_book.worksheets[0].iter_rows(), formula_book.worksheets[0].iter_rows())
-        for number, (cells, formulas) in enumerate(pairs, start=1):
+        read_cells = 0
+        values_rows = values_book.worksheets[0].iter_rows()
+        pairs = zip(values_rows, books[1].worksheets[0].iter_rows()) if formulas else ((r, ()) for r in values_rows)
+        for number, (cells, formula_cells) in enumerate(pairs, start=1):
             if number > MAX_ROWS:
                 return None, [Problem(shown, 1, "file", f"expected at most {MAX_ROWS} rows, got more")]
             if len(cells) > MAX_COLUMNS:
                 return None, [Problem(shown, number, "file", f"expected at most {MAX_COLUMNS} columns, got {len(cells)}")]
+            read_cells += len(cells)
+            if read_cells > LIMITS.cells:
+                return None, [Problem(shown, number, "file", f"expected at most {grouped(LIMITS.cells)} cells, got more by row "
+                                                             f"{grouped(number)}; this is not a survey export")]
             values = [getattr(c, "value", None) for c in cells]
-            for i, f in enumerate(formulas):
+            for i, f in enumerate(formula_cells):
                 if getattr(f, "data_type", None) == "f" and (i >= len(values) or values[i] is None):
                     heading = _clean(rows[0][1][i]) if rows and i < len(rows[0][1]) else ""
                     ref = f"{column_letter(i)}{number}"
@@ -391,7 +337,7 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
             wb.close()
     if problems:
         return None, problems
-    return Table(shown, rows), []
+    return Table(shown, rows, sheet), []
 
 
 # -- the plan --------------------------------------------------------------------
@@ -530,6 +476,12 @@ class _Columns:
                 f"or {options}; delete columns the import does not need, or name them in a --map file")
 
 
+def shown_cell(text: str) -> str:
+    """A cell's text quoted for a message, unless it holds contact details (then only what kind)."""
+    found = personal.find(text)
+    return f"'{show(text)}'" if not found else f"a text holding {found[0]}"
+
+
 def option_keys(q: Question) -> dict[str, str]:
     """How an option of `q` may be written (its key, its label, "månad" for "per månad") → its key."""
     by_key: dict[str, str] = {}
@@ -614,8 +566,8 @@ class _Planner:
                 tool = True
             elif _PERSONAL.search(key) or _PERSON_WORDS.search(key):
                 dropped[i] = "a person's name or contact details"
-            elif any(_EMAIL.search(v) or _PHONE.search(v) for v in values(i)):
-                dropped[i] = "its answers hold e-mail addresses or phone numbers"
+            elif _COMMENT.fullmatch(key):  # imported whole; a cell with contact details is an error at that cell
+                read[i] = (("kommentar", None), _COMMENT_HOW)
             elif _ORGANISATION.fullmatch(key) and columns.answered_as(values(i)) is None:  # not "Organisation (typ)"
                 read[i] = (("namn", None), _ORGANISATION_HOW)
             else:
@@ -735,7 +687,7 @@ class _Planner:
             notes.append(f"did you mean {offered[close[0]]}?")
         elif isinstance(value, float) or re.fullmatch(r"[0-9]+[.,][0-9]+", text):
             notes.append("not a whole number")
-        return f"'{show(text)}' ({'; '.join(notes)})"
+        return f"{shown_cell(text)} ({'; '.join(notes)})"
 
     def option(self, q: Question, value: Any, row: int, name: str, letter: str) -> str | None | bool:
         """The option key in an option cell (delar, kvartal, …); None when empty, False after a problem."""
@@ -746,15 +698,15 @@ class _Planner:
         if _ascii_key(text) in by_key:
             return by_key[_ascii_key(text)]
         choices = [o.key for o in q.options]
-        self.problem(row, name, f"expected {or_list(choices)} (or empty), got '{show(text)}' (column {letter})")
+        self.problem(row, name, f"expected {or_list(choices)} (or empty), got {shown_cell(text)} (column {letter})")
         return False
 
     def free_text(self, text: str, row: int, field: str, letter: str, line_breaks: bool = False) -> str:
-        """A name or comment as an answer file may hold it: control and direction characters refused
-        at their cell, invisible ones removed (as `check` does for typed files)."""
-        cleaned, refusals, _ = check_free_text(text, line_breaks, in_file=False)
+        """A name or comment as an answer file may hold it, by the rules `check` applies to a typed
+        file (text.check_name, text.check_comment): refused at its cell, invisible characters removed."""
+        cleaned, refusals, _ = check_comment(text, in_file=False) if line_breaks else check_name(text, in_file=False)
         for message in refusals:
-            self.problem(row, field, f"{message} (column {letter})")
+            self.problem(row, field, f"{message} (cell {self.table.cell(letter, row)})")
         return cleaned
 
     def text_cell(self, value: Any) -> str:
@@ -779,19 +731,26 @@ class _Planner:
         self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(_clean(value))}' (column {letter})")
         return False
 
-    def no_contact_details(self, text: str, row: int, field: str, letter: str) -> None:
-        """Text that reaches an answer file (a name, a comment) must hold no e-mail address or phone number,
-        and nothing the export's dropped columns hold (a respondent's name, typed again in a comment)."""
-        if _EMAIL.search(text) or _PHONE.search(text):
-            self.problem(row, field, f"holds an e-mail address or phone number; answer files never hold contact details: "
-                                     f"remove it from the cell (column {letter})")
-            return
+    def no_withheld(self, text: str, row: int, field: str, letter: str) -> None:
+        """Text that reaches an answer file (a name, a comment) must hold nothing the export's dropped
+        columns hold (a respondent's name, typed again in a comment); free_text refused contact details."""
         folded = text.casefold()
-        for value in getattr(self, "_withheld", ()):
+        for value, column in getattr(self, "_withheld", {}).items():
             if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
-                self.problem(row, field, f"holds '{show(value)}', which this export gives as a respondent's name or contact "
-                                         f"details; answer files never hold them: remove it from the cell (column {letter})")
+                self.problem(row, field, f"holds what column {column} gives as a respondent's name or contact details; "
+                                         f"answer files never hold them: remove it from cell {self.table.cell(letter, row)}")
                 return
+
+    def contact_cells(self, row: int, cells: list[Any], checked: set[int]) -> None:
+        """Every cell of a column that is read (not dropped), besides the names and comments free_text
+        checks, holding contact details or a personal identity number: an error naming the cell, and
+        the column is still read whole (or refused whole, when unknown)."""
+        for use in self.uses:
+            if use.dropped or use.index in checked or use.index >= len(cells) or not isinstance(cells[use.index], str):
+                continue
+            found = personal.problem(cells[use.index])
+            if found:
+                self.problem(row, show(use.heading), f"{found} (cell {self.table.cell(column_letter(use.index), row)})")
 
     def slug_of(self, name: str, row: int, field: str, letter: str) -> str | None:
         """The answer file an organisation's name belongs to: an existing file with that namn,
@@ -801,9 +760,9 @@ class _Planner:
             return None
         if self._names is None:
             self._names = existing_names(self.ins, self.orgs_dir)
-        slug = self._names.get(_fold(name)) or slug_for(name)
+        slug = self._names.get(name_key(name)) or slug_for(name)
         if not slug or not SLUG.fullmatch(slug):
-            self.problem(row, field, f"'{show(name)}' gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
+            self.problem(row, field, f"{shown_cell(name)} gives no file name (a–z, 0–9 and hyphens); add a slug column (column {letter})")
             return None
         return slug
 
@@ -828,8 +787,9 @@ class _Planner:
         data_rows = [(n, cells) for n, cells in self.table.rows[1:] if any(_clean(c) for c in cells)]
         # What the dropped columns hold (respondents' names, e-mail addresses): never let it through another cell.
         dropped_cols = [u.index for u in self.uses if u.dropped]
-        self._withheld = sorted({v.casefold() for _, cells in data_rows for i in dropped_cols if i < len(cells)
-                                 for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}, key=len)
+        self._withheld = {v.casefold(): column_letter(i) for _, cells in data_rows for i in dropped_cols if i < len(cells)
+                          for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}
+        free_columns = {column_of[what] for what in (("namn", None), ("kommentar", None)) if what in column_of}
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
         for row, cells in data_rows:
@@ -838,12 +798,13 @@ class _Planner:
                 return (cells[i] if i is not None and i < len(cells) else None), column_letter(i if i is not None else 0)
 
             before = len(self.problems)
+            self.contact_cells(row, cells, free_columns)
             value, letter = cell("namn")
             name = self.text_cell(value)
             name_field = header[column_of[("namn", None)]][2] if ("namn", None) in column_of else "namn"
             if name:
                 name = self.free_text(name, row, name_field, letter)
-                self.no_contact_details(name, row, name_field, letter)
+                self.no_withheld(name, row, name_field, letter)
             if self.derive_slug:  # no slug column: the organisation's name says which file
                 # (with no column for it either, the header's problem says so once)
                 slug = self.slug_of(name, row, name_field, letter) if ("namn", None) in column_of else None
@@ -854,19 +815,19 @@ class _Planner:
                     self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
                 elif not SLUG.fullmatch(slug):
                     better = slug_for(slug)
-                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got '{show(slug)}'" + (f"; write {better}" if better else "") + f" (column {letter})")
+                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got {shown_cell(slug)}" + (f"; write {better}" if better else "") + f" (column {letter})")
             value, letter_t = cell("typ")
             type_text = self.text_cell(value)
             type_ = types.get(_ascii_key(type_text)) if type_text else ""
             if type_ is None:
-                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got '{show(type_text)}' (column {letter_t})")
+                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got {shown_cell(type_text)} (column {letter_t})")
             value, letter = cell("roll")
             role_text = self.text_cell(value)
             role = roles.get(_ascii_key(role_text)) if role_text else None
             if not role_text:
                 self.problem(row, "roll", f"missing; expected {or_list([r.id for r in self.ins.roles])} (column {letter})")
             elif role is None:
-                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got '{show(role_text)}' (column {letter})")
+                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got {shown_cell(role_text)} (column {letter})")
             day = None
             if ("datum", None) in column_of:
                 value, letter = cell("datum")
@@ -879,7 +840,7 @@ class _Planner:
             comment = self.text_cell(comment_value) or None
             if comment:
                 comment = self.free_text(comment, row, "kommentar", letter, line_breaks=True)
-                self.no_contact_details(comment, row, "kommentar", letter)
+                self.no_withheld(comment, row, "kommentar", letter)
             answers: dict[str, Any] = {}
             for q in self.ins.questions:
                 value, letter = cell("question", q.id)
@@ -947,17 +908,16 @@ class _Planner:
             code, said = self.ins.reference.code_for_name(name, type_)
             text = render_new_file(self.ins, name, type_, rounds, source=Path(self.table.shown).name, code=code)
             return self.checked(FileChange(path, shown, None, text, rounds, said))
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.problem(first_row, "slug", f"{shown} cannot be read: {exc.strerror or exc}")
+        data, problem = read_regular(path)
+        if problem is not None:
+            self.problem(first_row, "slug", f"{shown} {problem}")
             return None
         org, problems = parse_organisation(self.ins, path, data, shown)
         if org is None:
             self.problem(first_row, "slug", f"{shown} has problems of its own ({len(problems)}); run `build.py check {shown}` and fix them before importing into it")
             self.problems.extend(problems)
             return None
-        if name and name != org.name:
+        if name and name_key(name) != name_key(org.name):
             self.problem(first_row, "namn", f"'{show(name)}', but {shown} has namn '{show(org.name)}'; is the slug right? Correct the row, or leave namn empty")
         if type_ and type_ != org.type:
             self.problem(first_row, "typ", f"{type_}, but {shown} has typ {org.type}; is the slug right? Correct the row, or leave typ empty")
@@ -1160,13 +1120,7 @@ class _SelfAssessments(_Planner):
         shown = self.files[row - 1][1]
         self.problems.append(Problem(shown, self.lines.get(row, {}).get(column, 1), column, message))
 
-    def no_contact_details(self, text: str, row: int, field: str, letter: str = "") -> None:
-        if _EMAIL.search(text) or _PHONE.search(text):
-            self.problem(row, field, "holds an e-mail address or phone number; answer files never hold contact details: remove it")
-
     def _read(self, row: int, path: Path, shown: str) -> Organisation | None:
-        from .answers import read_regular
-
         data, problem = read_regular(path)
         if problem is not None:
             self.problems.append(Problem(shown, 1, "file", problem))
@@ -1213,9 +1167,6 @@ class _SelfAssessments(_Planner):
                 self.problem(row, "namn", f"'{org.name}' is what the self-assessment page writes when no organisation was "
                                           "named; write the organisation's name in namn and import again")
                 continue
-            self.no_contact_details(org.name, row, "namn")
-            if person.comment:
-                self.no_contact_details(person.comment, row, "kommentar")
             slug = self._slug_of(org.name)
             if slug is None:
                 self.problem(row, "namn", f"'{show(org.name)}' gives no file name (a–z, 0–9 and hyphens); rename the organisation")
@@ -1255,7 +1206,7 @@ class _SelfAssessments(_Planner):
         the slug `build.py new` would give it."""
         if self._names is None:
             self._names = existing_names(self.ins, self.orgs_dir)
-        slug = self._names.get(_fold(name)) or slug_for(name)
+        slug = self._names.get(name_key(name)) or slug_for(name)
         return slug if slug and SLUG.fullmatch(slug) else None
 
 
@@ -1276,20 +1227,21 @@ def read_map(ins: Instrument, path: Path) -> dict[str, str]:
     An empty target leaves the heading to be recognised as usual. Raise ContentError."""
     import yaml
 
+    from .yamlsource import read_source
+
     shown = display_path(path)
+    data = read_or_refuse(path, shown, "file", MAX_YAML, "a map file")  # a pipe or /dev/zero: refused unopened
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise ContentError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+        if not data.decode("utf-8-sig").strip():
+            return {}
     except UnicodeDecodeError:
         raise ContentError([Problem(shown, 1, "file", "expected UTF-8 text")]) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        line = exc.problem_mark.line + 1 if getattr(exc, "problem_mark", None) else 1
-        raise ContentError([Problem(shown, line, "file", f"not valid YAML: {getattr(exc, 'problem', None) or exc}")]) from None
-    if root is None:
-        return {}
+    # Composed as answer files are (iteratively, depth and size bounded, no aliases or tags):
+    # a map nested 50 000 deep is a problem on its line, never a RecursionError.
+    source, problems = read_source(shown, data, "a map file")
+    if problems:
+        raise ContentError(problems)
+    root = source.root
     if not isinstance(root, yaml.MappingNode):
         raise ContentError([Problem(shown, root.start_mark.line + 1, "file", 'expected lines of "heading": target')])
     columns = _Columns(ins)
@@ -1336,34 +1288,21 @@ def write_changes(changes: list[FileChange]) -> None:
     link that leads nowhere, a file with other names (hard links), one changed since it was read.
     """
     targets = [_target(change) for change in changes]  # every refusal before the first byte
-    staged: list[tuple[str, FileChange, Path]] = []
+    staged: list[tuple[Path, FileChange, Path]] = []
     try:
         for change, (target, st) in zip(changes, targets):
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+                tmp = atomic.stage(target, change.new.encode("utf-8"), mode=atomic.umask_mode() if st is None else None)
                 staged.append((tmp, change, target))
-                with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                    _same_permissions(fh.fileno(), st)
-                    fh.write(change.new)
+                if st is not None:
+                    _same_permissions(tmp, st)
             except OSError as exc:  # nothing is in place yet
                 raise ContentError([Problem(change.shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
         for tmp, change, target in staged:
-            if change.old is None:
-                try:
-                    os.link(tmp, change.path)  # refuses to replace a file that appeared meanwhile
-                except FileExistsError:
-                    raise
-                except OSError:  # no hard links on this file system
-                    if change.path.exists():
-                        raise FileExistsError(change.path) from None
-                    os.replace(tmp, change.path)
-            else:
-                os.replace(tmp, target)
+            atomic.place(tmp, change.path if change.old is None else target, replace=change.old is not None)
     finally:
         for tmp, _, _ in staged:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+            tmp.unlink(missing_ok=True)
 
 
 def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
@@ -1392,22 +1331,20 @@ def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
     return target, st
 
 
-def _same_permissions(fd: int, st: os.stat_result | None) -> None:
-    """Give a staged file the permissions of the file it replaces, or a new file's usual ones
-    (mkstemp makes it private)."""
-    if st is None:
-        mask = os.umask(0o077)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        return
-    if (st.st_uid, st.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
-        for uid in (st.st_uid, -1):  # the owner only root may give; the group, a member of it
-            try:
-                os.fchown(fd, uid, st.st_gid)
-                break
-            except OSError:
-                pass
-    os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+def _same_permissions(tmp: Path, st: os.stat_result) -> None:
+    """Give a staged file the permissions (and, where allowed, the owner and group) of the file it replaces."""
+    fd = os.open(tmp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if (st.st_uid, st.st_gid) != (os.fstat(fd).st_uid, os.fstat(fd).st_gid):
+            for uid in (st.st_uid, -1):  # the owner only root may give; the group, a member of it
+                try:
+                    os.fchown(fd, uid, st.st_gid)
+                    break
+                except OSError:
+                    pass
+        os.fchmod(fd, stat.S_IMODE(st.st_mode))  # after chown, which may clear set-id bits
+    finally:
+        os.close(fd)
 
 
 # -- exporting (for round trips and for preparing a survey) -----------------------

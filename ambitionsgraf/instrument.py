@@ -11,10 +11,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from fractions import Fraction
 from pathlib import Path
+from typing import Literal
 
+from pydantic import Field
 
-from .problems import ContentError, Problem, read_yaml
+from . import schema
+from .problems import ContentError, Problem
 from .reference import Reference, load_reference
+from .schema import Strict
 
 RULES = ("skala", "ja_nej", "viktad")
 
@@ -98,6 +102,8 @@ class Reservation:
     section: str
     short: str  # beside the label in a table or list
     text: str  # a sentence's start, before the questions that cause it
+    hidden_short: str = ""  # beside the label where the round's details are not published, whatever the answers
+    hidden_text: str = ""  # the sentence there
 
 
 @dataclass(frozen=True)
@@ -221,86 +227,186 @@ def load_instrument(path: Path) -> Instrument:
     return instrument
 
 
+# -- the file's schema, declared once (content/instrument.yaml as written) --------------------------
+
+Number = float  # strict: an int or a float, never a string or a boolean
+
+
+class _Source(Strict):
+    utgivare: str
+    titel: str
+    diarienummer: str
+    avsnitt: str
+
+
+class _ScalePoint(Strict):
+    varde: int
+    etikett: str
+
+
+class _Key(Strict):
+    nyckel: str
+    etikett: str
+
+
+class _Ends(Strict):
+    lag: str
+    hog: str
+
+
+class _Axis(Strict):
+    etikett: str
+    kort: str
+    riktning: Literal["vertikal", "horisontell"]
+
+
+class _Quadrant(Strict):
+    etikett: str
+    ledning: bool
+    verksamhet: bool
+
+
+class _Status(Strict):
+    nyckel: str
+    etikett: str
+    minst: Number
+
+
+class _Option(Strict):
+    etikett: str
+    kort: str | None = None
+    vikt: Number | None = None
+
+
+class _Question(Strict):
+    id: str
+    fraga: str
+    kort: str
+    regel: str
+    steg: str
+    poang: dict[str, int] | None = None
+    vikt: Number | None = None
+    tillagg: str | None = None
+    standard: str | None = None
+    alternativ: dict[str, _Option] | None = None
+    avsnitt: str  # the report's section whose text the question matches
+    grund: str  # that text
+    egen_bedomning: bool = False  # the report ties the question to no one step: the mapping is ours
+
+
+class _Area(Strict):
+    etikett: str
+    nummer: int
+    axel: str
+    namnare: int
+    inledning: str | None = None
+    fragor: list[_Question]
+
+
+class _Step(Strict):
+    id: str
+    etikett: str
+    avsnitt: str
+    del_: str | None = Field(default=None, alias="del")
+
+
+class _Zone(Strict):
+    id: str
+    etikett: str
+    avsnitt: str
+
+
+class _Labelled(Strict):
+    id: str
+    etikett: str
+    plural: str | None = None
+
+
+class _Reservation(Strict):
+    kvadrant: str
+    steg: str
+    avsnitt: str
+    kort: str
+    text: str
+    dold_kort: str
+    dold_text: str
+
+
+class _Scope(Strict):
+    typer: list[str]
+    avsnitt: str
+    text: str
+
+
+class InstrumentFile(Strict):
+    """content/instrument.yaml: every key it may hold, and the kind of each value."""
+
+    kalla: _Source
+    skala: list[_ScalePoint]
+    vet_ej: _Key
+    troskel: Number
+    axelandar: _Ends
+    axlar: dict[str, _Axis]
+    kvadranter: dict[str, _Quadrant]
+    status: list[_Status]
+    omraden: dict[str, _Area]
+    steg: list[_Step]
+    zoner: list[_Zone]
+    roller: list[_Labelled]
+    typer: list[_Labelled]
+    spridning_flagga: int
+    forbehall: _Reservation | None = None
+    avgransning: _Scope | None = None
+
+
 def _load(path: Path, reference: Reference | None) -> Instrument:
-    shown = str(path)
-    raw = read_yaml(path, "instrument")
-    try:
-        return _build(raw, reference)
-    except (KeyError, TypeError, ValueError, StopIteration) as exc:
-        raise ContentError([Problem(shown, 1, "instrument", f"malformed: {exc!r}")]) from exc
-    except _InstrumentProblems as exc:
-        raise ContentError([Problem(shown, 1, field, msg) for field, msg in exc.args[0]]) from exc
-
-
-class _InstrumentProblems(Exception):
-    pass
-
-
-def _build(raw: dict, reference: Reference | None) -> Instrument:
-    steps = tuple(
-        Step(s["id"], s["etikett"], "steg", s["avsnitt"], s.get("del"), i) for i, s in enumerate(raw["steg"])
-    ) + tuple(
-        Step(z["id"], z["etikett"], "zon", z["avsnitt"], None, len(raw["steg"]) + i) for i, z in enumerate(raw["zoner"])
-    )
-    areas = []
-    number = 0
-    for area_id, a in raw["omraden"].items():
-        questions = []
-        for q in a["fragor"]:
-            number += 1
-            options = tuple(
-                Option(k, v["etikett"], _frac(v["vikt"]) if "vikt" in v else None, v.get("kort", v["etikett"]))
-                for k, v in (q.get("alternativ") or {}).items()
-            )
-            questions.append(
-                Question(
-                    id=q["id"],
-                    text=q["fraga"],
-                    rule=q["regel"],
-                    area=area_id,
-                    step=q.get("steg"),
-                    number=number,
-                    points=tuple((k, int(v)) for k, v in (q.get("poang") or {}).items()),
-                    weight=_frac(q.get("vikt", 1)),
-                    extra=q.get("tillagg"),
-                    options=options,
-                    default_option=q.get("standard"),
-                    short=q.get("kort", ""),
-                    section=str(q.get("avsnitt", "")),
-                    basis=q.get("grund", ""),
-                    own_judgement=bool(q.get("egen_bedomning", False)),
-                )
-            )
-        areas.append(
-            Area(area_id, a["etikett"], int(a["nummer"]), a["axel"], int(a["namnare"]), tuple(questions), a.get("inledning"))
-        )
-    instrument = Instrument(
-        source=dict(raw["kalla"]),
-        scale=tuple(sorted(((int(s["varde"]), s["etikett"]) for s in raw["skala"]), reverse=True)),
-        dont_know=raw["vet_ej"]["nyckel"],
-        dont_know_label=raw["vet_ej"]["etikett"],
-        threshold=_frac(raw["troskel"]),
-        axis_ends=(raw["axelandar"]["lag"], raw["axelandar"]["hog"]),
-        axes={k: dict(v) for k, v in raw["axlar"].items()},
-        quadrants=tuple(
-            Quadrant(k, v["etikett"], bool(v["ledning"]), bool(v["verksamhet"])) for k, v in raw["kvadranter"].items()
-        ),
-        statuses=tuple(StatusLevel(s["nyckel"], s["etikett"], _frac(s["minst"])) for s in raw["status"]),
-        areas=tuple(areas),
-        steps=steps,
-        roles=tuple(Labelled(r["id"], r["etikett"]) for r in raw["roller"]),
-        types=tuple(Labelled(t["id"], t["etikett"], t.get("plural")) for t in raw["typer"]),
-        spread_flag=int(raw["spridning_flagga"]),
-        reservation=Reservation(raw["forbehall"]["kvadrant"], raw["forbehall"]["steg"], str(raw["forbehall"]["avsnitt"]),
-                                raw["forbehall"]["kort"], " ".join(raw["forbehall"]["text"].split())) if raw.get("forbehall") else None,
-        scope=(tuple(raw["avgransning"]["typer"]), str(raw["avgransning"]["avsnitt"]), " ".join(raw["avgransning"]["text"].split()))
-        if raw.get("avgransning") else None,
-        reference=reference,
-    )
+    raw = schema.load(path, InstrumentFile, "instrument")
+    instrument = _build(raw, reference)
     problems = check_instrument(instrument)
     if problems:
-        raise _InstrumentProblems(problems)
+        raise ContentError([Problem(str(path), 1, field, msg) for field, msg in problems])
     return instrument
+
+
+def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
+    steps = tuple(Step(s.id, s.etikett, "steg", s.avsnitt, s.del_, i) for i, s in enumerate(raw.steg)) + tuple(
+        Step(z.id, z.etikett, "zon", z.avsnitt, None, len(raw.steg) + i) for i, z in enumerate(raw.zoner))
+    areas = []
+    number = 0
+    for area_id, a in raw.omraden.items():
+        questions = []
+        for q in a.fragor:
+            number += 1
+            options = tuple(Option(k, v.etikett, _frac(v.vikt) if v.vikt is not None else None, v.kort or v.etikett)
+                            for k, v in (q.alternativ or {}).items())
+            questions.append(Question(
+                id=q.id, text=q.fraga, rule=q.regel, area=area_id, step=q.steg, number=number,
+                points=tuple((q.poang or {}).items()), weight=_frac(q.vikt if q.vikt is not None else 1), extra=q.tillagg,
+                options=options, default_option=q.standard, short=q.kort,
+                section=q.avsnitt, basis=q.grund, own_judgement=q.egen_bedomning))
+        areas.append(Area(area_id, a.etikett, a.nummer, a.axel, a.namnare, tuple(questions), a.inledning))
+    return Instrument(
+        source=raw.kalla.model_dump(),
+        scale=tuple(sorted(((s.varde, s.etikett) for s in raw.skala), reverse=True)),
+        dont_know=raw.vet_ej.nyckel,
+        dont_know_label=raw.vet_ej.etikett,
+        threshold=_frac(raw.troskel),
+        axis_ends=(raw.axelandar.lag, raw.axelandar.hog),
+        axes={k: v.model_dump() for k, v in raw.axlar.items()},
+        quadrants=tuple(Quadrant(k, v.etikett, v.ledning, v.verksamhet) for k, v in raw.kvadranter.items()),
+        statuses=tuple(StatusLevel(s.nyckel, s.etikett, _frac(s.minst)) for s in raw.status),
+        areas=tuple(areas),
+        steps=steps,
+        roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
+        types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
+        spread_flag=raw.spridning_flagga,
+        reservation=None if raw.forbehall is None else Reservation(
+            raw.forbehall.kvadrant, raw.forbehall.steg, raw.forbehall.avsnitt, raw.forbehall.kort, " ".join(raw.forbehall.text.split()),
+            raw.forbehall.dold_kort, " ".join(raw.forbehall.dold_text.split())),
+        scope=None if raw.avgransning is None else (
+            tuple(raw.avgransning.typer), raw.avgransning.avsnitt, " ".join(raw.avgransning.text.split())),
+        reference=reference,
+    )
 
 
 def check_instrument(ins: Instrument) -> list[tuple[str, str]]:

@@ -22,7 +22,10 @@ import io
 from dataclasses import dataclass
 from fractions import Fraction
 
+from .pages import page_context
 from .reference import Reference
+from .scoring import details_public
+from .text import tel_uri
 from .workbooks import Workbook, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
@@ -76,7 +79,8 @@ def columns(ins) -> tuple[Column, ...]:
                f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
                f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.", 14),
         *(Column(a.id, f"{a.label} (område)", "decimal", f"Området {a.label.lower()}: medelvärdet av de intervjuades poäng för området. "
-                 "Tom när ingen har besvarat alla områdets frågor.", 14) for a in ins.areas),
+                 "Tom när ingen har besvarat alla områdets frågor, och när bara en person besvarade mätningen "
+                 "(då publiceras bara punkten och kvadranten).", 14) for a in ins.areas),
         Column("kvadrant", "Kvadrant", "text",
                f"Kvadranten där mätningens punkt ligger: {quadrants}. Excelfilen visar namnet. Tom när punkten inte kan placeras.", 30),
         Column("respondenter", "Antal intervjuade", "integer", "Antal intervjuade personer i mätningen.", 11),
@@ -97,7 +101,8 @@ def rows(ins, published: list) -> list[tuple]:
                 o.slug, o.name, o.type, o.code,
                 place.lanskod if place else None, place.lan if place else None,
                 place.kommungrupp_kod if place else None, place.kommungrupp if place else None,
-                a.date, g.axes["ledning"], g.axes["verksamhet"], *(g.areas[area.id] for area in ins.areas),
+                a.date, g.axes["ledning"], g.axes["verksamhet"],
+                *(g.areas[area.id] if details_public(g) else None for area in ins.areas),  # one person's: not published
                 g.quadrant, g.respondents,
             ))
     return out
@@ -190,7 +195,7 @@ def catalogue_view(project, table: list[tuple]) -> dict:
         "publisher_name": s.publisher,
         "publisher_url": s.publisher_url,
         "email": s.email,
-        "phone": "".join(ch for ch in s.phone if ch.isdigit() or ch == "+") if s.phone else None,
+        "phone": tel_uri(s.phone) if s.phone else None,  # tel:+46…: a global number, as RFC 3966 asks
         "licence": s.licence_url,
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
@@ -240,7 +245,6 @@ _KIND_LABELS = {"text": "text", "code": "kod (text)", "date": "datum", "decimal"
 
 def open_data_files(project, published: list) -> dict[str, bytes | str]:
     """The open data and its page, relative to site/; the catalogue only with the site's address."""
-    from .site import page_context
 
     ins = project.ins
     table = rows(ins, published)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, area_bounds, axis_bounds
+from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, area_bounds, axis_bounds, details_public
 from .text import kept_decimals, num_on_side, percent_shown, round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
@@ -89,8 +89,9 @@ def question_distribution(ins: Instrument, sel: Selection, known: dict | None = 
     """
     known = {} if known is None else known
     for _, a in sel.rounds:
-        if id(a) not in known:
-            known[id(a)] = (a, {q.id: answer_level(ins, q.id, a.questions[q.id].mean) for q in ins.questions})
+        if id(a) not in known:  # a round one person answered counts as without an answer (scoring.details_public)
+            shown = details_public(a.overall)
+            known[id(a)] = (a, {q.id: answer_level(ins, q.id, a.questions[q.id].mean) if shown else None for q in ins.questions})
     out = []
     for q in ins.questions:
         counts = {key: 0 for key, _ in answer_levels(ins, q.id)}

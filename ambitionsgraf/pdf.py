@@ -1,4 +1,12 @@
-"""Print documents to PDF with WeasyPrint: tagged (PDF/UA-1), reproducible, offline.
+"""Print documents to PDF with WeasyPrint: archival (PDF/A-2a) and tagged (PDF/UA-1), reproducible, offline.
+
+WeasyPrint takes one `pdf_variant`. PDF/A-2a is level a of PDF/A (tagged, with Unicode text),
+so WeasyPrint tags the document exactly as for PDF/UA-1, adds the sRGB output intent, the file
+identifier and the PDF/A identification; `claim_pdf_ua` then adds the PDF/UA-1 identification
+to the same XMP packet (with the extension schema PDF/A requires for it), and only when the
+document holds what PDF/UA-1 asks of it here: a structure tree, a language and a title.
+PDF/A-2 rather than PDF/A-3: the reports embed no files, and archives take PDF/A-2 without
+asking what PDF/A-3 would allow inside.
 
 WeasyPrint is imported lazily: loading it costs about a second, which a
 build without PDFs should not pay.
@@ -18,6 +26,23 @@ class OfflineFetcherError(Exception):
 # through it) with the current time unless SOURCE_DATE_EPOCH is set. Document
 # dates come from the assessment itself (dcterms.created in the template).
 REPRODUCIBLE_EPOCH = "946684800"  # 2000-01-01T00:00:00Z
+MAX_EPOCH = 253402300799  # 9999-12-31T23:59:59Z: the last second a date can show
+
+
+def epoch_problem(environ=os.environ) -> str | None:
+    """Why SOURCE_DATE_EPOCH, when set, cannot be used (None when unset or usable). The libraries
+    that read it (fontTools, matplotlib) would fail on it inside a worker, halfway through a build;
+    so it is checked, as reproducible-builds.org defines it, before any work: ASCII digits, as
+    `date +%s` prints them."""
+    value = environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 12 or int(value) > MAX_EPOCH:
+        from .text import show
+
+        return ("SOURCE_DATE_EPOCH: expected a whole number of seconds since 1970-01-01 UTC (at most year 9999), as "
+                f"`date +%s` prints it, or the variable unset; got {show(repr(value), 40)}")
+    return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -49,11 +74,61 @@ def html_to_pdf(html: str, css_text: str) -> bytes:
     return document.write_pdf(
         stylesheets=[_stylesheet(css_text)],
         font_config=fonts,
-        pdf_variant="pdf/ua-1",
-        pdf_identifier=False,
+        pdf_variant=PDF_VARIANT,
+        pdf_identifier=True,  # pydyf's: a digest of the file's own bytes, so still reproducible
         uncompressed_pdf=False,
-        finisher=complete_table_tags,
+        finisher=finish,
     )
+
+
+PDF_VARIANT = "pdf/a-2a"  # sets pdf_tags, the sRGB output intent and the file identifier
+PDFA_PART, PDFA_CONFORMANCE, PDFUA_PART = 2, "A", 1
+
+# ISO 19005-2, 6.6.2.3: a property outside the schemas PDF/A predefines (pdfuaid is one) is
+# described in the packet itself. The description is the one of the PDF Association's
+# "Conforming to both PDF/A and PDF/UA" best-practice guide.
+_PDFUA_EXTENSION = (
+    '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    "<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    "<pdfaProperty:category>internal</pdfaProperty:category>"
+    "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>"
+    "</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+)
+
+
+def finish(document, pdf) -> None:
+    """WeasyPrint's finisher: complete the table tags, then claim PDF/UA-1 beside PDF/A."""
+    complete_table_tags(document, pdf)
+    claim_pdf_ua(document, pdf)
+
+
+def claim_pdf_ua(document, pdf) -> None:
+    """Rewrite the XMP packet WeasyPrint wrote for PDF/A-2a so that it also says PDF/UA-1 (pdfuaid:part),
+    in the same rdf:Description as pdfaid:part. Left as it is when the document is not tagged, has
+    no language or no title: then only the PDF/A claim holds."""
+    from xml.etree import ElementTree
+
+    metadata = document.metadata
+    if "StructTreeRoot" not in pdf.catalog or not metadata.lang or not metadata.title:
+        return
+    rdf = ElementTree.fromstring(metadata.generate_rdf_metadata("a", PDFA_PART, PDFA_CONFORMANCE))
+    rdf_ns = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    first = rdf.find(f"{{{rdf_ns}}}Description")
+    if first is None or first.get("{http://www.aiim.org/pdfa/ns/id/}part") != str(PDFA_PART):
+        raise RuntimeError("WeasyPrint's XMP packet has no PDF/A identification to claim PDF/UA beside")
+    first.set("{http://www.aiim.org/pdfua/ns/id/}part", str(PDFUA_PART))
+    xml = ElementTree.tostring(rdf, encoding="utf-8")
+    end = xml.rindex(b"</rdf:RDF>")
+    xml = xml[:end] + _PDFUA_EXTENSION.encode() + xml[end:]
+    stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    stream.stream = [b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+                     + xml + b'</x:xmpmeta>\n<?xpacket end="r"?>']
 
 
 def complete_table_tags(document, pdf) -> None:

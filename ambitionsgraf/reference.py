@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Mapping
 
 
 from .problems import ContentError, Problem, read_yaml
+from .text import name_key
 
 KINDS = ("kommun", "region")
 COLUMNS = ("kod", "namn", "typ", "lanskod", "lan", "kommungrupp_kod", "kommungrupp")
@@ -111,8 +111,8 @@ _SUFFIXES = ((" kommun", "kommun"), (" stad", "kommun"), ("regionen", "region"),
 
 
 def _fold(name: str) -> str:
-    text = unicodedata.normalize("NFKC", name).casefold()
-    return " ".join(re.sub(r"[-‐‑–—]", " ", text).split())
+    """The name's identity key, with a dash between words read as a space ("Upplands-Bro", "Upplands Bro")."""
+    return " ".join(re.sub(r"[-‐‑–—]", " ", name_key(name)).split())
 
 
 def _base(name: str) -> str:

@@ -6,7 +6,7 @@ All arithmetic is exact (integer sums, then Fractions) so that a mean of exactly
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Iterable, Mapping
 
@@ -25,6 +25,18 @@ class GroupScore:
     areas: Mapping[str, Fraction | None]
     axes: Mapping[str, Fraction | None]
     quadrant: str | None
+
+
+# A round answered by one person is never published per area, question or step: that would be the
+# person's own answers. The public site, its JSON and open data, the overview's and the national
+# follow-up's distributions show such a round's point and quadrant only (the method page says so);
+# the delivery package keeps everything.
+MIN_RESPONDENTS_FOR_DETAILS = 2
+
+
+def details_public(overall: GroupScore) -> bool:
+    """Whether a round's values per area, question and step may be published (`overall`: its GroupScore)."""
+    return overall.respondents >= MIN_RESPONDENTS_FOR_DETAILS
 
 
 @dataclass(frozen=True)
@@ -66,9 +78,9 @@ class OrganisationResult:
 # -- summaries: what is read across organisations ----------------------------------------
 #
 # Comparisons and the national pages read every organisation, but only its identity, the
-# dates, the overall scores and each question's mean. A build passes these summaries between
-# processes (and caches them) instead of whole results; a summary has no respondents, roles or
-# per-question detail, so code that needs those cannot be handed one by mistake.
+# dates, the overall scores, each role's scores and each question's mean. A build passes these
+# summaries between processes (and caches them) instead of whole results; a summary has no
+# respondents, answers or per-question detail, so code that needs those cannot be handed one by mistake.
 
 
 @dataclass(frozen=True)
@@ -91,6 +103,9 @@ class RoundSummary:
     date: str
     overall: GroupScore
     questions: Mapping[str, QuestionMean]
+    # Each role's area scores, axes and quadrant (no answers): for the national follow-up's results
+    # per role, which it shows aggregated over at least five published organisations only.
+    roles: Mapping[str, GroupScore] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -107,7 +122,8 @@ def summarise(result: OrganisationResult) -> OrganisationSummary:
     o = result.organisation
     return OrganisationSummary(
         OrganisationInfo(o.slug, o.name, o.type, o.published, o.path, o.code),
-        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}) for a in result.assessments),
+        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}, dict(a.roles))
+              for a in result.assessments),
     )
 
 

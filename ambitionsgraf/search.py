@@ -35,10 +35,12 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from .project import Project
+from .site import reading_pages
+from .views import axis_bounds, round_quadrant, shown  # the values as the page shows them, never across the threshold
 
 if TYPE_CHECKING:
     from .scoring import OrganisationSummary
-    from .site import Project
 
 INDEX_DIR = "pagefind"  # under site/
 LANGUAGE = "sv"
@@ -59,7 +61,6 @@ def indexed_pages(project: Project) -> dict[str, str]:
     the method and the content pages (`site.reading_pages`, rendered here as the shared pages
     render them). Not the start page, the overview or the lists, which only repeat
     organisations' names, and not the self-assessment form."""
-    from .site import reading_pages
 
     return reading_pages(project)
 
@@ -67,7 +68,6 @@ def indexed_pages(project: Project) -> dict[str, str]:
 def organisation_record(project: Project, summary: OrganisationSummary) -> dict:
     """A published organisation as the index holds it: its aggregate results in words, as its
     page shows them, and its page's address. Made from the summary, never from the page."""
-    from .views import axis_bounds, round_quadrant, shown  # the values as the page shows them, never across the threshold
 
     ins = project.ins
     org = summary.organisation
@@ -79,7 +79,7 @@ def organisation_record(project: Project, summary: OrganisationSummary) -> dict:
         value = latest.overall.axes[axis]
         level = "" if value is None else f" ({(ends[1] if value >= ins.threshold else ends[0]).lower()})"
         axes.append(f"{ins.axes[axis]['kort'].lower()} {shown(value, axis_bounds(ins))}{level}")
-    quadrant = round_quadrant(ins, latest, "ingen punkt (svar saknas)")
+    quadrant = round_quadrant(ins, latest, "ingen punkt (svar saknas)", public=True)
     dates = ", ".join(a.date for a in summary.assessments)
     # Not the areas: their labels would make every organisation a hit for "strategi" or "uppföljning",
     # and formatting them was most of the records' cost (0.4 s for 2 700, on the build's serial path).

@@ -23,15 +23,12 @@ import` takes such files as respondents of a round (importer.plan_self_assessmen
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from . import charts
 from .scoring import area_bounds, axis_bounds, question_bounds
-from . import site as _site  # used at call time only, so site.py may import this module at its top
+from . import pages
+from .project import Project
 from .text import num
-
-if TYPE_CHECKING:
-    from .site import Project
 
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
@@ -155,7 +152,7 @@ def page_view(project: Project) -> dict:
 def selfassessment_files(project: Project) -> dict[str, str | bytes]:
     """The self-assessment page and its assets, relative to the site root."""
     data = instrument_data(project)
-    ctx = _site.page_context(
+    ctx = pages.page_context(
         project, root="../", path="sjalvskattning/", title="Självskattning",
         crumbs=[("", "Start"), (None, "Självskattning")],
         description="Besvara ambitionsgrafens frågor och se direkt var din bild av inköpsorganisationen hamnar. Svaren stannar i din webbläsare.",
@@ -164,5 +161,5 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
     return {
         PAGE: html,
         SCRIPT: project.env.loader.get_source(project.env, SCRIPT)[0],  # a static file from templates/, not rendered
-        DATA: _site.to_json(data),
+        DATA: pages.to_json(data),
     }

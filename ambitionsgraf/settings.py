@@ -11,6 +11,7 @@ how the Pages workflow passes the address GitHub gives it.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -159,7 +160,7 @@ class _Checker:
 
 def parse_settings(path: str, data: bytes) -> Settings:
     """The settings in `data`; raises ContentError naming every problem."""
-    source, problems = read_source(path, data)
+    source, problems = read_source(path, data, "a settings file")
     if problems:
         raise ContentError(problems)
     c = _Checker(path)
@@ -194,11 +195,10 @@ def parse_settings(path: str, data: bytes) -> Settings:
 
 def load_settings(path: Path, shown: str | None = None) -> tuple[Settings, bytes]:
     """The settings file and its bytes (for the build's fingerprint); ContentError if absent or bad."""
+    from .safe_read import MAX_YAML, read_or_refuse
+
     shown = shown or path.name
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError([Problem(shown, 1, "file", f"missing; the project needs its settings file {FILE_NAME} (see the README)")]) from None
-    except OSError as exc:
-        raise ContentError([Problem(shown, 1, "file", f"cannot be read: {exc.strerror or exc}")]) from None
+    if not os.path.lexists(path):
+        raise ContentError([Problem(shown, 1, "file", f"missing; the project needs its settings file {FILE_NAME} (see the README)")])
+    data = read_or_refuse(path, shown, "file", MAX_YAML, "a settings file")  # a pipe or /dev/zero: refused unopened
     return parse_settings(shown, data), data

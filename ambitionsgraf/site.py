@@ -2,71 +2,28 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import datetime
 import io
 
 import orjson
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from jinja2 import Environment
 
-from . import charts, overview, pdf, views
+from . import charts, national, overview, pdf, views
 from .advice import step_advice
-from .content import Guidance, fill, placeholder_values
+from .national import Grouping, charts_of
+from .content import fill, placeholder_values
 from .instrument import Instrument
-from .reference import Reference
+from .layout import national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
+from .opendata import open_data_files
+from .selfassessment import selfassessment_files
+from .pages import FAVICON, NAV, data_uri_svg, page_context, to_json  # noqa: F401  (their home is pages.py)
+from .project import Project
+from .workbooks import Workbook, write_row
 from .scoring import OrganisationResult, priorities
-from .settings import Settings
-from .text import kept_decimals, num, question_numbers
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything the renderers need that does not depend on one organisation."""
-
-    ins: Instrument
-    guidance: Guidance
-    env: Environment
-    site_css: str
-    print_css: str
-    settings: Settings  # installningar.yaml, with --site-url applied
-
-    @property
-    def site_url(self) -> str | None:
-        """Absolute, ends in "/": for links where relative ones cannot work (PDF, CSV, sitemap).
-        None when no address is set: then nothing links to the site absolutely."""
-        return self.settings.site_url
-
-    @property
-    def reference(self) -> Reference:
-        """Sweden's municipalities and regions (content/kommuner.csv), loaded with the instrument."""
-        return self.ins.reference
-
-
-def part_files(slug: str, part: str) -> tuple[str, ...]:
-    """The files one part of an organisation's output consists of, relative to the output folder.
-    The renderers below write exactly these (a build checks), and a previous build's manifest
-    can name no others: whatever it says, only these paths are ever carried over or removed."""
-    base = f"site/organisationer/{slug}/"
-    return {
-        "site": (base + "ambitionsgraf.svg", base + "index.html", f"site/data/{slug}.json"),
-        "site-pdf": (base + f"{slug}.pdf",),
-        "leverans": (f"leverans/{slug}-handlingsplan.csv", f"leverans/{slug}.json"),
-        # The organisation's documents: made by builds with PDFs only (see delivery_pdf_files).
-        "leverans-pdf": (f"leverans/{slug}.pdf", f"leverans/{slug}-handlingsplan.xlsx"),
-    }[part]
-
-
-def to_json(data) -> str:
-    """Indented UTF-8 JSON, as json.dumps(data, ensure_ascii=False, indent=2) writes it, only faster
-    (one difference: a float below 0.0001 is written 0.000025, not 2.5e-05; none of ours is that small)."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-
-
-def data_uri_svg(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+from .text import kept_decimals, num, question_numbers, swedish_date
 
 
 def chart_alt(view: dict) -> str:
@@ -77,39 +34,6 @@ def chart_alt(view: dict) -> str:
         f"samspel med ledningen {axes['ledning']['value']}, samspel med verksamheten {axes['verksamhet']['value']}. "
         "Samma uppgifter finns i tabellen under diagrammet."
     )
-
-
-# -- navigation -----------------------------------------------------------------
-
-FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from every page
-
-NAV = (
-    ("", "Start"),
-    ("oversikt/", "Nationell översikt"),
-    ("om-ambitionsgrafen/", "Om ambitionsgrafen"),
-    ("vagledning/", "Vägledning"),
-    ("sjalvskattning/", "Självskattning"),
-    ("metod/", "Metod"),
-)
-
-
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
-    """The frame every site page shares. `path` is the page's own address from the root.
-    `description` is the page's own summary for search results and link previews: every page has one."""
-    if not description.strip():
-        raise ValueError(f"the page {path or 'index.html'} needs a description of its own")
-    section = next((href for href, _ in reversed(NAV) if href and path.startswith(href)), "")
-    return {
-        "root": root,
-        "title": title,
-        "description": description,
-        # "Start" is current on the start page only: an organisation's page belongs to no section.
-        "nav": [{"href": root + href, "label": label, "current": href == section if href else path == ""} for href, label in NAV],
-        "crumbs": [{"href": root + href if href is not None else None, "label": label} for href, label in crumbs],
-        "site_title": "Ambitionsgrafen",
-        "sitemap": project.site_url is not None,  # written only with the site's address
-        "favicon": root + FAVICON,
-    }
 
 
 # -- one organisation ------------------------------------------------------------
@@ -153,7 +77,6 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
     organisation and round at the top, the header row frozen and printed on every page, the
     columns sized and the guidance linked."""
-    from .workbooks import Workbook, write_row
 
     org, latest = result.organisation, result.latest
     quadrant = views.round_quadrant(project.ins, latest)
@@ -189,11 +112,13 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     return book.close()
 
 
-def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> bytes:
-    return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons), project.print_css)
+def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
+               correction: dict | None = None) -> bytes:
+    return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons, correction=correction), project.print_css)
 
 
-def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None) -> str:
+def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
+                correction: dict | None = None) -> str:
     """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
@@ -205,6 +130,7 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
         for c in view["comparison"]["charted"]:
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
+        view["correction"] = correction  # the page "Rättelse" (correction.py), for a package delivered before
     return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url,
                                                                 settings=project.settings)
 
@@ -213,25 +139,31 @@ def delivery_files(project: Project, result: OrganisationResult, *, comparisons:
     """What the organisation receives besides its documents (PDF and workbook), relative to leverans/:
     its data and the action plan as CSV, written by every build."""
     slug = result.organisation.slug
-    data = views.organisation_json(project.ins, result, public=False)
-    data["jamforelse"] = [c.as_json() for c in comparisons]
     return {
-        f"{slug}.json": to_json(data),
+        f"{slug}.json": to_json(delivery_data(project, result, comparisons=comparisons)),
         f"{slug}-handlingsplan.csv": handlingsplan_csv(project, result),
     }
 
 
-def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison]) -> dict[str, bytes]:
+def delivery_data(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict:
+    """The delivery JSON's content: the organisation's full data and its comparisons."""
+    data = views.organisation_json(project.ins, result, public=False)
+    data["jamforelse"] = [c.as_json() for c in comparisons]
+    return data
+
+
+def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison],
+                       correction: dict | None = None) -> dict[str, bytes]:
     """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
     report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
     workbook, 10 s of CPU at 4 000 organisations, too much for a build without PDFs; beside the
     report's half second it is nothing."""
     slug = result.organisation.slug
-    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons),
+    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons, correction=correction),
             f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result)}
 
 
-def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool) -> dict[str, bytes | str]:
+def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool, corrected: str | None = None) -> dict[str, bytes | str]:
     """The organisation's public page, chart and data, relative to site/: aggregate results only.
     `pdf_linked`: the public PDF will be in the output, so the page links to it."""
     slug = result.organisation.slug
@@ -246,7 +178,8 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
                     + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
                     + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
-    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None)
+    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None,
+                                                       corrected=swedish_date(corrected) if corrected else None)
     return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,
@@ -328,11 +261,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         for t in ins.types
     ]
     files.update(overview_files(project, published))
-    from .selfassessment import selfassessment_files  # it imports this module: import at call time
-
     files.update(selfassessment_files(project))
-    from .opendata import open_data_files
-
     files.update(open_data_files(project, published))
     files["organisationer/index.html"] = env.get_template("organisations.html").render(**ctx, groups=[b for b in by_type if b["rows"]])
 
@@ -357,12 +286,6 @@ def sitemap(project: Project, site_paths: list[str]) -> str:
 
 
 # -- national overview ------------------------------------------------------------
-
-
-def overview_path(type_: str | None, year: str | None) -> str:
-    if type_ is None and year is None:
-        return "oversikt/"
-    return f"oversikt/{type_ or 'alla-typer'}/{year or 'alla-ar'}/"
 
 
 def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dict]:
@@ -448,83 +371,6 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
     return files
 
 
-# -- national follow-up, per round year ---------------------------------------------------------
+# -- national follow-up, per round year: national/pages.py (re-exported: the pipeline and tests import them here)
 
-def national_path(year: str) -> str:
-    """The year's follow-up page. A year is four digits and a type a word (tests check the
-    instrument's types), so it never meets overview_path's oversikt/<type>/."""
-    return f"oversikt/{year}/"
-
-
-def national_files(year: str, part: str, view: dict | None = None) -> tuple[str, ...]:
-    """The files of one part of a year's follow-up, relative to the output folder: the PDF, or the
-    page and the charts its view draws (all of them when no view is given: what a part may hold)."""
-    from .national import CHART_FILES, charts_of
-
-    base = "site/" + national_path(year)
-    if part == "national-pdf":
-        return (base + "rapport.pdf",)
-    names = CHART_FILES if view is None else [c["file"] for c in charts_of(view)]
-    return (base + "index.html", *(base + name for name in names))
-
-
-def grouping(project: Project):
-    """SKR's municipality groups for the national follow-up, from the reference list: a
-    municipality's group follows from the SCB code in its answer file."""
-    from .national import Grouping
-
-    ref = project.reference
-    sizes: dict[str, int] = {}
-    for place in ref.places.values():
-        if place.kommungrupp_kod:
-            sizes[place.kommungrupp_kod] = sizes.get(place.kommungrupp_kod, 0) + 1
-
-    def group_of(org) -> str | None:
-        place = ref.get(org.code)
-        return place.kommungrupp_kod if place is not None else None
-
-    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes)
-
-
-def national_views(project: Project, listed: list) -> dict[str, dict]:
-    """Each round year's follow-up as shown, over the organisations the shared pages list (published)."""
-    from . import national
-
-    g = grouping(project)
-    return {year: national.report_view(project.ins, national.year_report(project.ins, listed, year, g), site_url=project.site_url)
-            for year in national.years(listed)}
-
-
-def _national_charts(view: dict) -> dict[str, str]:
-    """Each chart of the year's view as SVG, by its file name."""
-    from .national import charts_of
-
-    return {c["file"]: charts.distribution_svg(c["title"], c["levels"], c["rows"]) for c in charts_of(view)}
-
-
-def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> dict[str, str]:
-    """The year's follow-up as a page, with its charts, relative to site/."""
-    path = national_path(view["year"])
-    root = "../" * path.count("/")
-    drawn = _national_charts(view)
-    shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
-    ctx = page_context(project, root=root, path=path, title=view["title"],
-                       crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
-                       description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.")
-    files = {path + name: svg for name, svg in drawn.items()}
-    files[path + "index.html"] = project.env.get_template("national.html").render(
-        **ctx, r=view, charts=shown,
-        pdf_name="rapport.pdf" if pdf_linked else None, organisations_href=root + overview_path(None, view["year"]),
-        method={"href": root + "metod/", "text": "Metod"})
-    return files
-
-
-def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
-    """The year's follow-up as a tagged PDF, relative to site/: drawn from the view alone (its key)."""
-    drawn = _national_charts(view)
-    method = view["site_url"] + "metod/" if view["site_url"] else None
-    html = project.env.get_template("print/national.html").render(
-        r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
-        method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
-    css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
-    return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}
+from .national.pages import grouping, national_page_files, national_pdf_files, national_views  # noqa: E402, F401  (re-exported)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
 import os
 import re
-import secrets
-import unicodedata
 from pathlib import Path
 
-from . import answerfile
+from . import answerfile, atomic
 from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import check_free_text, formula_problem, one_line, slug_for
+from .text import check_name, slug_for
 from .yamlsource import MappingNode, ScalarNode, read_source
 
 
@@ -32,17 +29,11 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
         problems.append(Problem(shown, 1, "slug", f"{slug!r} is not a valid slug: use {SLUG_RULE}{hint}"))
     if type_ not in {t.id for t in ins.types}:
         problems.append(Problem(shown, 1, "typ", f"expected {', '.join(t.id for t in ins.types)}, got {type_!r}"))
-    name = one_line(name)  # one line: a newline would break out of the YAML comment
-    # What `check` would refuse in the file is refused here, before there is a file.
-    name, refusals, removed = check_free_text(name, in_file=False)
-    name = unicodedata.normalize("NFC", name)
+    # What `check` would refuse in the file is refused here, before there is a file: the same rule.
+    name, refusals, removed = check_name(name, in_file=False)
     problems += [Problem(shown, 1, "namn", message) for message in refusals]
     if notes is not None:
         notes += [Problem(shown, 1, "namn", f"note: {message}") for message in removed]
-    if not name and not refusals:
-        problems.append(Problem(shown, 1, "namn", "expected the organisation's name"))
-    elif name and not refusals and formula_problem(name):
-        problems.append(Problem(shown, 1, "namn", formula_problem(name)))
     if day is None:
         day = datetime.date.today().isoformat()
     else:
@@ -54,7 +45,7 @@ def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_
             problems.append(Problem(shown, 1, "datum", f"expected a date written YYYY-MM-DD, got {day!r}"))
     if os.path.lexists(path):  # a link to nowhere too; and never an error for a name too long
         problems.append(Problem(shown, 1, "file", "already exists; edit it, or choose another slug"))
-    elif name and not refusals:
+    elif not refusals:
         problems += [dataclasses.replace(p, line=1) for p in _same_name(orgs_dir, shown, name)]
     if problems:
         raise ContentError(problems)
@@ -91,37 +82,19 @@ def _namn_of(root) -> str | None:
     if isinstance(root, MappingNode):
         for key, value in root.value:
             if isinstance(key, ScalarNode) and key.value == "namn" and isinstance(value, ScalarNode):
-                text, refused, _ = check_free_text(value.value.strip())
-                return unicodedata.normalize("NFC", text) if text and not refused else None
+                text, refused, _ = check_name(value.value)
+                return text if not refused else None
     return None
 
 
 def write_new_file(path: Path, data: bytes) -> None:
-    """Write a file that must not exist yet, whole or not at all: into a hidden file beside it,
-    then linked into place, which never replaces a file that appeared meanwhile. Whatever
-    fails, nothing is left behind; the reason is raised as a ContentError."""
+    """Write a file that must not exist yet, whole or not at all, never over a file that appeared
+    meanwhile (atomic.write with replace=False), with the mode the umask gives. Whatever fails,
+    nothing is left behind; the reason is raised as a ContentError."""
     shown = display_path(path)
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    made = False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)  # mode as umask says
-        made = True
-        with open(fd, "wb") as fh:
-            fh.write(data)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this file system
-            if os.path.lexists(path):
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
+        atomic.write(path, data, replace=False, mode=atomic.umask_mode())
     except FileExistsError:
         raise ContentError([Problem(shown, 1, "file", "already exists; edit it, or choose another slug")]) from None
     except OSError as exc:
         raise ContentError([Problem(shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
-    finally:
-        if made:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)

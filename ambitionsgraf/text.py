@@ -1,7 +1,7 @@
 """Small text helpers, in one place: numbers and dates as a Swedish reader expects
 them, lists and snippets for messages, quoting for YAML, keys for loose matching.
 
-Stdlib only, and nothing from this package, so that every module (answers and
+Stdlib only, and nothing from this package but personal.py (stdlib only too), so that every module (answers and
 yamlsource included) can import it without an import cycle.
 """
 
@@ -12,6 +12,8 @@ import re
 import unicodedata
 from fractions import Fraction
 from typing import Iterable
+
+from . import personal
 
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december")
 
@@ -110,6 +112,12 @@ def count(n: int, singular: str, plural: str) -> str:
     return f"{grouped(n)} {singular if n == 1 else plural}"
 
 
+def the_count(n: int, singular: str, plural: str) -> str:
+    """A count after the definite article, agreeing in number: "den organisation" (never "de 1
+    organisationer"), "de 5 organisationer", "de 1 000 organisationer"."""
+    return f"den {singular}" if n == 1 else f"de {count(n, singular, plural)}"
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))
@@ -176,8 +184,12 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def one_line(text: str) -> str:
     """Text as one line: controls and line breaks become spaces, runs of white space one
-    space, none at either end. The self-assessment page's oneLine does exactly this."""
-    return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
+    space, none at either end; noncharacters, which no file of ours may hold, become spaces too.
+    The self-assessment page's oneLine does exactly this."""
+    return " ".join(_NONCHARACTER.sub(" ", _CONTROL.sub(" ", text)).replace("\ufeff", " ").split())
+
+
+_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 
 
 # What XML 1.0 does not allow in a document at all, escaped or not (its Char production).
@@ -198,6 +210,22 @@ def yaml_comment(text: str) -> str:
 # -- loose matching ---------------------------------------------------------------------
 
 
+# What a reader cannot see in a name: format characters (Unicode category Cf: soft hyphen, zero-width
+# and direction marks, tag characters), the combining grapheme joiner, variation selectors and the
+# Hangul and Braille fillers. Two names that differ only in these look the same, so they are the same.
+_UNSEEN_IN_NAMES = re.compile("[\u034f\u115f\u1160\u3164\uffa0\u2800\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def name_key(name: str) -> str:
+    """An organisation's name as every rule of identity compares it (check, import, new, the reference
+    list): Unicode-normalised (NFKC, so a full-width "Ｎ", a composed and a decomposed "Å" and a
+    non-breaking space are the ordinary ones), case-folded, without what cannot be seen, and with runs of
+    white space as one space."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    visible = "".join(c for c in _UNSEEN_IN_NAMES.sub("", folded) if unicodedata.category(c) != "Cf")
+    return " ".join(visible.split())
+
+
 def ascii_key(text: str) -> str:
     """For matching what people type: case folded, no diacritics (ö → o), spaces and
     hyphens as _ ("Inköps-chef" → inkops_chef)."""
@@ -215,16 +243,31 @@ def slug_for(text: str) -> str:
 #
 # namn and kommentar are typed or pasted by people. What would print as something else, or
 # not at all, is refused or removed before it reaches a report:
-# - control characters (a line break in a comment aside) and lone surrogates: refused;
+# - control characters (a line break in a comment aside), lone surrogates and noncharacters
+#   (U+FFFE, U+FDD0, …): refused;
 # - direction controls (embeddings, overrides, isolates: U+202A–U+202E, U+2066–U+2069), which
 #   can make a text show in another order than it is stored: refused;
-# - invisible characters (zero-width spaces and joiners, the word joiner, a byte-order mark,
-#   the left-to-right and right-to-left marks): removed, with a note, since they change
-#   nothing a reader sees, only how names compare.
+# - invisible characters: every other format character (Unicode category Cf: zero-width spaces
+#   and joiners, the word joiner, a byte-order mark, direction marks, the soft hyphen, invisible
+#   operators such as U+2061, tag characters), the combining grapheme joiner U+034F, variation
+#   selectors (U+FE0F, …) and the fillers that show as blank (U+3164, U+2800, U+115F, U+1160,
+#   U+FFA0): removed, with a note, since they change nothing a reader sees, only how names
+#   compare ("Region Älv\u00addal" is then "Region Älvdal", and a clash with that name is found);
+# - more than MAX_MARKS combining marks on one character (after NFC), which stack above or below
+#   the line into the text around it: refused.
+# A name must also hold a letter, must not begin a spreadsheet formula, and (like a comment)
+# must hold no contact details or personal identity numbers (personal.py).
 
+MAX_MARKS = 2  # combining marks on one character: "ǘ" written with two, Vietnamese "ệ" decomposed, never more
 _DIRECTION_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_INVISIBLE = "\u200b-\u200f\u2060\ufeff\u061c\u180e"
-_ODD_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_DIRECTION_CONTROLS}{_INVISIBLE}]")
+# Category Cf but the direction controls (the list in tests/test_names.py is checked against unicodedata),
+# and the invisible characters of other categories.
+_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
+           "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+           "\U000e0001\U000e0020-\U000e007f")
+_INVISIBLE = _FORMAT + "\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef\u115f\u1160\u3164\u2800\uffa0"
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"{chr(p * 0x10000 + 0xfffe)}{chr(p * 0x10000 + 0xffff)}" for p in range(1, 17))
+_ODD_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_DIRECTION_CONTROLS}{_INVISIBLE}{_NONCHARACTERS}]")
 _LINE_CHARS = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\u2028": "a line separator",
                "\u2029": "a paragraph separator"}
 
@@ -238,6 +281,8 @@ def _char_name(char: str) -> str:
         name = "a lone surrogate"
     elif unicodedata.category(char) == "Cc":
         name = "a control character"
+    elif _NONCHARACTER.match(char):
+        name = "a noncharacter"
     else:
         name = unicodedata.name(char, "unnamed character").lower()
         name = ("an " if name[0] in "aeiou" else "a ") + name
@@ -252,6 +297,7 @@ def _after(text: str, i: int) -> str:
 
 _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 _DIRECTION_CHAR = re.compile(f"[{_DIRECTION_CONTROLS}]")
+_NONCHARACTER = re.compile(f"[{_NONCHARACTERS}]")
 
 
 def _kind(char: str, line_breaks: bool) -> str:
@@ -263,7 +309,28 @@ def _kind(char: str, line_breaks: bool) -> str:
         return "direction"
     if "\ud800" <= char <= "\udfff":
         return "surrogate"
+    if _NONCHARACTER.match(char):
+        return "noncharacter"
     return "control"
+
+
+def _stacked_marks(text: str) -> str | None:
+    """Why the text has too many combining marks on one character (or None)."""
+    if text.isascii():
+        return None
+    text = unicodedata.normalize("NFC", text)
+    run = 0
+    for i, char in enumerate(text):
+        run = run + 1 if unicodedata.category(char).startswith("M") else 0
+        if run > MAX_MARKS:
+            end = i
+            while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+                end += 1
+            base = i - run
+            where = f"on '{show(text[base])}' {_after(text, base)}" if base >= 0 else "at the start"
+            return (f"expected at most {MAX_MARKS} combining marks (accents) on one character, got {end - base - 1} {where}; "
+                    "they would print over the lines around it")
+    return None
 
 
 def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) -> tuple[str, list[str], list[str]]:
@@ -272,7 +339,8 @@ def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) 
     breaks and tabs are allowed (a comment may run over several lines); `in_file`: the
     text is in a file (so the note says to delete the characters there)."""
     if not _ODD_TEXT.search(text):  # nearly always: one regular-expression scan
-        return text, [], []
+        marks = _stacked_marks(text)
+        return text, [marks] if marks else [], []
     found: dict[str, list[int]] = {}
     for m in _ODD_TEXT.finditer(text):
         kind = _kind(m[0], line_breaks)
@@ -280,7 +348,7 @@ def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) 
             found.setdefault(kind, []).append(m.start())
     refusals, notes = [], []
     expected = {"control": "text without control characters", "surrogate": "text in UTF-8",
-                "direction": "text without direction controls"}
+                "noncharacter": "text without noncharacters", "direction": "text without direction controls"}
     for kind in expected:
         if kind not in found:
             continue
@@ -298,4 +366,46 @@ def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) 
         notes.append(f"removed {_char_name(text[first])} {_after(text, first)}{also}, invisible and probably pasted in{advice}")
         gone = set(found["invisible"])
         text = "".join(c for i, c in enumerate(text) if i not in gone).strip()
+    marks = _stacked_marks(text)
+    if marks:
+        refusals.append(marks)
     return text, refusals, notes
+
+
+def tel_uri(phone: str) -> str:
+    """A Swedish number as written (08-586 217 00, +46 (0)8 586 217 00) as a tel: link's target."""
+    digits = re.sub(r"\D", "", phone.replace("(0)", ""))
+    if phone.lstrip().startswith("+"):
+        return "tel:+" + digits
+    if digits.startswith("00"):
+        return "tel:+" + digits[2:]
+    return "tel:+46" + digits[1:] if digits.startswith("0") else "tel:" + digits
+
+
+def check_name(text: str, in_file: bool = True) -> tuple[str, list[str], list[str]]:
+    """An organisation's name as every command takes it (check, the build, new, the imports): the
+    name (trimmed, invisible characters removed, NFC), the reasons to refuse it, and the notes on
+    what was removed. The one place the rules for a name live."""
+    text = text.strip()
+    if not text:
+        return text, ["expected the organisation's name, got an empty text"], []
+    name, refusals, notes = check_free_text(text, in_file=in_file)
+    if refusals:
+        return name, refusals, notes
+    if not name:
+        return name, ["expected the organisation's name, got only invisible characters"], notes
+    name = unicodedata.normalize("NFC", name)  # "Å" typed as A and a ring is the same name, sorted once
+    if not any(unicodedata.category(c).startswith("L") for c in name):
+        refusals.append(f"expected a name with at least one letter, got '{show(name)}'")
+    refusals += [why for why in (formula_problem(name), personal.problem(name)) if why]
+    return name, refusals, notes
+
+
+def check_comment(text: str, in_file: bool = True) -> tuple[str, list[str], list[str]]:
+    """A comment (kommentar) as every command takes it: check_free_text with line breaks allowed,
+    and no contact details or personal identity numbers in it (personal.py)."""
+    comment, refusals, notes = check_free_text(text.strip(), line_breaks=True, in_file=in_file)
+    if not comment and not refusals:
+        return comment, ["expected a text, got only invisible characters"], notes
+    why = personal.problem(comment)
+    return comment, refusals + ([why] if why else []), notes

@@ -17,26 +17,32 @@ from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, priorities, question_bounds, reserved_by
+from .scoring import (AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, details_public, priorities,
+                      question_bounds, reserved_by)
 from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, question_numbers, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
-                   means: Mapping[str, Fraction | None] | None = None) -> str | None:
+                   means: Mapping[str, Fraction | None] | None = None, *, withheld: bool = False) -> str | None:
     """The quadrant's label, or `missing` when the answers give no point. With the question means
     (`means`), the label of the reserved quadrant carries its reservation where the step it requires
-    is not in place ("Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats")."""
+    is not in place ("Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats");
+    `withheld` (a public label of a round whose details are not published) carries, whatever the
+    answers, that whether it is in place is not shown."""
     if not quadrant:
         return missing
     label = ins.quadrant_by_id(quadrant).label
-    if means is not None and reserved_by(ins, quadrant, means):
+    if withheld and ins.reservation and quadrant == ins.reservation.quadrant:
+        label += ", " + ins.reservation.hidden_short
+    elif means is not None and reserved_by(ins, quadrant, means):
         label += ", " + ins.reservation.short
     return label
 
 
-def round_quadrant(ins: Instrument, a, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
-    """A round's quadrant label with its reservation: `a` is an AssessmentResult or a RoundSummary."""
-    return quadrant_label(ins, a.overall.quadrant, missing, question_means(a))
+def round_quadrant(ins: Instrument, a, missing: str | None = "Ingen punkt (svar saknas)", *, public: bool = False) -> str | None:
+    """A round's quadrant label with its reservation: `a` is an AssessmentResult or a RoundSummary; `public`:
+    for the public site, where a round one person answered shows no detail (scoring.details_public)."""
+    return quadrant_label(ins, a.overall.quadrant, missing, question_means(a), withheld=public and not details_public(a.overall))
 
 
 def question_means(a) -> dict[str, Fraction | None]:
@@ -48,9 +54,12 @@ def role_means(a: AssessmentResult, role: str) -> dict[str, Fraction | None]:
     return {qid: (Fraction(sum(p), len(p)) if (p := q.points_by_role.get(role)) else None) for qid, q in a.questions.items()}
 
 
-def reservation_view(ins: Instrument, a: AssessmentResult) -> dict | None:
+def reservation_view(ins: Instrument, a: AssessmentResult, *, public: bool = False) -> dict | None:
     """Why the quadrant's label carries its reservation, in a sentence with the questions that cause
     it and their status ("fråga 1 (mål för inköpsverksamheten) är utvecklingsområde"); None when it does not."""
+    if public and not details_public(a.overall):
+        r = ins.reservation
+        return {"short": r.hidden_short, "text": r.hidden_text} if r and a.overall.quadrant == r.quadrant else None
     reserved = reserved_by(ins, a.overall.quadrant, question_means(a))
     if not reserved:
         return None
@@ -113,6 +122,7 @@ def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | No
     data = {
         "datum": a.date,
         "respondenter": a.overall.respondents,
+        "detaljer_publiceras": details_public(a.overall),
         "axlar": {k: _float(v) for k, v in a.overall.axes.items()},
         "omraden": {k: _float(v) for k, v in a.overall.areas.items()},
         "kvadrant": a.overall.quadrant,
@@ -122,6 +132,8 @@ def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | No
         "saknas": dict(a.missing),
         "ofullstandiga_omraden": dict(a.incomplete_areas),
     }
+    if public and not details_public(a.overall):  # one person's answers: the point and the quadrant only
+        data.update(omraden={k: None for k in a.overall.areas}, fragor={}, steg={}, prioriteringar=[], saknas={}, ofullstandiga_omraden={})
     if not public:
         data["roller"] = {
             role: {**_group_json(g), "svar": {qid: list(q.points_by_role.get(role, ())) for qid, q in a.questions.items()}}
@@ -191,14 +203,14 @@ def overview_chart(ins: Instrument, results: list[OrganisationResult], rounds: l
     )
 
 
-def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool) -> list[dict]:
+def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool, public: bool = False) -> list[dict]:
     """The chart's data as a table: the text alternative every reader can use."""
     rows = [
         {
             "label": f"Mätning {swedish_date(a.date)}",
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": round_quadrant(ins, a),
+            "quadrant": round_quadrant(ins, a, public=public),
         }
         for a in result.assessments
     ]
@@ -273,18 +285,19 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
         "short_name": cut_at_word(org.name, 60),
         "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
-        "quadrant": round_quadrant(ins, latest, None),
-        "reservation": reservation_view(ins, latest),
+        "quadrant": round_quadrant(ins, latest, None, public=public),
+        "reservation": reservation_view(ins, latest, public=public),
         "threshold": num(ins.threshold),
         "axis_ends": ins.axis_ends,
         "axes": axes,
-        "areas": area_rows(latest.overall, previous.overall if previous else None),
+        # no change from a round whose areas are not published: it would give them away
+        "areas": area_rows(latest.overall, previous.overall if previous and (not public or details_public(previous.overall)) else None),
         "previous_date": swedish_date(previous.date) if previous else None,
         "priorities": [by_id[s] for s in priorities(ins, latest.steps)],
         "steps": step_rows,
         "question_groups": question_groups,
         "chart": chart,
-        "chart_rows": chart_rows(ins, result, with_roles=not public),
+        "chart_rows": chart_rows(ins, result, with_roles=not public, public=public),
         "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
                      "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
         "incomplete_areas": missing_effects(ins, latest, next(a for a in org.assessments if a.date.isoformat() == latest.date), public=public),
@@ -292,11 +305,14 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "history": [
             {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
              "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-             "quadrant": round_quadrant(ins, a, "–"), "respondents": a.overall.respondents}
+             "quadrant": round_quadrant(ins, a, "–", public=public), "respondents": a.overall.respondents}
             for a in result.assessments
         ],
         "root": root,
+        "details": not public or details_public(latest.overall),
     }
+    if not view["details"]:
+        _withhold_details(view)
     if not public:
         view.update(_delivery_sections(ins, result, question_groups))
     return view
@@ -414,6 +430,12 @@ def _advice(a: dict) -> dict:
     return {"cause": a["cause"], "suggestions": a["texts"], "suggestion": a["text"]}
 
 
+def _withhold_details(view: dict) -> None:
+    """The public report of a round one person answered: the point and the quadrant, nothing per area,
+    question or step (scoring.details_public). Emptied here, so no template can show them by mistake."""
+    view.update(areas=[], priorities=[], steps=[], question_groups=[], missing=[], incomplete_areas=[], previous_date=None, axis_note=None)
+
+
 def _options_note(q, r) -> str:
     """For a question with options: how many chose each, as the instrument lists them
     ("Omfattning: hela inköpsportföljen 3, delar av inköpsportföljen 1"); empty otherwise. An answer
@@ -477,7 +499,7 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
             "date_iso": a.date,
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": round_quadrant(ins, a, "–"),
+            "quadrant": round_quadrant(ins, a, "–", public=True),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
         for r, a in pairs

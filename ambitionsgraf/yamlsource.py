@@ -24,6 +24,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from .problems import Problem
+from .safe_read import MAX_YAML
 from .text import grouped, show
 
 try:
@@ -31,7 +32,7 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = MAX_YAML  # safe_read refuses a larger file before it is read
 MAX_DEPTH = 20  # an answer file nests 7 deep (file › matningar › … › {svar, omfattning})
 MAX_NODES = 100_000  # a large answer file has a few thousand values
 MAX_REFUSED = 10  # aliases and tags listed one by one before the rest are counted
@@ -64,12 +65,12 @@ class Source:
     root: Node | None
 
 
-def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
-    """Decode and compose one file; return the tree and any problems found."""
+def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[Source, list[Problem]]:
+    """Decode and compose one file; return the tree and any problems found (`what`: the kind of file, for messages)."""
     if len(data) > MAX_BYTES:
         size = grouped(len(data))
         limit = grouped(MAX_BYTES)
-        return Source(path, None, None), [Problem(path, 1, "file", f"expected at most {limit} bytes, got {size}; this is not an answer file")]
+        return Source(path, None, None), [Problem(path, 1, "file", f"expected at most {limit} bytes, got {size}; this is not {what}")]
     text, problem = _decode(path, data)
     if text is None:
         return Source(path, None, None), [problem]
@@ -79,7 +80,7 @@ def read_source(path: str, data: bytes) -> tuple[Source, list[Problem]]:
     root = _compose_fast(text)
     problems = []
     if root is None:
-        root, problems = _compose(path, text)
+        root, problems = _compose(path, text, what)
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
@@ -199,7 +200,7 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
 
 
-def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
+def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node | None, list[Problem]]:
     """Compose the single document in `text` from parser events, refusing what we never need."""
     resolver = Resolver()
     problems: list[Problem] = []
@@ -259,7 +260,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
             nodes += 1
             if nodes > MAX_NODES:
                 limit = grouped(MAX_NODES)
-                return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not an answer file")]
+                return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not {what}")]
             if isinstance(event, yaml.AliasEvent):
                 field = field_here()  # before attach() moves on to the next key
                 attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
@@ -281,7 +282,7 @@ def _compose(path: str, text: str) -> tuple[Node | None, list[Problem]]:
                 continue
             if len(stack) >= MAX_DEPTH:
                 return None, [Problem(path, line, "syntax",
-                                      f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not an answer file")]
+                                      f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not {what}")]
             if isinstance(event, yaml.SequenceStartEvent):
                 node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
             else:

@@ -51,11 +51,48 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float | None = None):
+    """build.py with these arguments, in this process (the fast way: no interpreter to start, the
+    package imported once), with what it prints and its exit code. A test that needs a process of
+    its own (a signal, a time limit) gives a timeout, or calls run_cli_process."""
+    if timeout is not None:
+        return run_cli_process(*args, cwd=cwd, timeout=timeout)
+    return _in_process(list(args), cwd or ROOT)
+
+
+def run_cli_process(*args: str, cwd: Path | None = None, timeout: float | None = None):
     import subprocess
     import sys
 
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT,
                           timeout=timeout)
+
+
+def _in_process(argv: list[str], cwd: Path):
+    import contextlib
+    import importlib.util
+    import io
+    import os
+    import signal
+    import subprocess
+
+    spec = importlib.util.spec_from_file_location("_build_py", ROOT / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out, err = io.StringIO(), io.StringIO()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    before = os.getcwd()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = module.main(argv)
+            except SystemExit as exc:  # argparse: --help, or a usage error
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        os.chdir(before)
+        for sig, handler in handlers.items():  # main() installs its own: give the test process its own back
+            signal.signal(sig, handler)
+    return subprocess.CompletedProcess(["build.py", *argv], code, out.getvalue(), err.getvalue())
 
 
 @pytest.fixture(scope="session")
@@ -88,3 +125,23 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# -- the fast tier (`make test-fast`): every test but the slow kinds ------------------------------
+#
+# A test is slow when it renders PDFs or drives a browser (the fixtures below), runs a whole build
+# with PDFs, starts build.py as a process of its own, or belongs to a module of such tests. The
+# fast tier is everything else, under a minute on one core; `make test` runs both.
+SLOW_FIXTURES = {"browser", "example_build", "fixture_build"}
+SLOW_MODULES = {"test_accessibility", "test_browser", "test_pdf", "test_pdf_layout", "test_build_rules", "test_robust_build",
+                "test_phone", "test_golden", "test_search", "test_selfassessment", "test_workbook_print", "test_delivery",
+                "test_archive", "test_national", "test_opendata", "test_privacy", "test_display", "test_report_wording",
+                "test_serve", "test_incremental", "test_build", "test_leftovers", "test_private_files", "test_settings", "test_cli",
+                "test_handtyped", "test_hostile_input", "test_import_surveys"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -29,20 +29,26 @@ LEAD_IN = "Inköpsfunktionen ansvarar för:"
 
 # Points per question (ja/nej and vet ej as words); each respondent's name and e-mail go nowhere.
 RESPONDENTS = [
-    dict(name="Anna Svensson", email="anna.svensson@sjoby.se", role="Inköpschef",
+    dict(name="Anna Svensson", email="anna.svensson@sjoby.se", phone="070\u2011123 45 67", role="Inköpschef",
          points=dict(v1_mal="Ja", v1_matt=4, v1_plan=3, v1_spendanalys=2, v1_kategori=4,
                      v2_kunskapsunderlag=3, v2_resultatrapporter=3, v2_hallbarhet=2, v2_kategorirapporter=4,
                      v3_juridik=4, v3_styrdokument=3, v3_planering=2, v3_uppfoljning=4, v3_rapportering=3,
                      h_forbereda=4, h_genomfora=3, h_avtalsuppfoljning=3, h_kategoriteam=2, h_nojdhet="Vet ej"),
          omfattning="delar av inköpsportföljen", frekvens="per kvartal"),
-    dict(name="Bertil Ek", email="bertil.ek@sjoby.se", role="Politisk ledning",
+    dict(name="Bertil Ek", email="bertil.ek@sjoby.se", phone="+46 (0)8 123 456 78", role="Politisk ledning",
          points=dict(v1_mal="Nej", v1_matt=2, v1_plan=2, v1_spendanalys=2, v1_kategori=2,
                      v2_kunskapsunderlag=2, v2_resultatrapporter=2, v2_hallbarhet=2, v2_kategorirapporter=2,
                      v3_juridik=2, v3_styrdokument=2, v3_planering=2, v3_uppfoljning=2, v3_rapportering=2,
                      h_forbereda=3, h_genomfora=3, h_avtalsuppfoljning=3, h_kategoriteam=3, h_nojdhet=3),
          omfattning="hela inköpsportföljen", frekvens="årlig"),
 ]
-PERSONAL = [b"Anna Svensson", b"Bertil Ek", b"anna.svensson@sjoby.se", b"bertil.ek@sjoby.se", b"Svensson", b"@sjoby.se"]
+PERSONAL = [b"Anna Svensson", b"Bertil Ek", b"anna.svensson@sjoby.se", b"bertil.ek@sjoby.se", b"Svensson", b"@sjoby.se",
+            "070\u2011123".encode(), b"123 45 67", b"123 456 78"]
+
+
+def with_column(rows: list[list], heading: str, cells: list) -> list[list]:
+    """The export with one more column at its end: `heading`, and a cell per respondent."""
+    return [row + [cell] for row, cell in zip(rows, [heading, *cells])]
 
 # Computed by hand from the appendix's formulas (area = Σ weight × points / denominator):
 # Anna: (3+4+3+2+4)/5, (3+3+2+4)/4, (4+3+2+0.5×4+3)/5, none (h_nojdhet vet ej);

@@ -1,4 +1,4 @@
-"""The command line: one parser with five commands, `serve` in a folder of its own, and
+"""The command line: one parser with seven commands, `serve` in a folder of its own, and
 answer files that cannot be read reported, never skipped."""
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from ambitionsgraf.problems import Problem
 from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
 
-COMMANDS = ("build", "check", "new", "import", "serve")
-VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3))])])
+COMMANDS = ("build", "check", "new", "import", "serve", "leverera", "verifiera")
+VALID = answer_file([("2024-01-10", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])])  # two: one person's round gets a note
 
 
 def _build_py():
@@ -203,3 +203,29 @@ def test_an_answer_file_that_cannot_be_read_is_an_error_never_skipped(tmp_path, 
         assert result.returncode == 1, result
         assert result.stderr.splitlines() == [str(expected)]
     assert run_cli("check", "orgs/ok.yaml", cwd=tmp_path, timeout=60).returncode == 0
+
+
+@pytest.mark.parametrize("value", ["", "abc", " 1700000000", "1.5e9", "-1", "１７００", "253402300800", "9" * 5000])
+def test_a_malformed_source_date_epoch_stops_a_build_before_any_work_in_one_line(tmp_path, value):
+    from ambitionsgraf.pipeline.cache import BuildCache
+
+    orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
+    out = tmp_path / "out"
+    assert run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf").returncode == 0
+    cache = BuildCache(ROOT / ".cache" / "build", out, "").path
+    before, cached = tree(out), cache.read_bytes()
+    (orgs / "a.yaml").write_text(VALID.replace("2024-01-10", "2024-01-11"))  # work to do, were it started
+    for args in (("--orgs", str(orgs), "--out", str(out)), ("serve", "--orgs", str(orgs), "--out", str(tmp_path / "s"))):
+        result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=ROOT,
+                                env={**os.environ, "SOURCE_DATE_EPOCH": value}, timeout=60)
+        assert result.returncode == 2 and result.stdout == ""
+        assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("build.py: environment: SOURCE_DATE_EPOCH: expected")
+    assert tree(out) == before and cache.read_bytes() == cached  # the output and the build cache as they were
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_well_formed_source_date_epoch_is_used_as_given(tmp_path):
+    orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf"],
+                            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, timeout=120)
+    assert result.returncode == 0, result.stderr

@@ -189,6 +189,24 @@ def test_a_name_another_file_has_is_an_error_naming_both_files(tmp_path):
     assert sorted(p.name for p in (tmp_path / "out" / "leverans").glob("*.json")) == ["sydala.json"]
 
 
+def test_a_code_another_file_has_is_an_error_naming_both_files_in_check_and_the_build(tmp_path):
+    # The case: one place written twice, so the follow-up counted Upplands Väsby twice in A2.
+    write_orgs(tmp_path / "orgs", {"vasby.yaml": complete(namn="Upplands Väsby kommun", kod="0114"),
+                                   "vasby2.yaml": complete(namn="Upplands Väsby", kod="0114"),
+                                   "sydala.yaml": complete(namn="Sydala kommun", kod="0115")})
+    expected = ['orgs/vasby.yaml:3: kod: "0114" is also the code in orgs/vasby2.yaml; one place needs one file '
+                "(put its rounds under matningar: in one of them)",
+                'orgs/vasby2.yaml:3: kod: "0114" is also the code in orgs/vasby.yaml; one place needs one file '
+                "(put its rounds under matningar: in one of them)"]
+    errors = lambda text: [line for line in lines(text) if ": note: " not in line]  # noqa: E731 (a name's note is not the point)
+    result = check(tmp_path, "--orgs", "orgs")
+    assert result.returncode == 1 and errors(result.stderr) == expected
+    assert check(tmp_path, "orgs/vasby.yaml", "orgs/sydala.yaml").returncode == 0  # FILES: compared among themselves
+    built = build(tmp_path)
+    assert built.returncode == 1 and errors(built.stderr) == expected + ["2 file(s) with problems; nothing was written"]
+    assert not (tmp_path / "out").exists()
+
+
 # -- slugs ------------------------------------------------------------------------------------
 
 
@@ -341,7 +359,7 @@ def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1 and not (tmp_path / "orgs").exists()
-    assert re.search(r"enkat\.csv:2: kommentar: expected text without direction controls, got .*\(column E\)", result.stderr), result.stderr
+    assert re.search(r"enkat\.csv:2: kommentar: expected text without direction controls, got .*\(cell E2\)", result.stderr), result.stderr
     rows[1][4] = "Bra plan"
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)

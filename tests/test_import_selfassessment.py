@@ -113,7 +113,7 @@ def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
      ":2: namn: 'Min organisation' is what the self-assessment page writes when no organisation was named; "
      "write the organisation's name in namn and import again"),
     (self_assessment("inkopschef", uniform(3, omfattning="hela"), comment="Ring mig på 070-123 45 67"),
-     ":6: kommentar: holds an e-mail address or phone number; answer files never hold contact details: remove it"),
+     ":9: kommentar: holds a phone number (07…); answer files never hold contact details or personal identity numbers: remove it (write the role instead)"),
     (self_assessment("inkopschef", uniform(3, omfattning="hela")).replace("v1_matt: 3", "v1_matt: 7"),
      ":11: v1_matt: expected 1–4 or vet_ej, got 7"),
 ])

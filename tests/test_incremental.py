@@ -16,7 +16,8 @@ from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline import BuildOptions, build
 from ambitionsgraf.pipeline.cache import BuildCache
 from ambitionsgraf.pipeline.execute import Task, assign
-from ambitionsgraf.pipeline.plan import PARTS, part_key
+from ambitionsgraf.pipeline.parts import ORGANISATION_PARTS
+from ambitionsgraf.pipeline.plan import part_key
 from ambitionsgraf.problems import ContentError
 from ambitionsgraf.scoring import weakest_status
 from ambitionsgraf.views import change
@@ -163,7 +164,7 @@ def test_part_keys_follow_what_each_part_shows():
     nudged = replace(group, positions=(replace(position, share_below=F(333, 1000)),))  # 33 % either way
 
     def keys(g, digest="x"):
-        return {part: part_key("c", "https://u/", part, digest, (g,), False) for part in PARTS}
+        return {part: part_key("c", "https://u/", part, digest, (g,), False) for part in ORGANISATION_PARTS}
 
     base = keys(group)
     # A moved peer point is drawn in the PDF only: neither the delivery data nor the public files show peers.
@@ -211,8 +212,28 @@ def test_summary_cache_spares_reading_unchanged_files_and_forgets_old_ones(tmp_p
     assert json.loads((out / "leverans" / "o1.json").read_text())["namn"] == "Kommun Ett"
 
 
+def test_the_cache_key_names_the_answer_file_so_a_renamed_file_is_read_again(tmp_path, project):
+    """A summary holds its file's name and slug: the same bytes under another name are another
+    organisation's file, read anew, never a cached summary found to be of the wrong file."""
+    orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
+    out = tmp_path / "out"
+    run(project, orgs, out)
+    (orgs / "o1.yaml").rename(orgs / "o9.yaml")
+    summary = run(project, orgs, out)
+    assert summary.notes == []  # no cached summary was taken for it and then distrusted
+    assert summary.parsed == ["o9"]
+    run(project, orgs, tmp_path / "clean")
+    assert tree(out) == tree(tmp_path / "clean") and any("o9" in f for f in tree(out))
+
+
 def each_summary(c, change):
     return {**c, "summaries": {k: change(v) for k, v in c["summaries"].items()}}
+
+
+def each_page(c, change):
+    g = c["guidance"]
+    return {**c, "guidance": {**g, "pages": {k: change(p) for k, p in g["pages"].items()},
+                              "steps": {k: change(p) for k, p in g["steps"].items()}}}
 
 
 def each_round(c, change):
@@ -240,8 +261,23 @@ def each_round(c, change):
     lambda c: json.dumps({**c, "frame": {**c["frame"], "width": "wide"}}).encode(),
     lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
     lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),
+    # Each value below has the right type and shape; only the source's own checks can refuse it.
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<img src=x onerror="alert(1)">'})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + "<script>alert(1)</script>"})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<a href="javascript:alert(1)">x</a>'})).encode(),
+    lambda c: json.dumps(each_page(c, lambda p: {**p, "title": "<b>Begrepp</b>"})).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], '=HYPERLINK("http://evil","x")'] + v[2:])).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "@SUM(A1)"] + v[2:])).encode(),
+    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "Kommun\u200b 1"] + v[2:])).encode(),
+    lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [99, 10] for k in r[3]}] + r[4:])).encode(),  # ledning 9,9
+    lambda c: json.dumps(each_round(c, lambda r: [r[0], 10**18] + r[2:])).encode(),  # a 19-digit respondent count
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", '<svg onload="alert(1)" ', 1)}}).encode(),
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", "<svg onload=alert(1) ", 1)}}).encode(),
+    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<g ", '<image href="https://evil/x.png"/><g ', 1)}}).encode(),
 ], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path"])
+        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path",
+        "guidance-event", "guidance-script", "guidance-javascript", "guidance-title", "name-formula", "name-at", "name-invisible",
+        "axis-9,9", "respondents", "frame-onload", "frame-onload-unquoted", "frame-external"])
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"

@@ -37,8 +37,28 @@ def test_a_summary_gives_the_same_step_statuses_as_the_whole_result(instrument, 
     result = scored(instrument, answer_file([("2024-01-10", respondents)]))
     round_ = summarise(result).latest
     statuses = {q.id: question_status(instrument, q.id, round_.questions[q.id].mean) for q in instrument.questions}
-    assert statuses == {qid: q.status for qid, q in result.latest.questions.items()}
-    assert step_statuses(instrument, statuses) == dict(result.latest.steps)
+    # The expectation, by SPEC's rules written out here (not by the functions under test): from the
+    # respondents' points, a mean of at least 3,5 is på plats, at least 2,5 delvis, else utvecklingsområde;
+    # v1_mal by how many said ja (3 points); a step the weakest of its questions, an unanswered one
+    # capping it at delvis.
+    order = ["pa_plats", "delvis", "utvecklingsomrade"]
+    expected = {}
+    for qid, q in result.latest.questions.items():
+        points = [p for per_role in q.points_by_role.values() for p in per_role]
+        if not points:
+            expected[qid] = None
+        elif qid == "v1_mal":
+            expected[qid] = order[0] if all(p == 3 for p in points) else order[2] if not any(points) else order[1]
+        else:
+            mean = F(sum(points), len(points))
+            expected[qid] = order[0] if mean >= F(7, 2) else order[1] if mean >= F(5, 2) else order[2]
+    assert statuses == expected
+    steps = {}
+    for step in instrument.steps:
+        own = [expected[q.id] for q in instrument.questions if q.step == step.id]
+        known = [x for x in own if x is not None] + ([order[1]] if None in own else [])
+        steps[step.id] = max(known, key=order.index) if any(x is not None for x in own) else None
+    assert step_statuses(instrument, statuses) == steps == dict(result.latest.steps)
 
 
 # -- a fixture computed by hand -------------------------------------------------------------------
@@ -84,8 +104,15 @@ GROUPING = national.Grouping("SKR:s kommungruppsindelning 2023", "kommun", MAIN_
                              lambda org: FIXTURE[org.slug][2], SIZES)
 
 
+def two(answers: dict) -> list[tuple[str, dict]]:
+    """Two respondents who answer alike: the same means as one, and published per question (a round one
+    person answered counts as without answers per question and step: scoring.details_public)."""
+    return [("inkopschef", answers), ("verksamhet", answers)]
+
+
 def fixture_files(fixture: dict = FIXTURE) -> dict[str, str]:
-    return {f"{slug}.yaml": answer_file([(d, [("inkopschef", svar(*lv))]) for d, lv in rounds.items()], namn=f"Organisation {slug}",
+    return {f"{slug}.yaml": answer_file([(d, two(svar(*lv))) for d, lv in rounds.items()],
+                                        namn=f"Organisation {slug}",
                                         typ=typ, publicerad=published)
             for slug, (typ, published, _, rounds) in fixture.items()}
 
@@ -164,6 +191,35 @@ def test_answer_levels_and_steps(instrument, report):
     assert report.steps["roller_mandat"] == {"pa_plats": 2, "delvis": 6, "utvecklingsomrade": 2, None: 1}
 
 
+def test_change_per_question_and_step_for_those_measured_twice(instrument, report):
+    """The nine pairs. Spendanalys (question 4, and the step Orientering) is 'i hög grad' at l = 4:
+    before none of the nine, in 2025 k2 and k7 (2/9 = 22,2 %). The verksamhet questions: m1 had no
+    answer before, so eight pairs; before k7 (1/8 = 12,5 % → 13 %), in 2025 k2 and k7 (25 %)."""
+    ch = national.report_view(instrument, report, site_url=None)["changes"]
+    q = {r["label"].split(".")[0]: r for r in ch["questions"]}
+    assert (q["4"]["count"], q["4"]["before"], q["4"]["now"], q["4"]["change"], q["4"]["caution"]) == (9, "0 %", "22 %", "+22", True)
+    assert (q["15"]["count"], q["15"]["before"], q["15"]["now"], q["15"]["change"]) == (8, "13 %", "25 %", "+12")
+    assert (q["1"]["before"], q["1"]["now"], q["1"]["change"]) == ("100 %", "100 %", "±0")  # every answer ja
+    steps = {r["label"]: r for r in ch["steps"]}
+    assert (steps["Orientering"]["before"], steps["Orientering"]["now"]) == ("0 %", "22 %")
+    # Moves between two quadrants: k1, k3, k5, k6, k8 (m1 had no point); each round has one interviewed.
+    assert (ch["moved"], ch["few_respondents"]) == (5, 5)
+
+
+def test_areas_and_axes_by_median_and_quartiles(instrument, report):
+    """Area 1 per respondent is (3 + 4l)/5: 2,2 for k4 k5 k6 r1, 3,0 for k1 k3 k8 r2 m1, 3,8 for k2 k7.
+    Eleven values: the lower quartile at position 2,5 (2,2), the median at 5 (3,0), the upper at 7,5 (3,0)."""
+    areas = national.report_view(instrument, report, site_url=None)["areas"]
+    everyone = areas["tables"][0]
+    assert (everyone["label"], everyone["members"]) == ("Alla organisationer", 11)
+    row = everyone["rows"][0]
+    assert (row["label"], row["count"], row["q1"], row["median"], row["q3"], row["caution"]) == (
+        "1. Strategi och planering", 11, "2,2", "3,0", "3,0", True)
+    region = next(t for t in areas["tables"] if t["label"] == "Region")
+    assert region["rows"][0]["median"] is None and region["rows"][0]["count"] == 2  # two: no median
+    assert national.breakdowns.quantile([F(1), F(2), F(3), F(4)], F(1, 4)) == F(7, 4)  # position 0,75: 1 + 0,75
+
+
 def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     view = national.report_view(instrument, report, site_url=None)
     rows = {r["label"]: r for s in view["quadrants"]["sections"] for r in s["rows"]}
@@ -176,7 +232,8 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     assert rows["A1. Storstäder"]["note"] and not rows["Alla organisationer"]["note"]
     assert "C. Mindre städer/tätorter och landsbygdskommuner" not in rows  # nobody measured: only in the participation table
     assert [r["label"] for r in view["participation"]["groups"]][-1] == "Kommun utan kod (okänd grupp)"
-    assert {g["label"]: g["of"] for g in view["participation"]["groups"]}["A1. Storstäder"] == "3 av 3"
+    a1 = {g["label"]: g for g in view["participation"]["groups"]}["A1. Storstäder"]
+    assert (a1["measured"], a1["published"], a1["left_out"], a1["size"], a1["coverage"]) == (3, 3, 0, 3, "100 %")
     # The chart draws only groups of five or more.
     assert [label for label, _, _ in view["quadrants"]["chart"]["rows"]] == [
         "Alla organisationer", "Kommun", "A. Storstäder och storstadsnära kommuner"]
@@ -187,10 +244,43 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     assert view["summary"][0] == "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)."
 
 
+def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument, everyone, published):
+    """u1 (kommun, A1) and u2 (region) took part in 2025 and are not published: counted as left out,
+    in their type and group, and in no result."""
+    coded = lambda org: ("01", "Stockholms län") if FIXTURE[org.slug][2] or FIXTURE[org.slug][0] == "region" else None  # noqa: E731
+    sizes = dict(GROUPING.__dict__, type_sizes={"kommun": 290, "region": 21}, codes_edition="SCB:s koder", county_of=coded)
+    grouping = national.Grouping(**sizes)
+    took_part = national.participants(everyone, "2025", grouping)
+    assert took_part[("alla", "alla")] == 13 and took_part[("typ", "kommun")] == 9 and took_part[("typ", "region")] == 3
+    assert took_part[("grupp", "A1")] == 4 and took_part[("huvudgrupp", "A")] == 6 and took_part[("okand", "okand")] == 1
+    report = national.year_report(instrument, published, "2025", grouping, took_part)
+    alone = national.year_report(instrument, published, "2025", grouping)
+    assert report.tallies == alone.tallies and report.questions == alone.questions and report.steps == alone.steps
+    view = national.report_view(instrument, report, site_url=None)
+    cov = view["participation"]
+    row = lambda r: (r["label"], r["measured"], r["published"], r["left_out"], r["size"], r["coverage"])  # noqa: E731
+    # Täckning counts the coded: seven published kommuner (k7 has no code), two regions: 7/290 = 2,4 %, 2/21 = 9,5 %.
+    assert [row(r) for r in cov["types"]] == [("Kommun", 9, 8, 1, 290, "2 %"), ("Region", 3, 2, 1, 21, "10 %"),
+                                             ("Myndighet", 1, 1, 0, None, None)]
+    assert row(cov["total"]) == ("Alla organisationer", 13, 11, 2, None, None)
+    groups = {r["label"]: row(r)[1:] for r in cov["groups"]}
+    assert groups["A1. Storstäder"] == (4, 3, 1, 3, "100 %")  # u1 is a fourth participant in a group of three: its code is made up here
+    assert groups["A. Storstäder och storstadsnära kommuner"] == (6, 5, 1, 46, "11 %")
+    assert groups["C9. Landsbygdskommun med besöksnäring"] == (0, 0, 0, 21, "0 %")
+    # 8/290 = 2,8 % and 2/21 = 9,5 %: under 60 %, so no claim of representativeness
+    assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 8 (3 %) och 7 är publicerade (2 %). Ytterligare 1 deltog "
+                                        "utan kod i svarsfilen; den kan inte knytas till en plats i landet och räknas inte i täckningen. "
+                                        "Med färre än 60 % publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de "
+                                        "beskriver de publicerade kommunerna.")
+    assert cov["representative"][2] == "För myndigheterna finns inget antal i landet att jämföra med, så representativiteten bedöms inte."
+    assert [t for t, _ in view["terms"]] == ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning", "I hög grad", "På plats"]
+
+
 def test_small_years_show_counts_and_no_median(instrument, published):
     view = national.report_view(instrument, national.year_report(instrument, published, "2024", GROUPING), site_url=None)
     assert view["members"] == 1
-    assert national.charts_of(view) == []
+    # No bars of shares; the graph's one point is drawn: a published point is public already (the overview shows it).
+    assert [c["file"] for c in national.charts_of(view)] == ["ambitionsgraf.svg"] and view["graph"]["count"] == 1
     assert all(c["share"] is None for g in view["questions"]["groups"] for row in g["rows"] for c in row["cells"])
     assert [m["median"] for m in view["transitions"]["medians"]] == [None, None]
 
@@ -219,8 +309,8 @@ def test_a_page_per_year_linked_from_the_overview(built):
     site = built / "site"
     assert sorted(p.name for p in (site / "oversikt").iterdir() if p.name.isdigit()) == ["2021", "2023", "2024", "2025"]
     assert sorted(p.name for p in (site / "oversikt" / "2025").iterdir()) == [
-        "fragor-ja-nej.svg", "fragor.svg", "index.html", "kvadranter.svg", "steg.svg"]
-    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["index.html"]  # one organisation: no charts
+        "ambitionsgraf.svg", "fragor-ja-nej.svg", "fragor.svg", "i-hog-grad.svg", "index.html", "kvadranter.svg", "steg.svg"]
+    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["ambitionsgraf.svg", "index.html"]  # one organisation: its point, no bars
     for page in ("oversikt/index.html", "oversikt/alla-typer/2023/index.html", "oversikt/kommun/alla-ar/index.html"):
         html = (site / page).read_text()
         root = "../" * page.count("/")
@@ -229,19 +319,31 @@ def test_a_page_per_year_linked_from_the_overview(built):
     assert "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)." in page
     assert "55 % (6)" in page and "63 % (5)" in page and "+0,9" in page and "+0,5" in page
     assert "rapport.pdf" not in (site / "oversikt" / "2025" / "index.html").read_text()  # a build without PDFs links none
+    one = text_of((site / "oversikt" / "2024" / "index.html").read_text())  # k7 alone: every count agrees in number
+    assert "Uppföljningen gäller den organisation som mättes med ambitionsgrafen under 2024" in one
+    assert "1 publicerad organisation mättes 2024 (kommun 1)." in one
+    assert "Ingen av de 21 regionerna i landet deltog." in one and "deltog utan kod i svarsfilen; den kan inte" in one
+    assert not re.search(r"\b(de|De) 1 \w+er\b|\b1 (organisationer|publicerade|punkter|kommuner)\b", one), one
 
 
-def test_an_unpublished_organisation_never_changes_the_follow_up(built, tmp_path):
+def test_an_unpublished_organisations_answers_never_change_the_follow_up(built, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out)
     before = tree(out / "site" / "oversikt")
     changed = dict(FIXTURE, u1=("kommun", False, "A1", {"2023-03-01": (4, 4), "2025-03-01": (4, 4)}),
-                   u2=("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)}))
+                   u2=("region", False, None, {"2025-03-01": (2, 2)}))
     orgs = write_orgs(tmp_path / "orgs", fixture_files(changed))
     summary = run_build(orgs, out, site_url=TEST_SITE_URL)
     assert {(d.slug, d.action, d.reason) for d in summary.plan.national} == {
         (y, "carry over", "unchanged") for y in ("2021", "2023", "2024", "2025")}
     assert tree(out / "site" / "oversikt") == before
+    # A round it took part in is counted, as a number: 2021 now has one participant more, left out.
+    changed["u2"] = ("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)})
+    write_orgs(orgs, fixture_files(changed))
+    summary = run_build(orgs, out, site_url=TEST_SITE_URL)
+    assert {d.slug for d in summary.plan.national if d.action == "render"} == {"2021"}
+    page = text_of((out / "site" / "oversikt" / "2021" / "index.html").read_text())
+    assert "Alla organisationer 3 2 1 – –" in page  # k3, k6 published; u2 left out
     # A published organisation's change in 2025 renders that year's page again, and no other.
     changed["k4"] = ("kommun", True, "A2", {"2025-04-01": (4, 4)})
     write_orgs(orgs, fixture_files(changed))
@@ -250,14 +352,14 @@ def test_an_unpublished_organisation_never_changes_the_follow_up(built, tmp_path
 
 
 def test_a_build_with_pdfs_renders_again_only_the_years_that_changed(tmp_path):
-    files = {"a.yaml": answer_file([("2023-03-01", [("inkopschef", svar(2, 2))]), ("2025-03-01", [("inkopschef", svar(3, 3))])], namn="A"),
-             "b.yaml": answer_file([("2025-03-01", [("inkopschef", svar(3, 2))])], namn="B")}
+    files = {"a.yaml": answer_file([("2023-03-01", two(svar(2, 2))), ("2025-03-01", two(svar(3, 3)))], namn="A"),
+             "b.yaml": answer_file([("2025-03-01", two(svar(3, 2)))], namn="B")}
     orgs = write_orgs(tmp_path / "orgs", files)
     out = tmp_path / "out"
     run_build(orgs, out, pdf=True, jobs=2)
     assert (out / "site" / "oversikt" / "2023" / "rapport.pdf").is_file()
     assert 'href="rapport.pdf"' in (out / "site" / "oversikt" / "2025" / "index.html").read_text()
-    files["b.yaml"] = answer_file([("2025-03-01", [("inkopschef", svar(4, 2))])], namn="B")
+    files["b.yaml"] = answer_file([("2025-03-01", two(svar(4, 2)))], namn="B")
     write_orgs(orgs, files)
     summary = run_build(orgs, out, pdf=True, jobs=2)
     assert {(d.slug, d.part): d.action for d in summary.plan.national} == {
@@ -299,8 +401,9 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
                  "den tidigare mätningen: 2021 för 1, 2023 för 7, 2024 för 1",
                  "SKR:s kommungruppsindelning 2023", "Sida 1 av"):
         assert said in text, said
-    assert row("A. Storstäder och storstadsnära kommuner") == ["5", "5 av 46"]  # participation
-    assert row("Kommun utan kod (okänd grupp)") == ["1", "–"]
+    participation = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines()]
+    assert ["A1. Storstäder", "3", "3", "0", "3", "100 %"] in participation  # the fixture's report: those measured are the published
+    assert ["Kommun utan kod (okänd grupp)", "1", "1", "0", "–", "–"] in participation
     assert row("Alla organisationer") == ["11", "55 % (6)", "0 % (0)", "18 % (2)", "18 % (2)", "9 % (1)"]
     assert row("A1. Storstäder (bara") == ["3", "3", "0", "0", "0", "0"]
     # The transition table: from no point (m1) to ändamålsenlig, and the column totals of the nine.
@@ -308,6 +411,116 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
     assert row("Summa") == ["6", "0", "1", "2", "0", "9"]
     assert row("Samspel mellan inköpsfunktionen och ledningen") == ["+0,9", "9 organisationer"]
     assert row("Samspel mellan inköpsfunktionen och verksamheten") == ["+0,5", "8 organisationer"]
+
+
+def table_cells(doc: list[dict], caption: str, headings: list[str], rows: list[str]) -> tuple[list, dict]:
+    """In the PDF's table whose caption starts with `caption`, located with pdftotext -bbox: each
+    heading's box (the union of its words, over the lines it wraps to) and each row's cells (its
+    words after the label, joined where less than 4 pt apart), as (x0, x1, text)."""
+    start = caption.split()
+    for page in doc:
+        words = page["words"]
+        at = next((i for i in range(len(words)) if [w[4] for w in words[i:i + len(start)]] == start), None)
+        if at is not None:
+            break
+    else:
+        raise AssertionError(f"no caption {caption!r}")
+    below = [w for w in words[at:] if w[1] > words[at][3]]
+    first_row = min(w[1] for w in below if w[4] == rows[0].split()[0] and w[0] < words[at][0] + 20)
+    band = [w for w in below if w[1] < first_row - 1]
+    boxes, left = [], 0.0
+    for heading in headings:
+        parts = heading.split()
+        head = min((w for w in band if w[4] == parts[0] and w[0] > left), key=lambda w: (w[0], w[1]))
+        box, last = [head[0], head[2]], head
+        for part in parts[1:]:  # the next word: just right of the last on its line, or on a later line under the heading
+            last = min((w for w in band if w[4] == part and (
+                (abs(w[1] - last[1]) < 2 and 0 <= w[0] - last[2] < 8) or (w[1] > last[1] + 2 and w[0] < box[1] + 5 and w[2] > box[0] - 5))),
+                key=lambda w: (w[1], w[0]))
+            box = [min(box[0], last[0]), max(box[1], last[2])]
+        boxes.append((box[0], box[1], heading))
+        left = head[0] + 1
+    cells = {}
+    for label in rows:
+        first = label.split()
+        line_at = next(w for w in below if w[4] == first[0] and w[1] >= first_row - 1 and w[0] < words[at][0] + 20)
+        line = sorted((w for w in below if abs(w[1] - line_at[1]) < 2), key=lambda w: w[0])
+        values = [w for w in line if w[0] > boxes[0][0] - 20]
+        joined: list[list] = []
+        for w in values:
+            if joined and w[0] - joined[-1][1] < 4:
+                joined[-1] = [joined[-1][0], w[2], joined[-1][2] + " " + w[4]]
+            else:
+                joined.append([w[0], w[2], w[4]])
+        cells[label] = [tuple(c) for c in joined]
+    return boxes, cells
+
+
+def assert_under_headings(boxes: list, cells: dict) -> None:
+    """Each value's box overlaps its own heading's box and no other heading's."""
+    for label, row in cells.items():
+        assert len(row) == len(boxes), (label, row)
+        for (x0, x1, text), (h0, h1, heading) in zip(row, boxes):
+            assert x1 > h0 and x0 < h1, f"{label}: {text} is not under {heading}"
+            others = [h for h in boxes if h[2] != heading and x1 > h[0] and x0 < h[1]]
+            assert not others, f"{label}: {text} is under {others[0][2]} too"
+
+
+def test_each_number_of_the_pdf_tables_stands_under_its_own_heading(fixture_pdf):
+    from .test_pdf_layout import pages
+
+    doc = pages(fixture_pdf)
+    boxes, cells = table_cells(doc, "Organisationer per typ,", ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning"],
+                               ["Kommun", "Region", "Alla organisationer"])
+    assert [c[2] for c in cells["Alla organisationer"]] == ["11", "11", "0", "–", "–"]
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Organisationer per svar, fråga 1,", ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja", "Inget svar"],
+                               ["1. Vi har mål"])
+    assert [c[2] for c in cells["1. Vi har mål"]] == ["100 % (11)", "0 % (0)", "0 % (0)", "0 % (0)"]
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Medianförändring per axel,", ["Medianförändring", "Bygger på"],
+                               ["Samspel mellan inköpsfunktionen och ledningen"])
+    assert_under_headings(boxes, cells)
+    boxes, cells = table_cells(doc, "Kvadrant vid den tidigare", ["2025: Ändamålsenlig inköpsorganisation", "2025: Systematiskt samspel med ledningen",
+                                                                  "2025: Systematiskt samspel med verksamheten", "2025: Tillfälligt samspel",
+                                                                  "2025: Ingen punkt (svar saknas)", "Summa"], ["Summa"])
+    assert [c[2] for c in cells["Summa"]] == ["6", "0", "1", "2", "0", "9"]
+    assert_under_headings(boxes, cells)
+    # The sum row is printed once, however the table falls on the pages.
+    assert sum(1 for page in doc for w in page["words"] if w[4] == "Summa") == 2  # its heading and its row
+
+
+def test_the_pdf_ends_with_the_instrument_and_every_interpretation(fixture_pdf, instrument):
+    """The appendix, read from the instrument and the method page's Markdown (never a copy): every
+    question with its lead-in, each area's formula, the threshold and the interpretations."""
+    import re as _re
+
+    from ambitionsgraf.pipeline.inputs import load_project
+
+    from .test_pdf_layout import pages
+
+    text = " ".join(subprocess.run(["pdftotext", str(fixture_pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    appendix = text[text.rindex("Bilaga: frågor, formler, gränser och tolkningar"):]
+    # The question column of the appendix's tables, line by line: from its heading "Fråga" to "Svar och poäng".
+    column = []
+    for page in pages(fixture_pdf):
+        words = page["words"]
+        heads = [w for w in words if w[4] == "Nr"]
+        if not heads:
+            continue
+        left = next(w[0] for w in words if w[4] == "Fråga" and abs(w[1] - heads[0][1]) < 2)
+        right = next(w[0] for w in words if w[4] == "Svar" and abs(w[1] - heads[0][1]) < 2)
+        column += [w[4] for w in sorted(words, key=lambda w: (round(w[1]), w[0])) if left - 1 <= w[0] < right - 1 and w[1] > heads[0][1]]
+    questions = " ".join(column)
+    for q in instrument.questions:
+        preamble = instrument.area(q.area).preamble
+        assert " ".join(((preamble + " ") if preamble else "").split() + q.text.split()) in questions, q.id
+    assert "Σ (vikt × poäng) / 5" in appendix and "Σ poäng / 4" in appendix
+    assert f"En axel är systematiskt från {str(float(instrument.threshold)).replace('.', ',')}" in appendix
+    notes = load_project(ROOT, project_settings()).guidance.method_notes
+    assert notes.title in appendix
+    for heading in _re.findall(r"<h3[^>]*>(.*?)</h3>", notes.html):  # every interpretation's heading, in order
+        assert " ".join(heading.split()) in appendix, heading
 
 
 def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
@@ -333,7 +546,7 @@ def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
         walk(root.StructTreeRoot)
         assert kinds.get("/H1") == 1 and kinds.get("/H2", 0) >= 7
         assert kinds.get("/Table", 0) >= 8 and kinds.get("/TH", 0) > 50  # eight tables (one split over pages is tagged per page)
-        assert len(figures) == 4  # quadrants, answers on the scale and yes or no, steps: each followed by its table
+        assert len(figures) == 6  # the graph, quadrants, i hög grad, answers on the scale and yes or no, steps: each followed by its table
         for fig in figures:
             assert "tabellen" in str(fig.get("/Alt", ""))
 
@@ -405,11 +618,14 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     assert len(results) == 311 and sorted(views) == ["2021", "2023", "2025"]
     view = views["2025"]
     assert view["edition"] == "SKR:s kommungruppsindelning 2023"
-    assert view["summary"][:2] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).", "290 av landets 290 kommuner ingår."]
-    groups = {g["label"].split(".")[0]: (g["count"], g["of"]) for g in view["participation"]["groups"]}
-    assert groups == {"A": (46, "46 av 46"), "A1": (3, "3 av 3"), "A2": (43, "43 av 43"), "B": (110, "110 av 110"),
-                      "B3": (23, "23 av 23"), "B4": (63, "63 av 63"), "B5": (24, "24 av 24"), "C": (134, "134 av 134"),
-                      "C6": (27, "27 av 27"), "C7": (51, "51 av 51"), "C8": (35, "35 av 35"), "C9": (21, "21 av 21")}
+    assert view["summary"][:3] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).",
+                                   "Av de 290 kommunerna i landet deltog 290 (100 %) och 290 är publicerade (100 %). "
+                                   "Vår bedömning är att resultaten är representativa för kommunerna.",
+                                   "Av de 21 regionerna i landet deltog 21 (100 %) och 21 är publicerade (100 %). "
+                                   "Vår bedömning är att resultaten är representativa för regionerna."]
+    groups = {g["label"].split(".")[0]: (g["published"], g["size"]) for g in view["participation"]["groups"]}
+    assert groups == {"A": (46, 46), "A1": (3, 3), "A2": (43, 43), "B": (110, 110), "B3": (23, 23), "B4": (63, 63), "B5": (24, 24),
+                      "C": (134, 134), "C6": (27, 27), "C7": (51, 51), "C8": (35, 35), "C9": (21, 21)}
     rows = {r["label"].split(".")[0]: [(c["share"], c["count"]) for c in r["cells"]][:4]
             for s in view["quadrants"]["sections"] for r in s["rows"]}
     # Per group (⌈n/4⌉, ⌈(n−1)/4⌉, ⌈(n−2)/4⌉, ⌈(n−3)/4⌉): A1 (1, 1, 1, 0), A2 (11, 11, 11, 10),
@@ -427,6 +643,43 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     assert rows["Region"] == [("29 %", 6), ("24 %", 5), ("24 %", 5), ("24 %", 5)]
     assert rows["Alla organisationer"] == [("26 %", 81), ("25 %", 79), ("25 %", 79), ("23 %", 72)]  # 81/311 = 26,0 %
     assert "Kommun utan kod (okänd grupp)" not in rows
+
+
+def test_every_place_coverage_when_some_are_left_out(every_place):
+    """All 311 took part; C7 and C8 (86 municipalities) and 11 regions are not published. Kommuner:
+    204/290 = 70,3 % published, but main group C 48/134 = 35,8 %; regions 10/21 = 47,6 %."""
+    from ambitionsgraf.site import national_views
+
+    project, results, _ = every_place
+    places = project.ins.reference.places
+    left_out = {slug for slug in (r.organisation.slug for r in results)
+                if places[slug[1:]].kommungrupp_kod in ("C7", "C8") or (places[slug[1:]].typ == "region" and int(slug[1:]) > 12)}
+    assert len(left_out) == 86 + 11
+    view = national_views(project, [r for r in results if r.organisation.slug not in left_out], results)["2025"]
+    cov = view["participation"]
+    assert [(t["label"], t["measured"], t["published"], t["left_out"], t["size"], t["coverage"]) for t in cov["types"]] == [
+        ("Kommun", 290, 204, 86, 290, "70 %"), ("Region", 21, 10, 11, 21, "48 %")]
+    groups = {g["label"].split(".")[0]: (g["measured"], g["published"], g["left_out"], g["size"], g["coverage"]) for g in cov["groups"]}
+    assert groups["C"] == (134, 48, 86, 134, "36 %") and groups["C7"] == (51, 0, 51, 51, "0 %") and groups["A2"] == (43, 43, 0, 43, "100 %")
+    assert cov["representative"][:2] == [
+        "Av de 290 kommunerna i landet deltog 290 (100 %) och 204 är publicerade (70 %). Vår bedömning är att resultaten är "
+        "representativa för kommunerna som helhet, men att det finns viss osäkerhet för huvudgrupp C (mindre städer/tätorter "
+        "och landsbygdskommuner, 36 %), där färre än 60 % är publicerade.",
+        "Av de 21 regionerna i landet deltog 21 (100 %) och 10 är publicerade (48 %). Med färre än 60 % publicerade kan "
+        "resultaten inte sägas gälla för alla regionerna i landet; de beskriver de publicerade regionerna."]
+    assert view["summary"][0] == "214 publicerade organisationer mättes 2025 (kommun 204, region 10)."
+
+
+def test_every_place_per_county(every_place):
+    """Per county, municipalities and the region: Gotland two (counts only), Blekinge five and the
+    region (shown, with a caution), Stockholm 26 and the region (no caution)."""
+    _, _, views = every_place
+    rows = {r["label"]: r for r in views["2025"]["counties"]["rows"]}
+    assert len(rows) == 21 and sum(r["count"] for r in rows.values()) == 311
+    gotland, blekinge, stockholm = rows["Gotlands län"], rows["Blekinge län"], rows["Stockholms län"]
+    assert (gotland["count"], gotland["best"]["share"], gotland["ledning"], gotland["caution"]) == (2, None, None, False)
+    assert (blekinge["count"], blekinge["caution"]) == (6, True) and blekinge["best"]["share"] is not None
+    assert (stockholm["count"], stockholm["caution"]) == (27, False)
 
 
 def test_every_place_transitions_by_hand(every_place):
@@ -503,15 +756,143 @@ def test_the_pdf_stays_in_its_text_block_and_wastes_no_page(request, which):
         assert len(body(page, top, bottom)) >= least, (n, " ".join(t for *_, t in body(page, top, bottom))[:200])
 
 
-def test_the_summary_names_the_steps_most_and_fewest_have_in_place(instrument):
-    """Orientering in place for two of five, kunskapsgenerering for one, the other six steps for none:
-    every step tied at the bottom is named, in the cycle's order."""
+def test_the_summary_compares_questions_not_steps(instrument):
+    """Five organisations answering 3 everywhere, but spendanalys (question 4) at 4 in a and b, and
+    kunskapsunderlag and rapportering (6 and 14) at 4 in a: 40 %, 20 % and 20 % i hög grad, the other
+    fifteen scale questions 0 %. The sentence names questions, never a step as having most in place."""
     def org(slug, strong_steps):
         answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
-        return summarise(scored(instrument, answer_file([("2025-03-01", [("inkopschef", answers)])], namn=f"Org {slug}"), slug))
+        return summarise(scored(instrument, answer_file([("2025-03-01", two(answers))], namn=f"Org {slug}"), slug))
 
     published = [org("a", ["orientering", "kunskap"]), org("b", ["orientering"]), org("c", []), org("d", []), org("e", [])]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
-    assert view["summary"][-1] == (
-        "I ledningssystemet har flest organisationer orientering på plats (40 %), färst styrdokument och inköpspolicy, "
-        "strategi med mått, konkretisera strategin, planera inköp per kategori, upphandlingsplan och uppföljning av strategin (0 %).")
+    assert view["summary"][-2:] == [
+        "Störst andel som i hög grad har det frågan beskriver finns för fråga 4 (organisationsövergripande spendanalys, 40 %), "
+        "minst för 15 frågor (0 % var). Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor.",
+        "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
+    assert not any("flest" in s or "färst" in s for s in view["summary"])
+    kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6: 20 %, 14: 20 %")
+    uppfoljning = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Uppföljning av strategin")
+    assert uppfoljning["rule"] == "Alla tre frågorna (7, 9 och 13) på plats"
+    orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
+    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4: 40 %")
+
+
+def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(instrument):
+    """Two of five organisations: all said ja; one: one ja of two (some); two: nej. The answer table
+    counts 2 / 1 / 2, as the step Styrdokument does (its other question at 4 everywhere)."""
+    def org(slug, mal):
+        people = [(role, uniform(4, mal=m)) for role, m in zip(("inkopschef", "politisk_ledning"), mal)]
+        return summarise(scored(instrument, answer_file([("2025-03-01", people)], namn=f"Org {slug}"), slug))
+
+    published = [org("a", ["ja", "ja"]), org("b", ["ja"]), org("c", ["ja", "nej"]), org("d", ["nej"]), org("e", ["nej", "nej"])]
+    view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
+    goals = next(g for g in view["questions"]["groups"] if g["id"] == "ja-nej")
+    assert goals["levels"] == ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja"]
+    assert [(c["share"], c["count"]) for c in goals["rows"][0]["cells"]] == [("40 %", 2), ("20 %", 1), ("40 %", 2)]
+    assert goals["rows"][0]["text"].startswith("Vi har mål för inköpsverksamheten")
+    styr = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Styrdokument och inköpspolicy")
+    assert [(c["share"], c["count"]) for c in styr["cells"]] == [("40 %", 2), ("20 %", 1), ("40 %", 2)]
+    first = view["headline"]["areas"][0]["rows"][0]
+    assert (first["number"], first["high"]["share"], first["answered"]) == (1, "40 %", 5)
+    # Area 3's questions keep their lead-in wherever they stand alone.
+    scale = next(g for g in view["questions"]["groups"] if g["id"] == "skala")
+    assert {r["number"]: r["text"] for r in scale["rows"]}[10] == "Inköpsfunktionen ansvarar för: Juridisk rådgivning och regelefterlevnad"
+    assert view["headline"]["areas"][2]["preamble"] == "Inköpsfunktionen ansvarar för:"
+
+
+# -- sharp edges: the rule of five in a median, and the sentence on moves --------------------------
+
+EDGE = {  # slug: (2023, 2025) as (l, v); ledning changes −14/15, −14/15, +14/15, +14/15, +28/15
+    "a": ((3, 3), (2, 2)),  # ändamålsenlig → tillfällig: fewer systematic axes
+    "b": ((2, 2), (3, 3)),  # up
+    "c": ((2, 2), (3, 2)),  # up (ledning only)
+    "d": ((3, 2), (2, 3)),  # one systematic interplay for the other
+    "e": ((2, 2), (4, 2)),  # up, +28/15
+}
+
+
+def edge_view(instrument, slugs):
+    from ambitionsgraf.pipeline.inputs import load_project
+    from ambitionsgraf.site import national_page_files
+
+    published = [summarise(scored(instrument, answer_file([("2023-03-01", [("inkopschef", svar(*EDGE[s][0]))]),
+                                                           ("2025-03-01", [("inkopschef", svar(*EDGE[s][1]))])],
+                                                          namn=f"Org {s}"), s)) for s in slugs]
+    project = load_project(ROOT, project_settings())
+    view = national.report_view(project.ins, national.year_report(project.ins, published, "2025"), site_url=None)
+    return view, text_of(national_page_files(project, view, pdf_linked=False)["oversikt/2025/index.html"])
+
+
+def test_a_median_of_exactly_five_changes_is_shown_and_of_four_is_not(instrument):
+    view, page = edge_view(instrument, "abcde")
+    medians = {m["label"]: (m["median"], m["count"]) for m in view["transitions"]["medians"]}
+    # ledning: −14/15, −14/15, +14/15, +14/15, +28/15: the third is +14/15 = +0,93; verksamhet: −1, 0, 0, +1, +1: 0
+    assert medians == {"Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 5),
+                       "Samspel mellan inköpsfunktionen och verksamheten": ("0,0", 5)}
+    assert "Samspel mellan inköpsfunktionen och ledningen +0,9 5 organisationer" in page
+    assert any(s.startswith("Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen") for s in view["summary"])
+    view, page = edge_view(instrument, "abcd")  # one fewer: no median at all, and the page says why
+    assert [(m["median"], m["count"]) for m in view["transitions"]["medians"]] == [(None, 4), (None, 4)]
+    assert "Samspel mellan inköpsfunktionen och ledningen visas inte (färre än 5) 4 organisationer" in page
+    assert not any(s.startswith("Medianförändringen") for s in view["summary"])
+
+
+def test_the_sentence_on_moves_counts_up_down_and_across_apart(instrument):
+    view, page = edge_view(instrument, "abcde")
+    assert view["transitions"]["moves"] == {"same": 0, "up": 3, "down": 1, "across": 1, "no_point": 0}
+    assert ("I samma kvadrant: 0. Fler axlar med systematiskt samspel: 3. Färre: 1. "
+            "Bytt det ena systematiska samspelet mot det andra: 1. Utan punkt vid någon av mätningarna: 0.") in page
+    assert ("5 av dem hade mätts ett tidigare år. Jämfört med den mätningen: 0 ligger i samma kvadrant, 3 har fler axlar "
+            "med systematiskt samspel, 1 färre och 1 har bytt det ena systematiska samspelet mot det andra.") in view["summary"]
+
+
+def test_the_method_page_states_the_rules_the_code_applies():
+    """The follow-up's own numbers, as the method page (content/metod.md) words them: a change in
+    the code without the page, or the other way round, fails here."""
+    from ambitionsgraf.national import breakdowns, coverage
+    from ambitionsgraf.text import percent
+
+    text = " ".join((ROOT / "content" / "metod.md").read_text(encoding="utf-8").split())
+    section = text[text.index("### Nationell uppföljning per år"):]
+    assert f"minst {percent(coverage.GOOD_COVERAGE)} % av landets organisationer" in section
+    assert f"*färre än {breakdowns.CAUTION}*" in section
+    assert national.MIN_SHARE == 5 and "färre än fem organisationer visas inte" in section
+    assert breakdowns.FEW_RESPONDENTS == 5 and "färre än fem intervjuade påpekas" in section
+    assert "den undre kvartilen ligger en fjärdedel och den övre tre fjärdedelar av vägen från första till sista värdet" in section
+    # (worded without "p × (n − 1)": with it on the page, the site search found the page for "pelikanbudget")
+
+
+def test_results_per_role_only_over_five_organisations_or_more(instrument, report):
+    """The fixture interviews the procurement chief alone: eleven organisations, ten with a point,
+    six of them ändamålsenlig (60 %); the other roles are nowhere, so show nothing."""
+    roles = {r["label"]: r for r in national.report_view(instrument, report, site_url=None)["roles"]["rows"]}
+    chief = roles["Inköpschef"]
+    assert (chief["count"], chief["best"]["share"], chief["best"]["count"], chief["ledning"], chief["verksamhet"], chief["caution"]) == (
+        11, "60 %", 6, "3,0", "3,0", True)
+    assert roles["Politisk ledning"]["count"] is None and roles["Politisk ledning"]["ledning"] is None
+    five, page = edge_view(instrument, "abcde")
+    assert next(r for r in five["roles"]["rows"] if r["label"] == "Inköpschef")["shown"]
+    four, page = edge_view(instrument, "abcd")  # one fewer: a median would be one of four organisations' own
+    chief = next(r for r in four["roles"]["rows"] if r["label"] == "Inköpschef")
+    assert (chief["count"], chief["shown"], chief["ledning"], chief["best"]["share"]) == (None, False, None, None)
+    assert "Inköpschef färre än 5 – – –" in page  # not even how many: a role under five is no one's business
+
+
+def test_a_table_that_breaks_repeats_its_headings(fixture_pdf):
+    """The appendix's question tables run over pages: every page with one of their rows (an answer
+    cell 'Skalan 1–4') has the headings above it, and at least one table does break."""
+    from .test_pdf_layout import pages
+
+    with_rows = []
+    for n, page in enumerate(pages(fixture_pdf), 1):
+        words = page["words"]
+        cells = [w for w in words if w[4] == "Skalan"]
+        if not cells:
+            continue
+        heads = [w for w in words if w[4] == "poäng" and any(v[4] == "Svar" and abs(v[1] - w[1]) < 2 for v in words)]
+        assert heads and min(h[1] for h in heads) < min(c[1] for c in cells), f"page {n}: rows without their headings"
+        first_caption = min((w[1] for w in words if w[4] in ("1.", "2.", "3.", "4.") and w[0] < 70), default=None)
+        with_rows.append((n, first_caption is None or first_caption > min(c[1] for c in cells)))
+    assert any(continued for _, continued in with_rows), with_rows  # a page whose first rows continue a table

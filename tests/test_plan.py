@@ -7,7 +7,7 @@ from fractions import Fraction as F
 
 from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, SEARCH, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart,
-                                        part_key, plan, plan_national)
+                                        part_key, plan)
 from ambitionsgraf.site import part_files
 
 SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
@@ -169,6 +169,12 @@ def test_files_with_absolute_addresses_are_planned_only_with_the_sites_address()
 
 
 # -- the national follow-up (rule 6) ---------------------------------------------------------------
+
+
+def plan_national(reports, previous, *, code, site_url, make_pdf, only):
+    """The national follow-up's decisions, as the one plan() makes them."""
+    return plan(PlanInputs(code=code, site_url=site_url, make_pdf=make_pdf, only=only, orgs=(), national=reports,
+                           previous_national=previous)).national
 
 
 def national(*years, digest="d", make_pdf=True, only=None, previous=None):

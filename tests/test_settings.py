@@ -154,3 +154,17 @@ def test_an_address_that_hides_a_placeholder_or_breaks_a_link_is_refused(url):
 def test_a_setting_of_only_invisible_characters_is_refused():
     found = problems(GOOD.replace("  namn: Upphandlingsmyndigheten\n", '  namn: "\\u200b"\n', 1))
     assert any(p.startswith("installningar.yaml:11: utgivare.namn: expected the agency's name, got only invisible characters") for p in found), found
+
+
+@pytest.mark.parametrize("host", ["www.example.com", "app.localhost", "a.b.example.org", "pages.example.github.io", "site.test"])
+def test_a_subdomain_of_a_placeholder_host_is_a_placeholder_too(host):
+    from ambitionsgraf.settings import url_problem
+
+    assert url_problem(f"https://{host}/ambitionsgraf/") == f"expected the real address, got the placeholder host {host}"
+
+
+@pytest.mark.parametrize("host", ["myexample.com", "localhost-kommun.se", "example.com.se", "uhm.github.io"])
+def test_a_real_host_that_only_contains_a_placeholders_name_is_accepted(host):
+    from ambitionsgraf.settings import url_problem
+
+    assert url_problem(f"https://{host}/ambitionsgraf/") is None

@@ -179,3 +179,20 @@ def test_pages_workflow_refuses_a_repository_that_is_not_private_before_building
     checkout = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/checkout"))
     assert 0 < checkout < build  # the guard comes before the code is even checked out
     assert workflow["jobs"]["deploy"]["needs"] == "build"  # a failed guard deploys nothing
+
+
+def test_pages_workflow_grants_publishing_to_the_deploy_job_only_and_pins_every_action_by_commit():
+    path = ROOT / ".github" / "workflows" / "pages.yml"
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    publishing = {"pages": "write", "id-token": "write"}
+    top = workflow.get("permissions") or {}
+    assert not any(top.get(k) == v for k, v in publishing.items())  # nothing above the jobs may publish
+    for name, job in workflow["jobs"].items():
+        granted = {k: v for k, v in (job.get("permissions") or {}).items() if publishing.get(k) == v}
+        assert granted == (publishing if name == "deploy" else {}), name
+        assert "permissions" in job, name  # each job says what it gets, so none inherits a default token
+    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(\S+)(.*)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert len(uses) == 5
+    for action, comment in uses:
+        assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", action), action  # a tag can be moved; a commit cannot
+        assert re.fullmatch(r"\s+# v\d+\.\d+\.\d+", comment), action  # the tag it was, for the reader and for updates

@@ -24,23 +24,27 @@ import hashlib
 import math
 import os
 import re
-import tempfile
 from dataclasses import fields
 from fractions import Fraction
 from pathlib import Path
 
 import orjson
 
-FORMAT = 2  # 2: a summary holds the organisation's code
+from .. import atomic
+from ..answers import SLUG
+from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
+from ..charts import Frame
+from ..content import Page
+from ..content import Guidance
+from .output import out_key
+from . import trust
+from ..yamlsource import MAX_NODES
+from .trust import Shape
+
+FORMAT = 3  # 2: a summary holds the organisation's code; 3: and each round's scores per role
 
 
-class Shape(Exception):
-    """A cached value of the wrong shape."""
-
-
-def _need(ok: bool) -> None:
-    if not ok:
-        raise Shape
+_need = trust.need
 
 
 def _str(v) -> str:
@@ -57,19 +61,19 @@ def _int(v) -> int:
     return v
 
 
-def _frac(v) -> Fraction | None:
-    """A score or mean: [numerator, denominator], within what any answers can give."""
+def _frac(v, top: int) -> Fraction | None:
+    """A score or mean: [numerator, denominator], within what any answers can give (0 to the scale's top)."""
     if v is None:
         return None
     _need(type(v) is list and len(v) == 2 and type(v[0]) is int and type(v[1]) is int and 0 < v[1] < 2**40)
-    _need(0 <= v[0] <= 10 * v[1])  # scores and means lie between 0 and the scale's top (4)
+    _need(0 <= v[0] <= top * v[1])
     return Fraction(v[0], v[1])
 
 
-def _fracs(v, ids: frozenset) -> dict:
+def _fracs(v, ids: frozenset, top: int) -> dict:
     """Scores by id: exactly the instrument's ids, in its order."""
     _need(type(v) is dict and frozenset(v) == ids)
-    return {_str(k): _frac(x) for k, x in v.items()}
+    return {_str(k): _frac(x, top) for k, x in v.items()}
 
 
 _PAGE_NAME = re.compile(r"[a-z0-9_-]+")  # a step id or a content page's file name
@@ -97,7 +101,9 @@ def summary_to_data(s) -> list:
     return [o.slug, o.name, o.type, o.published, o.path, o.code, [
         [a.date, a.overall.respondents, {k: _pair(v) for k, v in a.overall.areas.items()},
          {k: _pair(v) for k, v in a.overall.axes.items()}, a.overall.quadrant,
-         {k: _pair(q.mean) for k, q in a.questions.items()}]
+         {k: _pair(q.mean) for k, q in a.questions.items()},
+         {role: [g.respondents, {k: _pair(v) for k, v in g.areas.items()}, {k: _pair(v) for k, v in g.axes.items()}, g.quadrant]
+          for role, g in a.roles.items()}]
         for a in s.assessments
     ]]
 
@@ -111,26 +117,34 @@ class Expected:
         self.questions = frozenset(ins.question_ids)
         self.quadrants = frozenset(q.id for q in ins.quadrants)
         self.types = frozenset(t.id for t in ins.types)
+        self.roles = [r.id for r in ins.roles]
         self.places = ins.reference.places
+        self.top = max(v for v, _ in ins.scale)  # no score, mean or point lies above the scale's top
 
 
 def summary_from_data(v, expected: Expected):
     """A summary, checked field by field against the instrument; Shape if anything is off."""
-    from ..answers import SLUG
-    from ..scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
 
     _need(type(v) is list and len(v) == 7 and type(v[3]) is bool and type(v[6]) is list and v[6])
     info = OrganisationInfo(_str(v[0]), _str(v[1]), _str(v[2]), v[3], _str(v[4]), _opt_str(v[5]))
-    _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types and info.name.strip() != "")
+    _need(SLUG.fullmatch(info.slug) is not None and info.type in expected.types)
+    trust.name(info.name)  # as the answer-file validator would leave it: no formula, nothing invisible
     _need(info.code is None or (info.code in expected.places and expected.places[info.code].typ == info.type))
     rounds = []
     for r in v[6]:
-        _need(type(r) is list and len(r) == 6 and type(r[5]) is dict)
+        _need(type(r) is list and len(r) == 7 and type(r[5]) is dict and type(r[6]) is dict)
         _need(r[4] is None or r[4] in expected.quadrants)
-        overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas), _fracs(r[3], expected.axes), _opt_str(r[4]))
-        _need(overall.respondents >= 0)
+        top = expected.top
+        overall = GroupScore(_int(r[1]), _fracs(r[2], expected.areas, top), _fracs(r[3], expected.axes, top), _opt_str(r[4]))
+        _need(0 <= overall.respondents <= MAX_NODES)  # an answer file holds fewer respondents than values
         _need(frozenset(r[5]) == expected.questions)
-        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m)) for k, m in r[5].items()}))
+        _need(list(r[6]) == [role for role in expected.roles if role in r[6]])  # known roles, in the instrument's order
+        roles = {}
+        for role, g in r[6].items():
+            _need(type(g) is list and len(g) == 4 and (g[3] is None or g[3] in expected.quadrants))
+            roles[role] = GroupScore(_int(g[0]), _fracs(g[1], expected.areas, top), _fracs(g[2], expected.axes, top), _opt_str(g[3]))
+            _need(0 < roles[role].respondents <= overall.respondents)
+        rounds.append(RoundSummary(_date(r[0]), overall, {_str(k): QuestionMean(_frac(m, top)) for k, m in r[5].items()}, roles))
     _need([a.date for a in rounds] == sorted(a.date for a in rounds))  # oldest first, as scoring makes them
     return OrganisationSummary(info, tuple(rounds))
 
@@ -156,14 +170,8 @@ def _floats(v, n: int | None = None) -> tuple:
     return tuple(_float(x) for x in v)
 
 
-def _svg_head(v: str) -> str:
-    """The opening of one SVG document, as matplotlib writes it: never a closed or second document."""
-    _need(v.startswith("<?xml") and v.count("<svg") == 1 and "</svg>" not in v and "<script" not in v.lower())
-    return v
-
-
 _FRAME_FIELDS = {
-    "head": lambda v: _svg_head(_str(v)),
+    "head": lambda v: trust.svg_head(_str(v)),
     "width": _float, "height": _float, "threshold": _float, "corner_inset": _float,
     "affine": lambda v: _floats(v, 4), "plot": lambda v: _floats(v, 4),
     "xlim": lambda v: _floats(v, 2), "ylim": lambda v: _floats(v, 2),
@@ -174,7 +182,6 @@ _FRAME_FIELDS = {
 
 def frame_from_data(v):
     """The chart frame: every field of the right kind and length (the SVG head one document's opening)."""
-    from ..charts import Frame
 
     _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Frame)) == sorted(_FRAME_FIELDS))
     return Frame(**{k: _FRAME_FIELDS[k](x) for k, x in v.items()})
@@ -189,15 +196,18 @@ def _page_to_data(p) -> dict:
 
 
 def _page_from_data(v):
-    from ..content import Page
 
     _need(type(v) is dict and sorted(v) == sorted(f.name for f in fields(Page)))
     page = Page(**{k: _plain(x) for k, x in v.items()})
     for name in ("slug", "title", "summary", "html"):
         _str(getattr(page, name))
-    _opt_str(page.section)
+    trust.guidance_html(page.html)
+    for text in (page.title, page.summary, _opt_str(page.section) or ""):
+        trust.plain_text(text)
     for pairs in (page.toc, page.suggestions, page.question_suggestions):
         _need(type(pairs) is tuple and all(type(t) is tuple and len(t) == 2 and all(type(x) is str for x in t) for t in pairs))
+        for first, second in pairs:
+            trust.plain_text(first), trust.plain_text(second)
     return page
 
 
@@ -208,7 +218,6 @@ def guidance_to_data(g) -> dict:
 
 
 def guidance_from_data(v):
-    from ..content import Guidance
 
     _need(type(v) is dict and sorted(v) == ["method_notes", "pages", "steps"])
     _need(type(v["steps"]) is dict and type(v["pages"]) is dict)
@@ -226,7 +235,6 @@ class BuildCache:
     """The cache of one output folder. `note` says, in one line, why a cache was set aside."""
 
     def __init__(self, cache_dir: Path, out_dir: Path, code: str):
-        from .output import out_key
 
         self.path = cache_dir / f"{out_key(out_dir)}.json"
         self.code = code
@@ -247,9 +255,9 @@ class BuildCache:
 
     def _read(self) -> dict:
         if self._raw is None:
-            from ..answers import read_regular
+            from ..safe_read import MAX_CACHE, read_regular
 
-            content, problem = read_regular(self.path) if os.path.lexists(self.path) else (None, None)
+            content, problem = read_regular(self.path, MAX_CACHE, "a build cache") if os.path.lexists(self.path) else (None, None)
             if content is None:
                 raw = {} if problem is None else self._broken(f"could not be read: {problem}")
             else:
@@ -327,17 +335,10 @@ class BuildCache:
         head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance)})
         body = b",".join(orjson.dumps(k) + b":" + v for k, v in encoded.items())
         content = head[:-1] + b',"summaries":{' + body + b"}}"
-        tmp = None
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds unpublished organisations' scores
-            fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.stem}.", suffix=".tmp")  # 0600, never through a link
-            tmp = Path(name)
-            with open(fd, "wb") as f:
-                f.write(content)
-            os.replace(tmp, self.path)
+            # 0600 in a 0700 folder: it holds unpublished organisations' scores
+            atomic.write(self.path, content, mode=0o600, folder_mode=0o700)
             self._prune()
             return None
         except OSError as exc:  # a cache that cannot be written only makes the next build slower
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
             return f"build cache {self.path} could not be written ({exc.strerror}); the next build reads every answer file"

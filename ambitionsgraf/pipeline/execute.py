@@ -32,9 +32,14 @@ from pathlib import Path
 
 import orjson
 
+from .. import correction, layout, overview, site
 from ..answers import parse_organisation
 from ..problems import Problem
 from ..writer import FolderWriter
+from .cache import summary_to_data
+from ..scoring import score_organisation, summarise
+from ..site import shared_site_files
+from . import parts
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +51,7 @@ class Task:
     pdf_linked: bool = False
 
     def heavy(self) -> bool:
-        return self.part.endswith("-pdf")
+        return parts.of(self.part).needs_pdf
 
 
 @dataclass
@@ -60,13 +65,14 @@ class Worker:
     cached: frozenset  # cache keys whose summaries the parent has
     paths: dict  # slug -> Path (only .yaml files can be valid)
     make_pdf: bool
+    delivered: dict = field(default_factory=dict)  # slug -> what the archive holds of it (archive.Archive.by_slug)
+    archive_root: str = ""
     local: dict = field(default_factory=dict)  # slug -> whole result, for the organisations this process loaded
     _out: FolderWriter | None = None  # this process's writer into the staging folder
 
     def load(self, paths: list[Path], skip_cached: bool = True) -> tuple[dict, dict, list[Problem], list[str]]:
         """Validate and score the files whose summary is not cached (or all): summaries, the same
         encoded for the cache (here, in parallel, not in the parent at the end), problems, invalid files."""
-        from .cache import summary_to_data
 
         summaries, encoded, problems, invalid = {}, {}, [], []
         for path in paths:
@@ -82,7 +88,6 @@ class Worker:
         return summaries, encoded, problems, invalid
 
     def _read(self, path: Path):
-        from ..scoring import score_organisation, summarise
 
         org, found = parse_organisation(self.project.ins, path, self.data[path], self.shown[path])
         if org is None:
@@ -118,46 +123,17 @@ class Worker:
         index, root, national = context
         if self._out is None or self._out.root != root:
             self._out = FolderWriter(root)
-        if task.part.startswith("national"):
-            return self.render_national(task, national[task.slug], self._out)
-        return self.render(task, index, self._out)
-
-    # -- the build's work -------------------------------------------------------------------------
-
-    def render(self, task: Task, index, out: FolderWriter) -> list[str]:
-        """Render one part into the staging folder; return its files' paths."""
-        from ..overview import comparison
-        from ..site import delivery_files, delivery_pdf_files, public_organisation_files, public_pdf_files
-
+        part = parts.of(task.part)
+        if part.scope == parts.YEAR:
+            return self._out.put_all(RENDERERS[part.name](self, task, national[task.slug], None))
         result = self.whole(task.slug)
-        if task.part.startswith("site") and not result.organisation.published:
+        if part.published_only and not result.organisation.published:
             # The plan comes from summaries, some from the cache; the answer file has the last word.
             raise RuntimeError(f"refusing to publish {task.slug}: its answer file does not say publicerad: true")
-        if task.part == "site":
-            bundle = {f"site/{k}": v for k, v in public_organisation_files(self.project, result, pdf_linked=task.pdf_linked).items()}
-        elif task.part == "site-pdf":
-            bundle = {f"site/{k}": v for k, v in public_pdf_files(self.project, result).items()}
-        elif task.part == "leverans":
-            bundle = {f"leverans/{k}": v for k, v in delivery_files(
-                self.project, result, comparisons=comparison(self.project.ins, result, index, with_points=False)).items()}
-        else:
-            shown = [c.as_shown() for c in comparison(self.project.ins, result, index, with_points=True)]
-            bundle = {f"leverans/{k}": v for k, v in delivery_pdf_files(self.project, result, comparisons=shown).items()}
-        return out.put_all(bundle)
-
-    def render_national(self, task: Task, view: dict, out: FolderWriter) -> list[str]:
-        """Render one part of a year's national follow-up (slug: the year) from its view."""
-        from ..site import national_page_files, national_pdf_files
-
-        if task.part == "national":
-            bundle = national_page_files(self.project, view, pdf_linked=task.pdf_linked)
-        else:
-            bundle = national_pdf_files(self.project, view)
-        return out.put_all({f"site/{k}": v for k, v in bundle.items()})
+        return self._out.put_all(RENDERERS[part.name](self, task, result, index))
 
     def side(self, listed: list, root: Path) -> list[str]:
         """The pages that belong to no organisation; return their paths."""
-        from ..site import shared_site_files
 
         return FolderWriter(root).put_all({"site/" + k: v for k, v in shared_site_files(self.project, listed).items()})
 
@@ -195,7 +171,7 @@ def assign(tasks: list[Task], owner: dict[str, int], jobs: int) -> list[list[Tas
     that is among the least busy: the owner of a changed file has loaded WeasyPrint already."""
     shares: list[list[Task]] = [[] for _ in range(jobs)]
     heavy = [0] * jobs
-    for task in sorted(tasks, key=lambda t: (not t.heavy(), t.part != "leverans-pdf", t.slug, t.part)):
+    for task in sorted(tasks, key=lambda t: (not t.heavy(), not parts.of(t.part).compares, t.slug, t.part)):
         k = owner.get(task.slug, 0)  # the national follow-up (slug: a year) belongs to no worker
         if task.heavy():
             k = min(range(jobs), key=lambda j: (heavy[j], j != k, j))
@@ -363,8 +339,8 @@ class ForkedPool:
             try:
                 # The comparison index only to workers that render delivery parts (it is the biggest
                 # message), and each year's national view only to the worker that renders it.
-                years = {t.slug for t in share if t.part.startswith("national")}
-                conn.send(("tasks", share, (index if any(t.part.startswith("leverans") for t in share) else None, root,
+                years = {t.slug for t in share if parts.of(t.part).scope == parts.YEAR}
+                conn.send(("tasks", share, (index if any(parts.of(t.part).compares for t in share) else None, root,
                                             {y: national[y] for y in years})))
             except OSError:
                 self._receive(conn)  # the worker has stopped: raise what it said
@@ -425,3 +401,48 @@ def pool(worker: Worker, paths: list[Path], jobs: int, make_pdf: bool):
     parallel = (jobs > 1 and len(paths) > 1 and (make_pdf or len(paths) >= 64)
                 and "fork" in multiprocessing.get_all_start_methods())
     return ForkedPool(worker, paths, jobs) if parallel else SerialPool(worker, paths)
+
+
+# -- one renderer per part of the table (pipeline/parts.py): (worker, task, its result or year's view,
+# the comparison index) -> {path relative to the output: bytes or text}
+
+
+def _prefixed(root: str, bundle: dict) -> dict:
+    return {f"{root}/{k}": v for k, v in bundle.items()}
+
+
+def _site(w: Worker, task: Task, result, index) -> dict:
+    corrected = correction.corrected_on(w.delivered.get(task.slug), result.latest.date[:4])  # "Rättad <datum>"
+    return _prefixed(layout.PUBLIC, site.public_organisation_files(w.project, result, pdf_linked=task.pdf_linked, corrected=corrected))
+
+
+def _site_pdf(w: Worker, task: Task, result, index) -> dict:
+    return _prefixed(layout.PUBLIC, site.public_pdf_files(w.project, result))
+
+
+def _delivery(w: Worker, task: Task, result, index) -> dict:
+    # A delivered year compares with the year as it stood at its first delivery (basis.py).
+    comparisons = overview.comparison(w.project.ins, result, index.index_for(result), with_points=False)
+    return _prefixed(layout.DELIVERY, site.delivery_files(w.project, result, comparisons=comparisons))
+
+
+def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
+    full = overview.comparison(w.project.ins, result, index.index_for(result), with_points=True)
+    rattelse = None
+    if task.slug in w.delivered:  # a package delivered before: its page "Rättelse"
+        now = orjson.loads(orjson.dumps(site.delivery_data(w.project, result, comparisons=full)))
+        rattelse = correction.correction_view(w.project.ins, w.delivered[task.slug], w.archive_root, task.slug, now)
+    return _prefixed(layout.DELIVERY, site.delivery_pdf_files(w.project, result, comparisons=[c.as_shown() for c in full],
+                                                              correction=rattelse))
+
+
+def _national(w: Worker, task: Task, view: dict, index) -> dict:
+    return _prefixed(layout.PUBLIC, site.national_page_files(w.project, view, pdf_linked=task.pdf_linked))
+
+
+def _national_pdf(w: Worker, task: Task, view: dict, index) -> dict:
+    return _prefixed(layout.PUBLIC, site.national_pdf_files(w.project, view))
+
+
+RENDERERS = {"site": _site, "site-pdf": _site_pdf, "leverans": _delivery, "leverans-pdf": _delivery_pdf,
+             "national": _national, "national-pdf": _national_pdf}

@@ -12,8 +12,14 @@ from pathlib import Path
 import orjson
 
 from .. import VERSION
-from ..answers import list_answer_files, read_files
+from ..answers import SLUG, list_answer_files, read_files
 from ..problems import Problem
+from ..project import Project
+from ..search import FILE
+from ..content import load_guidance
+from ..instrument import load_instrument
+from ..render import environment
+from . import parts
 from .plan import PreviousPart
 
 
@@ -58,20 +64,19 @@ def _parts_of(entry) -> dict:
         return {}
     if isinstance(entry.get("files"), list):
         entry = {"site": {"key": None, "files": entry["files"]}}
-    parts: dict = {}
+    found: dict = {}
     for name, part in entry.items():
         if not (isinstance(part, dict) and isinstance(part.get("files"), list) and all(isinstance(f, str) for f in part["files"])):
             continue
         key = part.get("key") if isinstance(part.get("key"), str) else None
         for f in part["files"]:
-            kind = ("site-pdf" if f.endswith(".pdf") else "site") if f.startswith("site/") else \
-                   ("leverans-pdf" if f.endswith((".pdf", ".xlsx")) else "leverans")  # as site.part_files has them
+            kind = parts.organisation_part_of_file(f)  # as the layout has it
             moved = kind != name
-            entry_ = parts.setdefault(kind, {"key": None if moved else key, "files": []})
+            entry_ = found.setdefault(kind, {"key": None if moved else key, "files": []})
             if moved:
                 entry_["key"] = None
             entry_["files"].append(f)
-    return parts
+    return found
 
 
 def _present(out_dir: Path, relpath: str, folders: dict) -> bool:
@@ -94,62 +99,57 @@ def _present(out_dir: Path, relpath: str, folders: dict) -> bool:
         return False
 
 
-def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
-    """The previous build's parts, each marked present when all its files are still there.
+def _believed(unit: str, part: parts.Part, entry: dict, out_dir: Path, folders: dict) -> PreviousPart:
+    """One part as the previous manifest lists it. Only the files the layout gives the part are ever
+    believed: a manifest that names others (outside the output, someone else's, a shared page) is
+    taken to list no key for that part, which is then rendered again. An organisation's part must
+    list its files exactly; a year's page lists the charts its view drew, a subset of all it may hold."""
+    allowed = part.files(unit, part.name)
+    files = entry.get("files")
+    if part.scope == parts.ORGANISATION:
+        listed = sorted(files) == sorted(allowed)
+    else:
+        listed = isinstance(files, list) and all(isinstance(f, str) for f in files) and len(set(files)) == len(files) \
+            and set(files) <= set(allowed) and allowed[0] in files
+    key = entry.get("key") if listed and isinstance(entry.get("key"), str) else None
+    files = tuple(allowed if part.scope == parts.ORGANISATION or not listed else sorted(files))
+    return PreviousPart(key, files, listed and all(_present(out_dir, f, folders) for f in files))
 
-    A manifest only says which parts an organisation had and their keys: the files of a part
-    are always `site.part_files`, so a manifest that names others (outside the output, someone
-    else's, a shared page) is taken to list no files for that part, which is then rendered again.
-    """
-    from ..answers import SLUG
-    from ..site import part_files
 
+_UNIT = {parts.ORGANISATION: SLUG, parts.YEAR: re.compile(r"[0-9]{4}")}  # what names an organisation or a year
+
+
+def previous_of(out_dir: Path, manifest: dict | None, scope: str) -> dict[str, dict[str, PreviousPart]]:
+    """The previous build's parts of one scope (organisations, or the national follow-up's years), by
+    slug or year and part, each marked present when all its files are still there."""
+    section = next(p.manifest for p in parts.PARTS if p.scope == scope)
+    names = {p.name: p for p in parts.PARTS if p.scope == scope}
+    entries = (manifest or {}).get(section)
     out: dict[str, dict[str, PreviousPart]] = {}
     folders: dict = {}
-    for slug, entry in (manifest or {}).get("orgs", {}).items():
-        if not (isinstance(slug, str) and SLUG.fullmatch(slug)):
+    for unit, entry in (entries.items() if isinstance(entries, dict) else ()):
+        if not (isinstance(unit, str) and _UNIT[scope].fullmatch(unit)):
             continue
-        for part, e in _parts_of(entry).items():
-            if part not in ("site", "site-pdf", "leverans", "leverans-pdf"):
-                continue
-            files = part_files(slug, part)
-            as_listed = sorted(e["files"]) == sorted(files)
-            present = as_listed and all(_present(out_dir, f, folders) for f in files)
-            out.setdefault(slug, {})[part] = PreviousPart(e["key"] if as_listed else None, files, present)
+        listed = _parts_of(entry) if scope == parts.ORGANISATION else entry if isinstance(entry, dict) else {}
+        for name, e in listed.items():
+            if name in names and isinstance(e, dict):
+                out.setdefault(unit, {})[name] = _believed(unit, names[name], e, out_dir, folders)
     return out
+
+
+def previous_parts(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
+    """The previous build's organisations' parts (see previous_of)."""
+    return previous_of(out_dir, manifest, parts.ORGANISATION)
 
 
 def previous_national(out_dir: Path, manifest: dict | None) -> dict[str, dict[str, PreviousPart]]:
-    """The previous build's national follow-up parts, by round year, each marked present when all
-    its files are still there. As for an organisation's parts, only the files a part may hold
-    (`site.national_files`) are ever believed: a manifest naming any other has that part's key
-    and files ignored, and the part is rendered again."""
-    from ..site import national_files
-
-    out: dict[str, dict[str, PreviousPart]] = {}
-    folders: dict = {}
-    national = (manifest or {}).get("national")
-    for year, parts in (national.items() if isinstance(national, dict) else ()):
-        if not (isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year) and isinstance(parts, dict)):
-            continue
-        for part, e in parts.items():
-            if part not in ("national", "national-pdf") or not isinstance(e, dict):
-                continue
-            allowed = national_files(year, part)
-            files = e.get("files")
-            listed = isinstance(files, list) and all(isinstance(f, str) for f in files) and len(set(files)) == len(files) \
-                and set(files) <= set(allowed) and allowed[0] in files
-            key = e.get("key") if listed and isinstance(e.get("key"), str) else None
-            files = tuple(sorted(files)) if listed else allowed
-            present = listed and all(_present(out_dir, f, folders) for f in files)
-            out.setdefault(year, {})[part] = PreviousPart(key, files, present)
-    return out
+    """The previous build's national follow-up parts, by round year (see previous_of)."""
+    return previous_of(out_dir, manifest, parts.YEAR)
 
 
 def previous_search(out_dir: Path, manifest: dict | None) -> PreviousPart | None:
     """The previous build's search index, marked present when all its files are still there. A
     manifest that names a file Pagefind does not write for us (`search.FILE`) lists no index."""
-    from ..search import FILE
 
     entry = (manifest or {}).get("search")
     if not isinstance(entry, dict):
@@ -164,10 +164,6 @@ def previous_search(out_dir: Path, manifest: dict | None) -> PreviousPart | None
 
 def load_project(project_dir: Path, settings, guidance=None):
     """The instrument, guidance, templates and styles; `guidance` when a cache has the pages converted already."""
-    from ..content import load_guidance
-    from ..instrument import load_instrument
-    from ..render import environment
-    from ..site import Project
 
     content = project_dir / "content"
     templates = project_dir / "templates"

@@ -1,6 +1,7 @@
 """What a build is asked to do, and what it reports."""
 
 from __future__ import annotations
+from ..settings import FILE_NAME
 
 import contextlib
 import signal
@@ -68,12 +69,18 @@ class BuildOptions:
     cache_dir: Path | None = None  # default: <project>/.cache/build
     interruption: Interruption | None = None  # signals as the command line installed them
     search: bool = True  # build the search index (the benchmark measures what it costs with False)
+    archive_dir: Path | None = None  # the delivery archive (read only); default: archive.default_root(orgs_dir)
 
     @property
     def settings_path(self) -> Path:
-        from ..settings import FILE_NAME
 
         return self.settings_file if self.settings_file is not None else self.project_dir / FILE_NAME
+
+    @property
+    def archive_folder(self) -> Path:
+        from ..archive import default_root
+
+        return self.archive_dir if self.archive_dir is not None else default_root(self.orgs_dir)
 
     @property
     def cache_folder(self) -> Path:
@@ -96,7 +103,7 @@ class BuildSummary:
     missing: list[str] = field(default_factory=list)  # --only: organisations whose files the output lacks
     parsed: list[str] = field(default_factory=list)  # slugs of the answer files validated and scored (not from the cache)
     processes: int = 1  # worker processes forked (1: the serial twin)
-    leftovers_removed: int = 0  # staging folders of killed builds removed
+    leftovers: list[str] = field(default_factory=list)  # what killed builds of ours left beside --out, and what became of it
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
     no_address: bool = False  # built without the site's address: said once, after the summary
     problems: list[Problem] = field(default_factory=list)

@@ -59,9 +59,9 @@ import orjson
 
 from ..overview import Comparison
 from ..search import index_key
+from .parts import BY_NAME, ORGANISATION, PARTS, SEARCH, YEAR, YEAR_PARTS, Part, of
 
-PARTS = ("site", "site-pdf", "leverans", "leverans-pdf")
-NATIONAL_PARTS = ("national", "national-pdf")  # per round year: the follow-up's page, and its PDF
+NATIONAL_PARTS = YEAR_PARTS  # per round year: the follow-up's page, and its PDF
 
 RENDER, CARRY, DROP, MISSING = "render", "carry over", "drop", "missing"
 GENERATOR = "ambitionsgraf"  # the manifest's mark: an output folder holding it is a build of ours
@@ -86,6 +86,14 @@ class PreviousPart:
 
 
 @dataclass(frozen=True)
+class NationalInput:
+    """One round year's national follow-up, as the planner needs it."""
+
+    year: str
+    digest: str  # of the report as shown (national.report_digest)
+
+
+@dataclass(frozen=True)
 class PlanInputs:
     code: str
     site_url: str | None  # None: no address, so no sitemap
@@ -97,6 +105,8 @@ class PlanInputs:
     inputs: str | None = None  # the fingerprint of every input; None: never treat a later build as unchanged
     search: bool = True  # the build makes the search index
     previous_search: PreviousPart | None = None  # the previous build's index, if it had one
+    national: tuple[NationalInput, ...] = ()  # each round year's follow-up over the listed organisations (`listed_of`)
+    previous_national: Mapping[str, Mapping[str, PreviousPart]] = field(default_factory=dict)  # year -> part -> entry
 
 
 @dataclass(frozen=True)
@@ -111,21 +121,12 @@ class Decision:
     outdated: bool = False  # carried over (--only) or dropped (no PDFs) although its files are out of date
 
     def __str__(self) -> str:
-        if self.part in NATIONAL_PARTS:
-            what = f"national follow-up {self.slug}{' PDF' if self.part == 'national-pdf' else ' page'}"
+        part = BY_NAME.get(self.part)  # the shared pages are no part of the table
+        if part is not None and part.scope == YEAR:
+            what = f"national follow-up {self.slug}{' PDF' if part.needs_pdf else ' page'}"
             return f"{what}: {self.action} ({self.reason})"
         return f"{self.slug + ' ' if self.slug else ''}{self.part}: {self.action} ({self.reason})"
 
-
-@dataclass(frozen=True)
-class NationalInput:
-    """One round year's national follow-up, as the planner needs it."""
-
-    year: str
-    digest: str  # of the report as shown (national.report_digest)
-
-
-SEARCH = "search index"
 
 SHARED = (
     Decision("", "shared pages", RENDER, "every build: they list the organisations and hold the guidance and the open data", None),
@@ -173,7 +174,7 @@ class BuildPlan:
         """Each organisation once, by what became of it: rendered (any part), missing (a page or the
         delivery data never built, --only), stale (carried over out of date, --only), unchanged."""
         rendered = {d.slug for d in self.render}
-        missing = {d.slug for d in self.of(MISSING) if not d.part.endswith("-pdf")} - rendered
+        missing = {d.slug for d in self.of(MISSING) if not of(d.part).needs_pdf} - rendered
         stale = {d.slug for d in self.stale} - rendered - missing
         everyone = {d.slug for d in self.decisions if d.action != DROP}
         return {"rendered": sorted(rendered), "missing": sorted(missing), "stale": sorted(stale),
@@ -200,29 +201,31 @@ class BuildPlan:
         """Files of the `-pdf` parts (PDFs, action-plan workbooks, the national follow-up's PDFs) dropped
         as out of date by a build without PDFs."""
         return sum(len(d.files) for d in self.of(DROP) + [d for d in self.national if d.action == DROP]
-                   if d.part.endswith("-pdf") and d.outdated)
+                   if of(d.part).needs_pdf and d.outdated)
 
     @property
     def documents_kept(self) -> int:
         """Files of the `-pdf` parts (PDFs, action-plan workbooks, the national follow-up's PDFs) carried over."""
-        return sum(len(d.files) for d in self.carry + [d for d in self.national if d.action == CARRY] if d.part.endswith("-pdf"))
+        return sum(len(d.files) for d in self.carry + [d for d in self.national if d.action == CARRY] if of(d.part).needs_pdf)
 
     def explain(self) -> str:
         return "\n".join(str(d) for d in self.decisions + self.national + self.shared)
 
 
 def part_key(code: str, site_url: str, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
-    """What one part's files depend on: the code, the site's address, the answer file and, for
-    the delivery parts, the comparisons (all that the JSON holds; for the PDF, what it shows)."""
-    if part == "site":
-        extra = pdf_linked
-    elif part == "site-pdf":
-        extra = None
-    elif part == "leverans":
-        extra = [c.as_json() for c in comparisons]
-    else:
-        extra = [c.as_shown().key() for c in comparisons]
+    """What one part of an organisation's files depends on: the code, the site's address, the answer
+    file and what its row of the parts table says it covers (`Part.key_covers`)."""
+    extra = {"site": lambda: pdf_linked, "site-pdf": lambda: None,
+             "leverans": lambda: [c.as_json() for c in comparisons],
+             "leverans-pdf": lambda: [c.as_shown().key() for c in comparisons]}[part]()
     h = hashlib.sha256(orjson.dumps([code, part, site_url, data_digest, extra], option=orjson.OPT_SORT_KEYS))
+    return h.hexdigest()
+
+
+def national_key(code: str, site_url: str | None, part: str, digest: str, pdf_linked: bool) -> str:
+    """What one part of a year's follow-up depends on: the code, the site's address, the report
+    as shown and, for the page, whether it links to the PDF."""
+    h = hashlib.sha256(orjson.dumps([code, part, site_url, digest, pdf_linked if of(part).links_pdf else None]))
     return h.hexdigest()
 
 
@@ -240,104 +243,93 @@ def search_decision(code: str, site_url: str | None, wanted: bool, listed: list[
     return Decision("", SEARCH, RENDER, why, key)
 
 
-def _wanted(org: OrgInput) -> tuple[str, ...]:
-    """The parts an organisation has in a build with PDFs."""
-    return tuple(p for p in PARTS if org.published or not p.startswith("site"))
+def listed_of(orgs: tuple[OrgInput, ...], previous: Mapping[str, Mapping[str, PreviousPart]], only: str | None) -> tuple[str, ...]:
+    """The published organisations whose public page the output will hold, which the shared pages,
+    the search index and the national follow-up list: every one in a whole build; with --only, the
+    one asked for and those whose page a previous build left in place (rule 3)."""
+    return tuple(o.slug for o in sorted(orgs, key=lambda o: o.slug) if o.published and (
+        only is None or only == o.slug or (previous.get(o.slug, {}).get("site") is not None and previous[o.slug]["site"].present)))
+
+
+def _decide(unit: str, part: Part, key: str, prev: PreviousPart | None, *, chosen: bool, make_pdf: bool, only: str | None,
+            pdf_linked: bool = False) -> Decision | None:
+    """Rules 1–3 for one part of one organisation or year: carry over, render, drop, missing, or nothing."""
+    current = prev is not None and prev.present and prev.key == key
+    if not chosen:
+        if part.needs_pdf and not make_pdf and prev is None:
+            return None  # never made, and not made by builds like this one: nothing is missing
+        if prev is not None and prev.present:
+            return Decision(unit, part.name, CARRY, "unchanged" if current else f"--only {only}: out of date, kept until a full build",
+                            prev.key, prev.files, pdf_linked, outdated=not current)
+        return Decision(unit, part.name, MISSING, f"--only {only}: never built; a full build adds it", None)
+    if current:
+        return Decision(unit, part.name, CARRY, "unchanged", key, prev.files, pdf_linked)
+    if part.needs_pdf and not make_pdf:
+        if prev is None:
+            return None
+        return Decision(unit, part.name, DROP, "out of date, and this build makes no PDFs" if prev.present
+                        else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
+    why = "new" if prev is None else "files missing" if not prev.present else "changed"
+    return Decision(unit, part.name, RENDER, why, key, (), pdf_linked)
+
+
+def _linked(part: Part, made: Mapping[str, Decision]) -> bool:
+    """Whether a page links to the PDF part beside it: only when that PDF stays (rule 2)."""
+    return part.links_pdf is not None and made.get(part.links_pdf) is not None and made[part.links_pdf].action in (RENDER, CARRY)
+
+
+def _organisation(inp: PlanInputs, org: OrgInput) -> list[Decision]:
+    previous = inp.previous.get(org.slug, {})
+    made: dict[str, Decision] = {}
+    for part in PARTS:  # the table's order: a PDF before the page that may link to it
+        if part.scope != ORGANISATION or (part.published_only and not org.published):
+            continue
+        pdf_linked = _linked(part, made)
+        key = part_key(inp.code, inp.site_url, part.name, org.data_digest, org.comparisons, pdf_linked)
+        d = _decide(org.slug, part, key, previous.get(part.name), chosen=inp.only in (None, org.slug), make_pdf=inp.make_pdf,
+                    only=inp.only, pdf_linked=pdf_linked)
+        if d is not None:
+            made[part.name] = d
+    ordered = [made[p] for p in sorted(made, key=lambda p: not of(p).needs_pdf)]
+    for name, prev in previous.items():  # rule 4
+        if name not in made:
+            ordered.append(Decision(org.slug, name, DROP, "not published" if of(name).published_only else "no longer wanted",
+                                    None, prev.files))
+    return ordered
+
+
+def _year(inp: PlanInputs, report: NationalInput) -> list[Decision]:
+    """Rule 6: a year's follow-up; its page is always made current, its PDF follows rules 2 and 3."""
+    previous = inp.previous_national.get(report.year, {})
+    made: dict[str, Decision] = {}
+    for part in PARTS:
+        if part.scope != YEAR:
+            continue
+        pdf_linked = _linked(part, made)
+        key = national_key(inp.code, inp.site_url, part.name, report.digest, pdf_linked)
+        chosen = inp.only is None or not part.needs_pdf  # the page lists whatever the shared pages list
+        d = _decide(report.year, part, key, previous.get(part.name), chosen=chosen, make_pdf=inp.make_pdf, only=inp.only,
+                    pdf_linked=pdf_linked)
+        if d is not None:
+            made[part.name] = d
+    return list(made.values())
 
 
 def plan(inp: PlanInputs) -> BuildPlan:
-    decisions: list[Decision] = []
-    listed, unlisted = [], []
-    for org in sorted(inp.orgs, key=lambda o: o.slug):
-        previous = inp.previous.get(org.slug, {})
-        chosen = inp.only is None or inp.only == org.slug
-        made: dict[str, Decision] = {}
-        # The PDFs first: whether the public one stays decides the page's link to it.
-        for part in sorted(_wanted(org), key=lambda p: not p.endswith("-pdf")):
-            pdf_linked = part == "site" and made.get("site-pdf") is not None and made["site-pdf"].action in (RENDER, CARRY)
-            key = part_key(inp.code, inp.site_url, part, org.data_digest, org.comparisons, pdf_linked)
-            prev = previous.get(part)
-            current = prev is not None and prev.present and prev.key == key
-            if not chosen:
-                if part.endswith("-pdf") and not inp.make_pdf and prev is None:
-                    continue  # never made, and not made by builds like this one: nothing is missing
-                if prev is not None and prev.present:
-                    d = Decision(org.slug, part, CARRY, "unchanged" if current else f"--only {inp.only}: out of date, kept until a full build",
-                                 prev.key, prev.files, pdf_linked, outdated=not current)
-                else:
-                    d = Decision(org.slug, part, MISSING, f"--only {inp.only}: never built; a full build adds it", None)
-            elif current:
-                d = Decision(org.slug, part, CARRY, "unchanged", key, prev.files, pdf_linked)
-            elif part.endswith("-pdf") and not inp.make_pdf:
-                if prev is None:
-                    continue
-                d = Decision(org.slug, part, DROP, "out of date, and this build makes no PDFs" if prev.present
-                             else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
-            else:
-                why = "new" if prev is None else "files missing" if not prev.present else "changed"
-                d = Decision(org.slug, part, RENDER, why, key, (), pdf_linked)
-            made[part] = d
-            decisions.append(d)
-        if org.published:
-            (listed if made["site"].action in (RENDER, CARRY) else unlisted).append(org.slug)
-        for part, prev in previous.items():
-            if part not in made:
-                decisions.append(Decision(org.slug, part, DROP, "not published" if part.startswith("site") else "no longer wanted",
-                                          None, prev.files))
+    decisions = [d for org in sorted(inp.orgs, key=lambda o: o.slug) for d in _organisation(inp, org)]
     valid = {o.slug for o in inp.orgs}
     for slug in sorted(set(inp.previous) - valid):
         for part, prev in inp.previous[slug].items():
             decisions.append(Decision(slug, part, DROP, "no valid answer file", None, prev.files))
+    listed = listed_of(inp.orgs, inp.previous, inp.only)
+    unlisted = tuple(o.slug for o in sorted(inp.orgs, key=lambda o: o.slug) if o.published and o.slug not in listed)
     whole = inp.complete and inp.only is None and not any(d.action == MISSING for d in decisions)
     shared = SHARED if inp.site_url else tuple(d for d in SHARED if d.part not in ABSOLUTE)
     by_slug = {o.slug: o for o in inp.orgs}
     search = search_decision(inp.code, inp.site_url, inp.search, [(s, by_slug[s].search_record) for s in listed], inp.previous_search)
     shared += (search,) if search is not None else ()
-    return BuildPlan(tuple(decisions), tuple(listed), tuple(unlisted), inp.inputs if whole else None, shared, search=search)
-
-
-def national_key(code: str, site_url: str | None, part: str, digest: str, pdf_linked: bool) -> str:
-    """What one part of a year's follow-up depends on: the code, the site's address, the report
-    as shown and, for the page, whether it links to the PDF."""
-    h = hashlib.sha256(orjson.dumps([code, part, site_url, digest, pdf_linked if part == "national" else None]))
-    return h.hexdigest()
-
-
-def plan_national(reports: tuple[NationalInput, ...], previous: Mapping[str, Mapping[str, PreviousPart]], *, code: str,
-                  site_url: str | None, make_pdf: bool, only: str | None) -> tuple[Decision, ...]:
-    """Rule 6: each year's page and PDF, the PDF first (whether it stays decides the page's link)."""
-    decisions: list[Decision] = []
-    for report in sorted(reports, key=lambda r: r.year):
-        year, prev_parts = report.year, previous.get(report.year, {})
-        prev = prev_parts.get("national-pdf")
-        key = national_key(code, site_url, "national-pdf", report.digest, False)
-        current = prev is not None and prev.present and prev.key == key
-        pdf = None
-        if only is not None:
-            if prev is not None and prev.present:
-                pdf = Decision(year, "national-pdf", CARRY, "unchanged" if current else f"--only {only}: out of date, kept until a full build",
-                               prev.key, prev.files, outdated=not current)
-            elif make_pdf:
-                pdf = Decision(year, "national-pdf", MISSING, f"--only {only}: never built; a full build adds it", None)
-        elif current:
-            pdf = Decision(year, "national-pdf", CARRY, "unchanged", key, prev.files)
-        elif not make_pdf:
-            if prev is not None:
-                pdf = Decision(year, "national-pdf", DROP, "out of date, and this build makes no PDFs" if prev.present
-                               else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
-        else:
-            pdf = Decision(year, "national-pdf", RENDER, "new" if prev is None else "files missing" if not prev.present else "changed", key)
-        linked = pdf is not None and pdf.action in (RENDER, CARRY)
-        key = national_key(code, site_url, "national", report.digest, linked)
-        prev = prev_parts.get("national")
-        if prev is not None and prev.present and prev.key == key:
-            page = Decision(year, "national", CARRY, "unchanged", key, prev.files, linked)
-        else:
-            page = Decision(year, "national", RENDER, "new" if prev is None else "files missing" if not prev.present else "changed",
-                            key, (), linked)
-        decisions += [d for d in (pdf, page) if d is not None]
-    wanted = {r.year for r in reports}
-    for year in sorted(set(previous) - wanted):
-        for part, prev in sorted(previous[year].items()):
-            decisions.append(Decision(year, part, DROP, "no published organisation measured that year", None, prev.files))
-    return tuple(decisions)
+    national = [d for report in sorted(inp.national, key=lambda r: r.year) for d in _year(inp, report)]
+    for year in sorted(set(inp.previous_national) - {r.year for r in inp.national}):
+        for part, prev in sorted(inp.previous_national[year].items()):
+            national.append(Decision(year, part, DROP, "no published organisation measured that year", None, prev.files))
+    return BuildPlan(tuple(decisions), listed, unlisted, inp.inputs if whole else None, shared, tuple(national), search=search)

@@ -7,21 +7,30 @@ Each stage is a module of this package; this function only hands values from one
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import orjson
 
-from ..answers import did_you_mean, display_paths, duplicate_names
+from .. import charts, layout, search, site
+from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
 from ..problems import ContentError, Problem
-from ..writer import DuplicateOutput
-from . import execute, output
+from ..national import charts_of, report_digest
+from ..archive import Archive
+from ..basis import comparer
+from ..correction import delivery_key
+from ..overview import comparison
+from ..render import compile_all
+from ..settings import load_settings, url_problem
+from ..writer import BuildWriter, make_private
+from . import execute, output, parts
 from .cache import BuildCache
 from .inputs import (code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts,
                      previous_search, read_answer_files)
 from .options import BuildOptions, BuildSummary, Interrupted, Interruption
-from .plan import CARRY, NATIONAL_PARTS, RENDER, SEARCH, NationalInput, OrgInput, PlanInputs, plan, plan_national, search_decision
+from .plan import CARRY, RENDER, SEARCH, NationalInput, OrgInput, PlanInputs, listed_of, plan, search_decision
 
 
 def build(opts: BuildOptions) -> BuildSummary:
@@ -36,10 +45,11 @@ def build(opts: BuildOptions) -> BuildSummary:
     settings, settings_data = project_settings(opts)
     summary.no_address = settings.site_url is None
     with output.exclusive(opts.out_dir, opts.cache_folder):
-        summary.leftovers_removed = output.remove_leftovers(opts.out_dir)
+        summary.leftovers = output.remove_leftovers(opts.out_dir)
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search], data)
+        archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest()], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -47,13 +57,14 @@ def build(opts: BuildOptions) -> BuildSummary:
         whole = (all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
                  and (index_before is None or index_before.present))
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
+            make_private(opts.out_dir)  # an output an earlier version wrote: its delivery packages were readable by all
             summary.unchanged = True
             summary.organisations = len(manifest.get("orgs", {}))
             summary.seconds = time.perf_counter() - started
             return summary
         with execute.frozen_for_the_build():
             try:
-                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before)
+                _build(opts, settings, summary, data, read_problems, code, inputs, previous, national, index_before, archive)
             except (ContentError, KeyboardInterrupt, Interrupted):
                 raise
             except Exception as exc:
@@ -75,8 +86,6 @@ NO_ADDRESS = ("no site address (webbplats in installningar.yaml, or --site-url):
 
 def project_settings(opts: BuildOptions):
     """The settings file, with --site-url in place of its address when given; ContentError when bad."""
-    from ..settings import load_settings, url_problem
-
     path = opts.settings_path
     settings, data = load_settings(path, str(path) if opts.settings_file is not None else path.name)
     if opts.site_url:
@@ -93,204 +102,86 @@ def _stage(summary: BuildSummary, name: str, t0: float) -> float:
     return now
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before) -> None:
+@dataclass
+class _Loaded:
+    """What the load stage hands on: every valid organisation's summary, and what was wrong."""
+
+    results: dict  # slug -> OrganisationSummary, sorted by slug
+    encoded: dict  # slug -> the summary as the cache stores it
+    problems: list[Problem]
+
+
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before,
+           archive) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
-    project = load_project(opts.project_dir, settings, guidance=cache.guidance())
-    if set(project.guidance.steps) != {s.id for s in project.ins.steps}:  # a cached guidance of another instrument
-        cache.distrust("holds guidance pages for other steps")
-        project = load_project(opts.project_dir, settings)
+    project = _project(opts, settings, cache)
     paths = sorted(data)
     shown = display_paths(paths)
     cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
-
-    from .. import charts, site, views  # noqa: F401  (imported before forking: the workers need them too)
-    from ..render import compile_all
-
     # Before forking, so that the workers inherit them: the chart frame (from the cache when it
     # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
     frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
     compile_all(project.env)
-    cached = cache.keys()
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
-    worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cached, make_pdf=opts.make_pdf,
-                            paths={p.stem: p for p in paths if p.suffix == ".yaml"})  # only a .yaml file can be valid
+    worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cache.keys(), make_pdf=opts.make_pdf,
+                            paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
+                            delivered=archive.by_slug(), archive_root=str(archive.root))
     pool = execute.pool(worker, paths, jobs, opts.make_pdf)
     staging = indexer = None
     try:
-        # -- load: validate and score (workers), summaries of unchanged files from the cache
-        summaries, encoded, problems, invalid = pool.load()
-        parsed = set(summaries)
-        summary.processes = pool.processes
-        with execute.collector_paused():
-            stored = cache.summaries(project.ins)  # decoded while the workers load their files or WeasyPrint
-            unreadable = []
-            for p in paths:
-                if cache_keys[p] in cached:
-                    s = stored.get(cache_keys[p])
-                    if s is not None and s.organisation.slug == p.stem and s.organisation.path == shown[p]:
-                        summaries[s.organisation.slug] = s
-                        encoded[s.organisation.slug] = cache.encoded(cache_keys[p])
-                    else:
-                        unreadable.append(p)
-            if unreadable:  # promised by the cache's keys, but unusable: read them here after all
-                if cache.note is None:
-                    cache.distrust("holds summaries that do not match their answer files")
-                more, more_encoded, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
-                summaries.update(more)
-                encoded.update(more_encoded)
-                parsed |= set(more)
-                problems += more_problems
-                invalid += more_invalid
-        summary.parsed = sorted(parsed)
-        # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
-        clashes = duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], {shown[p]: data[p] for p in paths})
-        if clashes:
-            summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
-            problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
-        if cache.note:
-            summary.notes.append(cache.note)
-        # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
-        problems = sorted(read_problems + problems, key=lambda p: p.path)
-        invalid = sorted({p.path for p in read_problems} | set(invalid))
-        summary.problems, summary.invalid = problems, invalid
-        if problems and not opts.keep_going:
-            raise ContentError(problems)
-        if opts.only and opts.only not in summaries:
-            raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only", "no valid answer file for this slug" + did_you_mean(opts.only, summaries))])
+        loaded = _load(opts, summary, cache, worker, pool, read_problems)
         t = _stage(summary, "load+validate+score", t)
-        results = dict(sorted(summaries.items()))
-        try:
-            staging = output.Staging(opts.out_dir)
-        except OSError as exc:
-            raise ContentError([Problem(str(opts.out_dir), 1, "--out", f"cannot write a new build beside it in "
-                                                                      f"{opts.out_dir.parent}: {exc.strerror}")]) from None
-        # Each published organisation's record in the search index: its aggregate results only.
-        from ..search import organisation_record, record_digest
-
-        records = {slug: organisation_record(project, r) for slug, r in results.items() if r.organisation.published}
-        record_digests = {slug: record_digest(rec) for slug, rec in records.items()}
-
-        def start_index(decision, slugs):
-            """The search index, written beside the rest by Pagefind while this build goes on."""
-            if decision is None or decision.action != RENDER:
-                return None
-            from ..search import Indexer, indexed_pages
-
-            return Indexer.start(staging.dir / "site", [records[s] for s in slugs], indexed_pages(project))
-
-        # A whole build lists every published organisation on the shared pages (plan rule 3 is
-        # about --only): start them now, and the search index with them, on the cores the
-        # workers leave idle while this process compares and plans.
-        early = [r for r in results.values() if r.organisation.published] if opts.only is None else None
-        if early is not None:
-            early_slugs = [r.organisation.slug for r in early]
-            early_search = search_decision(code, project.site_url, opts.search, [(s, record_digests[s]) for s in early_slugs], index_before)
-            indexer = start_index(early_search, early_slugs)
-            pool.aside(early, staging.dir)
-
+        staging = _staging(opts.out_dir)
+        # -- the listed organisations: the shared pages, the search index and the national follow-up
+        records = {slug: search.organisation_record(project, r) for slug, r in loaded.results.items() if r.organisation.published}
+        digests = {slug: search.record_digest(rec) for slug, rec in records.items()}
+        of_file = {shown[p]: data_digest(data[p]) for p in paths}
+        # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
+        as_before = {shown[p] for p in paths if cache_keys[p] in worker.cached or not worker.cached}
+        candidates = tuple(OrgInput(slug, r.organisation.published,
+                                    _with_deliveries(of_file[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
+                                                     slug, r.latest.date[:4], worker.delivered.get(slug)),
+                                    (), digests.get(slug))
+                           for slug, r in loaded.results.items())
+        listed = listed_of(candidates, previous, opts.only)  # the plan lists exactly these (plan.listed_of)
+        listed_results = [loaded.results[slug] for slug in listed]
+        # They depend only on the listed organisations: start them now, on the cores the workers leave
+        # idle while this process compares and plans. The index's decision is the plan's own rule
+        # (plan.search_decision), taken on the same values.
+        wanted = search_decision(code, project.site_url, opts.search, [(s, digests[s]) for s in listed], index_before)
+        if wanted is not None and wanted.action == RENDER:
+            indexer = search.Indexer.start(staging.dir / layout.PUBLIC, [records[s] for s in listed], search.indexed_pages(project))
+        pool.aside(listed_results, staging.dir)
         # -- compare
-        from ..overview import ComparisonIndex, comparison
-
-        index = ComparisonIndex(project.ins, list(results.values()))
-        digest_of = {shown[p]: data_digest(data[p]) for p in paths}
-        orgs = tuple(
-            OrgInput(slug, r.organisation.published, digest_of[r.organisation.path],
-                     tuple(comparison(project.ins, r, index, with_points=False)), record_digests.get(slug))
-            for slug, r in results.items()
-        )
-        summary.organisations = len(results)
-        summary.published = sum(o.published for o in orgs)
+        # A delivered year compares with the year as it stood at its first delivery (basis.py).
+        index = comparer(project.ins, archive, loaded.results)
+        orgs = tuple(replace(o, comparisons=tuple(comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]),
+                                                             with_points=False)))
+                     for o in candidates)
+        summary.organisations, summary.published = len(orgs), sum(o.published for o in orgs)
         t = _stage(summary, "compare", t)
-
-        # -- plan
-        the_plan = plan(PlanInputs(code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs,
-                                   previous=previous, complete=not problems, inputs=inputs,
-                                   search=opts.search, previous_search=index_before))
-        t = _stage(summary, "plan", t)
-
-        # -- the national follow-up: each round year's report over the organisations the shared
-        # pages list (published ones only), planned like an organisation's parts (plan rule 6)
-        from ..national import report_digest
-        from ..site import national_files, national_views
-
-        listed = [results[slug] for slug in the_plan.listed]
-        yearly = national_views(project, listed)  # round year -> its follow-up as shown
-        the_plan = replace(the_plan, national=plan_national(
-            tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()), previous_national_parts,
-            code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only))
-        summary.plan = the_plan
+        # round year -> its follow-up as shown (plan rule 6); the unpublished as counts only
+        yearly = site.national_views(project, listed_results, list(loaded.results.values()))
         t = _stage(summary, "national follow-up", t)
-
-        # -- execute: carry over, render, shared pages, manifest, swap
-        carried = {f for d in the_plan.carry + [d for d in the_plan.national if d.action == CARRY] for f in d.files}
-        if the_plan.search is not None and the_plan.search.action == CARRY:
-            carried |= set(the_plan.search.files)
-        staging.carry_over(carried)
-        written = set(carried)
-        rendered: dict = {}
-
-        def adopt(rels) -> None:
-            for rel in rels:
-                if rel in written:
-                    raise DuplicateOutput(f"{rel} would be written twice")
-                written.add(rel)
-                summary.pdfs += rel.endswith(".pdf")
-                summary.pages += rel.endswith(".html")
-
-        from ..site import part_files
-
-        tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render + [d for d in the_plan.national if d.action == RENDER]]
-        if early is None:
-            indexer = start_index(the_plan.search, the_plan.listed)
-            pool.aside(listed, staging.dir)  # the shared pages; forked before the thread that reads the workers' reports starts
-        elif early_slugs != list(the_plan.listed):
-            raise RuntimeError("the shared pages were started for other organisations than the plan lists")
-        elif early_search != the_plan.search:
-            raise RuntimeError(f"the search index was started as '{early_search}', but the plan says '{the_plan.search}'")
-        pool.submit(tasks, (index, staging.dir, yearly))
-        progress = _progress(len(tasks), opts.progress)
-        try:
-            for task, rels in pool.results():
-                expected = national_files(task.slug, task.part, yearly[task.slug]) if task.part in NATIONAL_PARTS else part_files(task.slug, task.part)
-                if sorted(rels) != sorted(expected):
-                    raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as site.part_files says")
-                adopt(rels)
-                rendered[task.slug, task.part] = rels
-                progress.update(1)
-        finally:
-            progress.close()
-        t = _stage(summary, "render organisations", t)
-        adopt(pool.aside_result())
-        t = _stage(summary, "shared pages", t)
-        if (indexer is not None) != (the_plan.search is not None and the_plan.search.action == RENDER):
-            raise RuntimeError("the search index was not started as the plan says")
-        if indexer is not None:
-            rendered["", SEARCH] = indexer.finish()
-            adopt(rendered["", SEARCH])
-            t = _stage(summary, "search index (waited for)", t)
-
-        from ..site import sitemap
-
-        fates = the_plan.organisations()
-        summary.rendered, summary.reused = len(fates["rendered"]), len(fates["unchanged"])
-        summary.missing, summary.stale = fates["missing"], fates["stale"]
-        summary.documents_kept = the_plan.documents_kept if not opts.make_pdf else 0
-        summary.documents_removed = the_plan.documents_removed
-        (staging.dir / "site").mkdir(exist_ok=True)
-        if project.site_url is not None:  # a sitemap holds absolute addresses only
-            adopt(["site/sitemap.xml"])
-            site_paths = [f.removeprefix("site/") for f in written if f.startswith("site/")]
-            (staging.dir / "site" / "sitemap.xml").write_text(sitemap(project, site_paths), encoding="utf-8")
-        manifest = the_plan.manifest(code, rendered)
-        (staging.dir / output.MANIFEST).write_bytes(orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+        # -- plan
+        summary.plan = the_plan = plan(PlanInputs(
+            code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs, previous=previous,
+            complete=not loaded.problems, inputs=inputs, search=opts.search, previous_search=index_before,
+            national=tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()),
+            previous_national=previous_national_parts))
+        t = _stage(summary, "plan", t)
+        # -- execute, then swap in
+        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t)
+        t = time.perf_counter()
         interruption = opts.interruption or Interruption()
         interruption.check()  # a stop that a library swallowed on its way: the previous output stays
         with interruption.held():  # from here the new output goes in whole, and the cache with it
             staging.commit()
-            valid = {r.organisation.path: slug for slug, r in results.items()}
-            failed = cache.write({cache_keys[p]: encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance)
+            valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
+            failed = cache.write({cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame,
+                                 project.guidance)
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
@@ -303,6 +194,140 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         raise
     finally:
         pool.close()
+
+
+def _project(opts, settings, cache: BuildCache):
+    project = load_project(opts.project_dir, settings, guidance=cache.guidance())
+    if set(project.guidance.steps) != {s.id for s in project.ins.steps}:  # a cached guidance of another instrument
+        cache.distrust("holds guidance pages for other steps")
+        project = load_project(opts.project_dir, settings)
+    return project
+
+
+def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_problems: list[Problem]) -> _Loaded:
+    """Validate and score (workers); summaries of unchanged files from the cache. ContentError when
+    anything is wrong and the build was not asked to keep going."""
+    summaries, encoded, problems, invalid = pool.load()
+    parsed = set(summaries)
+    summary.processes = pool.processes
+    paths, shown, keys = sorted(worker.data), worker.shown, worker.keys
+    with execute.collector_paused():
+        stored = cache.summaries(worker.project.ins)  # decoded while the workers load their files or WeasyPrint
+        unreadable = []
+        for p in paths:
+            if keys[p] in worker.cached:
+                s = stored.get(keys[p])
+                if s is not None and s.organisation.slug == p.stem and s.organisation.path == shown[p]:
+                    summaries[s.organisation.slug] = s
+                    encoded[s.organisation.slug] = cache.encoded(keys[p])
+                else:
+                    unreadable.append(p)
+        if unreadable:  # promised by the cache's keys, but unusable: read them here after all
+            if cache.note is None:
+                cache.distrust("holds summaries that do not match their answer files")
+            more, more_encoded, more_problems, more_invalid = worker.load(unreadable, skip_cached=False)
+            summaries.update(more)
+            encoded.update(more_encoded)
+            parsed |= set(more)
+            problems += more_problems
+            invalid += more_invalid
+    summary.parsed = sorted(parsed)
+    # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
+    # One place, one file: the same for kod (answers.duplicate_codes).
+    by_shown = {shown[p]: worker.data[p] for p in paths}
+    clashes = (duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], by_shown)
+               + duplicate_codes([(s.organisation.path, s.organisation.code) for s in summaries.values()], by_shown))
+    if clashes:
+        summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
+        problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
+    if cache.note:
+        summary.notes.append(cache.note)
+    # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
+    problems = sorted(read_problems + problems, key=lambda p: p.path)
+    summary.problems, summary.invalid = problems, sorted({p.path for p in read_problems} | set(invalid))
+    if problems and not opts.keep_going:
+        raise ContentError(problems)
+    if opts.only and opts.only not in summaries:
+        raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only",
+                                               "no valid answer file for this slug" + did_you_mean(opts.only, summaries))])
+    return _Loaded(dict(sorted(summaries.items())), encoded, problems)
+
+
+def _staging(out_dir):
+    try:
+        return output.Staging(out_dir)
+    except OSError as exc:
+        raise ContentError([Problem(str(out_dir), 1, "--out", f"cannot write a new build beside it in "
+                                                              f"{out_dir.parent}: {exc.strerror}")]) from None
+
+
+def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float) -> None:
+    """Carry over, render (workers), the shared pages and the search index, then the sitemap and the
+    manifest: every file of the new output is in the staging folder afterwards."""
+    yearly = context[2]
+    carried = {f for d in the_plan.carry + [d for d in the_plan.national if d.action == CARRY] for f in d.files}
+    if the_plan.search is not None and the_plan.search.action == CARRY:
+        carried |= set(the_plan.search.files)
+    staging.carry_over(carried)
+    writer = BuildWriter(staging.dir)
+    writer.adopt(carried, carried=True)
+    rendered: dict = {}
+    tasks = [execute.Task(d.slug, d.part, d.pdf_linked) for d in the_plan.render + [d for d in the_plan.national if d.action == RENDER]]
+    pool.submit(tasks, context)
+    progress = _progress(len(tasks), opts.progress)
+    try:
+        for task, rels in pool.results():
+            part = parts.of(task.part)
+            drawn = [[c["file"] for c in charts_of(yearly[task.slug])]] if part.scope == parts.YEAR else []
+            expected = part.files(task.slug, part.name, *drawn)
+            if sorted(rels) != sorted(expected):
+                raise RuntimeError(f"{task.slug} {task.part} was written as {rels}, not as the layout says")
+            writer.adopt(rels)
+            rendered[task.slug, task.part] = rels
+            progress.update(1)
+    finally:
+        progress.close()
+    t = _stage(summary, "render organisations", t)
+    writer.adopt(pool.aside_result())
+    t = _stage(summary, "shared pages", t)
+    if indexer is not None:
+        rendered["", SEARCH] = indexer.finish()
+        writer.adopt(rendered["", SEARCH])
+        t = _stage(summary, "search index (waited for)", t)
+    _write_site_index(writer, project, the_plan.manifest(code, rendered))
+    summary.pages, summary.pdfs = writer.pages, writer.pdfs
+    fates = the_plan.organisations()
+    summary.rendered, summary.reused = len(fates["rendered"]), len(fates["unchanged"])
+    summary.missing, summary.stale = fates["missing"], fates["stale"]
+    summary.documents_kept = the_plan.documents_kept if not opts.make_pdf else 0
+    summary.documents_removed = the_plan.documents_removed
+
+
+def _with_deliveries(digest: str, out_dir, slug: str, year: str, deliveries: list | None) -> str:
+    """An organisation's data digest, and what of its deliveries its files show (correction.delivery_key):
+    the delivery PDF's page "Rättelse" and the public page's "Rättad". `out_dir`: the previous output,
+    whose delivery JSON is the current one when the answer file is as that build read it; None when the
+    file changed (its JSON is then taken to differ from every delivered one, as a correction makes it)."""
+    if not deliveries:
+        return digest
+    current = None
+    if out_dir is not None:
+        try:
+            current = hashlib.sha256((out_dir / layout.DELIVERY / f"{slug}.json").read_bytes()).hexdigest()
+        except OSError:
+            pass
+    key = delivery_key(deliveries, year, current)
+    return digest if key is None else hashlib.sha256(digest.encode() + orjson.dumps(key)).hexdigest()
+
+
+def _write_site_index(writer: BuildWriter, project, manifest: dict) -> None:
+    """Last, when every other file is known: the sitemap (absolute addresses: only with the site's
+    address) and the manifest that the next build plans from."""
+    (writer.root / layout.PUBLIC).mkdir(exist_ok=True)
+    if project.site_url is not None:
+        site_paths = writer.under(layout.PUBLIC) + ["sitemap.xml"]
+        writer.put(f"{layout.PUBLIC}/sitemap.xml", site.sitemap(project, site_paths))
+    writer.put(output.MANIFEST, orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
 
 
 class _NoProgress:

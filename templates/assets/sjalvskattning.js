@@ -375,8 +375,8 @@
   // fills this page in Chromium and compares the download with it byte for byte.
 
   function oneLine(text) {
-    // As text.one_line: controls and line breaks become spaces, runs of white space one space, none at the ends.
-    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(/\s+/g, " ").trim();
+    // As text.one_line: controls, line breaks and noncharacters become spaces, runs of white space one space, none at the ends.
+    return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]/g, " ").replace(/\s+/g, " ").trim();
   }
 
   function yamlString(text) {

@@ -1,0 +1,12 @@
+"""The national follow-up of one round year: the agency's report to the government.
+
+`figures` computes it (pure functions over the published organisations, exact), `view` turns it
+into what the year's page and PDF show, and `report_digest` keys both on that view.
+"""
+
+from . import breakdowns
+from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, participants, year_report, years
+from .view import CHART_FILES, NO_POINT, charts_of, report_digest, report_view
+
+__all__ = ["CHART_FILES", "MIN_SHARE", "NO_POINT", "Grouping", "NationalReport", "Tally", "Transitions", "charts_of",
+           "earlier_round", "participants", "report_digest", "report_view", "year_report", "years"]

@@ -1,0 +1,54 @@
+"""content/instrument.yaml against its declared schema: every problem on its own line, with its field."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ambitionsgraf.instrument import load_instrument
+from ambitionsgraf.problems import ContentError
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+def broken(tmp_path: Path, old: str, new: str) -> list[str]:
+    for name in ("kommuner.yaml", "kommuner.csv"):
+        shutil.copy(CONTENT / name, tmp_path / name)
+    text = (CONTENT / "instrument.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (tmp_path / "instrument.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_instrument(tmp_path / "instrument.yaml")
+    return [str(p).replace(str(tmp_path) + "/", "") for p in err.value.problems]
+
+
+def line_of(text: str) -> int:
+    return (CONTENT / "instrument.yaml").read_text(encoding="utf-8").split(text)[0].count("\n") + 1
+
+
+def test_a_renamed_key_names_the_line_and_both_keys(tmp_path):
+    problems = broken(tmp_path, "        fraga: Vi har mål", "        frga: Vi har mål")
+    at = line_of("      - id: v1_mal")
+    assert problems == [f"instrument.yaml:{at}: omraden.strategi_planering.fragor.0.fraga: missing",
+                        f"instrument.yaml:{at + 1}: omraden.strategi_planering.fragor.0.frga: unknown key; check its spelling "
+                        "(the keys a file may hold are declared beside its loader)"]
+
+
+@pytest.mark.parametrize("old, new, field, message", [
+    ("troskel: 2.5", 'troskel: "2,5"', "troskel", "input should be a valid number, got '2,5'"),
+    ("troskel: 2.5", "troskel: yes", "troskel", "input should be a valid number, got True"),
+    ("    nummer: 1\n", "    nummer: ett\n", "omraden.strategi_planering.nummer", "input should be a valid integer, got 'ett'"),
+    ("    riktning: vertikal", "    riktning: uppåt", "axlar.ledning.riktning", "input should be 'vertikal' or 'horisontell', got 'uppåt'"),
+    ("spridning_flagga: 2", "spridning_flagga: [2]", "spridning_flagga", "input should be a valid integer, got list"),
+])
+def test_a_value_of_the_wrong_kind_is_refused_on_its_line(tmp_path, old, new, field, message):
+    problems = broken(tmp_path, old, new)
+    assert problems == [f"instrument.yaml:{line_of(old.strip().split(chr(10))[0])}: {field}: {message}"]
+
+
+def test_the_cross_checks_still_run_after_the_schema(tmp_path):
+    problems = broken(tmp_path, "        steg: styrdokument\n", "        steg: styrdokumentet\n")
+    assert any("v1_mal: steg must name a step or zone, got 'styrdokumentet'" in p for p in problems)

@@ -1,0 +1,55 @@
+"""The table of output parts, and the writer every file of a build passes through."""
+
+from __future__ import annotations
+
+import pytest
+
+from ambitionsgraf import layout
+from ambitionsgraf.pipeline import parts
+from ambitionsgraf.writer import BuildWriter, DuplicateOutput
+
+
+def test_every_part_of_one_organisation_holds_files_of_its_own():
+    files = [f for name in parts.ORGANISATION_PARTS for f in layout.part_files("norrvik", name)]
+    assert len(files) == len(set(files))
+    for name in parts.ORGANISATION_PARTS:
+        root = layout.PUBLIC if parts.of(name).public else layout.DELIVERY
+        assert all(f.startswith(root + "/") for f in layout.part_files("norrvik", name)), name
+
+
+def test_delivery_parts_are_never_public_and_never_for_published_organisations_only():
+    delivery = [p for p in parts.PARTS if not p.public]
+    assert [p.name for p in delivery] == ["leverans-pdf", "leverans"]
+    assert not any(p.published_only for p in delivery)
+    assert all(p.published_only for p in parts.PARTS if p.public)  # rule 4: nothing public of an unpublished one
+
+
+def test_a_pdf_part_comes_before_the_page_that_links_to_it():
+    order = [p.name for p in parts.PARTS]
+    for p in parts.PARTS:
+        if p.links_pdf is not None:
+            assert parts.of(p.links_pdf).needs_pdf and order.index(p.links_pdf) < order.index(p.name)
+
+
+@pytest.mark.parametrize("relpath, part", [
+    ("site/organisationer/norrvik/index.html", "site"), ("site/data/norrvik.json", "site"),
+    ("site/organisationer/norrvik/norrvik.pdf", "site-pdf"), ("leverans/norrvik.json", "leverans"),
+    ("leverans/norrvik-handlingsplan.csv", "leverans"), ("leverans/norrvik-handlingsplan.xlsx", "leverans-pdf"),
+    ("leverans/norrvik.pdf", "leverans-pdf"),
+])
+def test_an_old_manifests_files_are_sorted_into_their_parts_by_the_layout(relpath, part):
+    assert parts.organisation_part_of_file(relpath) == part
+    assert relpath in layout.part_files("norrvik", part)
+
+
+def test_the_writer_refuses_a_file_twice_and_counts_only_what_it_wrote(tmp_path):
+    writer = BuildWriter(tmp_path)
+    writer.adopt(["site/a/index.html", "site/a/a.pdf"], carried=True)
+    writer.put("site/b/index.html", "<p>b</p>")
+    assert (writer.pages, writer.pdfs) == (1, 0)
+    with pytest.raises(DuplicateOutput):
+        writer.adopt(["site/a/index.html"])
+    with pytest.raises(DuplicateOutput):
+        writer.put("site/b/index.html", "again")
+    assert (tmp_path / "site/b/index.html").read_text() == "<p>b</p>"
+    assert writer.under("site") == ["a/a.pdf", "a/index.html", "b/index.html"]
