@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint needs Pango and a font; tests need Chromium, pdftotext, qpdf and Java (the Nu Html Checker).
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-color-emoji
-TEST_DEBS := chromium poppler-utils qpdf default-jre-headless
+TEST_DEBS := chromium poppler-utils qpdf default-jre-headless libreoffice-calc-nogui
 
 .PHONY: all site test test-fast lint golden bench serve debs test-debs clean bytecode
 

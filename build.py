@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Command line for the ambitionsgraf report site.
 
-    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--jobs N] [--site-url URL] [--settings FILE] [--explain]
+    python build.py [build] [--orgs DIR] [--out DIR] [--no-pdf] [--only SLUG] [--keep-going] [--strict] [--jobs N] [--site-url URL] [--settings FILE] [--explain]
     python build.py check [FILES…] [--orgs DIR]
     python build.py new SLUG --namn "…" --typ kommun [--datum YYYY-MM-DD]
     python build.py import FILE.csv|FILE.xlsx|SELF.yaml… [--datum YYYY-MM-DD] [--dry-run] [--map MAPFILE] [--write-map MAPFILE]
@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports and action-plan workbooks")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
+    p.add_argument("--strict", action="store_true", help="an answer file still the untouched template of `new` is an error "
+                                                         "(by default it is left out as not measured yet, with a note)")
     p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap")
     p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
@@ -86,7 +88,9 @@ def _parser() -> argparse.ArgumentParser:
                 "Import a survey export (one row per respondent), or answer files downloaded from the self-assessment "
                 "page (one person each, with their role), as a new assessment round in orgs/<slug>.yaml.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                   help="the export: .csv (Swedish Excel: ';', UTF-8 or Windows-1252) or .xlsx; or one or more self-assessment .yaml files")
+                   help="the export: .xlsx (Microsoft Forms, Netigate, esMaker, Excel) or .csv (Google Forms' commas, "
+                        "Swedish Excel's semicolons or tabs, found from the header row; UTF-8 with or without BOM, or "
+                        "Windows-1252); or one or more self-assessment .yaml files")
     p.add_argument("--datum", help="the round's date, YYYY-MM-DD: for rows without a datum column, or for self-assessment "
                                   "files made on different days (default: the day they were made)")
     p.add_argument("--dry-run", action="store_true", help="show how each column was read and what would change as a diff; write nothing")

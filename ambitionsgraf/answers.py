@@ -146,6 +146,7 @@ class _FileChecker:
         self.notes: list[Problem] = []  # printed, never failing: `file:line: field: note: …`
         self.unlisted = 0  # problems found after MAX_PROBLEMS were listed
         self.first_unlisted_line = 0
+        self.answered = 0  # respondents with answers: none, and the file is not measured yet
 
     @property
     def full(self) -> bool:
@@ -164,6 +165,8 @@ class _FileChecker:
     def all_problems(self) -> list[Problem]:
         """The problems in line order, and a last line counting any not listed."""
         listed = sorted(self.problems, key=lambda p: p.line)  # stable: in a line, in the order found
+        if not self.answered:  # nobody's answers yet: say so where the respondents are empty (see not_measured)
+            listed = [Problem(p.path, p.line, p.field, p.message + UNTOUCHED) if _empty_answers(p) else p for p in listed]
         if self.unlisted:
             listed.append(Problem(self.path, self.first_unlisted_line, "file", f"{self.unlisted} more problems not listed; fix the ones above first"))
         return listed
@@ -416,9 +419,10 @@ class _FileChecker:
             if _is_null(svar) or (isinstance(svar, MappingNode) and not svar.value):
                 # `svar:` left empty, as `build.py new` leaves it: a respondent who counts as
                 # interviewed but gives no point is a mistake, never a result.
-                self.problem(line_of(svar_key), "svar", f"expected this respondent's answers, at least one, got {_describe(svar)}; "
+                self.problem(line_of(svar_key), "svar", f"{EMPTY_ANSWERS}, got {_describe(svar)}; "
                                                         f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent")
             else:
+                self.answered += 1
                 before = len(self.problems) + self.unlisted
                 given = self.mapping(svar, self.ins.question_ids, (), "svar",
                                      "the answers, one 'question_id: answer' per line", "svar")
@@ -581,6 +585,21 @@ def check_slug(path: Path, shown: str) -> list[Problem]:
     if SLUG.fullmatch(path.stem):
         return [Problem(shown, 1, "file name", f"expected a name ending in .yaml, got {show(path.name, 60)!r}{hint}")]
     return [Problem(shown, 1, "file name", f"expected a slug of {SLUG_RULE}, before .yaml, got {show(path.name, 60)!r}{hint}")]
+
+
+EMPTY_ANSWERS = "expected this respondent's answers, at least one"  # `svar:` left as `build.py new` leaves it
+UNTOUCHED = "; no respondent in this file has answers yet (not measured yet)"
+
+
+def _empty_answers(p: Problem) -> bool:
+    return p.field == "svar" and p.message.startswith(EMPTY_ANSWERS)
+
+
+def not_measured(problems: list[Problem]) -> bool:
+    """Whether a file's problems are only respondents without answers, and no respondent in it has
+    any: the untouched template of `build.py new`, written ahead of the interviews. A build leaves
+    such a file out with a note (an error with --strict); `check` reports it as the error it is."""
+    return bool(problems) and all(_empty_answers(p) and p.message.endswith(UNTOUCHED) for p in problems)
 
 
 def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None,

@@ -208,6 +208,37 @@ class Archive:
         self._register = everything
 
 
+def keep_as_delivered(leverans: Path, slugs, archive: Archive) -> list[str]:
+    """In a build's leverans/ folder, the packages of these organisations whose data are the latest
+    delivered version's, file by file as delivered: a build never hands out other bytes for a delivered
+    package (a change of code or of the site's address would render it anew). Returns the files replaced."""
+    replaced = []
+    for slug in slugs:
+        try:
+            current = sha256((leverans / f"{slug}.json").read_bytes())
+        except OSError:
+            continue
+        year = None
+        for d in archive.deliveries():
+            if d.slug == slug and dict(d.files).get(f"{slug}.json") == current:
+                year = d.year
+        versions = archive.versions(year, slug) if year else []
+        if not versions or dict(versions[-1].files).get(f"{slug}.json") != current:
+            continue  # never delivered, or corrected since (its next version)
+        for name, digest in versions[-1].files:
+            target = leverans / name
+            try:
+                if sha256(target.read_bytes()) == digest:
+                    continue
+            except OSError:
+                continue  # a build without PDFs: the document is not in this output
+            data = archive.file(versions[-1], name)
+            target.unlink()  # it may be a hard link to the previous build: never write through it
+            target.write_bytes(data)
+            replaced.append(f"leverans/{name}")
+    return replaced
+
+
 def replaced_by(d: Delivered, everything: list[Delivered]) -> int | None:
     """The latest version that replaced this delivery, or None if it is the current one."""
     later = [e.version for e in everything if e.year == d.year and e.slug == d.slug and e.version > d.version]

@@ -107,10 +107,10 @@ def reachable_ranges(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
     return out
 
 
-def axis_limits(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
-    """Each axis from its reachable range (and at least the whole answer scale, which the ticks show), plus MARGIN."""
+def axis_limits(ins: Instrument, margin: Fraction = MARGIN) -> dict[str, tuple[Fraction, Fraction]]:
+    """Each axis from its reachable range (and at least the whole answer scale, which the ticks show), plus a margin."""
     scale = [v for v, _ in ins.scale]
-    return {axis: (min(lo, min(scale)) - MARGIN, max(hi, max(scale)) + MARGIN) for axis, (lo, hi) in reachable_ranges(ins).items()}
+    return {axis: (min(lo, min(scale)) - margin, max(hi, max(scale)) + margin) for axis, (lo, hi) in reachable_ranges(ins).items()}
 
 
 def tick_label(value: float) -> str:
@@ -139,9 +139,11 @@ class Frame:
     threshold: float  # where the dashed lines cross both axes
     corner_inset: float  # each quadrant's name sits this far (in points) inside its corner of the plot area
     quadrant_boxes: tuple[tuple[float, float, float, float], ...]  # where those names are drawn: left, top, right, bottom
+    label_size: float = 8.0  # the points' labels, in points (the phone-sized frame has larger ones)
 
     def __post_init__(self):
         # A frame read back from JSON has lists where it had tuples: make it equal to the one stored.
+        object.__setattr__(self, "label_size", float(self.label_size))
         for name in ("affine", "plot", "xlim", "ylim", "xticks", "yticks"):
             object.__setattr__(self, name, tuple(float(v) for v in getattr(self, name)))
         object.__setattr__(self, "quadrant_boxes", tuple(tuple(float(v) for v in b) for b in self.quadrant_boxes))
@@ -158,43 +160,69 @@ class Frame:
             "xticks": [{"value": v, "label": tick_label(v)} for v in self.xticks],
             "yticks": [{"value": v, "label": tick_label(v)} for v in self.yticks],
             "threshold": self.threshold, "corner_inset": self.corner_inset,
+            "font": self.label_size, "quadrant_wrap": PHONE.quadrant_wrap if self.label_size == PHONE.label else WIDE.quadrant_wrap,
         }
 
 
-def frame(ins: Instrument) -> Frame:
+@dataclass(frozen=True)
+class Size:
+    """How large a chart is drawn: the figure (inches at 72 dpi, so one inch is 72 SVG units), the
+    plot area within it, and its text in points."""
+
+    figsize: tuple[float, float]
+    axes: tuple[float, float, float, float]
+    font: float  # ticks and axis titles
+    quadrant_font: float
+    quadrant_wrap: int  # characters a line of a quadrant's name
+    label: float  # the points' labels
+    margin: Fraction = MARGIN  # axis units beyond the reachable range: room for the largest marker
+
+
+# The chart on a wide screen and in the PDFs: shown at 560 px.
+WIDE = Size((5.6, 5.0), (0.14, 0.13, 0.82, 0.82), 9, 8, 22, 8.0)
+# The chart on a phone (pages show it below 40rem): 281 units wide, within the text column of a 320 px
+# screen, so that its 12 pt text is at least 12 CSS px on any phone from 320 px up.
+PHONE = Size((3.9, 4.25), (0.2, 0.17, 0.76, 0.8), 12, 12, 10, 12.0, Fraction(1, 5))  # about 60 pt an axis unit
+
+
+def frame(ins: Instrument, phone: bool = False) -> Frame:
     """The frame for this instrument: drawn once (kept on the instrument), or given by remember_frame."""
-    known = ins.__dict__.get("_chart_frame")
+    known = ins.__dict__.get(_frame_key(phone))
     if known is None:
-        known = _draw_frame_svg(ins)
-        remember_frame(ins, known)
+        known = _draw_frame_svg(ins, PHONE if phone else WIDE)
+        remember_frame(ins, known, phone)
     return known
 
 
-def remember_frame(ins: Instrument, drawn: Frame) -> None:
+def _frame_key(phone: bool) -> str:
+    return "_chart_frame_phone" if phone else "_chart_frame"
+
+
+def remember_frame(ins: Instrument, drawn: Frame, phone: bool = False) -> None:
     """Use a frame drawn earlier for this instrument (a build keeps it in its cache: importing
     matplotlib alone takes half a second, more than the rest of a one-file rebuild's set-up).
     It is kept on the instrument object, which forked workers inherit with the project."""
-    object.__setattr__(ins, "_chart_frame", drawn)
+    object.__setattr__(ins, _frame_key(phone), drawn)
 
 
-def _draw_frame_svg(ins: Instrument) -> Frame:
+def _draw_frame_svg(ins: Instrument, size: Size = WIDE) -> Frame:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.backends.backend_svg import FigureCanvasSVG
     from matplotlib.figure import Figure
 
-    limits = axis_limits(ins)
+    limits = axis_limits(ins, size.margin)
     xlim = tuple(float(v) for v in limits["verksamhet"])
     ylim = tuple(float(v) for v in limits["ledning"])
     scale = sorted(float(v) for v, _ in ins.scale)
     xticks = tuple(v for v in scale if xlim[0] <= v <= xlim[1])
     yticks = tuple(v for v in scale if ylim[0] <= v <= ylim[1])
-    with matplotlib.rc_context(_RC):
-        fig = Figure(figsize=(5.6, 5.0), dpi=72)  # 72 dpi: one display unit is one SVG point
+    with matplotlib.rc_context({**_RC, "font.size": size.font}):
+        fig = Figure(figsize=size.figsize, dpi=72)  # 72 dpi: one display unit is one SVG point
         FigureCanvasSVG(fig)
-        ax = fig.add_axes((0.14, 0.13, 0.82, 0.82))
-        names = _draw_frame(ins, ax, xlim, ylim, xticks, yticks)
+        ax = fig.add_axes(size.axes)
+        names = _draw_frame(ins, ax, xlim, ylim, xticks, yticks, size)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
         width, height = fig.bbox.width, fig.bbox.height
@@ -209,7 +237,7 @@ def _draw_frame_svg(ins: Instrument) -> Frame:
     plot = (float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0))
     head = buf.getvalue().rsplit("</svg>", 1)[0]
     return Frame(head, float(width), float(height), affine, plot, xlim, ylim, xticks, yticks, float(ins.threshold),
-                 CORNER_INSET, name_boxes)
+                 CORNER_INSET, name_boxes, float(size.label))
 
 
 _MARKERS = string_template(
@@ -277,14 +305,15 @@ def _marker(kind: str, x: float, y: float, scale: float = 1.0) -> tuple[dict, fl
     return {"shape": "circle", "x": x, "y": y, "r": round(4.5 * scale, 2), "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None}, 5.0 * scale
 
 
-def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
+def draw_svg(ins: Instrument, spec: ChartSpec, phone: bool = False) -> str:
     """One chart as an SVG document with a <title>: the cached frame plus this chart's points.
 
     Markers are drawn peers first and the current point last (on top). Labels are placed the other
     way round, the most important first, so the current round gets the best place; points closer
     together than CLUSTER share one label of several lines, each led by a small copy of its marker.
     """
-    f = frame(ins)
+    f = frame(ins, phone)
+    size = f.label_size
     markers, trail = [], []
     path = [f.place(m.verksamhet, m.ledning) for m in spec.markers if m.kind in ("earlier", "current")]
     if spec.trail:
@@ -298,13 +327,13 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
         drawn, half = _marker(m.kind, x, y)
         markers.append(drawn)
         obstacles.append((x - half, y - half, x + half, y + half))
-        text = _fit(xml_text(m.label), f.plot[2] - f.plot[0])
+        text = _fit(xml_text(m.label), f.plot[2] - f.plot[0], size)
         if m.kind == "peer" or not (spec.label_points and text):
             continue
         side = "above-right" if m.kind == "current" else "below-left" if m.kind == "earlier" else _ROLE_SIDES[(role_index if m.kind.startswith("role:") else i) % 4]
         role_index += m.kind.startswith("role:")
         named.append((-_IMPORTANCE[m.kind.split(":")[0]], i, m.kind, text, x, y, half, side, "bold" if m.kind == "current" else "normal"))
-    units = [_unit(group) for group in _clusters(sorted(named))]
+    units = [_unit(group, size) for group in _clusters(sorted(named))]
     placed = _place_labels(units, obstacles, trail, f.plot, f.quadrant_boxes)
     labels = [line for p in placed for line in p["lines"]]
     keys = [k for p in placed for k in p["keys"]]
@@ -312,7 +341,7 @@ def draw_svg(ins: Instrument, spec: ChartSpec) -> str:
     # A shared label is framed, so that its keys read as a legend and not as points of the chart.
     frames = [(round(b[0], 2), round(b[1], 2), round(b[2] - b[0], 2), round(b[3] - b[1], 2)) for p in placed if p["keys"] for b in [p["box"]]]
     head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1)
-    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{LABEL_SIZE:g}")
+    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{size:g}")
 
 
 # -- labels ---------------------------------------------------------------------------------
@@ -346,17 +375,17 @@ def text_width(text: str, weight: str = "normal", size: float = LABEL_SIZE) -> f
     return sum(widths.get(ord(c), em) for c in text) * size / em
 
 
-def _fit(text: str, plot_width: float) -> str:
-    """At most 45 % of the plot's width (in bold): a longer name is cut at a word, with an ellipsis
-    (the chart's table and title have it whole)."""
-    limit = 0.45 * plot_width
-    if text_width(text, "bold") <= limit:
+def _fit(text: str, plot_width: float, size: float = LABEL_SIZE) -> str:
+    """At most 45 % of the plot's width or ten ems (a phone's narrow plot), whichever is more, in bold:
+    a longer name is cut at a word, with an ellipsis (the chart's table and title have it whole)."""
+    limit = max(0.45 * plot_width, 10 * size)
+    if text_width(text, "bold", size) <= limit:
         return text
     words = text.split(" ")
-    while len(words) > 1 and text_width(" ".join(words) + "…", "bold") > limit:
+    while len(words) > 1 and text_width(" ".join(words) + "…", "bold", size) > limit:
         words.pop()
     cut = " ".join(words)
-    while text_width(cut + "…", "bold") > limit:  # a single long word: cut it by characters
+    while text_width(cut + "…", "bold", size) > limit:  # a single long word: cut it by characters
         cut = cut[:-1]
     return cut.rstrip(" ,;:–-") + "…"
 
@@ -371,16 +400,18 @@ def _clusters(named: list[tuple]) -> list[list[tuple]]:
     return sorted(groups)
 
 
-def _unit(group: list[tuple]) -> dict:
+def _unit(group: list[tuple], size: float = LABEL_SIZE) -> dict:
     """What one label (of one line, or of several with keys) needs to be placed: its lines, its size,
-    the box of its points' markers, the side it would rather be on."""
+    the box of its points' markers, the side it would rather be on. LINE and KEY grow with the text."""
     shared = len(group) > 1
+    grow = size / LABEL_SIZE
     lines = [(kind, text, weight) for _, _, kind, text, _, _, _, _, weight in group]
-    width = max(text_width(text, weight) for _, text, weight in lines) + (KEY if shared else 0) + 2 * HALO
-    height = (len(lines) - 1) * LINE + 1.2 * LABEL_SIZE + 2 * HALO
+    width = max(text_width(text, weight, size) for _, text, weight in lines) + (KEY * grow if shared else 0) + 2 * HALO
+    height = (len(lines) - 1) * LINE * grow + 1.2 * size + 2 * HALO
     around = (min(g[4] - g[6] for g in group), min(g[5] - g[6] for g in group),
               max(g[4] + g[6] for g in group), max(g[5] + g[6] for g in group))
-    return {"lines": lines, "shared": shared, "width": round(width, 2), "height": height, "around": around, "side": group[0][7]}
+    return {"lines": lines, "shared": shared, "width": round(width, 2), "height": height, "around": around, "side": group[0][7],
+            "size": size}
 
 
 def _place_labels(units: list[dict], obstacles, trail, plot, names) -> list[dict]:
@@ -464,13 +495,15 @@ def _place_label(unit: dict, taken_labels: list, obstacles, trail, plot, names) 
     if not fallback:
         return None
     _, box, leader = fallback
-    x = box[0] + HALO + (KEY if unit["shared"] else 0)
+    size = unit["size"]
+    key, line = KEY * size / LABEL_SIZE, LINE * size / LABEL_SIZE
+    x = box[0] + HALO + (key if unit["shared"] else 0)
     lines, keys = [], []
     for n, (kind, text, weight) in enumerate(unit["lines"]):
-        baseline = box[1] + HALO + 0.9 * LABEL_SIZE + n * LINE
+        baseline = box[1] + HALO + 0.9 * size + n * line
         lines.append({"x": round(x, 2), "y": round(baseline, 2), "weight": weight, "text": text})
         if unit["shared"]:
-            keys.append(_marker(kind, round(box[0] + HALO + KEY / 2 - 1, 2), round(baseline - 0.35 * LABEL_SIZE, 2), 0.6)[0])
+            keys.append(_marker(kind, round(box[0] + HALO + key / 2 - 1, 2), round(baseline - 0.35 * size, 2), 0.6 * size / LABEL_SIZE)[0])
     return {"box": box, "leader": leader, "lines": lines, "keys": keys}
 
 
@@ -528,7 +561,7 @@ def _shorten(seg, start: float, end: float):
     return (round(x0 + ux * start, 2), round(y0 + uy * start, 2), round(x1 - ux * end, 2), round(y1 - uy * end, 2))
 
 
-def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> list:
+def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks, size: Size = WIDE) -> list:
     """Draw everything but the points; return the quadrant names' Text artists."""
     t = float(ins.threshold)
     (x_lo, x_hi), (y_lo, y_hi) = xlim, ylim
@@ -545,10 +578,10 @@ def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks) -> list:
         right, upper = q.verksamhet, q.ledning
         # At the corner of the plot area (axes fraction 0 or 1), CORNER_INSET points inside it.
         names.append(ax.annotate(
-            _wrap(q.label, 22), xy=(float(right), float(upper)), xycoords="axes fraction",
+            _wrap(q.label, size.quadrant_wrap), xy=(float(right), float(upper)), xycoords="axes fraction",
             xytext=(-CORNER_INSET if right else CORNER_INSET, -CORNER_INSET if upper else CORNER_INSET), textcoords="offset points",
             ha="right" if right else "left", va="top" if upper else "bottom",
-            fontsize=8, color="#1A1A1A", style="italic", zorder=2, parse_math=False))
+            fontsize=size.quadrant_font, color="#1A1A1A", style="italic", zorder=2, parse_math=False))
     ax.set_xticks(xticks, [tick_label(v) for v in xticks])
     ax.set_yticks(yticks, [tick_label(v) for v in yticks])
     lo_end, hi_end = ins.axis_ends

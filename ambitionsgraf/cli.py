@@ -6,26 +6,19 @@ import os
 import sys
 from pathlib import Path
 
+from .buildreport import MAX_SHOWN, _report, build_notes, report_build  # noqa: F401  (the build's report: buildreport.py)
 from .problems import ContentError
-
-
-MAX_SHOWN = 50  # problems printed; a file with thousands would bury the first under the rest
-
-
-def _report(problems) -> None:
-    """Print problems sorted by file and line: the first MAX_SHOWN, then how many more there are."""
-    found = sorted(set(problems))
-    for p in found[:MAX_SHOWN]:
-        print(p, file=sys.stderr)
-    if len(found) > MAX_SHOWN:
-        print(f"… and {len(found) - MAX_SHOWN} more; fix these and run again to see the rest", file=sys.stderr)
+from .text import plural
 
 
 def build(args, project_dir: Path) -> int:
-    from .pipeline import BuildOptions
-    from .pipeline import build as run
+    return report_build(build_options(args, project_dir), explain=args.explain)[0]
 
-    opts = BuildOptions(
+
+def build_options(args, project_dir: Path):
+    from .pipeline import BuildOptions
+
+    return BuildOptions(
         project_dir=project_dir,
         orgs_dir=args.orgs,
         out_dir=args.out,
@@ -37,69 +30,8 @@ def build(args, project_dir: Path) -> int:
         jobs=args.jobs,
         progress=sys.stderr.isatty() and not os.environ.get("CI"),
         interruption=args.interruption,
+        strict=args.strict,
     )
-    try:
-        summary = run(opts)
-    except ContentError as exc:
-        _report(exc.problems)
-        if all(p.field.startswith("--") for p in exc.problems):
-            print("nothing was written", file=sys.stderr)
-        else:
-            print(f"{len({p.path for p in exc.problems})} file(s) with problems; nothing was written", file=sys.stderr)
-        return 1
-    for note in summary.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for note in summary.leftovers:
-        print(f"note: {note}", file=sys.stderr)
-    if summary.unchanged:
-        print(f"nothing changed since the last build ({summary.organisations} organisations) → {args.out}")
-        _no_address(summary)
-        if args.explain:
-            print("every part carried over: the answer files, code, content and options are as last time")
-        return 0
-    print(
-        f"{summary.organisations} organisations ({summary.published} published): {summary.rendered} rendered, "
-        f"{summary.reused} unchanged; {summary.pages} pages, {summary.pdfs} PDFs written in {summary.seconds:.1f} s → {args.out}"
-    )
-    for line in build_notes(summary, args.only):
-        print(line)
-    if args.explain and summary.plan is not None:
-        print(summary.plan.explain())
-    if opts.interruption is not None and opts.interruption.signum is not None:
-        import signal
-
-        name = signal.Signals(opts.interruption.signum).name
-        print(f"stopped ({name}) after the new output was in place: {args.out} holds this build, whole", file=sys.stderr)
-        return 128 + opts.interruption.signum
-    if summary.problems:
-        _report(summary.problems)
-        print(f"skipped {len(summary.invalid)} invalid file(s): {', '.join(summary.invalid)}", file=sys.stderr)
-        _no_address(summary)
-        return 1
-    _no_address(summary)
-    return 0
-
-
-def _no_address(summary) -> None:
-    from .pipeline.run import NO_ADDRESS
-
-    if summary.no_address:
-        print(f"note: {NO_ADDRESS}", file=sys.stderr)
-
-
-def build_notes(summary, only: str | None) -> list[str]:
-    """What a build did besides rendering, said plainly: documents kept or removed, --only's gaps."""
-    lines = []
-    if summary.documents_kept or summary.documents_removed:
-        lines.append(f"without PDFs: kept {summary.documents_kept} document(s) still current, removed {summary.documents_removed} "
-                     "out of date (PDF reports and action-plan workbooks)")
-    if only and summary.stale:
-        lines.append(f"--only {only}: {len(summary.stale)} other organisation(s) carried over out of date "
-                     f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them")
-    if only and summary.missing:
-        lines.append(f"--only {only}: {len(summary.missing)} other organisation(s) have no files in this output and are not listed "
-                     f"on its pages ({', '.join(summary.missing[:5])}{', …' if len(summary.missing) > 5 else ''}); run a full build to add them")
-    return lines
 
 
 def check(args, project_dir: Path) -> int:
@@ -119,7 +51,7 @@ def check(args, project_dir: Path) -> int:
     _report(problems + notes)
     if problems:
         return 1
-    print(f"{len(orgs)} file(s) OK")
+    print(f"{plural(len(orgs), 'file')} OK")
     return 0
 
 
@@ -184,7 +116,7 @@ def import_(args, project_dir: Path) -> int:
             plan = make_plan(ins, files[0], args.orgs, day, mapping)
     except ContentError as exc:
         _report(exc.problems)
-        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
@@ -196,13 +128,13 @@ def import_(args, project_dir: Path) -> int:
     if plan.problems:
         problems = ContentError(plan.problems).problems  # sorted and without repeats, as every command reports them
         _report(problems)
-        print(f"{len(problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     changes = plan.changes
     if args.dry_run:
         for change in changes:
             sys.stdout.write(change.diff())
-        print(f"dry run: {len(changes)} file(s) would change; nothing was written", file=sys.stderr)
+        print(f"dry run: {plural(len(changes), 'file')} would change; nothing was written", file=sys.stderr)
         return 0
     try:
         write_changes(changes)
@@ -211,7 +143,7 @@ def import_(args, project_dir: Path) -> int:
         return 1
     except ContentError as exc:  # refused before anything was written (a link to nowhere, a file changed meanwhile)
         _report(exc.problems)
-        print(f"{len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
+        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
         return 1
     for use in plan.dropped:
         print(f"dropped {use}".replace(": dropped, never stored (", ": never stored (", 1))

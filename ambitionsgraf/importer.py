@@ -66,7 +66,7 @@ from .problems import ContentError, Problem
 from . import personal
 from .safe_read import MAX_EXPORT, MAX_YAML, read_or_refuse, read_regular
 from .sheet_limits import LIMITS, csv_records, xlsx_problems
-from .text import ascii_key, check_comment, check_name, grouped, name_key, or_list, show, slug_for
+from .text import ascii_key, check_comment, check_name, grouped, name_key, or_list, plural, show, slug_for
 
 MAX_BYTES = MAX_EXPORT
 MAX_ROWS = LIMITS.rows  # every limit on an export is in sheet_limits
@@ -1155,7 +1155,7 @@ class _SelfAssessments(_Planner):
                 continue
             people = [r for a in org.assessments for r in a.respondents]
             if len(org.assessments) != 1 or len(people) != 1:
-                self.problem(row, "matningar", f"{len(org.assessments)} round(s) with {len(people)} respondent(s); a self-assessment "
+                self.problem(row, "matningar", f"{plural(len(org.assessments), 'round')} with {plural(len(people), 'respondent')}; a self-assessment "
                                                "file holds one person's answers (one round, one respondent). Import a survey "
                                                "export, or add rounds to an answer file by hand")
                 continue

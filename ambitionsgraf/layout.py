@@ -17,11 +17,14 @@ def organisation_path(slug: str) -> str:
     return f"organisationer/{slug}/"
 
 
+PHONE_CHART = "ambitionsgraf-mobil.svg"  # the same chart drawn for a phone (charts.PHONE), beside each ambitionsgraf.svg
+
+
 def part_files(slug: str, part: str) -> tuple[str, ...]:
     """The files one part of an organisation's output consists of (see pipeline.parts)."""
     base = f"{PUBLIC}/{organisation_path(slug)}"
     return {
-        "site": (base + "ambitionsgraf.svg", base + "index.html", f"{PUBLIC}/data/{slug}.json"),
+        "site": (base + "ambitionsgraf.svg", base + PHONE_CHART, base + "index.html", f"{PUBLIC}/data/{slug}.json"),
         "site-pdf": (base + f"{slug}.pdf",),
         "leverans": (f"{DELIVERY}/{slug}-handlingsplan.csv", f"{DELIVERY}/{slug}.json"),
         # The organisation's documents: made by builds with PDFs only (see site.delivery_pdf_files).

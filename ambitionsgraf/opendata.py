@@ -26,7 +26,7 @@ from .pages import page_context
 from .reference import Reference
 from .scoring import details_public
 from .text import tel_uri
-from .workbooks import Workbook, write_row
+from .workbooks import Workbook, print_setup, row_height, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
 PAGE = "oppna-data/"
@@ -138,8 +138,10 @@ def results_xlsx(ins, table: list[tuple], publisher: str) -> bytes:
     newest = max((row[datum] for row in table), default="1980-01-01")
     book = Workbook(title=TITLE, author=publisher, created=datetime.date.fromisoformat(newest))
     style = book.style
-    ws = book.sheet("Resultat", [c.width for c in cols], styles)
+    widths = [c.width for c in cols]
+    ws = book.sheet("Resultat", widths, styles)
     write_row(ws, 0, [c.heading for c in cols], [style["heading"]] * len(cols))
+    ws.set_row(0, row_height([c.heading for c in cols], widths, [True] * len(cols)))
     cells = [style[s] for s in styles]
     for r, row in enumerate(table, start=1):
         values = list(row)
@@ -152,18 +154,23 @@ def results_xlsx(ins, table: list[tuple], publisher: str) -> bytes:
             values[kvadrant] = labels[values[kvadrant]]
         write_row(ws, r, values, cells)
     ws.freeze_panes(1, 0)
-    ws.repeat_rows(0)
     ws.autofilter(0, 0, len(table), len(cols) - 1)
+    print_setup(ws, title=TITLE, heading_row=0, last_row=max(len(table), 1), last_col=len(cols) - 1)
 
-    about = book.sheet("Om data", (18, 28, 100), ("top", "top", "wrap"))
+    about_widths = (18, 28, 100)
+    about = book.sheet("Om data", about_widths, ("top", "wrap", "wrap"))
     about.write_string(0, 0, TITLE, style["title"])
     lines = about_lines(ins, publisher)
-    for r, line in enumerate(lines, start=2):
-        about.write_string(r, 0, line)
+    for r, line in enumerate(lines, start=2):  # across the sheet's width, wrapped: it prints whole
+        about.merge_range(r, 0, r, 2, line, style["wrap"])
+        about.set_row(r, row_height([line], [sum(about_widths)], [True]))
     top = len(lines) + 3
     write_row(about, top, ("Kolumn", "Rubrik i fliken Resultat", "Beskrivning"), [style["heading"]] * 3)
     for r, c in enumerate(cols, start=top + 1):
-        write_row(about, r, (c.key, c.heading, c.description), (style["top"], style["top"], style["wrap"]))
+        values = (c.key, c.heading, c.description)
+        write_row(about, r, values, (style["top"], style["wrap"], style["wrap"]))
+        about.set_row(r, row_height(values, about_widths, [False, True, True]))
+    print_setup(about, title=f"{TITLE}: om data", heading_row=top, last_row=top + len(cols), last_col=2)
     return book.close()
 
 

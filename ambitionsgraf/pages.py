@@ -7,7 +7,13 @@ import base64
 
 import orjson
 
+from .layout import PHONE_CHART
 from .project import Project
+
+# What a page's <picture> says of the phone-sized chart: shown instead of the wide chart below 40rem (site.css's
+# phone width), as wide as the text column (the img's width, capped by max-width), never narrower than the
+# 281 units it is drawn for on a screen of 320 px or more: its text stays at least 12 px.
+PHONE_CHART_SHOWN = {"src": PHONE_CHART, "media": "(max-width: 40rem)"}
 
 
 def to_json(data) -> str:
@@ -50,4 +56,7 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         "site_title": "Ambitionsgrafen",
         "sitemap": project.site_url is not None,  # written only with the site's address
         "favicon": root + FAVICON,
+        # The page's one address, for search engines and shared links: only where the site's address is known.
+        "canonical": project.site_url + path if project.site_url and path != "404" else None,
+        "phone_chart": PHONE_CHART_SHOWN,
     }

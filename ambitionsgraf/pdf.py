@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import os
+import re
+from html import unescape
 
 
 class OfflineFetcherError(Exception):
@@ -71,6 +73,13 @@ def _stylesheet(css_text: str):
 def html_to_pdf(html: str, css_text: str) -> bytes:
     weasyprint, fonts, fetcher = _weasy()
     document = weasyprint.HTML(string=html, url_fetcher=fetcher(), base_url=None)
+    labels = link_labels(html)
+
+    def finish(doc, pdf) -> None:  # complete the table tags, describe the links, then claim PDF/UA-1 beside PDF/A
+        complete_table_tags(doc, pdf)
+        describe_links(pdf, labels)
+        claim_pdf_ua(doc, pdf)
+
     return document.write_pdf(
         stylesheets=[_stylesheet(css_text)],
         font_config=fonts,
@@ -102,12 +111,6 @@ _PDFUA_EXTENSION = (
 )
 
 
-def finish(document, pdf) -> None:
-    """WeasyPrint's finisher: complete the table tags, then claim PDF/UA-1 beside PDF/A."""
-    complete_table_tags(document, pdf)
-    claim_pdf_ua(document, pdf)
-
-
 def claim_pdf_ua(document, pdf) -> None:
     """Rewrite the XMP packet WeasyPrint wrote for PDF/A-2a so that it also says PDF/UA-1 (pdfuaid:part),
     in the same rdf:Description as pdfaid:part. Left as it is when the document is not tagged, has
@@ -129,6 +132,38 @@ def claim_pdf_ua(document, pdf) -> None:
     stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
     stream.stream = [b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
                      + xml + b'</x:xmpmeta>\n<?xpacket end="r"?>']
+
+
+_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
+
+
+def link_labels(html: str) -> dict[str, str]:
+    """Each link's target (an anchor's name without '#', or an address) and its visible text."""
+    labels: dict[str, str] = {}
+    for href, inner in _LINK.findall(html):
+        text = " ".join(unescape(re.sub(r"<[^>]+>", " ", inner)).split())
+        labels.setdefault(unescape(href).removeprefix("#"), text)
+    return labels
+
+
+def link_description(target: str, text: str) -> str:
+    """What a screen reader says of a link in the PDF (its /Contents): where it leads, in words."""
+    if target.startswith("mailto:"):
+        return f"{text}: skicka e-post till {target.removeprefix('mailto:')}"
+    if target.startswith(("http://", "https://")):
+        return f"{text[:1].upper()}{text[1:]}: öppnar {target} i webbläsaren" if text and text != target else f"Öppnar {target} i webbläsaren"
+    return f"Gå till avsnittet {text} i dokumentet" if text else "Gå till ett annat ställe i dokumentet"
+
+
+def describe_links(pdf, labels: dict[str, str]) -> None:
+    """WeasyPrint describes a link (/Contents, which PDF/UA-1 requires) by its target: an internal
+    link reads as its anchor's name ("sammanfattning"). Describe each by its text and where it leads."""
+    import pydyf
+
+    for o in pdf.objects:
+        if isinstance(o, pydyf.Dictionary) and o.get("Subtype") == "/Link" and isinstance(o.get("Contents"), pydyf.String):
+            target = o["Contents"].string
+            o["Contents"] = pydyf.String(link_description(target, labels.get(target, "")))
 
 
 def complete_table_tags(document, pdf) -> None:

@@ -49,8 +49,7 @@ _DOTS = re.compile("[\u3002\uff61\u2024\u2027\u00b7\u30fb]")  # ideographic and 
 
 def normalise(text: str) -> str:
     """The text as matched: NFKC, hidden characters removed, every dash '-', every run of space one ' '."""
-    text = unicodedata.normalize("NFKC", _HIDDEN.sub("", text))
-    text = _DASH.sub("-", _HIDDEN.sub("", text))
+    text = _DASH.sub("-", unicodedata.normalize("NFKC", _HIDDEN.sub("", text)))
     text = _DOTS.sub(".", text)
     return " ".join(text.split())
 

@@ -37,6 +37,7 @@ import orjson
 
 from .project import Project
 from .site import reading_pages
+from .text import swedish_date
 from .views import axis_bounds, round_quadrant, shown  # the values as the page shows them, never across the threshold
 
 if TYPE_CHECKING:
@@ -80,15 +81,15 @@ def organisation_record(project: Project, summary: OrganisationSummary) -> dict:
         level = "" if value is None else f" ({(ends[1] if value >= ins.threshold else ends[0]).lower()})"
         axes.append(f"{ins.axes[axis]['kort'].lower()} {shown(value, axis_bounds(ins))}{level}")
     quadrant = round_quadrant(ins, latest, "ingen punkt (svar saknas)", public=True)
-    dates = ", ".join(a.date for a in summary.assessments)
+    dates = ", ".join(swedish_date(a.date) for a in summary.assessments)  # as the rest of the site writes dates
     # Not the areas: their labels would make every organisation a hit for "strategi" or "uppföljning",
     # and formatting them was most of the records' cost (0.4 s for 2 700, on the build's serial path).
-    content = f"{org.name}. {type_label}. Senaste mätningen {latest.date}: {', '.join(axes)}. {quadrant}. Mätningar: {dates}."
+    content = f"{org.name}. {type_label}. Senaste mätningen {swedish_date(latest.date)}: {', '.join(axes)}. {quadrant}. Mätningar: {dates}."
     return {
         "url": f"/organisationer/{org.slug}/",
         "content": content,
         "language": LANGUAGE,
-        "meta": {"title": org.name, "typ": type_label, "senast": latest.date},
+        "meta": {"title": org.name, "typ": type_label, "senast": swedish_date(latest.date)},
         "filters": {"del": [ORGANISATION]},
     }
 

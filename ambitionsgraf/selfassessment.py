@@ -96,7 +96,7 @@ def instrument_data(project: Project) -> dict:
         ],
         "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
         "types": [{"id": t.id, "label": t.label} for t in ins.types],
-        "chart": charts.frame(ins).numbers(),
+        "chart": charts.frame(ins, phone=True).numbers(),  # one person's point: the phone-sized chart, readable at any width
         # Where each shown value's class changes (scoring.*_bounds): the page shows more than one
         # decimal only where one would put a value on the other side of one, as views.shown does.
         "bounds": {

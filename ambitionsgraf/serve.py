@@ -3,35 +3,128 @@
 It builds into a folder of its own (by default `.cache/serve`), never into output/, so a
 preview cannot replace or half-update the real build. Rebuilds skip PDFs so a change shows
 in about a second; run `make` for the full build.
+
+What the last build found wrong is shown in the browser until it is mended, as Hugo and Vite show
+build errors: a banner on every page lists each problem (file, line, field, message), and an
+organisation whose answer file has a problem gets a page of its own problems where its page would
+be. The built files themselves never carry them. A note (no site address, files not measured yet)
+is said once a session, not on every rebuild.
 """
 
 from __future__ import annotations
 
 import errno
-import functools
+import html
 import http.server
+import re
 import sys
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 
 from watchfiles import watch
 
-from . import cli
+from .buildreport import report_build
 from .pipeline.options import Interrupted
 from .answers import display_path
+from .text import plural
 
 SOURCES = ("content", "templates", "ambitionsgraf")  # besides the answer files
 
 
-def _handler(site: Path):
-    return functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+class Status:
+    """The problems the last build found, read by the server's threads."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._problems: tuple = ()
+
+    @property
+    def problems(self) -> tuple:
+        with self._lock:
+            return self._problems
+
+    @problems.setter
+    def problems(self, found) -> None:
+        with self._lock:
+            self._problems = tuple(sorted(set(found)))
 
 
-def _bind(port: int, site: Path) -> http.server.ThreadingHTTPServer | None:
+_BANNER_STYLE = ("position:relative;z-index:100;margin:0;padding:.75rem 1rem;background:#fbe3e1;color:#1a1a1a;"
+                 "border-bottom:4px solid #a4000f;font:1rem/1.5 system-ui,sans-serif")
+
+
+def banner(problems) -> str:
+    """The problems as the banner every served page begins with (only `serve` shows it)."""
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
+    return (f'<div role="alert" class="serve-problems" style="{_BANNER_STYLE}"><p style="margin:0"><strong>'
+            f"build.py serve: {len(problems)} fel i det senaste bygget.</strong> "
+            "Sidorna visar det som byggdes utan dem; rätta och spara, så byggs de om.</p>"
+            f'<ul style="margin:.25rem 0 0;padding-left:1.25rem;overflow-wrap:anywhere">{items}</ul></div>')
+
+
+def problem_page(slug: str, problems) -> bytes:
+    """Where an organisation's page would be while its answer file has problems."""
+    return ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+            f'initial-scale=1"><title>Fel i svarsfilen för {html.escape(slug)}</title></head><body style="margin:0">'
+            f'{banner(problems)}<main style="padding:1rem;font:1rem/1.5 system-ui,sans-serif"><h1>Sidan för '
+            f'{html.escape(slug)} byggs när svarsfilen är rättad</h1><p>Felen står ovan: fil, rad, fält och vad som '
+            'väntades.</p><p><a href="/">Till startsidan</a></p></main></body></html>').encode("utf-8")
+
+
+_ORG_PAGE = re.compile(r"^/organisationer/([a-z0-9][a-z0-9-]*)/(?:index\.html)?$")
+_BODY = re.compile(rb"<body[^>]*>")
+
+
+def _handler(site: Path, status: Status):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            problems = status.problems
+            if problems and self._with_problems(problems):
+                return
+            super().do_GET()
+
+        def _with_problems(self, problems) -> bool:
+            """Serve the page with the banner, or an organisation's problems in place of its page."""
+            url = self.path.split("?", 1)[0].split("#", 1)[0]
+            target = Path(self.translate_path(url))
+            if target.is_dir():
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                page = target.read_bytes()
+                body = _BODY.search(page)
+                if body is None:
+                    return False
+                data = page[:body.end()] + banner(problems).encode("utf-8") + page[body.end():]
+                self._send(200, data)
+                return True
+            wrong = _ORG_PAGE.match(url)
+            own = [p for p in problems if wrong and Path(p.path).stem == wrong.group(1)]
+            if own:
+                self._send(404, problem_page(wrong.group(1), own))
+                return True
+            return False
+
+        def _send(self, code: int, data: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    return Handler
+
+
+def _bind(port: int, site: Path, status: Status) -> http.server.ThreadingHTTPServer | None:
     """The server, bound to the port but not yet listening (so no request waits on the first
     build); None, with one line said why, if the port cannot be had."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(site), bind_and_activate=False)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(site, status), bind_and_activate=False)
     try:
         server.server_bind()
         return server
@@ -68,14 +161,21 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
         for problem in refused:
             print(problem, file=sys.stderr)
         return 1
-    server = _bind(port, out / "site")  # before building: a taken port is known at once
+    status = Status()
+    server = _bind(port, out / "site", status)  # before building: a taken port is known at once
     if server is None:
         return 1
-    args = SimpleNamespace(orgs=orgs, out=out, no_pdf=True, only=None, keep_going=True, site_url=None, settings=None, jobs=0, debug=False,
-                           explain=False, interruption=None)
+    from .pipeline import BuildOptions
+
+    opts = BuildOptions(project_dir=project, orgs_dir=orgs, out_dir=out, make_pdf=False, keep_going=True)
+    said: set[str] = set()  # notes said this session: each once
+
+    def rebuild() -> None:
+        status.problems = report_build(opts, said=said)[1]
+
     with server:
         try:
-            cli.build(args, project)
+            rebuild()
         except (KeyboardInterrupt, Interrupted):
             print("build.py serve: stopped", file=sys.stderr)
             return 0
@@ -88,8 +188,8 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
               f"{', '.join(display_path(w) for w in watched)} (Ctrl-C stops)", flush=True)
         try:
             for changes in watch(*watched):
-                print(f"{len(changes)} change(s); rebuilding", flush=True)
-                cli.build(args, project)  # the handler goes by path, so it serves the swapped-in folder
+                print(f"{plural(len(changes), 'change')}; rebuilding", flush=True)
+                rebuild()  # the handler goes by path, so it serves the swapped-in folder
         except (KeyboardInterrupt, Interrupted):
             print("build.py serve: stopped", file=sys.stderr)
         finally:

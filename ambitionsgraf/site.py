@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
-
-import orjson
 from dataclasses import replace
 
-from jinja2 import Environment
+from . import charts, overview, pdf, views
 
-from . import charts, national, overview, pdf, views
-from .advice import step_advice
-from .national import Grouping, charts_of
+# The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
+from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
 from .content import fill, placeholder_values
 from .instrument import Instrument
-from .layout import national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
+from .layout import PHONE_CHART, national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
 from .opendata import open_data_files
-from .selfassessment import selfassessment_files
 from .pages import FAVICON, NAV, data_uri_svg, page_context, to_json  # noqa: F401  (their home is pages.py)
 from .project import Project
-from .workbooks import Workbook, write_row
-from .scoring import OrganisationResult, priorities
+from .scoring import OrganisationResult
+from .selfassessment import selfassessment_files
 from .text import kept_decimals, num, question_numbers, swedish_date
 
 
@@ -36,80 +29,6 @@ def chart_alt(view: dict) -> str:
     )
 
 
-# -- one organisation ------------------------------------------------------------
-
-
-def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tuple]:
-    """One row per step or zone: priority (or None), part, step, status as assessed, suggestion, guidance address."""
-    ins = project.ins
-    latest = result.latest
-    ranked = priorities(ins, latest.steps)
-    labels = {s.id: s.label for s in ins.statuses}
-    rows = []
-    for step in ins.steps:
-        status = latest.steps[step.id]
-        rows.append((
-            ranked.index(step.id) + 1 if step.id in ranked else None,
-            "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
-            step.label,
-            labels[status] if status else "Underlag saknas",
-            step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
-            f"{project.site_url}vagledning/{step.id}/" if project.site_url else "",
-        ))
-    return rows
-
-
-def handlingsplan_csv(project: Project, result: OrganisationResult) -> bytes:
-    """One row per step or zone; opens in Swedish Excel (semicolons, UTF-8 with BOM)."""
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    w.writerow(["Prioritet", "Del", "Steg eller zon", "Status", "Förslag", "Vägledning", "Ansvarig", "Klart senast", "Kommentar"])
-    for priority, *rest in _action_plan_rows(project, result):
-        w.writerow(["" if priority is None else priority, *rest, "", "", ""])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-WORK_STATUSES = ("Ej påbörjad", "Pågår", "Klar")  # the action plan's drop-down list
-
-
-def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
-    """The action plan as the workbook the organisation works in after the report: the same rows as
-    the CSV, with columns to fill in (action, owner, date, status from a drop-down list), the
-    organisation and round at the top, the header row frozen and printed on every page, the
-    columns sized and the guidance linked."""
-
-    org, latest = result.organisation, result.latest
-    quadrant = views.round_quadrant(project.ins, latest)
-    headings = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
-                "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
-    columns = ("integer", "top", "wrap", "top", "wrap", "link", "wrap", "wrap", "date", "top", "wrap")
-    book = Workbook(title=f"Handlingsplan för {org.name}, mätningen {latest.date}", author=project.settings.publisher,
-                    created=datetime.date.fromisoformat(latest.date))
-    style = book.style
-    ws = book.sheet("Handlingsplan", (10, 17, 28, 16, 60, 24, 40, 20, 13, 13, 40), columns)
-    ws.write_string(0, 0, f"Handlingsplan för {org.name}", style["title"])
-    ws.write_string(1, 0, f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.")
-    ws.write_string(2, 0, "Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. "
-                          "Prioritet 1–3 är rapportens förslag till nästa steg.")
-    top = 4  # the header row (from 0); the steps follow
-    write_row(ws, top, headings, [style["heading"]] * len(headings))
-    cells = [style[c] for c in columns]
-    rows = _action_plan_rows(project, result)
-    for i, (*shown, guidance) in enumerate(rows, start=top + 1):
-        write_row(ws, i, (*shown, None, None, None, None, None, None), cells)
-        if guidance:
-            ws.write_url(i, 5, guidance, style["link"])
-    first, last = top + 1, top + len(rows)
-    ws.freeze_panes(first, 0)
-    ws.repeat_rows(top)
-    ws.autofilter(top, 0, last, len(headings) - 1)
-    ws.data_validation(first, 9, last, 9, {"validate": "list", "source": list(WORK_STATUSES),
-                                           "input_message": "Välj status i listan.",
-                                           "error_message": "Välj Ej påbörjad, Pågår eller Klar."})
-    date_hint = "Skriv ett datum, till exempel 2026-06-30."
-    ws.data_validation(first, 8, last, 8, {"validate": "date", "criteria": ">=", "value": datetime.date(2000, 1, 1),
-                                           "input_message": date_hint, "error_message": date_hint})
-    return book.close()
 
 
 def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
@@ -169,7 +88,8 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     slug = result.organisation.slug
     base = f"organisationer/{slug}/"
     root = "../../"
-    svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
+    spec = views.trail_chart(project.ins, result)
+    svg = charts.draw_svg(project.ins, spec)
     view = views.report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
     ctx = page_context(
         project, root=root, path=base, title=result.organisation.name,
@@ -183,6 +103,7 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,
+        base + PHONE_CHART: charts.draw_svg(project.ins, spec, phone=True),
         f"data/{slug}.json": to_json(views.organisation_json(project.ins, result, public=True)),
     }
 
@@ -245,6 +166,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
+    files[PHONE_CHART] = charts.draw_svg(ins, overview, phone=True)
     rows = views.index_rows(ins, published, "")
     ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
                        description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
@@ -342,7 +264,9 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             type_label = ins.type_of(type_).plural if type_ else "alla organisationer"
             year_label = f"mätningar {year}" if year else "senaste mätningen"
             title = f"Nationell översikt – {type_label}, {year_label}"
-            chart = charts.draw_svg(ins, views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds]))
+            spec = views.overview_chart(ins, [r for r, _ in sel.rounds], rounds=[a for _, a in sel.rounds])
+            chart = charts.draw_svg(ins, spec)
+            files[path + PHONE_CHART] = charts.draw_svg(ins, spec, phone=True)
             groups = answer_groups(ins, overview.question_distribution(ins, sel, known_levels), f"{type_label}, {year_label}")
             files[path + "ambitionsgraf.svg"] = chart
             for g in groups:

@@ -118,6 +118,13 @@ def the_count(n: int, singular: str, plural: str) -> str:
     return f"den {singular}" if n == 1 else f"de {count(n, singular, plural)}"
 
 
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count in the command line's English, its noun in the right number: 1 file, 3 files,
+    1 PDF, 0 PDFs, 2 changes; `many` where adding an s is wrong. Plain digits, as a log greps
+    them. (The pages and documents are Swedish: `count`.)"""
+    return f"{n} {one if n == 1 else many if many is not None else one + 's'}"
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))
@@ -179,17 +186,14 @@ def quote(text: str) -> str:
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(text, ensure_ascii=False))
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def one_line(text: str) -> str:
-    """Text as one line: controls and line breaks become spaces, runs of white space one
-    space, none at either end; noncharacters, which no file of ours may hold, become spaces too.
+    """Text as one line: controls, line breaks and the noncharacters of the first plane (which
+    check refuses in a name) become spaces, runs of white space one space, none at either end.
     The self-assessment page's oneLine does exactly this."""
-    return " ".join(_NONCHARACTER.sub(" ", _CONTROL.sub(" ", text)).replace("\ufeff", " ").split())
-
-
-_NONCHARACTER = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
+    return " ".join(_CONTROL.sub(" ", text).replace("\ufeff", " ").split())
 
 
 # What XML 1.0 does not allow in a document at all, escaped or not (its Char production).

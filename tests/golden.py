@@ -16,6 +16,7 @@ GOLDEN_DIR = ROOT / "tests" / "golden"
 GOLDEN_FILES = (
     "site/organisationer/norrvik/index.html",
     "site/organisationer/norrvik/ambitionsgraf.svg",
+    "site/organisationer/norrvik/ambitionsgraf-mobil.svg",
     "site/data/norrvik.json",
     "site/index.html",
     "leverans/norrvik.json",

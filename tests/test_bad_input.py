@@ -172,7 +172,8 @@ def test_an_empty_svar_is_a_respondent_without_answers(instrument):
     org, problems = parse(instrument, "testby.yaml", text)
     assert org is None
     assert lines_of(problems) == ["tests/bad/testby.yaml:8: svar: expected this respondent's answers, at least one, got nothing; "
-                                  "fill them in (vet_ej for a question asked but not answered), or remove the respondent"]
+                                  "fill them in (vet_ej for a question asked but not answered), or remove the respondent; "
+                                  "no respondent in this file has answers yet (not measured yet)"]  # a build leaves it out
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "orgs").glob("*.yaml")), ids=lambda p: p.name)

@@ -61,7 +61,8 @@ def test_action_plan_opens_in_swedish_excel(example_build):
     raw = (example_build / "leverans" / "norrvik-handlingsplan.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][:4] == ["Prioritet", "Del", "Steg eller zon", "Status"]
+    assert rows[0] == ["Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
+                       "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar"]
     assert len(rows) == 1 + 12
     assert sorted(r[0] for r in rows[1:] if r[0]) == ["1", "2", "3"]
     assert all(r[5].endswith("/") and "vagledning/" in r[5] for r in rows[1:])
@@ -113,7 +114,7 @@ def test_keep_going_builds_valid_ones_and_exits_1(tmp_path):
     })
     result = run_cli("--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf", "--keep-going")
     assert result.returncode == 1
-    assert "bad.yaml" in result.stderr and "skipped 1 invalid file(s)" in result.stderr
+    assert "bad.yaml" in result.stderr and "skipped 1 invalid file" in result.stderr
     assert (tmp_path / "out" / "site" / "organisationer" / "ok" / "index.html").exists()
     assert not (tmp_path / "out" / "leverans" / "bad.json").exists()
 

@@ -76,7 +76,7 @@ def test_a_build_without_pdfs_keeps_the_pdfs_still_current_and_says_what_it_remo
     result = cli_build(orgs, out, "--no-pdf")
     assert result.returncode == 0, result.stderr
     # kept: alfa's two PDFs and workbook, and the national follow-up (a name is not among its figures)
-    assert "kept 4 document(s) still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
+    assert "kept 4 documents still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
     after = tree(out)
     for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf", "leverans/alfa-handlingsplan.xlsx", "site/oversikt/2024/rapport.pdf"):
         assert after[name] == before[name]  # the analyst's documents of unchanged organisations stay
@@ -97,7 +97,7 @@ def test_only_into_an_empty_folder_is_honest_and_leaves_no_broken_links(tmp_path
     result = cli_build(orgs, out, "--no-pdf", "--only", "alfa")
     assert result.returncode == 0, result.stderr
     assert "1 rendered, 0 unchanged" in result.stdout
-    assert "1 other organisation(s) have no files in this output and are not listed on its pages (beta)" in result.stdout
+    assert "1 other organisation has no files in this output and is not listed on its pages (beta)" in result.stdout
     assert broken_links(out / "site") == []
     assert "beta" not in (out / "site" / "index.html").read_text() and "Beta" not in (out / "site" / "index.html").read_text()
     full = cli_build(orgs, out, "--no-pdf")  # the next full build adds what is missing: never "nothing changed"
@@ -285,7 +285,7 @@ def test_an_answer_file_that_cannot_be_read_fails_the_build_and_names_it(tmp_pat
     assert re.search(rf"{re.escape(str(bad))}:1: file: ", result.stderr), result.stderr
     assert tree(out) == before
     kept = run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf", "--keep-going", timeout=60)
-    assert kept.returncode == 1 and "gamma.yaml" in kept.stderr and "skipped 1 invalid file(s)" in kept.stderr
+    assert kept.returncode == 1 and "gamma.yaml" in kept.stderr and "skipped 1 invalid file" in kept.stderr
 
 
 def test_a_manifest_that_lies_cannot_reach_outside_the_output_or_change_what_is_built(tmp_path):

@@ -128,7 +128,7 @@ def test_serve_builds_into_its_own_folder_rebuilds_and_leaves_output_alone(tmp_p
             except OSError:
                 assert time.monotonic() < deadline and proc.poll() is None, "serve did not start"
                 time.sleep(0.5)
-        rebuilt = re.compile(r"^\d+ change\(s\); rebuilding\n(?:note: .*\n)*.*→", re.M)  # and the rebuild's summary
+        rebuilt = re.compile(r"^\d+ changes?; rebuilding\n(?:note: .*\n)*.*→", re.M)  # and the rebuild's summary
         deadline = time.monotonic() + 30
         while not rebuilt.search("".join(lines)) and time.monotonic() < deadline:
             if "; rebuilding" not in "".join(lines):  # again: the watcher starts just after the server

@@ -136,7 +136,7 @@ def test_importing_twice_is_refused_as_a_duplicate_round(instrument, tmp_path):
     lines = second.stderr.splitlines()
     assert lines[0] == f"{table}:2: datum: {orgs / 'norrvik.yaml'} already has an assessment on 2021-10-14 (line 6); was this file imported before? Nothing was written"
     assert lines[1].startswith(f"{table}:6: datum: ") and "2023-10-12" in lines[1]
-    assert lines[-1] == "2 problem(s); nothing was written"
+    assert lines[-1] == "2 problems; nothing was written"
     assert (orgs / "norrvik.yaml").read_bytes() == written
     assert sorted(p.name for p in orgs.iterdir()) == ["norrvik.yaml"]
 
@@ -357,7 +357,7 @@ def test_every_unreadable_cell_is_reported_with_row_and_column_and_nothing_is_wr
         f"{shown}:5: datum: expected a real date, got 2026-02-30 (no such day) (column E)",
         f"{shown}:5: v3_rapportering_frekvens: expected manad, kvartal or ar (or empty), got 'varje vecka' (column Z)",
         f"{shown}:5: v3_uppfoljning_omfattning: given, but v3_uppfoljning is not answered; fill in the answer or clear this cell (column Y)",
-        "10 problem(s); nothing was written",
+        "10 problems; nothing was written",
     ]
     assert result.stderr.splitlines() == expected
 

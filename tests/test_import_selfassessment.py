@@ -78,7 +78,7 @@ def test_into_an_existing_file_by_its_name_with_the_surveys_dry_run_diff(instrum
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.splitlines()[:2] == [f"--- {orgs / 'norrvik.yaml'}", f"+++ {orgs / 'norrvik.yaml'}"]
     assert "+  - datum: 2026-03-05\n" in dry.stdout and "+      - roll: politisk_ledning\n" in dry.stdout
-    assert dry.stderr.endswith("dry run: 1 file(s) would change; nothing was written\n")
+    assert dry.stderr.endswith("dry run: 1 file would change; nothing was written\n")
     assert (orgs / "norrvik.yaml").read_bytes() == old
     done = run_cli("import", *map(str, files), "--orgs", str(orgs), "--datum", "2026-03-05")
     assert done.returncode == 0, done.stderr
@@ -90,7 +90,7 @@ def test_into_an_existing_file_by_its_name_with_the_surveys_dry_run_diff(instrum
     # The same files again: the round is there already.
     lines = refused(tmp_path, files, "--datum", "2026-03-05", orgs=orgs)
     assert lines[0].startswith(f"{files[0]}:6: datum: {orgs / 'norrvik.yaml'} already has an assessment on 2026-03-05 (line ")
-    assert lines[-1] == "1 problem(s); nothing was written"
+    assert lines[-1] == "1 problem; nothing was written"
 
 
 def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
@@ -100,14 +100,14 @@ def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
     })
     assert refused(tmp_path, files) == [
         f"{files[1]}:6: datum: 2026-03-04, but {files[0]} was made on 2026-03-01; give --datum YYYY-MM-DD for the round they make together",
-        "1 problem(s); nothing was written",
+        "1 problem; nothing was written",
     ]
     assert run_cli("import", *map(str, files), "--orgs", str(tmp_path / "orgs"), "--datum", "2026-03-05").returncode == 0
 
 
 @pytest.mark.parametrize("content,problem", [
     (answer_file([("2026-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Norrviks kommun"),
-     ":5: matningar: 1 round(s) with 2 respondent(s); a self-assessment file holds one person's answers (one round, one respondent). "
+     ":5: matningar: 1 round with 2 respondents; a self-assessment file holds one person's answers (one round, one respondent). "
      "Import a survey export, or add rounds to an answer file by hand"),
     (self_assessment("inkopschef", uniform(3, omfattning="hela"), name=answerfile.SELF_ASSESSMENT_DEFAULT_NAME),
      ":2: namn: 'Min organisation' is what the self-assessment page writes when no organisation was named; "

@@ -125,7 +125,7 @@ def refused(table: Path, orgs: Path, *args: str) -> list[str]:
 def refused_once(table: Path, orgs: Path, *args: str) -> str:
     """The one problem an import that must be refused reports (and that it says nothing was written)."""
     lines = refused(table, orgs, *args)
-    assert lines[1:] == ["1 problem(s); nothing was written"], lines
+    assert lines[1:] == ["1 problem; nothing was written"], lines
     return lines[0]
 
 
@@ -141,7 +141,7 @@ def test_unknown_columns_are_listed_in_column_order_and_dry_run_shows_the_mappin
         f"{table}:1: header: 2 unknown columns, in column order: I 'Övrigt', AE 'Betyg på enkäten'; "
         "--dry-run shows how every column was read, and --map FILE can name the others",
         f"{table}:1: Övrigt: {generic} (column I)",
-        "3 problem(s); nothing was written",
+        "3 problems; nothing was written",
     ]
     lines = refused(table, orgs, "--dry-run")
     assert lines[:11] == [
@@ -158,7 +158,7 @@ def test_unknown_columns_are_listed_in_column_order_and_dry_run_shows_the_mappin
         "column K 'Vi har mått som kan användas i bedömningen av framgång i fö…': v1_matt (by its wording)",
     ]
     assert "column AE 'Betyg på enkäten': unknown" in lines
-    assert lines[-1] == "3 problem(s); nothing was written"
+    assert lines[-1] == "3 problems; nothing was written"
 
 
 def test_a_map_file_written_by_dry_run_and_filled_in_imports_a_survey_with_its_own_headings(instrument, tmp_path):
@@ -303,7 +303,7 @@ def test_answers_spelled_as_people_write_them_and_hints_that_keep_the_meaning(in
         f"{table}:2: v1_matt: {expected} 'Instämer helt' (column H; did you mean Instämmer i hög grad?)",
         f"{table}:2: v1_plan: {expected} 'Instämmer alls' (column I)",
         f"{table}:3: v1_matt: {expected} 'Instämmer i hög grd' (column H; did you mean Instämmer i hög grad?)",
-        "3 problem(s); nothing was written",
+        "3 problems; nothing was written",
     ]
 
 
@@ -323,7 +323,7 @@ def test_shared_strings_that_explode_are_refused_before_loading(instrument, tmp_
     lines = refused(table, tmp_path / "orgs")
     assert lines == [
         f"{table}:1: file: the workbook unpacks to 68 MB, expected at most 60 MB; this is not a survey export",
-        "1 problem(s); nothing was written",
+        "1 problem; nothing was written",
     ]
 
 

@@ -350,6 +350,18 @@ def test_download_needs_a_role_and_a_type(page):
     assert page.evaluate("document.activeElement.name") == "sa_roll"
 
 
+def test_download_needs_an_answer_as_check_does(page):
+    page.check("input[name=sa_roll][value=verksamhet]")
+    page.select_option("#sa-typ", "kommun")
+    page.click("#sa-download")
+    assert page.text_content("#sa-error") == "Besvara minst en fråga (Vet ej räknas) innan du laddar ner svarsfilen."
+    assert page.evaluate("document.activeElement.type") == "radio" and page.evaluate("document.activeElement.name") != "sa_roll"
+    page.check('input[name="h_nojdhet"][value="vet_ej"]')  # "Vet ej" is an answer check accepts
+    with page.expect_download():
+        page.click("#sa-download")
+    assert page.text_content("#sa-error") == ""
+
+
 def test_a_name_with_odd_characters_stays_one_valid_line(instrument, page):
     page.check("input[name=sa_roll][value=verksamhet]")
     page.select_option("#sa-typ", "region")
@@ -582,7 +594,10 @@ def test_a_saved_file_opens_again_as_it_was_and_downloads_the_same(instrument, p
         page.wait_for_timeout(100)
     choosers[0].set_files(str(saved))
     page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från region-ost.yaml')")
-    assert page.inner_text("#sa-stored") == "Svaren från region-ost.yaml är inlästa: 18 av 19 frågor besvarade."
+    # counted one way: "Vet ej" is no answer, on the page and for the file read back
+    counted = "Besvarade frågor: 17 av 19 (1 Vet ej, som räknas som obesvarad)."
+    assert before["summary"].startswith(counted)
+    assert page.inner_text("#sa-stored") == "Svaren från region-ost.yaml är inlästa. " + counted
     assert state(page) == before
     assert axe_violations(page) == []
     with page.expect_download() as again:
@@ -657,6 +672,10 @@ def test_print_gives_a_one_person_report(instrument, page):
         assert page.is_visible(shown), shown
     assert page.inner_text("#sa-print-meta").startswith("Självskattning ")
     assert "Inköpschef, Fjällmo kommun" in page.inner_text("#sa-print-meta")
+    # the truth about what is kept, and where: nothing sent, the answers in this browser's own storage
+    assert page.inner_text("#sa-print-meta").endswith("Inget av det har skickats någonstans: svaren finns bara kvar i den här "
+                                                      "webbläsarens eget minne på den här datorn, tills någon trycker på Rensa.")
+    assert page.evaluate("localStorage.getItem('ambitionsgraf-sjalvskattning')")
     assert page.inner_text('[data-answer="v3_uppfoljning"]') == "Instämmer delvis (3), delar av inköpsportföljen"
     assert page.inner_text('[data-answer="v2_hallbarhet"]') == "Vet ej"
     pdf = page.pdf()  # what window.print() would produce
@@ -718,7 +737,7 @@ def limits_from_ticks(ticks: list[list[float]], low_edge: float, high_edge: floa
 def test_the_chart_is_the_python_frame_and_holds_the_lowest_point(instrument, project, page):
     """All 1, nej and delar: ledning 0,9, the lowest the instrument allows. The page draws the point,
     with its label, inside the plot area, where the Python chart puts it, on axes with Python's limits."""
-    frame = charts.frame(project.ins)
+    frame = charts.frame(project.ins, phone=True)
     svar = uniform(1, mal="nej", omfattning="delar")
     want = python_result(instrument, [("inkopschef", svar)]).overall.axes
     assert want == {"ledning": Fraction(9, 10), "verksamhet": 1}

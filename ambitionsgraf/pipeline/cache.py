@@ -177,6 +177,7 @@ _FRAME_FIELDS = {
     "xlim": lambda v: _floats(v, 2), "ylim": lambda v: _floats(v, 2),
     "xticks": _floats, "yticks": _floats,
     "quadrant_boxes": lambda v: _need(type(v) is list) or tuple(_floats(b, 4) for b in v),
+    "label_size": _float,
 }
 
 
@@ -301,6 +302,9 @@ class BuildCache:
     def frame(self):
         return self._of_this_code("frame", frame_from_data)
 
+    def phone_frame(self):
+        return self._of_this_code("phone_frame", frame_from_data)
+
     def guidance(self):
         return self._of_this_code("guidance", guidance_from_data)
 
@@ -329,10 +333,11 @@ class BuildCache:
         """A stored summary as it was read (checked already by `summaries`), for writing it again."""
         return orjson.dumps(self._read()["summaries"][key])
 
-    def write(self, encoded: dict[str, bytes], frame, guidance) -> str | None:
+    def write(self, encoded: dict[str, bytes], frame, guidance, phone_frame=None) -> str | None:
         """Write the cache: `encoded` has each summary as JSON already (`summary_to_data`, made by the
         workers); return a note if it cannot be written."""
-        head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame), "guidance": guidance_to_data(guidance)})
+        head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame),
+                            "phone_frame": frame_to_data(phone_frame) if phone_frame else None, "guidance": guidance_to_data(guidance)})
         body = b",".join(orjson.dumps(k) + b":" + v for k, v in encoded.items())
         content = head[:-1] + b',"summaries":{' + body + b"}}"
         try:

@@ -70,6 +70,7 @@ class BuildOptions:
     interruption: Interruption | None = None  # signals as the command line installed them
     search: bool = True  # build the search index (the benchmark measures what it costs with False)
     archive_dir: Path | None = None  # the delivery archive (read only); default: archive.default_root(orgs_dir)
+    strict: bool = False  # an answer file still the untouched template of `new` is an error, not a note
 
     @property
     def settings_path(self) -> Path:
@@ -106,6 +107,7 @@ class BuildSummary:
     leftovers: list[str] = field(default_factory=list)  # what killed builds of ours left beside --out, and what became of it
     notes: list[str] = field(default_factory=list)  # one-line notes for the user (e.g. a cache set aside)
     no_address: bool = False  # built without the site's address: said once, after the summary
+    not_measured: list[str] = field(default_factory=list)  # answer files still the untouched template of `new`: left out
     problems: list[Problem] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
     stages: dict[str, float] = field(default_factory=dict)

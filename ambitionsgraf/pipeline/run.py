@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 import orjson
 
 from .. import charts, layout, search, site
-from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names
+from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names, not_measured
 from ..problems import ContentError, Problem
 from ..national import charts_of, report_digest
-from ..archive import Archive
+from ..archive import Archive, keep_as_delivered
 from ..basis import comparer
 from ..correction import delivery_key
 from ..overview import comparison
@@ -49,7 +49,7 @@ def build(opts: BuildOptions) -> BuildSummary:
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
         archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest()], data)
+        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest(), opts.strict], data)
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
@@ -123,6 +123,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
     frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
+    phone_frame = cache.phone_frame() or charts.frame(project.ins, phone=True)
+    charts.remember_frame(project.ins, phone_frame, phone=True)
     compile_all(project.env)
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
     worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cache.keys(), make_pdf=opts.make_pdf,
@@ -173,7 +175,8 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             previous_national=previous_national_parts))
         t = _stage(summary, "plan", t)
         # -- execute, then swap in
-        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t)
+        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive,
+                 worker.delivered)
         t = time.perf_counter()
         interruption = opts.interruption or Interruption()
         interruption.check()  # a stop that a library swallowed on its way: the previous output stays
@@ -181,7 +184,7 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             staging.commit()
             valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
             failed = cache.write({cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame,
-                                 project.guidance)
+                                 project.guidance, phone_frame)
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
@@ -244,7 +247,13 @@ def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_pro
         summary.notes.append(cache.note)
     # Workers report in the order they finish: sort by file (stable, so each file's problems keep their order).
     problems = sorted(read_problems + problems, key=lambda p: p.path)
-    summary.problems, summary.invalid = problems, sorted({p.path for p in read_problems} | set(invalid))
+    invalid = sorted({p.path for p in read_problems} | set(invalid))
+    if not opts.strict:  # a file written ahead of its interviews: not measured yet, left out with a note
+        waiting = {path for path in invalid if not_measured([p for p in problems if p.path == path])}
+        problems = [p for p in problems if p.path not in waiting]
+        invalid = [path for path in invalid if path not in waiting]
+        summary.not_measured = sorted(waiting)
+    summary.problems, summary.invalid = problems, invalid
     if problems and not opts.keep_going:
         raise ContentError(problems)
     if opts.only and opts.only not in summaries:
@@ -261,7 +270,8 @@ def _staging(out_dir):
                                                               f"{out_dir.parent}: {exc.strerror}")]) from None
 
 
-def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float) -> None:
+def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float,
+             archive, delivered: dict) -> None:
     """Carry over, render (workers), the shared pages and the search index, then the sitemap and the
     manifest: every file of the new output is in the staging folder afterwards."""
     yearly = context[2]
@@ -294,6 +304,12 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
         rendered["", SEARCH] = indexer.finish()
         writer.adopt(rendered["", SEARCH])
         t = _stage(summary, "search index (waited for)", t)
+    # A delivered package, rendered again with its data unchanged, is handed out as delivered (archive.py).
+    again = sorted({slug for slug, part in rendered if not parts.of(part).public and slug in delivered})
+    kept = keep_as_delivered(staging.dir / layout.DELIVERY, again, archive)
+    if kept:
+        summary.notes.append(f"{len(kept)} file(s) of delivered packages whose data did not change kept as delivered "
+                             "(the archive's copies), although this build rendered them anew")
     _write_site_index(writer, project, the_plan.manifest(code, rendered))
     summary.pages, summary.pdfs = writer.pages, writer.pdfs
     fates = the_plan.organisations()

@@ -778,12 +778,13 @@
     ins.quadrants.forEach(function (q) {
       var onRight = q.verksamhet;
       var upper = q.ledning;
-      var lines = wrap(q.label, 20);
+      var lines = wrap(q.label, f.quadrant_wrap);
+      var fs = f.font, step = fs + 2;  // the text's size (site.css draws the chart's text at it) and line spacing
       var tx = onRight ? right - inset : left + inset;
-      var ty = upper ? top + inset + 8 : bottom - inset - 3 - (lines.length - 1) * 12; // 10px text: 8 above its baseline, 3 below
+      var ty = upper ? top + inset + 0.8 * fs : bottom - inset - 0.3 * fs - (lines.length - 1) * step; // 0,8 em above its baseline, 0,3 below
       var text = svgEl("text", { x: tx, y: ty, "text-anchor": onRight ? "end" : "start", class: "sa-graph-quadrant", "data-quadrant": q.id });
       lines.forEach(function (line, i) {
-        text.appendChild(svgEl("tspan", { x: tx, dy: i ? 12 : 0 }, line));
+        text.appendChild(svgEl("tspan", { x: tx, dy: i ? step : 0 }, line));
       });
       svg.appendChild(text);
     });
@@ -836,12 +837,12 @@
     this.stored = document.getElementById("sa-stored");
     this.form.addEventListener("change", function () {
       self.clearError();
+      self.save();  // first: the print header says whether the answers are kept
       self.render();
-      self.save();
     });
     document.getElementById("sa-namn").addEventListener("input", function () {
-      self.render();
       self.save();
+      self.render();
     });
     var picker = document.getElementById("sa-open");
     document.getElementById("sa-open-button").addEventListener("click", function () {
@@ -868,6 +869,7 @@
     document.getElementById("sa-actions").hidden = false;
     document.getElementById("sa-keep").hidden = false;
     var kept = this.load();
+    this.kept = !!kept;  // what the print header says is kept in this browser
     if (kept) {
       this.fill(kept);
       this.note("Dina tidigare svar är återställda från den här webbläsaren.");
@@ -897,7 +899,9 @@
     try {
       if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers }));
       else store.removeItem(STORAGE_KEY);
+      this.kept = !!any;
     } catch (e) {
+      this.kept = false;
       this.note("Svaren kunde inte sparas i webbläsaren. Ladda ner svarsfilen om du vill behålla dem.");
     }
   };
@@ -983,7 +987,7 @@
       self.fill(read);
       self.render(true);
       self.save();
-      self.note("Svaren från " + file.name + " är inlästa: " + read.count + " av " + self.scorer.questions.length + " frågor besvarade.");
+      self.note("Svaren från " + file.name + " är inlästa. " + self.progress);  // counted as the page counts them
     }, function () {
       failed("webbläsaren kunde inte öppna den.");
     });
@@ -1039,8 +1043,12 @@
     var overall = result.overall;
     this.last = { state: state, result: result };
 
-    var answered = 0;
+    var answered = 0;  // "Vet ej" is no answer here, as in the scoring: the page says so once
+    var dontKnow = 0;
     ins.areas.forEach(function (area) {
+      area.questions.forEach(function (q) {
+        dontKnow += result.questions[q.id].dont_know ? 1 : 0;
+      });
       var n = area.questions.filter(function (q) {
         return result.questions[q.id].answered;
       }).length;
@@ -1071,7 +1079,8 @@
 
     var summary;
     var total = this.scorer.questions.length;
-    var progress = "Besvarade frågor: " + answered + " av " + total + ".";
+    var progress = "Besvarade frågor: " + answered + " av " + total + (dontKnow ? " (" + dontKnow + " Vet ej, som räknas som obesvarad" + (dontKnow === 1 ? "" : "e") + ")" : "") + ".";
+    this.progress = progress;
     if (!answered) {
       summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
     } else if (quadrant) {
@@ -1146,7 +1155,9 @@
     if (state.person.name) who.push(state.person.name);
     document.getElementById("sa-print-meta").textContent =
       "Självskattning " + swedishDate(new Date()) + (who.length ? " – " + who.join(", ") : "") +
-      ". En persons svar; inget av det har skickats eller sparats någonstans.";
+      ". En persons svar. Inget av det har skickats någonstans: " +
+      (this.kept ? "svaren finns bara kvar i den här webbläsarens eget minne på den här datorn, tills någon trycker på Rensa."
+                   : "svaren finns bara på den här sidan, och inte kvar i webbläsaren.");
 
     // The live summary is announced once the person pauses, not on every arrow key.
     var statusNode = this.status;
@@ -1170,6 +1181,14 @@
     var missing = [];
     if (!state.person.role) missing.push("din roll");
     if (!state.person.type) missing.push("typ av organisation");
+    var given = this.scorer.questions.filter(function (q) {
+      return state.answers[q.id] && state.answers[q.id].value;
+    });
+    if (!missing.length && !given.length) {  // `check` refuses a respondent without answers: so does the page
+      this.error.textContent = "Besvara minst en fråga (Vet ej räknas) innan du laddar ner svarsfilen.";
+      this.form.querySelector('input[type="radio"]:not([name="sa_roll"])').focus();
+      return;
+    }
     if (missing.length) {
       this.error.textContent = "Välj " + listText(missing) + " under Om dig innan du laddar ner svarsfilen.";
       var target = !state.person.role ? this.form.querySelector('input[name="sa_roll"]') : document.getElementById("sa-typ");
