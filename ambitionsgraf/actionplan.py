@@ -8,6 +8,7 @@ import datetime
 import io
 
 from . import views
+from .advice import step_advice
 from .project import Project
 from .scoring import OrganisationResult, priorities
 
@@ -39,7 +40,7 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
             "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
             step.label,
             labels[status] if status else "Underlag saknas",
-            project.guidance.steps[step.id].suggestion(status) if status else "",
+            step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
             project.site_url + path if project.site_url else f"{step.label} på Ambitionsgrafens webbplats: {path}",
         ))
     return rows
@@ -67,7 +68,7 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     from .workbooks import Workbook, print_setup, row_height, write_row
 
     org, latest = result.organisation, result.latest
-    quadrant = views.quadrant_label(project.ins, latest.overall.quadrant)
+    quadrant = views.round_quadrant(project.ins, latest)
     headings, columns, widths = ACTION_PLAN_COLUMNS, _PLAN_STYLES, _PLAN_WIDTHS
     title = f"Handlingsplan för {org.name}"
     book = Workbook(title=f"{title}, mätningen {latest.date}", author=project.settings.publisher,

@@ -469,7 +469,16 @@ class _FileChecker:
                 expected = f"{self.scale_range()}, {self.ins.dont_know} or {self.option_form(q)}"
             self.problem(line_of(node), q.id, f"expected {expected}, got {self.got(node, (self.ins.dont_know,))}")
             return None
+        if q.default_option and self.want_notes:
+            self.note(line_of(node), q.id, self.assumed_message(q, node.value))
         return _answer(self.ins, q.id, node.value, points, self.weight(q, q.default_option), None, q.default_option)
+
+    def assumed_message(self, q: Question, value: str) -> str:
+        """A bare number where the weight depends on an option: SPEC.md counts it as the default, and the
+        reports then say so ("antagen: hela"); the note says how to record what was answered."""
+        forms = " or ".join(f"`{{svar: {value}, {q.extra}: {o.key}}}`" for o in sorted(q.options, key=lambda o: o.key != q.default_option))
+        return (f"no {q.extra} given, so it is assumed to be {q.default_option} ({q.option(q.default_option).label}) and the "
+                f"reports say 'antagen: {q.option(q.default_option).short}'; write {forms} as the respondent answered")
 
     def option_form(self, q: Question) -> str:
         return f"{{svar: {self.scale_range()}, {q.extra}: {'|'.join(o.key for o in q.options)}}}"

@@ -37,9 +37,15 @@ class Page:
     toc: tuple[tuple[str, str], ...]  # (anchor id, heading text) for h2
     section: str | None = None
     suggestions: tuple[tuple[str, str], ...] = ()  # (status id, text)
+    # For each question of the step and each status but the strongest: ("question id.status id", text),
+    # what to do where that question is what holds the step back (ambitionsgraf/advice.py)
+    question_suggestions: tuple[tuple[str, str], ...] = ()
 
     def suggestion(self, status: str) -> str:
         return dict(self.suggestions)[status]
+
+    def question_suggestion(self, qid: str, status: str) -> str:
+        return dict(self.question_suggestions)[f"{qid}.{status}"]
 
 
 @dataclass(frozen=True)
@@ -162,6 +168,24 @@ def _read_page(path: Path, problems: list[Problem]) -> tuple[dict, str, int] | N
     return meta, m.group(2), text[: m.start(2)].count("\n") + 1
 
 
+def _question_suggestions(ins: Instrument, step_id: str, given, path: str, problems: list[Problem]) -> tuple[tuple[str, str], ...]:
+    """`fragor` of a step's page: a text for each of the step's questions and each status but the
+    strongest, and for no question of another step."""
+    given = given if isinstance(given, dict) else {}
+    own = [q.id for q in ins.questions_of_step(step_id)]
+    for qid in sorted(set(given) - set(own)):
+        problems.append(Problem(path, 2, f"fragor.{qid}", f"not a question of this step ({', '.join(own)})"))
+    pairs = []
+    for qid in own:
+        texts = given.get(qid) if isinstance(given.get(qid), dict) else {}
+        for status in ins.statuses[1:]:
+            text = " ".join(str(texts.get(status.id) or "").split())
+            if not text:
+                problems.append(Problem(path, 2, f"fragor.{qid}.{status.id}", "missing: what to do where this question holds the step back"))
+            pairs.append((f"{qid}.{status.id}", text))
+    return tuple(pairs)
+
+
 def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
     """Read every guidance page; every step and zone must have one, with a suggestion per status."""
     problems: list[Problem] = []
@@ -179,6 +203,7 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
         for status in ins.statuses:
             if not isinstance(suggestions, dict) or not str(suggestions.get(status.id) or "").strip():
                 problems.append(Problem(str(path), 2, f"forslag.{status.id}", "missing suggestion text for this status"))
+        per_question = _question_suggestions(ins, step.id, meta.get("fragor"), str(path), problems)
         html, toc = _markdown_to_html(body)
         _check_placeholders(str(path), first_line, body, html, False, problems)
         steps[step.id] = Page(
@@ -189,6 +214,7 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
             toc=toc,
             section=str(meta.get("avsnitt", step.section)),
             suggestions=tuple((s.id, " ".join(str(suggestions.get(s.id, "")).split())) for s in ins.statuses),
+            question_suggestions=per_question,
         )
     pages: dict[str, Page] = {}
     for path in sorted((content_dir / "sidor").glob("*.md")):

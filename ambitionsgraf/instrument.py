@@ -45,6 +45,9 @@ class Question:
     options: tuple[Option, ...] = ()
     default_option: str | None = None
     short: str = ""  # the question named in a sentence ("organisationsövergripande spendanalys")
+    section: str = ""  # the report's section whose text the question matches (the reason for `step`)
+    basis: str = ""  # that text, briefly
+    own_judgement: bool = False  # the report ties the question to no one step: the mapping is ours
 
     def option(self, key: str) -> Option:
         return next(o for o in self.options if o.key == key)
@@ -91,6 +94,19 @@ class Quadrant:
 
 
 @dataclass(frozen=True)
+class Reservation:
+    """What must be in place before a quadrant's label stands alone (instrument `forbehall`)."""
+
+    quadrant: str
+    step: str
+    section: str
+    short: str  # beside the label in a table or list
+    text: str  # a sentence's start, before the questions that cause it
+    hidden_short: str = ""  # beside the label where the round's details are not published, whatever the answers
+    hidden_text: str = ""  # the sentence there
+
+
+@dataclass(frozen=True)
 class StatusLevel:
     id: str
     label: str
@@ -113,6 +129,8 @@ class Instrument:
     roles: tuple[Labelled, ...]
     types: tuple[Labelled, ...]
     spread_flag: int
+    reservation: Reservation | None
+    scope: tuple[tuple[str, ...], str, str] | None  # (types the tool was made for, section, what a report on another type says)
     # The municipalities and regions an answer file's `kod` may name (content/kommuner.csv). Loaded
     # with the instrument, so that every reader of answer files (build, check, new, import) checks
     # codes alike, with no second argument to forget.
@@ -175,6 +193,10 @@ class Instrument:
 
     def type_of(self, type_id: str) -> Labelled:
         return next(t for t in self.types if t.id == type_id)
+
+    def scope_note(self, type_id: str) -> str | None:
+        """What a report says about an organisation of a type the tool was not made for; None for the others."""
+        return None if self.scope is None or type_id in self.scope[0] else self.scope[2]
 
     def scale_label(self, value: int) -> str:
         return dict(self.scale)[value]
@@ -267,6 +289,9 @@ class _Question(Strict):
     tillagg: str | None = None
     standard: str | None = None
     alternativ: dict[str, _Option] | None = None
+    avsnitt: str  # the report's section whose text the question matches
+    grund: str  # that text
+    egen_bedomning: bool = False  # the report ties the question to no one step: the mapping is ours
 
 
 class _Area(Strict):
@@ -297,6 +322,22 @@ class _Labelled(Strict):
     plural: str | None = None
 
 
+class _Reservation(Strict):
+    kvadrant: str
+    steg: str
+    avsnitt: str
+    kort: str
+    text: str
+    dold_kort: str
+    dold_text: str
+
+
+class _Scope(Strict):
+    typer: list[str]
+    avsnitt: str
+    text: str
+
+
 class InstrumentFile(Strict):
     """content/instrument.yaml: every key it may hold, and the kind of each value."""
 
@@ -314,6 +355,8 @@ class InstrumentFile(Strict):
     roller: list[_Labelled]
     typer: list[_Labelled]
     spridning_flagga: int
+    forbehall: _Reservation | None = None
+    avgransning: _Scope | None = None
 
 
 def _load(path: Path, reference: Reference | None) -> Instrument:
@@ -339,7 +382,8 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
             questions.append(Question(
                 id=q.id, text=q.fraga, rule=q.regel, area=area_id, step=q.steg, number=number,
                 points=tuple((q.poang or {}).items()), weight=_frac(q.vikt if q.vikt is not None else 1), extra=q.tillagg,
-                options=options, default_option=q.standard, short=q.kort))
+                options=options, default_option=q.standard, short=q.kort,
+                section=q.avsnitt, basis=q.grund, own_judgement=q.egen_bedomning))
         areas.append(Area(area_id, a.etikett, a.nummer, a.axel, a.namnare, tuple(questions), a.inledning))
     return Instrument(
         source=raw.kalla.model_dump(),
@@ -356,6 +400,11 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
         roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
         types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
         spread_flag=raw.spridning_flagga,
+        reservation=None if raw.forbehall is None else Reservation(
+            raw.forbehall.kvadrant, raw.forbehall.steg, raw.forbehall.avsnitt, raw.forbehall.kort, " ".join(raw.forbehall.text.split()),
+            raw.forbehall.dold_kort, " ".join(raw.forbehall.dold_text.split())),
+        scope=None if raw.avgransning is None else (
+            tuple(raw.avgransning.typer), raw.avgransning.avsnitt, " ".join(raw.avgransning.text.split())),
         reference=reference,  # type: ignore[arg-type]  # None only while load_instrument collects the problems it then raises
     )
 
@@ -396,6 +445,12 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
                 problems.append((q.id, "standard must be one of the alternativ"))
             if not q.short:
                 problems.append((q.id, "kort (the question in a few words, for sentences) is missing"))
+            if not q.section or not q.basis:
+                problems.append((q.id, "avsnitt and grund (where the report puts the question's step) are missing"))
+    if ins.reservation and (ins.reservation.quadrant not in {q.id for q in ins.quadrants} or ins.reservation.step not in step_ids):
+        problems.append(("forbehall", "kvadrant must name a quadrant and steg a step"))
+    if ins.scope and not set(ins.scope[0]) <= {t.id for t in ins.types}:
+        problems.append(("avgransning", "typer must name types"))
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .instrument import Instrument
-from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, details_public
-from .text import kept_decimals, percent_shown, round_half_up
+from .scoring import AssessmentResult, OrganisationResult, OrganisationSummary, RoundSummary, area_bounds, axis_bounds, details_public
+from .text import kept_decimals, num_on_side, percent_shown, round_half_up
 
 Result = OrganisationResult | OrganisationSummary  # an organisation, whole or summarised
 Round = AssessmentResult | RoundSummary
@@ -298,6 +298,11 @@ class Position:
     key: str
     share_below: Fraction | None  # of the others with a value, the share strictly below; None: not comparable
     compared: int  # how many others have a value
+    # The published others' values, as Kolada shows a group: median, lowest and highest, and how many
+    # (None when fewer than MIN_GROUP have one: no median or range rests on fewer than five). Published
+    # values only, which the public site shows anyway, so no unpublished value is ever one of them.
+    spread: tuple[Fraction, Fraction, Fraction, int] | None = None
+    spread_shown: tuple[str, str, str, int] | None = None  # the same as printed (text.num_on_side, the measure's bounds)
 
 
 @dataclass(frozen=True)
@@ -306,6 +311,8 @@ class ShownPosition:
     key: str
     percent: str | None  # share_below as printed: whole percent, more decimals only instead of a false 0 or 100
     compared: int
+    quarter: str | None = None  # which quarter of the others the value is in ("översta fjärdedelen"), from share_below
+    spread: tuple[str, str, str, int] | None = None  # median, lowest, highest as printed, and how many
 
 
 @dataclass(frozen=True)
@@ -330,7 +337,8 @@ class ShownComparison:
 
     def key(self) -> list:
         return [self.label, self.plural, self.size, self.shown,
-                [[p.kind, p.key, p.percent, p.compared] for p in self.positions], self.points_digest, self.pooled, self.edition, self.short]
+                [[p.kind, p.key, p.percent, p.compared, p.quarter, p.spread] for p in self.positions], self.points_digest, self.pooled,
+                self.edition, self.short]
 
 
 @dataclass(frozen=True)
@@ -354,7 +362,8 @@ class Comparison:
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
             self.label, self.plural, self.size, self.shown,
-            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared)
+            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared,
+                                quarter(p.share_below), p.spread_shown)
                   for p in self.positions),
             self.points_digest, self.points, self.pooled, self.edition, self.short,
         )
@@ -367,7 +376,42 @@ class Comparison:
             out["indelning"] = self.edition
         if self.shown:
             out["andel_lagre"] = {p.key: None if p.share_below is None else float(p.share_below) for p in self.positions}
+            out["publicerade"] = {p.key: None if p.spread is None else {"median": float(p.spread[0]), "lagst": float(p.spread[1]),
+                                                                        "hogst": float(p.spread[2]), "antal": p.spread[3]}
+                                  for p in self.positions}
         return out
+
+
+QUARTERS = ("den lägsta fjärdedelen", "den näst lägsta fjärdedelen", "den näst högsta fjärdedelen", "den högsta fjärdedelen")
+
+
+def quarter(share_below: Fraction | None) -> str | None:
+    """Which quarter of the others a value is in, from the share of them below it (Kolada's quartiles,
+    with the organisation's own place among the others): at least 3/4 below is the highest quarter."""
+    if share_below is None:
+        return None
+    return QUARTERS[min(3, int(share_below * 4))]
+
+
+def _shown_spread(ins: Instrument, kind: str, key: str, spread) -> tuple[str, str, str, int] | None:
+    if spread is None:
+        return None
+    b = axis_bounds(ins) if kind == "axis" else area_bounds(ins, key)
+    return (*(num_on_side(v, b.at_least, b.above) for v in spread[:3]), spread[3])
+
+
+def _spread(values: list, mine, drop_own: bool, exact_floats: bool) -> tuple[Fraction, Fraction, Fraction, int] | None:
+    """Median (of an even count, the mean of the middle two), lowest and highest of the published
+    others' values: the group's published values less the organisation's own, when it is among them."""
+    values = list(values)
+    if drop_own and mine is not None:
+        values.remove(float(mine) if exact_floats else mine)
+    if len(values) < MIN_GROUP:
+        return None
+    exact = [Fraction(v).limit_denominator(_FLOAT_EXACT) if exact_floats else Fraction(v) for v in values]
+    n = len(exact)
+    median = exact[n // 2] if n % 2 else (exact[n // 2 - 1] + exact[n // 2]) / 2
+    return median, exact[0], exact[-1], n
 
 
 def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[Comparison]:
@@ -403,6 +447,8 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
             values = group.values[measure]
             others = len(values) - (member and mine is not None)
             below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
-            positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others))
+            spread = _spread(public.values.get(measure, []), mine, published, public.floats)
+            positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others, spread,
+                                      _shown_spread(ins, kind, measure, spread)))
         out.append(Comparison(d.key, label, d.plural, size, True, tuple(positions), public.digest, points, pooled, d.edition, code, d.short))
     return out

@@ -48,8 +48,9 @@ class QuestionResult:
     dont_know: int
     points_by_role: Mapping[str, tuple[int, ...]]  # in respondent order within each role
     status: str | None
-    # For a question with options (omfattning, frekvens): the option beside each of those points, as given,
-    # the default for a bare answer (omfattning: hela), None when neither (frekvens not said). Empty otherwise.
+    # For a question with options (omfattning, frekvens): the option beside each of those points as the
+    # answer file gives it, None where it gives none (a bare number: the score then assumes the
+    # question's default, which a report must say is assumed, never show as recorded). Empty otherwise.
     options_by_role: Mapping[str, tuple[str | None, ...]]
 
 
@@ -201,6 +202,19 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None) -> 
     return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
 
 
+def reserved_by(ins: Instrument, quadrant: str | None, question_means: Mapping[str, Fraction | None]) -> tuple[str, ...]:
+    """The questions that keep a quadrant's label from standing alone: where the quadrant is the one
+    the instrument reserves (`forbehall`), the questions of the required step that are not in place
+    (unanswered included), in instrument order; empty when the label stands alone.
+
+    From question means only, so that a summary (search, lists) says what the report says."""
+    r = ins.reservation
+    if r is None or quadrant != r.quadrant:
+        return ()
+    in_place = ins.statuses[0].id
+    return tuple(q.id for q in ins.questions_of_step(r.step) if question_status(ins, q.id, question_means.get(q.id)) != in_place)
+
+
 def step_statuses(ins: Instrument, question_statuses: Mapping[str, str | None]) -> dict[str, str | None]:
     """Every step's and zone's status from its questions' statuses."""
     return {s.id: weakest_status(ins, [question_statuses[q.id] for q in ins.questions_of_step(s.id)]) for s in ins.steps}
@@ -252,7 +266,7 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
     respondents = assessment.respondents
     questions: dict[str, QuestionResult] = {}
     for q in ins.questions:
-        given = [(r.role, a.points, a.option or q.default_option) for r in respondents if (a := r._by_question[q.id]) is not None]
+        given = [(r.role, a.points, a.option) for r in respondents if (a := r._by_question[q.id]) is not None]
         points = [p for _, p, _ in given]
         by_role: dict[str, tuple[int, ...]] = {}
         options_by_role: dict[str, tuple[str | None, ...]] = {}

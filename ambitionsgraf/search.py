@@ -38,7 +38,7 @@ import orjson
 from .project import Project
 from .site import reading_pages
 from .text import swedish_date
-from .views import axis_bounds, shown  # the values as the page shows them, never across the threshold
+from .views import axis_bounds, round_quadrant, shown  # the values as the page shows them, never across the threshold
 
 if TYPE_CHECKING:
     from .scoring import OrganisationSummary
@@ -80,7 +80,7 @@ def organisation_record(project: Project, summary: OrganisationSummary) -> dict:
         value = latest.overall.axes[axis]
         level = "" if value is None else f" ({(ends[1] if value >= ins.threshold else ends[0]).lower()})"
         axes.append(f"{ins.axes[axis]['kort'].lower()} {shown(value, axis_bounds(ins))}{level}")
-    quadrant = ins.quadrant_by_id(latest.overall.quadrant).label if latest.overall.quadrant else "ingen punkt (svar saknas)"
+    quadrant = round_quadrant(ins, latest, "ingen punkt (svar saknas)", public=True)
     dates = ", ".join(swedish_date(a.date) for a in summary.assessments)  # as the rest of the site writes dates
     # Not the areas: their labels would make every organisation a hit for "strategi" or "uppföljning",
     # and formatting them was most of the records' cost (0.4 s for 2 700, on the build's serial path).

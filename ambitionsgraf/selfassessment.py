@@ -73,7 +73,7 @@ def instrument_data(project: Project) -> dict:
                         "weight": _fraction(q.weight),
                         "extra": q.extra,
                         "default_option": q.default_option,
-                        "options": [{"key": o.key, "label": o.label, "weight": _fraction(o.weight)} for o in q.options],
+                        "options": [{"key": o.key, "label": o.label, "short": o.short, "weight": _fraction(o.weight)} for o in q.options],
                         "step": q.step,
                     }
                     for q in a.questions
@@ -125,6 +125,8 @@ def page_view(project: Project) -> dict:
                     "name": f"{q.id}_{q.extra}",
                     "label": q.extra.capitalize() + ("" if any(o.weight is not None for o in q.options) else " (påverkar inte poängen)"),
                     "default": q.default_option,
+                    # never preselected: an omfattning not chosen is scored as the default and said to be assumed
+                    "default_label": q.option(q.default_option).label if q.default_option else None,
                     "options": [{"value": o.key, "label": o.label} for o in q.options],
                 }
             questions.append({"id": q.id, "number": q.number, "text": q.text, "choices": choices, "extra": extra})

@@ -10,19 +10,66 @@ from collections import Counter
 from fractions import Fraction
 from typing import Mapping
 
+from .advice import step_advice
 from .charts import ChartSpec, Marker
+from .missing import axis_note, missing_effects
 from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
 from .overview import MIN_GROUP, ShownComparison
 from .scoring import (AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, details_public, priorities,
-                      question_bounds)
-from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+                      question_bounds, reserved_by)
+from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, question_numbers, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
-def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)") -> str | None:
-    """The quadrant's label, or `missing` when the answers give no point."""
-    return ins.quadrant_by_id(quadrant).label if quadrant else missing
+def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
+                   means: Mapping[str, Fraction | None] | None = None, *, withheld: bool = False) -> str | None:
+    """The quadrant's label, or `missing` when the answers give no point. With the question means
+    (`means`), the label of the reserved quadrant carries its reservation where the step it requires
+    is not in place ("Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats");
+    `withheld` (a public label of a round whose details are not published) carries, whatever the
+    answers, that whether it is in place is not shown."""
+    if not quadrant:
+        return missing
+    label = ins.quadrant_by_id(quadrant).label
+    if withheld and ins.reservation and quadrant == ins.reservation.quadrant:
+        label += ", " + ins.reservation.hidden_short
+    elif means is not None and reserved_by(ins, quadrant, means):
+        label += ", " + ins.reservation.short
+    return label
+
+
+def round_quadrant(ins: Instrument, a, missing: str | None = "Ingen punkt (svar saknas)", *, public: bool = False) -> str | None:
+    """A round's quadrant label with its reservation: `a` is an AssessmentResult or a RoundSummary; `public`:
+    for the public site, where a round one person answered shows no detail (scoring.details_public)."""
+    return quadrant_label(ins, a.overall.quadrant, missing, question_means(a), withheld=public and not details_public(a.overall))
+
+
+def question_means(a) -> dict[str, Fraction | None]:
+    return {qid: q.mean for qid, q in a.questions.items()}
+
+
+def role_means(a: AssessmentResult, role: str) -> dict[str, Fraction | None]:
+    """One role's mean points per question, as question_means is the organisation's."""
+    return {qid: (Fraction(sum(p), len(p)) if (p := q.points_by_role.get(role)) else None) for qid, q in a.questions.items()}
+
+
+def reservation_view(ins: Instrument, a: AssessmentResult, *, public: bool = False) -> dict | None:
+    """Why the quadrant's label carries its reservation, in a sentence with the questions that cause
+    it and their status ("fråga 1 (mål för inköpsverksamheten) är utvecklingsområde"); None when it does not."""
+    if public and not details_public(a.overall):
+        r = ins.reservation
+        return {"short": r.hidden_short, "text": r.hidden_text} if r and a.overall.quadrant == r.quadrant else None
+    reserved = reserved_by(ins, a.overall.quadrant, question_means(a))
+    if not reserved:
+        return None
+    statuses = {s.id: s.label.lower() for s in ins.statuses}
+    causes = []
+    for qid in reserved:
+        q, r = ins.question(qid), a.questions[qid]
+        state = statuses[r.status] if r.status else "obesvarad"
+        causes.append(f"fråga {q.number} ({q.short}) är {state}")
+    return {"short": ins.reservation.short, "text": f"{ins.reservation.text}: {and_list(causes)}."}
 
 
 def _float(x: Fraction | None) -> float | None:
@@ -156,14 +203,14 @@ def overview_chart(ins: Instrument, results: list[OrganisationResult], rounds: l
     )
 
 
-def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool) -> list[dict]:
+def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool, public: bool = False) -> list[dict]:
     """The chart's data as a table: the text alternative every reader can use."""
     rows = [
         {
             "label": f"Mätning {swedish_date(a.date)}",
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": quadrant_label(ins, a.overall.quadrant, "Ingen punkt (svar saknas)"),
+            "quadrant": round_quadrant(ins, a, public=public),
         }
         for a in result.assessments
     ]
@@ -173,7 +220,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool)
                 "label": f"{ins.role_label(role)} ({count(g.respondents, 'person', 'personer')}), senaste mätningen",
                 "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
                 "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)"),
+                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)", role_means(result.latest, role)),
             }
             for role, g in result.latest.roles.items()
         ]
@@ -197,7 +244,6 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
     org = result.organisation
     latest = result.latest
     previous = result.assessments[-2] if len(result.assessments) > 1 else None
-    statuses = {s.id: s.label for s in ins.statuses}
 
     def area_rows(g: GroupScore, before: GroupScore | None) -> list[dict]:
         rows = []
@@ -221,23 +267,91 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         }
         for axis in ("ledning", "verksamhet")
     ]
-    step_rows = []
+    step_rows = _step_rows(ins, guidance, latest, root)
+    by_id = {s["id"]: s for s in step_rows}
+    question_groups = _question_groups(ins, latest, by_id, public=public)
+    view = {
+        "public": public,
+        "slug": org.slug,
+        "name": org.name,
+        "type_label": ins.type_of(org.type).label,
+        "scope_note": ins.scope_note(org.type),
+        "date": swedish_date(latest.date),
+        "date_iso": latest.date,
+        "respondents": latest.overall.respondents,
+        "respondents_text": count(latest.overall.respondents, "intervjuad", "intervjuade"),
+        "persons_text": count(latest.overall.respondents, "person", "personer"),
+        "rounds": len(result.assessments),
+        # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
+        "short_name": cut_at_word(org.name, 60),
+        "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
+        "quadrant": round_quadrant(ins, latest, None, public=public),
+        "reservation": reservation_view(ins, latest, public=public),
+        "threshold": num(ins.threshold),
+        "axis_ends": ins.axis_ends,
+        "axes": axes,
+        # no change from a round whose areas are not published: it would give them away
+        "areas": area_rows(latest.overall, previous.overall if previous and (not public or details_public(previous.overall)) else None),
+        "previous_date": swedish_date(previous.date) if previous else None,
+        "priorities": [by_id[s] for s in priorities(ins, latest.steps)],
+        "steps": step_rows,
+        "question_groups": question_groups,
+        "chart": chart,
+        "chart_rows": chart_rows(ins, result, with_roles=not public, public=public),
+        "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
+                     "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
+        "incomplete_areas": missing_effects(ins, latest, next(a for a in org.assessments if a.date.isoformat() == latest.date), public=public),
+        "axis_note": axis_note(ins, latest),
+        "history": [
+            {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
+             "quadrant": round_quadrant(ins, a, "–", public=public), "respondents": a.overall.respondents}
+            for a in result.assessments
+        ],
+        "root": root,
+        "details": not public or details_public(latest.overall),
+    }
+    if not view["details"]:
+        _withhold_details(view)
+    if not public:
+        view.update(_delivery_sections(ins, result, question_groups))
+    return view
+
+
+def _step_rows(ins: Instrument, guidance: Guidance, latest: AssessmentResult, root: str | None) -> list[dict]:
+    """Every step and zone with its status and its suggestion, which names the questions behind the status."""
+    statuses = {s.id: s.label for s in ins.statuses}
+    rows = []
     for step in ins.steps:
         status = latest.steps[step.id]
-        page = guidance.steps[step.id]
-        step_rows.append({
+        rows.append({
             "id": step.id,
             "label": step.label,
             "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
             "section": step.section,
             "status": status,
             "status_label": statuses[status] if status else "Underlag saknas",
-            "suggestion": page.suggestion(status) if status else "Ingen av frågorna för detta steg besvarades. Gå igenom stegets vägledning och ta med frågorna vid nästa mätning.",
+            **_advice(step_advice(ins, guidance.steps[step.id], step, status, latest.questions)),
             "url": _step_link(step.id, root),
             "questions": [q.id for q in ins.questions_of_step(step.id)],
         })
-    by_id = {s["id"]: s for s in step_rows}
-    question_groups = []
+    return rows
+
+
+def _scale_note(ins: Instrument, q) -> str:
+    """How a question's answer scores, from the instrument: "ja = 3 poäng, nej = 0", "vikt 1", "vikt 0,5 för delar, 1 för hela"."""
+    if q.rule == "ja_nej":
+        return ", ".join(f"{k} = {p}" + (" poäng" if i == 0 else "") for i, (k, p) in enumerate(q.points))
+    weighted = [o for o in q.options if o.weight is not None]
+    if weighted:
+        return "vikt " + ", ".join(f"{num(o.weight, 1).removesuffix(',0')} för {o.short}" for o in weighted)
+    return f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" else ""
+
+
+def _question_groups(ins: Instrument, latest: AssessmentResult, by_id: dict, *, public: bool) -> list[dict]:
+    """The questions by area with their means and statuses; the delivery report adds each role's answers and the spread."""
+    statuses = {s.id: s.label for s in ins.statuses}
+    groups = []
     for area in ins.areas:
         rows = []
         for q in area.questions:
@@ -253,9 +367,9 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                 "status_label": statuses[r.status] if r.status else "Underlag saknas",
                 "status": r.status,
                 "step": by_id[q.step]["label"],
-                "scale_note": "ja = 3 poäng, nej = 0" if q.rule == "ja_nej" else (f"vikt {num(q.weight, 1).removesuffix(',0')}" if q.rule == "viktad" and not q.options else ("vikt 0,5 för delar, 1 för hela portföljen" if any(o.weight is not None for o in q.options) else "")),
+                "scale_note": _scale_note(ins, q),
+                "options_note": _options_note(q, r),
             }
-            row["options_note"] = _options_note(q, r)
             if not public:
                 row["spread"] = "–" if r.spread is None else str(r.spread)
                 row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
@@ -266,93 +380,66 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
                     if role.id in latest.roles
                 ]
             rows.append(row)
-        question_groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
-    view = {
-        "public": public,
-        "slug": org.slug,
-        "name": org.name,
-        "type_label": ins.type_of(org.type).label,
-        "date": swedish_date(latest.date),
-        "date_iso": latest.date,
-        "respondents": latest.overall.respondents,
-        "respondents_text": count(latest.overall.respondents, "intervjuad", "intervjuade"),
-        "persons_text": count(latest.overall.respondents, "person", "personer"),
-        "rounds": len(result.assessments),
-        # The running header of the PDF has a third of a line: a long name is cut there (it is whole on page 1).
-        "short_name": cut_at_word(org.name, 60),
-        "name_length": "long" if len(org.name) > 200 else "longish" if len(org.name) > 60 else "",
-        "quadrant": quadrant_label(ins, latest.overall.quadrant, None),
-        "threshold": num(ins.threshold),
-        "axes": axes,
-        # no change from a round whose areas are not published: it would give them away
-        "areas": area_rows(latest.overall, previous.overall if previous and (not public or details_public(previous.overall)) else None),
-        "previous_date": swedish_date(previous.date) if previous else None,
-        "priorities": [by_id[s] for s in priorities(ins, latest.steps)],
-        "steps": step_rows,
-        "question_groups": question_groups,
-        "chart": chart,
-        "chart_rows": chart_rows(ins, result, with_roles=not public),
-        "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
-                     "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
-        "incomplete_areas": [{"label": ins.area(a).label, "count": count(n, "person", "personer")} for a, n in latest.incomplete_areas.items()],
-        "history": [
-            {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
-             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-             "quadrant": quadrant_label(ins, a.overall.quadrant, "–"), "respondents": a.overall.respondents}
-            for a in result.assessments
-        ],
-        "root": root,
-        "details": not public or details_public(latest.overall),
-    }
-    if not view["details"]:
-        _withhold_details(view)
-    if not public:
-        view["roles"] = [
-            {
-                "label": ins.role_label(role),
-                "respondents": g.respondents,
-                "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
-                "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt"),
-                "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
-            }
-            for role, g in latest.roles.items()
-        ]
-        view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
-        view["conversation"] = [
-            {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
-             "roles": row["roles"], "options_note": row["options_note"]}
-            for group in question_groups for row in group["questions"] if row["flag"]
-        ]
-        # The summary names at most three of them, the widest apart first (a page is all it has), in question
-        # order; the section on the roles has them all.
-        widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
-        named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
-        more = len(view["conversation"]) - len(named)
-        view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
-        view["spread_flag"] = ins.spread_flag
-        org_assessments = {a.date.isoformat(): a for a in org.assessments}
-        view["comments"] = [
-            {
-                "date": swedish_date(a.date),
-                "assessment": org_assessments[a.date].comment,
-                "respondents": [{"role": ins.role_label(r.role), "text": r.comment} for r in org_assessments[a.date].respondents if r.comment],
-            }
-            for a in reversed(result.assessments)
-            if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
-        ]
+        groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
+    return groups
+
+
+def _delivery_sections(ins: Instrument, result: OrganisationResult, question_groups: list[dict]) -> dict:
+    """What only the organisation's own report shows: the roles, where they disagree, and the comments."""
+    org = result.organisation
+    latest = result.latest
+    view: dict = {}
+    view["roles"] = [
+        {
+            "label": ins.role_label(role),
+            "respondents": g.respondents,
+            "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
+            "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
+            "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt", role_means(latest, role)),
+            "areas": [shown(g.areas[a.id], area_bounds(ins, a.id)) for a in ins.areas],
+        }
+        for role, g in latest.roles.items()
+    ]
+    view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
+    view["conversation"] = [
+        {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
+         "roles": row["roles"], "options_note": row["options_note"]}
+        for group in question_groups for row in group["questions"] if row["flag"]
+    ]
+    # The summary names at most three of them, the widest apart first (a page is all it has), in question
+    # order; the section on the roles has them all.
+    widest = sorted(sorted(view["conversation"], key=lambda c: (-int(c["spread"]), c["number"]))[:3], key=lambda c: c["number"])
+    named = [f"fråga {c['number']} ({c['short']}{'; ' + c['options_note'].lower() if c['options_note'] else ''})" for c in widest]
+    more = len(view["conversation"]) - len(named)
+    view["conversation_summary"] = and_list(named + ([count(more, "fråga", "frågor") + " till"] if more else []))
+    view["spread_flag"] = ins.spread_flag
+    org_assessments = {a.date.isoformat(): a for a in org.assessments}
+    view["comments"] = [
+        {
+            "date": swedish_date(a.date),
+            "assessment": org_assessments[a.date].comment,
+            "respondents": [{"role": ins.role_label(r.role), "text": r.comment} for r in org_assessments[a.date].respondents if r.comment],
+        }
+        for a in reversed(result.assessments)
+        if org_assessments[a.date].comment or any(r.comment for r in org_assessments[a.date].respondents)
+    ]
     return view
+
+
+def _advice(a: dict) -> dict:
+    return {"cause": a["cause"], "suggestions": a["texts"], "suggestion": a["text"]}
 
 
 def _withhold_details(view: dict) -> None:
     """The public report of a round one person answered: the point and the quadrant, nothing per area,
     question or step (scoring.details_public). Emptied here, so no template can show them by mistake."""
-    view.update(areas=[], priorities=[], steps=[], question_groups=[], missing=[], incomplete_areas=[], previous_date=None)
+    view.update(areas=[], priorities=[], steps=[], question_groups=[], missing=[], incomplete_areas=[], previous_date=None, axis_note=None)
 
 
 def _options_note(q, r) -> str:
     """For a question with options: how many chose each, as the instrument lists them
-    ("Omfattning: hela inköpsportföljen 3, delar av inköpsportföljen 1"); empty otherwise."""
+    ("Omfattning: hela inköpsportföljen 3, delar av inköpsportföljen 1"); empty otherwise. An answer
+    given without its option is counted as such, and where the score assumes the default, it says so."""
     if not q.options:
         return ""
     chosen = Counter(o for options in r.options_by_role.values() for o in options)
@@ -360,16 +447,26 @@ def _options_note(q, r) -> str:
         return ""
     parts = [f"{o.label} {chosen[o.key]}" for o in q.options if chosen[o.key]]
     if chosen[None]:
-        parts.append(f"ej angiven {chosen[None]}")
+        parts.append(f"ej angiven {chosen[None]}" + (f" ({assumed(q)})" if q.default_option else ""))
     return f"{q.extra.capitalize()}: " + ", ".join(parts)
 
 
+def assumed(q) -> str:
+    """What a report prints where an answer without its option is scored with the default: never as if recorded."""
+    return f"antagen: {q.option(q.default_option).short}"
+
+
 def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -> str:
-    """One role's answers to one question, with the option each was given with ("4 (hela), 3 (delar)");
-    more than three as counts ("4: 9 svar; 3: 11 svar"), strongest first, so that a cell stays short."""
+    """One role's answers to one question, with the option each was given with ("4 (hela), 3 (delar)",
+    "3 (antagen: hela)" where none was given and the score assumes one); more than three as counts
+    ("4: 9 svar; 3: 11 svar"), strongest first, so that a cell stays short."""
     if not points:
         return "–"
-    shown = [_answer_text(q, p) + (f" ({q.option(o).short})" if o else "") for p, o in zip(points, options or (None,) * len(points))]
+    def with_option(p: int, o: str | None) -> str:
+        if o:
+            return f"{_answer_text(q, p)} ({q.option(o).short})"
+        return f"{_answer_text(q, p)} ({assumed(q)})" if q.default_option else _answer_text(q, p)
+    shown = [with_option(p, o) for p, o in zip(points, options or (None,) * len(points))]
     if len(shown) <= 3:
         return ", ".join(shown)
     order = {text: p for text, p in zip(shown, points)}
@@ -402,115 +499,13 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
             "date_iso": a.date,
             "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-            "quadrant": quadrant_label(ins, a.overall.quadrant, "–"),
+            "quadrant": round_quadrant(ins, a, "–", public=True),
             "url": f"{root}organisationer/{r.organisation.slug}/",
         }
         for r, a in pairs
     ]
 
 
-def method_view(ins: Instrument, guidance: Guidance) -> dict:
-    """The method page: generated from the instrument, so text and arithmetic agree."""
-    statuses = list(ins.statuses)
-    areas = []
-    for area in ins.areas:
-        weighted = any(q.rule == "viktad" for q in area.questions)
-        questions = []
-        for q in area.questions:
-            if q.rule == "ja_nej":
-                answer = "Ja eller nej: " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
-            elif q.options and any(o.weight is not None for o in q.options):
-                answer = "Skalan 1–4, vikt efter omfattning: " + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options) + f" (anges inget: {q.option(q.default_option).label})"
-            elif q.options:
-                answer = f"Skalan 1–4, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
-            elif q.rule == "viktad":
-                answer = f"Skalan 1–4, vikt {num(q.weight)}"
-            else:
-                answer = "Skalan 1–4"
-            questions.append({"number": q.number, "id": q.id, "text": q.text, "answer": answer,
-                              "step": ins.step(q.step).label, "step_id": q.step})
-        low = sum(min(_weights(q)) * min(_points(ins, q)) for q in area.questions)
-        high = sum(max(_weights(q)) * max(_points(ins, q)) for q in area.questions)
-        areas.append({
-            "label": f"{area.number}. {area.label}", "axis": ins.axes[area.axis]["etikett"], "preamble": area.preamble,
-            "questions": questions, "denominator": area.denominator,
-            "formula": ("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
-            "range": f"{num(low / area.denominator)}–{num(high / area.denominator)}",
-        })
-    return {
-        "source": ins.source,
-        "scale": [{"value": v, "label": label} for v, label in ins.scale],
-        "dont_know": ins.dont_know_label,
-        "dont_know_key": ins.dont_know,
-        "areas": areas,
-        "ledning_areas": [a.label for a in ins.areas_of_axis("ledning")],
-        "verksamhet_areas": [a.label for a in ins.areas_of_axis("verksamhet")],
-        "axes": ins.axes,
-        "axis_ends": ins.axis_ends,
-        "threshold": num(ins.threshold),
-        "quadrants": [{"label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
-        "statuses": [{"label": s.label, "minimum": num(s.minimum)} for s in statuses],
-        "strongest": statuses[0].label, "middle": statuses[1].label, "weakest": statuses[-1].label,
-        "steps": [{"id": s.id, "label": s.label, "kind": s.kind, "questions": [q.number for q in ins.questions_of_step(s.id)]} for s in ins.steps],
-        "spread_flag": ins.spread_flag,
-        "interpretations": guidance.method_notes,
-    }
-
-
-def _weights(q) -> list[Fraction]:
-    weighted = [o.weight for o in q.options if o.weight is not None]
-    return weighted or [q.weight]
-
-
-def _points(ins: Instrument, q) -> list[int]:
-    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
-
-
-def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[ShownComparison]) -> dict:
-    """Position per axis and area against each comparison group, in words and numbers: drawn from
-    the shown form only, which is what the build keys the delivery PDF on.
-
-    One table holds every group shown (a column each: "76 %", "lägst", "högst"), with a key
-    naming each group in full; charts are drawn for the widest and the narrowest group shown
-    only, so five groups take two pages, not five. A group too small to show is one sentence.
-    A group of the same organisations as one before it (every other organisation measured that
-    year is of the same type) is said once, with the earlier group.
-    """
-    entries: list[dict] = []
-    for g in groups:
-        same_key = (g.size, g.shown, [[p.kind, p.key, p.percent, p.compared] for p in g.positions], g.points_digest, g.pooled)
-        same = next((e for e in entries if e["same_key"] == same_key), None)
-        if same:
-            same["same_as"].append(g.label)
-            continue
-        entry = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
-                 "edition": g.edition, "same_as": [], "same_key": same_key}
-        if g.shown:
-            # "–": no value to compare; "lägst"/"högst" rather than 0 % or 100 %
-            shown_as = {None: "–", "0": "lägst", "100": "högst"}
-            entry["cells"] = {p.key: shown_as.get(p.percent, f"{p.percent} %") for p in g.positions}
-            latest = result.latest.overall
-            markers = tuple(Marker(x, y, "", "peer") for x, y in g.points or ())
-            p = _point(latest)
-            if p:
-                markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
-        entries.append(entry)
-    for entry in entries:
-        also = and_list(entry["same_as"])
-        entry["same_note"] = f"Jämförelsen med {also} ger samma siffror och samma punkter." if entry["same_as"] else ""
-        if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
-            entry["text"] = "Ingen annan organisation mättes samma år, så det finns inget att jämföra med."
-        elif not entry["shown"]:
-            others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
-            entry["text"] = f"Jämförelsen med {entry['label']} visas inte: gruppen har {others}, och det behövs minst {MIN_GROUP}."
-            if entry["same_as"]:
-                entry["text"] += f" Detsamma gäller jämförelsen med {also}."
-    shown = [e for e in entries if e["shown"]]
-    rows = []
-    if shown:
-        for kind, key in [("axis", "ledning"), ("axis", "verksamhet")] + [("area", a.id) for a in ins.areas]:
-            label = ins.axes[key]["etikett"] if kind == "axis" else f"{ins.area(key).number}. {ins.area(key).label}"
-            rows.append({"label": label, "cells": [e["cells"][key] for e in shown]})
-    charted = shown[:1] + shown[-1:] if len(shown) > 1 else shown
-    return {"groups": entries, "shown": shown, "rows": rows, "charted": charted, "hidden": [e for e in entries if not e["shown"]]}
+# The method page and the comparisons have modules of their own; importable from here as before.
+from .methodpage import method_view  # noqa: E402,F401
+from .comparisons import comparison_view  # noqa: E402,F401

@@ -12,11 +12,12 @@ QUESTIONS = [
 ]
 
 
-def uniform(value, mal="ja", omfattning=None, **overrides) -> dict:
-    """Every scale question answered `value`; v1_mal `mal`; overrides win (None drops the key)."""
+def uniform(value, mal="ja", omfattning="hela", **overrides) -> dict:
+    """Every scale question answered `value`; v1_mal `mal`; question 13 with its omfattning (`omfattning=None`: a
+    bare number, which check notes and the reports show as assumed); overrides win (None drops the key)."""
     svar = {q: value for q in QUESTIONS}
     svar["v1_mal"] = mal
-    if omfattning:
+    if omfattning and value != "vet_ej":
         svar["v3_uppfoljning"] = {"svar": value, "omfattning": omfattning}
     svar.update(overrides)
     return {k: v for k, v in svar.items() if v is not None}

@@ -277,8 +277,7 @@ def expected_answers(ins, clicks: dict) -> dict:
         value, option = clicks[q.id] if isinstance(clicks[q.id], tuple) else (clicks[q.id], None)
         if value == ins.dont_know:
             option = None
-        elif q.extra:
-            option = option or q.default_option  # the list's default; "Anges inte" when the question has none
+        # otherwise the option as chosen; none chosen ("Anges inte", never preselected) writes a bare number
         out[q.id] = {"svar": value, q.extra: option} if option else value
     return out
 

@@ -178,7 +178,7 @@ def test_new_writes_a_template_that_checks(tmp_path):
 
 def test_check_reports_every_problem_in_every_file(tmp_path):
     orgs = write_orgs(tmp_path / "orgs", {
-        "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3, v1_matt=9, h_nojdhet="yes"))])]),
+        "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3, omfattning="hela", v1_matt=9, h_nojdhet="yes"))])]),
         "b.yaml": "namn: X\ntyp: stad\nmatningar: []\n",
     })
     result = run_cli("check", "--orgs", str(orgs))

@@ -757,9 +757,9 @@ def test_the_pdf_stays_in_its_text_block_and_wastes_no_page(request, which):
 
 
 def test_the_summary_compares_questions_not_steps(instrument):
-    """Five organisations answering 3 everywhere, but spendanalys (question 4) at 4 in a and b, and
-    kunskapsunderlag and rapportering (6 and 14) at 4 in a: 40 %, 20 % and 20 % i hög grad, the other
-    fifteen scale questions 0 %. The sentence names questions, never a step as having most in place."""
+    """Five organisations answering 3 everywhere, but orientering's spendanalys and hållbarhet (questions 4
+    and 8, 6.4.1) at 4 in a and b, and kunskapsunderlag (6) at 4 in a: 40 %, 40 % and 20 % i hög grad, the
+    other fifteen scale questions 0 %. The sentence names questions, never a step as having most in place."""
     def org(slug, strong_steps):
         answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
         return summarise(scored(instrument, answer_file([("2025-03-01", two(answers))], namn=f"Org {slug}"), slug))
@@ -767,16 +767,17 @@ def test_the_summary_compares_questions_not_steps(instrument):
     published = [org("a", ["orientering", "kunskap"]), org("b", ["orientering"]), org("c", []), org("d", []), org("e", [])]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
     assert view["summary"][-2:] == [
-        "Störst andel som i hög grad har det frågan beskriver finns för fråga 4 (organisationsövergripande spendanalys, 40 %), "
+        "Störst andel som i hög grad har det frågan beskriver finns för frågorna 4 och 8 (organisationsövergripande spendanalys och "
+        "kategoriernas potential för hållbarhet, 40 %), "
         "minst för 15 frågor (0 % var). Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor.",
         "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
     assert not any("flest" in s or "färst" in s for s in view["summary"])
     kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
-    assert (kunskap["rule"], kunskap["questions"]) == ("Båda frågorna (6 och 14) på plats", "6:\u00a020\u00a0%, 14:\u00a020\u00a0%")
+    assert (kunskap["rule"], kunskap["questions"]) == ("Fråga 6 på plats", "6:\u00a020\u00a0%")
     uppfoljning = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Uppföljning av strategin")
-    assert uppfoljning["rule"] == "Alla tre frågorna (7, 9 och 13) på plats"
+    assert uppfoljning["rule"] == "Alla fyra frågorna (7, 9, 13 och 14) på plats"
     orientering = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Orientering")
-    assert (orientering["rule"], orientering["questions"]) == ("Fråga 4 på plats", "4:\u00a040\u00a0%")
+    assert (orientering["rule"], orientering["questions"]) == ("Båda frågorna (4 och 8) på plats", "4:\u00a040\u00a0%, 8:\u00a040\u00a0%")
 
 
 def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(instrument):

@@ -27,14 +27,17 @@ def test_the_summary_names_the_questions_to_talk_about_and_question_13_with_its_
     """Oenighetsby: 3 steps apart on questions 13 and 19, 2 on five more."""
     summary = pdf_text(fixture_build / "leverans" / "oens.pdf", 1)
     assert ("Att samtala om: svaren skiljer sig med 2 steg eller mer på fråga 2 (mått för att bedöma framgång mot målen), "
-            "fråga 13 (uppföljning av måluppfyllelse; omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 2), "
+            "fråga 13 (uppföljning av måluppfyllelse; omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 1, ej angiven 1 (antagen: hela)), "
             "fråga 19 (verksamhetens nöjdhet med stödet) och 4 frågor till.") in summary
     rest = pdf_text(fixture_build / "leverans" / "oens.pdf", 2, 20)
-    # Each role's answer to question 13 with the omfattning it was given for (a bare number counts as hela).
+    # Each role's answer to question 13 with the omfattning it was given for; a bare number is scored as
+    # hela (SPEC.md) and said to be assumed, never printed as if it had been recorded.
     row = rest.split("13. Uppföljning av måluppfyllelse för:", 1)[1].split("14. Systematisk", 1)[0]
-    assert "Omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 2" in row
-    assert "Politisk ledning 4 (hela)" in row and "Inköpschef 1 (delar)" in row and "Verksamhet 2 (hela)" in row
-    assert "13. Uppföljning av måluppfyllelse för: (omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 2) – spridning 3" in rest
+    assert "Omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 1, ej angiven 1 (antagen: hela)" in row
+    assert "Politisk ledning 4 (hela)" in row and "Inköpschef 1 (delar)" in row and "Verksamhet 2 (antagen: hela)" in row
+    assert "Verksamhet 2 (hela)" not in rest
+    assert ("13. Uppföljning av måluppfyllelse för: (omfattning: delar av inköpsportföljen 1, hela inköpsportföljen 1, "
+            "ej angiven 1 (antagen: hela)) – spridning 3") in rest
 
 
 def test_a_role_with_many_respondents_is_counted_not_listed(fixture_build):
@@ -61,8 +64,8 @@ def test_comparisons_are_said_plainly_and_once(fixture_build):
 def test_a_group_too_small_is_one_sentence(example_build):
     text = pdf_text(example_build / "leverans" / "alvdal.pdf")
     section = text.split("Jämförelse Organisationen jämförs", 1)[1].split("Kommentarer", 1)[0]
-    assert "Jämförelsen med alla organisationer med mätning 2023 visas inte: gruppen har 1 annan organisation, och det behövs minst 5." in section
-    assert "Jämförelsen med regionerna med mätning 2023 visas inte: gruppen har ingen annan organisation, och det behövs minst 5." in section
+    assert "Jämförelsen med alla organisationer med mätning 2023 visas inte: gruppen har 1 annan organisation som kan jämföras, och det behövs minst 5." in section
+    assert "Jämförelsen med regionerna med mätning 2023 visas inte: gruppen har ingen annan organisation som kan jämföras, och det behövs minst 5." in section
     assert "Jämfört med" not in section  # no heading for a group not shown
 
 

@@ -82,7 +82,8 @@ def test_an_organisations_record_is_its_aggregate_results_only(instrument):
     assert record["url"] == "/organisationer/lunda/" and record["meta"]["title"] == "Lunda kommun"
     assert record["content"] == (
         "Lunda kommun. Kommun. Senaste mätningen 1 mars 2025: samspel med ledningen 3,0 (systematiskt), samspel med "
-        "verksamheten 3,0 (systematiskt). Ändamålsenlig inköpsorganisation. Mätningar: 1 mars 2025.")  # dates as the site writes them
+        "verksamheten 3,0 (systematiskt). Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats. "
+        "Mätningar: 1 mars 2025.")  # dates as the site writes them; question 11's mean is 3,0: Styrdokument is not in place
     assert record["meta"]["senast"] == "1 mars 2025"
     assert "Inköpschef" not in record["content"] and "Zebrafink" not in str(record)  # no role's values, no comment
 

@@ -440,7 +440,7 @@ def test_keyboard_only_at_phone_width(instrument, browser, site_url):
             kb.press("ArrowDown")
         if qid == "v3_uppfoljning":
             assert tab()["id"] == "v3_uppfoljning_omfattning"
-            kb.press("ArrowUp")  # hela (the default) → delar av inköpsportföljen
+            kb.press("ArrowDown")  # Anges inte (scored as hela, said to be assumed) → delar av inköpsportföljen
         if qid == "v3_rapportering":
             assert tab()["id"] == "v3_rapportering_frekvens"
             kb.press("ArrowDown")
@@ -628,7 +628,7 @@ def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instru
     assert read["count"] == 5
     answered = {k: v for k, v in read["answers"].items() if v["value"] is not None}
     assert answered == {"v1_mal": {"value": "ja", "option": None}, "v1_matt": {"value": "3", "option": None},
-                        "v3_uppfoljning": {"value": "2", "option": "hela"}, "v3_rapportering": {"value": "4", "option": "kvartal"},
+                        "v3_uppfoljning": {"value": "2", "option": None}, "v3_rapportering": {"value": "4", "option": "kvartal"},
                         "h_nojdhet": {"value": "vet_ej", "option": None}}
 
 
@@ -691,7 +691,7 @@ def test_rensa_clears_every_answer(instrument, page):
     state = page.evaluate("Sjalvskattning.current()")
     assert state["person"] == {"role": None, "name": "", "type": None}
     assert all(a["value"] is None for a in state["answers"].values())
-    assert state["answers"]["v3_uppfoljning"]["option"] == "hela"  # back to the instrument's default
+    assert state["answers"]["v3_uppfoljning"]["option"] is None  # back to not chosen (scored as hela, shown as assumed)
     assert state["summary"] == "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar."
     assert page.evaluate("document.activeElement.name") == "sa_roll"
 

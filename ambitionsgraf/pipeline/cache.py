@@ -96,7 +96,7 @@ def _page_from_data(v):
     trust.guidance_html(page.html)
     for text in (page.title, page.summary, _opt_str(page.section) or ""):
         trust.plain_text(text)
-    for pairs in (page.toc, page.suggestions):
+    for pairs in (page.toc, page.suggestions, page.question_suggestions):
         _need(type(pairs) is tuple and all(type(t) is tuple and len(t) == 2 and all(type(x) is str for x in t) for t in pairs))
         for first, second in pairs:
             trust.plain_text(first), trust.plain_text(second)

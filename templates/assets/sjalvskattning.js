@@ -659,7 +659,7 @@
     var answers = {};
     var count = 0;
     scorer.questions.forEach(function (q) {
-      answers[q.id] = { value: null, option: q.extra ? q.default_option || null : null };
+      answers[q.id] = { value: null, option: null };
     });
     Object.keys(given).forEach(function (qid) {
       var q = scorer.byId[qid];
@@ -679,7 +679,8 @@
       }
       var allowed = (q.rule === "ja_nej" ? Object.keys(q.points) : ins.scale.map(function (s) { return String(s.value); })).concat([ins.dont_know.key]);
       if (allowed.indexOf(answer) < 0) throw new FileProblem(node.line, qid + ": väntade " + allowed.join(", ") + ", fick " + answer);
-      answers[qid] = { value: answer, option: q.extra ? option || q.default_option || null : null };
+      // A bare number stays without its option: scored with the default, and shown as assumed, never as chosen.
+      answers[qid] = { value: answer, option: q.extra ? option || null : null };
       count++;
     });
     return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
@@ -951,8 +952,8 @@
       check(q.id, a.value);
       if (q.extra) {
         var select = document.getElementById(q.id + "_" + q.extra);
-        select.value = a.option || (q.default_option || "");
-        if (select.value !== (a.option || q.default_option || "")) select.value = q.default_option || "";
+        select.value = a.option || "";
+        if (select.value !== (a.option || "")) select.value = "";
       }
     });
   };
@@ -1025,6 +1026,11 @@
         return o.key === entry.option;
       })[0];
       if (option) label += ", " + option.label;
+    } else if (q.extra && q.default_option && entry.value !== this.ins.dont_know.key) {
+      var assumed = q.options.filter(function (o) {
+        return o.key === q.default_option;
+      })[0];
+      if (assumed) label += " (antagen: " + assumed.short + ")";
     }
     return label;
   };
