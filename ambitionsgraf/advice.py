@@ -64,10 +64,10 @@ def step_advice(ins: Instrument, page: Page, step: Step, status: str | None, que
         cause = f"Bedömningen {labels[status]} beror på {and_list(states)}."
         if others:
             cause += " Inte heller på plats: " + and_list(
-                question_state(ins, q, questions[q]) + (f" ({labels[questions[q].status]})" if questions[q].status else "") for q in others) + "."
+                question_state(ins, q, questions[q]) + (f" ({labels[questions[q].status or '']})" if questions[q].status else "") for q in others) + "."
         if fine:
             numbers = _numbers(ins, fine)
             cause += f" {numbers[0].upper()}{numbers[1:]} är på plats."
         texts = [UNANSWERED.format(number=ins.question(q).number) if questions[q].status is None
-                 else page.question_suggestion(q, questions[q].status) for q in causes + others]
+                 else page.question_suggestion(q, questions[q].status or "") for q in causes + others]
     return {"cause": cause, "texts": texts, "text": " ".join([cause, *texts])}

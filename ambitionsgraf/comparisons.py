@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .charts import ChartSpec, Marker
 from .instrument import Instrument
 from .overview import MIN_GROUP, ShownComparison
@@ -27,7 +29,7 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
         if same:
             same["same_as"].append(g.label)
             continue
-        entry = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
+        entry: dict[str, Any] = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
                  "edition": g.edition, "same_as": [], "same_key": same_key}
         if g.shown:
             # "–": no value to compare; "lägst"/"högst" rather than 0 % or 100 %

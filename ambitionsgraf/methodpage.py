@@ -21,7 +21,7 @@ def method_view(ins: Instrument, guidance: Guidance) -> dict:
             if q.rule == "ja_nej":
                 answer = "Ja eller nej: " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
             elif q.options and any(o.weight is not None for o in q.options):
-                answer = "Skalan 1–4, vikt efter omfattning: " + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options) + f" (anges inget: {q.option(q.default_option).label})"
+                answer = "Skalan 1–4, vikt efter omfattning: " + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options) + f" (anges inget: {q.option(q.default_option or '').label})"
             elif q.options:
                 answer = f"Skalan 1–4, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
             elif q.rule == "viktad":

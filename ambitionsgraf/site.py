@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import charts, overview, pdf, views
+from . import charts, methodpage, overview, pdf, views
+from .comparisons import comparison_view
 
 # The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
 from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
@@ -45,7 +46,7 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
         roles = views.trail_chart(project.ins, result, with_roles=True)
         view["roles_chart"] = data_uri_svg(charts.draw_svg(project.ins, roles))
         view["roles_chart_alt"] = roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan."
-        view["comparison"] = views.comparison_view(project.ins, result, comparisons or [])
+        view["comparison"] = comparison_view(project.ins, result, comparisons or [])
         for c in view["comparison"]["charted"]:
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
@@ -154,7 +155,7 @@ def reading_pages(project: Project) -> dict[str, str]:
                        crumbs=[("", "Start"), (None, "Metod")],
                        description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
                                    "och systematiskt och hur varje steg får sin status.")
-    files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=views.method_view(ins, g))
+    files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=methodpage.method_view(ins, g))
     return files
 
 

@@ -16,10 +16,9 @@ from .missing import axis_note, missing_effects
 from .content import Guidance
 from .instrument import Instrument
 from .opendata import place_json
-from .overview import MIN_GROUP, ShownComparison
 from .scoring import (AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, details_public, priorities,
                       question_bounds, reserved_by)
-from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, question_numbers, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
 
 
 def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
@@ -505,7 +504,3 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
         for r, a in pairs
     ]
 
-
-# The method page and the comparisons have modules of their own; importable from here as before.
-from .methodpage import method_view  # noqa: E402,F401
-from .comparisons import comparison_view  # noqa: E402,F401

@@ -11,7 +11,8 @@ from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.overview import ComparisonIndex, question_distribution, quadrant_counts, select
 from ambitionsgraf.overview import comparison as compare
 from ambitionsgraf.scoring import score_organisation
-from ambitionsgraf.views import change, comparison_view
+from ambitionsgraf.comparisons import comparison_view
+from ambitionsgraf.views import change
 
 from .conftest import run_build, write_orgs
 from .helpers import answer_file, uniform

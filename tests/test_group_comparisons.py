@@ -92,7 +92,7 @@ def test_a_region_or_an_organisation_without_a_code_gets_no_group_comparisons(in
 
 
 def test_every_group_shown_is_a_column_of_one_table_and_only_two_are_charted(instrument, everyone):
-    from ambitionsgraf.views import comparison_view
+    from ambitionsgraf.comparisons import comparison_view
 
     me = next(r for r in everyone if r.organisation.code == "0114")
     view = comparison_view(instrument, me, [g.as_shown() for g in comparison(instrument, me, ComparisonIndex(instrument, everyone))])

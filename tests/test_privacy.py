@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from ambitionsgraf.overview import MIN_GROUP, POOL_MIN, ComparisonIndex, comparison
+from ambitionsgraf.overview import POOL_MIN, ComparisonIndex, comparison
 
 from .conftest import run_build, tree, write_orgs
 from .helpers import answer_file, uniform

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .. import charts, pdf, views
+from .. import charts, methodpage, pdf
 from ..layout import national_files, national_path, overview_path  # noqa: F401  (their home is layout.py)
 from ..pages import data_uri_svg, page_context
 from ..project import Project
@@ -87,7 +87,7 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     """The year's follow-up as a tagged PDF, relative to site/: drawn from the view, and its appendix
     from the instrument and the method page's interpretations (both in the build's code key)."""
     drawn = _national_charts(project, view)
-    appendix = views.method_view(project.ins, project.guidance)
+    appendix = methodpage.method_view(project.ins, project.guidance)
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
         r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
