@@ -47,8 +47,8 @@ from typing import Mapping, Sequence, Union
 from .instrument import Instrument
 from .text import one_line, quote, yaml_comment
 
-Value = Union[int, str]
-Answer = Union[Value, Mapping[str, Value]]  # 3, "ja", "vet_ej", {"svar": 3, "omfattning": "delar"}
+Value = int | str
+Answer = Value | Mapping[str, Value]  # 3, "ja", "vet_ej", {"svar": 3, "omfattning": "delar"}
 
 # The first line of a file downloaded from the self-assessment page (the script writes the same line).
 SELF_ASSESSMENT_HEADER = "Självskattning gjord på webbplatsen Ambitionsgrafen: en persons svar, skapade i webbläsaren."

@@ -652,7 +652,7 @@ class _Planner:
         for q in self.ins.questions:
             if ("question", q.id) not in kinds:
                 self.problem(row_no, q.id, f"missing column for question {q.number}; head it {q.id} or with the question's wording (leave its cells empty if the question was not asked)")
-        for i, (kind, qid, name) in found.items():
+        for kind, qid, name in found.values():
             if kind == "option" and ("question", qid) not in kinds:
                 self.problem(row_no, name, f"an option column without a column for {qid}")
         return found  # with problems reported, the rows are still checked so that all are listed at once
@@ -820,7 +820,7 @@ class _Planner:
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
         for row, cells in data_rows:
-            def cell(kind: str, qid: str | None = None):
+            def cell(kind: str, qid: str | None = None, cells: list = cells):
                 i = column_of.get((kind, qid))
                 return (cells[i] if i is not None and i < len(cells) else None), column_letter(i if i is not None else 0)
 
@@ -1214,7 +1214,7 @@ class _SelfAssessments(_Planner):
             r = rounds.setdefault(slug, ImportedRound(slug, self.default_date or a.date, row))
             r.rows.append(row)
             r.respondents.append(ImportedRespondent(row, person.role, answers, person.comment))
-        for slug, made in dates.items():
+        for made in dates.values():
             if self.default_date is None and len({d for d, _ in made}) > 1:
                 first_day, first_row = made[0]
                 for day, row in made[1:]:

@@ -200,7 +200,7 @@ def _read_places(shown: str, text: str, expected: _Expected) -> tuple[dict[str, 
     counties: dict[str, tuple[str, int]] = {}  # county code -> its name, and the first line giving it
     names: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows[1:], start=2):
-        def problem(field: str, message: str) -> None:
+        def problem(field: str, message: str, line: int = line) -> None:
             problems.append(Problem(shown, line, field, message))
 
         if len(row) != len(COLUMNS):

@@ -49,7 +49,7 @@ def test_public_json_is_the_delivery_json_minus_roles_spread_and_comments(exampl
     full = json.loads((example_build / "leverans" / "norrvik.json").read_text())
     public = json.loads((example_build / "site" / "data" / "norrvik.json").read_text())
     full.pop("jamforelse")  # comparisons with other organisations go to the organisation only
-    for m_full, m_pub in zip(full["matningar"], public["matningar"]):
+    for m_full, _m_pub in zip(full["matningar"], public["matningar"]):
         for key in ("roller", "kommentar", "kommentarer"):  # per-round private keys
             m_full.pop(key)
         for q in m_full["fragor"].values():

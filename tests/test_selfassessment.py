@@ -668,8 +668,8 @@ def test_print_gives_a_one_person_report(instrument, page):
     page.emulate_media(media="print")
     for hidden in ("#sa-form", ".site-header", ".site-footer", "#sa-actions", ".sa-jump"):
         assert not page.is_visible(hidden), hidden
-    for shown in ("#resultat-rubrik", "#sa-print-meta", ".sa-answers", "#sa-graph svg", "#sa-priorities li"):
-        assert page.is_visible(shown), shown
+    for visible in ("#resultat-rubrik", "#sa-print-meta", ".sa-answers", "#sa-graph svg", "#sa-priorities li"):
+        assert page.is_visible(visible), visible
     assert page.inner_text("#sa-print-meta").startswith("Självskattning ")
     assert "Inköpschef, Fjällmo kommun" in page.inner_text("#sa-print-meta")
     # the truth about what is kept, and where: nothing sent, the answers in this browser's own storage
