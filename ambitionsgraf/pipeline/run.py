@@ -138,22 +138,14 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         t = _stage(summary, "load+validate+score", t)
         staging = _staging(opts.out_dir)
         # -- the listed organisations: the shared pages, the search index and the national follow-up
-        records = {slug: search.organisation_record(project, r) for slug, r in loaded.results.items() if r.organisation.published}
-        digests = {slug: search.record_digest(rec) for slug, rec in records.items()}
-        of_file = {shown[p]: data_digest(data[p]) for p in paths}
-        # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
-        as_before = {shown[p] for p in paths if cache_keys[p] in worker.cached or not worker.cached}
-        candidates = tuple(OrgInput(slug, r.organisation.published,
-                                    _with_deliveries(of_file[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
-                                                     slug, r.latest.date[:4], worker.delivered.get(slug)),
-                                    (), digests.get(slug))
-                           for slug, r in loaded.results.items())
+        candidates, records = _candidates(opts, project, loaded, worker)
         listed = listed_of(candidates, previous, opts.only)  # the plan lists exactly these (plan.listed_of)
         listed_results = [loaded.results[slug] for slug in listed]
         # They depend only on the listed organisations: start them now, on the cores the workers leave
         # idle while this process compares and plans. The index's decision is the plan's own rule
         # (plan.search_decision), taken on the same values.
-        wanted = search_decision(code, project.site_url, opts.search, [(s, digests[s]) for s in listed], index_before)
+        by_slug = {o.slug: o for o in candidates}
+        wanted = search_decision(code, project.site_url, opts.search, [(s, by_slug[s].search_record) for s in listed], index_before)
         if wanted is not None and wanted.action == RENDER:
             indexer = search.Indexer.start(staging.dir / layout.PUBLIC, [records[s] for s in listed], search.indexed_pages(project))
         pool.aside(listed_results, staging.dir)
@@ -198,6 +190,24 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         raise
     finally:
         pool.close()
+
+
+def _candidates(opts, project, loaded: _Loaded, worker) -> tuple[tuple[OrgInput, ...], dict]:
+    """Every valid organisation as the planner needs it (its comparisons still to come), and the
+    published ones' search records: each keyed on its answer file and on what of its deliveries
+    its files show."""
+    records = {slug: search.organisation_record(project, r) for slug, r in loaded.results.items() if r.organisation.published}
+    digests = {slug: search.record_digest(rec) for slug, rec in records.items()}
+    paths = sorted(worker.data)
+    of_file = {worker.shown[p]: data_digest(worker.data[p]) for p in paths}
+    # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
+    as_before = {worker.shown[p] for p in paths if worker.keys[p] in worker.cached or not worker.cached}
+    candidates = tuple(OrgInput(slug, r.organisation.published,
+                                _with_deliveries(of_file[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
+                                                 slug, r.latest.date[:4], worker.delivered.get(slug)),
+                                (), digests.get(slug))
+                       for slug, r in loaded.results.items())
+    return candidates, records
 
 
 def _project(opts, settings, cache: BuildCache):
