@@ -68,9 +68,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports and action-plan workbooks")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
-    p.add_argument("--strict", action="store_true", help="an answer file still the untouched template of `new` is an error "
-                                                         "(by default it is left out as not measured yet, with a note)")
-    p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="an answer file still the untouched template of `new` is an error "
+        "(by default it is left out as not measured yet, with a note)",
+    )
+    p.add_argument(
+        "--site-url",
+        default=None,
+        metavar="URL",
+        help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap",
+    )
     p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
     p.add_argument("--explain", action="store_true", help="list what became of each part of each organisation's files, and why")
@@ -84,34 +93,57 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--typ", required=True, help="kommun, region, myndighet or bolag")
     p.add_argument("--datum", help="date of the first assessment, YYYY-MM-DD")
 
-    p = command("import", "import a survey export or self-assessment files as a new assessment round",
-                "Import a survey export (one row per respondent), or answer files downloaded from the self-assessment "
-                "page (one person each, with their role), as a new assessment round in orgs/<slug>.yaml.")
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE",
-                   help="the export: .xlsx (Microsoft Forms, Netigate, esMaker, Excel) or .csv (Google Forms' commas, "
-                        "Swedish Excel's semicolons or tabs, found from the header row; UTF-8 with or without BOM, or "
-                        "Windows-1252); or one or more self-assessment .yaml files")
-    p.add_argument("--datum", help="the round's date, YYYY-MM-DD: for rows without a datum column, or for self-assessment "
-                                  "files made on different days (default: the day they were made)")
+    p = command(
+        "import",
+        "import a survey export or self-assessment files as a new assessment round",
+        "Import a survey export (one row per respondent), or answer files downloaded from the self-assessment "
+        "page (one person each, with their role), as a new assessment round in orgs/<slug>.yaml.",
+    )
+    p.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the export: .xlsx (Microsoft Forms, Netigate, esMaker, Excel) or .csv (Google Forms' commas, "
+        "Swedish Excel's semicolons or tabs, found from the header row; UTF-8 with or without BOM, or "
+        "Windows-1252); or one or more self-assessment .yaml files",
+    )
+    p.add_argument(
+        "--datum",
+        help="the round's date, YYYY-MM-DD: for rows without a datum column, or for self-assessment "
+        "files made on different days (default: the day they were made)",
+    )
     p.add_argument("--dry-run", action="store_true", help="show how each column was read and what would change as a diff; write nothing")
     p.add_argument("--map", type=Path, metavar="MAPFILE", help='YAML lines of "heading": target for a survey whose headings are its own')
     p.add_argument("--write-map", type=Path, metavar="MAPFILE", help="with --dry-run: write a map file to start from")
 
-    p = command("serve", "serve the site locally and rebuild it on changes (no PDFs)",
-                "Build into a folder of its own, serve it on http://127.0.0.1:PORT/ and rebuild (without PDFs) "
-                "when answer files, content, templates or code change. output/ is never touched.")
+    p = command(
+        "serve",
+        "serve the site locally and rebuild it on changes (no PDFs)",
+        "Build into a folder of its own, serve it on http://127.0.0.1:PORT/ and rebuild (without PDFs) "
+        "when answer files, content, templates or code change. output/ is never touched.",
+    )
     p.add_argument("--port", type=_port, default=8000, metavar="N", help="port to listen on (default: 8000)")
-    p.add_argument("--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR",
-                   help="folder to build into (default: .cache/serve)")
+    p.add_argument(
+        "--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR", help="folder to build into (default: .cache/serve)"
+    )
 
     def archive_option(p) -> None:
-        p.add_argument("--arkiv", type=Path, default=None, metavar="DIR",
-                       help="the delivery archive (default: arkiv/leveranser beside the answer files' folder)")
+        p.add_argument(
+            "--arkiv",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="the delivery archive (default: arkiv/leveranser beside the answer files' folder)",
+        )
 
-    p = command("leverera", "record a round year's delivery packages as delivered, in the archive and its register",
-                "Build (with PDFs), then copy the delivery packages of every organisation whose latest round is in ÅR into "
-                "the delivery archive, where no build changes them, and list them in its register (register.csv, register.json). "
-                "A package whose data changed since it was delivered becomes its next version; one that did not is left as it is.")
+    p = command(
+        "leverera",
+        "record a round year's delivery packages as delivered, in the archive and its register",
+        "Build (with PDFs), then copy the delivery packages of every organisation whose latest round is in ÅR into "
+        "the delivery archive, where no build changes them, and list them in its register (register.csv, register.json). "
+        "A package whose data changed since it was delivered becomes its next version; one that did not is left as it is.",
+    )
     p.add_argument("year", metavar="ÅR", type=_year, help="the round year, e.g. 2026")
     p.add_argument("--only", nargs="+", metavar="SLUG", help="deliver only these organisations' packages")
     p.add_argument("--diarienummer", default="", metavar="DNR", help="the agency's registration number for this delivery")
@@ -122,8 +154,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
     archive_option(p)
 
-    p = command("verifiera", "say whether a file is one the agency delivered, to whom and which version",
-                "Look the file up by its SHA-256 in the delivery archive's register. Exit status 0 when it was delivered, 1 when not.")
+    p = command(
+        "verifiera",
+        "say whether a file is one the agency delivered, to whom and which version",
+        "Look the file up by its SHA-256 in the delivery archive's register. Exit status 0 when it was delivered, 1 when not.",
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FIL", help="the file(s) to look up")
     archive_option(p)
 
@@ -162,8 +197,13 @@ def main(argv: list[str]) -> int:
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"
         # What a stop leaves depends on the command: a build's output, an import's answer files.
-        unchanged = {"import": "no answer file was written", "new": "no file was written", "leverera": "nothing was delivered",
-                     "check": "nothing was checked to the end", "verifiera": "nothing was verified"}
+        unchanged = {
+            "import": "no answer file was written",
+            "new": "no file was written",
+            "leverera": "nothing was delivered",
+            "check": "nothing was checked to the end",
+            "verifiera": "nothing was verified",
+        }
         print(f"stopped ({name}); {unchanged.get(args.command, 'the previous output is unchanged')}", file=sys.stderr)
         return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except Exception as exc:  # a bug, not a content error: say so plainly

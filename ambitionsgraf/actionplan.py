@@ -16,8 +16,19 @@ from .scoring import OrganisationResult, priorities
 # what the report says (priority, part, step, the status assessed at the measurement, the suggestion,
 # where its guidance is), then what the organisation fills in as it works (its action, owner, date,
 # how far it has come, a comment). "Status" is always the follow-up; the assessment has its own name.
-ACTION_PLAN_COLUMNS = ("Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
-                       "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar")
+ACTION_PLAN_COLUMNS = (
+    "Prioritet",
+    "Del",
+    "Steg eller zon",
+    "Bedömning vid mätningen",
+    "Förslag",
+    "Vägledning",
+    "Åtgärd",
+    "Ansvarig",
+    "Klart senast",
+    "Status",
+    "Kommentar",
+)
 _PLAN_FILLED = 5  # the columns after the report's six are filled in by the organisation
 _PLAN_STYLES = ("integer", "top", "wrap", "wrap", "wrap", "link", "wrap", "wrap", "date", "top", "wrap")
 _PLAN_WIDTHS = (8, 15, 15, 15, 36, 26, 18, 11, 11, 10, 12)  # characters; the longest single words fit (no cell cuts a word)
@@ -35,14 +46,16 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
     for step in ins.steps:
         status = latest.steps[step.id]
         path = f"vagledning/{step.id}/"
-        rows.append((
-            ranked.index(step.id) + 1 if step.id in ranked else None,
-            "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
-            step.label,
-            labels[status] if status else "Underlag saknas",
-            step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
-            project.site_url + path if project.site_url else f"{step.label} på Ambitionsgrafens webbplats: {path}",
-        ))
+        rows.append(
+            (
+                ranked.index(step.id) + 1 if step.id in ranked else None,
+                "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
+                step.label,
+                labels[status] if status else "Underlag saknas",
+                step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
+                project.site_url + path if project.site_url else f"{step.label} på Ambitionsgrafens webbplats: {path}",
+            )
+        )
     return rows
 
 
@@ -71,14 +84,18 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     quadrant = views.round_quadrant(project.ins, latest)
     headings, columns, widths = ACTION_PLAN_COLUMNS, _PLAN_STYLES, _PLAN_WIDTHS
     title = f"Handlingsplan för {org.name}"
-    book = Workbook(title=f"{title}, mätningen {latest.date}", author=project.settings.publisher,
-                    created=datetime.date.fromisoformat(latest.date))
+    book = Workbook(
+        title=f"{title}, mätningen {latest.date}", author=project.settings.publisher, created=datetime.date.fromisoformat(latest.date)
+    )
     style = book.style
     ws = book.sheet("Handlingsplan", widths, columns)
     ws.write_string(0, 0, title, style["title"])
     ws.write_string(1, 0, f"Mätningen {latest.date} med {latest.overall.respondents} intervjuade. Läge i ambitionsgrafen: {quadrant}.")
-    ws.write_string(2, 0, "Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. "
-                          "Prioritet 1–3 är rapportens förslag till nästa steg.")
+    ws.write_string(
+        2,
+        0,
+        "Fyll i åtgärd, ansvarig, klart senast och status för de steg ni tar er an. Prioritet 1–3 är rapportens förslag till nästa steg.",
+    )
     if project.site_url:  # printed, a link is its text: the cells give the page's path, this row the site
         ws.write_string(3, 0, f"Vägledningen för varje steg finns på {project.site_url} under sidan i kolumnen Vägledning.")
     top = 5  # the header row (from 0); the steps follow
@@ -97,10 +114,24 @@ def handlingsplan_xlsx(project: Project, result: OrganisationResult) -> bytes:
     ws.freeze_panes(first, 0)
     ws.autofilter(top, 0, last, len(headings) - 1)
     print_setup(ws, title=f"{title}, mätningen {latest.date}", heading_row=top, last_row=last, last_col=len(headings) - 1)
-    ws.data_validation(first, 9, last, 9, {"validate": "list", "source": list(WORK_STATUSES),
-                                           "input_message": "Välj status i listan.",
-                                           "error_message": "Välj Ej påbörjad, Pågår eller Klar."})
+    ws.data_validation(
+        first,
+        9,
+        last,
+        9,
+        {
+            "validate": "list",
+            "source": list(WORK_STATUSES),
+            "input_message": "Välj status i listan.",
+            "error_message": "Välj Ej påbörjad, Pågår eller Klar.",
+        },
+    )
     date_hint = "Skriv ett datum, till exempel 2026-06-30."
-    ws.data_validation(first, 8, last, 8, {"validate": "date", "criteria": ">=", "value": datetime.date(2000, 1, 1),
-                                           "input_message": date_hint, "error_message": date_hint})
+    ws.data_validation(
+        first,
+        8,
+        last,
+        8,
+        {"validate": "date", "criteria": ">=", "value": datetime.date(2000, 1, 1), "input_message": date_hint, "error_message": date_hint},
+    )
     return book.close()

@@ -9,7 +9,7 @@ the instrument: labels come from the instrument, texts from content/vagledning/.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from .content import Page
 from .instrument import Instrument, Step
@@ -53,6 +53,7 @@ def step_advice(ins: Instrument, page: Page, step: Step, status: str | None, que
         cause = f"{which} är på plats ({_numbers(ins, own)})."
         texts = [page.suggestion(status)]
     else:
+
         def held(qid: str) -> bool:
             r = questions[qid]
             return r.status == status or (r.status is None and status == ins.statuses[1].id)
@@ -63,11 +64,21 @@ def step_advice(ins: Instrument, page: Page, step: Step, status: str | None, que
         states = [question_state(ins, q, questions[q]) for q in causes]
         cause = f"Bedömningen {labels[status]} beror på {and_list(states)}."
         if others:
-            cause += " Inte heller på plats: " + and_list(
-                question_state(ins, q, questions[q]) + (f" ({labels[questions[q].status or '']})" if questions[q].status else "") for q in others) + "."
+            cause += (
+                " Inte heller på plats: "
+                + and_list(
+                    question_state(ins, q, questions[q]) + (f" ({labels[questions[q].status or '']})" if questions[q].status else "")
+                    for q in others
+                )
+                + "."
+            )
         if fine:
             numbers = _numbers(ins, fine)
             cause += f" {numbers[0].upper()}{numbers[1:]} är på plats."
-        texts = [UNANSWERED.format(number=ins.question(q).number) if questions[q].status is None
-                 else page.question_suggestion(q, questions[q].status or "") for q in causes + others]
+        texts = [
+            UNANSWERED.format(number=ins.question(q).number)
+            if questions[q].status is None
+            else page.question_suggestion(q, questions[q].status or "")
+            for q in causes + others
+        ]
     return {"cause": cause, "texts": texts, "text": " ".join([cause, *texts])}

@@ -41,8 +41,8 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Union
 
 from .instrument import Instrument
 from .text import one_line, quote, yaml_comment
@@ -119,8 +119,9 @@ def round_lines(r: Round) -> list[str]:
     return lines
 
 
-def answer_file(name: str, type_: str, rounds: Sequence[Round], *, published: bool = False, header: Sequence[str] = (),
-                code: str | None = None) -> str:
+def answer_file(
+    name: str, type_: str, rounds: Sequence[Round], *, published: bool = False, header: Sequence[str] = (), code: str | None = None
+) -> str:
     """A whole answer file; `header`: comment lines at its top; `code`: SCB's code, if known."""
     lines = [f"# {yaml_comment(line)}" for line in header]
     lines += [f"namn: {quote(name)}", f"typ: {scalar(type_)}"] + _code_lines(code)
@@ -147,15 +148,18 @@ def template(ins: Instrument, name: str, type_: str, day: str, code: str | None 
         f"namn: {quote(name)}",
         f"typ: {scalar(type_)}",
         *_code_lines(code),
-        *(['# kod: "…"  # SCB\'s code, e.g. "0114" for a municipality or "01" for a region']
-          if code is None and type_ in {p.typ for p in ins.reference.places.values()} else []),
+        *(
+            ['# kod: "…"  # SCB\'s code, e.g. "0114" for a municipality or "01" for a region']
+            if code is None and type_ in {p.typ for p in ins.reference.places.values()}
+            else []
+        ),
         "publicerad: false",
         "matningar:",
         f"  - datum: {_date(day)}",
-        "    # kommentar: \"…\"",
+        '    # kommentar: "…"',
         "    respondenter:",
         f"      - roll: {ins.roles[0].id}  # {' | '.join(r.id for r in ins.roles)}",
-        "        # kommentar: \"…\"",
+        '        # kommentar: "…"',
         "        svar:",
     ]
     for area in ins.areas:

@@ -13,12 +13,12 @@ import difflib
 import errno
 import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .instrument import Instrument, Question
 from .problems import Problem
@@ -41,8 +41,23 @@ _SEXAGESIMAL = re.compile(r"[-+]?[0-9]+(:[0-5]?[0-9])+")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _NULL = "tag:yaml.org,2002:null"
 _PERSONAL_KEYS = {
-    "namn", "name", "person", "personnamn", "fornamn", "efternamn", "respondent", "intervjuperson",
-    "kontaktperson", "epost", "e_post", "email", "e_mail", "mejl", "mail", "telefon", "tel",
+    "namn",
+    "name",
+    "person",
+    "personnamn",
+    "fornamn",
+    "efternamn",
+    "respondent",
+    "intervjuperson",
+    "kontaktperson",
+    "epost",
+    "e_post",
+    "email",
+    "e_mail",
+    "mejl",
+    "mail",
+    "telefon",
+    "tel",
 }
 
 MAX_PROBLEMS = 100  # listed per file; the rest are counted in one last line
@@ -168,7 +183,9 @@ class _FileChecker:
         if not self.answered:  # nobody's answers yet: say so where the respondents are empty (see not_measured)
             listed = [Problem(p.path, p.line, p.field, p.message + UNTOUCHED) if _empty_answers(p) else p for p in listed]
         if self.unlisted:
-            listed.append(Problem(self.path, self.first_unlisted_line, "file", f"{self.unlisted} more problems not listed; fix the ones above first"))
+            listed.append(
+                Problem(self.path, self.first_unlisted_line, "file", f"{self.unlisted} more problems not listed; fix the ones above first")
+            )
         return listed
 
     # -- structure --------------------------------------------------------
@@ -311,8 +328,9 @@ class _FileChecker:
     # -- the file ---------------------------------------------------------
 
     def organisation(self, root: Node, slug: str) -> Organisation | None:
-        fields = self.mapping(root, TOP_KEYS, ("namn", "typ", "matningar"), "file",
-                              "a mapping with namn, typ, publicerad and matningar", "the file")
+        fields = self.mapping(
+            root, TOP_KEYS, ("namn", "typ", "matningar"), "file", "a mapping with namn, typ, publicerad and matningar", "the file"
+        )
         if fields is None:
             return None
         name = self.free_text(fields["namn"][1], "namn", "the organisation's name", line_breaks=False) if "namn" in fields else None
@@ -325,8 +343,12 @@ class _FileChecker:
         if published and self.want_notes:  # a valid file: what the public site will hold back
             for a in assessments:
                 if len(a.respondents) == 1:  # scoring.details_public
-                    self.note(a.line, "respondenter", "one person answered this round: the public site and its data show its point "
-                                                      "and quadrant only, nothing per area, question or step (the delivery report keeps everything)")
+                    self.note(
+                        a.line,
+                        "respondenter",
+                        "one person answered this round: the public site and its data show its point "
+                        "and quadrant only, nothing per area, question or step (the delivery report keeps everything)",
+                    )
         return Organisation(slug, name, type_, published, assessments, self.path, code)
 
     def code(self, node: Node, type_: str | None, name: str | None) -> str | None:
@@ -338,8 +360,12 @@ class _FileChecker:
             return None
         value = node.value.strip()
         if is_plain(node) and value.isdigit():
-            self.problem(line_of(node), "kod", f'expected the code in quotes, kod: "{value}", got {value} '
-                                               f"(unquoted, a YAML reader takes it for a number{' and loses the leading 0' if value.startswith('0') else ''})")
+            self.problem(
+                line_of(node),
+                "kod",
+                f'expected the code in quotes, kod: "{value}", got {value} '
+                f"(unquoted, a YAML reader takes it for a number{' and loses the leading 0' if value.startswith('0') else ''})",
+            )
             return None
         place = ref.get(value)
 
@@ -359,12 +385,20 @@ class _FileChecker:
             self.problem(line_of(node), "kod", f'"{value}" is {place.namn}, a {place.typ}, but typ is {type_}{why}')
             return None
         if self.want_notes and name and place not in ref.match_name(name, place.typ):
-            self.note(line_of(node), "kod", f'"{value}" is {ref.describe(place)}, but namn \'{show(name)}\' is not its name{hint()}; is the code right?')
+            self.note(
+                line_of(node),
+                "kod",
+                f"\"{value}\" is {ref.describe(place)}, but namn '{show(name)}' is not its name{hint()}; is the code right?",
+            )
         return value
 
     def assessments(self, node: Node) -> tuple[Assessment, ...]:
         if not isinstance(node, SequenceNode) or not node.value:
-            self.problem(line_of(node), "matningar", f"expected a list of assessments (- datum: …), got {_describe(node)}{self.list_hint(node, 'matningar')}")
+            self.problem(
+                line_of(node),
+                "matningar",
+                f"expected a list of assessments (- datum: …), got {_describe(node)}{self.list_hint(node, 'matningar')}",
+            )
             return ()
         found: list[Assessment] = []
         first_line: dict[date, int] = {}
@@ -373,15 +407,20 @@ class _FileChecker:
             if a is None:
                 continue
             if a.date in first_line:
-                self.problem(a.line, "datum", f"two assessments on {a.date.isoformat()}, on lines {first_line[a.date]} and {a.line}; merge them or correct the date")
+                self.problem(
+                    a.line,
+                    "datum",
+                    f"two assessments on {a.date.isoformat()}, on lines {first_line[a.date]} and {a.line}; merge them or correct the date",
+                )
                 continue
             first_line[a.date] = a.line
             found.append(a)
         return tuple(sorted(found, key=lambda a: a.date))
 
     def assessment(self, node: Node) -> Assessment | None:
-        fields = self.mapping(node, ASSESSMENT_KEYS, ("datum", "respondenter"), "matningar",
-                              "an assessment (datum: …, respondenter: …)", "an assessment")
+        fields = self.mapping(
+            node, ASSESSMENT_KEYS, ("datum", "respondenter"), "matningar", "an assessment (datum: …, respondenter: …)", "an assessment"
+        )
         if fields is None:
             return None
         day = self.date(fields["datum"][1], "datum") if "datum" in fields else None
@@ -390,7 +429,11 @@ class _FileChecker:
         if "respondenter" in fields:
             node_r = fields["respondenter"][1]
             if not isinstance(node_r, SequenceNode) or not node_r.value:
-                self.problem(line_of(node_r), "respondenter", f"expected a list of respondents (- roll: …), got {_describe(node_r)}{self.list_hint(node_r, 'respondenter')}")
+                self.problem(
+                    line_of(node_r),
+                    "respondenter",
+                    f"expected a list of respondents (- roll: …), got {_describe(node_r)}{self.list_hint(node_r, 'respondenter')}",
+                )
             else:
                 for item in node_r.value:
                     r = self.respondent(item)
@@ -406,8 +449,7 @@ class _FileChecker:
         return self.free_text(pair[1], "kommentar", "a text", line_breaks=True)
 
     def respondent(self, node: Node) -> Respondent | None:
-        fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondenter",
-                              "a respondent (roll: …, svar: …)", "a respondent")
+        fields = self.mapping(node, RESPONDENT_KEYS, ("roll", "svar"), "respondenter", "a respondent (roll: …, svar: …)", "a respondent")
         if fields is None:
             return None
         role = self.choice(fields["roll"][1], "roll", tuple(r.id for r in self.ins.roles)) if "roll" in fields else None
@@ -419,13 +461,16 @@ class _FileChecker:
             if _is_null(svar) or (isinstance(svar, MappingNode) and not svar.value):
                 # `svar:` left empty, as `build.py new` leaves it: a respondent who counts as
                 # interviewed but gives no point is a mistake, never a result.
-                self.problem(line_of(svar_key), "svar", f"{EMPTY_ANSWERS}, got {_describe(svar)}; "
-                                                        f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent")
+                self.problem(
+                    line_of(svar_key),
+                    "svar",
+                    f"{EMPTY_ANSWERS}, got {_describe(svar)}; "
+                    f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent",
+                )
             else:
                 self.answered += 1
                 before = len(self.problems) + self.unlisted
-                given = self.mapping(svar, self.ins.question_ids, (), "svar",
-                                     "the answers, one 'question_id: answer' per line", "svar")
+                given = self.mapping(svar, self.ins.question_ids, (), "svar", "the answers, one 'question_id: answer' per line", "svar")
                 for qid, (_key, value) in (given or {}).items():
                     answer = self.answer(self.ins.question(qid), value)
                     if answer is _DONT_KNOW:
@@ -441,8 +486,10 @@ class _FileChecker:
 
     def left_out_message(self, left_out: list[str]) -> str:
         count = "1 question" if len(left_out) == 1 else f"{len(left_out)} questions"
-        return (f"{count} left out, counted as missing: {', '.join(left_out)}; "
-                f"write {self.ins.dont_know} for a question asked but not answered, to silence this note")
+        return (
+            f"{count} left out, counted as missing: {', '.join(left_out)}; "
+            f"write {self.ins.dont_know} for a question asked but not answered, to silence this note"
+        )
 
     # -- answers ------------------------------------------------------------
 
@@ -477,8 +524,10 @@ class _FileChecker:
         """A bare number where the weight depends on an option: SPEC.md counts it as the default, and the
         reports then say so ("antagen: hela"); the note says how to record what was answered."""
         forms = " or ".join(f"`{{svar: {value}, {q.extra}: {o.key}}}`" for o in sorted(q.options, key=lambda o: o.key != q.default_option))
-        return (f"no {q.extra} given, so it is assumed to be {q.default_option} ({q.option(q.default_option).label}) and the "
-                f"reports say 'antagen: {q.option(q.default_option).short}'; write {forms} as the respondent answered")
+        return (
+            f"no {q.extra} given, so it is assumed to be {q.default_option} ({q.option(q.default_option).label}) and the "
+            f"reports say 'antagen: {q.option(q.default_option).short}'; write {forms} as the respondent answered"
+        )
 
     def option_form(self, q: Question) -> str:
         return f"{{svar: {self.scale_range()}, {q.extra}: {'|'.join(o.key for o in q.options)}}}"
@@ -499,7 +548,11 @@ class _FileChecker:
             return _DONT_KNOW
         points = self.scale_points(value)
         if points is None:
-            self.problem(line_of(value), f"{q.id}.svar", f"expected {self.scale_range()} or {self.ins.dont_know}, got {self.got(value, (self.ins.dont_know,))}")
+            self.problem(
+                line_of(value),
+                f"{q.id}.svar",
+                f"expected {self.scale_range()} or {self.ins.dont_know}, got {self.got(value, (self.ins.dont_know,))}",
+            )
             return None
         return _answer(self.ins, q.id, value.value, points, self.weight(q, option), option_given, option)
 
@@ -602,8 +655,9 @@ def not_measured(problems: list[Problem]) -> bool:
     return bool(problems) and all(_empty_answers(p) and p.message.endswith(UNTOUCHED) for p in problems)
 
 
-def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | None = None,
-                       notes: list[Problem] | None = None) -> tuple[Organisation | None, list[Problem]]:
+def parse_organisation(
+    ins: Instrument, path: Path, data: bytes, shown: str | None = None, notes: list[Problem] | None = None
+) -> tuple[Organisation | None, list[Problem]]:
     """Validate one answer file's bytes; return the organisation or the problems. `notes`, when
     given, gets what is worth saying but no problem (questions left out, characters removed)."""
     shown = shown or display_path(path)
@@ -621,6 +675,8 @@ def parse_organisation(ins: Instrument, path: Path, data: bytes, shown: str | No
 
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
+
+
 def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The answer files in a folder, and a problem for every entry named like one (x.yaml,
     x.yml; hidden ones aside) that is not a readable regular file, so that a broken link or a
@@ -666,8 +722,9 @@ def read_files(paths: list[Path]) -> tuple[dict[Path, bytes], list[Problem]]:
     return data, problems
 
 
-def load_organisations(ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None,
-                       notes: list[Problem] | None = None) -> tuple[list[Organisation], list[Problem], list[str]]:
+def load_organisations(
+    ins: Instrument, paths: list[Path], data: dict[Path, bytes] | None = None, notes: list[Problem] | None = None
+) -> tuple[list[Organisation], list[Problem], list[str]]:
     """Validate every file, and that no two name the same organisation; return the valid
     organisations, all problems, and the invalid files. `notes`: as parse_organisation's."""
     if data is None:
@@ -725,8 +782,14 @@ def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes])
             continue
         for path, name in sorted(group.items()):
             others = " and ".join(p + ("" if n == name else f" (written '{show(n, 80)}')") for p, n in sorted(group.items()) if p != path)
-            problems.append(Problem(path, _field_line(path, data.get(path), "namn"), "namn",
-                                    f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own"))
+            problems.append(
+                Problem(
+                    path,
+                    _field_line(path, data.get(path), "namn"),
+                    "namn",
+                    f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own",
+                )
+            )
     return problems
 
 
@@ -746,9 +809,14 @@ def duplicate_codes(coded: Iterable[tuple[str, str | None]], data: Mapping[str, 
             continue
         for path in sorted(paths):
             others = " and ".join(p for p in sorted(paths) if p != path)
-            problems.append(Problem(path, _field_line(path, data.get(path), "kod"), "kod",
-                                    f'"{code}" is also the code in {others}; one place needs one file '
-                                    "(put its rounds under matningar: in one of them)"))
+            problems.append(
+                Problem(
+                    path,
+                    _field_line(path, data.get(path), "kod"),
+                    "kod",
+                    f'"{code}" is also the code in {others}; one place needs one file (put its rounds under matningar: in one of them)',
+                )
+            )
     return problems
 
 

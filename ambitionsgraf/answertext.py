@@ -32,10 +32,12 @@ def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -
     ("4: 9 svar; 3: 11 svar"), strongest first, so that a cell stays short."""
     if not points:
         return "–"
+
     def with_option(p: int, o: str | None) -> str:
         if o:
             return f"{_answer_text(q, p)} ({q.option(o).short})"
         return f"{_answer_text(q, p)} ({assumed(q)})" if q.default_option else _answer_text(q, p)
+
     shown = [with_option(p, o) for p, o in zip(points, options or (None,) * len(points))]
     if len(shown) <= 3:
         return ", ".join(shown)

@@ -23,11 +23,22 @@ from pathlib import Path
 
 import orjson
 
-from .problems import ContentError, Problem
 from . import atomic
+from .problems import ContentError, Problem
 
 REGISTER_JSON, REGISTER_CSV, BASIS = "register.json", "register.csv", "jamforelsegrund.json"
-CSV_COLUMNS = ("organisation", "slug", "matningsar", "matning", "version", "levererad", "diarienummer", "fil", "sha256", "ersatt_av_version")
+CSV_COLUMNS = (
+    "organisation",
+    "slug",
+    "matningsar",
+    "matning",
+    "version",
+    "levererad",
+    "diarienummer",
+    "fil",
+    "sha256",
+    "ersatt_av_version",
+)
 _YEAR = re.compile(r"\d{4}")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEX = re.compile(r"[0-9a-f]{64}")
@@ -65,9 +76,17 @@ class Delivered:
         return f"{self.year}/{self.slug}/v{self.version}"
 
     def as_json(self) -> dict:
-        return {"organisation": self.organisation, "slug": self.slug, "matningsar": self.year, "matning": self.round_date,
-                "version": self.version, "levererad": self.date, "diarienummer": self.diarienummer,
-                "mapp": self.folder, "filer": [{"fil": n, "sha256": h} for n, h in self.files]}
+        return {
+            "organisation": self.organisation,
+            "slug": self.slug,
+            "matningsar": self.year,
+            "matning": self.round_date,
+            "version": self.version,
+            "levererad": self.date,
+            "diarienummer": self.diarienummer,
+            "mapp": self.folder,
+            "filer": [{"fil": n, "sha256": h} for n, h in self.files],
+        }
 
 
 def _delivered_from_json(v, where: str) -> Delivered:
@@ -84,11 +103,18 @@ def _delivered_from_json(v, where: str) -> Delivered:
     need(isinstance(v.get("filer"), list) and v["filer"], "filer")
     files = []
     for f in v["filer"]:
-        need(isinstance(f, dict) and isinstance(f.get("fil"), str) and "/" not in f["fil"]
-             and isinstance(f.get("sha256"), str) and _HEX.fullmatch(f["sha256"]) is not None, "filer")
+        need(
+            isinstance(f, dict)
+            and isinstance(f.get("fil"), str)
+            and "/" not in f["fil"]
+            and isinstance(f.get("sha256"), str)
+            and _HEX.fullmatch(f["sha256"]) is not None,
+            "filer",
+        )
         files.append((f["fil"], f["sha256"]))
-    return Delivered(v["slug"], v["organisation"], v["matningsar"], v["matning"], v["version"], v["levererad"],
-                     v["diarienummer"], tuple(files))
+    return Delivered(
+        v["slug"], v["organisation"], v["matningsar"], v["matning"], v["version"], v["levererad"], v["diarienummer"], tuple(files)
+    )
 
 
 class Archive:
@@ -185,8 +211,17 @@ class Archive:
         """The package's files into their own new folder (never over one that exists)."""
         folder = self.root / d.folder
         if folder.exists():
-            raise ContentError([Problem(str(folder), 1, "version", "exists but the register does not list it (a delivery that was "
-                                                                  "stopped?); check it, move it aside and deliver again")])
+            raise ContentError(
+                [
+                    Problem(
+                        str(folder),
+                        1,
+                        "version",
+                        "exists but the register does not list it (a delivery that was "
+                        "stopped?); check it, move it aside and deliver again",
+                    )
+                ]
+            )
         self._folder(folder.parent)
         staging = folder.parent / f".v{d.version}.incomplete"
         if staging.exists():
@@ -202,8 +237,11 @@ class Archive:
         """Add deliveries to the register: JSON and CSV, each written whole."""
         self._folder(self.root)
         everything = sorted(self.deliveries() + added, key=lambda d: (d.year, d.slug, d.version))
-        atomic.write(self.root / REGISTER_JSON, orjson.dumps({"leveranser": [d.as_json() for d in everything]},
-                                                             option=orjson.OPT_INDENT_2), mode=0o600)
+        atomic.write(
+            self.root / REGISTER_JSON,
+            orjson.dumps({"leveranser": [d.as_json() for d in everything]}, option=orjson.OPT_INDENT_2),
+            mode=0o600,
+        )
         atomic.write(self.root / REGISTER_CSV, register_csv(everything), mode=0o600)
         self._register = everything
 
@@ -253,8 +291,20 @@ def register_csv(everything: list[Delivered]) -> bytes:
     for d in everything:
         later = replaced_by(d, everything)
         for name, digest in d.files:
-            w.writerow([_cell(d.organisation), d.slug, d.year, d.round_date, d.version, d.date, _cell(d.diarienummer), name, digest,
-                        "" if later is None else later])
+            w.writerow(
+                [
+                    _cell(d.organisation),
+                    d.slug,
+                    d.year,
+                    d.round_date,
+                    d.version,
+                    d.date,
+                    _cell(d.diarienummer),
+                    name,
+                    digest,
+                    "" if later is None else later,
+                ]
+            )
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

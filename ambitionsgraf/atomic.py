@@ -61,8 +61,7 @@ def umask_mode() -> int:
     return 0o666 & ~mask
 
 
-def write(target: Path, data: bytes | str, *, replace: bool = True, mode: int | None = None,
-          folder_mode: int = 0o777) -> None:
+def write(target: Path, data: bytes | str, *, replace: bool = True, mode: int | None = None, folder_mode: int = 0o777) -> None:
     """Write `target` whole or not at all (see `stage` and `place`); OSError when it cannot be."""
     blob = data.encode("utf-8") if isinstance(data, str) else data
     place(stage(target, blob, mode=mode, folder_mode=folder_mode), target, replace=replace)

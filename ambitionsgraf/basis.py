@@ -80,8 +80,16 @@ def comparer(ins, archive: Archive, results: dict) -> Comparer:
         try:
             base = {slug: summary_from_data(v, expected) for slug, v in basis.items()}
         except Shape:
-            raise ContentError([Problem(str(archive.root / year), 1, "jamforelsegrund",
-                                        "does not fit the instrument (changed since the delivery?); restore it from a backup")]) from None
+            raise ContentError(
+                [
+                    Problem(
+                        str(archive.root / year),
+                        1,
+                        "jamforelsegrund",
+                        "does not fit the instrument (changed since the delivery?); restore it from a backup",
+                    )
+                ]
+            ) from None
         out.frozen[year] = ComparisonIndex(ins, list(base.values()))
         for slug, r in results.items():
             if r.latest.date[:4] != year:

@@ -10,7 +10,6 @@ import sys
 from .problems import ContentError
 from .text import plural
 
-
 MAX_SHOWN = 50  # problems printed; a file with thousands would bury the first under the rest
 
 
@@ -50,8 +49,10 @@ def report_build(opts, *, explain: bool = False, said: set[str] | None = None) -
     for text in summary.leftovers:
         note(text)
     if summary.not_measured:
-        note(f"not measured yet, left out until their answers are filled in (every respondent's svar is still empty, "
-             f"as `build.py new` writes it; --strict makes this an error): {', '.join(summary.not_measured)}")
+        note(
+            f"not measured yet, left out until their answers are filled in (every respondent's svar is still empty, "
+            f"as `build.py new` writes it; --strict makes this an error): {', '.join(summary.not_measured)}"
+        )
     if summary.unchanged:
         print(f"nothing changed since the last build ({plural(summary.organisations, 'organisation')}) → {out}")
         _no_address(summary, note)
@@ -92,12 +93,18 @@ def build_notes(summary, only: str | None) -> list[str]:
     """What a build did besides rendering, said plainly: documents kept or removed, --only's gaps."""
     lines = []
     if summary.documents_kept or summary.documents_removed:
-        lines.append(f"without PDFs: kept {plural(summary.documents_kept, 'document')} still current, removed {summary.documents_removed} "
-                     "out of date (PDF reports and action-plan workbooks)")
+        lines.append(
+            f"without PDFs: kept {plural(summary.documents_kept, 'document')} still current, removed {summary.documents_removed} "
+            "out of date (PDF reports and action-plan workbooks)"
+        )
     if only and summary.stale:
-        lines.append(f"--only {only}: {plural(len(summary.stale), 'other organisation')} carried over out of date "
-                     f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them")
+        lines.append(
+            f"--only {only}: {plural(len(summary.stale), 'other organisation')} carried over out of date "
+            f"({', '.join(summary.stale[:5])}{', …' if len(summary.stale) > 5 else ''}); run a full build to update them"
+        )
     if only and summary.missing:
-        lines.append(f"--only {only}: {plural(len(summary.missing), 'other organisation')} {'has' if len(summary.missing) == 1 else 'have'} no files in this output and {'is' if len(summary.missing) == 1 else 'are'} not listed "
-                     f"on its pages ({', '.join(summary.missing[:5])}{', …' if len(summary.missing) > 5 else ''}); run a full build to add them")
+        lines.append(
+            f"--only {only}: {plural(len(summary.missing), 'other organisation')} {'has' if len(summary.missing) == 1 else 'have'} no files in this output and {'is' if len(summary.missing) == 1 else 'are'} not listed "
+            f"on its pages ({', '.join(summary.missing[:5])}{', …' if len(summary.missing) > 5 else ''}); run a full build to add them"
+        )
     return lines

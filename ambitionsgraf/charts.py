@@ -99,8 +99,7 @@ def reachable_ranges(ins: Instrument) -> dict[str, tuple[Fraction, Fraction]]:
     area_range = {}
     for area in ins.areas:
         values = [_answer_values(ins, q) for q in area.questions]
-        area_range[area.id] = (sum(map(min, values), Fraction(0)) / area.denominator,
-                               sum(map(max, values), Fraction(0)) / area.denominator)
+        area_range[area.id] = (sum(map(min, values), Fraction(0)) / area.denominator, sum(map(max, values), Fraction(0)) / area.denominator)
     out = {}
     for axis in AXES:
         ranges = [area_range[a.id] for a in ins.areas_of_axis(axis)]
@@ -156,12 +155,18 @@ class Frame:
     def numbers(self) -> dict:
         """Everything but the drawing itself, for the browser's chart (JSON)."""
         return {
-            "width": self.width, "height": self.height, "affine": list(self.affine), "plot": list(self.plot),
-            "xlim": list(self.xlim), "ylim": list(self.ylim),
+            "width": self.width,
+            "height": self.height,
+            "affine": list(self.affine),
+            "plot": list(self.plot),
+            "xlim": list(self.xlim),
+            "ylim": list(self.ylim),
             "xticks": [{"value": v, "label": tick_label(v)} for v in self.xticks],
             "yticks": [{"value": v, "label": tick_label(v)} for v in self.yticks],
-            "threshold": self.threshold, "corner_inset": self.corner_inset,
-            "font": self.label_size, "quadrant_wrap": PHONE.quadrant_wrap if self.label_size == PHONE.label else WIDE.quadrant_wrap,
+            "threshold": self.threshold,
+            "corner_inset": self.corner_inset,
+            "font": self.label_size,
+            "quadrant_wrap": PHONE.quadrant_wrap if self.label_size == PHONE.label else WIDE.quadrant_wrap,
         }
 
 
@@ -229,16 +234,30 @@ def _draw_frame_svg(ins: Instrument, size: Size = WIDE) -> Frame:
         width, height = fig.bbox.width, fig.bbox.height
         (x0, y0), (x1, y1) = ax.transData.transform([(1.0, 1.0), (4.0, 4.0)])
         box = ax.bbox
-        name_boxes = tuple((float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0))
-                           for b in (t.get_window_extent() for t in names))
+        name_boxes = tuple(
+            (float(b.x0), float(height - b.y1), float(b.x1), float(height - b.y0)) for b in (t.get_window_extent() for t in names)
+        )
     a = (x1 - x0) / 3
     c = -(y1 - y0) / 3  # SVG's y axis points down
     # Plain floats, not numpy's: the build keeps the frame in its cache as JSON.
     affine = (float(a), float(x0 - a), float(c), float(height - y0 - c))
     plot = (float(box.x0), float(height - box.y1), float(box.x1), float(height - box.y0))
     head = buf.getvalue().rsplit("</svg>", 1)[0]
-    return Frame(head, float(width), float(height), affine, plot, xlim, ylim, xticks, yticks, float(ins.threshold),
-                 CORNER_INSET, name_boxes, float(size.label))
+    return Frame(
+        head,
+        float(width),
+        float(height),
+        affine,
+        plot,
+        xlim,
+        ylim,
+        xticks,
+        yticks,
+        float(ins.threshold),
+        CORNER_INSET,
+        name_boxes,
+        float(size.label),
+    )
 
 
 _MARKERS = string_template(
@@ -278,7 +297,8 @@ _MARKERS = string_template(
 {% endfor %}
  </g>
 </svg>
-""")
+"""
+)
 
 # Marker shapes as polygons around (0, 0), in points.
 _SHAPES = {
@@ -294,16 +314,43 @@ _IMPORTANCE = {"peer": 0, "org": 1, "role": 2, "earlier": 3, "current": 4}
 def _marker(kind: str, x: float, y: float, scale: float = 1.0) -> tuple[dict, float]:
     """How a point of this kind is drawn at (x, y), and half the side of the square it covers."""
     if kind == "current":
-        return {"shape": "circle", "x": x, "y": y, "r": round(6.5 * scale, 2), "fill": CURRENT, "stroke": "#ffffff", "sw": 1.5, "opacity": None}, 7.25 * scale
+        return {
+            "shape": "circle",
+            "x": x,
+            "y": y,
+            "r": round(6.5 * scale, 2),
+            "fill": CURRENT,
+            "stroke": "#ffffff",
+            "sw": 1.5,
+            "opacity": None,
+        }, 7.25 * scale
     if kind == "earlier":
-        return {"shape": "circle", "x": x, "y": y, "r": round(4.5 * scale, 2), "fill": "#ffffff", "stroke": EARLIER, "sw": 1.5, "opacity": None}, 5.25 * scale
+        return {
+            "shape": "circle",
+            "x": x,
+            "y": y,
+            "r": round(4.5 * scale, 2),
+            "fill": "#ffffff",
+            "stroke": EARLIER,
+            "sw": 1.5,
+            "opacity": None,
+        }, 5.25 * scale
     if kind.startswith("role:"):
         shape, colour = ROLE_STYLE.get(kind[5:], ("s", "#333333"))
         points = " ".join(f"{x + dx * scale:.2f},{y + dy * scale:.2f}" for dx, dy in _SHAPES[shape])
         return {"shape": "polygon", "points": points, "fill": colour, "stroke": "#1a1a1a", "sw": 0.8}, 5.6 * scale
     if kind == "peer":
         return {"shape": "circle", "x": x, "y": y, "r": 3.2, "fill": PEER, "stroke": "#ffffff", "sw": 0.5, "opacity": 0.85}, 3.5
-    return {"shape": "circle", "x": x, "y": y, "r": round(4.5 * scale, 2), "fill": ORG, "stroke": "#ffffff", "sw": 1, "opacity": None}, 5.0 * scale
+    return {
+        "shape": "circle",
+        "x": x,
+        "y": y,
+        "r": round(4.5 * scale, 2),
+        "fill": ORG,
+        "stroke": "#ffffff",
+        "sw": 1,
+        "opacity": None,
+    }, 5.0 * scale
 
 
 def draw_svg(ins: Instrument, spec: ChartSpec, phone: bool = False) -> str:
@@ -331,7 +378,13 @@ def draw_svg(ins: Instrument, spec: ChartSpec, phone: bool = False) -> str:
         text = _fit(xml_text(m.label), f.plot[2] - f.plot[0], size)
         if m.kind == "peer" or not (spec.label_points and text):
             continue
-        side = "above-right" if m.kind == "current" else "below-left" if m.kind == "earlier" else _ROLE_SIDES[(role_index if m.kind.startswith("role:") else i) % 4]
+        side = (
+            "above-right"
+            if m.kind == "current"
+            else "below-left"
+            if m.kind == "earlier"
+            else _ROLE_SIDES[(role_index if m.kind.startswith("role:") else i) % 4]
+        )
         role_index += m.kind.startswith("role:")
         named.append((-_IMPORTANCE[m.kind.split(":")[0]], i, m.kind, text, x, y, half, side, "bold" if m.kind == "current" else "normal"))
     units = [_unit(group, size) for group in _clusters(sorted(named))]
@@ -340,9 +393,15 @@ def draw_svg(ins: Instrument, spec: ChartSpec, phone: bool = False) -> str:
     keys = [k for p in placed for k in p["keys"]]
     leaders = [p["leader"] for p in placed if p["leader"]]
     # A shared label is framed, so that its keys read as a legend and not as points of the chart.
-    frames = [(round(b[0], 2), round(b[1], 2), round(b[2] - b[0], 2), round(b[3] - b[1], 2)) for p in placed if p["keys"] for b in [p["box"]]]
-    head = re.sub(r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1)
-    return head + _MARKERS.render(markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{size:g}")
+    frames = [
+        (round(b[0], 2), round(b[1], 2), round(b[2] - b[0], 2), round(b[3] - b[1], 2)) for p in placed if p["keys"] for b in [p["box"]]
+    ]
+    head = re.sub(
+        r"<svg ([^>]*)>", lambda mt: f'<svg {mt.group(1)} role="img">\n <title>{escape(xml_text(spec.title))}</title>', f.head, count=1
+    )
+    return head + _MARKERS.render(
+        markers=markers, labels=labels, keys=keys, leaders=leaders, frames=frames, trail=trail, earlier=EARLIER, size=f"{size:g}"
+    )
 
 
 # -- labels ---------------------------------------------------------------------------------
@@ -411,10 +470,21 @@ def _unit(group: list[tuple], size: float = LABEL_SIZE) -> dict:
     lines = [(kind, text, weight) for _, _, kind, text, _, _, _, _, weight in group]
     width = max(text_width(text, weight, size) for _, text, weight in lines) + (KEY * grow if shared else 0) + 2 * HALO
     height = (len(lines) - 1) * LINE * grow + 1.2 * size + 2 * HALO
-    around = (min(g[4] - g[6] for g in group), min(g[5] - g[6] for g in group),
-              max(g[4] + g[6] for g in group), max(g[5] + g[6] for g in group))
-    return {"lines": lines, "shared": shared, "width": round(width, 2), "height": height, "around": around, "side": group[0][7],
-            "size": size}
+    around = (
+        min(g[4] - g[6] for g in group),
+        min(g[5] - g[6] for g in group),
+        max(g[4] + g[6] for g in group),
+        max(g[5] + g[6] for g in group),
+    )
+    return {
+        "lines": lines,
+        "shared": shared,
+        "width": round(width, 2),
+        "height": height,
+        "around": around,
+        "side": group[0][7],
+        "size": size,
+    }
 
 
 def _place_labels(units: list[dict], obstacles, trail, plot, names) -> list[dict]:
@@ -552,11 +622,22 @@ def _draw_frame(ins: Instrument, ax, xlim, ylim, xticks, yticks, size: Size = WI
     for q in ins.quadrants:
         right, upper = q.verksamhet, q.ledning
         # At the corner of the plot area (axes fraction 0 or 1), CORNER_INSET points inside it.
-        names.append(ax.annotate(
-            _wrap(q.label, size.quadrant_wrap), xy=(float(right), float(upper)), xycoords="axes fraction",
-            xytext=(-CORNER_INSET if right else CORNER_INSET, -CORNER_INSET if upper else CORNER_INSET), textcoords="offset points",
-            ha="right" if right else "left", va="top" if upper else "bottom",
-            fontsize=size.quadrant_font, color="#1A1A1A", style="italic", zorder=2, parse_math=False))
+        names.append(
+            ax.annotate(
+                _wrap(q.label, size.quadrant_wrap),
+                xy=(float(right), float(upper)),
+                xycoords="axes fraction",
+                xytext=(-CORNER_INSET if right else CORNER_INSET, -CORNER_INSET if upper else CORNER_INSET),
+                textcoords="offset points",
+                ha="right" if right else "left",
+                va="top" if upper else "bottom",
+                fontsize=size.quadrant_font,
+                color="#1A1A1A",
+                style="italic",
+                zorder=2,
+                parse_math=False,
+            )
+        )
     ax.set_xticks(xticks, [tick_label(v) for v in xticks])
     ax.set_yticks(yticks, [tick_label(v) for v in yticks])
     lo_end, hi_end = ins.axis_ends
@@ -586,8 +667,15 @@ def _wrap(text: str, width: int) -> str:
 # (a lightness scale, readable with every common colour-vision deficiency); yes and no are a
 # brown pair, so a yes never looks like an agreement level; grey is no answer. Every segment
 # also carries its share as text when it fits, and the page has the numbers in a table.
-LEVEL_COLOURS = {"4": "#08306B", "3": "#2171B5", "2": "#6BAED6", "1": "#C6DBEF", "ja": "#8C510A", "nagra": "#BF812D",
-                 "nej": "#DFC27D"}  # nagra: some said ja (the national follow-up's question 1)
+LEVEL_COLOURS = {
+    "4": "#08306B",
+    "3": "#2171B5",
+    "2": "#6BAED6",
+    "1": "#C6DBEF",
+    "ja": "#8C510A",
+    "nagra": "#BF812D",
+    "nej": "#DFC27D",
+}  # nagra: some said ja (the national follow-up's question 1)
 MISSING_COLOUR = "#D9D9D9"
 MISSING_LABEL = "Inget svar"
 _LIGHT_INK = {"#08306B", "#2171B5", "#8C510A"}  # dark fills take white text (contrast 5:1 or more)
@@ -629,7 +717,8 @@ _DISTRIBUTION = string_template(
  <text x="{{ t.x }}" y="{{ axis + 17 }}" text-anchor="{{ t.anchor }}">{{ t.label }}</text>
 {% endfor %}
 </svg>
-""")
+"""
+)
 
 
 def _text_width(text: str, size: float) -> float:
@@ -705,15 +794,34 @@ def distribution_svg(title: str, levels: list[tuple[str, str]], rows: list[tuple
                 continue
             w = span * n / total
             share = f"{percent_shown(Fraction(n, total))} %"  # never "100 %" for 200 of 201
-            segments.append({"x": round(x, 2), "w": round(w, 2), "colour": colour,
-                             "ink": "#ffffff" if colour in _LIGHT_INK else "#1a1a1a",
-                             "text": share if _text_width(share, DIST_FONT) + 6 <= w else ""})
+            segments.append(
+                {
+                    "x": round(x, 2),
+                    "w": round(w, 2),
+                    "colour": colour,
+                    "ink": "#ffffff" if colour in _LIGHT_INK else "#1a1a1a",
+                    "text": share if _text_width(share, DIST_FONT) + 6 <= w else "",
+                }
+            )
             x += w
         out_rows.append({"y": round(bar_y, 2), "lines": lines, "segments": segments})
         y = bar_y + _BAR + _ROW_GAP
     axis = y - _ROW_GAP + 2
-    ticks = [{"x": round(left + span * f, 2), "label": f"{round(f * 100)} %",
-              "anchor": "start" if f == 0 else "end" if f == 1 else "middle"} for f in (0, 0.25, 0.5, 0.75, 1)]
-    return _DISTRIBUTION.render(title=xml_text(title), width=round(DIST_WIDTH, 2), height=round(axis + 22, 2), font=DIST_FONT,
-                                rows=out_rows, legend=legend, ticks=ticks, axis=round(axis, 2), left=left, span=span,
-                                bar=_BAR, swatch=_SWATCH)
+    ticks = [
+        {"x": round(left + span * f, 2), "label": f"{round(f * 100)} %", "anchor": "start" if f == 0 else "end" if f == 1 else "middle"}
+        for f in (0, 0.25, 0.5, 0.75, 1)
+    ]
+    return _DISTRIBUTION.render(
+        title=xml_text(title),
+        width=round(DIST_WIDTH, 2),
+        height=round(axis + 22, 2),
+        font=DIST_FONT,
+        rows=out_rows,
+        legend=legend,
+        ticks=ticks,
+        axis=round(axis, 2),
+        left=left,
+        span=span,
+        bar=_BAR,
+        swatch=_SWATCH,
+    )

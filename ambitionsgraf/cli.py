@@ -89,13 +89,29 @@ def import_(args, project_dir: Path) -> int:
     try:
         if self_assessments and len(self_assessments) != len(files):
             other = next(f for f in files if f not in self_assessments)
-            raise ContentError([Problem(display_path(other), 1, "file", "give either self-assessment files (.yaml) or one survey "
-                                                                       "export (.csv, .xlsx), not both")])
+            raise ContentError(
+                [
+                    Problem(
+                        display_path(other),
+                        1,
+                        "file",
+                        "give either self-assessment files (.yaml) or one survey export (.csv, .xlsx), not both",
+                    )
+                ]
+            )
         if not self_assessments and len(files) > 1:
             raise ContentError([Problem(display_path(files[1]), 1, "file", "one survey export at a time; import the others one by one")])
         if self_assessments and (write_map is not None or getattr(args, "map", None) is not None):
-            raise ContentError([Problem(shown, 1, "--map" if write_map is None else "--write-map",
-                                        "is for survey exports; self-assessment files say what each answer is")])
+            raise ContentError(
+                [
+                    Problem(
+                        shown,
+                        1,
+                        "--map" if write_map is None else "--write-map",
+                        "is for survey exports; self-assessment files say what each answer is",
+                    )
+                ]
+            )
         ins = load_instrument(project_dir / "content" / "instrument.yaml")
         day = None
         if args.datum:
@@ -107,7 +123,9 @@ def import_(args, project_dir: Path) -> int:
                 raise ContentError([Problem(shown, 1, "--datum", f"expected a date written YYYY-MM-DD, got {args.datum!r}")])
         if write_map is not None:
             if not args.dry_run:
-                raise ContentError([Problem(display_path(write_map), 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")])
+                raise ContentError(
+                    [Problem(display_path(write_map), 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")]
+                )
             if os.path.lexists(write_map):
                 raise ContentError([Problem(display_path(write_map), 1, "--write-map", "exists already; give a new file name")])
         if self_assessments:
@@ -150,7 +168,9 @@ def import_(args, project_dir: Path) -> int:
     for use in plan.dropped:
         print(use.drop_line())
     for change in changes:
-        rounds = ", ".join(f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds)
+        rounds = ", ".join(
+            f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds
+        )
         said = f"; {change.code_said}" if change.code_said else ""
         if change.old is None:
             print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}{said}")
@@ -183,8 +203,16 @@ def leverera(args, project_dir: Path) -> int:
     from .delivery import deliver, parse_day
     from .pipeline import BuildOptions
 
-    opts = BuildOptions(project_dir=project_dir, orgs_dir=args.orgs, out_dir=args.out, site_url=args.site_url,
-                        settings_file=args.settings, jobs=args.jobs, interruption=args.interruption, archive_dir=args.arkiv)
+    opts = BuildOptions(
+        project_dir=project_dir,
+        orgs_dir=args.orgs,
+        out_dir=args.out,
+        site_url=args.site_url,
+        settings_file=args.settings,
+        jobs=args.jobs,
+        interruption=args.interruption,
+        archive_dir=args.arkiv,
+    )
     try:
         outcome = deliver(opts, args.year, args.only, args.diarienummer, parse_day(args.datum))
     except ContentError as exc:

@@ -29,8 +29,17 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
         if same:
             same["same_as"].append(g.label)
             continue
-        entry: dict[str, Any] = {"label": g.label, "short": g.short, "size": g.size, "shown": g.shown, "minimum": MIN_GROUP, "pooled": g.pooled,
-                 "edition": g.edition, "same_as": [], "same_key": same_key}
+        entry: dict[str, Any] = {
+            "label": g.label,
+            "short": g.short,
+            "size": g.size,
+            "shown": g.shown,
+            "minimum": MIN_GROUP,
+            "pooled": g.pooled,
+            "edition": g.edition,
+            "same_as": [],
+            "same_key": same_key,
+        }
         if g.shown:
             # "–": no value to compare; "lägst"/"högst" rather than 0 % or 100 %
             shown_as = {None: "–", "0": "lägst", "100": "högst"}
@@ -41,7 +50,9 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
             p = _point(latest)
             if p:
                 markers += (Marker(p[0], p[1], result.organisation.name, "current"),)
-            entry["chart"] = ChartSpec(f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers)
+            entry["chart"] = ChartSpec(
+                f"Ambitionsgrafen: {result.organisation.name} bland {g.label} (de publicerade som anonyma punkter)", markers
+            )
         entries.append(entry)
     for entry in entries:
         also = and_list(entry["same_as"])
@@ -51,9 +62,12 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
         if not entry["shown"] and entry["size"] == 0 and entry["same_as"]:
             entry["text"] = "Det finns ingen annan organisation som kan jämföras med mätning samma år, så jämförelserna visas inte."
         elif not entry["shown"]:
-            others = "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
-            entry["text"] = (f"Jämförelsen med {entry['label']} visas inte: gruppen har {others} som kan jämföras, "
-                             f"och det behövs minst {MIN_GROUP}.")
+            others = (
+                "ingen annan organisation" if entry["size"] == 0 else count(entry["size"], "annan organisation", "andra organisationer")
+            )
+            entry["text"] = (
+                f"Jämförelsen med {entry['label']} visas inte: gruppen har {others} som kan jämföras, och det behövs minst {MIN_GROUP}."
+            )
             if entry["same_as"]:
                 entry["text"] += f" Detsamma gäller jämförelsen med {also}."
     shown = [e for e in entries if e["shown"]]
@@ -81,6 +95,15 @@ def _group_rows(ins: Instrument, result: OrganisationResult, g: ShownComparison,
         else:
             label, value = f"{ins.area(p.key).number}. {ins.area(p.key).label}", shown(own.areas[p.key], area_bounds(ins, p.key))
         median, low, high, n = p.spread or ("–", "–", "–", None)
-        rows.append({"label": label, "value": value, "position": cells[p.key], "quarter": p.quarter or "–",
-                     "median": median, "range": "–" if p.spread is None else f"{low}–{high}", "published": "–" if n is None else n})
+        rows.append(
+            {
+                "label": label,
+                "value": value,
+                "position": cells[p.key],
+                "quarter": p.quarter or "–",
+                "median": median,
+                "range": "–" if p.spread is None else f"{low}–{high}",
+                "published": "–" if n is None else n,
+            }
+        )
     return rows

@@ -108,6 +108,7 @@ _IN_HTML = re.compile(r"<p>\{\{ *([a-z_.]+) *\}\}</p>|\{\{ *([a-z_.]+) *\}\}")
 def fill(html: str, values: dict[str, str]) -> str:
     """A converted page with its placeholders' values in place (checked by `load_guidance`), in one
     pass, so that no value is ever read for placeholders."""
+
     def one(m: re.Match) -> str:
         if m.group(1) is None:
             return values[m.group(2)]
@@ -130,7 +131,9 @@ def _check_placeholders(shown: str, first_line: int, body: str, html: str, allow
     for i, line in enumerate(lines):
         for m in _PLACEHOLDER.finditer(line):
             if m.group(1) not in PLACEHOLDERS:
-                problems.append(Problem(shown, first_line + i, m.group(0), f"unknown placeholder; expected one of {', '.join(PLACEHOLDERS)}"))
+                problems.append(
+                    Problem(shown, first_line + i, m.group(0), f"unknown placeholder; expected one of {', '.join(PLACEHOLDERS)}")
+                )
         if "{{" in _PLACEHOLDER.sub("", line):
             problems.append(Problem(shown, first_line + i, "{{", "expected a placeholder written {{ name }}"))
     if any("{{" in tag for tag in re.findall(r"<[^>]*>", html)):  # it would be left half-filled there
@@ -139,8 +142,14 @@ def _check_placeholders(shown: str, first_line: int, body: str, html: str, allow
         problems.append(Problem(shown, line, "{{", "a placeholder in a link's address or in HTML; write it in the text"))
     for m in _IN_HTML.finditer(html):
         if m.group(2) is not None and PLACEHOLDERS.get(m.group(2)) == "block":
-            problems.append(Problem(shown, line_of(m.group(0)), m.group(0),
-                                    "a list of its own: write it alone on a line, with an empty line before and after"))
+            problems.append(
+                Problem(
+                    shown,
+                    line_of(m.group(0)),
+                    m.group(0),
+                    "a list of its own: write it alone on a line, with an empty line before and after",
+                )
+            )
 
 
 # -- reading the pages ------------------------------------------------------------------
@@ -181,7 +190,9 @@ def _question_suggestions(ins: Instrument, step_id: str, given, path: str, probl
         for status in ins.statuses[1:]:
             text = " ".join(str(texts.get(status.id) or "").split())
             if not text:
-                problems.append(Problem(path, 2, f"fragor.{qid}.{status.id}", "missing: what to do where this question holds the step back"))
+                problems.append(
+                    Problem(path, 2, f"fragor.{qid}.{status.id}", "missing: what to do where this question holds the step back")
+                )
             pairs.append((f"{qid}.{status.id}", text))
     return tuple(pairs)
 

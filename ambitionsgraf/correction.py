@@ -80,8 +80,13 @@ def correction_view(ins, delivered: list | None, root: str, slug: str, current: 
     else:
         base_version, base_date, before, this_version = version, date, latest, version + 1
     rows = changes(ins, before, current)
-    return {"version": this_version, "replaces": base_version, "replaced_date": base_date,
-            "replaced_date_text": swedish_date(base_date), "rows": rows}
+    return {
+        "version": this_version,
+        "replaces": base_version,
+        "replaced_date": base_date,
+        "replaced_date_text": swedish_date(base_date),
+        "rows": rows,
+    }
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -101,23 +106,35 @@ def changes(ins, before: dict, after: dict) -> list[dict]:
 
     add("Antal svarande", str(b["respondenter"]), str(a["respondenter"]), "respondenter")
     for axis in ("ledning", "verksamhet"):
-        add(ins.axes[axis]["kort"], shown(_exact(b["axlar"][axis]), axis_bounds(ins)),
-            shown(_exact(a["axlar"][axis]), axis_bounds(ins)), "axel")
+        add(
+            ins.axes[axis]["kort"],
+            shown(_exact(b["axlar"][axis]), axis_bounds(ins)),
+            shown(_exact(a["axlar"][axis]), axis_bounds(ins)),
+            "axel",
+        )
     add("Kvadrant", quadrant_label(ins, b["kvadrant"]) or "–", quadrant_label(ins, a["kvadrant"]) or "–", "kvadrant")
     for area in ins.areas:
         bounds = area_bounds(ins, area.id)
         add(f"Område: {area.label}", shown(_exact(b["omraden"][area.id]), bounds), shown(_exact(a["omraden"][area.id]), bounds), "omrade")
     for q in ins.questions:
         bounds = question_bounds(ins, q.id)
-        add(f"Fråga {q.number}: {q.text}", shown(_exact(b["fragor"][q.id]["medel"]), bounds),
-            shown(_exact(a["fragor"][q.id]["medel"]), bounds), "fraga")
+        add(
+            f"Fråga {q.number}: {q.text}",
+            shown(_exact(b["fragor"][q.id]["medel"]), bounds),
+            shown(_exact(a["fragor"][q.id]["medel"]), bounds),
+            "fraga",
+        )
     groups_before = {g["grupp"]: g for g in before.get("jamforelse", [])}
     for g in after.get("jamforelse", []):
         old = groups_before.get(g["grupp"], {})
         for key in g.get("andel_lagre", {}):
             label = _measure_label(ins, key)
-            add(f"Andel lägre än er, {label} ({_group_label(ins, g['grupp'])})", _percent(old.get("andel_lagre", {}).get(key)),
-                _percent(g["andel_lagre"][key]), "position")
+            add(
+                f"Andel lägre än er, {label} ({_group_label(ins, g['grupp'])})",
+                _percent(old.get("andel_lagre", {}).get(key)),
+                _percent(g["andel_lagre"][key]),
+                "position",
+            )
     return rows
 
 

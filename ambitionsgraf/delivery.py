@@ -71,7 +71,11 @@ def _checked_files(out_dir: Path, slug: str, data: dict) -> dict[str, bytes]:
             raise _problem(path, "file", "is missing from the build's delivery packages (a build without PDFs?)")
         files[name] = path.read_bytes()
     pdf, xlsx = files[f"{slug}.pdf"], files[f"{slug}-handlingsplan.xlsx"]
-    if not (pdf.startswith(b"%PDF-1.7") and pdf.rstrip().endswith(b"%%EOF")) or not xlsx.startswith(b"PK\x03\x04") or data.get("slug") != slug:
+    if (
+        not (pdf.startswith(b"%PDF-1.7") and pdf.rstrip().endswith(b"%%EOF"))
+        or not xlsx.startswith(b"PK\x03\x04")
+        or data.get("slug") != slug
+    ):
         raise _problem(out_dir / "leverans" / f"{slug}.pdf", "file", "is not a whole package as the build writes it; build again")
     return files
 
@@ -99,8 +103,17 @@ def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str
     wanted = sorted(set(only)) if only else sorted(packages)
     unknown = [s for s in wanted if s not in packages]
     if unknown:
-        raise ContentError([Problem(str(opts.orgs_dir / f"{s}.yaml"), 1, "--only", f"has no delivery package for {year} "
-                                    "(no valid answer file, or its latest round is another year)") for s in unknown])
+        raise ContentError(
+            [
+                Problem(
+                    str(opts.orgs_dir / f"{s}.yaml"),
+                    1,
+                    "--only",
+                    f"has no delivery package for {year} (no valid answer file, or its latest round is another year)",
+                )
+                for s in unknown
+            ]
+        )
     if not wanted:
         raise _problem(opts.orgs_dir, "år", f"no organisation's latest round is in {year}: nothing to deliver")
     checked = {slug: _checked_files(opts.out_dir, slug, packages[slug]) for slug in wanted}
@@ -110,8 +123,16 @@ def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str
             outcome.unchanged.append(versions[-1])
             continue
         data = packages[slug]
-        d = Delivered(slug, data["namn"], year, data["matningar"][-1]["datum"], (versions[-1].version if versions else 0) + 1,
-                      day, diarienummer, tuple((name, sha256(content)) for name, content in checked[slug].items()))
+        d = Delivered(
+            slug,
+            data["namn"],
+            year,
+            data["matningar"][-1]["datum"],
+            (versions[-1].version if versions else 0) + 1,
+            day,
+            diarienummer,
+            tuple((name, sha256(content)) for name, content in checked[slug].items()),
+        )
         archive.store(d, checked[slug])
         outcome.delivered.append(d)
     if outcome.delivered:
@@ -138,8 +159,9 @@ def verify(archive: Archive, data: bytes) -> list[str]:
     lines = []
     for d in archive.find(digest):
         name = next(n for n, h in d.files if h == digest)
-        said = (f"delivered to {d.organisation} ({d.slug}): {name}, round {d.round_date}, version {d.version}, "
-                f"delivered {d.date}" + (f", diarienummer {d.diarienummer}" if d.diarienummer else ""))
+        said = f"delivered to {d.organisation} ({d.slug}): {name}, round {d.round_date}, version {d.version}, delivered {d.date}" + (
+            f", diarienummer {d.diarienummer}" if d.diarienummer else ""
+        )
         later = replaced_by(d, everything)
         if later is None:
             said += "; the current version"

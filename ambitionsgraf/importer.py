@@ -60,11 +60,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import answerfile, atomic
+from . import answerfile, atomic, personal
 from .answers import SLUG, Organisation, display_path, parse_organisation
 from .instrument import Instrument, Question
 from .problems import ContentError, Problem
-from . import personal
 from .safe_read import MAX_EXPORT, MAX_YAML, read_or_refuse, read_regular
 from .sheet_limits import LIMITS, csv_records, xlsx_problems
 from .text import ascii_key, check_comment, check_name, grouped, name_key, or_list, plural, show, slug_for
@@ -79,26 +78,75 @@ REQUIRED = ("typ", "roll")  # and slug or an organisation column
 # text.ascii_key reads their headings with punctuation removed: dropped, never stored.
 # In a table with any of them, `Namn`/`Name` is the respondent's own name, dropped too.
 _TOOL = {
-    "id", "respondent", "respondent_id", "respondentid", "svars_id", "svarsid", "svar_id", "response_id",
-    "starttid", "sluttid", "start_time", "completion_time", "starttidpunkt", "sluttidpunkt",
-    "startdatum", "slutdatum", "start_date", "end_date", "inskickad", "skickad", "submitted", "submitted_at",
-    "tidstampel", "tidsstampel", "timestamp",
-    "senast_andrad", "senaste_andring", "senast_andrad_tid", "senaste_andringstid", "tid_for_senaste_andring",
-    "last_modified_time", "last_modified",
-    "e_post", "e_postadress", "epost", "epostadress", "email", "e_mail", "email_address", "e_mail_address", "mejl",
-    "mejladress", "mail", "namn", "name", "sprak", "language", "ip_adress", "ip_address",
+    "id",
+    "respondent",
+    "respondent_id",
+    "respondentid",
+    "svars_id",
+    "svarsid",
+    "svar_id",
+    "response_id",
+    "starttid",
+    "sluttid",
+    "start_time",
+    "completion_time",
+    "starttidpunkt",
+    "sluttidpunkt",
+    "startdatum",
+    "slutdatum",
+    "start_date",
+    "end_date",
+    "inskickad",
+    "skickad",
+    "submitted",
+    "submitted_at",
+    "tidstampel",
+    "tidsstampel",
+    "timestamp",
+    "senast_andrad",
+    "senaste_andring",
+    "senast_andrad_tid",
+    "senaste_andringstid",
+    "tid_for_senaste_andring",
+    "last_modified_time",
+    "last_modified",
+    "e_post",
+    "e_postadress",
+    "epost",
+    "epostadress",
+    "email",
+    "e_mail",
+    "email_address",
+    "e_mail_address",
+    "mejl",
+    "mejladress",
+    "mail",
+    "namn",
+    "name",
+    "sprak",
+    "language",
+    "ip_adress",
+    "ip_address",
 }
 # Headings that announce a person's name or contact details: dropped, never stored.
-_PERSONAL = re.compile(r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|telefonnr|tel|tfn|mobil|mobilnummer"
-                       r"|mobilnr|mobiltelefon|personnummer|samordningsnummer|fodelsedatum"
-                       r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgift|kontaktuppgifter|ditt_namn|respondentens_namn"
-                       r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)")
-_ORGANISATION = re.compile(r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
-                           r"|organization|organization_name|organisation_name)"
-                           r"(?:_(?:du_representerar|du_svarar_for|du_tillhor|representerar_du|tillhor_du|svarar_du_for))?")
+_PERSONAL = re.compile(
+    r"(?:^|_)(?:e_?post|e_?postadress|e_?mail|mejl|mail|telefon|telefonnummer|telefonnr|tel|tfn|mobil|mobilnummer"
+    r"|mobilnr|mobiltelefon|personnummer|samordningsnummer|fodelsedatum"
+    r"|fornamn|efternamn|personnamn|kontaktperson|kontaktuppgift|kontaktuppgifter|ditt_namn|respondentens_namn"
+    r"|namn_pa_respondent|namn_pa_den_som_svarar|ditt_fullstandiga_namn)(?:_|$)"
+)
+_ORGANISATION = re.compile(
+    r"(?:(?:vilken|din|er|ert|ange|namn_pa)_)?(?:organisation|organisationens_namn|organisationsnamn"
+    r"|organization|organization_name|organisation_name)"
+    r"(?:_(?:du_representerar|du_svarar_for|du_tillhor|representerar_du|tillhor_du|svarar_du_for))?"
+)
 # Words that make an organisation heading, or any heading, about a person: "Organisation kontakt", "Ansvarig".
-_PERSON_WORDS = re.compile(r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|fullstandigt_namn|for_och_efternamn"
-                           r"|respondent|svarande)(?:_|$)")
+_PERSON_WORDS = re.compile(
+    r"(?:^|_)(?:kontakt|ansvarig|person|uppgiftslamnare|fullstandigt_namn|for_och_efternamn"
+    r"|respondent|svarande)(?:_|$)"
+)
+
+
 class How(enum.Enum):
     """How a column was read, or why it was dropped: decided by value, never by the wording."""
 
@@ -122,8 +170,10 @@ class How(enum.Enum):
 
 _NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
 # Headings of a column of comments in a survey export: "Övriga kommentarer", "Har du några övriga synpunkter?"
-_COMMENT = re.compile(r"(?:(?:har_du_|har_ni_|nagra_|ovriga_|ovrig_|eventuella_|andra_|fler_|other_|any_|additional_)*"
-                      r"(?:kommentar|kommentarer|synpunkt|synpunkter|fritext|comment|comments))")
+_COMMENT = re.compile(
+    r"(?:(?:har_du_|har_ni_|nagra_|ovriga_|ovrig_|eventuella_|andra_|fler_|other_|any_|additional_)*"
+    r"(?:kommentar|kommentarer|synpunkt|synpunkter|fritext|comment|comments))"
+)
 # Spellings a reader takes for a label on the scale or for vet ej.
 _DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattning", "vet inte/ingen uppfattning")
 _SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
@@ -256,13 +306,20 @@ def _decode(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
         if encoding == "utf-8-sig":
             return None, [_mixed(data, exc.start, shown)]
         row = data[: exc.start].count(b"\n") + 1
-        return None, [Problem(shown, row, "encoding", f"expected UTF-8 or Windows-1252, got byte 0x{data[exc.start]:02X}; save the file as CSV UTF-8")]
+        return None, [
+            Problem(shown, row, "encoding", f"expected UTF-8 or Windows-1252, got byte 0x{data[exc.start]:02X}; save the file as CSV UTF-8")
+        ]
 
 
 def _mixed(data: bytes, at: int, shown: str) -> Problem:
     row = data[:at].count(b"\n") + 1
-    return Problem(shown, row, "encoding", f"expected UTF-8 or Windows-1252, got UTF-8 text with a stray byte 0x{data[at]:02X} "
-                                           "(a mix of both; some letters would come out wrong); save the file as CSV UTF-8 again")
+    return Problem(
+        shown,
+        row,
+        "encoding",
+        f"expected UTF-8 or Windows-1252, got UTF-8 text with a stray byte 0x{data[at]:02X} "
+        "(a mix of both; some letters would come out wrong); save the file as CSV UTF-8 again",
+    )
 
 
 def _read_csv(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
@@ -293,7 +350,9 @@ def _sniff_delimiter(text: str) -> str:
             cells = next(csv.reader([header], delimiter=delimiter), [])[: LIMITS.columns + 1]
         except csv.Error:
             continue
-        score = sum(1 for c in cells if _ascii_key(c) in FIXED or heading_key(c) in _TOOL or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c)))
+        score = sum(
+            1 for c in cells if _ascii_key(c) in FIXED or heading_key(c) in _TOOL or re.fullmatch(r"[vh][0-9]?_[a-z_]+", _ascii_key(c))
+        )
         score = score * 1000 + len(cells)
         if score > best_score:
             best, best_score = delimiter, score
@@ -339,16 +398,28 @@ def _read_xlsx(data: bytes, shown: str) -> tuple[Table | None, list[Problem]]:
                 return None, [Problem(shown, number, "file", f"expected at most {MAX_COLUMNS} columns, got {len(cells)}")]
             read_cells += len(cells)
             if read_cells > LIMITS.cells:
-                return None, [Problem(shown, number, "file", f"expected at most {grouped(LIMITS.cells)} cells, got more by row "
-                                                             f"{grouped(number)}; this is not a survey export")]
+                return None, [
+                    Problem(
+                        shown,
+                        number,
+                        "file",
+                        f"expected at most {grouped(LIMITS.cells)} cells, got more by row {grouped(number)}; this is not a survey export",
+                    )
+                ]
             values = [getattr(c, "value", None) for c in cells]
             for i, f in enumerate(formula_cells):
                 if getattr(f, "data_type", None) == "f" and (i >= len(values) or values[i] is None):
                     heading = _clean(rows[0][1][i]) if rows and i < len(rows[0][1]) else ""
                     ref = f"{column_letter(i)}{number}"
-                    problems.append(Problem(shown, number, show(heading) if heading else f"column {column_letter(i)}",
-                                            f"cell {ref} holds a formula ({show(str(f.value), 30)}) with no saved value; "
-                                            "open the file in Excel and save it, or paste the values as values"))
+                    problems.append(
+                        Problem(
+                            shown,
+                            number,
+                            show(heading) if heading else f"column {column_letter(i)}",
+                            f"cell {ref} holds a formula ({show(str(f.value), 30)}) with no saved value; "
+                            "open the file in Excel and save it, or paste the values as values",
+                        )
+                    )
             rows.append((number, values))
     except Exception as exc:  # a damaged sheet fails while it is read, not when the file opens
         return None, [Problem(shown, 1, "file", f"cannot be read as an Excel workbook (.xlsx): {show(str(exc) or type(exc).__name__, 80)}")]
@@ -392,9 +463,9 @@ class FileChange:
 
     def diff(self) -> str:
         old = [] if self.old is None else self.old.splitlines(keepends=True)
-        lines = difflib.unified_diff(old, self.new.splitlines(keepends=True),
-                                     fromfile="/dev/null" if self.old is None else self.shown,
-                                     tofile=self.shown)
+        lines = difflib.unified_diff(
+            old, self.new.splitlines(keepends=True), fromfile="/dev/null" if self.old is None else self.shown, tofile=self.shown
+        )
         return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
@@ -499,8 +570,10 @@ class _Columns:
             q = self.ins.question(self.by_wording[close[0]])
             return f"unknown column; the wording is close to question {q.number} ({q.id}) but not the same; head the column {q.id}"
         options = " / ".join(f"{q.id}_{q.extra}" for q in self.ins.questions if q.extra)
-        return ("unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
-                f"or {options}; delete columns the import does not need, or name them in a --map file")
+        return (
+            "unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
+            f"or {options}; delete columns the import does not need, or name them in a --map file"
+        )
 
 
 def shown_cell(text: str) -> str:
@@ -524,8 +597,9 @@ def option_keys(q: Question) -> dict[str, str]:
 
 
 class _Planner:
-    def __init__(self, ins: Instrument, table: Table, orgs_dir: Path, default_date: datetime.date | None,
-                 mapping: dict[str, str] | None = None):
+    def __init__(
+        self, ins: Instrument, table: Table, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
+    ):
         self.ins = ins
         self.table = table
         self.orgs_dir = orgs_dir
@@ -553,7 +627,9 @@ class _Planner:
         """Column index -> (kind, question id, field name for messages); self.uses says how each was read."""
         rows = self.table.rows
         if not rows or not any(_clean(c) for c in rows[0][1]):
-            self.problem(1, "header", "expected a header row (an organisation column, typ, roll and one column per question), got an empty first row")
+            self.problem(
+                1, "header", "expected a header row (an organisation column, typ, roll and one column per question), got an empty first row"
+            )
             return None
         row_no, cells = rows[0]
         columns = _Columns(self.ins)
@@ -572,7 +648,9 @@ class _Planner:
             heading = _clean(cell)
             if not heading:
                 if values(i):
-                    self.problem(row_no, f"column {column_letter(i)}", "a column with values but no heading; add a heading or delete the column")
+                    self.problem(
+                        row_no, f"column {column_letter(i)}", "a column with values but no heading; add a heading or delete the column"
+                    )
                 continue
             headings[i] = heading
             key = heading_key(heading)
@@ -635,23 +713,39 @@ class _Planner:
             found[i] = (kind, qid, name)
         if len(unknown) > 1:
             listed = ", ".join(f"{column_letter(i)} '{show(headings[i])}'" for i in unknown)
-            self.problem(row_no, "header", f"{len(unknown)} unknown columns, in column order: {listed}; "
-                                           "--dry-run shows how every column was read, and --map FILE can name the others")
+            self.problem(
+                row_no,
+                "header",
+                f"{len(unknown)} unknown columns, in column order: {listed}; "
+                "--dry-run shows how every column was read, and --map FILE can name the others",
+            )
         kinds = {(k, q) for k, q, _ in found.values()}
         respondent_name = How.RESPONDENT_NAME in dropped.values()
         if ("slug", None) not in kinds and ("namn", None) not in kinds:
-            self.problem(row_no, "organisation", "missing column; expected the organisation's name in a column headed Organisation (or slug and namn columns)"
-                         + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""))
+            self.problem(
+                row_no,
+                "organisation",
+                "missing column; expected the organisation's name in a column headed Organisation (or slug and namn columns)"
+                + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""),
+            )
         elif ("slug", None) in kinds and ("namn", None) not in kinds:
-            self.problem(row_no, "namn", "missing column; expected a column headed namn (the organisation's name) or Organisation"
-                         + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""))
+            self.problem(
+                row_no,
+                "namn",
+                "missing column; expected a column headed namn (the organisation's name) or Organisation"
+                + ("; Namn in a survey export is the respondent's own name and is never imported" if respondent_name else ""),
+            )
         self.derive_slug = ("slug", None) not in kinds
         for name in REQUIRED:
             if (name, None) not in kinds:
                 self.problem(row_no, name, f"missing column; expected a column headed {name}")
         for q in self.ins.questions:
             if ("question", q.id) not in kinds:
-                self.problem(row_no, q.id, f"missing column for question {q.number}; head it {q.id} or with the question's wording (leave its cells empty if the question was not asked)")
+                self.problem(
+                    row_no,
+                    q.id,
+                    f"missing column for question {q.number}; head it {q.id} or with the question's wording (leave its cells empty if the question was not asked)",
+                )
         for kind, qid, name in found.values():
             if kind == "option" and ("question", qid) not in kinds:
                 self.problem(row_no, name, f"an option column without a column for {qid}")
@@ -678,8 +772,12 @@ class _Planner:
         if points is None:
             example = self.ins.scale[1][1]
             labels = [label for _, label in self.ins.scale] + [self.ins.dont_know_label]
-            self.problem(row, q.id, f"expected {self.range}, a label on the scale such as '{example}', or '{self.ins.dont_know_label}'; "
-                                    f"got {self._got(value, labels, letter)}")
+            self.problem(
+                row,
+                q.id,
+                f"expected {self.range}, a label on the scale such as '{example}', or '{self.ins.dont_know_label}'; "
+                f"got {self._got(value, labels, letter)}",
+            )
             return False
         return points
 
@@ -716,7 +814,7 @@ class _Planner:
             notes.append("not a whole number")
         return f"{shown_cell(text)} ({'; '.join(notes)})"
 
-    def option(self, q: Question, value: Any, row: int, name: str, letter: str) -> str | None | bool:
+    def option(self, q: Question, value: Any, row: int, name: str, letter: str) -> str | bool | None:
         """The option key in an option cell (delar, kvartal, …); None when empty, False after a problem."""
         text = _clean(value)
         if not text:
@@ -741,7 +839,7 @@ class _Planner:
             value = int(value)
         return _clean(value)
 
-    def date_cell(self, value: Any, row: int, letter: str) -> datetime.date | None | bool:
+    def date_cell(self, value: Any, row: int, letter: str) -> datetime.date | bool | None:
         if value is None or (isinstance(value, str) and not _clean(value)):
             return None
         if isinstance(value, datetime.datetime):
@@ -764,8 +862,12 @@ class _Planner:
         folded = text.casefold()
         for value, column in getattr(self, "_withheld", {}).items():
             if re.search(rf"(?<!\w){re.escape(value)}(?!\w)", folded):
-                self.problem(row, field, f"holds what column {column} gives as a respondent's name or contact details; "
-                                         f"answer files never hold them: remove it from cell {self.table.cell(letter, row)}")
+                self.problem(
+                    row,
+                    field,
+                    f"holds what column {column} gives as a respondent's name or contact details; "
+                    f"answer files never hold them: remove it from cell {self.table.cell(letter, row)}",
+                )
                 return
 
     def contact_cells(self, row: int, cells: list[Any], checked: set[int]) -> None:
@@ -814,12 +916,19 @@ class _Planner:
         data_rows = [(n, cells) for n, cells in self.table.rows[1:] if any(_clean(c) for c in cells)]
         # What the dropped columns hold (respondents' names, e-mail addresses): never let it through another cell.
         dropped_cols = [u.index for u in self.uses if u.dropped]
-        self._withheld = {v.casefold(): column_letter(i) for _, cells in data_rows for i in dropped_cols if i < len(cells)
-                          for v in [self.text_cell(cells[i])] if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)}
+        self._withheld = {
+            v.casefold(): column_letter(i)
+            for _, cells in data_rows
+            for i in dropped_cols
+            if i < len(cells)
+            for v in [self.text_cell(cells[i])]
+            if len(v) >= 3 and not _NOT_A_NAME.fullmatch(v)
+        }
         free_columns = {column_of[what] for what in (("namn", None), ("kommentar", None)) if what in column_of}
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
         for row, cells in data_rows:
+
             def cell(kind: str, qid: str | None = None, cells: list = cells):
                 i = column_of.get((kind, qid))
                 return (cells[i] if i is not None and i < len(cells) else None), column_letter(i if i is not None else 0)
@@ -842,19 +951,29 @@ class _Planner:
                     self.problem(row, "slug", f"missing; expected the organisation's slug, as in orgs/<slug>.yaml (column {letter})")
                 elif not SLUG.fullmatch(slug):
                     better = slug_for(slug)
-                    self.problem(row, "slug", f"expected lower-case a–z, 0–9 and hyphens, got {shown_cell(slug)}" + (f"; write {better}" if better else "") + f" (column {letter})")
+                    self.problem(
+                        row,
+                        "slug",
+                        f"expected lower-case a–z, 0–9 and hyphens, got {shown_cell(slug)}"
+                        + (f"; write {better}" if better else "")
+                        + f" (column {letter})",
+                    )
             value, letter_t = cell("typ")
             type_text = self.text_cell(value)
             type_ = types.get(_ascii_key(type_text)) if type_text else ""
             if type_ is None:
-                self.problem(row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got {shown_cell(type_text)} (column {letter_t})")
+                self.problem(
+                    row, "typ", f"expected {or_list([t.id for t in self.ins.types])}, got {shown_cell(type_text)} (column {letter_t})"
+                )
             value, letter = cell("roll")
             role_text = self.text_cell(value)
             role = roles.get(_ascii_key(role_text)) if role_text else None
             if not role_text:
                 self.problem(row, "roll", f"missing; expected {or_list([r.id for r in self.ins.roles])} (column {letter})")
             elif role is None:
-                self.problem(row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got {shown_cell(role_text)} (column {letter})")
+                self.problem(
+                    row, "roll", f"expected {or_list([r.id for r in self.ins.roles])}, got {shown_cell(role_text)} (column {letter})"
+                )
             day = None
             if ("datum", None) in column_of:
                 value, letter = cell("datum")
@@ -877,7 +996,11 @@ class _Planner:
                     ovalue, oletter = cell("option", q.id)
                     option = self.option(q, ovalue, row, f"{q.id}_{q.extra}", oletter)
                     if option and answer is None:
-                        self.problem(row, f"{q.id}_{q.extra}", f"given, but {q.id} is not answered; fill in the answer or clear this cell (column {oletter})")
+                        self.problem(
+                            row,
+                            f"{q.id}_{q.extra}",
+                            f"given, but {q.id} is not answered; fill in the answer or clear this cell (column {oletter})",
+                        )
                         continue
                 if answer is None or answer is False or option is False:
                     continue
@@ -941,18 +1064,32 @@ class _Planner:
             return None
         org, problems = parse_organisation(self.ins, path, data, shown)
         if org is None:
-            self.problem(first_row, "slug", f"{shown} has problems of its own ({len(problems)}); run `build.py check {shown}` and fix them before importing into it")
+            self.problem(
+                first_row,
+                "slug",
+                f"{shown} has problems of its own ({len(problems)}); run `build.py check {shown}` and fix them before importing into it",
+            )
             self.problems.extend(problems)
             return None
         if name and name_key(name) != name_key(org.name):
-            self.problem(first_row, "namn", f"'{show(name)}', but {shown} has namn '{show(org.name)}'; is the slug right? Correct the row, or leave namn empty")
+            self.problem(
+                first_row,
+                "namn",
+                f"'{show(name)}', but {shown} has namn '{show(org.name)}'; is the slug right? Correct the row, or leave namn empty",
+            )
         if type_ and type_ != org.type:
-            self.problem(first_row, "typ", f"{type_}, but {shown} has typ {org.type}; is the slug right? Correct the row, or leave typ empty")
+            self.problem(
+                first_row, "typ", f"{type_}, but {shown} has typ {org.type}; is the slug right? Correct the row, or leave typ empty"
+            )
         existing = {a.date: a.line for a in org.assessments}
         for r in rounds:
             if r.date in existing:
-                self.problem(r.first_row, "datum", f"{shown} already has an assessment on {r.date.isoformat()} (line {existing[r.date]}); "
-                                                   "was this file imported before? Nothing was written")
+                self.problem(
+                    r.first_row,
+                    "datum",
+                    f"{shown} already has an assessment on {r.date.isoformat()} (line {existing[r.date]}); "
+                    "was this file imported before? Nothing was written",
+                )
         if self.problems:
             return None
         text = data.decode("utf-8")  # parse_organisation accepted it, so it is UTF-8
@@ -970,14 +1107,22 @@ class _Planner:
         org, problems = parse_organisation(self.ins, change.path, change.new.encode("utf-8"), change.shown)
         if org is None:
             self.problems.extend(problems)
-            self.problem(change.rounds[0].first_row, "slug", f"the generated {change.shown} would not be valid (see above); nothing was written")
+            self.problem(
+                change.rounds[0].first_row, "slug", f"the generated {change.shown} would not be valid (see above); nothing was written"
+            )
             return None
         for r in change.rounds:
             if _as_read(self.ins, org, r.date) != _as_imported(self.ins, r):
-                self.problem(r.first_row, "slug", f"the round {r.date.isoformat()} in the generated {change.shown} does not read back as imported; nothing was written")
+                self.problem(
+                    r.first_row,
+                    "slug",
+                    f"the round {r.date.isoformat()} in the generated {change.shown} does not read back as imported; nothing was written",
+                )
                 return None
         if change.old is not None and not _keeps(change.old, change.new):
-            self.problem(change.rounds[0].first_row, "slug", f"{change.shown} would be changed beyond the appended round; nothing was written")
+            self.problem(
+                change.rounds[0].first_row, "slug", f"{change.shown} would be changed beyond the appended round; nothing was written"
+            )
             return None
         return change
 
@@ -1028,8 +1173,9 @@ def _round(ins: Instrument, r: ImportedRound, source: str) -> answerfile.Round:
     rows = f"row {r.rows[0]}" if len(r.rows) == 1 else f"rows {', '.join(str(n) for n in r.rows)}"
     note = r.note if r.note is not None else f"Imported by build.py import from {show(source, 80)} ({rows})."
     respondents = [
-        answerfile.Respondent(resp.role, {q.id: _answer(ins, q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers},
-                              resp.comment or None)
+        answerfile.Respondent(
+            resp.role, {q.id: _answer(ins, q, resp.answers[q.id]) for q in ins.questions if q.id in resp.answers}, resp.comment or None
+        )
         for resp in r.respondents
     ]
     return answerfile.Round(r.date, respondents, note=note)
@@ -1057,7 +1203,7 @@ def extend_text(ins: Instrument, text: str, rounds: list[ImportedRound], source:
     import yaml
 
     bom = "\ufeff" if text.startswith("\ufeff") else ""
-    body = text[len(bom):]
+    body = text[len(bom) :]
     root = yaml.compose(body, Loader=yaml.SafeLoader)
     seq = next(v for k, v in root.value if k.value == "matningar")
     if seq.flow_style:
@@ -1106,8 +1252,9 @@ class ImportPlan:
         return [u for u in self.columns if u.dropped]
 
 
-def make_plan(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None,
-              mapping: dict[str, str] | None = None) -> ImportPlan:
+def make_plan(
+    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
+) -> ImportPlan:
     """Every file the import would write, every problem, and how each column was read."""
     shown = display_path(table_path)
     table, problems = read_table(table_path, shown)
@@ -1118,8 +1265,9 @@ def make_plan(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: d
     return ImportPlan([] if planner.problems else changes, planner.problems, planner.uses)
 
 
-def plan_import(ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None,
-                mapping: dict[str, str] | None = None) -> list[FileChange]:
+def plan_import(
+    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
+) -> list[FileChange]:
     """Every file the import would write; raise ContentError with every problem found."""
     plan = make_plan(ins, table_path, orgs_dir, default_date, mapping)
     if plan.problems:
@@ -1157,8 +1305,9 @@ class _SelfAssessments(_Planner):
             self.problems.extend(found)
             return None
         text = data.decode("utf-8", "replace")
-        self.lines[row] = {key: n for key in ("namn", "typ") for n, line in enumerate(text.splitlines(), 1)
-                           if re.match(rf"\ufeff?{key}\s*:", line)}
+        self.lines[row] = {
+            key: n for key in ("namn", "typ") for n, line in enumerate(text.splitlines(), 1) if re.match(rf"\ufeff?{key}\s*:", line)
+        }
         if org.assessments:
             a = org.assessments[0]
             self.lines[row].update({"datum": a.line, "matningar": a.line, "kommentar": a.line})
@@ -1182,17 +1331,29 @@ class _SelfAssessments(_Planner):
                 continue
             people = [r for a in org.assessments for r in a.respondents]
             if len(org.assessments) != 1 or len(people) != 1:
-                self.problem(row, "matningar", f"{plural(len(org.assessments), 'round')} with {plural(len(people), 'respondent')}; a self-assessment "
-                                               "file holds one person's answers (one round, one respondent). Import a survey "
-                                               "export, or add rounds to an answer file by hand")
+                self.problem(
+                    row,
+                    "matningar",
+                    f"{plural(len(org.assessments), 'round')} with {plural(len(people), 'respondent')}; a self-assessment "
+                    "file holds one person's answers (one round, one respondent). Import a survey "
+                    "export, or add rounds to an answer file by hand",
+                )
                 continue
             a, person = org.assessments[0], people[0]
             if a.comment is not None:
-                self.problem(row, "kommentar", "a comment on the round: the files make one round together, which keeps no "
-                                               "file's round comment; move it to the respondent, or remove it")
+                self.problem(
+                    row,
+                    "kommentar",
+                    "a comment on the round: the files make one round together, which keeps no "
+                    "file's round comment; move it to the respondent, or remove it",
+                )
             if org.name == answerfile.SELF_ASSESSMENT_DEFAULT_NAME:
-                self.problem(row, "namn", f"'{org.name}' is what the self-assessment page writes when no organisation was "
-                                          "named; write the organisation's name in namn and import again")
+                self.problem(
+                    row,
+                    "namn",
+                    f"'{org.name}' is what the self-assessment page writes when no organisation was "
+                    "named; write the organisation's name in namn and import again",
+                )
                 continue
             slug = self._slug_of(org.name)
             if slug is None:
@@ -1219,8 +1380,12 @@ class _SelfAssessments(_Planner):
                 first_day, first_row = made[0]
                 for day, row in made[1:]:
                     if day != first_day:
-                        self.problem(row, "datum", f"{day.isoformat()}, but {self.files[first_row - 1][1]} was made on "
-                                                   f"{first_day.isoformat()}; give --datum YYYY-MM-DD for the round they make together")
+                        self.problem(
+                            row,
+                            "datum",
+                            f"{day.isoformat()}, but {self.files[first_row - 1][1]} was made on "
+                            f"{first_day.isoformat()}; give --datum YYYY-MM-DD for the round they make together",
+                        )
         for r in rounds.values():
             names = ", ".join(show(self.files[row - 1][0].name, 60) for row in r.rows)
             r.note = f"Imported by build.py import from self-assessments: {names}."
@@ -1283,8 +1448,15 @@ def read_map(ins: Instrument, path: Path) -> dict[str, str]:
         if not target or target in ("~", "null"):
             continue
         if _fold(target) != "drop" and columns.target(target) is None:
-            problems.append(Problem(shown, line, show(heading), f"expected organisation, slug, namn, typ, roll, datum, kommentar, "
-                                                                f"a question id (v1_mal, …), <id>_<tillagg> or drop; got '{show(target)}'"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    show(heading),
+                    f"expected organisation, slug, namn, typ, roll, datum, kommentar, "
+                    f"a question id (v1_mal, …), <id>_<tillagg> or drop; got '{show(target)}'",
+                )
+            )
             continue
         mapping[heading] = "drop" if _fold(target) == "drop" else target
     if problems:
@@ -1296,9 +1468,11 @@ def map_text(uses: list[ColumnUse], source: str) -> str:
     """A --map file to start from: every heading with what it was read as; unknown ones empty."""
     from .text import quote
 
-    lines = [f"# How the columns of {show(source, 80)} are read by build.py import (--map FILE).",
-             "# Each line: \"heading\": organisation, slug, namn, typ, roll, datum, kommentar, a question id,",
-             "# <id>_<tillagg> (v3_uppfoljning_omfattning) or drop. Fill in the empty ones."]
+    lines = [
+        f"# How the columns of {show(source, 80)} are read by build.py import (--map FILE).",
+        '# Each line: "heading": organisation, slug, namn, typ, roll, datum, kommentar, a question id,',
+        "# <id>_<tillagg> (v3_uppfoljning_omfattning) or drop. Fill in the empty ones.",
+    ]
     for u in uses:
         target = "organisation" if u.how == How.ORGANISATION else (u.target or ("drop" if u.dropped else ""))
         note = u.how.value
@@ -1334,13 +1508,16 @@ def write_changes(changes: list[FileChange]) -> None:
 
 def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
     """The file a change is written to (where a symbolic link leads), and its status (None: a new file)."""
+
     def refuse(message: str) -> ContentError:
         return ContentError([Problem(change.shown, 1, "file", message)])
 
     if change.old is None:
         if os.path.islink(change.path):
-            raise refuse(f"is a symbolic link to {show(os.readlink(change.path), 80)} that does not exist; "
-                         "remove it, or make it lead to the answer file, and import again")
+            raise refuse(
+                f"is a symbolic link to {show(os.readlink(change.path), 80)} that does not exist; "
+                "remove it, or make it lead to the answer file, and import again"
+            )
         return change.path, None
     target = Path(os.path.realpath(change.path))
     try:
@@ -1351,8 +1528,10 @@ def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
     if current is None:
         raise refuse("is no longer a regular file")
     if st.st_nlink > 1:
-        raise refuse(f"has {st.st_nlink} names (hard links); a new version would leave the others with the old text: "
-                     "replace them with symbolic links, or import into a copy")
+        raise refuse(
+            f"has {st.st_nlink} names (hard links); a new version would leave the others with the old text: "
+            "replace them with symbolic links, or import into a copy"
+        )
     if current != change.old.encode("utf-8"):
         raise refuse("changed while importing; run the import again")
     return target, st
@@ -1377,8 +1556,9 @@ def _same_permissions(tmp: Path, st: os.stat_result) -> None:
 # -- exporting (for round trips and for preparing a survey) -----------------------
 
 
-def export_rows(ins: Instrument, org: Organisation, *, labels: bool = True, wording: bool = False,
-                assessment_dates: list[datetime.date] | None = None) -> list[list[Any]]:
+def export_rows(
+    ins: Instrument, org: Organisation, *, labels: bool = True, wording: bool = False, assessment_dates: list[datetime.date] | None = None
+) -> list[list[Any]]:
     """An organisation's rounds as import rows (header first), one row per respondent.
 
     labels: answers as the scale's Swedish labels ("Instämmer delvis", "Ja",

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -370,20 +370,37 @@ def _load(path: Path, reference: Reference | None) -> Instrument:
 
 def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
     steps = tuple(Step(s.id, s.etikett, "steg", s.avsnitt, s.del_, i) for i, s in enumerate(raw.steg)) + tuple(
-        Step(z.id, z.etikett, "zon", z.avsnitt, None, len(raw.steg) + i) for i, z in enumerate(raw.zoner))
+        Step(z.id, z.etikett, "zon", z.avsnitt, None, len(raw.steg) + i) for i, z in enumerate(raw.zoner)
+    )
     areas = []
     number = 0
     for area_id, a in raw.omraden.items():
         questions = []
         for q in a.fragor:
             number += 1
-            options = tuple(Option(k, v.etikett, _frac(v.vikt) if v.vikt is not None else None, v.kort or v.etikett)
-                            for k, v in (q.alternativ or {}).items())
-            questions.append(Question(
-                id=q.id, text=q.fraga, rule=q.regel, area=area_id, step=q.steg, number=number,
-                points=tuple((q.poang or {}).items()), weight=_frac(q.vikt if q.vikt is not None else 1), extra=q.tillagg,
-                options=options, default_option=q.standard, short=q.kort,
-                section=q.avsnitt, basis=q.grund, own_judgement=q.egen_bedomning))
+            options = tuple(
+                Option(k, v.etikett, _frac(v.vikt) if v.vikt is not None else None, v.kort or v.etikett)
+                for k, v in (q.alternativ or {}).items()
+            )
+            questions.append(
+                Question(
+                    id=q.id,
+                    text=q.fraga,
+                    rule=q.regel,
+                    area=area_id,
+                    step=q.steg,
+                    number=number,
+                    points=tuple((q.poang or {}).items()),
+                    weight=_frac(q.vikt if q.vikt is not None else 1),
+                    extra=q.tillagg,
+                    options=options,
+                    default_option=q.standard,
+                    short=q.kort,
+                    section=q.avsnitt,
+                    basis=q.grund,
+                    own_judgement=q.egen_bedomning,
+                )
+            )
         areas.append(Area(area_id, a.etikett, a.nummer, a.axel, a.namnare, tuple(questions), a.inledning))
     return Instrument(
         source=raw.kalla.model_dump(),
@@ -400,11 +417,20 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
         roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
         types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
         spread_flag=raw.spridning_flagga,
-        reservation=None if raw.forbehall is None else Reservation(
-            raw.forbehall.kvadrant, raw.forbehall.steg, raw.forbehall.avsnitt, raw.forbehall.kort, " ".join(raw.forbehall.text.split()),
-            raw.forbehall.dold_kort, " ".join(raw.forbehall.dold_text.split())),
-        scope=None if raw.avgransning is None else (
-            tuple(raw.avgransning.typer), raw.avgransning.avsnitt, " ".join(raw.avgransning.text.split())),
+        reservation=None
+        if raw.forbehall is None
+        else Reservation(
+            raw.forbehall.kvadrant,
+            raw.forbehall.steg,
+            raw.forbehall.avsnitt,
+            raw.forbehall.kort,
+            " ".join(raw.forbehall.text.split()),
+            raw.forbehall.dold_kort,
+            " ".join(raw.forbehall.dold_text.split()),
+        ),
+        scope=None
+        if raw.avgransning is None
+        else (tuple(raw.avgransning.typer), raw.avgransning.avsnitt, " ".join(raw.avgransning.text.split())),
         reference=reference,  # type: ignore[arg-type]  # None only while load_instrument collects the problems it then raises
     )
 

@@ -13,8 +13,16 @@ from __future__ import annotations
 import functools
 import math
 
-SIDES = {"right": 0, "below-right": 45, "below": 90, "below-left": 135, "left": 180, "above-left": 225, "above": 270,
-         "above-right": 315}  # degrees, clockwise from the right as SVG's y axis points down
+SIDES = {
+    "right": 0,
+    "below-right": 45,
+    "below": 90,
+    "below-left": 135,
+    "left": 180,
+    "above-left": 225,
+    "above": 270,
+    "above-right": 315,
+}  # degrees, clockwise from the right as SVG's y axis points down
 # Points of free space between the markers and their label. Whole numbers: a box's distance,
 # rounded to a tenth, is then never below its gap (see Candidates._more).
 GAPS = (2.0, 6.0, 11.0, 17.0, 24.0, 32.0, 41.0, 51.0, 62.0, 74.0)

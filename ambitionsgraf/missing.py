@@ -39,15 +39,19 @@ def missing_effects(ins: Instrument, result: AssessmentResult, assessment: Asses
         area = ins.area(area_id)
         rest = total - n
         if rest:
-            effect = (f"Områdets medelvärde bygger därför på {rest} av {count(total, 'intervjuad', 'intervjuade')}, medan varje frågas "
-                      "medelvärde bygger på alla som besvarat just den frågan; därför kan området och dess frågor visa olika värden.")
+            effect = (
+                f"Områdets medelvärde bygger därför på {rest} av {count(total, 'intervjuad', 'intervjuade')}, medan varje frågas "
+                "medelvärde bygger på alla som besvarat just den frågan; därför kan området och dess frågor visa olika värden."
+            )
         else:
             effect = "Ingen har ett värde för området, så det får inget medelvärde, men frågorna som besvarades redovisas var för sig."
         entry = {"label": area.label, "count": count(n, "person", "personer"), "effect": effect}
         if not public:
-            entry["who"] = and_list(f"{ins.role_label(r.role)} ({_why(ins, r, area)})"
-                                    for r in assessment.respondents
-                                    if any(r._by_question[q.id] is None for q in area.questions))
+            entry["who"] = and_list(
+                f"{ins.role_label(r.role)} ({_why(ins, r, area)})"
+                for r in assessment.respondents
+                if any(r._by_question[q.id] is None for q in area.questions)
+            )
             roles_without = [ins.role_label(role) for role, g in result.roles.items() if g.areas[area_id] is None]
             if roles_without:
                 entry["effect"] += f" {and_list(roles_without)} får alltså ingen egen punkt i rollernas graf."
@@ -70,6 +74,8 @@ def axis_note(ins: Instrument, result: AssessmentResult) -> str | None:
         if num_on_side(as_shown, bounds.at_least) == num_on_side(value, bounds.at_least):
             continue
         exact = and_list(num_on_side(result.overall.areas[a.id], (), (), 2) for a in areas)
-        notes.append(f"{spec['kort']} räknas på områdenas oavrundade värden ({exact}), inte på de avrundade, och blir "
-                     f"{num_on_side(value, bounds.at_least)}.")
+        notes.append(
+            f"{spec['kort']} räknas på områdenas oavrundade värden ({exact}), inte på de avrundade, och blir "
+            f"{num_on_side(value, bounds.at_least)}."
+        )
     return " ".join(notes) or None

@@ -49,7 +49,8 @@ def place_json(reference: Reference, code: str | None) -> dict:
         "kod": code,
         "lan": {"kod": place.lanskod, "namn": place.lan} if place else None,
         "kommungrupp": {"kod": place.kommungrupp_kod, "namn": place.kommungrupp, "indelning": reference.grouping_edition}
-        if place and place.kommungrupp_kod else None,
+        if place and place.kommungrupp_kod
+        else None,
     }
 
 
@@ -58,31 +59,71 @@ def columns(ins) -> tuple[Column, ...]:
     axes = ins.axes
     quadrants = ", ".join(f"{q.id} ({q.label})" for q in ins.quadrants)
     return (
-        Column("slug", "Kortnamn", "text", "Organisationens kortnamn i webbplatsens adresser: sidan organisationer/kortnamn/ "
-               "och filen data/kortnamn.json.", 16),
+        Column(
+            "slug",
+            "Kortnamn",
+            "text",
+            "Organisationens kortnamn i webbplatsens adresser: sidan organisationer/kortnamn/ och filen data/kortnamn.json.",
+            16,
+        ),
         Column("namn", "Organisation", "text", "Organisationens namn.", 28),
         Column("typ", "Typ", "text", f"Typ av organisation: {', '.join(t.id for t in ins.types[:-1])} eller {ins.types[-1].id}.", 11),
-        Column("kod", "Kommun- eller länskod", "code",
-               "SCB:s kommunkod (fyra siffror) för en kommun, länskoden (två siffror) för en region, "
-               f"enligt {ref.codes_edition}. Text med inledande nolla. Tom för myndigheter och bolag, och när koden inte är angiven.", 12),
-        Column("lanskod", "Länskod", "code", "Koden för länet som kommunen eller regionen ligger i. Härledd ur kommun- eller länskoden.", 9),
+        Column(
+            "kod",
+            "Kommun- eller länskod",
+            "code",
+            "SCB:s kommunkod (fyra siffror) för en kommun, länskoden (två siffror) för en region, "
+            f"enligt {ref.codes_edition}. Text med inledande nolla. Tom för myndigheter och bolag, och när koden inte är angiven.",
+            12,
+        ),
+        Column(
+            "lanskod", "Länskod", "code", "Koden för länet som kommunen eller regionen ligger i. Härledd ur kommun- eller länskoden.", 9
+        ),
         Column("lan", "Län", "text", "Länets namn. Härlett ur kommun- eller länskoden.", 22),
-        Column("kommungrupp_kod", "Kommungrupp (kod)", "code",
-               f"Kommungruppens kod, A1–C9, i {ref.grouping_edition}. Härledd ur kommunkoden. Tom för regioner, "
-               "myndigheter och bolag.", 12),
+        Column(
+            "kommungrupp_kod",
+            "Kommungrupp (kod)",
+            "code",
+            f"Kommungruppens kod, A1–C9, i {ref.grouping_edition}. Härledd ur kommunkoden. Tom för regioner, myndigheter och bolag.",
+            12,
+        ),
         Column("kommungrupp", "Kommungrupp", "text", f"Kommungruppens namn i {ref.grouping_edition}.", 34),
         Column("datum", "Mätdatum", "date", "Dagen för mätningen (intervjuerna), ÅÅÅÅ-MM-DD. En rad per organisation och mätning.", 12),
-        Column("ledning", f"{axes['ledning']['kort']} (axel)", "decimal",
-               f"{axes['ledning']['etikett']}: den lodräta axeln i ambitionsgrafen, medelvärdet av de tre områdena "
-               f"nedan som hör till den. Tom när något av dem saknar värde.", 14),
-        Column("verksamhet", f"{axes['verksamhet']['kort']} (axel)", "decimal",
-               f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
-               f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.", 14),
-        *(Column(a.id, f"{a.label} (område)", "decimal", f"Området {a.label.lower()}: medelvärdet av de intervjuades poäng för området. "
-                 "Tom när ingen har besvarat alla områdets frågor, och när bara en person besvarade mätningen "
-                 "(då publiceras bara punkten och kvadranten).", 14) for a in ins.areas),
-        Column("kvadrant", "Kvadrant", "text",
-               f"Kvadranten där mätningens punkt ligger: {quadrants}. Excelfilen visar namnet. Tom när punkten inte kan placeras.", 30),
+        Column(
+            "ledning",
+            f"{axes['ledning']['kort']} (axel)",
+            "decimal",
+            f"{axes['ledning']['etikett']}: den lodräta axeln i ambitionsgrafen, medelvärdet av de tre områdena "
+            f"nedan som hör till den. Tom när något av dem saknar värde.",
+            14,
+        ),
+        Column(
+            "verksamhet",
+            f"{axes['verksamhet']['kort']} (axel)",
+            "decimal",
+            f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
+            f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.",
+            14,
+        ),
+        *(
+            Column(
+                a.id,
+                f"{a.label} (område)",
+                "decimal",
+                f"Området {a.label.lower()}: medelvärdet av de intervjuades poäng för området. "
+                "Tom när ingen har besvarat alla områdets frågor, och när bara en person besvarade mätningen "
+                "(då publiceras bara punkten och kvadranten).",
+                14,
+            )
+            for a in ins.areas
+        ),
+        Column(
+            "kvadrant",
+            "Kvadrant",
+            "text",
+            f"Kvadranten där mätningens punkt ligger: {quadrants}. Excelfilen visar namnet. Tom när punkten inte kan placeras.",
+            30,
+        ),
         Column("respondenter", "Antal intervjuade", "integer", "Antal intervjuade personer i mätningen.", 11),
     )
 
@@ -97,14 +138,24 @@ def rows(ins, published: list) -> list[tuple]:
         place = ref.get(o.code)
         for a in summary.assessments:
             g = a.overall
-            out.append((
-                o.slug, o.name, o.type, o.code,
-                place.lanskod if place else None, place.lan if place else None,
-                place.kommungrupp_kod if place else None, place.kommungrupp if place else None,
-                a.date, g.axes["ledning"], g.axes["verksamhet"],
-                *(g.areas[area.id] if details_public(g) else None for area in ins.areas),  # one person's: not published
-                g.quadrant, g.respondents,
-            ))
+            out.append(
+                (
+                    o.slug,
+                    o.name,
+                    o.type,
+                    o.code,
+                    place.lanskod if place else None,
+                    place.lan if place else None,
+                    place.kommungrupp_kod if place else None,
+                    place.kommungrupp if place else None,
+                    a.date,
+                    g.axes["ledning"],
+                    g.axes["verksamhet"],
+                    *(g.areas[area.id] if details_public(g) else None for area in ins.areas),  # one person's: not published
+                    g.quadrant,
+                    g.respondents,
+                )
+            )
     return out
 
 
@@ -206,17 +257,29 @@ def catalogue_view(project, table: list[tuple]) -> dict:
         "licence": s.licence_url,
         "first": dates[0] if dates else None,
         "last": dates[-1] if dates else None,
-        "description": ("Resultat från Upphandlingsmyndighetens mätningar av hur ändamålsenliga kommuners och regioners "
-                        "inköpsorganisationer är, med ambitionsgrafen: för varje publicerad organisation och mätning "
-                        "värdena på grafens två axlar, de fyra områdena, kvadranten och antalet intervjuade, med "
-                        f"organisationens kommun- eller länskod, län och kommungrupp ({project.reference.grouping_edition})."),
+        "description": (
+            "Resultat från Upphandlingsmyndighetens mätningar av hur ändamålsenliga kommuners och regioners "
+            "inköpsorganisationer är, med ambitionsgrafen: för varje publicerad organisation och mätning "
+            "värdena på grafens två axlar, de fyra områdena, kvadranten och antalet intervjuade, med "
+            f"organisationens kommun- eller länskod, län och kommungrupp ({project.reference.grouping_edition})."
+        ),
         "distributions": [
-            {"id": f"{base}{RDF_NAME}#resultat-csv", "url": f"{base}{CSV_NAME}", "title": "resultat.csv",
-             "description": "Kommaseparerad textfil i UTF-8 med punkt som decimaltecken och en rubrikrad med kolumnernas namn.",
-             "format": "CSV", "media_type": "text/csv"},
-            {"id": f"{base}{RDF_NAME}#resultat-xlsx", "url": f"{base}{XLSX_NAME}", "title": "resultat.xlsx",
-             "description": "Samma uppgifter som Excelfil med svenska kolumnrubriker och en flik som beskriver kolumnerna.",
-             "format": "XLSX", "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+            {
+                "id": f"{base}{RDF_NAME}#resultat-csv",
+                "url": f"{base}{CSV_NAME}",
+                "title": "resultat.csv",
+                "description": "Kommaseparerad textfil i UTF-8 med punkt som decimaltecken och en rubrikrad med kolumnernas namn.",
+                "format": "CSV",
+                "media_type": "text/csv",
+            },
+            {
+                "id": f"{base}{RDF_NAME}#resultat-xlsx",
+                "url": f"{base}{XLSX_NAME}",
+                "title": "resultat.xlsx",
+                "description": "Samma uppgifter som Excelfil med svenska kolumnrubriker och en flik som beskriver kolumnerna.",
+                "format": "XLSX",
+                "media_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            },
         ],
     }
 
@@ -232,8 +295,12 @@ def page_view(project, table: list[tuple], root: str) -> dict:
         "files": [
             {"href": root + CSV_NAME, "name": "resultat.csv", "what": "kommaseparerad text (CSV), UTF-8, punkt som decimaltecken"},
             {"href": root + XLSX_NAME, "name": "resultat.xlsx", "what": "Excel, med svenska rubriker och en flik som beskriver kolumnerna"},
-        ] + ([{"href": root + RDF_NAME, "name": "katalog.rdf", "what": "beskrivning av datamängden enligt DCAT-AP-SE, för dataportal.se"}]
-             if project.site_url else []),
+        ]
+        + (
+            [{"href": root + RDF_NAME, "name": "katalog.rdf", "what": "beskrivning av datamängden enligt DCAT-AP-SE, för dataportal.se"}]
+            if project.site_url
+            else []
+        ),
         "rows": len(table),
         "organisations": len({row[0] for row in table}),
         "publisher": s.publisher,
@@ -242,8 +309,7 @@ def page_view(project, table: list[tuple], root: str) -> dict:
         "licence_url": s.licence_url,
         "codes_edition": project.reference.codes_edition,
         "grouping_edition": project.reference.grouping_edition,
-        "columns": [{"key": c.key, "heading": c.heading, "kind": _KIND_LABELS[c.kind], "description": c.description}
-                    for c in columns(ins)],
+        "columns": [{"key": c.key, "heading": c.heading, "kind": _KIND_LABELS[c.kind], "description": c.description} for c in columns(ins)],
     }
 
 
@@ -261,7 +327,13 @@ def open_data_files(project, published: list) -> dict[str, bytes | str]:
     }
     if project.site_url is not None:
         files[RDF_NAME] = project.env.get_template("katalog.rdf").render(c=catalogue_view(project, table))
-    ctx = page_context(project, root="../", path=PAGE, title="Öppna data", crumbs=[("", "Start"), (None, "Öppna data")],
-                       description="Resultaten för alla publicerade organisationer som öppna data: CSV, Excel och en beskrivning av varje kolumn.")
+    ctx = page_context(
+        project,
+        root="../",
+        path=PAGE,
+        title="Öppna data",
+        crumbs=[("", "Start"), (None, "Öppna data")],
+        description="Resultaten för alla publicerade organisationer som öppna data: CSV, Excel och en beskrivning av varje kolumn.",
+    )
     files[PAGE + "index.html"] = project.env.get_template("open_data.html").render(**ctx, data=page_view(project, table, "../"))
     return files

@@ -102,8 +102,9 @@ def question_distribution(ins: Instrument, sel: Selection, known: dict | None = 
                 missing += 1
             else:
                 counts[level] += 1
-        out.append({"id": q.id, "number": q.number, "text": q.text, "counts": counts, "missing": missing,
-                    "levels": answer_levels(ins, q.id)})
+        out.append(
+            {"id": q.id, "number": q.number, "text": q.text, "counts": counts, "missing": missing, "levels": answer_levels(ins, q.id)}
+        )
     return out
 
 
@@ -184,16 +185,29 @@ def group_definitions(ins: Instrument, org) -> list[GroupDef]:
     edition = ref.grouping_edition
     if place.huvudgrupp:
         main = ref.main_groups[place.huvudgrupp]
-        out.append(GroupDef(("huvudgrupp", place.huvudgrupp), "huvudgrupp",
-                            f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
-                            "kommunerna i huvudgruppen", f"Huvudgrupp {place.huvudgrupp}", edition))
+        out.append(
+            GroupDef(
+                ("huvudgrupp", place.huvudgrupp),
+                "huvudgrupp",
+                f"kommunerna i huvudgrupp {place.huvudgrupp}, {main[0].lower() + main[1:]},",
+                "kommunerna i huvudgruppen",
+                f"Huvudgrupp {place.huvudgrupp}",
+                edition,
+            )
+        )
     if place.kommungrupp_kod:
-        out.append(GroupDef(("kommungrupp", place.kommungrupp_kod), "kommungrupp",
-                            f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},",
-                            "kommunerna i kommungruppen", f"Kommungrupp {place.kommungrupp_kod}", edition))
+        out.append(
+            GroupDef(
+                ("kommungrupp", place.kommungrupp_kod),
+                "kommungrupp",
+                f"kommunerna i kommungrupp {place.kommungrupp_kod}, {place.kommungrupp.lower()},",
+                "kommunerna i kommungruppen",
+                f"Kommungrupp {place.kommungrupp_kod}",
+                edition,
+            )
+        )
     out.append(GroupDef(("lan", place.lanskod), "lan", f"kommunerna i {place.lan}", "kommunerna i länet", place.lan, ref.codes_edition))
     return out
-
 
 
 class ComparisonIndex:
@@ -240,8 +254,11 @@ class ComparisonIndex:
         self.groups = {key: _summarised(measures, members) for key, members in public.items()}
         # The group of all organisations with the unpublished ones pooled in: the published ones'
         # values come from that group's summary, only the unpublished rounds are added.
-        self.pooled = {year: _pooled(measures, self.groups.get((year, None)), public.get((year, None), []), rounds)
-                       for year, rounds in hidden.items() if self.unpublished[year] >= POOL_MIN}
+        self.pooled = {
+            year: _pooled(measures, self.groups.get((year, None)), public.get((year, None), []), rounds)
+            for year, rounds in hidden.items()
+            if self.unpublished[year] >= POOL_MIN
+        }
 
     def group_for(self, year: str, gid: GroupId, recipient: Round, published: bool) -> tuple[Group, Group, bool, int]:
         """For a recipient: the group its positions are computed over, the group its peer points
@@ -254,8 +271,10 @@ class ComparisonIndex:
         public = self.groups.get((year, gid), empty)
         if gid is None and year in self.pooled:
             others = self.unpublished[year] - (not published)
-            valued = min(self.unpublished_valued[(year, m)] - (not published and get(recipient.overall) is not None)
-                         for _, m, get in _measures(self.ins))
+            valued = min(
+                self.unpublished_valued[(year, m)] - (not published and get(recipient.overall) is not None)
+                for _, m, get in _measures(self.ins)
+            )
             if others >= POOL_MIN and valued >= POOL_MIN:
                 return self.pooled[year], public, True, others
         return public, public, published, 0
@@ -336,9 +355,17 @@ class ShownComparison:
     short: str = ""  # a table's column header
 
     def key(self) -> list:
-        return [self.label, self.plural, self.size, self.shown,
-                [[p.kind, p.key, p.percent, p.compared, p.quarter, p.spread] for p in self.positions], self.points_digest, self.pooled,
-                self.edition, self.short]
+        return [
+            self.label,
+            self.plural,
+            self.size,
+            self.shown,
+            [[p.kind, p.key, p.percent, p.compared, p.quarter, p.spread] for p in self.positions],
+            self.points_digest,
+            self.pooled,
+            self.edition,
+            self.short,
+        ]
 
 
 @dataclass(frozen=True)
@@ -361,11 +388,26 @@ class Comparison:
 
     def as_shown(self) -> ShownComparison:
         return ShownComparison(
-            self.label, self.plural, self.size, self.shown,
-            tuple(ShownPosition(p.kind, p.key, None if p.share_below is None else percent_shown(p.share_below), p.compared,
-                                quarter(p.share_below), p.spread_shown)
-                  for p in self.positions),
-            self.points_digest, self.points, self.pooled, self.edition, self.short,
+            self.label,
+            self.plural,
+            self.size,
+            self.shown,
+            tuple(
+                ShownPosition(
+                    p.kind,
+                    p.key,
+                    None if p.share_below is None else percent_shown(p.share_below),
+                    p.compared,
+                    quarter(p.share_below),
+                    p.spread_shown,
+                )
+                for p in self.positions
+            ),
+            self.points_digest,
+            self.points,
+            self.pooled,
+            self.edition,
+            self.short,
         )
 
     def as_json(self) -> dict:
@@ -376,9 +418,12 @@ class Comparison:
             out["indelning"] = self.edition
         if self.shown:
             out["andel_lagre"] = {p.key: None if p.share_below is None else float(p.share_below) for p in self.positions}
-            out["publicerade"] = {p.key: None if p.spread is None else {"median": float(p.spread[0]), "lagst": float(p.spread[1]),
-                                                                        "hogst": float(p.spread[2]), "antal": p.spread[3]}
-                                  for p in self.positions}
+            out["publicerade"] = {
+                p.key: None
+                if p.spread is None
+                else {"median": float(p.spread[0]), "lagst": float(p.spread[1]), "hogst": float(p.spread[2]), "antal": p.spread[3]}
+                for p in self.positions
+            }
         return out
 
 
@@ -448,7 +493,17 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
             others = len(values) - (member and mine is not None)
             below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
             spread = _spread(public.values.get(measure, []), mine, published, public.floats)
-            positions.append(Position(kind, measure, None if mine is None or not others else Fraction(below, others), others, spread,
-                                      _shown_spread(ins, kind, measure, spread)))
-        out.append(Comparison(d.key, label, d.plural, size, True, tuple(positions), public.digest, points, pooled, d.edition, code, d.short))
+            positions.append(
+                Position(
+                    kind,
+                    measure,
+                    None if mine is None or not others else Fraction(below, others),
+                    others,
+                    spread,
+                    _shown_spread(ins, kind, measure, spread),
+                )
+            )
+        out.append(
+            Comparison(d.key, label, d.plural, size, True, tuple(positions), public.digest, points, pooled, d.edition, code, d.short)
+        )
     return out

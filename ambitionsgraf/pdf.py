@@ -42,8 +42,10 @@ def epoch_problem(environ=os.environ) -> str | None:
     if not value.isascii() or not value.isdigit() or len(value) > 12 or int(value) > MAX_EPOCH:
         from .text import show
 
-        return ("SOURCE_DATE_EPOCH: expected a whole number of seconds since 1970-01-01 UTC (at most year 9999), as "
-                f"`date +%s` prints it, or the variable unset; got {show(repr(value), 40)}")
+        return (
+            "SOURCE_DATE_EPOCH: expected a whole number of seconds since 1970-01-01 UTC (at most year 9999), as "
+            f"`date +%s` prints it, or the variable unset; got {show(repr(value), 40)}"
+        )
     return None
 
 
@@ -99,11 +101,11 @@ PDFA_PART, PDFA_CONFORMANCE, PDFUA_PART = 2, "A", 1
 _PDFUA_EXTENSION = (
     '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
     'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
-    "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">'
     "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
     "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
     "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
-    "<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    '<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">'
     "<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
     "<pdfaProperty:category>internal</pdfaProperty:category>"
     "<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>"
@@ -130,8 +132,11 @@ def claim_pdf_ua(document, pdf) -> None:
     end = xml.rindex(b"</rdf:RDF>")
     xml = xml[:end] + _PDFUA_EXTENSION.encode() + xml[end:]
     stream = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
-    stream.stream = [b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
-                     + xml + b'</x:xmpmeta>\n<?xpacket end="r"?>']
+    stream.stream = [
+        b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        + xml
+        + b'</x:xmpmeta>\n<?xpacket end="r"?>'
+    ]
 
 
 _LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*>(.*?)</a>', re.S)
@@ -151,7 +156,9 @@ def link_description(target: str, text: str) -> str:
     if target.startswith("mailto:"):
         return f"{text}: skicka e-post till {target.removeprefix('mailto:')}"
     if target.startswith(("http://", "https://")):
-        return f"{text[:1].upper()}{text[1:]}: öppnar {target} i webbläsaren" if text and text != target else f"Öppnar {target} i webbläsaren"
+        return (
+            f"{text[:1].upper()}{text[1:]}: öppnar {target} i webbläsaren" if text and text != target else f"Öppnar {target} i webbläsaren"
+        )
     return f"Gå till avsnittet {text} i dokumentet" if text else "Gå till ett annat ställe i dokumentet"
 
 

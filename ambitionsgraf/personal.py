@@ -36,14 +36,18 @@ KINDS = {
 }
 
 # Every dash (Unicode category Pd) and the minus signs: one hyphen for matching.
-DASHES = ("\u002d\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0"
-          "\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u2043\u2796")
+DASHES = (
+    "\u002d\u058a\u05be\u1400\u1806\u2010-\u2015\u2e17\u2e1a\u2e3a\u2e3b\u2e40\u2e5d\u301c\u3030\u30a0"
+    "\ufe31\ufe32\ufe58\ufe63\uff0d\U00010ead\u2212\u2043\u2796"
+)
 _DASH = re.compile(f"[{DASHES}]")
 # Invisible characters that may sit inside a number or an address without showing: format characters
 # (category Cf: soft hyphen, zero-width, word joiner, tags, …), the grapheme joiner, variation selectors.
-_HIDDEN = re.compile("[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                     "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
-                     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]")
+_HIDDEN = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]"
+)
 _DOTS = re.compile("[\u3002\uff61\u2024\u2027\u00b7\u30fb]")  # ideographic and other full stops NFKC leaves alone
 
 
@@ -74,7 +78,8 @@ _EMAIL = re.compile(
     rf"(?P<a>{_LOCAL})@(?P<b>{_WORD})"  # anna@kungalv.se, anna@sjoby: @ with a word on each side
     rf"|(?P<c>{_LOCAL})(?:{_BRACKET_AT})(?P<d>{_WORD})"  # anna[at]kungalv, anna (at) kungalv.se
     rf"|(?P<e>{_LOCAL})(?:\s?@\s?|\sat\s)(?P<f>{_WORD})(?:{_DOT}{_WORD})*{_DOT}{_TLD}",  # anna @ kungalv.se, anna at kungalv dot se
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _emails(text: str) -> list[Finding]:
@@ -117,11 +122,14 @@ _NOT_PHONE = re.compile(
     r"(?<![\d+])(?:19|20)[0-9]{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])(?!\d)"  # 2026-03-01, 2024-01-01-2027-12-31
     r"|(?<!\d)(?<!\d[.-])(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:[0-9]{4}|[0-9]{2})(?!\d|[.-]\d)"  # 1.3.2026
     r"|(?<!\d)(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9](?!\d)"  # 08.30-16.00
-    r"|(?<!\d)[0-9]{8}-[0-9](?!\d)")  # a CPV code, 03000000-1
+    r"|(?<!\d)[0-9]{8}-[0-9](?!\d)"
+)  # a CPV code, 03000000-1
 # A run of digit groups as phone numbers are written: + or (area code) or area code/ first, groups
 # split by spaces, dots, hyphens or a bracketed (0) or area code.
-_RUN = re.compile(r"(?<![\w,/-])(?<!\d\.)(?:\+ ?)?(?:\( ?\d{1,4} ?\) ?|0\d{1,3} ?/ ?(?=\d[\d .-]{3,}\d))?\d+"
-                  r"(?:(?:[ .-]{1,3}|[ .-]{0,2}\( ?\d{1,4} ?\)[ .-]{0,2})\d+)*")
+_RUN = re.compile(
+    r"(?<![\w,/-])(?<!\d\.)(?:\+ ?)?(?:\( ?\d{1,4} ?\) ?|0\d{1,3} ?/ ?(?=\d[\d .-]{3,}\d))?\d+"
+    r"(?:(?:[ .-]{1,3}|[ .-]{0,2}\( ?\d{1,4} ?\)[ .-]{0,2})\d+)*"
+)
 _THOUSANDS = re.compile(r"[1-9]\d{0,2}(?:([ .])\d{3})(?:\1\d{3})*")  # 2 045 000 000: an amount
 
 
@@ -196,5 +204,4 @@ def problem(text: str) -> str | None:
         return None
     first, *more = found
     also = f", and {len(more)} more" if more else ""
-    return (f"holds {first}{also}; answer files never hold contact details or personal identity numbers: "
-            "remove it (write the role instead)")
+    return f"holds {first}{also}; answer files never hold contact details or personal identity numbers: remove it (write the role instead)"

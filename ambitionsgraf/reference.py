@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Mapping
-
 
 from .problems import ContentError, Problem, read_yaml
 from .text import name_key
@@ -124,7 +123,7 @@ def _strip(text: str) -> tuple[str | None, str]:
     hint = None
     for prefix, kind in _PREFIXES:
         if text.startswith(prefix):
-            text, hint = text[len(prefix):], kind
+            text, hint = text[len(prefix) :], kind
     for suffix, kind in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
             text, hint = text[: -len(suffix)].rstrip(), hint or kind
@@ -195,11 +194,14 @@ def _read_places(shown: str, text: str, expected: _Expected) -> tuple[dict[str, 
     problems: list[Problem] = []
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows or tuple(rows[0]) != COLUMNS:
-        return {}, [Problem(shown, 1, "header", f"expected the columns {','.join(COLUMNS)}, got {','.join(rows[0]) if rows else 'an empty file'}")]
+        return {}, [
+            Problem(shown, 1, "header", f"expected the columns {','.join(COLUMNS)}, got {','.join(rows[0]) if rows else 'an empty file'}")
+        ]
     places: dict[str, Place] = {}
     counties: dict[str, tuple[str, int]] = {}  # county code -> its name, and the first line giving it
     names: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows[1:], start=2):
+
         def problem(field: str, message: str, line: int = line) -> None:
             problems.append(Problem(shown, line, field, message))
 
@@ -258,14 +260,25 @@ def _check_others(shown: str, expected: _Expected, places: dict[str, Place]) -> 
     for code, (name, n) in expected.groups.items():
         m = _GROUP.fullmatch(code)
         if not m or m[1] not in expected.main_groups:
-            problems.append(Problem(shown, 1, f"kommungrupper.grupper.{code}", f"expected a code A1–C9 under a main group ({', '.join(expected.main_groups)})"))
+            problems.append(
+                Problem(
+                    shown,
+                    1,
+                    f"kommungrupper.grupper.{code}",
+                    f"expected a code A1–C9 under a main group ({', '.join(expected.main_groups)})",
+                )
+            )
         found = sum(1 for p in places.values() if p.kommungrupp_kod == code)
         if found != n:
             problems.append(Problem(shown, 1, f"kommungrupper.grupper.{code}", f"{name}: the list holds {found}, expected {n}"))
     municipal_counties = {p.lanskod for p in places.values() if p.typ == "kommun"}
     region_counties = {p.lanskod for p in places.values() if p.typ == "region"}
     for county in sorted(municipal_counties ^ region_counties):
-        problems.append(Problem(shown, 1, "fil", f"county {county} has {'no region' if county in municipal_counties else 'a region but no municipality'}"))
+        problems.append(
+            Problem(
+                shown, 1, "fil", f"county {county} has {'no region' if county in municipal_counties else 'a region but no municipality'}"
+            )
+        )
     for code in expected.other_names:
         if code not in places:
             problems.append(Problem(shown, 1, f"andra_namn.{code}", "no such code in the list"))

@@ -28,8 +28,12 @@ MAX_MANIFEST = 64_000_000  # a previous build's manifest
 
 ANSWER_FILE = "an answer file"
 
-_OTHER_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+_OTHER_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 def kind_problem(mode: int, what: str = ANSWER_FILE) -> str | None:

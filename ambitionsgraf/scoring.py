@@ -6,9 +6,9 @@ All arithmetic is exact (integer sums, then Fractions) so that a mean of exactly
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping
 
 from .answers import Assessment, Organisation, Respondent
 from .instrument import Instrument
@@ -122,8 +122,10 @@ def summarise(result: OrganisationResult) -> OrganisationSummary:
     o = result.organisation
     return OrganisationSummary(
         OrganisationInfo(o.slug, o.name, o.type, o.published, o.path, o.code),
-        tuple(RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}, dict(a.roles))
-              for a in result.assessments),
+        tuple(
+            RoundSummary(a.date, a.overall, {qid: QuestionMean(q.mean) for qid, q in a.questions.items()}, dict(a.roles))
+            for a in result.assessments
+        ),
     )
 
 
@@ -294,9 +296,7 @@ def score_assessment(ins: Instrument, assessment: Assessment) -> AssessmentResul
         for role in ins.roles
         if (members := tuple(r for r in respondents if r.role == role.id))
     }
-    incomplete = {
-        a.id: n for i, a in enumerate(ins.areas) if (n := sum(1 for r in respondents if area_sums[id(r)][i] is None))
-    }
+    incomplete = {a.id: n for i, a in enumerate(ins.areas) if (n := sum(1 for r in respondents if area_sums[id(r)][i] is None))}
     return AssessmentResult(
         date=assessment.date.isoformat(),
         overall=group_score(ins, respondents, area_sums),

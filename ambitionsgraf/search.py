@@ -47,8 +47,10 @@ INDEX_DIR = "pagefind"  # under site/
 LANGUAGE = "sv"
 ORGANISATION = "organisation"  # the value of the `del` filter that tells organisations from pages
 # What the search page needs of Pagefind's output; its own ready-made interfaces are not shipped.
-_KEPT = re.compile(r"pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[a-z0-9_-]+\.pf_meta"
-                   r"|wasm\.[a-z0-9_-]+\.pagefind|(?:index|fragment|filter)/[A-Za-z0-9][A-Za-z0-9_.-]*")
+_KEPT = re.compile(
+    r"pagefind\.js|pagefind-worker\.js|pagefind-entry\.json|pagefind\.[a-z0-9_-]+\.pf_meta"
+    r"|wasm\.[a-z0-9_-]+\.pagefind|(?:index|fragment|filter)/[A-Za-z0-9][A-Za-z0-9_.-]*"
+)
 # A file a previous build's manifest may list for the index (anything else is not ours to carry over).
 _PATIENCE = 600  # seconds an index may take (about 1 s for 4 000 organisations)
 FILE = re.compile(rf"site/{INDEX_DIR}/(?:{_KEPT.pattern})")
@@ -122,8 +124,9 @@ class Indexer:
         self._stderr = tempfile.TemporaryFile()
         # No preexec_fn: it would make Python fork the whole build's memory instead of vfork. The
         # service ends by itself when its input closes, which a build that dies does to it.
-        self._proc = subprocess.Popen([str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      stderr=self._stderr, cwd=self._cwd.name)
+        self._proc = subprocess.Popen(
+            [str(get_executable()), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr, cwd=self._cwd.name
+        )
         self._sent = 0
         self._errors: list[str] = []
         self._files: list[str] | None = None  # written, once Pagefind has given them

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from . import charts
-from .scoring import area_bounds, axis_bounds, question_bounds
-from . import pages
+from . import charts, pages
 from .project import Project
+from .scoring import area_bounds, axis_bounds, question_bounds
 from .text import num
 
 PAGE = "sjalvskattning/index.html"
@@ -130,14 +129,16 @@ def page_view(project: Project) -> dict:
                     "options": [{"value": o.key, "label": o.label} for o in q.options],
                 }
             questions.append({"id": q.id, "number": q.number, "text": q.text, "choices": choices, "extra": extra})
-        areas.append({
-            "id": a.id,
-            "number": a.number,
-            "label": a.label,
-            "axis": ins.axes[a.axis]["kort"],
-            "preamble": a.preamble,
-            "questions": questions,
-        })
+        areas.append(
+            {
+                "id": a.id,
+                "number": a.number,
+                "label": a.label,
+                "axis": ins.axes[a.axis]["kort"],
+                "preamble": a.preamble,
+                "questions": questions,
+            }
+        )
     return {
         "count": len(ins.questions),
         "areas": areas,
@@ -153,7 +154,10 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
     """The self-assessment page and its assets, relative to the site root."""
     data = instrument_data(project)
     ctx = pages.page_context(
-        project, root="../", path="sjalvskattning/", title="Självskattning",
+        project,
+        root="../",
+        path="sjalvskattning/",
+        title="Självskattning",
         crumbs=[("", "Start"), (None, "Självskattning")],
         description="Besvara ambitionsgrafens frågor och se direkt var din bild av inköpsorganisationen hamnar. Svaren stannar i din webbläsare.",
     )

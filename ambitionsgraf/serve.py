@@ -23,9 +23,9 @@ from pathlib import Path
 
 from watchfiles import watch
 
+from .answers import display_path
 from .buildreport import report_build
 from .pipeline.options import Interrupted
-from .answers import display_path
 from .text import plural
 
 SOURCES = ("content", "templates", "ambitionsgraf")  # besides the answer files
@@ -49,26 +49,32 @@ class Status:
             self._problems = tuple(sorted(set(found)))
 
 
-_BANNER_STYLE = ("position:relative;z-index:100;margin:0;padding:.75rem 1rem;background:#fbe3e1;color:#1a1a1a;"
-                 "border-bottom:4px solid #a4000f;font:1rem/1.5 system-ui,sans-serif")
+_BANNER_STYLE = (
+    "position:relative;z-index:100;margin:0;padding:.75rem 1rem;background:#fbe3e1;color:#1a1a1a;"
+    "border-bottom:4px solid #a4000f;font:1rem/1.5 system-ui,sans-serif"
+)
 
 
 def banner(problems) -> str:
     """The problems as the banner every served page begins with (only `serve` shows it)."""
     items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems)
-    return (f'<div role="alert" class="serve-problems" style="{_BANNER_STYLE}"><p style="margin:0"><strong>'
-            f"build.py serve: {len(problems)} fel i det senaste bygget.</strong> "
-            "Sidorna visar det som byggdes utan dem; rätta och spara, så byggs de om.</p>"
-            f'<ul style="margin:.25rem 0 0;padding-left:1.25rem;overflow-wrap:anywhere">{items}</ul></div>')
+    return (
+        f'<div role="alert" class="serve-problems" style="{_BANNER_STYLE}"><p style="margin:0"><strong>'
+        f"build.py serve: {len(problems)} fel i det senaste bygget.</strong> "
+        "Sidorna visar det som byggdes utan dem; rätta och spara, så byggs de om.</p>"
+        f'<ul style="margin:.25rem 0 0;padding-left:1.25rem;overflow-wrap:anywhere">{items}</ul></div>'
+    )
 
 
 def problem_page(slug: str, problems) -> bytes:
     """Where an organisation's page would be while its answer file has problems."""
-    return ('<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
-            f'initial-scale=1"><title>Fel i svarsfilen för {html.escape(slug)}</title></head><body style="margin:0">'
-            f'{banner(problems)}<main style="padding:1rem;font:1rem/1.5 system-ui,sans-serif"><h1>Sidan för '
-            f'{html.escape(slug)} byggs när svarsfilen är rättad</h1><p>Felen står ovan: fil, rad, fält och vad som '
-            'väntades.</p><p><a href="/">Till startsidan</a></p></main></body></html>').encode("utf-8")
+    return (
+        '<!doctype html><html lang="sv"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+        f'initial-scale=1"><title>Fel i svarsfilen för {html.escape(slug)}</title></head><body style="margin:0">'
+        f'{banner(problems)}<main style="padding:1rem;font:1rem/1.5 system-ui,sans-serif"><h1>Sidan för '
+        f"{html.escape(slug)} byggs när svarsfilen är rättad</h1><p>Felen står ovan: fil, rad, fält och vad som "
+        'väntades.</p><p><a href="/">Till startsidan</a></p></main></body></html>'
+    ).encode()
 
 
 _ORG_PAGE = re.compile(r"^/organisationer/([a-z0-9][a-z0-9-]*)/(?:index\.html)?$")
@@ -80,7 +86,7 @@ def _handler(site: Path, status: Status):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(site), **kwargs)
 
-        def do_GET(self):  # noqa: N802 (the standard library's name)
+        def do_GET(self):
             problems = status.problems
             if problems and self._with_problems(problems):
                 return
@@ -97,7 +103,7 @@ def _handler(site: Path, status: Status):
                 body = _BODY.search(page)
                 if body is None:
                     return False
-                data = page[:body.end()] + banner(problems).encode("utf-8") + page[body.end():]
+                data = page[: body.end()] + banner(problems).encode("utf-8") + page[body.end() :]
                 self._send(200, data)
                 return True
             wrong = _ORG_PAGE.match(url)
@@ -131,8 +137,11 @@ def _bind(port: int, site: Path, status: Status) -> http.server.ThreadingHTTPSer
     except OSError as exc:
         server.server_close()
         if exc.errno == errno.EADDRINUSE:
-            print(f"build.py serve: port {port} is already in use on 127.0.0.1; "
-                  f"choose another with --port (e.g. build.py serve --port {port + 1 if port < 65535 else 8000})", file=sys.stderr)
+            print(
+                f"build.py serve: port {port} is already in use on 127.0.0.1; "
+                f"choose another with --port (e.g. build.py serve --port {port + 1 if port < 65535 else 8000})",
+                file=sys.stderr,
+            )
         else:
             print(f"build.py serve: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; choose another with --port", file=sys.stderr)
         return None
@@ -151,8 +160,10 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
         watched.append(project / FILE_NAME)
     for folder in watched:
         if out.resolve().is_relative_to(folder.resolve()):  # each build would set off the next
-            print(f"{out}:1: --out: is inside {display_path(folder)}, which is watched for changes; "
-                  "choose a folder outside it", file=sys.stderr)
+            print(
+                f"{out}:1: --out: is inside {display_path(folder)}, which is watched for changes; choose a folder outside it",
+                file=sys.stderr,
+            )
             return 1
     from .pipeline.output import check_out_dir
 
@@ -184,8 +195,11 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
             return 1
         server.server_activate()
         threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"serving {display_path(out / 'site')} on http://127.0.0.1:{port}/ — rebuilding without PDFs on changes in "
-              f"{', '.join(display_path(w) for w in watched)} (Ctrl-C stops)", flush=True)
+        print(
+            f"serving {display_path(out / 'site')} on http://127.0.0.1:{port}/ — rebuilding without PDFs on changes in "
+            f"{', '.join(display_path(w) for w in watched)} (Ctrl-C stops)",
+            flush=True,
+        )
         try:
             for changes in watch(*watched):
                 print(f"{plural(len(changes), 'change')}; rebuilding", flush=True)

@@ -24,7 +24,9 @@ from .yamlsource import MappingNode, Node, ScalarNode, line_of, read_source
 FILE_NAME = "installningar.yaml"
 
 MAX_URL = 255
-_URL = re.compile(r"https?://(?P<host>(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+))(?P<path>/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?")
+_URL = re.compile(
+    r"https?://(?P<host>(?i:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+))(?P<path>/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?"
+)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,7 +52,7 @@ class Settings:
         """When the accessibility statement was last updated: never before its last review."""
         return self.statement_updated or self.reviewed
 
-    def with_site_url(self, url: str | None) -> "Settings":
+    def with_site_url(self, url: str | None) -> Settings:
         from dataclasses import replace
 
         return replace(self, site_url=normalise_site_url(url) if url else self.site_url)
@@ -184,8 +186,11 @@ def parse_settings(path: str, data: bytes) -> Settings:
     reviewed = c.date(acc.get("granskad"), "tillganglighet.granskad")
     updated = c.date(acc.get("uppdaterad"), "tillganglighet.uppdaterad")
     if reviewed is not None and updated is not None and updated < reviewed:
-        c.problem(acc["uppdaterad"], "tillganglighet.uppdaterad",
-                  f"expected a date on or after granskad ({reviewed}): the statement shows its last review, so it changes with it; got {updated}")
+        c.problem(
+            acc["uppdaterad"],
+            "tillganglighet.uppdaterad",
+            f"expected a date on or after granskad ({reviewed}): the statement shows its last review, so it changes with it; got {updated}",
+        )
     licence = c.text(lic.get("namn"), "licens.namn", expected="the licence's name, e.g. CC0 1.0")
     licence_url = c.url(lic.get("url"), "licens.url")
     if c.problems or None in (publisher, publisher_url, email, feedback, reviewed, licence, licence_url):

@@ -124,8 +124,9 @@ def xlsx_problems(data: bytes, shown: str, limits: Limits = LIMITS) -> tuple[lis
             infos = z.infolist()
             unpacked = sum(i.file_size for i in infos)
             if unpacked > limits.unpacked:
-                return _refuse(shown, f"the workbook unpacks to {unpacked // 1_000_000} MB, expected at most "
-                                      f"{limits.unpacked // 1_000_000} MB"), False
+                return _refuse(
+                    shown, f"the workbook unpacks to {unpacked // 1_000_000} MB, expected at most {limits.unpacked // 1_000_000} MB"
+                ), False
             return _measure(z, infos, shown, limits)
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError, EOFError, ValueError):
         return [], False  # openpyxl says what is wrong with it
@@ -152,11 +153,17 @@ def _measure(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], shown: str, limit
             if not _DIMENSION.search(part.head):
                 sheet_work += part.tags
             if sheet_work * passes > limits.sheet_tags:
-                return _refuse(shown, f"its sheets hold more than {grouped(limits.sheet_tags // passes)} elements to read"
-                                      f"{', which are read twice for a sheet with formulas' if passes == 2 else ''}"), first.formulas
+                return _refuse(
+                    shown,
+                    f"its sheets hold more than {grouped(limits.sheet_tags // passes)} elements to read"
+                    f"{', which are read twice for a sheet with formulas' if passes == 2 else ''}",
+                ), first.formulas
     if shared.tags * passes > limits.shared_tags:
-        return _refuse(shown, f"its shared strings hold more than {grouped(limits.shared_tags // passes)} elements"
-                              f"{', which are read twice for a sheet with formulas' if passes == 2 else ''}"), first.formulas
+        return _refuse(
+            shown,
+            f"its shared strings hold more than {grouped(limits.shared_tags // passes)} elements"
+            f"{', which are read twice for a sheet with formulas' if passes == 2 else ''}",
+        ), first.formulas
     return _dimension_problems(first.head, shown, limits), first.formulas
 
 
@@ -169,9 +176,12 @@ def _dimension_problems(head: bytes, shown: str, limits: Limits) -> list[Problem
     rows, cols = last_row - first_row + 1, last_col - first_col + 1
     if last_row > limits.rows or cols > limits.columns or rows * cols > limits.cells:
         ref = m[0].split(b'"')[1].decode()
-        return _refuse(shown, f"the first sheet declares {grouped(rows * cols)} cells ({ref}: {grouped(rows)} rows, "
-                              f"{grouped(cols)} columns), expected at most {grouped(limits.rows)} rows, "
-                              f"{grouped(limits.columns)} columns and {grouped(limits.cells)} cells")
+        return _refuse(
+            shown,
+            f"the first sheet declares {grouped(rows * cols)} cells ({ref}: {grouped(rows)} rows, "
+            f"{grouped(cols)} columns), expected at most {grouped(limits.rows)} rows, "
+            f"{grouped(limits.columns)} columns and {grouped(limits.cells)} cells",
+        )
     return []
 
 
@@ -184,13 +194,25 @@ def csv_records(text: str, delimiter: str, shown: str, limits: Limits = LIMITS) 
         for record in reader:
             cells += len(record)
             if len(record) > limits.columns:
-                return None, [Problem(shown, len(records) + 1, "file", f"expected at most {grouped(limits.columns)} columns, got "
-                                                                     f"{grouped(len(record))}; {NOT_AN_EXPORT}")]
+                return None, [
+                    Problem(
+                        shown,
+                        len(records) + 1,
+                        "file",
+                        f"expected at most {grouped(limits.columns)} columns, got {grouped(len(record))}; {NOT_AN_EXPORT}",
+                    )
+                ]
             if len(records) >= limits.rows:
                 return None, [Problem(shown, 1, "file", f"expected at most {grouped(limits.rows)} rows, got more; {NOT_AN_EXPORT}")]
             if cells > limits.cells:
-                return None, [Problem(shown, len(records) + 1, "file", f"expected at most {grouped(limits.cells)} cells, got more "
-                                                                     f"by row {grouped(len(records) + 1)}; {NOT_AN_EXPORT}")]
+                return None, [
+                    Problem(
+                        shown,
+                        len(records) + 1,
+                        "file",
+                        f"expected at most {grouped(limits.cells)} cells, got more by row {grouped(len(records) + 1)}; {NOT_AN_EXPORT}",
+                    )
+                ]
             records.append(record)
     except csv.Error as exc:
         return None, [Problem(shown, 1, "file", f"cannot be read as CSV: {exc}")]

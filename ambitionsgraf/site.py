@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import charts, methodpage, overview, pdf, views
-from .comparisons import comparison_view
 
 # The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
 from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
+from .comparisons import comparison_view
 from .content import fill, placeholder_values
 from .instrument import Instrument
 from .layout import PHONE_CHART, national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
@@ -30,15 +30,25 @@ def chart_alt(view: dict) -> str:
     )
 
 
-
-
-def report_pdf(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
-               correction: dict | None = None) -> bytes:
+def report_pdf(
+    project: Project,
+    result: OrganisationResult,
+    *,
+    public: bool,
+    comparisons: list[overview.ShownComparison] | None = None,
+    correction: dict | None = None,
+) -> bytes:
     return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons, correction=correction), project.print_css)
 
 
-def report_html(project: Project, result: OrganisationResult, *, public: bool, comparisons: list[overview.ShownComparison] | None = None,
-                correction: dict | None = None) -> str:
+def report_html(
+    project: Project,
+    result: OrganisationResult,
+    *,
+    public: bool,
+    comparisons: list[overview.ShownComparison] | None = None,
+    correction: dict | None = None,
+) -> str:
     """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
     view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
@@ -51,8 +61,9 @@ def report_html(project: Project, result: OrganisationResult, *, public: bool, c
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
         view["correction"] = correction  # the page "Rättelse" (correction.py), for a package delivered before
-    return project.env.get_template("print/report.html").render(report=view, chart_alt=chart_alt(view), site_url=project.site_url,
-                                                                settings=project.settings)
+    return project.env.get_template("print/report.html").render(
+        report=view, chart_alt=chart_alt(view), site_url=project.site_url, settings=project.settings
+    )
 
 
 def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
@@ -72,18 +83,23 @@ def delivery_data(project: Project, result: OrganisationResult, *, comparisons: 
     return data
 
 
-def delivery_pdf_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison],
-                       correction: dict | None = None) -> dict[str, bytes]:
+def delivery_pdf_files(
+    project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison], correction: dict | None = None
+) -> dict[str, bytes]:
     """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
     report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
     workbook, 10 s of CPU at 4 000 organisations, too much for a build without PDFs; beside the
     report's half second it is nothing."""
     slug = result.organisation.slug
-    return {f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons, correction=correction),
-            f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result)}
+    return {
+        f"{slug}.pdf": report_pdf(project, result, public=False, comparisons=comparisons, correction=correction),
+        f"{slug}-handlingsplan.xlsx": handlingsplan_xlsx(project, result),
+    }
 
 
-def public_organisation_files(project: Project, result: OrganisationResult, *, pdf_linked: bool, corrected: str | None = None) -> dict[str, bytes | str]:
+def public_organisation_files(
+    project: Project, result: OrganisationResult, *, pdf_linked: bool, corrected: str | None = None
+) -> dict[str, bytes | str]:
     """The organisation's public page, chart and data, relative to site/: aggregate results only.
     `pdf_linked`: the public PDF will be in the output, so the page links to it."""
     slug = result.organisation.slug
@@ -93,14 +109,22 @@ def public_organisation_files(project: Project, result: OrganisationResult, *, p
     svg = charts.draw_svg(project.ins, spec)
     view = views.report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
     ctx = page_context(
-        project, root=root, path=base, title=result.organisation.name,
+        project,
+        root=root,
+        path=base,
+        title=result.organisation.name,
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
         description=f"{result.organisation.name} i ambitionsgrafen: "
-                    + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
-                    + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
+        + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
+        + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
     )
-    html = project.env.get_template("org.html").render(**ctx, report=view, chart_alt=chart_alt(view), pdf_name=f"{slug}.pdf" if pdf_linked else None,
-                                                       corrected=swedish_date(corrected) if corrected else None)
+    html = project.env.get_template("org.html").render(
+        **ctx,
+        report=view,
+        chart_alt=chart_alt(view),
+        pdf_name=f"{slug}.pdf" if pdf_linked else None,
+        corrected=swedish_date(corrected) if corrected else None,
+    )
     return {
         base + "index.html": html,
         base + "ambitionsgraf.svg": svg,
@@ -124,17 +148,30 @@ def reading_pages(project: Project) -> dict[str, str]:
     ins, env, g = project.ins, project.env, project.guidance
     files: dict[str, str] = {}
     root = "../"
-    steps = [{"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary,
-              "part": s.part} for s in ins.steps]
-    ctx = page_context(project, root=root, path="vagledning/", title="Vägledning",
-                       crumbs=[("", "Start"), (None, "Vägledning")],
-                       description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
-                                   "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.")
+    steps = [
+        {"id": s.id, "label": s.label, "kind": s.kind, "section": s.section, "summary": g.steps[s.id].summary, "part": s.part}
+        for s in ins.steps
+    ]
+    ctx = page_context(
+        project,
+        root=root,
+        path="vagledning/",
+        title="Vägledning",
+        crumbs=[("", "Start"), (None, "Vägledning")],
+        description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
+        "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.",
+    )
     files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
     for i, s in enumerate(ins.steps):
         page = g.steps[s.id]
-        ctx = page_context(project, root="../../", path=f"vagledning/{s.id}/", title=page.title,
-                           crumbs=[("", "Start"), ("vagledning/", "Vägledning"), (None, page.title)], description=page.summary)
+        ctx = page_context(
+            project,
+            root="../../",
+            path=f"vagledning/{s.id}/",
+            title=page.title,
+            crumbs=[("", "Start"), ("vagledning/", "Vägledning"), (None, page.title)],
+            description=page.summary,
+        )
         neighbours = {
             "previous": steps[i - 1] if i > 0 and ins.steps[i - 1].kind == s.kind else None,
             "next": steps[i + 1] if i + 1 < len(steps) and ins.steps[i + 1].kind == s.kind else None,
@@ -142,19 +179,26 @@ def reading_pages(project: Project) -> dict[str, str]:
         suggestions = [{"status": st.label, "text": page.suggestion(st.id)} for st in reversed(ins.statuses)]
         questions = [{"number": q.number, "id": q.id, "text": q.text} for q in ins.questions_of_step(s.id)]
         files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
-            **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours)
+            **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours
+        )
 
     values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
     for slug, page in g.pages.items():
         page = replace(page, html=fill(page.html, values))
-        ctx = page_context(project, root="../", path=f"{slug}/", title=page.title,
-                           crumbs=[("", "Start"), (None, page.title)], description=page.summary)
+        ctx = page_context(
+            project, root="../", path=f"{slug}/", title=page.title, crumbs=[("", "Start"), (None, page.title)], description=page.summary
+        )
         files[f"{slug}/index.html"] = env.get_template("page.html").render(**ctx, page=page)
 
-    ctx = page_context(project, root="../", path="metod/", title="Metod: så beräknas ambitionsgrafen",
-                       crumbs=[("", "Start"), (None, "Metod")],
-                       description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
-                                   "och systematiskt och hur varje steg får sin status.")
+    ctx = page_context(
+        project,
+        root="../",
+        path="metod/",
+        title="Metod: så beräknas ambitionsgrafen",
+        crumbs=[("", "Start"), (None, "Metod")],
+        description="Så räknas ambitionsgrafen: frågorna, svarsskalan, vikterna, gränsen mellan tillfälligt "
+        "och systematiskt och hur varje steg får sin status.",
+    )
     files["metod/index.html"] = env.get_template("method.html").render(**ctx, method=methodpage.method_view(ins, g))
     return files
 
@@ -162,23 +206,38 @@ def reading_pages(project: Project) -> dict[str, str]:
 def shared_site_files(project: Project, published: list[OrganisationResult]) -> dict[str, bytes | str]:
     """Pages that do not belong to one organisation, relative to site/."""
     ins, env, g = project.ins, project.env, project.guidance
-    files: dict[str, bytes | str] = {"assets/site.css": project.site_css,
-                                     FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
+    files: dict[str, bytes | str] = {"assets/site.css": project.site_css, FAVICON: project.env.loader.get_source(project.env, FAVICON)[0]}
 
     overview = views.overview_chart(ins, published)
     files["ambitionsgraf.svg"] = charts.draw_svg(ins, overview)
     files[PHONE_CHART] = charts.draw_svg(ins, overview, phone=True)
     rows = views.index_rows(ins, published, "")
-    ctx = page_context(project, root="", path="", title="Ambitionsgrafen", crumbs=[],
-                       description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.")
-    files["index.html"] = env.get_template("index.html").render(**ctx, rows=rows, chart_title=overview.title,
-                                                                 intro=g.pages.get("om-ambitionsgrafen"), threshold=num(ins.threshold, kept_decimals(ins.threshold)))
+    ctx = page_context(
+        project,
+        root="",
+        path="",
+        title="Ambitionsgrafen",
+        crumbs=[],
+        description="Hur ändamålsenliga är kommuners och regioners inköpsorganisationer? Resultat och vägledning.",
+    )
+    files["index.html"] = env.get_template("index.html").render(
+        **ctx,
+        rows=rows,
+        chart_title=overview.title,
+        intro=g.pages.get("om-ambitionsgrafen"),
+        threshold=num(ins.threshold, kept_decimals(ins.threshold)),
+    )
 
     root = "../"
-    ctx = page_context(project, root=root, path="organisationer/", title="Organisationer",
-                       crumbs=[("", "Start"), (None, "Organisationer")],
-                       description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
-                                   "organisation, med senaste mätning och kvadrant för var och en.")
+    ctx = page_context(
+        project,
+        root=root,
+        path="organisationer/",
+        title="Organisationer",
+        crumbs=[("", "Start"), (None, "Organisationer")],
+        description="Kommuner och regioner med publicerade resultat i ambitionsgrafen, efter typ av "
+        "organisation, med senaste mätning och kvadrant för var och en.",
+    )
     by_type = [
         {"label": t.label, "plural": t.plural, "rows": views.index_rows(ins, [r for r in published if r.organisation.type == t.id], root)}
         for t in ins.types
@@ -191,14 +250,26 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
     files.update(reading_pages(project))
 
     # The search page and its script; the index it reads (pagefind/) is search.py's.
-    ctx = page_context(project, root="../", path="sok/", title="Sök", crumbs=[("", "Start"), (None, "Sök")],
-                       description="Sök i vägledningen, metoden, begreppen och de publicerade organisationernas resultat.")
+    ctx = page_context(
+        project,
+        root="../",
+        path="sok/",
+        title="Sök",
+        crumbs=[("", "Start"), (None, "Sök")],
+        description="Sök i vägledningen, metoden, begreppen och de publicerade organisationernas resultat.",
+    )
     files["sok/index.html"] = env.get_template("sok.html").render(**ctx)
     files["assets/sok.js"] = env.loader.get_source(env, "assets/sok.js")[0]  # a static file from templates/, not rendered
 
     # Served at any missing address, so its links are absolute; from the domain's root without an address.
-    ctx = page_context(project, root=project.site_url or "/", path="404", title="Sidan finns inte", crumbs=[],
-                       description="Sidan finns inte på Ambitionsgrafens webbplats. Härifrån når du startsidan, vägledningen och organisationerna.")
+    ctx = page_context(
+        project,
+        root=project.site_url or "/",
+        path="404",
+        title="Sidan finns inte",
+        crumbs=[],
+        description="Sidan finns inte på Ambitionsgrafens webbplats. Härifrån når du startsidan, vägledningen och organisationerna.",
+    )
     files["404.html"] = env.get_template("404.html").render(**ctx)
     return files
 
@@ -224,26 +295,33 @@ def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dic
         yes_no = [key for key, _ in levels] == ["ja", "nej"]
         numbers = question_numbers([d["number"] for d in questions])
         svg = charts.distribution_svg(
-            f"Andel av organisationerna per svar, {numbers} ({selection})", list(levels),
-            [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions])
+            f"Andel av organisationerna per svar, {numbers} ({selection})",
+            list(levels),
+            [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions],
+        )
         width, height = charts.svg_size(svg)
         ident = "ja-nej" if yes_no else "skala"
-        groups.append({
-            "id": ident,
-            "file": "fragor.svg" if not yes_no else "fragor-ja-nej.svg",
-            "svg": svg,
-            "width": width,
-            "height": height,
-            "heading": f"Svar ja eller nej ({numbers})" if yes_no
-                       else f"Svar på skalan {min(values)}–{max(values)} ({numbers})",
-            "alt": (f"Liggande staplar, en per fråga, med andelen organisationer på varje svar för {numbers}. "
-                    "Samma uppgifter finns i tabellen intill."),
-            "caption": f"Antal organisationer per svar, {numbers}",
-            "levels": [label for _, label in levels],
-            "table_below": not yes_no,  # the scale's five columns leave too little room beside the chart
-            "rows": [{"number": d["number"], "text": d["text"], "cells": [d["counts"][key] for key, _ in levels],
-                      "missing": d["missing"]} for d in questions],
-        })
+        groups.append(
+            {
+                "id": ident,
+                "file": "fragor.svg" if not yes_no else "fragor-ja-nej.svg",
+                "svg": svg,
+                "width": width,
+                "height": height,
+                "heading": f"Svar ja eller nej ({numbers})" if yes_no else f"Svar på skalan {min(values)}–{max(values)} ({numbers})",
+                "alt": (
+                    f"Liggande staplar, en per fråga, med andelen organisationer på varje svar för {numbers}. "
+                    "Samma uppgifter finns i tabellen intill."
+                ),
+                "caption": f"Antal organisationer per svar, {numbers}",
+                "levels": [label for _, label in levels],
+                "table_below": not yes_no,  # the scale's five columns leave too little room beside the chart
+                "rows": [
+                    {"number": d["number"], "text": d["text"], "cells": [d["counts"][key] for key, _ in levels], "missing": d["missing"]}
+                    for d in questions
+                ],
+            }
+        )
     return groups
 
 
@@ -272,21 +350,37 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
             files[path + "ambitionsgraf.svg"] = chart
             for g in groups:
                 files[path + g["file"]] = g.pop("svg")
-            ctx = page_context(project, root=root, path=path, title=title,
-                               crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")] if path != "oversikt/" else [("", "Start"), (None, "Nationell översikt")],
-                               description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
-                                           + ("organisation" if len(sel.rounds) == 1 else "organisationer")
-                                           + ", hur många som ligger i varje kvadrant och hur de svarat på varje fråga.")
+            ctx = page_context(
+                project,
+                root=root,
+                path=path,
+                title=title,
+                crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, f"{type_label}, {year_label}")]
+                if path != "oversikt/"
+                else [("", "Start"), (None, "Nationell översikt")],
+                description=f"Ambitionsgrafen för {type_label}, {year_label}: {len(sel.rounds)} "
+                + ("organisation" if len(sel.rounds) == 1 else "organisationer")
+                + ", hur många som ligger i varje kvadrant och hur de svarat på varje fråga.",
+            )
             files[path + "index.html"] = project.env.get_template("overview.html").render(
                 **ctx,
                 heading=title,
                 count=len(sel.rounds),
                 type_filters=[{"label": "Alla typer", "href": root + overview_path(None, year), "current": type_ is None, "empty": False}]
-                + [{"label": t.label, "href": root + overview_path(t.id, year), "current": t.id == type_,
-                    "empty": (t.id, year) not in present} for t in types],
+                + [
+                    {
+                        "label": t.label,
+                        "href": root + overview_path(t.id, year),
+                        "current": t.id == type_,
+                        "empty": (t.id, year) not in present,
+                    }
+                    for t in types
+                ],
                 year_filters=[{"label": "Senaste", "href": root + overview_path(type_, None), "current": year is None, "empty": False}]
-                + [{"label": y, "href": root + overview_path(type_, y), "current": y == year,
-                    "empty": (type_, y) not in present} for y in years],
+                + [
+                    {"label": y, "href": root + overview_path(type_, y), "current": y == year, "empty": (type_, y) not in present}
+                    for y in years
+                ],
                 rows=views.index_rows(ins, [r for r, _ in sel.rounds], root, rounds=[a for _, a in sel.rounds]),
                 quadrants=overview.quadrant_counts(ins, sel),
                 answer_groups=groups,

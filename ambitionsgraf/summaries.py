@@ -14,7 +14,7 @@ from fractions import Fraction
 from . import trust
 from .answers import SLUG
 from .scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
-from .trust import Shape  # noqa: F401  (raised by summary_from_data)
+from .trust import Shape
 from .yamlsource import MAX_NODES
 
 _need = trust.need
@@ -70,14 +70,29 @@ def _pair(f: Fraction | None):
 
 def summary_to_data(s) -> list:
     o = s.organisation
-    return [o.slug, o.name, o.type, o.published, o.path, o.code, [
-        [a.date, a.overall.respondents, {k: _pair(v) for k, v in a.overall.areas.items()},
-         {k: _pair(v) for k, v in a.overall.axes.items()}, a.overall.quadrant,
-         {k: _pair(q.mean) for k, q in a.questions.items()},
-         {role: [g.respondents, {k: _pair(v) for k, v in g.areas.items()}, {k: _pair(v) for k, v in g.axes.items()}, g.quadrant]
-          for role, g in a.roles.items()}]
-        for a in s.assessments
-    ]]
+    return [
+        o.slug,
+        o.name,
+        o.type,
+        o.published,
+        o.path,
+        o.code,
+        [
+            [
+                a.date,
+                a.overall.respondents,
+                {k: _pair(v) for k, v in a.overall.areas.items()},
+                {k: _pair(v) for k, v in a.overall.axes.items()},
+                a.overall.quadrant,
+                {k: _pair(q.mean) for k, q in a.questions.items()},
+                {
+                    role: [g.respondents, {k: _pair(v) for k, v in g.areas.items()}, {k: _pair(v) for k, v in g.axes.items()}, g.quadrant]
+                    for role, g in a.roles.items()
+                },
+            ]
+            for a in s.assessments
+        ],
+    ]
 
 
 class Expected:

@@ -16,8 +16,9 @@ from .text import check_name, slug_for
 from .yamlsource import MappingNode, ScalarNode, read_source
 
 
-def new_answer_file(ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None,
-                    notes: list[Problem] | None = None) -> tuple[Path, str, str | None]:
+def new_answer_file(
+    ins: Instrument, orgs_dir: Path, slug: str, name: str, type_: str, day: str | None, notes: list[Problem] | None = None
+) -> tuple[Path, str, str | None]:
     """The new file's path and text, and what was said about its kod: filled in when the name is
     one municipality's or region's in the reference list (content/kommuner.csv)."""
     path = orgs_dir / f"{slug}.yaml"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Iterable
 
 from . import personal
 
@@ -62,8 +62,9 @@ def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Itera
         scale = 10**decimals
         magnitude = (2 * abs(n) * scale + d) // (2 * d)
         units = magnitude if n >= 0 else -magnitude
-        if all((units * td >= tn * scale) == (n * td >= tn * d) for tn, td in at_least) and \
-                all((units * td > tn * scale) == (n * td > tn * d) for tn, td in above):
+        if all((units * td >= tn * scale) == (n * td >= tn * d) for tn, td in at_least) and all(
+            (units * td > tn * scale) == (n * td > tn * d) for tn, td in above
+        ):
             return decimals
         decimals += 1
 
@@ -266,14 +267,21 @@ MAX_MARKS = 2  # combining marks on one character: "ǘ" written with two, Vietna
 _DIRECTION_CONTROLS = "\u202a-\u202e\u2066-\u2069"
 # Category Cf but the direction controls (the list in tests/test_names.py is checked against unicodedata),
 # and the invisible characters of other categories.
-_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
-           "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-           "\U000e0001\U000e0020-\U000e007f")
+_FORMAT = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
+    "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f"
+)
 _INVISIBLE = _FORMAT + "\u034f\u180b-\u180d\u180f\ufe00-\ufe0f\U000e0100-\U000e01ef\u115f\u1160\u3164\u2800\uffa0"
-_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"{chr(p * 0x10000 + 0xfffe)}{chr(p * 0x10000 + 0xffff)}" for p in range(1, 17))
+_NONCHARACTERS = "\ufdd0-\ufdef\ufffe\uffff" + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(1, 17))
 _ODD_TEXT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff{_DIRECTION_CONTROLS}{_INVISIBLE}{_NONCHARACTERS}]")
-_LINE_CHARS = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab", "\u2028": "a line separator",
-               "\u2029": "a paragraph separator"}
+_LINE_CHARS = {
+    "\n": "a line break",
+    "\r": "a carriage return",
+    "\t": "a tab",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
 
 
 def _char_name(char: str) -> str:
@@ -332,8 +340,10 @@ def _stacked_marks(text: str) -> str | None:
                 end += 1
             base = i - run
             where = f"on '{show(text[base])}' {_after(text, base)}" if base >= 0 else "at the start"
-            return (f"expected at most {MAX_MARKS} combining marks (accents) on one character, got {end - base - 1} {where}; "
-                    "they would print over the lines around it")
+            return (
+                f"expected at most {MAX_MARKS} combining marks (accents) on one character, got {end - base - 1} {where}; "
+                "they would print over the lines around it"
+            )
     return None
 
 
@@ -351,8 +361,12 @@ def check_free_text(text: str, line_breaks: bool = False, in_file: bool = True) 
         if kind != "ok":
             found.setdefault(kind, []).append(m.start())
     refusals, notes = [], []
-    expected = {"control": "text without control characters", "surrogate": "text in UTF-8",
-                "noncharacter": "text without noncharacters", "direction": "text without direction controls"}
+    expected = {
+        "control": "text without control characters",
+        "surrogate": "text in UTF-8",
+        "noncharacter": "text without noncharacters",
+        "direction": "text without direction controls",
+    }
     for kind in expected:
         if kind not in found:
             continue

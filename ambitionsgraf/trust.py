@@ -43,10 +43,33 @@ def plain_text(value: str) -> str:
 
 _HEADING = {"id"}
 _ALLOWED = {
-    "p": set(), "h1": _HEADING, "h2": _HEADING, "h3": _HEADING, "h4": _HEADING, "h5": _HEADING, "h6": _HEADING,
-    "a": {"href", "title"}, "ul": set(), "ol": {"start"}, "li": set(), "em": set(), "strong": set(), "code": set(),
-    "pre": set(), "blockquote": set(), "hr": set(), "br": set(), "table": set(), "thead": set(), "tbody": set(),
-    "tr": set(), "th": {"style"}, "td": {"style"}, "abbr": {"title"}, "sup": set(), "sub": set(),
+    "p": set(),
+    "h1": _HEADING,
+    "h2": _HEADING,
+    "h3": _HEADING,
+    "h4": _HEADING,
+    "h5": _HEADING,
+    "h6": _HEADING,
+    "a": {"href", "title"},
+    "ul": set(),
+    "ol": {"start"},
+    "li": set(),
+    "em": set(),
+    "strong": set(),
+    "code": set(),
+    "pre": set(),
+    "blockquote": set(),
+    "hr": set(),
+    "br": set(),
+    "table": set(),
+    "thead": set(),
+    "tbody": set(),
+    "tr": set(),
+    "th": {"style"},
+    "td": {"style"},
+    "abbr": {"title"},
+    "sup": set(),
+    "sub": set(),
 }
 _ID = re.compile(r"[a-z0-9_-]{1,200}")
 _HREF = re.compile(r"(#|/|\.\./|\./|[a-z0-9_-]+[/.#]|https://|mailto:)[^\s\"'<>`\\]*", re.IGNORECASE)
@@ -107,15 +130,60 @@ def guidance_html(value: str) -> str:
 
 # -- the chart frame's SVG head: what matplotlib's SVG backend writes -------------------------------
 
-_SVG_ELEMENTS = {"svg", "metadata", "rdf:RDF", "cc:Work", "dc:type", "dc:format", "dc:creator", "cc:Agent", "dc:title",
-                 "defs", "style", "g", "path", "use", "text", "clipPath", "rect", "tspan", "title", "desc"}
-_SVG_ATTRIBUTES = {"clip-path", "d", "encoding", "height", "id", "rdf:resource", "standalone", "style", "transform", "type",
-                   "version", "viewBox", "width", "x", "y", "xlink:href", "xmlns", "xmlns:cc", "xmlns:dc", "xmlns:rdf",
-                   "xmlns:xlink", "aria-label", "role", "class"}
+_SVG_ELEMENTS = {
+    "svg",
+    "metadata",
+    "rdf:RDF",
+    "cc:Work",
+    "dc:type",
+    "dc:format",
+    "dc:creator",
+    "cc:Agent",
+    "dc:title",
+    "defs",
+    "style",
+    "g",
+    "path",
+    "use",
+    "text",
+    "clipPath",
+    "rect",
+    "tspan",
+    "title",
+    "desc",
+}
+_SVG_ATTRIBUTES = {
+    "clip-path",
+    "d",
+    "encoding",
+    "height",
+    "id",
+    "rdf:resource",
+    "standalone",
+    "style",
+    "transform",
+    "type",
+    "version",
+    "viewBox",
+    "width",
+    "x",
+    "y",
+    "xlink:href",
+    "xmlns",
+    "xmlns:cc",
+    "xmlns:dc",
+    "xmlns:rdf",
+    "xmlns:xlink",
+    "aria-label",
+    "role",
+    "class",
+}
 _TAG = re.compile(r"<([A-Za-z][\w:.-]*)")
 _ATTRIBUTE = re.compile(r"""\s([A-Za-z_][\w:.-]*)\s*=\s*("[^"]*"|'[^']*')""")
-_PROLOGUE = ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
-             '  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n')
+_PROLOGUE = (
+    '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
+    '  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+)
 _SAFE_REFERENCE = re.compile(r"#[\w.-]+|http://purl\.org/dc/dcmitype/StillImage")
 
 
@@ -123,7 +191,7 @@ def svg_head(value: str) -> str:
     """The opening of one SVG document as matplotlib writes it: its prologue, then only its elements and
     attributes; references only within the document; never a closed or second document."""
     need(value.startswith(_PROLOGUE) and value.count("<svg") == 1 and "</svg>" not in value)
-    body = value[len(_PROLOGUE):]
+    body = value[len(_PROLOGUE) :]
     need("<!" not in body and "<?" not in body and "&" not in body.replace("&#", "").replace("&amp;", ""))
     need(all(tag in _SVG_ELEMENTS for tag in _TAG.findall(body)))
     for tag in re.findall(r"<[^>]*>?", body):  # every name before an "=" in a tag, quoted or not, is one we allow

@@ -6,23 +6,49 @@ never read roles, per-respondent answers, spreads or comments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
-from typing import Mapping
 
 from .advice import step_advice
-from .charts import ChartSpec, Marker
 from .answertext import _options_note, _role_answers, assumed  # noqa: F401  (their home is answertext.py)
-from .missing import axis_note, missing_effects
+from .charts import ChartSpec, Marker
 from .content import Guidance
 from .instrument import Instrument
+from .missing import axis_note, missing_effects
 from .opendata import place_json
-from .scoring import (AXES, AssessmentResult, Bounds, GroupScore, OrganisationResult, area_bounds, axis_bounds, details_public, priorities,
-                      question_bounds, reserved_by)
-from .text import and_list, count, cut_at_word, kept_decimals, num, num_on_side, round_half_up, swedish_date  # their home is text.py; views.num etc. stay importable
+from .scoring import (
+    AXES,
+    AssessmentResult,
+    Bounds,
+    GroupScore,
+    OrganisationResult,
+    area_bounds,
+    axis_bounds,
+    details_public,
+    priorities,
+    question_bounds,
+    reserved_by,
+)
+from .text import (  # their home is text.py; views.num etc. stay importable
+    and_list,
+    count,
+    cut_at_word,
+    kept_decimals,
+    num,
+    num_on_side,
+    round_half_up,
+    swedish_date,
+)
 
 
-def quadrant_label(ins: Instrument, quadrant: str | None, missing: str | None = "Ingen punkt (svar saknas)",
-                   means: Mapping[str, Fraction | None] | None = None, *, withheld: bool = False) -> str | None:
+def quadrant_label(
+    ins: Instrument,
+    quadrant: str | None,
+    missing: str | None = "Ingen punkt (svar saknas)",
+    means: Mapping[str, Fraction | None] | None = None,
+    *,
+    withheld: bool = False,
+) -> str | None:
     """The quadrant's label, or `missing` when the answers give no point. With the question means
     (`means`), the label of the reserved quadrant carries its reservation where the step it requires
     is not in place ("Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats");
@@ -146,8 +172,7 @@ def assessment_json(ins: Instrument, a: AssessmentResult, comments: Mapping | No
 def organisation_json(ins: Instrument, result: OrganisationResult, *, public: bool) -> dict:
     org = result.organisation
     comments = [
-        {"assessment": a.comment, "respondents": [(r.role, r.comment) for r in a.respondents if r.comment]}
-        for a in org.assessments
+        {"assessment": a.comment, "respondents": [(r.role, r.comment) for r in a.respondents if r.comment]} for a in org.assessments
     ]
     return {
         "slug": org.slug,
@@ -155,9 +180,7 @@ def organisation_json(ins: Instrument, result: OrganisationResult, *, public: bo
         "typ": org.type,
         **place_json(ins.reference, org.code),
         "publicerad": org.published,
-        "matningar": [
-            assessment_json(ins, a, None if public else c, public=public) for a, c in zip(result.assessments, comments)
-        ],
+        "matningar": [assessment_json(ins, a, None if public else c, public=public) for a, c in zip(result.assessments, comments)],
     }
 
 
@@ -247,12 +270,14 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
     def area_rows(g: GroupScore, before: GroupScore | None) -> list[dict]:
         rows = []
         for area in ins.areas:
-            rows.append({
-                "label": f"{area.number}. {area.label}",
-                "axis": ins.axes[area.axis]["kort"],
-                "value": shown(g.areas[area.id], area_bounds(ins, area.id)),
-                "change": change(g.areas[area.id], before.areas[area.id], area_bounds(ins, area.id)) if before else None,
-            })
+            rows.append(
+                {
+                    "label": f"{area.number}. {area.label}",
+                    "axis": ins.axes[area.axis]["kort"],
+                    "value": shown(g.areas[area.id], area_bounds(ins, area.id)),
+                    "change": change(g.areas[area.id], before.areas[area.id], area_bounds(ins, area.id)) if before else None,
+                }
+            )
         return rows
 
     axes = [
@@ -297,14 +322,22 @@ def report_view(ins: Instrument, guidance: Guidance, result: OrganisationResult,
         "question_groups": question_groups,
         "chart": chart,
         "chart_rows": chart_rows(ins, result, with_roles=not public, public=public),
-        "missing": [{"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short,
-                     "count": count(n, "person", "personer")} for qid, n in latest.missing.items()],
-        "incomplete_areas": missing_effects(ins, latest, next(a for a in org.assessments if a.date.isoformat() == latest.date), public=public),
+        "missing": [
+            {"id": qid, "number": ins.question(qid).number, "short": ins.question(qid).short, "count": count(n, "person", "personer")}
+            for qid, n in latest.missing.items()
+        ],
+        "incomplete_areas": missing_effects(
+            ins, latest, next(a for a in org.assessments if a.date.isoformat() == latest.date), public=public
+        ),
         "axis_note": axis_note(ins, latest),
         "history": [
-            {"date": swedish_date(a.date), "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
-             "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
-             "quadrant": round_quadrant(ins, a, "–", public=public), "respondents": a.overall.respondents}
+            {
+                "date": swedish_date(a.date),
+                "ledning": shown(a.overall.axes["ledning"], axis_bounds(ins)),
+                "verksamhet": shown(a.overall.axes["verksamhet"], axis_bounds(ins)),
+                "quadrant": round_quadrant(ins, a, "–", public=public),
+                "respondents": a.overall.respondents,
+            }
             for a in result.assessments
         ],
         "root": root,
@@ -323,17 +356,19 @@ def _step_rows(ins: Instrument, guidance: Guidance, latest: AssessmentResult, ro
     rows = []
     for step in ins.steps:
         status = latest.steps[step.id]
-        rows.append({
-            "id": step.id,
-            "label": step.label,
-            "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
-            "section": step.section,
-            "status": status,
-            "status_label": statuses[status] if status else "Underlag saknas",
-            **_advice(step_advice(ins, guidance.steps[step.id], step, status, latest.questions)),
-            "url": _step_link(step.id, root),
-            "questions": [q.id for q in ins.questions_of_step(step.id)],
-        })
+        rows.append(
+            {
+                "id": step.id,
+                "label": step.label,
+                "kind": "Ledningssystemets steg" if step.kind == "steg" else "Inköpsprocessen",
+                "section": step.section,
+                "status": status,
+                "status_label": statuses[status] if status else "Underlag saknas",
+                **_advice(step_advice(ins, guidance.steps[step.id], step, status, latest.questions)),
+                "url": _step_link(step.id, root),
+                "questions": [q.id for q in ins.questions_of_step(step.id)],
+            }
+        )
     return rows
 
 
@@ -373,13 +408,17 @@ def _question_groups(ins: Instrument, latest: AssessmentResult, by_id: dict, *, 
                 row["spread"] = "–" if r.spread is None else str(r.spread)
                 row["flag"] = r.spread is not None and r.spread >= ins.spread_flag
                 row["roles"] = [
-                    {"label": ins.role_label(role.id),
-                     "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ()))}
+                    {
+                        "label": ins.role_label(role.id),
+                        "answers": _role_answers(q, r.points_by_role.get(role.id, ()), r.options_by_role.get(role.id, ())),
+                    }
                     for role in ins.roles
                     if role.id in latest.roles
                 ]
             rows.append(row)
-        groups.append({"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows})
+        groups.append(
+            {"label": f"{area.number}. {area.label}", "preamble": area.preamble, "axis": ins.axes[area.axis]["kort"], "questions": rows}
+        )
     return groups
 
 
@@ -401,9 +440,17 @@ def _delivery_sections(ins: Instrument, result: OrganisationResult, question_gro
     ]
     view["area_headers"] = [{"number": a.number, "label": a.label} for a in ins.areas]
     view["conversation"] = [
-        {"number": row["number"], "text": row["text"], "short": ins.question(row["id"]).short, "spread": row["spread"],
-         "roles": row["roles"], "options_note": row["options_note"]}
-        for group in question_groups for row in group["questions"] if row["flag"]
+        {
+            "number": row["number"],
+            "text": row["text"],
+            "short": ins.question(row["id"]).short,
+            "spread": row["spread"],
+            "roles": row["roles"],
+            "options_note": row["options_note"],
+        }
+        for group in question_groups
+        for row in group["questions"]
+        if row["flag"]
     ]
     # The summary names at most three of them, the widest apart first (a page is all it has), in question
     # order; the section on the roles has them all.
@@ -459,4 +506,3 @@ def index_rows(ins: Instrument, results: list[OrganisationResult], root: str, ro
         }
         for r, a in pairs
     ]
-

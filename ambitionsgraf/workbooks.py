@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import xlsxwriter
 from xlsxwriter.format import Format
@@ -36,8 +36,7 @@ class Workbook:
     def __init__(self, *, title: str, author: str, created: datetime.date):
         self._out = io.BytesIO()
         self.book = xlsxwriter.Workbook(self._out, {"in_memory": True})
-        self.book.set_properties({"title": title, "author": author,
-                                  "created": datetime.datetime.combine(created, datetime.time())})
+        self.book.set_properties({"title": title, "author": author, "created": datetime.datetime.combine(created, datetime.time())})
         self.style: dict[str, Format] = {name: self.book.add_format(props) for name, props in STYLES.items()}
 
     def sheet(self, name: str, widths: Iterable[float], styles: Sequence[str | None] = ()) -> Worksheet:
@@ -87,8 +86,14 @@ def wrapped_lines(text: str, width: float) -> int:
 
 def row_height(values: Sequence, widths: Sequence[float], wrapped: Sequence[bool]) -> float:
     """The height in points that shows every wrapped text of the row whole."""
-    lines = max([wrapped_lines(v, widths[i]) for i, v in enumerate(values)
-                 if i < len(widths) and i < len(wrapped) and wrapped[i] and type(v) is str] or [1])
+    lines = max(
+        [
+            wrapped_lines(v, widths[i])
+            for i, v in enumerate(values)
+            if i < len(widths) and i < len(wrapped) and wrapped[i] and type(v) is str
+        ]
+        or [1]
+    )
     return lines * LINE + PADDING
 
 
@@ -102,7 +107,7 @@ def print_setup(ws: Worksheet, *, title: str, heading_row: int, last_row: int, l
     ws.set_margins(left=0.5, right=0.5, top=0.8, bottom=0.7)
     ws.repeat_rows(heading_row)
     ws.print_area(0, 0, last_row, last_col)
-    ws.set_header("&C&\"-,Bold\"" + title.replace("&", "&&"), {"margin": 0.3})
+    ws.set_header('&C&"-,Bold"' + title.replace("&", "&&"), {"margin": 0.3})
     ws.set_footer("&CSida &P av &N", {"margin": 0.3})
 
 

@@ -84,9 +84,7 @@ def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[S
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
-        return Source(path, text, None), [
-            Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")
-        ]
+        return Source(path, text, None), [Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")]
     return Source(path, text, root), []
 
 
@@ -140,7 +138,7 @@ def _tab_problems(path: str, text: str) -> list[Problem]:
 class _Frame:
     """A collection being composed, and the field name its children report under."""
 
-    __slots__ = ("node", "field", "key")
+    __slots__ = ("field", "key", "node")
 
     def __init__(self, node: Node, field: str):
         self.node = node
@@ -197,7 +195,7 @@ class _FastLoader(_Loader):
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
+    return "!!" + tag[len(_YAML_TAG_PREFIX) :] if tag.startswith(_YAML_TAG_PREFIX) else tag
 
 
 def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node | None, list[Problem]]:
@@ -247,8 +245,14 @@ def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node |
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    return None, [Problem(path, event.start_mark.line + 1, "syntax",
-                                          "expected one YAML document, got a second '---'; keep one organisation per file")]
+                    return None, [
+                        Problem(
+                            path,
+                            event.start_mark.line + 1,
+                            "syntax",
+                            "expected one YAML document, got a second '---'; keep one organisation per file",
+                        )
+                    ]
                 continue
             if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
                 continue
@@ -268,7 +272,11 @@ def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node |
                     continue  # one line per alias and line is enough
                 aliases_seen.add((line, event.anchor))
                 if event.anchor in anchors:
-                    refuse(line, field, f"*{show(event.anchor)} repeats the value anchored on line {anchors[event.anchor]}; aliases are not allowed, write the value out")
+                    refuse(
+                        line,
+                        field,
+                        f"*{show(event.anchor)} repeats the value anchored on line {anchors[event.anchor]}; aliases are not allowed, write the value out",
+                    )
                 else:
                     refuse(line, field, "a value cannot start with '*'; put the text in quotes")
                 continue
@@ -281,8 +289,11 @@ def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node |
                 attach(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
                 continue
             if len(stack) >= MAX_DEPTH:
-                return None, [Problem(path, line, "syntax",
-                                      f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not {what}")]
+                return None, [
+                    Problem(
+                        path, line, "syntax", f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not {what}"
+                    )
+                ]
             if isinstance(event, yaml.SequenceStartEvent):
                 node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
             else:
@@ -297,8 +308,9 @@ def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node |
     finally:
         events.close()
     if refused > MAX_REFUSED:
-        problems.append(Problem(path, problems[-1].line, "file",
-                                f"{refused - MAX_REFUSED} more aliases or tags not listed; answer files use neither"))
+        problems.append(
+            Problem(path, problems[-1].line, "file", f"{refused - MAX_REFUSED} more aliases or tags not listed; answer files use neither")
+        )
     return (None if problems else root), problems
 
 

@@ -30,8 +30,6 @@ import os
 import platform
 import random
 import re
-import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -45,10 +43,25 @@ from .hostile import bench_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
-    "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
-    "v2_kunskapsunderlag", "v2_resultatrapporter", "v2_hallbarhet", "v2_kategorirapporter",
-    "v3_juridik", "v3_styrdokument", "v3_planering", "v3_uppfoljning", "v3_rapportering",
-    "h_forbereda", "h_genomfora", "h_avtalsuppfoljning", "h_kategoriteam", "h_nojdhet",
+    "v1_mal",
+    "v1_matt",
+    "v1_plan",
+    "v1_spendanalys",
+    "v1_kategori",
+    "v2_kunskapsunderlag",
+    "v2_resultatrapporter",
+    "v2_hallbarhet",
+    "v2_kategorirapporter",
+    "v3_juridik",
+    "v3_styrdokument",
+    "v3_planering",
+    "v3_uppfoljning",
+    "v3_rapportering",
+    "h_forbereda",
+    "h_genomfora",
+    "h_avtalsuppfoljning",
+    "h_kategoriteam",
+    "h_nojdhet",
 ]
 ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
 TYPES = ["kommun"] * 8 + ["region", "myndighet", "bolag"]
@@ -103,7 +116,9 @@ def peak_mb():
     return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
 """
 
-YAML_FLOOR = _MEASURE_PRELUDE + """
+YAML_FLOOR = (
+    _MEASURE_PRELUDE
+    + """
 from pathlib import Path
 import yaml
 files = sorted(Path(sys.argv[1]).glob('*.yaml'))
@@ -112,8 +127,11 @@ for p in files:
     yaml.load(p.read_bytes(), Loader=yaml.CSafeLoader)
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb()}))
 """
+)
 
-BUILD = _MEASURE_PRELUDE + """
+BUILD = (
+    _MEASURE_PRELUDE
+    + """
 from pathlib import Path
 w0, c0 = time.perf_counter(), cpu()
 from ambitionsgraf.pipeline import BuildOptions, build
@@ -123,9 +141,12 @@ s = build(BuildOptions(project_dir=Path('.'), orgs_dir=Path(sys.argv[1]), out_di
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "peak_mb": peak_mb(), "stages": s.stages,
                   "rendered": s.rendered, "pdfs": s.pdfs, "unchanged": s.unchanged}))
 """
+)
 
 # `build.py leverera YEAR` in-process, with the same cache as BUILD.
-DELIVER = _MEASURE_PRELUDE + """
+DELIVER = (
+    _MEASURE_PRELUDE
+    + """
 from pathlib import Path
 w0 = time.perf_counter()
 from ambitionsgraf.delivery import deliver
@@ -134,17 +155,23 @@ o = deliver(BuildOptions(project_dir=Path('.'), orgs_dir=Path(sys.argv[1]), out_
                          cache_dir=Path(sys.argv[2]).parent / 'cache'), sys.argv[3], None, 'bench', '2026-01-01')
 print(json.dumps({"wall": time.perf_counter() - w0, "delivered": len(o.delivered)}))
 """
+)
 
 # The same build with the open data (resultat.csv, resultat.xlsx, its page and catalogue) left
 # out: what it adds to a clean build is the difference.
-BUILD_WITHOUT_OPEN_DATA = BUILD.replace("from ambitionsgraf.pipeline import BuildOptions, build", """from ambitionsgraf.pipeline import BuildOptions, build
+BUILD_WITHOUT_OPEN_DATA = BUILD.replace(
+    "from ambitionsgraf.pipeline import BuildOptions, build",
+    """from ambitionsgraf.pipeline import BuildOptions, build
 import ambitionsgraf.opendata
-ambitionsgraf.opendata.open_data_files = lambda project, published: {}""")
+ambitionsgraf.opendata.open_data_files = lambda project, published: {}""",
+)
 
 # The open data made alone, in one process, from the published organisations' summaries (loaded
 # before the clock starts), with the site's address so that the catalogue is made too; then
 # resultat.xlsx alone from the same rows; and the action-plan workbooks of every organisation.
-OPEN_DATA = _MEASURE_PRELUDE + """
+OPEN_DATA = (
+    _MEASURE_PRELUDE
+    + """
 from pathlib import Path
 from ambitionsgraf.answers import load_organisations
 from ambitionsgraf.pipeline import load_project
@@ -170,8 +197,11 @@ print(json.dumps({"open_data_wall": w1 - w0, "open_data_cpu": c1 - c0, "xlsx_wal
                   "rows": files['data/resultat.csv'].count(b'\\n') - 1, "csv_kb": len(files['data/resultat.csv']) / 1e3,
                   "xlsx_kb": len(files['data/resultat.xlsx']) / 1e3}))
 """
+)
 
-WEASY_FLOOR = _MEASURE_PRELUDE + """
+WEASY_FLOOR = (
+    _MEASURE_PRELUDE
+    + """
 from pathlib import Path
 from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.settings import load_settings
@@ -193,9 +223,12 @@ for html in htmls:
     weasyprint.HTML(string=html).write_pdf(stylesheets=[css], pdf_variant='pdf/ua-1')
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "docs": len(htmls)}))
 """
+)
 
 
-NATIONAL = _MEASURE_PRELUDE + """
+NATIONAL = (
+    _MEASURE_PRELUDE
+    + """
 import gc
 from pathlib import Path
 from ambitionsgraf.pipeline import load_project
@@ -218,6 +251,7 @@ w2, c2 = time.perf_counter(), cpu()
 print(json.dumps({"years": len(views), "published": len(published), "views_cpu": c1 - c0, "pages_cpu": c2 - c1,
                   "views_wall": w1 - w0, "pages_wall": w2 - w1}))
 """
+)
 
 
 def fmt_stages(stages: dict, n: int) -> str:
@@ -231,8 +265,10 @@ def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
     floor = run_python(YAML_FLOOR, str(orgs))
     clean = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
     lines.append(f"- floor (a), yaml.load with CSafeLoader: {floor['wall']:.2f} s wall, {floor['cpu']:.2f} s CPU")
-    lines.append(f"- clean build, no PDFs: {clean['wall']:.2f} s wall, {clean['cpu']:.2f} s CPU, peak {clean['peak_mb']:.0f} MB "
-                 f"→ **{clean['wall'] / floor['wall']:.2f}× floor (a)**")
+    lines.append(
+        f"- clean build, no PDFs: {clean['wall']:.2f} s wall, {clean['cpu']:.2f} s CPU, peak {clean['peak_mb']:.0f} MB "
+        f"→ **{clean['wall'] / floor['wall']:.2f}× floor (a)**"
+    )
     lines.append(f"  - stages: {fmt_stages(clean['stages'], n)}")
     load = clean["stages"].get("load+validate+score", 0)
     lines.append(f"  - load+validate+score alone: {load / floor['wall']:.2f}× floor (a)")
@@ -240,10 +276,12 @@ def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
     # its pages measured alone (in the build they render on the workers, beside the organisations).
     nat = run_python(NATIONAL, str(orgs))
     stage = clean["stages"].get("national follow-up", 0)
-    lines.append(f"  - national follow-up, {nat['years']} years over {nat['published']} published organisations: "
-                 f"{stage:.2f} s in the build's parent (stage 'national follow-up'); measured alone, views and keys "
-                 f"{nat['views_cpu']:.2f} s CPU, its {nat['years']} pages {nat['pages_cpu']:.2f} s CPU "
-                 f"→ **{100 * (stage + nat['pages_cpu']) / clean['wall']:.1f} %** of the clean build's wall (target: at most 10 %)")
+    lines.append(
+        f"  - national follow-up, {nat['years']} years over {nat['published']} published organisations: "
+        f"{stage:.2f} s in the build's parent (stage 'national follow-up'); measured alone, views and keys "
+        f"{nat['views_cpu']:.2f} s CPU, its {nat['years']} pages {nat['pages_cpu']:.2f} s CPU "
+        f"→ **{100 * (stage + nat['pages_cpu']) / clean['wall']:.1f} %** of the clean build's wall (target: at most 10 %)"
+    )
     if open_data:
         lines += bench_open_data(orgs, tmp / f"out-{n}-without-open-data", clean)
     lines += bench_search_index(n, orgs, tmp, clean)
@@ -251,8 +289,10 @@ def bench_size(n: int, tmp: Path, open_data: bool = True) -> list[str]:
     lines.append(f"- rebuild with nothing changed: {noop['wall']:.2f} s wall (unchanged detected: {noop['unchanged']})")
     change_latest_answer(sorted(orgs.glob("*.yaml"))[1])
     one = run_python(BUILD, str(orgs), str(out), "nopdf", "0")
-    lines.append(f"- rebuild after one answer corrected in the latest round, no PDFs: {one['wall']:.2f} s wall, "
-                 f"{one['rendered']} organisation(s) rendered")
+    lines.append(
+        f"- rebuild after one answer corrected in the latest round, no PDFs: {one['wall']:.2f} s wall, "
+        f"{one['rendered']} organisation(s) rendered"
+    )
     return lines
 
 
@@ -274,7 +314,9 @@ def bench_open_data(orgs: Path, out: Path, clean: dict) -> list[str]:
     ]
 
 
-SEARCH_INDEX = _MEASURE_PRELUDE + """
+SEARCH_INDEX = (
+    _MEASURE_PRELUDE
+    + """
 import tempfile
 from pathlib import Path
 from ambitionsgraf.answers import load_organisations
@@ -290,6 +332,7 @@ w0, c0 = time.perf_counter(), cpu()
 files = Indexer.start(Path(tempfile.mkdtemp()) / 'site', records, pages).finish()
 print(json.dumps({"wall": time.perf_counter() - w0, "cpu": cpu() - c0, "records": len(records), "pages": len(pages), "files": len(files)}))
 """
+)
 
 
 def bench_search_index(n: int, orgs: Path, tmp: Path, clean: dict) -> list[str]:
@@ -324,7 +367,7 @@ def _correct_v1_matt(text: str) -> str:
     """The first v1_matt answer in `text`, one step up (down from 4; vet_ej becomes 2)."""
     m = re.search(r"v1_matt: (\S+)", text)
     new = {"1": "2", "2": "3", "3": "4", "4": "3"}.get(m[1], "2")
-    return text[: m.start(1)] + new + text[m.end(1):]
+    return text[: m.start(1)] + new + text[m.end(1) :]
 
 
 def change_latest_answer(path: Path) -> None:
@@ -348,9 +391,11 @@ def bench_pdf(sample: int, tmp: Path) -> list[str]:
     two = run_python(BUILD, str(orgs), str(tmp / "pdf-2"), "pdf", "2")
     per_ours = one["stages"]["render organisations"] / one["pdfs"]
     lines.append(f"- floor (b), WeasyPrint alone on the same print HTML: {per_floor * 1000:.0f} ms per delivery PDF")
-    lines.append(f"- our build, 1 worker: {one['pdfs']} PDFs (delivery, public and one national follow-up per round year), "
-                 f"{per_ours * 1000:.0f} ms per PDF in the render stage "
-                 f"→ **{per_ours / per_floor:.2f}× floor (b)**")
+    lines.append(
+        f"- our build, 1 worker: {one['pdfs']} PDFs (delivery, public and one national follow-up per round year), "
+        f"{per_ours * 1000:.0f} ms per PDF in the render stage "
+        f"→ **{per_ours / per_floor:.2f}× floor (b)**"
+    )
     lines.append(f"- 2 workers vs 1, whole build: {one['wall']:.1f} s vs {two['wall']:.1f} s → **{one['wall'] / two['wall']:.2f}× faster**")
     identical = subprocess.run(["diff", "-rq", str(tmp / "pdf-1"), str(tmp / "pdf-2")], capture_output=True).returncode == 0
     lines.append(f"- 1-worker and 2-worker outputs byte-identical: {identical}")
@@ -381,10 +426,12 @@ def bench_pdf_rebuild(n: int, tmp: Path) -> list[str]:
             change(files[i % len(files)])
             runs.append(run_python(BUILD, str(orgs), str(out), "pdf", "0"))
         walls = [r["wall"] for r in runs]
-        lines.append(f"- one answer corrected in {label}, three times: **{statistics.median(walls):.2f} s** median; "
-                     f"one by one {', '.join(f'{w:.2f}' for w in walls)} s, "
-                     f"{', '.join(str(r['rendered']) for r in runs)} organisation(s) and "
-                     f"{', '.join(str(r['pdfs']) for r in runs)} PDF(s) rendered{extra}")
+        lines.append(
+            f"- one answer corrected in {label}, three times: **{statistics.median(walls):.2f} s** median; "
+            f"one by one {', '.join(f'{w:.2f}' for w in walls)} s, "
+            f"{', '.join(str(r['rendered']) for r in runs)} organisation(s) and "
+            f"{', '.join(str(r['pdfs']) for r in runs)} PDF(s) rendered{extra}"
+        )
     lines += _after_delivery(orgs, out, files)
     return lines
 
@@ -400,19 +447,24 @@ def _after_delivery(orgs: Path, out: Path, files: list[Path]) -> list[str]:
         change_latest_answer(files[i % len(files)])
         runs.append(run_python(BUILD, str(orgs), str(out), "pdf", "0"))
     walls = [r["wall"] for r in runs]
-    lines.append(f"- one answer corrected in the latest round after the year was delivered, three times: "
-                 f"**{statistics.median(walls):.2f} s** median (target under 3 s); one by one {', '.join(f'{w:.2f}' for w in walls)} s, "
-                 f"{', '.join(str(r['rendered']) for r in runs)} organisation(s) and {', '.join(str(r['pdfs']) for r in runs)} PDF(s) rendered")
+    lines.append(
+        f"- one answer corrected in the latest round after the year was delivered, three times: "
+        f"**{statistics.median(walls):.2f} s** median (target under 3 s); one by one {', '.join(f'{w:.2f}' for w in walls)} s, "
+        f"{', '.join(str(r['rendered']) for r in runs)} organisation(s) and {', '.join(str(r['pdfs']) for r in runs)} PDF(s) rendered"
+    )
     return lines
 
 
-IMPORT = _MEASURE_PRELUDE + """
+IMPORT = (
+    _MEASURE_PRELUDE
+    + """
 import subprocess
 w0 = time.perf_counter()
 r = subprocess.run([sys.executable, 'build.py', 'import', sys.argv[1], '--datum', '2026-03-01', '--dry-run', '--orgs', sys.argv[2]],
                    capture_output=True, text=True)
 print(json.dumps({"wall": time.perf_counter() - w0, "peak_mb": peak_mb(), "rc": r.returncode, "said": r.stderr.strip().splitlines()[:1]}))
 """
+)
 
 
 def bench_oversized(tmp: Path) -> list[str]:
@@ -422,9 +474,11 @@ def bench_oversized(tmp: Path) -> list[str]:
 
     ins = load_instrument(ROOT / "content" / "instrument.yaml")
     normal = xlsx(ms_forms_rows(ins))
-    cases = [("a Microsoft Forms export as it comes (imported, dry run)", normal),
-             ("its first sheet claiming 17 179 869 184 cells", claims_millions_of_cells(normal)),
-             ("shared strings that unpack to 68 MB", exploding_shared_strings(normal))]
+    cases = [
+        ("a Microsoft Forms export as it comes (imported, dry run)", normal),
+        ("its first sheet claiming 17 179 869 184 cells", claims_millions_of_cells(normal)),
+        ("shared strings that unpack to 68 MB", exploding_shared_strings(normal)),
+    ]
     lines = ["## Oversized workbooks, `build.py import --dry-run`"]
     base = None
     for label, data in cases:
@@ -433,8 +487,10 @@ def bench_oversized(tmp: Path) -> list[str]:
         m = run_python(IMPORT, str(path), str(tmp / "import-orgs"))
         base = base or m
         what = "imported" if m["rc"] == 0 else f"refused ({m['said'][0].split(': ', 2)[-1][:70]}…)" if m["said"] else "refused"
-        lines.append(f"- {label}, {len(data) / 1e3:.0f} kB: {what} in {m['wall']:.2f} s "
-                     f"(**{m['wall'] / base['wall']:.2f}×** the real export), peak {m['peak_mb']:.0f} MB")
+        lines.append(
+            f"- {label}, {len(data) / 1e3:.0f} kB: {what} in {m['wall']:.2f} s "
+            f"(**{m['wall'] / base['wall']:.2f}×** the real export), peak {m['peak_mb']:.0f} MB"
+        )
     return lines
 
 
@@ -445,8 +501,12 @@ def main() -> int:
     parser.add_argument("--pdf-rebuild", type=int, default=311, help="organisations for the rebuild-with-PDFs case (0: skip)")
     parser.add_argument("--no-oversized", dest="oversized", action="store_false", help="skip the oversized-workbook imports")
     parser.add_argument("--only-hostile", action="store_true", help="only the import's budget against hostile files")
-    parser.add_argument("--no-open-data", dest="open_data", action="store_false",
-                        help="skip measuring the open data (made alone, and a clean build without it) and the action-plan workbooks")
+    parser.add_argument(
+        "--no-open-data",
+        dest="open_data",
+        action="store_false",
+        help="skip measuring the open data (made alone, and a clean build without it) and the action-plan workbooks",
+    )
     args = parser.parse_args()
     lines = [f"# make bench, {time.strftime('%Y-%m-%d')}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"]
     parts = [functools.partial(bench_size, n, open_data=args.open_data) for n in args.sizes]

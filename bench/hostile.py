@@ -48,8 +48,10 @@ def cases():
 
 
 def bench_hostile(tmp: Path) -> list[str]:
-    lines = [f"## Hostile survey exports, `build.py import --dry-run` (budget: {BUDGET_CPU:.0f} s CPU and {BUDGET_MB} MB "
-             f"within the limits; refused in under {REFUSED_CPU:.0f} s past them)"]
+    lines = [
+        f"## Hostile survey exports, `build.py import --dry-run` (budget: {BUDGET_CPU:.0f} s CPU and {BUDGET_MB} MB "
+        f"within the limits; refused in under {REFUSED_CPU:.0f} s past them)"
+    ]
     for i, (label, data, kind) in enumerate(cases()):
         path = tmp / f"hostile-{i}.{'csv' if 'CSV' in label else 'xlsx'}"
         path.write_bytes(data)
@@ -59,6 +61,8 @@ def bench_hostile(tmp: Path) -> list[str]:
         else:
             ok = m["rc"] == 1 and "this is not a survey export" in m["said"] and m["cpu"] < REFUSED_CPU and m["lines"] == 2
         verdict = "within budget" if ok else "OVER BUDGET"
-        lines.append(f"- {label}, {len(data) / 1e3:,.0f} kB: {m['cpu']:.2f} s CPU, peak {m['peak_mb']:.0f} MB, "
-                     f"{m['lines']} line(s) on stderr: **{verdict}**")
+        lines.append(
+            f"- {label}, {len(data) / 1e3:,.0f} kB: {m['cpu']:.2f} s CPU, peak {m['peak_mb']:.0f} MB, "
+            f"{m['lines']} line(s) on stderr: **{verdict}**"
+        )
     return lines

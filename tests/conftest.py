@@ -63,8 +63,7 @@ def run_cli_process(*args: str, cwd: Path | None = None, timeout: float | None =
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT,
-                          timeout=timeout)
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=timeout)
 
 
 def _in_process(argv: list[str], cwd: Path):
@@ -133,11 +132,36 @@ def browser():
 # with PDFs, starts build.py as a process of its own, or belongs to a module of such tests. The
 # fast tier is everything else, under a minute on one core; `make test` runs both.
 SLOW_FIXTURES = {"browser", "example_build", "fixture_build"}
-SLOW_MODULES = {"test_accessibility", "test_browser", "test_pdf", "test_pdf_layout", "test_build_rules", "test_robust_build",
-                "test_phone", "test_golden", "test_search", "test_selfassessment", "test_workbook_print", "test_delivery",
-                "test_archive", "test_national", "test_opendata", "test_privacy", "test_display", "test_report_wording",
-                "test_serve", "test_incremental", "test_build", "test_leftovers", "test_private_files", "test_settings", "test_cli",
-                "test_handtyped", "test_hostile_input", "test_import_surveys"}
+SLOW_MODULES = {
+    "test_accessibility",
+    "test_browser",
+    "test_pdf",
+    "test_pdf_layout",
+    "test_build_rules",
+    "test_robust_build",
+    "test_phone",
+    "test_golden",
+    "test_search",
+    "test_selfassessment",
+    "test_workbook_print",
+    "test_delivery",
+    "test_archive",
+    "test_national",
+    "test_opendata",
+    "test_privacy",
+    "test_display",
+    "test_report_wording",
+    "test_serve",
+    "test_incremental",
+    "test_build",
+    "test_leftovers",
+    "test_private_files",
+    "test_settings",
+    "test_cli",
+    "test_handtyped",
+    "test_hostile_input",
+    "test_import_surveys",
+}
 
 
 def pytest_collection_modifyitems(config, items):

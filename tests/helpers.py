@@ -5,10 +5,25 @@ from __future__ import annotations
 from ambitionsgraf import answerfile
 
 QUESTIONS = [
-    "v1_mal", "v1_matt", "v1_plan", "v1_spendanalys", "v1_kategori",
-    "v2_kunskapsunderlag", "v2_resultatrapporter", "v2_hallbarhet", "v2_kategorirapporter",
-    "v3_juridik", "v3_styrdokument", "v3_planering", "v3_uppfoljning", "v3_rapportering",
-    "h_forbereda", "h_genomfora", "h_avtalsuppfoljning", "h_kategoriteam", "h_nojdhet",
+    "v1_mal",
+    "v1_matt",
+    "v1_plan",
+    "v1_spendanalys",
+    "v1_kategori",
+    "v2_kunskapsunderlag",
+    "v2_resultatrapporter",
+    "v2_hallbarhet",
+    "v2_kategorirapporter",
+    "v3_juridik",
+    "v3_styrdokument",
+    "v3_planering",
+    "v3_uppfoljning",
+    "v3_rapportering",
+    "h_forbereda",
+    "h_genomfora",
+    "h_avtalsuppfoljning",
+    "h_kategoriteam",
+    "h_nojdhet",
 ]
 
 
@@ -23,15 +38,28 @@ def uniform(value, mal="ja", omfattning="hela", **overrides) -> dict:
     return {k: v for k, v in svar.items() if v is not None}
 
 
-def answer_file(rounds: list[tuple[str, list[tuple[str, dict]]]], *, namn="Testby kommun", typ="kommun",
-                publicerad=True, comments: dict | None = None, kod: str | None = None) -> str:
+def answer_file(
+    rounds: list[tuple[str, list[tuple[str, dict]]]],
+    *,
+    namn="Testby kommun",
+    typ="kommun",
+    publicerad=True,
+    comments: dict | None = None,
+    kod: str | None = None,
+) -> str:
     """rounds: [(datum, [(roll, svar), …]), …]; comments: {(round index, respondent index): text}.
 
     Written by ambitionsgraf.answerfile, which writes any value it is given (a wrong answer
     included), so that the validator can be tested on it.
     """
     comments = comments or {}
-    return answerfile.answer_file(namn, typ, [
-        answerfile.Round(datum, [answerfile.Respondent(roll, svar, comments.get((i, j))) for j, (roll, svar) in enumerate(respondents)])
-        for i, (datum, respondents) in enumerate(rounds)
-    ], published=publicerad, code=kod)
+    return answerfile.answer_file(
+        namn,
+        typ,
+        [
+            answerfile.Round(datum, [answerfile.Respondent(roll, svar, comments.get((i, j))) for j, (roll, svar) in enumerate(respondents)])
+            for i, (datum, respondents) in enumerate(rounds)
+        ],
+        published=publicerad,
+        code=kod,
+    )

@@ -10,37 +10,47 @@ from ambitionsgraf import sheet_limits
 
 _NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _HEAD = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_CONTENT_TYPES = (_HEAD + b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                  b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                  b'<Default Extension="xml" ContentType="application/xml"/>'
-                  b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                  b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                  b'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                  b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-                  b'</Types>')
-_ROOT_RELS = (_HEAD + b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-              b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-              b'Target="xl/workbook.xml"/></Relationships>')
-_WORKBOOK = (_HEAD + b'<workbook ' + _NS + b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-             b'<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
-_WORKBOOK_RELS = (_HEAD + b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                  b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-                  b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-                  b'<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-                  b'</Relationships>')
+_CONTENT_TYPES = (
+    _HEAD + b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    b'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    b"</Types>"
+)
+_ROOT_RELS = (
+    _HEAD + b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    b'Target="xl/workbook.xml"/></Relationships>'
+)
+_WORKBOOK = (
+    _HEAD + b"<workbook " + _NS + b' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    b'<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_WORKBOOK_RELS = (
+    _HEAD + b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+    b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+    b'<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+    b"</Relationships>"
+)
 _XF = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
 
 
 def styles(xfs: int = 1) -> bytes:
-    return (_HEAD + b'<styleSheet ' + _NS + b'><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
-            b'<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
-            b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-            b'<cellStyleXfs count="1">' + _XF + b'</cellStyleXfs><cellXfs count="%d">' % xfs + _XF * xfs + b'</cellXfs></styleSheet>')
+    return (
+        _HEAD + b"<styleSheet " + _NS + b'><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+        b'<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        b'<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        b'<cellStyleXfs count="1">' + _XF + b'</cellStyleXfs><cellXfs count="%d">' % xfs + _XF * xfs + b"</cellXfs></styleSheet>"
+    )
 
 
 def shared_strings(strings: list[bytes] | None = None, *, repeat: int = 0) -> bytes:
     items = b"".join(b"<si><t>" + s + b"</t></si>" for s in (strings or [])) + b"<si><t/></si>" * repeat
-    return _HEAD + b'<sst ' + _NS + b'>' + items + b'</sst>'
+    return _HEAD + b"<sst " + _NS + b">" + items + b"</sst>"
 
 
 def workbook(sheet: bytes, *, styles_part: bytes | None = None, strings: bytes | None = None) -> bytes:
@@ -109,8 +119,11 @@ def worst_xlsx() -> bytes:
     letters = _columns(columns)
     body = [b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>']
     for r in range(2, rows + 1):
-        body.append(b'<row r="%d">' % r + b"".join(b'<c r="%s%d" t="s"><v>%d</v></c>' % (c, r, (r + i) % 1000)
-                                                   for i, c in enumerate(letters)) + b"</row>")
+        body.append(
+            b'<row r="%d">' % r
+            + b"".join(b'<c r="%s%d" t="s"><v>%d</v></c>' % (c, r, (r + i) % 1000) for i, c in enumerate(letters))
+            + b"</row>"
+        )
     strings = shared_strings([b"Svar %d" % i for i in range(1000)], repeat=limits.shared_tags // 2 // 4 - 1100)  # read twice
     return workbook(sheet(b"".join(body)), styles_part=styles(limits.style_tags // 2 - 100), strings=strings)
 

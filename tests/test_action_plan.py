@@ -53,8 +53,19 @@ def test_the_action_plan_workbook_opens_with_its_drop_down_list_and_frozen_heade
     assert wb.properties.created == datetime.datetime(2023, 10, 12)  # the round's day, never the time of writing
     assert ws["A4"].value == f"Vägledningen för varje steg finns på {TEST_SITE_URL} under sidan i kolumnen Vägledning."
     headings = [c.value for c in ws[6]]
-    assert headings == ["Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning", "Åtgärd",
-                        "Ansvarig", "Klart senast", "Status", "Kommentar"]
+    assert headings == [
+        "Prioritet",
+        "Del",
+        "Steg eller zon",
+        "Bedömning vid mätningen",
+        "Förslag",
+        "Vägledning",
+        "Åtgärd",
+        "Ansvarig",
+        "Klart senast",
+        "Status",
+        "Kommentar",
+    ]
     assert all(c.font.b and c.fill.fgColor.rgb == "FFDDE6F0" for c in ws[6])
     assert ws.freeze_panes == "A7" and ws.auto_filter.ref == "A6:K18"
     assert ws.print_title_rows == "$6:$6"  # the header row on every printed page

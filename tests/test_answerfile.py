@@ -33,9 +33,30 @@ SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_hea
 
 # What breaks YAML written carelessly: quotes, escapes, indicators, comments, line breaks of
 # every kind (NEL and U+2028/2029 are line breaks to YAML 1.1), controls, BOM, non-characters.
-TRICKY = list("\"':#\\{}[],&*!|>%@`?- \t\n\r") + ["\x00", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff",
-                                                  "ö", "Å", "é", "ß", "🙂", "\u200d", "\u3000", "一"]
-texts = st.one_of(st.text(min_size=1, max_size=40), st.text(st.sampled_from(TRICKY) | st.characters(max_codepoint=0x7f), min_size=1, max_size=40))
+TRICKY = list("\"':#\\{}[],&*!|>%@`?- \t\n\r") + [
+    "\x00",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\xa0",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\ufffe",
+    "\uffff",
+    "ö",
+    "Å",
+    "é",
+    "ß",
+    "🙂",
+    "\u200d",
+    "\u3000",
+    "一",
+]
+texts = st.one_of(
+    st.text(min_size=1, max_size=40), st.text(st.sampled_from(TRICKY) | st.characters(max_codepoint=0x7F), min_size=1, max_size=40)
+)
 readable = texts.filter(lambda t: t.strip())  # an empty or blank name or comment is an error, not a text
 
 
@@ -119,12 +140,28 @@ def as_read(r):
 
 @SETTINGS
 @given(org=organisation())
-@example(org={
-    "name": ' Kommun "Öst": #1 \\ \u3000 🙂 ', "type_": "kommun", "published": True, "header": ["a\nb"],
-    "rounds": [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"h_nojdhet": "vet_ej", "v1_mal": "nej",
-                                                                                    "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
-                                                                     "# inte en kommentar\n\trad två\n")], "key: value", "x\u2028y")],
-})
+@example(
+    org={
+        "name": ' Kommun "Öst": #1 \\ \u3000 🙂 ',
+        "type_": "kommun",
+        "published": True,
+        "header": ["a\nb"],
+        "rounds": [
+            answerfile.Round(
+                "2024-01-10",
+                [
+                    answerfile.Respondent(
+                        "inkopschef",
+                        {"h_nojdhet": "vet_ej", "v1_mal": "nej", "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
+                        "# inte en kommentar\n\trad två\n",
+                    )
+                ],
+                "key: value",
+                "x\u2028y",
+            )
+        ],
+    }
+)
 def test_what_is_written_reads_back_as_given(instrument, org):
     text = answerfile.answer_file(org["name"], org["type_"], org["rounds"], published=org["published"], header=org["header"])
     read, problems = parse(instrument, text)
@@ -134,7 +171,9 @@ def test_what_is_written_reads_back_as_given(instrument, org):
     assert [a.date.isoformat() for a in read.assessments] == [str(r.date) for r in written]
     for a, r in zip(read.assessments, written):
         assert a.comment == (r.comment.strip() if r.comment is not None else None)
-        assert [(x.role, x.comment) for x in a.respondents] == [(x.role, x.comment.strip() if x.comment is not None else None) for x in r.respondents]
+        assert [(x.role, x.comment) for x in a.respondents] == [
+            (x.role, x.comment.strip() if x.comment is not None else None) for x in r.respondents
+        ]
         assert [as_read(x) for x in a.respondents] == [as_given(instrument, x) for x in r.respondents]
 
 
@@ -145,7 +184,9 @@ def test_what_is_written_reads_back_as_given(instrument, org):
 def test_text_the_validator_refuses_is_refused_never_read_as_something_else(instrument, name, comment):
     """Whatever the writer is given, its escapes read back as exactly that, and then the
     validator refuses it or removes only what check_free_text says, with a note."""
-    text = answerfile.answer_file(name, "kommun", [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 3}, comment)])])
+    text = answerfile.answer_file(
+        name, "kommun", [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 3}, comment)])]
+    )
     notes = []
     read, problems = parse_organisation(instrument, Path("x.yaml"), text.encode("utf-8"), "x.yaml", notes)
     name_text, name_refused, name_notes = check_name(name)
@@ -159,13 +200,26 @@ def test_text_the_validator_refuses_is_refused_never_read_as_something_else(inst
 
 
 def test_the_format_is_as_documented():
-    text = answerfile.answer_file("Norrviks kommun", "kommun", [
-        answerfile.Round(datetime.date(2026, 3, 1), [
-            answerfile.Respondent("inkopschef", {"v1_mal": "ja", "v1_matt": 3, "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "h_nojdhet": "vet_ej"},
-                                  comment='Säg "hej": #1'),
-            answerfile.Respondent("verksamhet"),
-        ], comment="Andra omgången", note="Imported by hand"),
-    ], header=["Written by a test"])
+    text = answerfile.answer_file(
+        "Norrviks kommun",
+        "kommun",
+        [
+            answerfile.Round(
+                datetime.date(2026, 3, 1),
+                [
+                    answerfile.Respondent(
+                        "inkopschef",
+                        {"v1_mal": "ja", "v1_matt": 3, "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "h_nojdhet": "vet_ej"},
+                        comment='Säg "hej": #1',
+                    ),
+                    answerfile.Respondent("verksamhet"),
+                ],
+                comment="Andra omgången",
+                note="Imported by hand",
+            ),
+        ],
+        header=["Written by a test"],
+    )
     assert text == (
         "# Written by a test\n"
         'namn: "Norrviks kommun"\n'
@@ -190,7 +244,11 @@ def test_the_format_is_as_documented():
 
 def test_a_wrong_value_is_written_for_the_validator_to_report(instrument):
     """The writer does not judge: tests write wrong answers through it and see them reported."""
-    text = answerfile.answer_file("X", "kommun", [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 9, "h_nojdhet": "yes", "v1_plan": "3 "})])])
+    text = answerfile.answer_file(
+        "X",
+        "kommun",
+        [answerfile.Round("2024-01-10", [answerfile.Respondent("inkopschef", {"v1_matt": 9, "h_nojdhet": "yes", "v1_plan": "3 "})])],
+    )
     assert "v1_matt: 9\n" in text and "h_nojdhet: yes\n" in text and 'v1_plan: "3 "\n' in text  # what is no token is quoted
     _, problems = parse(instrument, text)
     assert [p.field for p in problems] == ["v1_matt", "h_nojdhet", "v1_plan"]  # in the order given
@@ -245,15 +303,38 @@ from .test_selfassessment import page, project, site_dir, site_url  # noqa: E402
 
 # (role, type, name as typed, {question: answer as clicked, with the option chosen in its list; None keeps the list's default})
 CASES = [
-    ("inkopschef", "kommun", "Norrviks kommun",
-     {"v1_mal": "ja", "v1_matt": 3, "v2_hallbarhet": "vet_ej", "v3_uppfoljning": (2, "delar"), "v3_rapportering": (4, "manad"), "h_nojdhet": 1}),
-    ("verksamhet", "region", ' Region "Öst"\u2028: #1 \\ & <b>\ufeff\x7f \ufffe',
-     {q: 4 for q in INS.question_ids} | {"v1_mal": "nej", "v3_uppfoljning": (3, None), "v3_rapportering": (3, None)}),
+    (
+        "inkopschef",
+        "kommun",
+        "Norrviks kommun",
+        {
+            "v1_mal": "ja",
+            "v1_matt": 3,
+            "v2_hallbarhet": "vet_ej",
+            "v3_uppfoljning": (2, "delar"),
+            "v3_rapportering": (4, "manad"),
+            "h_nojdhet": 1,
+        },
+    ),
+    (
+        "verksamhet",
+        "region",
+        ' Region "Öst"\u2028: #1 \\ & <b>\ufeff\x7f \ufffe',
+        {q: 4 for q in INS.question_ids} | {"v1_mal": "nej", "v3_uppfoljning": (3, None), "v3_rapportering": (3, None)},
+    ),
     ("politisk_ledning", "bolag", "", {}),
-    ("forvaltningsledning", "myndighet", "\t\x01 ",
-     {q: "vet_ej" for q in INS.question_ids} | {"v3_uppfoljning": ("vet_ej", "delar"), "v3_rapportering": ("vet_ej", "kvartal")}),
-    ("inkopschef", "kommun", "Åre 🙂 ß: 'x' {y} [z] # * & ! | > % @ `",
-     {"v1_mal": "vet_ej", "v3_uppfoljning": (1, "hela"), "v3_rapportering": (2, "ar"), "h_forbereda": 2, "h_kategoriteam": 3}),
+    (
+        "forvaltningsledning",
+        "myndighet",
+        "\t\x01 ",
+        {q: "vet_ej" for q in INS.question_ids} | {"v3_uppfoljning": ("vet_ej", "delar"), "v3_rapportering": ("vet_ej", "kvartal")},
+    ),
+    (
+        "inkopschef",
+        "kommun",
+        "Åre 🙂 ß: 'x' {y} [z] # * & ! | > % @ `",
+        {"v1_mal": "vet_ej", "v3_uppfoljning": (1, "hela"), "v3_rapportering": (2, "ar"), "h_forbereda": 2, "h_kategoriteam": 3},
+    ),
 ]
 
 
@@ -296,9 +377,11 @@ def test_the_browser_downloads_what_answerfile_writes(instrument, page, role, ty
     day = re.search(rb"^  - datum: ([0-9-]+)$", data, re.MULTILINE)[1].decode()
     assert abs((datetime.date.fromisoformat(day) - datetime.date.today()).days) <= 1  # the browser's today
     expected = answerfile.answer_file(
-        one_line(name) or DEFAULT_NAME, type_,
+        one_line(name) or DEFAULT_NAME,
+        type_,
         [answerfile.Round(day, [answerfile.Respondent(role, expected_answers(instrument, clicks))])],
-        published=False, header=[answerfile.SELF_ASSESSMENT_HEADER],
+        published=False,
+        header=[answerfile.SELF_ASSESSMENT_HEADER],
     )
     assert data.decode("utf-8") == expected
     if clicks:

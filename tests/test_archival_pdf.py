@@ -64,7 +64,9 @@ def test_output_intent_is_srgb_and_every_font_is_embedded(example_build, path):
             descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.get("/FontDescriptor")
             if font.Subtype == "/Type3":  # glyphs drawn in the file itself: nothing to embed
                 continue
-            assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), str(font.get("/BaseFont"))
+            assert descriptor is not None and any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), str(
+                font.get("/BaseFont")
+            )
 
 
 @pytest.mark.parametrize("path", PDFS)

@@ -70,13 +70,13 @@ def test_a_damaged_register_is_named_never_a_traceback(tmp_path):
 
 def test_a_name_that_would_be_a_formula_is_text_in_the_csv(tmp_path):
     archive = Archive(tmp_path / "arkiv")
-    one, files = _delivered(dnr="=HYPERLINK(\"x\")")
+    one, files = _delivered(dnr='=HYPERLINK("x")')
     archive.store(one, files)
     archive.record([one])
     import csv
 
     rows = list(csv.reader((tmp_path / "arkiv" / "register.csv").read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
-    assert rows[1][6] == "'=HYPERLINK(\"x\")"
+    assert rows[1][6] == '\'=HYPERLINK("x")'
 
 
 def test_delivery_key_is_the_same_before_and_after_the_current_data_are_delivered():
@@ -94,10 +94,11 @@ def test_delivery_key_is_the_same_before_and_after_the_current_data_are_delivere
 
 
 def test_rattelse_names_each_changed_value_before_and_after(instrument):
-    from ambitionsgraf.site import delivery_data
+    from pathlib import Path
+
     from ambitionsgraf.answers import parse_organisation
     from ambitionsgraf.scoring import score_organisation
-    from pathlib import Path
+    from ambitionsgraf.site import delivery_data
 
     from .helpers import answer_file, uniform
 

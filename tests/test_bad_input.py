@@ -115,7 +115,11 @@ def test_the_issue_example_message(instrument):
 
 
 def test_a_duplicate_key_names_both_lines(instrument):
-    _, problems = parse(instrument, "x.yaml", TEMPLATE.replace("          v1_matt: 3\n", "          v1_matt: 3\n          v1_mal: nej\n          v1_matt: 4\n"))
+    _, problems = parse(
+        instrument,
+        "x.yaml",
+        TEMPLATE.replace("          v1_matt: 3\n", "          v1_matt: 3\n          v1_mal: nej\n          v1_matt: 4\n"),
+    )
     assert [(p.line, p.field) for p in problems] == [(11, "v1_mal"), (12, "v1_matt")]
     assert "lines 9 and 11" in problems[0].message and "lines 10 and 12" in problems[1].message
 
@@ -171,9 +175,11 @@ def test_an_empty_svar_is_a_respondent_without_answers(instrument):
     text = TEMPLATE.split("          v1_mal")[0]
     org, problems = parse(instrument, "testby.yaml", text)
     assert org is None
-    assert lines_of(problems) == ["tests/bad/testby.yaml:8: svar: expected this respondent's answers, at least one, got nothing; "
-                                  "fill them in (vet_ej for a question asked but not answered), or remove the respondent; "
-                                  "no respondent in this file has answers yet (not measured yet)"]  # a build leaves it out
+    assert lines_of(problems) == [
+        "tests/bad/testby.yaml:8: svar: expected this respondent's answers, at least one, got nothing; "
+        "fill them in (vet_ej for a question asked but not answered), or remove the respondent; "
+        "no respondent in this file has answers yet (not measured yet)"
+    ]  # a build leaves it out
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "orgs").glob("*.yaml")), ids=lambda p: p.name)
@@ -230,8 +236,7 @@ def test_a_huge_billion_laughs_is_refused_without_expanding(instrument, monkeypa
 
 
 def test_a_file_of_a_million_values_stops_early(instrument, monkeypatch):
-    problems = _refused(instrument, monkeypatch, "wide.yaml", b"[" + b"1," * 499_000 + b"1]",
-                        at_most=yamlsource.MAX_NODES + EVENT_MARGIN)
+    problems = _refused(instrument, monkeypatch, "wide.yaml", b"[" + b"1," * 499_000 + b"1]", at_most=yamlsource.MAX_NODES + EVENT_MARGIN)
     assert lines_of(problems) == ["tests/bad/wide.yaml:1: file: expected at most 100 000 values, got more; this is not an answer file"]
 
 
@@ -302,7 +307,9 @@ def test_python_tags_are_refused_and_never_constructed(instrument, tag, tmp_path
 def test_a_tag_directive_cannot_smuggle_a_python_tag(instrument):
     text = "%TAG !p! tag:yaml.org,2002:python/\n---\n" + TEMPLATE.replace("namn: Testby kommun", "namn: !p!object/apply:os.system [ls]")
     problems = _rejected(instrument, "x.yaml", text.encode())
-    assert lines_of(problems) == ["tests/bad/x.yaml:3: namn: the tag !!python/object/apply:os.system is not allowed; write a plain value without it"]
+    assert lines_of(problems) == [
+        "tests/bad/x.yaml:3: namn: the tag !!python/object/apply:os.system is not allowed; write a plain value without it"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -348,8 +355,16 @@ def test_paths_in_problems_are_shown_as_each_file_resolved_alone(tmp_path, monke
     (here / "andra" / "c.yaml").write_text("namn: Y\n")
     (here / "orgs" / "inne.yaml").symlink_to(here / "andra" / "c.yaml")  # a link within here
     monkeypatch.chdir(here)
-    paths = [Path("orgs/a.yaml"), Path("orgs/lank.yaml"), Path("lankad/b.yaml"), here / "orgs" / "a.yaml",
-             Path("orgs/../orgs/a.yaml"), elsewhere / "b.yaml", Path("orgs/inne.yaml"), here / "orgs" / "lank.yaml"]
+    paths = [
+        Path("orgs/a.yaml"),
+        Path("orgs/lank.yaml"),
+        Path("lankad/b.yaml"),
+        here / "orgs" / "a.yaml",
+        Path("orgs/../orgs/a.yaml"),
+        elsewhere / "b.yaml",
+        Path("orgs/inne.yaml"),
+        here / "orgs" / "lank.yaml",
+    ]
     shown = display_paths(paths)
     assert shown == {p: str(p.resolve().relative_to(here)) if p.resolve().is_relative_to(here) else str(p) for p in paths}
     assert shown[Path("orgs/a.yaml")] == shown[Path("orgs/../orgs/a.yaml")] == shown[here / "orgs" / "a.yaml"] == "orgs/a.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from .browser import axe_violations, served_under_subpath
@@ -47,7 +46,9 @@ def test_axe_finds_no_wcag_violations(browser, site_url, path):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/", "sjalvskattning/", "oversikt/", "oppna-data/"])
+@pytest.mark.parametrize(
+    "path", ["", "organisationer/norrvik/", "metod/", "vagledning/orientering/", "sjalvskattning/", "oversikt/", "oppna-data/"]
+)
 def test_readable_at_phone_width_without_sideways_scrolling(browser, site_url, path):
     page = browser.new_page(viewport={"width": 360, "height": 740})
     page.goto(site_url + path)
@@ -59,7 +60,9 @@ def test_keyboard_reaches_skip_link_first_with_visible_focus(browser, site_url):
     page = browser.new_page()
     page.goto(site_url + "organisationer/norrvik/")
     page.keyboard.press("Tab")
-    focused = page.evaluate("() => ({text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle})")
+    focused = page.evaluate(
+        "() => ({text: document.activeElement.textContent, outline: getComputedStyle(document.activeElement).outlineStyle})"
+    )
     assert focused["text"] == "Hoppa till innehållet"
     assert focused["outline"] != "none"
     page.keyboard.press("Enter")

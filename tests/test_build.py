@@ -61,8 +61,19 @@ def test_action_plan_opens_in_swedish_excel(example_build):
     raw = (example_build / "leverans" / "norrvik-handlingsplan.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0] == ["Prioritet", "Del", "Steg eller zon", "Bedömning vid mätningen", "Förslag", "Vägledning",
-                       "Åtgärd", "Ansvarig", "Klart senast", "Status", "Kommentar"]
+    assert rows[0] == [
+        "Prioritet",
+        "Del",
+        "Steg eller zon",
+        "Bedömning vid mätningen",
+        "Förslag",
+        "Vägledning",
+        "Åtgärd",
+        "Ansvarig",
+        "Klart senast",
+        "Status",
+        "Kommentar",
+    ]
     assert len(rows) == 1 + 12
     assert sorted(r[0] for r in rows[1:] if r[0]) == ["1", "2", "3"]
     assert all(r[5].endswith("/") and "vagledning/" in r[5] for r in rows[1:])
@@ -108,10 +119,13 @@ def test_invalid_file_writes_nothing_and_keeps_previous_output(tmp_path):
 
 
 def test_keep_going_builds_valid_ones_and_exits_1(tmp_path):
-    orgs = write_orgs(tmp_path / "orgs", {
-        "ok.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])]),
-        "bad.yaml": "namn: [\n",
-    })
+    orgs = write_orgs(
+        tmp_path / "orgs",
+        {
+            "ok.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])]),
+            "bad.yaml": "namn: [\n",
+        },
+    )
     result = run_cli("--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf", "--keep-going")
     assert result.returncode == 1
     assert "bad.yaml" in result.stderr and "skipped 1 invalid file" in result.stderr
@@ -120,9 +134,12 @@ def test_keep_going_builds_valid_ones_and_exits_1(tmp_path):
 
 
 def test_unpublished_organisation_only_in_delivery(tmp_path):
-    orgs = write_orgs(tmp_path / "orgs", {
-        "hemlig.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn="Hemliga kommun", publicerad=False),
-    })
+    orgs = write_orgs(
+        tmp_path / "orgs",
+        {
+            "hemlig.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn="Hemliga kommun", publicerad=False),
+        },
+    )
     run_build(orgs, tmp_path / "out")
     assert (tmp_path / "out" / "leverans" / "hemlig.json").exists()
     for path, data in tree(tmp_path / "out" / "site").items():
@@ -142,10 +159,13 @@ def test_markup_in_names_and_comments_is_escaped(tmp_path):
 
 
 def test_cli_usage_and_only(tmp_path):
-    orgs = write_orgs(tmp_path / "orgs", {
-        "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn="A kommun"),
-        "b.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(2))])], namn="B kommun"),
-    })
+    orgs = write_orgs(
+        tmp_path / "orgs",
+        {
+            "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3))])], namn="A kommun"),
+            "b.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(2))])], namn="B kommun"),
+        },
+    )
     out = tmp_path / "out"
     assert run_cli("--orgs", str(orgs), "--out", str(out), "--no-pdf").returncode == 0
     (orgs / "b.yaml").write_text(answer_file([("2024-01-10", [("inkopschef", uniform(4))])], namn="B kommun"))
@@ -177,10 +197,13 @@ def test_new_writes_a_template_that_checks(tmp_path):
 
 
 def test_check_reports_every_problem_in_every_file(tmp_path):
-    orgs = write_orgs(tmp_path / "orgs", {
-        "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3, omfattning="hela", v1_matt=9, h_nojdhet="yes"))])]),
-        "b.yaml": "namn: X\ntyp: stad\nmatningar: []\n",
-    })
+    orgs = write_orgs(
+        tmp_path / "orgs",
+        {
+            "a.yaml": answer_file([("2024-01-10", [("inkopschef", uniform(3, omfattning="hela", v1_matt=9, h_nojdhet="yes"))])]),
+            "b.yaml": "namn: X\ntyp: stad\nmatningar: []\n",
+        },
+    )
     result = run_cli("check", "--orgs", str(orgs))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()

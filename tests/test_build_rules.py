@@ -24,10 +24,13 @@ from .helpers import answer_file, uniform
 
 
 def two_orgs(folder: Path) -> Path:
-    return write_orgs(folder, {
-        "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Alfa kommun"),
-        "beta.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Beta kommun"),
-    })
+    return write_orgs(
+        folder,
+        {
+            "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Alfa kommun"),
+            "beta.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Beta kommun"),
+        },
+    )
 
 
 def cli_build(orgs: Path, out: Path, *extra: str):
@@ -78,7 +81,12 @@ def test_a_build_without_pdfs_keeps_the_pdfs_still_current_and_says_what_it_remo
     # kept: alfa's two PDFs and workbook, and the national follow-up (a name is not among its figures)
     assert "kept 4 documents still current, removed 3 out of date (PDF reports and action-plan workbooks)" in result.stdout
     after = tree(out)
-    for name in ("leverans/alfa.pdf", "site/organisationer/alfa/alfa.pdf", "leverans/alfa-handlingsplan.xlsx", "site/oversikt/2024/rapport.pdf"):
+    for name in (
+        "leverans/alfa.pdf",
+        "site/organisationer/alfa/alfa.pdf",
+        "leverans/alfa-handlingsplan.xlsx",
+        "site/oversikt/2024/rapport.pdf",
+    ):
         assert after[name] == before[name]  # the analyst's documents of unchanged organisations stay
     for name in ("leverans/beta.pdf", "site/organisationer/beta/beta.pdf", "leverans/beta-handlingsplan.xlsx"):
         assert name not in after  # out of date: gone
@@ -162,8 +170,13 @@ def test_out_that_is_new_empty_or_a_previous_build_is_accepted(tmp_path):
 
 
 def _start_build(orgs: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "2"],
-                            cwd=out.parent, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "2"],
+        cwd=out.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _staging_folders(out: Path) -> list[Path]:
@@ -193,7 +206,9 @@ def test_a_killed_build_leaves_the_output_whole_nothing_git_sees_and_the_next_bu
         assert proc.returncode == 143 and "stopped (SIGTERM); the previous output is unchanged" in stderr, (proc.returncode, stderr)
         assert _staging_folders(out) == []
     assert tree(out) == before  # the previous output, whole
-    untracked = subprocess.run(["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True)
+    untracked = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "--others", "--exclude-standard"], capture_output=True, text=True, check=True
+    )
     assert untracked.stdout.split() == [".gitignore"], untracked.stdout  # no staging folder, no unpublished report in sight
     result = cli_build(orgs, out, "--no-pdf")
     assert result.returncode == 0, result.stderr
@@ -208,10 +223,19 @@ def test_a_running_build_keeps_its_staging_folder_from_another_build(tmp_path):
         assert output.leftovers(out) == []  # locked: its build is alive
     finally:
         staging.abort()
-    dead = subprocess.run([sys.executable, "-c", (  # a build that dies without a word
-        "import os, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
-        f"s = Staging(Path({str(out)!r})); print(s.dir); sys.stdout.flush(); os._exit(9)")],
-        capture_output=True, text=True, cwd=ROOT)
+    dead = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (  # a build that dies without a word
+                "import os, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
+                f"s = Staging(Path({str(out)!r})); print(s.dir); sys.stdout.flush(); os._exit(9)"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     ((left, who),) = output.leftovers(out)
     assert left == Path(dead.stdout.strip()) and who["role"] == "staging" and who["out"] == "output"
     assert who["pid"] != os.getpid()  # the dead build's own
@@ -247,13 +271,22 @@ def test_the_swap_never_leaves_no_output(tmp_path):
     orgs = two_orgs(tmp_path / "orgs")
     out = tmp_path / "output"
     assert cli_build(orgs, out, "--no-pdf").returncode == 0
-    watcher = subprocess.Popen([sys.executable, "-c", (
-        "import os, sys, time\n"
-        f"p = {str(out / 'site' / 'index.html')!r}\n"
-        "missing = 0; end = time.monotonic() + 30\n"
-        "while time.monotonic() < end and not os.path.exists(p + '.stop'):\n"
-        "    missing += not os.path.exists(p)\n"
-        "print(missing)\n")], stdout=subprocess.PIPE, text=True)
+    watcher = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import os, sys, time\n"
+                f"p = {str(out / 'site' / 'index.html')!r}\n"
+                "missing = 0; end = time.monotonic() + 30\n"
+                "while time.monotonic() < end and not os.path.exists(p + '.stop'):\n"
+                "    missing += not os.path.exists(p)\n"
+                "print(missing)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         for i in range(6):
             (orgs / "beta.yaml").write_text((orgs / "beta.yaml").read_text().replace(f"Beta kommun{i or ''}", f"Beta kommun{i + 1}"))
@@ -332,7 +365,6 @@ def test_a_second_build_into_the_same_folder_is_refused_while_the_first_runs(tmp
     assert (out / "leverans" / "alfa.pdf").is_file() and _staging_folders(out) == []
 
 
-
 def test_a_stop_that_a_library_swallowed_still_keeps_the_previous_output(tmp_path):
     """WeasyPrint catches every exception while it draws an image: a Ctrl-C raised there is lost,
     and the PDF comes out without its chart. The build asks again before it swaps."""
@@ -347,8 +379,9 @@ def test_a_stop_that_a_library_swallowed_still_keeps_the_previous_output(tmp_pat
     swallowed = Interruption()
     swallowed.signum = signal.SIGTERM  # the signal came, and its exception went nowhere
     with pytest.raises(Interrupted):
-        build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, interruption=swallowed,
-                           cache_dir=tmp_path / "cache"))
+        build(
+            BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, interruption=swallowed, cache_dir=tmp_path / "cache")
+        )
     assert tree(out) == before and _staging_folders(out) == []
 
 
@@ -440,7 +473,10 @@ def test_a_pipe_in_place_of_the_manifest_or_the_cache_does_not_hang_the_build(tm
 def test_the_output_folder_gets_the_usual_permissions(tmp_path):
     orgs = two_orgs(tmp_path / "orgs")
     out = tmp_path / "output"
-    result = subprocess.run(["sh", "-c", f"umask 022 && {sys.executable} {ROOT / 'build.py'} --orgs {orgs} --out {out} --no-pdf"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["sh", "-c", f"umask 022 && {sys.executable} {ROOT / 'build.py'} --orgs {orgs} --out {out} --no-pdf"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o755  # a web server running as another user can read it

@@ -118,7 +118,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 HALO = 1.5  # the white outline drawn behind each label (stroke-width 3)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ink(text: str, weight: str) -> tuple[float, float, float, float]:
     """Where a label's glyphs are drawn, measured by matplotlib's own text layout of DejaVu Sans at
     the labels' 8 pt (the font the SVG names and WeasyPrint draws with), independently of the box
@@ -168,7 +168,7 @@ def assert_labels_clear(instrument, spec, expected: int | None = None):
         assert len(labels) == expected, (spec.title, labels)
     for i, (text, box) in enumerate(labels):
         assert inside(box, f.plot), (spec.title, text, box, f.plot)
-        for other, obox in labels[i + 1:]:
+        for other, obox in labels[i + 1 :]:
             assert not overlap(box, obox), (spec.title, text, other)
         for name in f.quadrant_boxes:
             assert not overlap(box, name), (spec.title, text, name)
@@ -197,10 +197,21 @@ def test_the_lowest_point_and_its_label_clear_the_quadrant_name_in_its_corner(in
     (l0, _), (v0, _) = extremes["ledning"], extremes["verksamhet"]
     low = (float(v0), float(l0))
     assert_labels_clear(instrument, ChartSpec("lägst", (Marker(*low, "2024 (senaste)", "current"),)), 1)
-    trail = ChartSpec("lägst", (Marker(1.2, 1.1, "2021", "earlier"), Marker(1.0, 1.0, "2022", "earlier"), Marker(*low, "2024 (senaste)", "current")), trail=True)
+    trail = ChartSpec(
+        "lägst",
+        (Marker(1.2, 1.1, "2021", "earlier"), Marker(1.0, 1.0, "2022", "earlier"), Marker(*low, "2024 (senaste)", "current")),
+        trail=True,
+    )
     assert_labels_clear(instrument, trail, 3)
-    roles = tuple(Marker(*low, label, f"role:{role}") for role, label in (
-        ("politisk_ledning", "Politisk ledning"), ("forvaltningsledning", "Förvaltningsledning"), ("inkopschef", "Inköpschef"), ("verksamhet", "Verksamhet")))
+    roles = tuple(
+        Marker(*low, label, f"role:{role}")
+        for role, label in (
+            ("politisk_ledning", "Politisk ledning"),
+            ("forvaltningsledning", "Förvaltningsledning"),
+            ("inkopschef", "Inköpschef"),
+            ("verksamhet", "Verksamhet"),
+        )
+    )
     assert_labels_clear(instrument, ChartSpec("lägst, roller", roles + (Marker(*low, "2024 (senaste)", "current"),)), 5)
 
 
@@ -228,9 +239,17 @@ def test_crowded_points_keep_their_labels_apart(instrument):
     """Four roles and the current point within a few points of each other, in each quadrant's outer
     corner and at the centre; and twelve named organisations close together (labels may be left
     out there, never drawn over each other)."""
-    roles = [("politisk_ledning", "Politisk ledning"), ("forvaltningsledning", "Förvaltningsledning"), ("inkopschef", "Inköpschef"), ("verksamhet", "Verksamhet")]
+    roles = [
+        ("politisk_ledning", "Politisk ledning"),
+        ("forvaltningsledning", "Förvaltningsledning"),
+        ("inkopschef", "Inköpschef"),
+        ("verksamhet", "Verksamhet"),
+    ]
     for cv, cl in ((3.9, 3.85), (1.05, 3.85), (3.9, 0.95), (1.05, 0.95), (2.5, 2.5)):
-        markers = tuple(Marker(cv + dv, cl + dl, label, f"role:{role}") for (role, label), (dv, dl) in zip(roles, ((0.05, 0.05), (-0.05, 0.05), (0.05, -0.05), (-0.05, -0.05))))
+        markers = tuple(
+            Marker(cv + dv, cl + dl, label, f"role:{role}")
+            for (role, label), (dv, dl) in zip(roles, ((0.05, 0.05), (-0.05, 0.05), (0.05, -0.05), (-0.05, -0.05)))
+        )
         assert_labels_clear(instrument, ChartSpec("trängsel", markers + (Marker(cv, cl, "2024 (senaste)", "current"),)), 5)
     rng = random.Random(3)
     orgs = tuple(Marker(rng.uniform(2.8, 3.4), rng.uniform(2.8, 3.4), f"Organisation nummer {i} kommun", "org") for i in range(12))
@@ -239,7 +258,7 @@ def test_crowded_points_keep_their_labels_apart(instrument):
 
 def test_a_very_long_name_is_shortened_to_fit_the_plot(instrument):
     name = ("Samordningsförbundet för gemensam upphandling " * 12).strip()
-    (label, _), = assert_labels_clear(instrument, ChartSpec("lång", (Marker(2.0, 2.0, name, "current"),)), 1)
+    ((label, _),) = assert_labels_clear(instrument, ChartSpec("lång", (Marker(2.0, 2.0, name, "current"),)), 1)
     assert label.endswith("…") and name.startswith(label[:-1])
 
 
@@ -278,11 +297,16 @@ def test_names_with_characters_xml_forbids_still_give_well_formed_svg(instrument
     feed in a name once made eight charts ill-formed XML. Every C0 control, DEL, a C1 control, a lone
     surrogate and the two non-characters, in titles, labels of every kind and the distribution chart."""
     bad = "".join(map(chr, range(0x20))) + "\x7f\x85\ud800\ufffe\uffff"
-    name = f"Norr{bad}vik <kommun> & \"co\""
+    name = f'Norr{bad}vik <kommun> & "co"'
     specs = [
         ChartSpec(f"Titel {name}", (Marker(2.0, 2.0, name, "earlier"), Marker(3.0, 3.0, name, "current")), trail=True),
-        ChartSpec(name, tuple(Marker(1 + i / 2, 1 + i / 3, f"{name} {i}", kind) for i, kind in enumerate(
-            ["role:politisk_ledning", "role:inkopschef", "org", "peer", "current"]))),
+        ChartSpec(
+            name,
+            tuple(
+                Marker(1 + i / 2, 1 + i / 3, f"{name} {i}", kind)
+                for i, kind in enumerate(["role:politisk_ledning", "role:inkopschef", "org", "peer", "current"])
+            ),
+        ),
         ChartSpec(name, (Marker(2.5, 2.5, bad, "org"),)),  # a label of nothing but such characters
     ]
     for spec in specs:
@@ -290,13 +314,16 @@ def test_names_with_characters_xml_forbids_still_give_well_formed_svg(instrument
         root = ET.fromstring(svg.encode("utf-8"))
         texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
         title = root.find("{http://www.w3.org/2000/svg}title").text
-        assert "Norr vik <kommun> & \"co\"" in title
+        assert 'Norr vik <kommun> & "co"' in title
         assert all(ch not in bad for t in texts + [title] for ch in t)
-    labels = ["".join(t.itertext()) for t in ET.fromstring(charts.draw_svg(instrument, specs[0]).encode()).iter("{http://www.w3.org/2000/svg}text")]
-    assert labels.count("Norr vik <kommun> & \"co\"") == 4  # two labels, each with its halo
+    labels = [
+        "".join(t.itertext())
+        for t in ET.fromstring(charts.draw_svg(instrument, specs[0]).encode()).iter("{http://www.w3.org/2000/svg}text")
+    ]
+    assert labels.count('Norr vik <kommun> & "co"') == 4  # two labels, each with its halo
     svg = charts.distribution_svg(f"Fördelning {name}", [("ja", "Ja"), ("nej", f"Nej{bad}")], [(name, [1, 2], 1)])
     root = ET.fromstring(svg.encode("utf-8"))
-    assert root.find("{http://www.w3.org/2000/svg}title").text == "Fördelning Norr vik <kommun> & \"co\""
+    assert root.find("{http://www.w3.org/2000/svg}title").text == 'Fördelning Norr vik <kommun> & "co"'
     assert all(ch not in bad for t in root.iter("{http://www.w3.org/2000/svg}text") for ch in "".join(t.itertext()))
 
 
@@ -327,18 +354,27 @@ def every_place_sorted(width, height, half_w, half_h, side) -> list[tuple]:
     """The rule written out whole: every box of every gap (columns right and left of the markers, rows
     above and below), each once, sorted by its distance from the markers to a tenth, then by how far
     its direction is from the preferred side, then by the box itself."""
-    first = {"right": 0, "below-right": 45, "below": 90, "below-left": 135, "left": 180, "above-left": 225,
-             "above": 270, "above-right": 315}[side]
+    first = {
+        "right": 0,
+        "below-right": 45,
+        "below": 90,
+        "below-left": 135,
+        "left": 180,
+        "above-left": 225,
+        "above": 270,
+        "above-right": 315,
+    }[side]
     boxes = set()
     for gap in (2.0, 6.0, 11.0, 17.0, 24.0, 32.0, 41.0, 51.0, 62.0, 74.0):
         for k in range(-10, 11):
             top = k * height / 2 - height / 2
-            boxes |= {(half_w + gap, top, half_w + gap + width, top + height),
-                      (-half_w - gap - width, top, -half_w - gap, top + height)}
+            boxes |= {(half_w + gap, top, half_w + gap + width, top + height), (-half_w - gap - width, top, -half_w - gap, top + height)}
         for j in range(-8, 9):
             left = j * width / 8 - width / 2
-            boxes |= {(left, -half_h - gap - height, left + width, -half_h - gap),
-                      (left, half_h + gap, left + width, half_h + gap + height)}
+            boxes |= {
+                (left, -half_h - gap - height, left + width, -half_h - gap),
+                (left, half_h + gap, left + width, half_h + gap + height),
+            }
 
     def key(b):
         dx, dy = max(b[0] - half_w, 0.0, -half_w - b[2]), max(b[1] - half_h, 0.0, -half_h - b[3])
@@ -353,8 +389,16 @@ def test_label_places_come_nearest_first_as_if_every_place_were_sorted_at_once()
     a label used before, the whole sequence is the one of sorting every place at once."""
     rnd = random.Random(20)
     sides = ["right", "below-right", "below", "below-left", "left", "above-left", "above", "above-right"]
-    sizes = [(round(rnd.uniform(8, 160), 2), rnd.choice([12.6, 25.1, 37.6, 50.1]), rnd.choice([3.5, 5.0, 5.25, 7.25, rnd.uniform(3, 40)]),
-              rnd.choice([3.5, 5.0, 7.25, rnd.uniform(3, 40)]), rnd.choice(sides)) for _ in range(150)]
+    sizes = [
+        (
+            round(rnd.uniform(8, 160), 2),
+            rnd.choice([12.6, 25.1, 37.6, 50.1]),
+            rnd.choice([3.5, 5.0, 5.25, 7.25, rnd.uniform(3, 40)]),
+            rnd.choice([3.5, 5.0, 7.25, rnd.uniform(3, 40)]),
+            rnd.choice(sides),
+        )
+        for _ in range(150)
+    ]
     sizes.append((16.0, 8.0, 2.0, 2.0, "right"))  # a column and a row that meet: a box made twice is tried once
     for size in sizes:
         places = labels.candidates(*size)

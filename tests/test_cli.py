@@ -114,8 +114,14 @@ def test_serve_builds_into_its_own_folder_rebuilds_and_leaves_output_alone(tmp_p
     before = {path: (data, (previous / path).stat().st_mtime_ns) for path, data in tree(previous).items()}
 
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port)], cwd=project,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: list[str] = []  # read by a thread: a non-blocking text pipe can fail on a partial read
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     try:
@@ -216,8 +222,14 @@ def test_a_malformed_source_date_epoch_stops_a_build_before_any_work_in_one_line
     before, cached = tree(out), cache.read_bytes()
     (orgs / "a.yaml").write_text(VALID.replace("2024-01-10", "2024-01-11"))  # work to do, were it started
     for args in (("--orgs", str(orgs), "--out", str(out)), ("serve", "--orgs", str(orgs), "--out", str(tmp_path / "s"))):
-        result = subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=ROOT,
-                                env={**os.environ, "SOURCE_DATE_EPOCH": value}, timeout=60)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "build.py"), *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "SOURCE_DATE_EPOCH": value},
+            timeout=60,
+        )
         assert result.returncode == 2 and result.stdout == ""
         assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("build.py: environment: SOURCE_DATE_EPOCH: expected")
     assert tree(out) == before and cache.read_bytes() == cached  # the output and the build cache as they were
@@ -226,6 +238,12 @@ def test_a_malformed_source_date_epoch_stops_a_build_before_any_work_in_one_line
 
 def test_a_well_formed_source_date_epoch_is_used_as_given(tmp_path):
     orgs = write_orgs(tmp_path / "orgs", {"a.yaml": VALID})
-    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf"],
-                            capture_output=True, text=True, cwd=ROOT, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(tmp_path / "out"), "--no-pdf"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr

@@ -8,10 +8,10 @@ from fractions import Fraction as F
 from pathlib import Path
 
 from ambitionsgraf.answers import parse_organisation
-from ambitionsgraf.overview import ComparisonIndex, question_distribution, quadrant_counts, select
+from ambitionsgraf.comparisons import comparison_view
+from ambitionsgraf.overview import ComparisonIndex, quadrant_counts, question_distribution, select
 from ambitionsgraf.overview import comparison as compare
 from ambitionsgraf.scoring import score_organisation
-from ambitionsgraf.comparisons import comparison_view
 from ambitionsgraf.views import change
 
 from .conftest import run_build, write_orgs
@@ -74,10 +74,14 @@ def test_trend_arrows_carry_sign_and_number():
 
 
 def test_roles_and_trend_in_a_multi_round_organisation(instrument):
-    r = scored(instrument, "x", [
-        ("2022-01-10", [("inkopschef", uniform(2)), ("verksamhet", uniform(2))]),
-        ("2024-01-10", [("inkopschef", uniform(4)), ("verksamhet", uniform(1)), ("politisk_ledning", uniform(3))]),
-    ])
+    r = scored(
+        instrument,
+        "x",
+        [
+            ("2022-01-10", [("inkopschef", uniform(2)), ("verksamhet", uniform(2))]),
+            ("2024-01-10", [("inkopschef", uniform(4)), ("verksamhet", uniform(1)), ("politisk_ledning", uniform(3))]),
+        ],
+    )
     latest, before = r.latest, r.assessments[0]
     assert latest.overall.axes["verksamhet"] == F(8, 3)  # (4 + 1 + 3) / 3
     assert before.overall.axes["verksamhet"] == 2
@@ -89,10 +93,17 @@ def test_roles_and_trend_in_a_multi_round_organisation(instrument):
 
 def test_overview_counts(instrument):
     # two alike per organisation: a round one person answered counts as without answers per question (scoring.details_public)
-    orgs = [scored(instrument, f"o{i}", [("2024-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(v))])]) for i, v in enumerate([1, 2, 3, 4, 3])]
+    orgs = [
+        scored(instrument, f"o{i}", [("2024-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(v))])])
+        for i, v in enumerate([1, 2, 3, 4, 3])
+    ]
     sel = select(orgs, "kommun", "2024")
-    assert dict(quadrant_counts(instrument, sel)) == {"Ändamålsenlig inköpsorganisation": 3, "Systematiskt samspel med ledningen": 0,
-                                                      "Systematiskt samspel med verksamheten": 0, "Tillfälligt samspel": 2}
+    assert dict(quadrant_counts(instrument, sel)) == {
+        "Ändamålsenlig inköpsorganisation": 3,
+        "Systematiskt samspel med ledningen": 0,
+        "Systematiskt samspel med verksamheten": 0,
+        "Tillfälligt samspel": 2,
+    }
     dist = {d["id"]: d for d in question_distribution(instrument, sel)}
     assert dist["v1_matt"]["counts"] == {"4": 1, "3": 2, "2": 1, "1": 1}
     assert dist["v1_mal"]["counts"] == {"ja": 5, "nej": 0}
@@ -100,7 +111,9 @@ def test_overview_counts(instrument):
 
 
 def test_delivery_report_shows_comparison_only_above_the_floor(tmp_path):
-    files = {f"o{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(v))])], namn=f"Kommun {i}") for i, v in enumerate([1, 2, 2, 4, 3])}
+    files = {
+        f"o{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(v))])], namn=f"Kommun {i}") for i, v in enumerate([1, 2, 2, 4, 3])
+    }
     files["me.yaml"] = answer_file([("2024-05-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Min kommun")
     run_build(write_orgs(tmp_path / "orgs", files), tmp_path / "out", pdf=True, only="me")
     data = json.loads((tmp_path / "out" / "leverans" / "me.json").read_text())
@@ -127,9 +140,11 @@ def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
     def member(i, v):
         areas = {a.id: v for a in instrument.areas}
         overall = GroupScore(1, areas, {"ledning": v, "verksamhet": v}, "x")
-        return SimpleNamespace(organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True),
-                               assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
-                               latest=SimpleNamespace(date="2024-01-01", overall=overall))
+        return SimpleNamespace(
+            organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True),
+            assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
+            latest=SimpleNamespace(date="2024-01-01", overall=overall),
+        )
 
     fractions = st.builds(F, st.integers(4, 16), st.sampled_from([4, 5, 6, 8, 15, 20, 60]))
     awkward = st.builds(lambda k: 3 + F(k, 2**60), st.integers(0, 3))  # all one float: 3.0

@@ -30,8 +30,9 @@ VALUES = [1, 2, 3, 4, 2, 3]
 
 def _file(i: int, value: int, *, published: bool, date: str = "2024-03-01") -> str:
     name = f"{'Öppen' if published else 'Sluten'} {i} kommun"
-    return answer_file([(date, [("inkopschef", uniform(value)), ("verksamhet", uniform(max(1, value - 1)))])],
-                       namn=name, publicerad=published)
+    return answer_file(
+        [(date, [("inkopschef", uniform(value)), ("verksamhet", uniform(max(1, value - 1)))])], namn=name, publicerad=published
+    )
 
 
 def first_round() -> dict[str, str]:
@@ -43,8 +44,15 @@ def first_round() -> dict[str, str]:
 def _opts(base, out=None):
     from ambitionsgraf.pipeline import BuildOptions
 
-    return BuildOptions(project_dir=ROOT, orgs_dir=base / "orgs", out_dir=out or base / "out", make_pdf=True,
-                        cache_dir=TEST_CACHE, site_url=TEST_SITE_URL, archive_dir=base / "arkiv")
+    return BuildOptions(
+        project_dir=ROOT,
+        orgs_dir=base / "orgs",
+        out_dir=out or base / "out",
+        make_pdf=True,
+        cache_dir=TEST_CACHE,
+        site_url=TEST_SITE_URL,
+        archive_dir=base / "arkiv",
+    )
 
 
 def _later(base, name: str, secret: int):
@@ -85,16 +93,30 @@ OTHERS = [f"p{i}" for i in range(1, 6)] + [f"u{i}" for i in range(1, 5)]
 
 
 def _package(folder, slug) -> dict[str, bytes]:
-    return {n: (folder / n).read_bytes() for n in (f"{slug}.pdf", f"{slug}.json", f"{slug}-handlingsplan.csv", f"{slug}-handlingsplan.xlsx")}
+    return {
+        n: (folder / n).read_bytes() for n in (f"{slug}.pdf", f"{slug}.json", f"{slug}-handlingsplan.csv", f"{slug}-handlingsplan.xlsx")
+    }
 
 
 def test_first_delivery_archives_every_package_of_the_year_with_a_register(delivered):
     base, first = delivered["base"], delivered["first"]
-    assert first.basis_fixed and sorted(d.slug for d in first.delivered) == sorted([f"p{i}" for i in range(6)] + [f"u{i}" for i in range(5)])
+    assert first.basis_fixed and sorted(d.slug for d in first.delivered) == sorted(
+        [f"p{i}" for i in range(6)] + [f"u{i}" for i in range(5)]
+    )
     archive = base / "arkiv"
     register = json.loads((archive / "register.json").read_text())["leveranser"]
     rows = (archive / "register.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0].split(";")[:9] == ["organisation", "slug", "matningsar", "matning", "version", "levererad", "diarienummer", "fil", "sha256"]
+    assert rows[0].split(";")[:9] == [
+        "organisation",
+        "slug",
+        "matningsar",
+        "matning",
+        "version",
+        "levererad",
+        "diarienummer",
+        "fil",
+        "sha256",
+    ]
     assert len(rows) == 1 + 4 * 11
     for entry in register:
         assert entry["version"] == 1 and entry["levererad"] == "2024-06-01" and entry["diarienummer"] == "UM 2024/0001"
@@ -141,13 +163,17 @@ def test_no_unpublished_value_can_be_derived_across_deliveries_of_a_year(deliver
     # (one more than a delivered one sees: itself), and no other late one.
     late = json.loads((one / "leverans" / "p9.json").read_text())["jamforelse"]
     first = json.loads(delivered["as_delivered"]["p1.json"])["jamforelse"]
-    assert [(g["grupp"], g["antal"] - 1, g["ej_publicerade"]) for g in late] == [(g["grupp"], g["antal"], g["ej_publicerade"]) for g in first]
+    assert [(g["grupp"], g["antal"] - 1, g["ej_publicerade"]) for g in late] == [
+        (g["grupp"], g["antal"], g["ej_publicerade"]) for g in first
+    ]
     assert [g["antal"] for g in late] == [11, 6]
 
 
 def test_a_correction_renders_a_rattelse_page_and_the_site_says_when(delivered):
     out = delivered["one"] / "out"
-    text = subprocess.run(["pdftotext", "-layout", str(out / "leverans" / "p0.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out / "leverans" / "p0.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Rättelse" in text and "version 2 av rapporten" in text and "ersätter version 1, som lämnades 1 juni 2024" in text
     before = json.loads(delivered["as_delivered"]["p0.json"])["matningar"][-1]
     from ambitionsgraf.text import num

@@ -12,7 +12,8 @@ import re
 import subprocess
 from fractions import Fraction
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ambitionsgraf.scoring import area_bounds, axis_bounds, is_systematic, question_bounds, question_status
 from ambitionsgraf.text import kept_decimals, num, num_on_side, percent_shown, round_half_up
@@ -48,7 +49,14 @@ def test_examples():
     assert num_on_side(Fraction("3.45"), [Fraction("3.5"), Fraction("2.5"), 0]) == "3,45"
     assert num_on_side(None, [2]) == "–"
     assert [percent_shown(Fraction(n, d)) for n, d in ((0, 1), (1, 300), (1, 200), (3, 5), (199, 200), (299, 300), (1, 1))] == [
-        "0", "0,3", "1", "60", "99,5", "99,7", "100"]
+        "0",
+        "0,3",
+        "1",
+        "60",
+        "99,5",
+        "99,7",
+        "100",
+    ]
 
 
 MEANS = sorted({Fraction(n, d) for d in range(1, 41) for n in range(0, 4 * d + 1)})
@@ -83,8 +91,12 @@ def test_question_means_are_shown_with_their_status(instrument):
 def test_an_area_is_bounded_only_where_it_is_its_axis(instrument):
     # By the instrument as SPEC describes it: ledning is the mean of three areas, verksamhet is
     # samspel_verksamhet alone, so only that area is classified (at the threshold, 2,5).
-    expected = {"strategi_planering": ((), ()), "uppfoljning_analys": ((), ()), "ansvar_organisation": ((), ()),
-                "samspel_verksamhet": ((Fraction(5, 2),), ())}
+    expected = {
+        "strategi_planering": ((), ()),
+        "uppfoljning_analys": ((), ()),
+        "ansvar_organisation": ((), ()),
+        "samspel_verksamhet": ((Fraction(5, 2),), ()),
+    }
     assert {a.id: _pair(area_bounds(instrument, a.id)) for a in instrument.areas} == expected
     assert _pair(axis_bounds(instrument)) == ((Fraction(5, 2),), ())
 
@@ -134,6 +146,11 @@ def test_a_question_mean_of_3_45_is_shown_as_3_45_beside_delvis(fixture_build):
 def test_the_method_page_states_the_rule_with_examples_the_code_gives(fixture_build, instrument):
     page = " ".join(re.sub(r"<[^>]+>", "", (fixture_build / "site" / "metod" / "index.html").read_text()).split())
     threshold = axis_bounds(instrument).at_least[0]
-    assert f"En axel på 2,45 ligger under gränsen {num(threshold)} och visas därför som {num_on_side(Fraction('2.45'), [threshold])}" in page
-    assert f"Ett medelvärde på 3,45 för en fråga visas som {num_on_side(Fraction('3.45'), question_bounds(instrument, 'v1_matt').at_least)}" in page
+    assert (
+        f"En axel på 2,45 ligger under gränsen {num(threshold)} och visas därför som {num_on_side(Fraction('2.45'), [threshold])}" in page
+    )
+    assert (
+        f"Ett medelvärde på 3,45 för en fråga visas som {num_on_side(Fraction('3.45'), question_bounds(instrument, 'v1_matt').at_least)}"
+        in page
+    )
     assert "visas fler decimaler" in page

@@ -18,6 +18,9 @@ def built(tmp_path_factory):
 def test_matches_golden(built, name):
     expected = (GOLDEN_DIR / name).read_bytes()
     if built[name] != expected:
-        diff = "".join(difflib.unified_diff(
-            expected.decode().splitlines(True), built[name].decode().splitlines(True), "golden/" + name, "built/" + name, n=2))
+        diff = "".join(
+            difflib.unified_diff(
+                expected.decode().splitlines(True), built[name].decode().splitlines(True), "golden/" + name, "built/" + name, n=2
+            )
+        )
         pytest.fail(f"{name} differs from the golden copy (run `make golden` if the change is intended):\n{diff[:4000]}")

@@ -22,8 +22,12 @@ def value_of(code: str) -> int:
 
 def organisation(instrument, place, *, published=True, year="2024"):
     v = value_of(place.kod)
-    text = answer_file([(f"{year}-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(5 - v if v != 4 else 4))])],
-                       namn=f"Org {place.kod}", typ=place.typ, publicerad=published)
+    text = answer_file(
+        [(f"{year}-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(5 - v if v != 4 else 4))])],
+        namn=f"Org {place.kod}",
+        typ=place.typ,
+        publicerad=published,
+    )
     text = text.replace(f"typ: {place.typ}\n", f'typ: {place.typ}\nkod: "{place.kod}"\n', 1)
     path = f"orgs/o{place.kod}.yaml"
     org, problems = parse_organisation(instrument, Path(path), text.encode(), path)
@@ -100,6 +104,10 @@ def test_every_group_shown_is_a_column_of_one_table_and_only_two_are_charted(ins
     assert len(view["rows"]) == 6 and all(len(row["cells"]) == 5 for row in view["rows"])
     assert [c["short"] for c in view["charted"]] == ["Alla", "Stockholms län"]  # the widest and the narrowest
     stockholm = next(r for r in everyone if r.organisation.code == "0180")
-    view = comparison_view(instrument, stockholm, [g.as_shown() for g in comparison(instrument, stockholm, ComparisonIndex(instrument, everyone))])
+    view = comparison_view(
+        instrument, stockholm, [g.as_shown() for g in comparison(instrument, stockholm, ComparisonIndex(instrument, everyone))]
+    )
     assert [g["short"] for g in view["hidden"]] == ["Kommungrupp A1"]
-    assert view["hidden"][0]["text"].startswith("Jämförelsen med kommunerna i kommungrupp A1, storstäder, med mätning 2024 visas inte: gruppen har 2 andra")
+    assert view["hidden"][0]["text"].startswith(
+        "Jämförelsen med kommunerna i kommungrupp A1, storstäder, med mätning 2024 visas inte: gruppen har 2 andra"
+    )

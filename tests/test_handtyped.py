@@ -29,13 +29,19 @@ from ambitionsgraf.problems import ContentError
 from .conftest import TEST_SITE_URL, run_cli, tree, write_orgs
 from .helpers import QUESTIONS, answer_file, uniform
 
-NO_ANSWERS = ("svar: expected this respondent's answers, at least one, got {got}; "
-              "fill them in (vet_ej for a question asked but not answered), or remove the respondent")
-DIRECTION = ("expected text without direction controls, got a right-to-left override (U+202E) after 'Norrviks'; "
-             "it can make the text show in another order than it is written")
+NO_ANSWERS = (
+    "svar: expected this respondent's answers, at least one, got {got}; "
+    "fill them in (vet_ej for a question asked but not answered), or remove the respondent"
+)
+DIRECTION = (
+    "expected text without direction controls, got a right-to-left override (U+202E) after 'Norrviks'; "
+    "it can make the text show in another order than it is written"
+)
 CONTROL = "expected text without control characters, got a control character (U+0007) after 'Norrviks'"
-INVISIBLE = ("note: removed a zero width space (U+200B) after 'Norrviks', invisible and probably pasted in; "
-             "delete it from the file to silence this note")
+INVISIBLE = (
+    "note: removed a zero width space (U+200B) after 'Norrviks', invisible and probably pasted in; "
+    "delete it from the file to silence this note"
+)
 
 
 def complete(namn: str = "Testby kommun", **kw) -> str:
@@ -87,7 +93,9 @@ def test_a_respondent_without_answers_fails_check(tmp_path, svar, got):
     assert lines(result.stderr) == ["orgs/testby.yaml:29: " + NO_ANSWERS.format(got=got)]
 
 
-@pytest.mark.parametrize("respondents,got", [("respondenter: []", "an empty list []"), ("respondenter:", "nothing")], ids=["brackets", "empty"])
+@pytest.mark.parametrize(
+    "respondents,got", [("respondenter: []", "an empty list []"), ("respondenter:", "nothing")], ids=["brackets", "empty"]
+)
 def test_a_round_without_respondents_fails_check(tmp_path, respondents, got):
     text = complete() + f"  - datum: 2025-01-10\n    {respondents}\n"
     write_orgs(tmp_path / "orgs", {"testby.yaml": text})
@@ -115,8 +123,16 @@ def test_left_out_questions_are_listed_as_notes_in_the_order_of_the_file_without
 # (what the file holds, the line of the field, the field): namn, a round's and a respondent's comment
 PLACES = {
     "namn": lambda text: (complete(namn=text), 1, "namn"),
-    "round-kommentar": lambda text: (complete().replace("  - datum: 2024-01-10\n", f"  - datum: 2024-01-10\n    kommentar: {answerfile.quote(text)}\n"), 6, "kommentar"),
-    "respondent-kommentar": lambda text: (answer_file([("2024-01-10", [("inkopschef", uniform(3))])], comments={(0, 0): text}), 8, "kommentar"),
+    "round-kommentar": lambda text: (
+        complete().replace("  - datum: 2024-01-10\n", f"  - datum: 2024-01-10\n    kommentar: {answerfile.quote(text)}\n"),
+        6,
+        "kommentar",
+    ),
+    "respondent-kommentar": lambda text: (
+        answer_file([("2024-01-10", [("inkopschef", uniform(3))])], comments={(0, 0): text}),
+        8,
+        "kommentar",
+    ),
 }
 
 
@@ -148,7 +164,9 @@ def test_a_line_break_is_refused_in_a_name_but_kept_in_a_comment(tmp_path, instr
     org, problems = parse_organisation(instrument, Path("x.yaml"), text.encode(), "x.yaml")
     assert problems == [] and org.assessments[0].respondents[0].comment == "rad ett\nrad två\tmed tab"
     _, problems = parse_organisation(instrument, Path("x.yaml"), complete(namn="Norrviks\nkommun").encode(), "x.yaml")
-    assert [str(p) for p in problems] == ["x.yaml:1: namn: expected text without control characters, got a line break (U+000A) after 'Norrviks'"]
+    assert [str(p) for p in problems] == [
+        "x.yaml:1: namn: expected text without control characters, got a line break (U+000A) after 'Norrviks'"
+    ]
 
 
 def test_the_build_refuses_what_check_refuses_and_writes_nothing(tmp_path):
@@ -169,10 +187,14 @@ def test_names_are_nfc_normalised(instrument):
 
 
 def test_a_decomposed_and_a_composed_name_clash_in_check_and_in_the_build(tmp_path):
-    write_orgs(tmp_path / "orgs", {"a.yaml": complete(namn=DECOMPOSED), "b.yaml": complete(namn="Åby kommun"),
-                                   "c.yaml": complete(namn="Cby kommun")})
-    expected = ["orgs/a.yaml:1: namn: 'Åby kommun' is also the name in orgs/b.yaml; each organisation needs a name of its own",
-                "orgs/b.yaml:1: namn: 'Åby kommun' is also the name in orgs/a.yaml; each organisation needs a name of its own"]
+    write_orgs(
+        tmp_path / "orgs",
+        {"a.yaml": complete(namn=DECOMPOSED), "b.yaml": complete(namn="Åby kommun"), "c.yaml": complete(namn="Cby kommun")},
+    )
+    expected = [
+        "orgs/a.yaml:1: namn: 'Åby kommun' is also the name in orgs/b.yaml; each organisation needs a name of its own",
+        "orgs/b.yaml:1: namn: 'Åby kommun' is also the name in orgs/a.yaml; each organisation needs a name of its own",
+    ]
     checked = check(tmp_path, "--orgs", "orgs")
     assert checked.returncode == 1 and lines(checked.stderr) == expected
     built = build(tmp_path)
@@ -181,12 +203,20 @@ def test_a_decomposed_and_a_composed_name_clash_in_check_and_in_the_build(tmp_pa
 
 
 def test_a_name_another_file_has_is_an_error_naming_both_files(tmp_path):
-    write_orgs(tmp_path / "orgs", {"norrvik.yaml": complete(namn="Norrviks kommun"), "norrvik2.yaml": complete(namn=" NORRVIKS  kommun"),
-                                   "sydala.yaml": complete(namn="Sydala kommun")})
-    expected = ["orgs/norrvik.yaml:1: namn: 'Norrviks kommun' is also the name in orgs/norrvik2.yaml (written 'NORRVIKS  kommun'); "
-                "each organisation needs a name of its own",
-                "orgs/norrvik2.yaml:1: namn: 'NORRVIKS  kommun' is also the name in orgs/norrvik.yaml (written 'Norrviks kommun'); "
-                "each organisation needs a name of its own"]
+    write_orgs(
+        tmp_path / "orgs",
+        {
+            "norrvik.yaml": complete(namn="Norrviks kommun"),
+            "norrvik2.yaml": complete(namn=" NORRVIKS  kommun"),
+            "sydala.yaml": complete(namn="Sydala kommun"),
+        },
+    )
+    expected = [
+        "orgs/norrvik.yaml:1: namn: 'Norrviks kommun' is also the name in orgs/norrvik2.yaml (written 'NORRVIKS  kommun'); "
+        "each organisation needs a name of its own",
+        "orgs/norrvik2.yaml:1: namn: 'NORRVIKS  kommun' is also the name in orgs/norrvik.yaml (written 'Norrviks kommun'); "
+        "each organisation needs a name of its own",
+    ]
     result = check(tmp_path, "--orgs", "orgs")
     assert result.returncode == 1 and lines(result.stderr) == expected
     given = check(tmp_path, "orgs/norrvik.yaml", "orgs/norrvik2.yaml")
@@ -199,13 +229,20 @@ def test_a_name_another_file_has_is_an_error_naming_both_files(tmp_path):
 
 def test_a_code_another_file_has_is_an_error_naming_both_files_in_check_and_the_build(tmp_path):
     # The issue's case: one place written twice, so the follow-up counted Upplands Väsby twice in A2.
-    write_orgs(tmp_path / "orgs", {"vasby.yaml": complete(namn="Upplands Väsby kommun", kod="0114"),
-                                   "vasby2.yaml": complete(namn="Upplands Väsby", kod="0114"),
-                                   "sydala.yaml": complete(namn="Sydala kommun", kod="0115")})
-    expected = ['orgs/vasby.yaml:3: kod: "0114" is also the code in orgs/vasby2.yaml; one place needs one file '
-                "(put its rounds under matningar: in one of them)",
-                'orgs/vasby2.yaml:3: kod: "0114" is also the code in orgs/vasby.yaml; one place needs one file '
-                "(put its rounds under matningar: in one of them)"]
+    write_orgs(
+        tmp_path / "orgs",
+        {
+            "vasby.yaml": complete(namn="Upplands Väsby kommun", kod="0114"),
+            "vasby2.yaml": complete(namn="Upplands Väsby", kod="0114"),
+            "sydala.yaml": complete(namn="Sydala kommun", kod="0115"),
+        },
+    )
+    expected = [
+        'orgs/vasby.yaml:3: kod: "0114" is also the code in orgs/vasby2.yaml; one place needs one file '
+        "(put its rounds under matningar: in one of them)",
+        'orgs/vasby2.yaml:3: kod: "0114" is also the code in orgs/vasby.yaml; one place needs one file '
+        "(put its rounds under matningar: in one of them)",
+    ]
     errors = lambda text: [line for line in lines(text) if ": note: " not in line]  # noqa: E731 (a name's note is not the point)
     result = check(tmp_path, "--orgs", "orgs")
     assert result.returncode == 1 and errors(result.stderr) == expected
@@ -222,15 +259,20 @@ def test_a_slug_starting_with_a_hyphen_is_refused(tmp_path):
     write_orgs(tmp_path / "orgs", {"-x.yaml": complete()})
     result = check(tmp_path, "--orgs", "orgs")
     assert result.returncode == 1
-    assert lines(result.stderr) == ["orgs/-x.yaml:1: file name: expected a slug of a–z, 0–9 and hyphens, starting with a letter or digit, "
-                                    "before .yaml, got '-x.yaml'; rename it x.yaml"]
+    assert lines(result.stderr) == [
+        "orgs/-x.yaml:1: file name: expected a slug of a–z, 0–9 and hyphens, starting with a letter or digit, "
+        "before .yaml, got '-x.yaml'; rename it x.yaml"
+    ]
 
 
 def test_only_suggests_the_closest_slug_on_a_typo(tmp_path):
     write_orgs(tmp_path / "orgs", {"norrvik.yaml": complete(namn="Norrviks kommun"), "sydala.yaml": complete(namn="Sydala kommun")})
     result = build(tmp_path, "--only", "norrvk")
     assert result.returncode == 1
-    assert lines(result.stderr) == ["orgs/norrvk.yaml:1: --only: no valid answer file for this slug; did you mean norrvik?", "nothing was written"]
+    assert lines(result.stderr) == [
+        "orgs/norrvk.yaml:1: --only: no valid answer file for this slug; did you mean norrvik?",
+        "nothing was written",
+    ]
     assert not (tmp_path / "out").exists()
     far = build(tmp_path, "--only", "xyz")
     assert lines(far.stderr) == ["orgs/xyz.yaml:1: --only: no valid answer file for this slug", "nothing was written"]
@@ -240,8 +282,10 @@ def test_only_suggests_the_closest_slug_on_a_typo(tmp_path):
 def test_new_suggests_a_slug_for_one_it_refuses_and_writes_nothing(tmp_path, slug, better):
     result = run_cli("new", "--namn", "Nyby kommun", "--typ", "kommun", "--orgs", "orgs", "--", slug, cwd=tmp_path)
     assert result.returncode == 1
-    assert lines(result.stderr) == [f"orgs/{slug}.yaml:1: slug: {slug!r} is not a valid slug: use a–z, 0–9 and hyphens, "
-                                    f"starting with a letter or digit; did you mean {better}?"]
+    assert lines(result.stderr) == [
+        f"orgs/{slug}.yaml:1: slug: {slug!r} is not a valid slug: use a–z, 0–9 and hyphens, "
+        f"starting with a letter or digit; did you mean {better}?"
+    ]
     assert not (tmp_path / "orgs").exists()
 
 
@@ -250,8 +294,10 @@ def test_new_refuses_a_name_another_file_has(tmp_path):
     before = tree(tmp_path)
     result = run_cli("new", "norrvik2", "--namn", "norrviks kommun", "--typ", "kommun", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1
-    assert lines(result.stderr) == ["orgs/norrvik2.yaml:1: namn: 'norrviks kommun' is also the name in orgs/norrvik.yaml "
-                                    "(written 'Norrviks kommun'); each organisation needs a name of its own"]
+    assert lines(result.stderr) == [
+        "orgs/norrvik2.yaml:1: namn: 'norrviks kommun' is also the name in orgs/norrvik.yaml "
+        "(written 'Norrviks kommun'); each organisation needs a name of its own"
+    ]
     assert tree(tmp_path) == before
 
 
@@ -287,8 +333,10 @@ def test_new_with_a_file_name_too_long_leaves_no_file(tmp_path):
 
 
 def _round_csv(path: Path, slug: str = "xby") -> Path:
-    rows = [["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
-            [slug, "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"]]
+    rows = [
+        ["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
+        [slug, "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+    ]
     path.write_bytes(rows_to_csv(rows))
     return path
 
@@ -326,9 +374,11 @@ def test_import_refuses_a_link_to_nowhere_and_writes_nothing(tmp_path):
     (orgs / "xby.yaml").symlink_to("../saknas/xby.yaml")
     result = run_cli("import", str(_round_csv(tmp_path / "enkat.csv")), "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1
-    assert lines(result.stderr) == ["orgs/xby.yaml:1: file: is a symbolic link to ../saknas/xby.yaml that does not exist; "
-                                    "remove it, or make it lead to the answer file, and import again",
-                                    "1 problem; nothing was written"]
+    assert lines(result.stderr) == [
+        "orgs/xby.yaml:1: file: is a symbolic link to ../saknas/xby.yaml that does not exist; "
+        "remove it, or make it lead to the answer file, and import again",
+        "1 problem; nothing was written",
+    ]
     assert [p.name for p in orgs.iterdir()] == ["xby.yaml"] and not (tmp_path / "saknas").exists()
 
 
@@ -351,19 +401,25 @@ def test_import_refuses_a_file_with_hard_links_or_changed_meanwhile(tmp_path, in
 
 def test_import_refuses_a_row_without_answers_and_writes_nothing(tmp_path):
     """A respondent without answers is refused in an imported file as in a typed one, at its row."""
-    rows = [["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
-            ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
-            ["xby", "Xby kommun", "kommun", "verksamhet", *[""] * 19, ""]]
+    rows = [
+        ["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"],
+        ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+        ["xby", "Xby kommun", "kommun", "verksamhet", *[""] * 19, ""],
+    ]
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1
-    assert "enkat.csv:3: svar: no answer in this row; a respondent needs at least one (fill the row in, or delete it)" in result.stderr, result.stderr
+    assert "enkat.csv:3: svar: no answer in this row; a respondent needs at least one (fill the row in, or delete it)" in result.stderr, (
+        result.stderr
+    )
     assert lines(result.stderr)[-1].endswith("nothing was written") and not (tmp_path / "orgs").exists()
 
 
 def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes_invisible_ones(tmp_path):
-    rows = [["slug", "namn", "typ", "roll", "kommentar", *QUESTIONS, "v3_uppfoljning_omfattning"],
-            ["xby", "Xby\u200b kommun", "kommun", "inkopschef", "Bra \u202eplan", "Ja", *["3"] * 18, "hela inköpsportföljen"]]
+    rows = [
+        ["slug", "namn", "typ", "roll", "kommentar", *QUESTIONS, "v3_uppfoljning_omfattning"],
+        ["xby", "Xby\u200b kommun", "kommun", "inkopschef", "Bra \u202eplan", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+    ]
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 1 and not (tmp_path / "orgs").exists()
@@ -377,8 +433,11 @@ def test_import_refuses_a_direction_control_in_a_comment_at_its_cell_and_removes
 
 def test_import_takes_one_organisation_spelled_two_ways_and_hints_ej_as_inte(tmp_path):
     head = ["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"]
-    rows = [head, ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
-            ["xby", "xby  KOMMUN", "kommun", "verksamhet", "Ja", *["2"] * 18, "hela inköpsportföljen"]]
+    rows = [
+        head,
+        ["xby", "Xby kommun", "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"],
+        ["xby", "xby  KOMMUN", "kommun", "verksamhet", "Ja", *["2"] * 18, "hela inköpsportföljen"],
+    ]
     (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
     result = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -77,8 +77,9 @@ def test_a_map_nested_fifty_thousand_deep_is_a_problem_on_its_line_not_a_recursi
     (tmp_path / "karta.yaml").write_text('"Organisation": ' + "[" * 50_000 + "]" * 50_000 + "\n")
     result = run_cli("import", "svar.csv", "--map", "karta.yaml", "--dry-run", "--orgs", "orgs", cwd=tmp_path, timeout=60)
     assert result.returncode == 1 and "RecursionError" not in result.stderr and "internal error" not in result.stderr
-    assert _first_problem(result) == ("karta.yaml:1: syntax: expected lists and mappings nested at most 20 deep, got more; "
-                                      "this is not a map file")
+    assert _first_problem(result) == (
+        "karta.yaml:1: syntax: expected lists and mappings nested at most 20 deep, got more; this is not a map file"
+    )
 
 
 @pytest.mark.parametrize("where", ["cache folder a file", "lock a folder", "lock a pipe", "lock a link"])
@@ -91,8 +92,11 @@ def test_a_cache_folder_or_lock_that_is_not_what_it_should_be_is_a_clear_error(t
         blocker, said = cache, "is a file, not a folder"
     else:
         cache.mkdir()
-        {"lock a folder": lock.mkdir, "lock a pipe": lambda: os.mkfifo(lock),
-         "lock a link": lambda: lock.symlink_to(tmp_path / "elsewhere")}[where]()
+        {
+            "lock a folder": lock.mkdir,
+            "lock a pipe": lambda: os.mkfifo(lock),
+            "lock a link": lambda: lock.symlink_to(tmp_path / "elsewhere"),
+        }[where]()
         blocker, said = lock, {"lock a folder": "is a folder", "lock a pipe": "named pipe", "lock a link": "symbolic link"}[where]
     with pytest.raises(ContentError) as raised:
         build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, cache_dir=cache))
@@ -104,12 +108,16 @@ def test_a_cache_folder_or_lock_that_is_not_what_it_should_be_is_a_clear_error(t
 # -- survey exports past a limit: refused at once, before the expensive parse -------------------------
 
 
-@pytest.mark.parametrize("make, name, said", [
-    (h.empty_cells, "celler.xlsx", "its first sheet holds more than 800 000 elements"),
-    (h.styles_bomb, "stilar.xlsx", "its styles (xl/styles.xml) hold more than 20 000 elements"),
-    (h.shared_strings_bomb, "strangar.xlsx", "its shared strings hold more than 600 000 elements"),
-    (h.csv_columns, "kolumner.csv", "expected at most 1 000 columns, got 2 000 000"),
-], ids=["14-million-empty-cells", "styles-bomb", "shared-strings", "two-million-columns"])
+@pytest.mark.parametrize(
+    "make, name, said",
+    [
+        (h.empty_cells, "celler.xlsx", "its first sheet holds more than 800 000 elements"),
+        (h.styles_bomb, "stilar.xlsx", "its styles (xl/styles.xml) hold more than 20 000 elements"),
+        (h.shared_strings_bomb, "strangar.xlsx", "its shared strings hold more than 600 000 elements"),
+        (h.csv_columns, "kolumner.csv", "expected at most 1 000 columns, got 2 000 000"),
+    ],
+    ids=["14-million-empty-cells", "styles-bomb", "shared-strings", "two-million-columns"],
+)
 def test_the_issues_small_costly_files_are_refused_in_under_a_second(tmp_path, make, name, said):
     data = make()
     assert len(data) < 10_000_000
@@ -126,9 +134,17 @@ def test_the_issues_small_costly_files_are_refused_in_under_a_second(tmp_path, m
 SMALL = sheet_limits.Limits(rows=5, columns=4, cells=12, unpacked=60_000_000, sheet_tags=400, style_tags=200, shared_tags=80)
 
 
-@pytest.mark.parametrize("rows, columns, refused", [
-    (5, 2, None), (6, 2, "rows"), (3, 4, None), (2, 5, "columns"), (4, 3, None), (5, 3, "cells"),
-])
+@pytest.mark.parametrize(
+    "rows, columns, refused",
+    [
+        (5, 2, None),
+        (6, 2, "rows"),
+        (3, 4, None),
+        (2, 5, "columns"),
+        (4, 3, None),
+        (5, 3, "cells"),
+    ],
+)
 def test_a_csv_at_each_limit_is_read_and_one_past_it_refused(rows, columns, refused):
     text = "\n".join(";".join("x" for _ in range(columns)) for _ in range(rows)) + "\n"
     records, problems = sheet_limits.csv_records(text, ";", "t.csv", SMALL)
@@ -221,6 +237,8 @@ def test_a_build_cache_past_its_size_is_set_aside_unread_with_a_note(tmp_path):
         fh.truncate(MAX_CACHE + 1)
     (orgs / "a.yaml").write_text(VALID.replace("2024-01-10", "2024-01-11"))
     summary = build(BuildOptions(project_dir=ROOT, orgs_dir=orgs, out_dir=out, make_pdf=False, cache_dir=cache_dir))
-    assert summary.notes == [f"build cache {path} could not be read: expected at most 256 000 000 bytes, got 256 000 001; "
-                             "this is not a build cache; it was ignored and is written anew"]
+    assert summary.notes == [
+        f"build cache {path} could not be read: expected at most 256 000 000 bytes, got 256 000 001; "
+        "this is not a build cache; it was ignored and is written anew"
+    ]
     assert path.stat().st_size < 1_000_000  # written anew

@@ -12,8 +12,7 @@ import unicodedata
 
 import pytest
 
-from ambitionsgraf.answers import duplicate_names
-from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.answers import duplicate_names, parse_organisation
 from ambitionsgraf.importer import export_rows, plan_import, rows_to_csv
 from ambitionsgraf.problems import ContentError
 from ambitionsgraf.template import new_answer_file
@@ -74,8 +73,8 @@ def test_the_import_extends_the_existing_file_of_a_look_alike_name(instrument, t
     org, _ = parse_organisation(instrument, orgs / "norrvik.yaml", (orgs / "norrvik.yaml").read_bytes(), "norrvik.yaml")
     rows = export_rows(instrument, org, assessment_dates=[org.assessments[-1].date])
     column, day = rows[0].index("namn"), rows[0].index("datum")
-    rows = [rows[0]] + [[*r[:column], VARIANTS[variant], *r[column + 1:]] for r in rows[1:]]
-    rows = [r[:day] + r[day + 1:] for r in rows]  # the round is dated by the import, after the file's own
+    rows = [rows[0]] + [[*r[:column], VARIANTS[variant], *r[column + 1 :]] for r in rows[1:]]
+    rows = [r[:day] + r[day + 1 :] for r in rows]  # the round is dated by the import, after the file's own
     rows = [r[1:] for r in rows]  # no slug column: the file is found by the name alone
     assert rows[0][0] == "namn"
     rows[0][0] = "Organisation"
@@ -94,7 +93,14 @@ def test_new_refuses_a_look_alike_of_an_existing_name(instrument, tmp_path, vari
     assert any("norrvik.yaml" in p.message for p in err.value.problems), err.value.problems
 
 
-@pytest.mark.parametrize("name", ["\uff35pplands V\u00e4sby kommun", unicodedata.normalize("NFD", "Upplands Väsby kommun"),
-                                  "Upplands V\u00e4s\u00adby kommun", "UPPLANDS VÄSBY KOMMUN"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\uff35pplands V\u00e4sby kommun",
+        unicodedata.normalize("NFD", "Upplands Väsby kommun"),
+        "Upplands V\u00e4s\u00adby kommun",
+        "UPPLANDS VÄSBY KOMMUN",
+    ],
+)
 def test_the_reference_list_knows_the_place_by_a_look_alike_name(instrument, name):
     assert instrument.reference.code_for_name(name, "kommun")[0] == "0114"

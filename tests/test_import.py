@@ -34,8 +34,20 @@ from .helpers import QUESTIONS
 
 FIXTURES = ROOT / "tests" / "import_fixtures"
 EXAMPLES = sorted((ROOT / "orgs").glob("*.yaml"))
-SCORE_KEYS = ("datum", "respondenter", "axlar", "omraden", "kvadrant", "fragor", "steg", "prioriteringar", "saknas",
-              "ofullstandiga_omraden", "roller", "kommentarer")
+SCORE_KEYS = (
+    "datum",
+    "respondenter",
+    "axlar",
+    "omraden",
+    "kvadrant",
+    "fragor",
+    "steg",
+    "prioriteringar",
+    "saknas",
+    "ofullstandiga_omraden",
+    "roller",
+    "kommentarer",
+)
 
 
 def load(instrument, path: Path, data: bytes | None = None):
@@ -61,7 +73,7 @@ def export(instrument, org, folder: Path, name: str) -> Path:
     rows = export_rows(instrument, org, labels=spec["labels"], wording=spec["wording"])
     if spec.get("comments") is False:
         i = rows[0].index("kommentar")
-        rows = [r[:i] + r[i + 1:] for r in rows]
+        rows = [r[:i] + r[i + 1 :] for r in rows]
     path.write_bytes(spec["write"](rows))
     return path
 
@@ -90,8 +102,9 @@ def test_round_trip_gives_the_same_scores(instrument, tmp_path, example, dialect
     assert [a.date for a in imported.assessments] == [a.date for a in original.assessments]
     comments = DIALECTS[dialect].get("comments", True)
     for a, b in zip(original.assessments, imported.assessments):
-        assert [(r.role, r.answers, r.dont_know, r.comment if comments else None) for r in a.respondents] == \
-               [(r.role, r.answers, r.dont_know, r.comment) for r in b.respondents]
+        assert [(r.role, r.answers, r.dont_know, r.comment if comments else None) for r in a.respondents] == [
+            (r.role, r.answers, r.dont_know, r.comment) for r in b.respondents
+        ]
     before = score_organisation(instrument, original)
     after = score_organisation(instrument, imported)
     assert [a.overall for a in before.assessments] == [a.overall for a in after.assessments]
@@ -135,7 +148,10 @@ def test_importing_twice_is_refused_as_a_duplicate_round(instrument, tmp_path):
     second = run_cli("import", str(table), "--orgs", str(orgs))
     assert second.returncode == 1
     lines = second.stderr.splitlines()
-    assert lines[0] == f"{table}:2: datum: {orgs / 'norrvik.yaml'} already has an assessment on 2021-10-14 (line 6); was this file imported before? Nothing was written"
+    assert (
+        lines[0]
+        == f"{table}:2: datum: {orgs / 'norrvik.yaml'} already has an assessment on 2021-10-14 (line 6); was this file imported before? Nothing was written"
+    )
     assert lines[1].startswith(f"{table}:6: datum: ") and "2023-10-12" in lines[1]
     assert lines[-1] == "2 problems; nothing was written"
     assert (orgs / "norrvik.yaml").read_bytes() == written
@@ -150,7 +166,7 @@ def latest_round_table(instrument, folder: Path, example: str = "norrvik", drop_
     rows = export_rows(instrument, org, assessment_dates=[org.assessments[-1].date])
     if drop_datum:
         i = rows[0].index("datum")
-        rows = [r[:i] + r[i + 1:] for r in rows]
+        rows = [r[:i] + r[i + 1 :] for r in rows]
     path = folder / "enkat.csv"
     path.write_bytes(rows_to_csv(rows))
     return path
@@ -167,8 +183,10 @@ def test_a_new_round_is_appended_and_every_existing_byte_kept(instrument, tmp_pa
     assert result.stdout.strip() == f"extended {orgs / 'norrvik.yaml'}: new round 2026-03-01 (4 respondents)"
     new = (orgs / "norrvik.yaml").read_bytes()
     assert new.startswith(old)  # matningar is the last key: the round goes at the end
-    appended = new[len(old):].decode()
-    assert appended.startswith("  # Imported by build.py import from enkat.csv (rows 2, 3, 4, 5).\n  - datum: 2026-03-01\n    respondenter:\n      - roll: politisk_ledning\n")
+    appended = new[len(old) :].decode()
+    assert appended.startswith(
+        "  # Imported by build.py import from enkat.csv (rows 2, 3, 4, 5).\n  - datum: 2026-03-01\n    respondenter:\n      - roll: politisk_ledning\n"
+    )
     org = load(instrument, orgs / "norrvik.yaml")
     assert [a.date.isoformat() for a in org.assessments] == ["2021-10-14", "2023-10-12", "2026-03-01"]
     assert org.published is True  # the file's own fields are untouched
@@ -206,7 +224,7 @@ def test_the_round_goes_after_the_list_even_when_other_keys_and_comments_follow(
     cut = ODD_FILE.index("\r\n\r\n# Publish") + 2  # before the blank line and the comment that belong to publicerad
     head, tail = ODD_FILE[:cut], ODD_FILE[cut:]
     assert new.startswith(head) and new.endswith(tail)
-    inserted = new[len(head):len(new) - len(tail)]
+    inserted = new[len(head) : len(new) - len(tail)]
     assert inserted == (
         "# Imported by build.py import from t.csv (row 2).\r\n"
         "-   datum: 2024-02-02\r\n"
@@ -223,7 +241,9 @@ def test_the_round_goes_after_the_list_even_when_other_keys_and_comments_follow(
 def test_a_flow_style_list_is_not_rewritten(instrument, tmp_path):
     orgs = tmp_path / "orgs"
     orgs.mkdir()
-    (orgs / "flow.yaml").write_text("namn: Flow\ntyp: kommun\nmatningar: [{datum: 2022-01-10, respondenter: [{roll: inkopschef, svar: {v1_mal: ja}}]}]\n")
+    (orgs / "flow.yaml").write_text(
+        "namn: Flow\ntyp: kommun\nmatningar: [{datum: 2022-01-10, respondenter: [{roll: inkopschef, svar: {v1_mal: ja}}]}]\n"
+    )
     table = tmp_path / "t.csv"
     table.write_bytes(rows_to_csv([["slug", "namn", "typ", "roll", *QUESTIONS], ["flow", "", "", "inkopschef", "nej"]]))
     with pytest.raises(ContentError) as exc:
@@ -272,8 +292,12 @@ def test_a_new_file_gets_namn_and_typ_from_the_row_and_is_not_published(instrume
 def test_rows_group_into_rounds_by_slug_and_date(instrument, tmp_path):
     header = ["slug", "namn", "typ", "roll", "datum", *QUESTIONS]
     rows = [header]
-    for slug, day, role in [("a-kommun", "2024-01-01", "inkopschef"), ("b-region", "", "verksamhet"),
-                            ("a-kommun", "2024-06-01", "verksamhet"), ("a-kommun", "2024-01-01", "politisk_ledning")]:
+    for slug, day, role in [
+        ("a-kommun", "2024-01-01", "inkopschef"),
+        ("b-region", "", "verksamhet"),
+        ("a-kommun", "2024-06-01", "verksamhet"),
+        ("a-kommun", "2024-01-01", "politisk_ledning"),
+    ]:
         rows.append([slug, slug.replace("-", " ").title(), slug.split("-")[1], role, day, "ja", "3"])
     table = tmp_path / "flera.xlsx"
     table.write_bytes(rows_to_xlsx(rows))
@@ -325,14 +349,25 @@ def test_headers_as_survey_tools_write_them(instrument):
 
     cols = _Columns(instrument)
     assert cols.match("V1_MATT") == (("question", "v1_matt"), How.HEADING)
-    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (("question", "v1_matt"), How.WORDING)
+    assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (
+        ("question", "v1_matt"),
+        How.WORDING,
+    )
     assert cols.match("Fråga 10: Juridisk rådgivning och regelefterlevnad") == (("question", "v3_juridik"), How.WORDING)
-    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == (("question", "v3_juridik"), How.WORDING)
-    assert cols.match("Hur väl stämmer påståendena? [Verksamheten är nöjd med stödet från inköpsfunktionen.]") == (("question", "h_nojdhet"), How.WORDING)
+    assert cols.match("Inköpsfunktionen ansvarar för: [Juridisk rådgivning och regelefterlevnad]") == (
+        ("question", "v3_juridik"),
+        How.WORDING,
+    )
+    assert cols.match("Hur väl stämmer påståendena? [Verksamheten är nöjd med stödet från inköpsfunktionen.]") == (
+        ("question", "h_nojdhet"),
+        How.WORDING,
+    )
     assert cols.match("Roll") == (("roll", None), How.HEADING)
     assert cols.match("v3_uppfoljning_omfattning") == (("option", "v3_uppfoljning"), How.HEADING)
     assert cols.match("Vi har mått") is None
-    assert wording_key("  Vi har MÅL för inköpsverksamheten, t.ex. i en inköpspolicy ") == wording_key("Vi har mål för inköpsverksamheten, t.ex. i en inköpspolicy")
+    assert wording_key("  Vi har MÅL för inköpsverksamheten, t.ex. i en inköpspolicy ") == wording_key(
+        "Vi har mål för inköpsverksamheten, t.ex. i en inköpspolicy"
+    )
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
 
 
@@ -364,10 +399,12 @@ def test_every_unreadable_cell_is_reported_with_row_and_column_and_nothing_is_wr
 
 
 def test_row_numbers_are_spreadsheet_rows_even_with_line_breaks_in_a_cell(instrument, tmp_path):
-    rows = [["slug", "namn", "typ", "roll", "kommentar", *QUESTIONS],
-            ["xby", "Xby", "kommun", "inkopschef", "två\nrader", "ja"],
-            [],
-            ["xby", "Xby", "kommun", "inkopschef", "", "kanske"]]
+    rows = [
+        ["slug", "namn", "typ", "roll", "kommentar", *QUESTIONS],
+        ["xby", "Xby", "kommun", "inkopschef", "två\nrader", "ja"],
+        [],
+        ["xby", "Xby", "kommun", "inkopschef", "", "kanske"],
+    ]
     path = tmp_path / "x.csv"
     path.write_bytes(rows_to_csv(rows))
     with pytest.raises(ContentError) as exc:
@@ -377,16 +414,20 @@ def test_row_numbers_are_spreadsheet_rows_even_with_line_breaks_in_a_cell(instru
 
 def test_header_problems(instrument, tmp_path):
     path = tmp_path / "h.csv"
-    path.write_bytes(rows_to_csv([["slug", "namn", "roll", "v1_mal", "V1_MAL", "Vi har mått", *QUESTIONS[2:]], ["x", "X", "inkopschef", "ja", "ja"]]))
+    path.write_bytes(
+        rows_to_csv([["slug", "namn", "roll", "v1_mal", "V1_MAL", "Vi har mått", *QUESTIONS[2:]], ["x", "X", "inkopschef", "ja", "ja"]])
+    )
     with pytest.raises(ContentError) as exc:
         plan_import(instrument, path, tmp_path / "orgs", datetime.date(2026, 1, 1))
-    assert sorted(str(p).split(": ", 1)[1] for p in exc.value.problems) == sorted([
-        "typ: missing column; expected a column headed typ",
-        "v1_mal: two columns for v1_mal: D and E; keep one",
-        "v1_matt: missing column for question 2; head it v1_matt or with the question's wording (leave its cells empty if the question was not asked)",
-        "Vi har mått: unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
-        "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need, or name them in a --map file (column F)",
-    ])
+    assert sorted(str(p).split(": ", 1)[1] for p in exc.value.problems) == sorted(
+        [
+            "typ: missing column; expected a column headed typ",
+            "v1_mal: two columns for v1_mal: D and E; keep one",
+            "v1_matt: missing column for question 2; head it v1_matt or with the question's wording (leave its cells empty if the question was not asked)",
+            "Vi har mått: unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
+            "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need, or name them in a --map file (column F)",
+        ]
+    )
     assert {p.line for p in exc.value.problems} == {1}
 
 
@@ -407,7 +448,9 @@ def test_no_date_anywhere_and_bad_date_option(instrument, tmp_path):
     path.write_bytes(rows_to_csv([["slug", "namn", "typ", "roll", *QUESTIONS], ["xby", "Xby", "kommun", "inkopschef", "ja"]]))
     with pytest.raises(ContentError) as exc:
         plan_import(instrument, path, tmp_path / "orgs", None)
-    assert [str(p).split(": ", 1)[1] for p in exc.value.problems] == ["datum: no date: give --datum YYYY-MM-DD, or fill in the datum column"]
+    assert [str(p).split(": ", 1)[1] for p in exc.value.problems] == [
+        "datum: no date: give --datum YYYY-MM-DD, or fill in the datum column"
+    ]
     result = run_cli("import", str(path), "--datum", "1/3/2026", "--orgs", str(tmp_path / "orgs"))
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == f"{path}:1: --datum: expected a date written YYYY-MM-DD, got '1/3/2026'"
@@ -429,7 +472,9 @@ def test_unsupported_and_unreadable_files(instrument, tmp_path):
 def test_an_invalid_existing_file_is_reported_not_extended(instrument, tmp_path):
     orgs = tmp_path / "orgs"
     orgs.mkdir()
-    (orgs / "xby.yaml").write_text("namn: Xby\ntyp: kommun\nmatningar:\n  - datum: 2022-01-01\n    respondenter:\n      - roll: chef\n        svar: {}\n")
+    (orgs / "xby.yaml").write_text(
+        "namn: Xby\ntyp: kommun\nmatningar:\n  - datum: 2022-01-01\n    respondenter:\n      - roll: chef\n        svar: {}\n"
+    )
     path = tmp_path / "x.csv"
     path.write_bytes(rows_to_csv([["slug", "namn", "typ", "roll", *QUESTIONS], ["xby", "", "", "inkopschef", "ja"]]))
     with pytest.raises(ContentError) as exc:
@@ -444,7 +489,9 @@ def test_excel_separator_hint_and_unicode_text(instrument, tmp_path):
     header = ["slug", "namn", "typ", "roll", *QUESTIONS]
     row = ["xby", "Xby kommun", "kommun", "Inköpschef", "Ja", "Instämmer inte alls"]
     with_hint = tmp_path / "hint.csv"
-    with_hint.write_bytes(b"sep=;\r\n" + rows_to_csv([header, row, ["xby", "Xby kommun", "kommun", "inkopschef", "kanske"]], encoding="cp1252"))
+    with_hint.write_bytes(
+        b"sep=;\r\n" + rows_to_csv([header, row, ["xby", "Xby kommun", "kommun", "inkopschef", "kanske"]], encoding="cp1252")
+    )
     with pytest.raises(ContentError) as exc:
         plan_import(instrument, with_hint, tmp_path / "orgs", datetime.date(2026, 1, 1))
     assert [(p.line, p.field) for p in exc.value.problems] == [(3, "v1_mal")]  # Excel hides the hint: the header is row 1

@@ -15,14 +15,20 @@ from ambitionsgraf.scoring import score_assessment
 
 from .conftest import ROOT, run_cli, tree, write_orgs
 from .helpers import answer_file, uniform
+
 # The page as the self-assessment tests serve it, under a sub-path as on GitHub Pages.
 from .test_selfassessment import CHIEF_SVAR, FILL, expected, page, project, site_dir, site_url, to_js  # noqa: F401
 
 
 def self_assessment(role: str, svar: dict, *, name="Norrviks kommun", type_="kommun", day="2026-03-01", comment=None) -> str:
     """A file as the page downloads it (tests/test_answerfile.py holds the page to the same bytes)."""
-    return answerfile.answer_file(name, type_, [answerfile.Round(day, [answerfile.Respondent(role, svar, comment)])],
-                                  published=False, header=[answerfile.SELF_ASSESSMENT_HEADER])
+    return answerfile.answer_file(
+        name,
+        type_,
+        [answerfile.Round(day, [answerfile.Respondent(role, svar, comment)])],
+        published=False,
+        header=[answerfile.SELF_ASSESSMENT_HEADER],
+    )
 
 
 def write(folder: Path, files: dict[str, str]) -> list[Path]:
@@ -94,10 +100,13 @@ def test_into_an_existing_file_by_its_name_with_the_surveys_dry_run_diff(instrum
 
 
 def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
-    files = write(tmp_path / "d", {
-        "a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela"), day="2026-03-01"),
-        "b.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), day="2026-03-04"),
-    })
+    files = write(
+        tmp_path / "d",
+        {
+            "a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela"), day="2026-03-01"),
+            "b.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), day="2026-03-04"),
+        },
+    )
     assert refused(tmp_path, files) == [
         f"{files[1]}:6: datum: 2026-03-04, but {files[0]} was made on 2026-03-01; give --datum YYYY-MM-DD for the round they make together",
         "1 problem; nothing was written",
@@ -105,18 +114,29 @@ def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
     assert run_cli("import", *map(str, files), "--orgs", str(tmp_path / "orgs"), "--datum", "2026-03-05").returncode == 0
 
 
-@pytest.mark.parametrize("content,problem", [
-    (answer_file([("2026-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Norrviks kommun"),
-     ":5: matningar: 1 round with 2 respondents; a self-assessment file holds one person's answers (one round, one respondent). "
-     "Import a survey export, or add rounds to an answer file by hand"),
-    (self_assessment("inkopschef", uniform(3, omfattning="hela"), name=answerfile.SELF_ASSESSMENT_DEFAULT_NAME),
-     ":2: namn: 'Min organisation' is what the self-assessment page writes when no organisation was named; "
-     "write the organisation's name in namn and import again"),
-    (self_assessment("inkopschef", uniform(3, omfattning="hela"), comment="Ring mig på 070-123 45 67"),
-     ":9: kommentar: holds a phone number (07…); answer files never hold contact details or personal identity numbers: remove it (write the role instead)"),
-    (self_assessment("inkopschef", uniform(3, omfattning="hela")).replace("v1_matt: 3", "v1_matt: 7"),
-     ":11: v1_matt: expected 1–4 or vet_ej, got 7"),
-])
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        (
+            answer_file([("2026-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn="Norrviks kommun"),
+            ":5: matningar: 1 round with 2 respondents; a self-assessment file holds one person's answers (one round, one respondent). "
+            "Import a survey export, or add rounds to an answer file by hand",
+        ),
+        (
+            self_assessment("inkopschef", uniform(3, omfattning="hela"), name=answerfile.SELF_ASSESSMENT_DEFAULT_NAME),
+            ":2: namn: 'Min organisation' is what the self-assessment page writes when no organisation was named; "
+            "write the organisation's name in namn and import again",
+        ),
+        (
+            self_assessment("inkopschef", uniform(3, omfattning="hela"), comment="Ring mig på 070-123 45 67"),
+            ":9: kommentar: holds a phone number (07…); answer files never hold contact details or personal identity numbers: remove it (write the role instead)",
+        ),
+        (
+            self_assessment("inkopschef", uniform(3, omfattning="hela")).replace("v1_matt: 3", "v1_matt: 7"),
+            ":11: v1_matt: expected 1–4 or vet_ej, got 7",
+        ),
+    ],
+)
 def test_a_file_that_is_not_one_named_persons_answers_is_refused_at_its_line(tmp_path, content, problem):
     (path,) = write(tmp_path / "d", {"svar.yaml": content})
     lines = refused(tmp_path, [path])
@@ -129,10 +149,13 @@ def test_the_page_and_the_import_know_the_same_placeholder_name():
 
 
 def test_one_organisation_one_type_and_each_file_once(tmp_path):
-    files = write(tmp_path / "d", {
-        "a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela")),
-        "b.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), type_="region"),
-    })
+    files = write(
+        tmp_path / "d",
+        {
+            "a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela")),
+            "b.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), type_="region"),
+        },
+    )
     assert refused(tmp_path, files)[0] == f"{files[1]}:3: typ: region, but {files[0]} gives kommun for norrviks-kommun; use one type"
     assert refused(tmp_path, [files[0], files[0]])[0] == f"{files[0]}:1: file: given twice (also as {files[0]}); give each file once"
 
@@ -141,10 +164,14 @@ def test_self_assessment_files_and_a_survey_export_are_not_mixed(tmp_path):
     (path,) = write(tmp_path / "d", {"a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela"))})
     csv = tmp_path / "d" / "enkat.csv"
     csv.write_text("slug;typ;roll\n")
-    assert refused(tmp_path, [path, csv])[0] == (f"{csv}:1: file: give either self-assessment files (.yaml) or one survey export "
-                                                 "(.csv, .xlsx), not both")
+    assert refused(tmp_path, [path, csv])[0] == (
+        f"{csv}:1: file: give either self-assessment files (.yaml) or one survey export (.csv, .xlsx), not both"
+    )
     assert refused(tmp_path, [csv, csv])[0] == f"{csv}:1: file: one survey export at a time; import the others one by one"
-    assert refused(tmp_path, [path], "--map", str(csv))[0] == f"{path}:1: --map: is for survey exports; self-assessment files say what each answer is"
+    assert (
+        refused(tmp_path, [path], "--map", str(csv))[0]
+        == f"{path}:1: --map: is for survey exports; self-assessment files say what each answer is"
+    )
 
 
 # -- from the page: three people's downloads, imported, score as typed by hand --------------------------
@@ -152,9 +179,20 @@ def test_self_assessment_files_and_a_survey_export_are_not_mixed(tmp_path):
 
 PEOPLE = [
     ("inkopschef", CHIEF_SVAR),
-    ("politisk_ledning", CHIEF_SVAR | {"v1_mal": "nej", "v1_matt": 1, "v2_hallbarhet": "vet_ej", "v3_uppfoljning": {"svar": 2, "omfattning": "hela"}}),
-    ("forvaltningsledning", {q: 2 for q in CHIEF_SVAR} | {"v1_mal": "ja", "v3_uppfoljning": {"svar": 4, "omfattning": "delar"},
-                                                          "v3_rapportering": {"svar": 1, "frekvens": "ar"}, "h_kategoriteam": "vet_ej"}),
+    (
+        "politisk_ledning",
+        CHIEF_SVAR | {"v1_mal": "nej", "v1_matt": 1, "v2_hallbarhet": "vet_ej", "v3_uppfoljning": {"svar": 2, "omfattning": "hela"}},
+    ),
+    (
+        "forvaltningsledning",
+        {q: 2 for q in CHIEF_SVAR}
+        | {
+            "v1_mal": "ja",
+            "v3_uppfoljning": {"svar": 4, "omfattning": "delar"},
+            "v3_rapportering": {"svar": 1, "frekvens": "ar"},
+            "h_kategoriteam": "vet_ej",
+        },
+    ),
 ]
 
 
@@ -178,4 +216,6 @@ def test_three_downloads_imported_score_as_the_same_answers_typed_by_hand(instru
     typed = answer_file([("2030-01-01", PEOPLE)], namn="Fjällmo kommun")
     hand, problems = parse_organisation(instrument, Path("orgs/hand.yaml"), typed.encode())
     assert problems == []
-    assert expected(instrument, score_assessment(instrument, imported)) == expected(instrument, score_assessment(instrument, hand.assessments[0]))
+    assert expected(instrument, score_assessment(instrument, imported)) == expected(
+        instrument, score_assessment(instrument, hand.assessments[0])
+    )

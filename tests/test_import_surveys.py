@@ -22,8 +22,21 @@ from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.scoring import score_organisation
 
 from .conftest import ROOT, run_build, run_cli, tree
-from .survey_exports import (AREAS, AXES, PERSONAL, RESPONDENTS, claims_millions_of_cells, excel_csv, exploding_shared_strings,
-                             google_csv, google_forms_rows, ms_forms_rows, netigate_rows, with_column, xlsx)
+from .survey_exports import (
+    AREAS,
+    AXES,
+    PERSONAL,
+    RESPONDENTS,
+    claims_millions_of_cells,
+    excel_csv,
+    exploding_shared_strings,
+    google_csv,
+    google_forms_rows,
+    ms_forms_rows,
+    netigate_rows,
+    with_column,
+    xlsx,
+)
 
 EXPORTS = {
     "microsoft-forms.xlsx": lambda ins: xlsx(ms_forms_rows(ins), sheet="Form1"),
@@ -66,8 +79,10 @@ def test_an_export_as_it_comes_gives_the_hand_computed_scores(instrument, tmp_pa
     (m,) = org.assessments
     assert [r.role for r in m.respondents] == ["inkopschef", "politisk_ledning"]
     assert "h_nojdhet" in m.respondents[0].dont_know
-    assert [(r.answer("v3_uppfoljning").option, r.answer("v3_rapportering").option) for r in m.respondents] == \
-        [("delar", "kvartal"), ("hela", "ar")]
+    assert [(r.answer("v3_uppfoljning").option, r.answer("v3_rapportering").option) for r in m.respondents] == [
+        ("delar", "kvartal"),
+        ("hela", "ar"),
+    ]
     assert leaks(orgs) == []
 
 
@@ -134,8 +149,10 @@ def test_unknown_columns_are_listed_in_column_order_and_dry_run_shows_the_mappin
     rows = [r[:8] + [h] + r[8:] + [t] for r, h, t in zip(rows, ["Övrigt", "", ""], ["Betyg på enkäten", "5", "4"])]
     table = write(tmp_path, "svar.xlsx", xlsx(rows))
     orgs = tmp_path / "orgs"
-    generic = ("unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
-               "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need, or name them in a --map file")
+    generic = (
+        "unknown column; expected Organisation (or slug and namn), typ, roll, datum, kommentar, a question id or its wording, "
+        "or v3_uppfoljning_omfattning / v3_rapportering_frekvens; delete columns the import does not need, or name them in a --map file"
+    )
     assert refused(table, orgs) == [
         f"{table}:1: Betyg på enkäten: {generic} (column AE)",
         f"{table}:1: header: 2 unknown columns, in column order: I 'Övrigt', AE 'Betyg på enkäten'; "
@@ -162,8 +179,13 @@ def test_unknown_columns_are_listed_in_column_order_and_dry_run_shows_the_mappin
 
 
 def test_a_map_file_written_by_dry_run_and_filled_in_imports_a_survey_with_its_own_headings(instrument, tmp_path):
-    short = {"v3_juridik": "Juridik", "v3_styrdokument": "Styrdokument", "v3_planering": "Planering",
-             "v3_uppfoljning": "Uppföljning", "v3_rapportering": "Rapportering"}
+    short = {
+        "v3_juridik": "Juridik",
+        "v3_styrdokument": "Styrdokument",
+        "v3_planering": "Planering",
+        "v3_uppfoljning": "Uppföljning",
+        "v3_rapportering": "Rapportering",
+    }
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument, short_rows=short)))
     orgs = tmp_path / "orgs"
     mapfile = tmp_path / "karta.yaml"
@@ -187,20 +209,23 @@ def test_write_map_only_with_dry_run_and_never_over_a_file(instrument, tmp_path)
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
     mapfile = tmp_path / "karta.yaml"
     assert refused_once(table, tmp_path / "orgs", "--write-map", str(mapfile)) == (
-        f"{mapfile}:1: --write-map: only with --dry-run: the map is a file to edit before importing")
+        f"{mapfile}:1: --write-map: only with --dry-run: the map is a file to edit before importing"
+    )
     assert not mapfile.exists()
     mapfile.write_text("# mine\n")
     assert refused_once(table, tmp_path / "orgs", "--dry-run", "--write-map", str(mapfile)) == (
-        f"{mapfile}:1: --write-map: exists already; give a new file name")
+        f"{mapfile}:1: --write-map: exists already; give a new file name"
+    )
     assert mapfile.read_text() == "# mine\n"
 
 
 def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
-    mapfile = write(tmp_path, "karta.yaml", '"Roll": roll\n"Typ": sort\n'.encode())
+    mapfile = write(tmp_path, "karta.yaml", b'"Roll": roll\n"Typ": sort\n')
     assert refused_once(table, tmp_path / "orgs", "--map", str(mapfile)) == (
         f"{mapfile}:2: Typ: expected organisation, slug, namn, typ, roll, datum, kommentar, a question id (v1_mal, …), "
-        "<id>_<tillagg> or drop; got 'sort'")
+        "<id>_<tillagg> or drop; got 'sort'"
+    )
 
 
 def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_it(instrument, tmp_path):
@@ -208,7 +233,8 @@ def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_
     table = write(tmp_path, "svar.xlsx", xlsx(rows))
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:1: organisation: missing column; expected the organisation's name in a column headed Organisation "
-        "(or slug and namn columns); Namn in a survey export is the respondent's own name and is never imported")
+        "(or slug and namn columns); Namn in a survey export is the respondent's own name and is never imported"
+    )
 
 
 # -- contact details: a column is imported or refused whole, never dropped for what it holds ------------
@@ -231,10 +257,14 @@ def test_a_column_of_contact_details_under_any_other_heading_is_refused_whole_at
     rows = with_column(ms_forms_rows(instrument), "Hur når vi dig?", [r[what] for r in RESPONDENTS])
     table = write(tmp_path, "svar.xlsx", xlsx(rows, sheet="Form1"))
     lines = refused(table, tmp_path / "orgs")
-    kinds = {"phone": ["a phone number (07…)", "a phone number (+46…)"], "email": ["an e-mail address (a…@s…)", "an e-mail address (b…@s…)"]}
+    kinds = {
+        "phone": ["a phone number (07…)", "a phone number (+46…)"],
+        "email": ["an e-mail address (a…@s…)", "an e-mail address (b…@s…)"],
+    }
     assert lines[0].startswith(f"{table}:1: Hur når vi dig?: unknown column;") and lines[3:] == ["3 problems; nothing was written"]
-    assert lines[1:3] == [f"{table}:{row}: Hur når vi dig?: holds {kind}{CONTACT} (cell Form1!AD{row})"
-                          for row, kind in zip((2, 3), kinds[what])]
+    assert lines[1:3] == [
+        f"{table}:{row}: Hur når vi dig?: holds {kind}{CONTACT} (cell Form1!AD{row})" for row, kind in zip((2, 3), kinds[what])
+    ]
     assert [line for line in lines for word in PERSONAL if word.decode().lower() in line.lower()] == []  # never repeated
 
 
@@ -261,7 +291,8 @@ def test_a_formula_without_a_saved_value_is_an_error_naming_the_cell(instrument,
     wb.save(table)
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:3: Vi har en organisationsövergripande pla…: cell K3 holds a formula (=1+1) with no saved value; "
-        "open the file in Excel and save it, or paste the values as values")
+        "open the file in Excel and save it, or paste the values as values"
+    )
 
 
 def test_utf8_text_with_a_stray_byte_is_refused_not_read_as_windows_1252(instrument, tmp_path):
@@ -271,7 +302,8 @@ def test_utf8_text_with_a_stray_byte_is_refused_not_read_as_windows_1252(instrum
     table = write(tmp_path, "svar.csv", data)
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:3: encoding: expected UTF-8 or Windows-1252, got UTF-8 text with a stray byte 0xF6 "
-        "(a mix of both; some letters would come out wrong); save the file as CSV UTF-8 again")
+        "(a mix of both; some letters would come out wrong); save the file as CSV UTF-8 again"
+    )
 
 
 def test_a_missing_omfattning_is_reported_not_assumed(instrument, tmp_path):
@@ -280,7 +312,8 @@ def test_a_missing_omfattning_is_reported_not_assumed(instrument, tmp_path):
     table = write(tmp_path, "svar.csv", google_csv(rows))
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:3: v3_uppfoljning_omfattning: missing; v3_uppfoljning is answered, so its omfattning is needed: "
-        "delar av inköpsportföljen or hela inköpsportföljen (column Z)")
+        "delar av inköpsportföljen or hela inköpsportföljen (column Z)"
+    )
 
 
 def test_contact_details_in_a_comment_are_refused(instrument, tmp_path):
@@ -314,7 +347,8 @@ def test_a_sheet_that_claims_millions_of_cells_is_refused_at_once(instrument, tm
     table = write(tmp_path, "svar.xlsx", claims_millions_of_cells(xlsx(ms_forms_rows(instrument))))
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:1: file: the first sheet declares 17 179 869 184 cells (A1:XFD1048576: 1 048 576 rows, 16 384 columns), "
-        "expected at most 20 000 rows, 1 000 columns and 100 000 cells; this is not a survey export")  # how fast, and in how little memory: `make bench` measures it
+        "expected at most 20 000 rows, 1 000 columns and 100 000 cells; this is not a survey export"
+    )  # how fast, and in how little memory: `make bench` measures it
 
 
 def test_shared_strings_that_explode_are_refused_before_loading(instrument, tmp_path):
@@ -332,7 +366,7 @@ def test_a_persons_name_never_becomes_the_organisation_or_a_comment(instrument, 
     (the respondent's name) is refused wherever else it is typed."""
     rows = ms_forms_rows(instrument)
     org = next(i for i, h in enumerate(rows[0]) if h.startswith("Organisation"))
-    rows = [r[:org + 1] + [c] + r[org + 1:] for r, c in zip(rows, ["Organisation kontakt"] + ["Carl Berg"] * (len(rows) - 1))]
+    rows = [r[: org + 1] + [c] + r[org + 1 :] for r, c in zip(rows, ["Organisation kontakt"] + ["Carl Berg"] * (len(rows) - 1))]
     table = write(tmp_path, "svar.xlsx", xlsx(rows))
     result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(tmp_path / "orgs"))
     assert result.returncode == 0, result.stderr
@@ -343,6 +377,8 @@ def test_a_persons_name_never_becomes_the_organisation_or_a_comment(instrument, 
     table = write(tmp_path, "svar2.xlsx", xlsx(rows))
     lines = refused(table, tmp_path / "orgs2")
     column = openpyxl.utils.get_column_letter(rows[0].index("Namn") + 1)
-    assert f"{table}:2: kommentar: holds what column {column} gives as a respondent's name or contact details; answer files never hold them: " \
-           f"remove it from cell Sheet1!{openpyxl.utils.get_column_letter(len(rows[0]))}2" in lines, lines
+    assert (
+        f"{table}:2: kommentar: holds what column {column} gives as a respondent's name or contact details; answer files never hold them: "
+        f"remove it from cell Sheet1!{openpyxl.utils.get_column_letter(len(rows[0]))}2" in lines
+    ), lines
     assert not any(name.casefold() in line.casefold() for line in lines)

@@ -6,11 +6,10 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from fractions import Fraction as F
 
 import pytest
-
-from dataclasses import replace
 
 from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline import BuildOptions, build
@@ -27,8 +26,10 @@ from .helpers import answer_file, uniform
 
 
 def orgs_files(n: int = 4) -> dict[str, str]:
-    files = {f"o{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(1 + i % 4)), ("verksamhet", uniform(2))])],
-                                       namn=f"Kommun {i}") for i in range(n)}
+    files = {
+        f"o{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(1 + i % 4)), ("verksamhet", uniform(2))])], namn=f"Kommun {i}")
+        for i in range(n)
+    }
     files["hemlig.yaml"] = answer_file([("2024-03-01", [("inkopschef", uniform(3))])], namn="Hemliga kommun", publicerad=False)
     return files
 
@@ -61,14 +62,28 @@ def test_incremental_and_parallel_equal_a_clean_serial_build(tmp_path, project):
     assert not any("o3" in p for p in tree(tmp_path / "inc"))
 
 
-@pytest.mark.parametrize("change_input", [
-    lambda p: (p / "templates" / "org.html").write_text((p / "templates" / "org.html").read_text() + "{# ändrad #}\n"),
-    lambda p: (p / "templates" / "print" / "report.css").write_text((p / "templates" / "print" / "report.css").read_text() + "\n/* x */\n"),
-    lambda p: (p / "templates" / "assets" / "site.css").write_text((p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"),
-    lambda p: (p / "content" / "vagledning" / "orientering.md").write_text((p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"),
-    lambda p: (p / "content" / "instrument.yaml").write_text((p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")),
-    lambda p: (p / "installningar.yaml").write_text((p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-11-28")),
-], ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"])
+@pytest.mark.parametrize(
+    "change_input",
+    [
+        lambda p: (p / "templates" / "org.html").write_text((p / "templates" / "org.html").read_text() + "{# ändrad #}\n"),
+        lambda p: (p / "templates" / "print" / "report.css").write_text(
+            (p / "templates" / "print" / "report.css").read_text() + "\n/* x */\n"
+        ),
+        lambda p: (p / "templates" / "assets" / "site.css").write_text(
+            (p / "templates" / "assets" / "site.css").read_text() + "\n/* x */\n"
+        ),
+        lambda p: (p / "content" / "vagledning" / "orientering.md").write_text(
+            (p / "content" / "vagledning" / "orientering.md").read_text() + "\nNy mening.\n"
+        ),
+        lambda p: (p / "content" / "instrument.yaml").write_text(
+            (p / "content" / "instrument.yaml").read_text().replace("Tillfälligt samspel", "Tillfälligt")
+        ),
+        lambda p: (p / "installningar.yaml").write_text(
+            (p / "installningar.yaml").read_text().replace("granskad: 2026-11-29", "granskad: 2026-11-28")
+        ),
+    ],
+    ids=["template", "print-css", "site-css", "content-page", "instrument", "settings"],
+)
 def test_every_kind_of_input_invalidates_the_cache(tmp_path, project, change_input):
     orgs = write_orgs(tmp_path / "orgs", orgs_files())
     out = tmp_path / "out"
@@ -85,11 +100,17 @@ def test_changing_one_answer_file_renders_only_what_it_affects(tmp_path, project
     run(project, orgs, out)
     # A comment shapes only its own organisation's report; a moved point would also move
     # the anonymous peer points in every report of the same year, and those are rendered again.
-    text = (orgs / "o2.yaml").read_text().replace("      - roll: verksamhet\n", "      - roll: verksamhet\n        kommentar: \"Ny kommentar\"\n", 1)
+    text = (
+        (orgs / "o2.yaml")
+        .read_text()
+        .replace("      - roll: verksamhet\n", '      - roll: verksamhet\n        kommentar: "Ny kommentar"\n', 1)
+    )
     (orgs / "o2.yaml").write_text(text)
     summary = run(project, orgs, out)
     assert summary.rendered == 1
-    assert json.loads((out / "leverans" / "o2.json").read_text())["matningar"][0]["kommentarer"] == [{"roll": "verksamhet", "text": "Ny kommentar"}]
+    assert json.loads((out / "leverans" / "o2.json").read_text())["matningar"][0]["kommentarer"] == [
+        {"roll": "verksamhet", "text": "Ny kommentar"}
+    ]
 
 
 def test_only_keeps_its_own_files_when_unchanged_and_drops_newly_unpublished(tmp_path, project):
@@ -113,8 +134,10 @@ def test_only_after_an_upgrade_keeps_the_files_of_a_manifest_without_parts(tmp_p
     run(project, orgs, out)
     manifest = json.loads((out / ".manifest.json").read_text())
     manifest["code"] = "an earlier version"
-    manifest["orgs"] = {slug: {"key": "old", "files": sorted(f for part in parts.values() for f in part["files"])}
-                        for slug, parts in manifest["orgs"].items()}  # one list of files per organisation, as before parts
+    manifest["orgs"] = {
+        slug: {"key": "old", "files": sorted(f for part in parts.values() for f in part["files"])}
+        for slug, parts in manifest["orgs"].items()
+    }  # one list of files per organisation, as before parts
     (out / ".manifest.json").write_text(json.dumps(manifest))
     before = tree(out)
     run(project, orgs, out, only="o1")
@@ -127,13 +150,19 @@ def test_a_manifest_from_before_the_workbook_came_with_the_pdf_sorts_it_into_the
     from ambitionsgraf.pipeline.inputs import previous_parts
 
     write_orgs(tmp_path / "leverans", {"a.json": "{}", "a-handlingsplan.csv": "x", "a-handlingsplan.xlsx": "x", "a.pdf": "x"})
-    manifest = {"orgs": {"a": {"leverans": {"key": "k1", "files": ["leverans/a-handlingsplan.csv", "leverans/a-handlingsplan.xlsx",
-                                                                   "leverans/a.json"]},
-                               "leverans-pdf": {"key": "k2", "files": ["leverans/a.pdf"]}}}}
+    manifest = {
+        "orgs": {
+            "a": {
+                "leverans": {"key": "k1", "files": ["leverans/a-handlingsplan.csv", "leverans/a-handlingsplan.xlsx", "leverans/a.json"]},
+                "leverans-pdf": {"key": "k2", "files": ["leverans/a.pdf"]},
+            }
+        }
+    }
     parts = previous_parts(tmp_path, manifest)["a"]
     assert (parts["leverans"].key, parts["leverans"].present) == ("k1", True)  # its files are where they were
     assert parts["leverans-pdf"].files == ("leverans/a.pdf", "leverans/a-handlingsplan.xlsx")
     assert parts["leverans-pdf"].key is None  # rendered again, or kept by --only as it is
+
 
 def test_out_folder_that_is_not_a_build_is_refused(tmp_path, project):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(2))
@@ -232,52 +261,96 @@ def each_summary(c, change):
 
 def each_page(c, change):
     g = c["guidance"]
-    return {**c, "guidance": {**g, "pages": {k: change(p) for k, p in g["pages"].items()},
-                              "steps": {k: change(p) for k, p in g["steps"].items()}}}
+    return {
+        **c,
+        "guidance": {**g, "pages": {k: change(p) for k, p in g["pages"].items()}, "steps": {k: change(p) for k, p in g["steps"].items()}},
+    }
 
 
 def each_round(c, change):
     return each_summary(c, lambda v: v[:6] + [[change(r) for r in v[6]]])
 
 
-@pytest.mark.parametrize("tamper", [
-    lambda c: b"\x80\x04 not JSON, perhaps a pickle",
-    lambda c: json.dumps({**c, "summaries": {k: "x" for k in c["summaries"]}}).encode(),  # right keys, wrong shapes
-    lambda c: json.dumps({**c, "summaries": {k: [v[0], v[1], v[2], "yes", *v[4:]] for k, v in c["summaries"].items()}}).encode(),
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": 7}}).encode(),
-    lambda c: json.dumps({**c, "guidance": {"steps": [], "pages": {}, "method_notes": None}}).encode(),
-    lambda c: json.dumps([c]).encode(),
-    lambda c: json.dumps(each_summary(c, lambda v: v[:4] + ["elsewhere.yaml"] + v[5:])).encode(),  # another file's path
-    lambda c: json.dumps(each_summary(c, lambda v: [v[0] + "x"] + v[1:])).encode(),  # another slug
-    lambda c: json.dumps(each_summary(c, lambda v: v[:2] + ["stat"] + v[3:])).encode(),  # no such type
-    lambda c: json.dumps(each_summary(c, lambda v: v[:5] + ["0199"] + v[6:])).encode(),  # no such code
-    lambda c: json.dumps(each_round(c, lambda r: [r[0], r[1], {}, r[3], r[4], r[5]])).encode(),  # area scores gone
-    lambda c: json.dumps(each_round(c, lambda r: r[:5] + [{}])).encode(),  # question means gone
-    lambda c: json.dumps(each_round(c, lambda r: r[:4] + ["utopia"] + r[5:])).encode(),  # no such quadrant
-    lambda c: json.dumps(each_round(c, lambda r: ["not a date"] + r[1:])).encode(),
-    lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [1, -2] for k in r[3]}] + r[4:])).encode(),  # negative denominator
-    lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [10**30, 1] for k in r[3]}] + r[4:])).encode(),  # beyond any score
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "affine": [1.0]}}).encode(),
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "width": "wide"}}).encode(),
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
-    lambda c: json.dumps({**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}).encode(),  # noqa: B035 (every page under one name: the tamper)
-    # Each value below has the right type and shape; only the source's own checks can refuse it.
-    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<img src=x onerror="alert(1)">'})).encode(),
-    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + "<script>alert(1)</script>"})).encode(),
-    lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<a href="javascript:alert(1)">x</a>'})).encode(),
-    lambda c: json.dumps(each_page(c, lambda p: {**p, "title": "<b>Begrepp</b>"})).encode(),
-    lambda c: json.dumps(each_summary(c, lambda v: [v[0], '=HYPERLINK("http://evil","x")'] + v[2:])).encode(),
-    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "@SUM(A1)"] + v[2:])).encode(),
-    lambda c: json.dumps(each_summary(c, lambda v: [v[0], "Kommun\u200b 1"] + v[2:])).encode(),
-    lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [99, 10] for k in r[3]}] + r[4:])).encode(),  # ledning 9,9
-    lambda c: json.dumps(each_round(c, lambda r: [r[0], 10**18] + r[2:])).encode(),  # a 19-digit respondent count
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", '<svg onload="alert(1)" ', 1)}}).encode(),
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", "<svg onload=alert(1) ", 1)}}).encode(),
-    lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<g ", '<image href="https://evil/x.png"/><g ', 1)}}).encode(),
-], ids=["not-json", "summary-shape", "summary-type", "frame-type", "guidance-shape", "top-level", "path", "slug", "type",
-        "code", "areas", "questions", "quadrant", "date", "denominator", "huge", "affine", "width", "frame-markup", "guidance-path",
-        "guidance-event", "guidance-script", "guidance-javascript", "guidance-title", "name-formula", "name-at", "name-invisible",
-        "axis-9,9", "respondents", "frame-onload", "frame-onload-unquoted", "frame-external"])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda c: b"\x80\x04 not JSON, perhaps a pickle",
+        lambda c: json.dumps({**c, "summaries": {k: "x" for k in c["summaries"]}}).encode(),  # right keys, wrong shapes
+        lambda c: json.dumps({**c, "summaries": {k: [v[0], v[1], v[2], "yes", *v[4:]] for k, v in c["summaries"].items()}}).encode(),
+        lambda c: json.dumps({**c, "frame": {**c["frame"], "head": 7}}).encode(),
+        lambda c: json.dumps({**c, "guidance": {"steps": [], "pages": {}, "method_notes": None}}).encode(),
+        lambda c: json.dumps([c]).encode(),
+        lambda c: json.dumps(each_summary(c, lambda v: v[:4] + ["elsewhere.yaml"] + v[5:])).encode(),  # another file's path
+        lambda c: json.dumps(each_summary(c, lambda v: [v[0] + "x"] + v[1:])).encode(),  # another slug
+        lambda c: json.dumps(each_summary(c, lambda v: v[:2] + ["stat"] + v[3:])).encode(),  # no such type
+        lambda c: json.dumps(each_summary(c, lambda v: v[:5] + ["0199"] + v[6:])).encode(),  # no such code
+        lambda c: json.dumps(each_round(c, lambda r: [r[0], r[1], {}, r[3], r[4], r[5]])).encode(),  # area scores gone
+        lambda c: json.dumps(each_round(c, lambda r: r[:5] + [{}])).encode(),  # question means gone
+        lambda c: json.dumps(each_round(c, lambda r: r[:4] + ["utopia"] + r[5:])).encode(),  # no such quadrant
+        lambda c: json.dumps(each_round(c, lambda r: ["not a date"] + r[1:])).encode(),
+        lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [1, -2] for k in r[3]}] + r[4:])).encode(),  # negative denominator
+        lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [10**30, 1] for k in r[3]}] + r[4:])).encode(),  # beyond any score
+        lambda c: json.dumps({**c, "frame": {**c["frame"], "affine": [1.0]}}).encode(),
+        lambda c: json.dumps({**c, "frame": {**c["frame"], "width": "wide"}}).encode(),
+        lambda c: json.dumps({**c, "frame": {**c["frame"], "head": c["frame"]["head"] + "</svg><script>alert(1)</script><svg>"}}).encode(),
+        lambda c: json.dumps(
+            {**c, "guidance": {**c["guidance"], "pages": {"../../../pwned": p for p in c["guidance"]["pages"].values()}}}  # noqa: B035
+        ).encode(),  # every page under one path that leaves the output: the tamper
+        # Each value below has the right type and shape; only the source's own checks can refuse it.
+        lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<img src=x onerror="alert(1)">'})).encode(),
+        lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + "<script>alert(1)</script>"})).encode(),
+        lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<a href="javascript:alert(1)">x</a>'})).encode(),
+        lambda c: json.dumps(each_page(c, lambda p: {**p, "title": "<b>Begrepp</b>"})).encode(),
+        lambda c: json.dumps(each_summary(c, lambda v: [v[0], '=HYPERLINK("http://evil","x")'] + v[2:])).encode(),
+        lambda c: json.dumps(each_summary(c, lambda v: [v[0], "@SUM(A1)"] + v[2:])).encode(),
+        lambda c: json.dumps(each_summary(c, lambda v: [v[0], "Kommun\u200b 1"] + v[2:])).encode(),
+        lambda c: json.dumps(each_round(c, lambda r: r[:3] + [{k: [99, 10] for k in r[3]}] + r[4:])).encode(),  # ledning 9,9
+        lambda c: json.dumps(each_round(c, lambda r: [r[0], 10**18] + r[2:])).encode(),  # a 19-digit respondent count
+        lambda c: json.dumps(
+            {**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", '<svg onload="alert(1)" ', 1)}}
+        ).encode(),
+        lambda c: json.dumps(
+            {**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<svg ", "<svg onload=alert(1) ", 1)}}
+        ).encode(),
+        lambda c: json.dumps(
+            {**c, "frame": {**c["frame"], "head": c["frame"]["head"].replace("<g ", '<image href="https://evil/x.png"/><g ', 1)}}
+        ).encode(),
+    ],
+    ids=[
+        "not-json",
+        "summary-shape",
+        "summary-type",
+        "frame-type",
+        "guidance-shape",
+        "top-level",
+        "path",
+        "slug",
+        "type",
+        "code",
+        "areas",
+        "questions",
+        "quadrant",
+        "date",
+        "denominator",
+        "huge",
+        "affine",
+        "width",
+        "frame-markup",
+        "guidance-path",
+        "guidance-event",
+        "guidance-script",
+        "guidance-javascript",
+        "guidance-title",
+        "name-formula",
+        "name-at",
+        "name-invisible",
+        "axis-9,9",
+        "respondents",
+        "frame-onload",
+        "frame-onload-unquoted",
+        "frame-external",
+    ],
+)
 def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tmp_path, project, tamper):
     orgs = write_orgs(tmp_path / "orgs", orgs_files(3))
     out = tmp_path / "out"
@@ -317,8 +390,7 @@ def many_orgs(n: int = 70) -> dict[str, str]:
     for i in range(n):
         resp = [("inkopschef", uniform(1 + i % 4)), ("verksamhet", uniform(1 + (i // 4) % 4, v1_matt=1 + (i * 7) % 4))]
         rounds = [("2023-03-01", resp[:1]), ("2025-03-01", resp)] if i % 3 else [("2025-04-01", resp)]
-        files[f"k{i:03d}.yaml"] = answer_file(rounds, namn=f"Kommun {i}", typ="region" if i % 5 == 0 else "kommun",
-                                              publicerad=i % 4 != 0)
+        files[f"k{i:03d}.yaml"] = answer_file(rounds, namn=f"Kommun {i}", typ="region" if i % 5 == 0 else "kommun", publicerad=i % 4 != 0)
     return files
 
 
@@ -387,7 +459,10 @@ def test_pdfs_are_spread_over_the_workers_delivery_pdfs_first_each_to_its_owner(
     assert assign(tasks(("a", "site"), ("a", "leverans")), owner, 2) == [tasks(("a", "leverans"), ("a", "site")), []]
     # Delivery PDFs before public ones across organisations too: b's goes to its owner, worker 1,
     # though a's public PDF comes first by name.
-    assert assign(tasks(("a", "site-pdf"), ("b", "leverans-pdf")), {"a": 1, "b": 1}, 2) == [tasks(("a", "site-pdf")), tasks(("b", "leverans-pdf"))]
+    assert assign(tasks(("a", "site-pdf"), ("b", "leverans-pdf")), {"a": 1, "b": 1}, 2) == [
+        tasks(("a", "site-pdf")),
+        tasks(("b", "leverans-pdf")),
+    ]
     # Many: PDFs balanced by count, whoever owns them.
     many = tasks(*[(s, p) for s in "abc" for p in ("site", "site-pdf", "leverans", "leverans-pdf")])
     shares = assign(many, owner, 2)

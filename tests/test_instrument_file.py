@@ -32,18 +32,28 @@ def line_of(text: str) -> int:
 def test_a_renamed_key_names_the_line_and_both_keys(tmp_path):
     problems = broken(tmp_path, "        fraga: Vi har mål", "        frga: Vi har mål")
     at = line_of("      - id: v1_mal")
-    assert problems == [f"instrument.yaml:{at}: omraden.strategi_planering.fragor.0.fraga: missing",
-                        f"instrument.yaml:{at + 1}: omraden.strategi_planering.fragor.0.frga: unknown key; check its spelling "
-                        "(the keys a file may hold are declared beside its loader)"]
+    assert problems == [
+        f"instrument.yaml:{at}: omraden.strategi_planering.fragor.0.fraga: missing",
+        f"instrument.yaml:{at + 1}: omraden.strategi_planering.fragor.0.frga: unknown key; check its spelling "
+        "(the keys a file may hold are declared beside its loader)",
+    ]
 
 
-@pytest.mark.parametrize("old, new, field, message", [
-    ("troskel: 2.5", 'troskel: "2,5"', "troskel", "input should be a valid number, got '2,5'"),
-    ("troskel: 2.5", "troskel: yes", "troskel", "input should be a valid number, got True"),
-    ("    nummer: 1\n", "    nummer: ett\n", "omraden.strategi_planering.nummer", "input should be a valid integer, got 'ett'"),
-    ("    riktning: vertikal", "    riktning: uppåt", "axlar.ledning.riktning", "input should be 'vertikal' or 'horisontell', got 'uppåt'"),
-    ("spridning_flagga: 2", "spridning_flagga: [2]", "spridning_flagga", "input should be a valid integer, got list"),
-])
+@pytest.mark.parametrize(
+    "old, new, field, message",
+    [
+        ("troskel: 2.5", 'troskel: "2,5"', "troskel", "input should be a valid number, got '2,5'"),
+        ("troskel: 2.5", "troskel: yes", "troskel", "input should be a valid number, got True"),
+        ("    nummer: 1\n", "    nummer: ett\n", "omraden.strategi_planering.nummer", "input should be a valid integer, got 'ett'"),
+        (
+            "    riktning: vertikal",
+            "    riktning: uppåt",
+            "axlar.ledning.riktning",
+            "input should be 'vertikal' or 'horisontell', got 'uppåt'",
+        ),
+        ("spridning_flagga: 2", "spridning_flagga: [2]", "spridning_flagga", "input should be a valid integer, got list"),
+    ],
+)
 def test_a_value_of_the_wrong_kind_is_refused_on_its_line(tmp_path, old, new, field, message):
     problems = broken(tmp_path, old, new)
     assert problems == [f"instrument.yaml:{line_of(old.strip().split(chr(10))[0])}: {field}: {message}"]

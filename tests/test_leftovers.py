@@ -20,10 +20,13 @@ from .helpers import answer_file, uniform
 
 
 def _orgs(folder: Path, level: int = 3) -> Path:
-    return write_orgs(folder, {
-        "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(level)), ("verksamhet", uniform(2))])], namn="Alfa kommun"),
-        "beta.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Beta kommun"),
-    })
+    return write_orgs(
+        folder,
+        {
+            "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(level)), ("verksamhet", uniform(2))])], namn="Alfa kommun"),
+            "beta.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Beta kommun"),
+        },
+    )
 
 
 def _build(orgs: Path, out: Path):
@@ -95,17 +98,28 @@ def test_a_leftover_of_ours_is_removed_with_a_note_that_says_what_it_was(tmp_pat
     orgs = _orgs(tmp_path / "orgs")
     out = tmp_path / "output"
     assert _build(orgs, out).returncode == 0
-    dead = subprocess.run([sys.executable, "-c", (  # a build that dies without a word, its staging folder full
-        "import os, shutil, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
-        f"s = Staging(Path({str(out)!r})); shutil.copytree(Path({str(out)!r}) / 'site', s.dir / 'site')\n"
-        "print(s.dir, os.getpid()); sys.stdout.flush(); os._exit(9)")], capture_output=True, text=True, cwd=ROOT)
+    dead = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (  # a build that dies without a word, its staging folder full
+                "import os, shutil, sys; from pathlib import Path; from ambitionsgraf.pipeline.output import Staging\n"
+                f"s = Staging(Path({str(out)!r})); shutil.copytree(Path({str(out)!r}) / 'site', s.dir / 'site')\n"
+                "print(s.dir, os.getpid()); sys.stdout.flush(); os._exit(9)"
+            ),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     left, pid = dead.stdout.split()
     assert Path(left).is_dir()
     result = _build(orgs, out)
     assert result.returncode == 0, result.stderr
     assert not Path(left).exists()
-    assert (f"note: removed {Path(left).name}, the staging folder of a build (process {pid} on {os.uname().nodename}, started "
-            in result.stderr), result.stderr
+    assert (
+        f"note: removed {Path(left).name}, the staging folder of a build (process {pid} on {os.uname().nodename}, started " in result.stderr
+    ), result.stderr
     assert ") that was stopped" in result.stderr
 
 
@@ -114,8 +128,12 @@ def test_the_caches_of_earlier_versions_go_only_when_they_have_exactly_their_for
     out = tmp_path / "output"
     old = write_orgs(tmp_path / ".output-cache", {"a" * 64 + ".pickle": "x", "b" * 64 + ".pickle": "y", "c" * 64 + ".123.tmp": "z"})
     pickled = tmp_path / ".output-cache.pickle"  # as SummaryCache.write pickled it
-    pickled.write_bytes(pickle.dumps({"code": "c0de", "frame": None, "templates": {}, "guidance": None,
-                                      "keys": frozenset(), "summaries": pickle.dumps({})}, protocol=pickle.HIGHEST_PROTOCOL))
+    pickled.write_bytes(
+        pickle.dumps(
+            {"code": "c0de", "frame": None, "templates": {}, "guidance": None, "keys": frozenset(), "summaries": pickle.dumps({})},
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    )
     result = _build(orgs, out)
     assert result.returncode == 0, result.stderr
     assert not old.exists() and not pickled.exists()
@@ -138,8 +156,12 @@ def test_someone_elses_files_beside_the_output_survive_builds_and_kills(tmp_path
     rng = random.Random(22)
     for i in range(8):
         (orgs / "alfa.yaml").write_text(answer_file([("2024-03-01", [("inkopschef", uniform(1 + i % 4))])], namn="Alfa kommun"))
-        proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "2"],
-                                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--jobs", "2"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.3, 3.0))
         os.kill(proc.pid, rng.choice([signal.SIGKILL, signal.SIGTERM]))
         proc.wait(timeout=60)

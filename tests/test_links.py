@@ -61,5 +61,7 @@ def test_every_link_in_a_pdf_says_where_it_leads(example_build):
         described = [str(a.Contents) for page in pdf.pages for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link"]
         assert described, name
         for text in described:  # never an anchor's bare name, as "sammanfattning"
-            assert re.match(r"^(Gå till avsnittet .+ i dokumentet|.+: öppnar https?://\S+ i webbläsaren|.+: skicka e-post till \S+)$", text), text
+            assert re.match(
+                r"^(Gå till avsnittet .+ i dokumentet|.+: öppnar https?://\S+ i webbläsaren|.+: skicka e-post till \S+)$", text
+            ), text
         assert "Gå till avsnittet Sammanfattning i dokumentet" in described

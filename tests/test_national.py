@@ -94,14 +94,24 @@ FIXTURE = {  # slug: (type, published, SKR group, {date: (l, v)})
     "u1": ("kommun", False, "A1", {"2023-03-01": (1, 1), "2025-03-01": (1, 1)}),
     "u2": ("region", False, None, {"2025-03-01": (4, 4)}),
 }
-MAIN_GROUPS = {"A": "Storstäder och storstadsnära kommuner", "B": "Större städer och kommuner nära större stad",
-               "C": "Mindre städer/tätorter och landsbygdskommuner"}
-GROUPS = {"A1": "Storstäder", "A2": "Pendlingskommun nära storstad", "B3": "Större stad", "B4": "Pendlingskommun nära större stad",
-          "B5": "Lågpendlingskommun nära större stad", "C6": "Mindre stad/tätort", "C7": "Pendlingskommun nära mindre stad/tätort",
-          "C8": "Landsbygdskommun", "C9": "Landsbygdskommun med besöksnäring"}
+MAIN_GROUPS = {
+    "A": "Storstäder och storstadsnära kommuner",
+    "B": "Större städer och kommuner nära större stad",
+    "C": "Mindre städer/tätorter och landsbygdskommuner",
+}
+GROUPS = {
+    "A1": "Storstäder",
+    "A2": "Pendlingskommun nära storstad",
+    "B3": "Större stad",
+    "B4": "Pendlingskommun nära större stad",
+    "B5": "Lågpendlingskommun nära större stad",
+    "C6": "Mindre stad/tätort",
+    "C7": "Pendlingskommun nära mindre stad/tätort",
+    "C8": "Landsbygdskommun",
+    "C9": "Landsbygdskommun med besöksnäring",
+}
 SIZES = {"A1": 3, "A2": 43, "B3": 23, "B4": 63, "B5": 24, "C6": 27, "C7": 51, "C8": 35, "C9": 21}
-GROUPING = national.Grouping("SKR:s kommungruppsindelning 2023", "kommun", MAIN_GROUPS, GROUPS,
-                             lambda org: FIXTURE[org.slug][2], SIZES)
+GROUPING = national.Grouping("SKR:s kommungruppsindelning 2023", "kommun", MAIN_GROUPS, GROUPS, lambda org: FIXTURE[org.slug][2], SIZES)
 
 
 def two(answers: dict) -> list[tuple[str, dict]]:
@@ -111,10 +121,12 @@ def two(answers: dict) -> list[tuple[str, dict]]:
 
 
 def fixture_files(fixture: dict = FIXTURE) -> dict[str, str]:
-    return {f"{slug}.yaml": answer_file([(d, two(svar(*lv))) for d, lv in rounds.items()],
-                                        namn=f"Organisation {slug}",
-                                        typ=typ, publicerad=published)
-            for slug, (typ, published, _, rounds) in fixture.items()}
+    return {
+        f"{slug}.yaml": answer_file(
+            [(d, two(svar(*lv))) for d, lv in rounds.items()], namn=f"Organisation {slug}", typ=typ, publicerad=published
+        )
+        for slug, (typ, published, _, rounds) in fixture.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +226,13 @@ def test_areas_and_axes_by_median_and_quartiles(instrument, report):
     assert (everyone["label"], everyone["members"]) == ("Alla organisationer", 11)
     row = everyone["rows"][0]
     assert (row["label"], row["count"], row["q1"], row["median"], row["q3"], row["caution"]) == (
-        "1. Strategi och planering", 11, "2,2", "3,0", "3,0", True)
+        "1. Strategi och planering",
+        11,
+        "2,2",
+        "3,0",
+        "3,0",
+        True,
+    )
     region = next(t for t in areas["tables"] if t["label"] == "Region")
     assert region["rows"][0]["median"] is None and region["rows"][0]["count"] == 2  # two: no median
     assert national.breakdowns.quantile([F(1), F(2), F(3), F(4)], F(1, 4)) == F(7, 4)  # position 0,75: 1 + 0,75
@@ -236,10 +254,15 @@ def test_the_view_shows_shares_only_for_five_or_more(instrument, report):
     assert (a1["measured"], a1["published"], a1["left_out"], a1["size"], a1["coverage"]) == (3, 3, 0, 3, "100 %")
     # The chart draws only groups of five or more.
     assert [label for label, _, _ in view["quadrants"]["chart"]["rows"]] == [
-        "Alla organisationer", "Kommun", "A. Storstäder och storstadsnära kommuner"]
+        "Alla organisationer",
+        "Kommun",
+        "A. Storstäder och storstadsnära kommuner",
+    ]
     medians = {m["label"]: (m["median"], m["count"]) for m in view["transitions"]["medians"]}
-    assert medians == {"Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 9),
-                       "Samspel mellan inköpsfunktionen och verksamheten": ("+0,5", 8)}
+    assert medians == {
+        "Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 9),
+        "Samspel mellan inköpsfunktionen och verksamheten": ("+0,5", 8),
+    }
     assert view["transitions"]["moves"] == {"same": 3, "up": 3, "down": 1, "across": 1, "no_point": 1}
     assert view["summary"][0] == "11 publicerade organisationer mättes 2025 (kommun 8, region 2, myndighet 1)."
 
@@ -260,18 +283,23 @@ def test_coverage_counts_the_unpublished_as_a_number_and_nothing_else(instrument
     cov = view["participation"]
     row = lambda r: (r["label"], r["measured"], r["published"], r["left_out"], r["size"], r["coverage"])  # noqa: E731
     # Täckning counts the coded: seven published kommuner (k7 has no code), two regions: 7/290 = 2,4 %, 2/21 = 9,5 %.
-    assert [row(r) for r in cov["types"]] == [("Kommun", 9, 8, 1, 290, "2 %"), ("Region", 3, 2, 1, 21, "10 %"),
-                                             ("Myndighet", 1, 1, 0, None, None)]
+    assert [row(r) for r in cov["types"]] == [
+        ("Kommun", 9, 8, 1, 290, "2 %"),
+        ("Region", 3, 2, 1, 21, "10 %"),
+        ("Myndighet", 1, 1, 0, None, None),
+    ]
     assert row(cov["total"]) == ("Alla organisationer", 13, 11, 2, None, None)
     groups = {r["label"]: row(r)[1:] for r in cov["groups"]}
     assert groups["A1. Storstäder"] == (4, 3, 1, 3, "100 %")  # u1 is a fourth participant in a group of three: its code is made up here
     assert groups["A. Storstäder och storstadsnära kommuner"] == (6, 5, 1, 46, "11 %")
     assert groups["C9. Landsbygdskommun med besöksnäring"] == (0, 0, 0, 21, "0 %")
     # 8/290 = 2,8 % and 2/21 = 9,5 %: under 60 %, so no claim of representativeness
-    assert cov["representative"][0] == ("Av de 290 kommunerna i landet deltog 8 (3 %) och 7 är publicerade (2 %). Ytterligare 1 deltog "
-                                        "utan kod i svarsfilen; den kan inte knytas till en plats i landet och räknas inte i täckningen. "
-                                        "Med färre än 60 % publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de "
-                                        "beskriver de publicerade kommunerna.")
+    assert cov["representative"][0] == (
+        "Av de 290 kommunerna i landet deltog 8 (3 %) och 7 är publicerade (2 %). Ytterligare 1 deltog "
+        "utan kod i svarsfilen; den kan inte knytas till en plats i landet och räknas inte i täckningen. "
+        "Med färre än 60 % publicerade kan resultaten inte sägas gälla för alla kommunerna i landet; de "
+        "beskriver de publicerade kommunerna."
+    )
     assert cov["representative"][2] == "För myndigheterna finns inget antal i landet att jämföra med, så representativiteten bedöms inte."
     assert [t for t, _ in view["terms"]] == ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning", "I hög grad", "På plats"]
 
@@ -309,8 +337,18 @@ def test_a_page_per_year_linked_from_the_overview(built):
     site = built / "site"
     assert sorted(p.name for p in (site / "oversikt").iterdir() if p.name.isdigit()) == ["2021", "2023", "2024", "2025"]
     assert sorted(p.name for p in (site / "oversikt" / "2025").iterdir()) == [
-        "ambitionsgraf.svg", "fragor-ja-nej.svg", "fragor.svg", "i-hog-grad.svg", "index.html", "kvadranter.svg", "steg.svg"]
-    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == ["ambitionsgraf.svg", "index.html"]  # one organisation: its point, no bars
+        "ambitionsgraf.svg",
+        "fragor-ja-nej.svg",
+        "fragor.svg",
+        "i-hog-grad.svg",
+        "index.html",
+        "kvadranter.svg",
+        "steg.svg",
+    ]
+    assert sorted(p.name for p in (site / "oversikt" / "2024").iterdir()) == [
+        "ambitionsgraf.svg",
+        "index.html",
+    ]  # one organisation: its point, no bars
     for page in ("oversikt/index.html", "oversikt/alla-typer/2023/index.html", "oversikt/kommun/alla-ar/index.html"):
         html = (site / page).read_text()
         root = "../" * page.count("/")
@@ -330,12 +368,16 @@ def test_an_unpublished_organisations_answers_never_change_the_follow_up(built, 
     out = tmp_path / "out"
     shutil.copytree(built, out)
     before = tree(out / "site" / "oversikt")
-    changed = dict(FIXTURE, u1=("kommun", False, "A1", {"2023-03-01": (4, 4), "2025-03-01": (4, 4)}),
-                   u2=("region", False, None, {"2025-03-01": (2, 2)}))
+    changed = dict(
+        FIXTURE,
+        u1=("kommun", False, "A1", {"2023-03-01": (4, 4), "2025-03-01": (4, 4)}),
+        u2=("region", False, None, {"2025-03-01": (2, 2)}),
+    )
     orgs = write_orgs(tmp_path / "orgs", fixture_files(changed))
     summary = run_build(orgs, out, site_url=TEST_SITE_URL)
     assert {(d.slug, d.action, d.reason) for d in summary.plan.national} == {
-        (y, "carry over", "unchanged") for y in ("2021", "2023", "2024", "2025")}
+        (y, "carry over", "unchanged") for y in ("2021", "2023", "2024", "2025")
+    }
     assert tree(out / "site" / "oversikt") == before
     # A round it took part in is counted, as a number: 2021 now has one participant more, left out.
     changed["u2"] = ("region", False, None, {"2021-03-01": (1, 1), "2025-03-01": (2, 2)})
@@ -352,8 +394,10 @@ def test_an_unpublished_organisations_answers_never_change_the_follow_up(built, 
 
 
 def test_a_build_with_pdfs_renders_again_only_the_years_that_changed(tmp_path):
-    files = {"a.yaml": answer_file([("2023-03-01", two(svar(2, 2))), ("2025-03-01", two(svar(3, 3)))], namn="A"),
-             "b.yaml": answer_file([("2025-03-01", two(svar(3, 2)))], namn="B")}
+    files = {
+        "a.yaml": answer_file([("2023-03-01", two(svar(2, 2))), ("2025-03-01", two(svar(3, 3)))], namn="A"),
+        "b.yaml": answer_file([("2025-03-01", two(svar(3, 2)))], namn="B"),
+    }
     orgs = write_orgs(tmp_path / "orgs", files)
     out = tmp_path / "out"
     run_build(orgs, out, pdf=True, jobs=2)
@@ -363,8 +407,11 @@ def test_a_build_with_pdfs_renders_again_only_the_years_that_changed(tmp_path):
     write_orgs(orgs, files)
     summary = run_build(orgs, out, pdf=True, jobs=2)
     assert {(d.slug, d.part): d.action for d in summary.plan.national} == {
-        ("2023", "national-pdf"): "carry over", ("2023", "national"): "carry over",
-        ("2025", "national-pdf"): "render", ("2025", "national"): "render"}
+        ("2023", "national-pdf"): "carry over",
+        ("2023", "national"): "carry over",
+        ("2025", "national-pdf"): "render",
+        ("2025", "national"): "render",
+    }
     assert summary.pdfs == 3  # b's two, and the 2025 follow-up
     again = run_build(orgs, out, pdf=False)  # kept while current, and still linked
     assert again.plan is None or all(d.action == "carry over" for d in again.plan.national)
@@ -393,13 +440,18 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
         found = [re.split(r"\s{2,}", line.strip())[1:] for line in layout.splitlines() if line.strip().startswith(label)]
         return [cells for cells in found if cells][-1]
 
-    assert text.startswith("UPPHANDLINGSMYNDIGHETEN · AMBITIONSGRAFEN Nationell uppföljning 2025 11 publicerade organisationer med mätning 2025")
-    for said in ("55 % (6) ligger i kvadranten ändamålsenlig inköpsorganisation och 18 % (2) i tillfälligt samspel",
-                 "9 av dem hade mätts ett tidigare år",
-                 "3 ligger i samma kvadrant, 3 har fler axlar med systematiskt samspel, 1 färre",
-                 "Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen och +0,5",
-                 "den tidigare mätningen: 2021 för 1, 2023 för 7, 2024 för 1",
-                 "SKR:s kommungruppsindelning 2023", "Sida 1 av"):
+    assert text.startswith(
+        "UPPHANDLINGSMYNDIGHETEN · AMBITIONSGRAFEN Nationell uppföljning 2025 11 publicerade organisationer med mätning 2025"
+    )
+    for said in (
+        "55 % (6) ligger i kvadranten ändamålsenlig inköpsorganisation och 18 % (2) i tillfälligt samspel",
+        "9 av dem hade mätts ett tidigare år",
+        "3 ligger i samma kvadrant, 3 har fler axlar med systematiskt samspel, 1 färre",
+        "Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen och +0,5",
+        "den tidigare mätningen: 2021 för 1, 2023 för 7, 2024 för 1",
+        "SKR:s kommungruppsindelning 2023",
+        "Sida 1 av",
+    ):
         assert said in text, said
     participation = [re.split(r"\s{2,}", line.strip()) for line in layout.splitlines()]
     assert ["A1. Storstäder", "3", "3", "0", "3", "100 %"] in participation  # the fixture's report: those measured are the published
@@ -420,7 +472,7 @@ def table_cells(doc: list[dict], caption: str, headings: list[str], rows: list[s
     start = caption.split()
     for page in doc:
         words = page["words"]
-        at = next((i for i in range(len(words)) if [w[4] for w in words[i:i + len(start)]] == start), None)
+        at = next((i for i in range(len(words)) if [w[4] for w in words[i : i + len(start)]] == start), None)
         if at is not None:
             break
     else:
@@ -434,9 +486,18 @@ def table_cells(doc: list[dict], caption: str, headings: list[str], rows: list[s
         head = min((w for w in band if w[4] == parts[0] and w[0] > left), key=lambda w: (w[0], w[1]))
         box, last = [head[0], head[2]], head
         for part in parts[1:]:  # the next word: just right of the last on its line, or on a later line under the heading
-            last = min((w for w in band if w[4] == part and (
-                (abs(w[1] - last[1]) < 2 and 0 <= w[0] - last[2] < 8) or (w[1] > last[1] + 2 and w[0] < box[1] + 5 and w[2] > box[0] - 5))),
-                key=lambda w: (w[1], w[0]))
+            last = min(
+                (
+                    w
+                    for w in band
+                    if w[4] == part
+                    and (
+                        (abs(w[1] - last[1]) < 2 and 0 <= w[0] - last[2] < 8)
+                        or (w[1] > last[1] + 2 and w[0] < box[1] + 5 and w[2] > box[0] - 5)
+                    )
+                ),
+                key=lambda w: (w[1], w[0]),
+            )
             box = [min(box[0], last[0]), max(box[1], last[2])]
         boxes.append((box[0], box[1], heading))
         left = head[0] + 1
@@ -470,20 +531,39 @@ def test_each_number_of_the_pdf_tables_stands_under_its_own_heading(fixture_pdf)
     from .test_pdf_layout import pages
 
     doc = pages(fixture_pdf)
-    boxes, cells = table_cells(doc, "Organisationer per typ,", ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning"],
-                               ["Kommun", "Region", "Alla organisationer"])
+    boxes, cells = table_cells(
+        doc,
+        "Organisationer per typ,",
+        ["Deltog", "Publicerade", "Ej publicerade", "I landet", "Täckning"],
+        ["Kommun", "Region", "Alla organisationer"],
+    )
     assert [c[2] for c in cells["Alla organisationer"]] == ["11", "11", "0", "–", "–"]
     assert_under_headings(boxes, cells)
-    boxes, cells = table_cells(doc, "Organisationer per svar, fråga 1,", ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja", "Inget svar"],
-                               ["1. Vi har mål"])
+    boxes, cells = table_cells(
+        doc,
+        "Organisationer per svar, fråga 1,",
+        ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja", "Inget svar"],
+        ["1. Vi har mål"],
+    )
     assert [c[2] for c in cells["1. Vi har mål"]] == ["100 % (11)", "0 % (0)", "0 % (0)", "0 % (0)"]
     assert_under_headings(boxes, cells)
-    boxes, cells = table_cells(doc, "Medianförändring per axel,", ["Medianförändring", "Bygger på"],
-                               ["Samspel mellan inköpsfunktionen och ledningen"])
+    boxes, cells = table_cells(
+        doc, "Medianförändring per axel,", ["Medianförändring", "Bygger på"], ["Samspel mellan inköpsfunktionen och ledningen"]
+    )
     assert_under_headings(boxes, cells)
-    boxes, cells = table_cells(doc, "Kvadrant vid den tidigare", ["2025: Ändamålsenlig inköpsorganisation", "2025: Systematiskt samspel med ledningen",
-                                                                  "2025: Systematiskt samspel med verksamheten", "2025: Tillfälligt samspel",
-                                                                  "2025: Ingen punkt (svar saknas)", "Summa"], ["Summa"])
+    boxes, cells = table_cells(
+        doc,
+        "Kvadrant vid den tidigare",
+        [
+            "2025: Ändamålsenlig inköpsorganisation",
+            "2025: Systematiskt samspel med ledningen",
+            "2025: Systematiskt samspel med verksamheten",
+            "2025: Tillfälligt samspel",
+            "2025: Ingen punkt (svar saknas)",
+            "Summa",
+        ],
+        ["Summa"],
+    )
     assert [c[2] for c in cells["Summa"]] == ["6", "0", "1", "2", "0", "9"]
     assert_under_headings(boxes, cells)
     # The sum row is printed once, however the table falls on the pages.
@@ -500,7 +580,7 @@ def test_the_pdf_ends_with_the_instrument_and_every_interpretation(fixture_pdf, 
     from .test_pdf_layout import pages
 
     text = " ".join(subprocess.run(["pdftotext", str(fixture_pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
-    appendix = text[text.rindex("Bilaga: frågor, formler, gränser och tolkningar"):]
+    appendix = text[text.rindex("Bilaga: frågor, formler, gränser och tolkningar") :]
     # The question column of the appendix's tables, line by line: from its heading "Fråga" to "Svar och poäng".
     column = []
     for page in pages(fixture_pdf):
@@ -540,7 +620,7 @@ def test_the_pdf_is_tagged_with_every_chart_described(fixture_pdf):
                 if str(s) == "/Figure":
                     figures.append(node)
             kids = node.get("/K")
-            for k in (kids if isinstance(kids, pikepdf.Array) else [kids] if isinstance(kids, pikepdf.Dictionary) else []):
+            for k in kids if isinstance(kids, pikepdf.Array) else [kids] if isinstance(kids, pikepdf.Dictionary) else []:
                 walk(k, depth + 1)
 
         walk(root.StructTreeRoot)
@@ -596,8 +676,15 @@ def every_place_files(instrument) -> dict[str, str]:
     files = {}
     for kod, j in positions(instrument).items():
         place = instrument.reference.places[kod]
-        rounds = [(d, [("inkopschef", svar(*lv))]) for d, lv, present in (
-            ("2021-03-01", (3, 3), j % 3 == 0), ("2023-03-01", (2, 2), j % 2 == 0), ("2025-03-01", LEVELS_2025[j % 4], True)) if present]
+        rounds = [
+            (d, [("inkopschef", svar(*lv))])
+            for d, lv, present in (
+                ("2021-03-01", (3, 3), j % 3 == 0),
+                ("2023-03-01", (2, 2), j % 2 == 0),
+                ("2025-03-01", LEVELS_2025[j % 4], True),
+            )
+            if present
+        ]
         text = answer_file(rounds, namn=f"Org {kod}", typ=place.typ)
         files[f"o{kod}.yaml"] = text.replace(f"typ: {place.typ}\n", f'typ: {place.typ}\nkod: "{kod}"\n', 1)
     return files
@@ -618,16 +705,33 @@ def test_every_place_groups_and_quadrants_by_hand(every_place):
     assert len(results) == 311 and sorted(views) == ["2021", "2023", "2025"]
     view = views["2025"]
     assert view["edition"] == "SKR:s kommungruppsindelning 2023"
-    assert view["summary"][:3] == ["311 publicerade organisationer mättes 2025 (kommun 290, region 21).",
-                                   "Av de 290 kommunerna i landet deltog 290 (100 %) och 290 är publicerade (100 %). "
-                                   "Vår bedömning är att resultaten är representativa för kommunerna.",
-                                   "Av de 21 regionerna i landet deltog 21 (100 %) och 21 är publicerade (100 %). "
-                                   "Vår bedömning är att resultaten är representativa för regionerna."]
+    assert view["summary"][:3] == [
+        "311 publicerade organisationer mättes 2025 (kommun 290, region 21).",
+        "Av de 290 kommunerna i landet deltog 290 (100 %) och 290 är publicerade (100 %). "
+        "Vår bedömning är att resultaten är representativa för kommunerna.",
+        "Av de 21 regionerna i landet deltog 21 (100 %) och 21 är publicerade (100 %). "
+        "Vår bedömning är att resultaten är representativa för regionerna.",
+    ]
     groups = {g["label"].split(".")[0]: (g["published"], g["size"]) for g in view["participation"]["groups"]}
-    assert groups == {"A": (46, 46), "A1": (3, 3), "A2": (43, 43), "B": (110, 110), "B3": (23, 23), "B4": (63, 63), "B5": (24, 24),
-                      "C": (134, 134), "C6": (27, 27), "C7": (51, 51), "C8": (35, 35), "C9": (21, 21)}
-    rows = {r["label"].split(".")[0]: [(c["share"], c["count"]) for c in r["cells"]][:4]
-            for s in view["quadrants"]["sections"] for r in s["rows"]}
+    assert groups == {
+        "A": (46, 46),
+        "A1": (3, 3),
+        "A2": (43, 43),
+        "B": (110, 110),
+        "B3": (23, 23),
+        "B4": (63, 63),
+        "B5": (24, 24),
+        "C": (134, 134),
+        "C6": (27, 27),
+        "C7": (51, 51),
+        "C8": (35, 35),
+        "C9": (21, 21),
+    }
+    rows = {
+        r["label"].split(".")[0]: [(c["share"], c["count"]) for c in r["cells"]][:4]
+        for s in view["quadrants"]["sections"]
+        for r in s["rows"]
+    }
     # Per group (⌈n/4⌉, ⌈(n−1)/4⌉, ⌈(n−2)/4⌉, ⌈(n−3)/4⌉): A1 (1, 1, 1, 0), A2 (11, 11, 11, 10),
     # B3 (6, 6, 6, 5), B4 (16, 16, 16, 15), B5 (6, 6, 6, 6), C6 (7, 7, 7, 6), C7 (13, 13, 13, 12),
     # C8 (9, 9, 9, 8), C9 and the regions (6, 5, 5, 5).
@@ -652,13 +756,18 @@ def test_every_place_coverage_when_some_are_left_out(every_place):
 
     project, results, _ = every_place
     places = project.ins.reference.places
-    left_out = {slug for slug in (r.organisation.slug for r in results)
-                if places[slug[1:]].kommungrupp_kod in ("C7", "C8") or (places[slug[1:]].typ == "region" and int(slug[1:]) > 12)}
+    left_out = {
+        slug
+        for slug in (r.organisation.slug for r in results)
+        if places[slug[1:]].kommungrupp_kod in ("C7", "C8") or (places[slug[1:]].typ == "region" and int(slug[1:]) > 12)
+    }
     assert len(left_out) == 86 + 11
     view = national_views(project, [r for r in results if r.organisation.slug not in left_out], results)["2025"]
     cov = view["participation"]
     assert [(t["label"], t["measured"], t["published"], t["left_out"], t["size"], t["coverage"]) for t in cov["types"]] == [
-        ("Kommun", 290, 204, 86, 290, "70 %"), ("Region", 21, 10, 11, 21, "48 %")]
+        ("Kommun", 290, 204, 86, 290, "70 %"),
+        ("Region", 21, 10, 11, 21, "48 %"),
+    ]
     groups = {g["label"].split(".")[0]: (g["measured"], g["published"], g["left_out"], g["size"], g["coverage"]) for g in cov["groups"]}
     assert groups["C"] == (134, 48, 86, 134, "36 %") and groups["C7"] == (51, 0, 51, 51, "0 %") and groups["A2"] == (43, 43, 0, 43, "100 %")
     assert cov["representative"][:2] == [
@@ -666,7 +775,8 @@ def test_every_place_coverage_when_some_are_left_out(every_place):
         "representativa för kommunerna som helhet, men att det finns viss osäkerhet för huvudgrupp C (mindre städer/tätorter "
         "och landsbygdskommuner, 36 %), där färre än 60 % är publicerade.",
         "Av de 21 regionerna i landet deltog 21 (100 %) och 10 är publicerade (48 %). Med färre än 60 % publicerade kan "
-        "resultaten inte sägas gälla för alla regionerna i landet; de beskriver de publicerade regionerna."]
+        "resultaten inte sägas gälla för alla regionerna i landet; de beskriver de publicerade regionerna.",
+    ]
     assert view["summary"][0] == "214 publicerade organisationer mättes 2025 (kommun 204, region 10)."
 
 
@@ -760,6 +870,7 @@ def test_the_summary_compares_questions_not_steps(instrument):
     """Five organisations answering 3 everywhere, but orientering's spendanalys and hållbarhet (questions 4
     and 8, 6.4.1) at 4 in a and b, and kunskapsunderlag (6) at 4 in a: 40 %, 40 % and 20 % i hög grad, the
     other fifteen scale questions 0 %. The sentence names questions, never a step as having most in place."""
+
     def org(slug, strong_steps):
         answers = uniform(3, **{q.id: 4 for s in strong_steps for q in instrument.questions_of_step(s) if q.id != "v1_mal"})
         return summarise(scored(instrument, answer_file([("2025-03-01", two(answers))], namn=f"Org {slug}"), slug))
@@ -770,7 +881,8 @@ def test_the_summary_compares_questions_not_steps(instrument):
         "Störst andel som i hög grad har det frågan beskriver finns för frågorna 4 och 8 (organisationsövergripande spendanalys och "
         "kategoriernas potential för hållbarhet, 40 %), "
         "minst för 15 frågor (0 % var). Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor.",
-        "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1)."]
+        "Hos 100 % (5) svarade alla intervjuade ja på frågan om mål för inköpsverksamheten (fråga 1).",
+    ]
     assert not any("flest" in s or "färst" in s for s in view["summary"])
     kunskap = next(r for r in view["steps"]["groups"][0]["rows"] if r["label"] == "Kunskapsgenerering")
     assert (kunskap["rule"], kunskap["questions"]) == ("Fråga 6 på plats", "6:\u00a020\u00a0%")
@@ -784,11 +896,18 @@ def test_question_1_follows_the_status_rule_in_the_answer_table_and_the_step(ins
     """Two of five organisations: all said ja; one: one ja of two (some); two: nej. The answer table
     counts 2 / 1 / 2, as the step Styrdokument does (its other question at 4 everywhere). Two people
     each: a round one person answered is never shown per question (scoring.details_public)."""
+
     def org(slug, mal):
         people = [(role, uniform(4, mal=m)) for role, m in zip(("inkopschef", "politisk_ledning"), mal)]
         return summarise(scored(instrument, answer_file([("2025-03-01", people)], namn=f"Org {slug}"), slug))
 
-    published = [org("a", ["ja", "ja"]), org("b", ["ja", "ja"]), org("c", ["ja", "nej"]), org("d", ["nej", "nej"]), org("e", ["nej", "nej"])]
+    published = [
+        org("a", ["ja", "ja"]),
+        org("b", ["ja", "ja"]),
+        org("c", ["ja", "nej"]),
+        org("d", ["nej", "nej"]),
+        org("e", ["nej", "nej"]),
+    ]
     view = national.report_view(instrument, national.year_report(instrument, published, "2025"), site_url=None)
     goals = next(g for g in view["questions"]["groups"] if g["id"] == "ja-nej")
     assert goals["levels"] == ["Alla svarade ja", "Några svarade ja", "Ingen svarade ja"]
@@ -819,9 +938,19 @@ def edge_view(instrument, slugs):
     from ambitionsgraf.pipeline.inputs import load_project
     from ambitionsgraf.site import national_page_files
 
-    published = [summarise(scored(instrument, answer_file([("2023-03-01", [("inkopschef", svar(*EDGE[s][0]))]),
-                                                           ("2025-03-01", [("inkopschef", svar(*EDGE[s][1]))])],
-                                                          namn=f"Org {s}"), s)) for s in slugs]
+    published = [
+        summarise(
+            scored(
+                instrument,
+                answer_file(
+                    [("2023-03-01", [("inkopschef", svar(*EDGE[s][0]))]), ("2025-03-01", [("inkopschef", svar(*EDGE[s][1]))])],
+                    namn=f"Org {s}",
+                ),
+                s,
+            )
+        )
+        for s in slugs
+    ]
     project = load_project(ROOT, project_settings())
     view = national.report_view(project.ins, national.year_report(project.ins, published, "2025"), site_url=None)
     return view, text_of(national_page_files(project, view, pdf_linked=False)["oversikt/2025/index.html"])
@@ -834,8 +963,10 @@ def test_a_median_of_exactly_five_changes_is_shown_and_of_four_is_not(instrument
     assert rows["1. Strategi och planering"]["count"] == 0 and rows["Samspel mellan inköpsfunktionen och ledningen"]["count"] == 5
     medians = {m["label"]: (m["median"], m["count"]) for m in view["transitions"]["medians"]}
     # ledning: −14/15, −14/15, +14/15, +14/15, +28/15: the third is +14/15 = +0,93; verksamhet: −1, 0, 0, +1, +1: 0
-    assert medians == {"Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 5),
-                       "Samspel mellan inköpsfunktionen och verksamheten": ("0,0", 5)}
+    assert medians == {
+        "Samspel mellan inköpsfunktionen och ledningen": ("+0,9", 5),
+        "Samspel mellan inköpsfunktionen och verksamheten": ("0,0", 5),
+    }
     assert "Samspel mellan inköpsfunktionen och ledningen +0,9 5 organisationer" in page
     assert any(s.startswith("Medianförändringen är +0,9 för samspel mellan inköpsfunktionen och ledningen") for s in view["summary"])
     view, page = edge_view(instrument, "abcd")  # one fewer: no median at all, and the page says why
@@ -847,10 +978,14 @@ def test_a_median_of_exactly_five_changes_is_shown_and_of_four_is_not(instrument
 def test_the_sentence_on_moves_counts_up_down_and_across_apart(instrument):
     view, page = edge_view(instrument, "abcde")
     assert view["transitions"]["moves"] == {"same": 0, "up": 3, "down": 1, "across": 1, "no_point": 0}
-    assert ("I samma kvadrant: 0. Fler axlar med systematiskt samspel: 3. Färre: 1. "
-            "Bytt det ena systematiska samspelet mot det andra: 1. Utan punkt vid någon av mätningarna: 0.") in page
-    assert ("5 av dem hade mätts ett tidigare år. Jämfört med den mätningen: 0 ligger i samma kvadrant, 3 har fler axlar "
-            "med systematiskt samspel, 1 färre och 1 har bytt det ena systematiska samspelet mot det andra.") in view["summary"]
+    assert (
+        "I samma kvadrant: 0. Fler axlar med systematiskt samspel: 3. Färre: 1. "
+        "Bytt det ena systematiska samspelet mot det andra: 1. Utan punkt vid någon av mätningarna: 0."
+    ) in page
+    assert (
+        "5 av dem hade mätts ett tidigare år. Jämfört med den mätningen: 0 ligger i samma kvadrant, 3 har fler axlar "
+        "med systematiskt samspel, 1 färre och 1 har bytt det ena systematiska samspelet mot det andra."
+    ) in view["summary"]
 
 
 def test_the_method_page_states_the_rules_the_code_applies():
@@ -860,7 +995,7 @@ def test_the_method_page_states_the_rules_the_code_applies():
     from ambitionsgraf.text import percent
 
     text = " ".join((ROOT / "content" / "metod.md").read_text(encoding="utf-8").split())
-    section = text[text.index("### Nationell uppföljning per år"):]
+    section = text[text.index("### Nationell uppföljning per år") :]
     assert f"minst {percent(coverage.GOOD_COVERAGE)} % av landets organisationer" in section
     assert f"*färre än {breakdowns.CAUTION}*" in section
     assert national.MIN_SHARE == 5 and "färre än fem organisationer visas inte" in section
@@ -875,7 +1010,13 @@ def test_results_per_role_only_over_five_organisations_or_more(instrument, repor
     roles = {r["label"]: r for r in national.report_view(instrument, report, site_url=None)["roles"]["rows"]}
     chief = roles["Inköpschef"]
     assert (chief["count"], chief["best"]["share"], chief["best"]["count"], chief["ledning"], chief["verksamhet"], chief["caution"]) == (
-        11, "60 %", 6, "3,0", "3,0", True)
+        11,
+        "60 %",
+        6,
+        "3,0",
+        "3,0",
+        True,
+    )
     assert roles["Politisk ledning"]["count"] is None and roles["Politisk ledning"]["ledning"] is None
     five, page = edge_view(instrument, "abcde")
     assert next(r for r in five["roles"]["rows"] if r["label"] == "Inköpschef")["shown"]

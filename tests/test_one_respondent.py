@@ -27,10 +27,14 @@ from .helpers import answer_file, uniform
 # One person, with answers no one else gave: 4 on v1_matt, 1 on v1_plan (the text of a question must never show).
 ALONE = answer_file([("2025-03-01", [("inkopschef", uniform(3, v1_matt=4, v1_plan=1))])], namn="Ensamby kommun")
 # Two rounds: the first one person's, the latest two people's.
-LATER = answer_file([("2024-03-01", [("inkopschef", uniform(1))]),
-                     ("2025-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(4))])], namn="Tvåby kommun")
-NOTE = ("respondenter: note: one person answered this round: the public site and its data show its point and quadrant only, "
-        "nothing per area, question or step (the delivery report keeps everything)")
+LATER = answer_file(
+    [("2024-03-01", [("inkopschef", uniform(1))]), ("2025-03-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(4))])],
+    namn="Tvåby kommun",
+)
+NOTE = (
+    "respondenter: note: one person answered this round: the public site and its data show its point and quadrant only, "
+    "nothing per area, question or step (the delivery report keeps everything)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +98,14 @@ def test_no_area_change_against_a_round_one_person_answered(instrument):
 
 
 def test_check_notes_a_published_round_one_person_answered(tmp_path):
-    orgs = write_orgs(tmp_path / "orgs", {"ensamby.yaml": ALONE, "tvaby.yaml": LATER,
-                                          "hemlig.yaml": ALONE.replace("publicerad: true", "publicerad: false").replace("Ensamby", "Hemby")})
+    orgs = write_orgs(
+        tmp_path / "orgs",
+        {
+            "ensamby.yaml": ALONE,
+            "tvaby.yaml": LATER,
+            "hemlig.yaml": ALONE.replace("publicerad: true", "publicerad: false").replace("Ensamby", "Hemby"),
+        },
+    )
     result = run_cli("check", "--orgs", str(orgs))
     assert result.returncode == 0, result.stderr
     notes = [line for line in result.stderr.splitlines() if "one person answered" in line]

@@ -24,8 +24,25 @@ from .conftest import ROOT, TEST_SITE_URL, project_settings, run_build, tree, wr
 from .helpers import QUESTIONS, answer_file
 
 THRESHOLD = F(5, 2)
-CSV_COLUMNS = ["slug", "namn", "typ", "kod", "lanskod", "lan", "kommungrupp_kod", "kommungrupp", "datum", "ledning", "verksamhet",
-               "strategi_planering", "uppfoljning_analys", "ansvar_organisation", "samspel_verksamhet", "kvadrant", "respondenter"]
+CSV_COLUMNS = [
+    "slug",
+    "namn",
+    "typ",
+    "kod",
+    "lanskod",
+    "lan",
+    "kommungrupp_kod",
+    "kommungrupp",
+    "datum",
+    "ledning",
+    "verksamhet",
+    "strategi_planering",
+    "uppfoljning_analys",
+    "ansvar_organisation",
+    "samspel_verksamhet",
+    "kvadrant",
+    "respondenter",
+]
 
 
 def reference_rows() -> list[dict]:
@@ -55,6 +72,7 @@ def expected_scores(respondents: list[tuple[int, str, str]]) -> dict:
     """The appendix's formulas, by hand: a respondent answering v to every scale question gives
     strategi_planering (mal + 4v)/5, uppfoljning_analys v, ansvar_organisation (4v + weight·v)/5
     and samspel_verksamhet v; the organisation's area is the respondents' mean."""
+
     def mean(xs):
         return sum(xs, F(0)) / len(xs)
 
@@ -63,10 +81,19 @@ def expected_scores(respondents: list[tuple[int, str, str]]) -> dict:
     ao = mean([F(4 * v, 5) + (F(v, 5) if o == "hela" else F(v, 10)) for v, _, o in respondents])
     sv = mean([F(v) for v, _, _ in respondents])
     ledning = (sp + ua + ao) / 3
-    quadrant = {(True, True): "andamalsenlig", (True, False): "ledning", (False, True): "verksamhet",
-                (False, False): "tillfallig"}[ledning >= THRESHOLD, sv >= THRESHOLD]
-    return {"ledning": ledning, "verksamhet": sv, "strategi_planering": sp, "uppfoljning_analys": ua,
-            "ansvar_organisation": ao, "samspel_verksamhet": sv, "kvadrant": quadrant, "respondenter": len(respondents)}
+    quadrant = {(True, True): "andamalsenlig", (True, False): "ledning", (False, True): "verksamhet", (False, False): "tillfallig"}[
+        ledning >= THRESHOLD, sv >= THRESHOLD
+    ]
+    return {
+        "ledning": ledning,
+        "verksamhet": sv,
+        "strategi_planering": sp,
+        "uppfoljning_analys": ua,
+        "ansvar_organisation": ao,
+        "samspel_verksamhet": sv,
+        "kvadrant": quadrant,
+        "respondenter": len(respondents),
+    }
 
 
 def slug_of(place: dict) -> str:
@@ -80,13 +107,17 @@ def name_of(place: dict) -> str:
 def national_files() -> dict[str, str]:
     files = {}
     for i, place in enumerate(reference_rows()):
-        rounds = [(day, [(role, respondent(v, mal, o)) for role, (v, mal, o) in zip(("inkopschef", "verksamhet"), people)])
-                  for day, people in plan_of(i)]
+        rounds = [
+            (day, [(role, respondent(v, mal, o)) for role, (v, mal, o) in zip(("inkopschef", "verksamhet"), people)])
+            for day, people in plan_of(i)
+        ]
         files[f"{slug_of(place)}.yaml"] = answer_file(rounds, namn=name_of(place), typ=place["typ"], kod=place["kod"])
-    files["tillsynsverket.yaml"] = answer_file([("2024-02-01", [("inkopschef", respondent(3, "ja", "hela"))])],
-                                               namn="Tillsynsverket", typ="myndighet")
-    files["hemliga-bolaget.yaml"] = answer_file([("2024-02-01", [("inkopschef", respondent(4, "ja", "hela"))])],
-                                                namn="Hemliga bolaget", typ="bolag", publicerad=False)
+    files["tillsynsverket.yaml"] = answer_file(
+        [("2024-02-01", [("inkopschef", respondent(3, "ja", "hela"))])], namn="Tillsynsverket", typ="myndighet"
+    )
+    files["hemliga-bolaget.yaml"] = answer_file(
+        [("2024-02-01", [("inkopschef", respondent(4, "ja", "hela"))])], namn="Hemliga bolaget", typ="bolag", publicerad=False
+    )
     return files
 
 
@@ -146,16 +177,34 @@ def test_a_few_rows_written_out_by_hand(national):
     # values 1 and 2. strategi_planering ((3 + 4)/5 + (3 + 8)/5)/2 = 1.8, uppfoljning_analys 1.5,
     # ansvar_organisation ((4 + 0.5)/5 + (8 + 1)/5)/2 = 1.35, ledning (1.8 + 1.5 + 1.35)/3 = 1.55.
     assert rows["kommun-0114", "2024-04-15"] == {
-        "slug": "kommun-0114", "namn": "Upplands Väsby kommun", "typ": "kommun", "kod": "0114", "lanskod": "01",
-        "lan": "Stockholms län", "kommungrupp_kod": "A2", "kommungrupp": "Pendlingskommun nära storstad",
-        "datum": "2024-04-15", "ledning": "1.55", "verksamhet": "1.5", "strategi_planering": "1.8", "uppfoljning_analys": "1.5",
-        "ansvar_organisation": "1.35", "samspel_verksamhet": "1.5", "kvadrant": "tillfallig", "respondenter": "2"}
+        "slug": "kommun-0114",
+        "namn": "Upplands Väsby kommun",
+        "typ": "kommun",
+        "kod": "0114",
+        "lanskod": "01",
+        "lan": "Stockholms län",
+        "kommungrupp_kod": "A2",
+        "kommungrupp": "Pendlingskommun nära storstad",
+        "datum": "2024-04-15",
+        "ledning": "1.55",
+        "verksamhet": "1.5",
+        "strategi_planering": "1.8",
+        "uppfoljning_analys": "1.5",
+        "ansvar_organisation": "1.35",
+        "samspel_verksamhet": "1.5",
+        "kvadrant": "tillfallig",
+        "respondenter": "2",
+    }
     # Region Stockholm (i = 290): ja, the whole portfolio; values 3 and 4. strategi_planering ((3 + 12)/5 + (3 + 16)/5)/2
     # = 3.4, uppfoljning_analys and ansvar_organisation 3.5, ledning (3.4 + 3.5 + 3.5)/3 = 3.4666…
     region = rows["region-01", "2024-04-15"]
     assert (region["kod"], region["lanskod"], region["kommungrupp_kod"], region["kommungrupp"]) == ("01", "01", "", "")
-    assert (region["strategi_planering"], region["ledning"], region["verksamhet"], region["kvadrant"]) == \
-        ("3.4", "3.466666666666667", "3.5", "andamalsenlig")
+    assert (region["strategi_planering"], region["ledning"], region["verksamhet"], region["kvadrant"]) == (
+        "3.4",
+        "3.466666666666667",
+        "3.5",
+        "andamalsenlig",
+    )
     agency = rows["tillsynsverket", "2024-02-01"]
     assert (agency["typ"], agency["kod"], agency["lan"], agency["kommungrupp"]) == ("myndighet", "", "", "")
 
@@ -166,10 +215,17 @@ def test_the_csv_round_trips_to_the_public_json(national):
         (m,) = [m for m in data["matningar"] if m["datum"] == row["datum"]]
         lan, grupp = data["lan"] or {}, data["kommungrupp"] or {}
         assert row == {
-            "slug": data["slug"], "namn": data["namn"], "typ": data["typ"], "kod": data["kod"] or "",
-            "lanskod": lan.get("kod", ""), "lan": lan.get("namn", ""),
-            "kommungrupp_kod": grupp.get("kod", ""), "kommungrupp": grupp.get("namn", ""),
-            "datum": m["datum"], "kvadrant": m["kvadrant"] or "", "respondenter": str(m["respondenter"]),
+            "slug": data["slug"],
+            "namn": data["namn"],
+            "typ": data["typ"],
+            "kod": data["kod"] or "",
+            "lanskod": lan.get("kod", ""),
+            "lan": lan.get("namn", ""),
+            "kommungrupp_kod": grupp.get("kod", ""),
+            "kommungrupp": grupp.get("namn", ""),
+            "datum": m["datum"],
+            "kvadrant": m["kvadrant"] or "",
+            "respondenter": str(m["respondenter"]),
             **{k: "" if v is None else repr(v) for k, v in m["axlar"].items()},
             **{k: "" if v is None else repr(v) for k, v in m["omraden"].items()},
         }
@@ -185,16 +241,31 @@ def test_the_workbook_holds_the_same_rows_with_swedish_headings_dates_and_number
     ws = wb["Resultat"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:Q{ws.max_row}" and ws.print_title_rows == "$1:$1"
     assert 9 < ws.column_dimensions["E"].width < 10 and 28 < ws.column_dimensions["B"].width < 29  # 9 and 28 characters as Excel shows them
-    assert (wb.properties.title, wb.properties.creator) == ("Ambitionsgrafen: resultat per organisation och mätning",
-                                                            project_settings().publisher)
+    assert (wb.properties.title, wb.properties.creator) == (
+        "Ambitionsgrafen: resultat per organisation och mätning",
+        project_settings().publisher,
+    )
     assert wb.properties.created == datetime.datetime(2024, 4, 15)  # the newest round's day, never the time of writing
     header, *body = list(ws.iter_rows(values_only=True))
-    assert header[:9] == ("Kortnamn", "Organisation", "Typ", "Kommun- eller länskod", "Länskod", "Län", "Kommungrupp (kod)",
-                          "Kommungrupp", "Mätdatum")
+    assert header[:9] == (
+        "Kortnamn",
+        "Organisation",
+        "Typ",
+        "Kommun- eller länskod",
+        "Länskod",
+        "Län",
+        "Kommungrupp (kod)",
+        "Kommungrupp",
+        "Mätdatum",
+    )
     rows = read_csv(national)
     assert len(body) == len(rows)
-    labels = {"andamalsenlig": "Ändamålsenlig inköpsorganisation", "ledning": "Systematiskt samspel med ledningen",
-              "verksamhet": "Systematiskt samspel med verksamheten", "tillfallig": "Tillfälligt samspel"}
+    labels = {
+        "andamalsenlig": "Ändamålsenlig inköpsorganisation",
+        "ledning": "Systematiskt samspel med ledningen",
+        "verksamhet": "Systematiskt samspel med verksamheten",
+        "tillfallig": "Tillfälligt samspel",
+    }
     for got, row in zip(body, rows):
         assert got[0] == row["slug"] and got[3] == (row["kod"] or None)  # codes stay text: "0114", not 114
         assert got[2] == row["typ"].capitalize()
@@ -255,10 +326,14 @@ def test_the_catalogue_parses_and_holds_dcat_ap_se_mandatory_classes_and_propert
         assert one(distribution, DCTERMS.license) == URIRef(settings.licence_url)
         downloads[str(url)] = (str(one(distribution, DCTERMS.format)), str(one(distribution, DCAT.mediaType)))
     assert downloads == {
-        TEST_SITE_URL + "data/resultat.csv": ("http://publications.europa.eu/resource/authority/file-type/CSV",
-                                              "https://www.iana.org/assignments/media-types/text/csv"),
-        TEST_SITE_URL + "data/resultat.xlsx": ("http://publications.europa.eu/resource/authority/file-type/XLSX",
-                                               "https://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        TEST_SITE_URL + "data/resultat.csv": (
+            "http://publications.europa.eu/resource/authority/file-type/CSV",
+            "https://www.iana.org/assignments/media-types/text/csv",
+        ),
+        TEST_SITE_URL + "data/resultat.xlsx": (
+            "http://publications.europa.eu/resource/authority/file-type/XLSX",
+            "https://www.iana.org/assignments/media-types/application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     }
     for url in downloads:
         assert (national / "site" / url.removeprefix(TEST_SITE_URL)).is_file()

@@ -22,37 +22,96 @@ ROLES = ("politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet")
 # Four respondents: nej on question 1 and 4 on everything else (3,73 / 4,0, both axes systematic).
 GOALLESS = answer_file([("2024-03-01", [(r, uniform(4, mal="nej", omfattning="hela")) for r in ROLES])], namn="Målösa kommun")
 # All said ja to question 1; question 11 (v3_styrdokument) at 3, question 6 at 3, reporting monthly at 4.
-MALMO_LIKE = answer_file([("2024-03-01", [(r, uniform(4, omfattning="hela", v3_styrdokument=3, v2_kunskapsunderlag=3,
-                                                       v3_rapportering={"svar": 4, "frekvens": "manad"})) for r in ROLES])],
-                         namn="Malmö stad", kod="1280")
+MALMO_LIKE = answer_file(
+    [
+        (
+            "2024-03-01",
+            [
+                (
+                    r,
+                    uniform(
+                        4, omfattning="hela", v3_styrdokument=3, v2_kunskapsunderlag=3, v3_rapportering={"svar": 4, "frekvens": "manad"}
+                    ),
+                )
+                for r in ROLES
+            ],
+        )
+    ],
+    namn="Malmö stad",
+    kod="1280",
+)
 # Question 13 as a bare number for one of two respondents.
-BARE = answer_file([("2024-03-01", [("inkopschef", uniform(3, v3_uppfoljning=3)), ("verksamhet", uniform(3, omfattning="delar"))])],
-                   namn="Bareby kommun")
+BARE = answer_file(
+    [("2024-03-01", [("inkopschef", uniform(3, v3_uppfoljning=3)), ("verksamhet", uniform(3, omfattning="delar"))])], namn="Bareby kommun"
+)
 AGENCY = answer_file([("2024-03-01", [("inkopschef", uniform(3, omfattning="hela"))])], namn="Verket för prov", typ="myndighet")
 # The horizontal axis at exactly 2,5: two respondents at 2 and 3 on every horizontal question.
-EDGE = answer_file([("2024-03-01", [("inkopschef", uniform(4, omfattning="hela", h_forbereda=2, h_genomfora=2, h_avtalsuppfoljning=2,
-                                                           h_kategoriteam=2, h_nojdhet=2)),
-                                    ("verksamhet", uniform(4, omfattning="hela", h_forbereda=3, h_genomfora=3, h_avtalsuppfoljning=3,
-                                                           h_kategoriteam=3, h_nojdhet=3))])], namn="Kantlinje kommun")
+EDGE = answer_file(
+    [
+        (
+            "2024-03-01",
+            [
+                (
+                    "inkopschef",
+                    uniform(4, omfattning="hela", h_forbereda=2, h_genomfora=2, h_avtalsuppfoljning=2, h_kategoriteam=2, h_nojdhet=2),
+                ),
+                (
+                    "verksamhet",
+                    uniform(4, omfattning="hela", h_forbereda=3, h_genomfora=3, h_avtalsuppfoljning=3, h_kategoriteam=3, h_nojdhet=3),
+                ),
+            ],
+        )
+    ],
+    namn="Kantlinje kommun",
+)
 # One ja among 61: the goals mean is 3/61, just above 0, which one decimal would show as 0,0.
-ONE_YES = answer_file([("2024-03-01", [("verksamhet", uniform(3, mal="ja" if i == 0 else "nej", omfattning="hela")) for i in range(61)])],
-                      namn="Ettjaby kommun")
+ONE_YES = answer_file(
+    [("2024-03-01", [("verksamhet", uniform(3, mal="ja" if i == 0 else "nej", omfattning="hela")) for i in range(61)])],
+    namn="Ettjaby kommun",
+)
 # Five more municipalities of Skåne län, published, 2024: Malmö has five others in its county.
-SKANE = {f"skane{i}.yaml": answer_file([("2024-04-01", [("inkopschef", uniform(v, omfattning="hela"))])], namn=f"{name} kommun", kod=code)
-         for i, (name, code, v) in enumerate([("Svalöv", "1214", 1), ("Staffanstorp", "1230", 2), ("Burlöv", "1231", 2),
-                                              ("Vellinge", "1233", 3), ("Bjuv", "1260", 4)])}
+SKANE = {
+    f"skane{i}.yaml": answer_file([("2024-04-01", [("inkopschef", uniform(v, omfattning="hela"))])], namn=f"{name} kommun", kod=code)
+    for i, (name, code, v) in enumerate(
+        [("Svalöv", "1214", 1), ("Staffanstorp", "1230", 2), ("Burlöv", "1231", 2), ("Vellinge", "1233", 3), ("Bjuv", "1260", 4)]
+    )
+}
 # A municipality alone in 2021 with two unpublished others: nobody it may be compared with.
 ALONE = answer_file([("2021-05-01", [("inkopschef", uniform(3, omfattning="hela"))])], namn="Ensamby kommun")
-HIDDEN = {f"dold{i}.yaml": answer_file([("2021-06-01", [("inkopschef", uniform(2, omfattning="hela"))])], namn=f"Dold {i} kommun",
-                                       publicerad=False) for i in range(2)}
+HIDDEN = {
+    f"dold{i}.yaml": answer_file(
+        [("2021-06-01", [("inkopschef", uniform(2, omfattning="hela"))])], namn=f"Dold {i} kommun", publicerad=False
+    )
+    for i in range(2)
+}
 
 # One vet_ej on question 7 from the procurement chief: area 2 rests on two of three, and that role has no point.
-VETEJ = answer_file([("2024-03-01", [("inkopschef", uniform(2, omfattning="hela", v2_resultatrapporter="vet_ej")),
-                                     ("verksamhet", uniform(3, omfattning="hela")), ("politisk_ledning", uniform(3, omfattning="hela"))])],
-                    namn="Vetejby kommun")
+VETEJ = answer_file(
+    [
+        (
+            "2024-03-01",
+            [
+                ("inkopschef", uniform(2, omfattning="hela", v2_resultatrapporter="vet_ej")),
+                ("verksamhet", uniform(3, omfattning="hela")),
+                ("politisk_ledning", uniform(3, omfattning="hela")),
+            ],
+        )
+    ],
+    namn="Vetejby kommun",
+)
 
-FILES = {"vetej.yaml": VETEJ, "malos.yaml": GOALLESS, "malmo.yaml": MALMO_LIKE, "bare.yaml": BARE, "verket.yaml": AGENCY, "kant.yaml": EDGE,
-         "ettja.yaml": ONE_YES, "ensam.yaml": ALONE, **SKANE, **HIDDEN}
+FILES = {
+    "vetej.yaml": VETEJ,
+    "malos.yaml": GOALLESS,
+    "malmo.yaml": MALMO_LIKE,
+    "bare.yaml": BARE,
+    "verket.yaml": AGENCY,
+    "kant.yaml": EDGE,
+    "ettja.yaml": ONE_YES,
+    "ensam.yaml": ALONE,
+    **SKANE,
+    **HIDDEN,
+}
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +160,10 @@ def test_the_search_record_carries_the_reservation_and_the_level_of_an_axis_at_e
     from ambitionsgraf.search import organisation_record
 
     project = load_project(ROOT, project_settings())
-    for text, expected in [(GOALLESS, "Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats."),
-                           (EDGE, "samspel med verksamheten 2,5 (systematiskt). Ändamålsenlig inköpsorganisation. ")]:
+    for text, expected in [
+        (GOALLESS, "Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats."),
+        (EDGE, "samspel med verksamheten 2,5 (systematiskt). Ändamålsenlig inköpsorganisation. "),
+    ]:
         org, problems = parse_organisation(instrument, Path("orgs/x.yaml"), text.encode())
         assert problems == []
         assert expected in organisation_record(project, summarise(score_organisation(instrument, org)))["content"]
@@ -125,7 +186,9 @@ def test_one_yes_among_61_is_shown_above_nothing(built):
 def test_suggestions_name_the_question_that_holds_the_step_back(built):
     text = pdf_text(built / "leverans" / "malmo.pdf")
     styr = text.split("Styrdokument och inköpspolicy – delvis", 1)[1].split("Strategi med mått –", 1)[0]
-    assert styr.lstrip().startswith("Ledningssystemets steg · rapporten avsnitt 6.4.2 Bedömningen delvis beror på fråga 11 (stöd med styrdokument, medelvärde 3,0). Fråga 1 är på plats.")
+    assert styr.lstrip().startswith(
+        "Ledningssystemets steg · rapporten avsnitt 6.4.2 Bedömningen delvis beror på fråga 11 (stöd med styrdokument, medelvärde 3,0). Fråga 1 är på plats."
+    )
     assert "inköpspolicy med syfte och några få långsiktiga mål" not in styr  # no advice to set goals they have
     kunskap = text.split("Kunskapsgenerering – delvis", 1)[1].split("Förbereda –", 1)[0]
     assert "fråga 6 (kunskapsunderlag på flera års sikt, medelvärde 3,0)" in kunskap
@@ -188,7 +251,9 @@ def test_the_own_point_is_left_out_of_the_peers_when_no_peer_shares_it(instrumen
     assert county.shown and len(county.points) == 4 and _rounded_point(me.latest, instrument.threshold) not in county.points
     # A peer at the recipient's own place keeps it: the recipient is taken out once, not the place.
     vellinge = next(p for p in peers if p.organisation.name.startswith("Vellinge"))
-    twin = result(answer_file([("2024-05-01", [("inkopschef", uniform(3, omfattning="hela"))])], namn="Tvilling kommun", kod="1261"), "tvilling")
+    twin = result(
+        answer_file([("2024-05-01", [("inkopschef", uniform(3, omfattning="hela"))])], namn="Tvilling kommun", kod="1261"), "tvilling"
+    )
     others = [p for p in peers if p is not vellinge]
     county = next(c for c in comparison(instrument, vellinge, ComparisonIndex(instrument, [vellinge, twin, *others, me])) if c.key == "lan")
     assert _rounded_point(vellinge.latest, instrument.threshold) in county.points
@@ -203,8 +268,10 @@ def test_a_hidden_group_is_said_to_have_nobody_to_compare_never_nobody_measured(
 
 
 def test_a_dont_know_says_what_it_removes_on_the_page_and_whose_in_the_delivery_report(built):
-    effect = ("Uppföljning och analys: 1 person utan värde{}. Områdets medelvärde bygger därför på 2 av 3 intervjuade, medan varje "
-              "frågas medelvärde bygger på alla som besvarat just den frågan")
+    effect = (
+        "Uppföljning och analys: 1 person utan värde{}. Områdets medelvärde bygger därför på 2 av 3 intervjuade, medan varje "
+        "frågas medelvärde bygger på alla som besvarat just den frågan"
+    )
     public = page(built, "vetej")
     assert effect.format("") in public and "Inköpschef" not in public.split("Resultat per område", 1)[1].split("Nästa steg", 1)[0]
     delivery = pdf_text(built / "leverans" / "vetej.pdf")
@@ -216,19 +283,26 @@ def test_an_axis_computed_from_unrounded_areas_says_so_where_its_areas_round_to_
     from ambitionsgraf.missing import axis_note
     from ambitionsgraf.scoring import AssessmentResult, GroupScore
 
-    areas = {"strategi_planering": Fraction(49, 20), "uppfoljning_analys": Fraction(5, 2), "ansvar_organisation": Fraction(5, 2),
-             "samspel_verksamhet": Fraction(3)}
+    areas = {
+        "strategi_planering": Fraction(49, 20),
+        "uppfoljning_analys": Fraction(5, 2),
+        "ansvar_organisation": Fraction(5, 2),
+        "samspel_verksamhet": Fraction(3),
+    }
     axes = {"ledning": sum(list(areas.values())[:3]) / 3, "verksamhet": Fraction(3)}
     result = AssessmentResult("2024-01-01", GroupScore(3, areas, axes, "verksamhet"), {}, {}, {}, {}, {})
-    assert axis_note(instrument, result) == ("Samspel med ledningen räknas på områdenas oavrundade värden (2,45, 2,50 och 2,50), "
-                                             "inte på de avrundade, och blir 2,48.")
+    assert axis_note(instrument, result) == (
+        "Samspel med ledningen räknas på områdenas oavrundade värden (2,45, 2,50 och 2,50), inte på de avrundade, och blir 2,48."
+    )
     areas["strategi_planering"] = Fraction(5, 2)
     axes["ledning"] = Fraction(5, 2)
     assert axis_note(instrument, AssessmentResult("2024-01-01", GroupScore(3, areas, axes, "andamalsenlig"), {}, {}, {}, {}, {})) is None
 
 
-WRONG_NUMBER = re.compile(r"(?<![\d,])1 (personer|intervjuade|andra organisationer|andra|frågor|mätningar|organisationer|respondenter|"
-                          r"svarande organisationer|kommuner|regioner|steg och)\b")
+WRONG_NUMBER = re.compile(
+    r"(?<![\d,])1 (personer|intervjuade|andra organisationer|andra|frågor|mätningar|organisationer|respondenter|"
+    r"svarande organisationer|kommuner|regioner|steg och)\b"
+)
 
 
 def test_one_of_anything_is_singular_in_every_page_and_pdf(built):
@@ -249,11 +323,23 @@ def test_the_method_page_quadrant_table_and_rules(built, instrument):
     table = html.split('id="metod-kvadranter"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td></tr>', table)
     low, high = instrument.axis_ends
-    assert rows == [("Ändamålsenlig inköpsorganisation", high, high), ("Systematiskt samspel med ledningen", high, low),
-                    ("Systematiskt samspel med verksamheten", low, high), ("Tillfälligt samspel", low, low)]
+    assert rows == [
+        ("Ändamålsenlig inköpsorganisation", high, high),
+        ("Systematiskt samspel med ledningen", high, low),
+        ("Systematiskt samspel med verksamheten", low, high),
+        ("Tillfälligt samspel", low, low),
+    ]
     rules = page_text(built / "site" / "metod" / "index.html").split("Tolkningar: våra regler och varför", 1)[1]
-    for rule in ("Gränsen 2,5 mellan tillfälligt och systematiskt.", "Ordet ”tillfälligt”.", "Statusgränserna 3,5 och 2,5.",
-                 "Det svagaste avgör.", "Orientering först.", "Fråga 13 utan omfattning.", "Avrundningen säger aldrig emot bedömningen.",
-                 "Ändamålsenlig inköpsorganisation kräver mål.", "Gjort för kommunsektorn."):
+    for rule in (
+        "Gränsen 2,5 mellan tillfälligt och systematiskt.",
+        "Ordet ”tillfälligt”.",
+        "Statusgränserna 3,5 och 2,5.",
+        "Det svagaste avgör.",
+        "Orientering först.",
+        "Fråga 13 utan omfattning.",
+        "Avrundningen säger aldrig emot bedömningen.",
+        "Ändamålsenlig inköpsorganisation kräver mål.",
+        "Gjort för kommunsektorn.",
+    ):
         assert rule in rules, rule
     assert Fraction(5, 2) == instrument.threshold

@@ -31,12 +31,18 @@ def test_a_pdf_part_comes_before_the_page_that_links_to_it():
             assert parts.of(p.links_pdf).needs_pdf and order.index(p.links_pdf) < order.index(p.name)
 
 
-@pytest.mark.parametrize("relpath, part", [
-    ("site/organisationer/norrvik/index.html", "site"), ("site/data/norrvik.json", "site"),
-    ("site/organisationer/norrvik/norrvik.pdf", "site-pdf"), ("leverans/norrvik.json", "leverans"),
-    ("leverans/norrvik-handlingsplan.csv", "leverans"), ("leverans/norrvik-handlingsplan.xlsx", "leverans-pdf"),
-    ("leverans/norrvik.pdf", "leverans-pdf"),
-])
+@pytest.mark.parametrize(
+    "relpath, part",
+    [
+        ("site/organisationer/norrvik/index.html", "site"),
+        ("site/data/norrvik.json", "site"),
+        ("site/organisationer/norrvik/norrvik.pdf", "site-pdf"),
+        ("leverans/norrvik.json", "leverans"),
+        ("leverans/norrvik-handlingsplan.csv", "leverans"),
+        ("leverans/norrvik-handlingsplan.xlsx", "leverans-pdf"),
+        ("leverans/norrvik.pdf", "leverans-pdf"),
+    ],
+)
 def test_an_old_manifests_files_are_sorted_into_their_parts_by_the_layout(relpath, part):
     assert parts.organisation_part_of_file(relpath) == part
     assert relpath in layout.part_files("norrvik", part)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from fractions import Fraction
 import subprocess
+from fractions import Fraction
 
 import pikepdf
 import pytest
@@ -20,8 +20,9 @@ def exact(value: float) -> Fraction:
 
 def page_text(pdf, first: int, last: int | None = None) -> str:
     last = last or first
-    return subprocess.run(["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.fixture(scope="module")

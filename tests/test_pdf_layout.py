@@ -37,8 +37,12 @@ def pages(pdf: Path) -> list[dict]:
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     result = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
-        words = [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page[3])]
+        words = [
+            (float(a), float(b), float(c), float(d), html.unescape(t))
+            for a, b, c, d, t in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', page[3]
+            )
+        ]
         result.append({"width": float(page[1]), "height": float(page[2]), "words": words})
     return result
 
@@ -50,8 +54,12 @@ def body(page: dict, top: float, bottom: float) -> list:
 
 DELIVERY = ["norrvik", "sydala", "alvdal", "fjallmo"]
 FIXTURES = ["grans", "kant", "lang", "ord", "lagst", "oens"]
-CASES = [("example", "leverans", s) for s in DELIVERY] + [("example", "site", s) for s in ("norrvik", "alvdal")] + [
-    ("fixture", "leverans", s) for s in FIXTURES] + [("fixture", "site", s) for s in ("lang", "ord")]
+CASES = (
+    [("example", "leverans", s) for s in DELIVERY]
+    + [("example", "site", s) for s in ("norrvik", "alvdal")]
+    + [("fixture", "leverans", s) for s in FIXTURES]
+    + [("fixture", "site", s) for s in ("lang", "ord")]
+)
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +104,13 @@ def test_the_summary_is_exactly_page_1(built, source, part, slug):
 
 def test_the_long_name_and_comment_are_there_whole(built):
     """Wrapping, not cutting: the 500-character name and the 400-character comment are all in the text."""
-    text = subprocess.run(["pdftotext", str(pdf_path(built, "fixture", "leverans", "lang")), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path(built, "fixture", "leverans", "lang")), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert " ".join(LONG_NAME.split()) in " ".join(text.split())
-    text = subprocess.run(["pdftotext", str(pdf_path(built, "fixture", "leverans", "ord")), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path(built, "fixture", "leverans", "ord")), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert UNBROKEN[:400] in "".join(text.split())
 
 
@@ -119,7 +129,9 @@ def test_no_page_is_nearly_empty(built, source, part, slug):
     counts = [len(body(p, top, bottom)) for p in doc]
     for n, count in enumerate(counts, 1):
         least = MIN_WORDS if n < len(counts) else MIN_WORDS_LAST
-        assert count >= least, f"{slug} ({part}): page {n} has {count} words: {' '.join(t for *_, t in body(doc[n - 1], top, bottom))[:300]}"
+        assert count >= least, (
+            f"{slug} ({part}): page {n} has {count} words: {' '.join(t for *_, t in body(doc[n - 1], top, bottom))[:300]}"
+        )
 
 
 @pytest.mark.parametrize("source,part,slug", [c for c in CASES if c[1] == "leverans"])

@@ -79,12 +79,17 @@ def email_addresses(draw) -> str:
         return local + at + domain + draw(st.sampled_from(["", "." + tld, "\uff0e" + tld, "." + domain + "." + tld]))
     dot = draw(st.sampled_from([".", " [dot] ", "(dot)", " (punkt) ", "[DOT]"]))
     if form == "bracket":  # anna[at]kungalv.se, anna (at) kungalv [dot] se, anna{snabel-a}sjoby
-        at = draw(st.sampled_from(["[at]", "(at)", " [at] ", " (at) ", "{at}", "[AT]", "(snabel-a)", " [snabel a] ".replace(" a]", "-a]"),
-                                   "\uff08at\uff09"]))
+        at = draw(
+            st.sampled_from(
+                ["[at]", "(at)", " [at] ", " (at) ", "{at}", "[AT]", "(snabel-a)", " [snabel a] ".replace(" a]", "-a]"), "\uff08at\uff09"]
+            )
+        )
         return local + at + domain + draw(st.sampled_from(["", dot + tld]))
     if form == "spaced_at":  # anna @ kungalv.se
         return local + draw(st.sampled_from([" @ ", " @", "@ ", "\u00a0@\u00a0"])) + domain + dot + tld
-    return local + draw(st.sampled_from([" at ", " AT ", "\u00a0at\u00a0"])) + domain + draw(st.sampled_from([".", " dot ", " [dot] "])) + tld
+    return (
+        local + draw(st.sampled_from([" at ", " AT ", "\u00a0at\u00a0"])) + domain + draw(st.sampled_from([".", " dot ", " [dot] "])) + tld
+    )
 
 
 def luhn_digit(nine: str) -> str:
@@ -162,8 +167,11 @@ def test_every_written_form_of_a_personal_identity_number_is_found(text):
 
 
 @SETTINGS
-@given(born=st.dates(datetime.date(1900, 1, 1), datetime.date(2025, 12, 31)), serial=st.text("0123456789", min_size=3, max_size=3),
-       wrong=st.integers(1, 9))
+@given(
+    born=st.dates(datetime.date(1900, 1, 1), datetime.date(2025, 12, 31)),
+    serial=st.text("0123456789", min_size=3, max_size=3),
+    wrong=st.integers(1, 9),
+)
 def test_a_number_of_that_shape_with_the_wrong_check_digit_passes(born, serial, wrong):
     """Ordinary ten-digit numbers (an order number, a reference) are not refused: nine in ten fail the Luhn digit."""
     yymmdd = born.strftime("%y%m%d")

@@ -6,12 +6,25 @@ from dataclasses import replace
 from fractions import Fraction as F
 
 from ambitionsgraf.overview import Comparison, Position
-from ambitionsgraf.pipeline.plan import (CARRY, DROP, MISSING, RENDER, SEARCH, BuildPlan, NationalInput, OrgInput, PlanInputs, PreviousPart,
-                                        part_key, plan)
+from ambitionsgraf.pipeline.plan import (
+    CARRY,
+    DROP,
+    MISSING,
+    RENDER,
+    SEARCH,
+    BuildPlan,
+    NationalInput,
+    OrgInput,
+    PlanInputs,
+    PreviousPart,
+    part_key,
+    plan,
+)
 from ambitionsgraf.site import part_files
 
-SHOWN = Comparison("alla", "alla organisationer med mätning 2024", "organisationerna", 6, True,
-                   (Position("axis", "ledning", F(1, 3), 6),), "digest")
+SHOWN = Comparison(
+    "alla", "alla organisationer med mätning 2024", "organisationerna", 6, True, (Position("axis", "ledning", F(1, 3), 6),), "digest"
+)
 
 
 def org(slug, published=True, digest="d", comparisons=(SHOWN,), record="r"):
@@ -19,9 +32,18 @@ def org(slug, published=True, digest="d", comparisons=(SHOWN,), record="r"):
 
 
 def inputs(*orgs, previous=None, make_pdf=True, only=None, complete=True, search=True, previous_search=None, code="c"):
-    return PlanInputs(code=code, site_url="https://u/", make_pdf=make_pdf, only=only, orgs=tuple(orgs),
-                      previous=previous or {}, complete=complete, inputs="fingerprint", search=search,
-                      previous_search=previous_search)
+    return PlanInputs(
+        code=code,
+        site_url="https://u/",
+        make_pdf=make_pdf,
+        only=only,
+        orgs=tuple(orgs),
+        previous=previous or {},
+        complete=complete,
+        inputs="fingerprint",
+        search=search,
+        previous_search=previous_search,
+    )
 
 
 def files_of(slug, part):
@@ -44,9 +66,12 @@ def table(p):
 def test_a_first_build_renders_every_part_and_publishes_only_published_organisations():
     p = plan(inputs(org("a"), org("b", published=False)))
     assert table(p) == {
-        ("a", "site-pdf"): (RENDER, "new"), ("a", "leverans-pdf"): (RENDER, "new"),
-        ("a", "site"): (RENDER, "new"), ("a", "leverans"): (RENDER, "new"),
-        ("b", "leverans-pdf"): (RENDER, "new"), ("b", "leverans"): (RENDER, "new"),
+        ("a", "site-pdf"): (RENDER, "new"),
+        ("a", "leverans-pdf"): (RENDER, "new"),
+        ("a", "site"): (RENDER, "new"),
+        ("a", "leverans"): (RENDER, "new"),
+        ("b", "leverans-pdf"): (RENDER, "new"),
+        ("b", "leverans"): (RENDER, "new"),
     }
     assert p.listed == ("a",) and p.unlisted == () and p.manifest_inputs == "fingerprint"
     assert next(d for d in p.decisions if d.part == "site").pdf_linked
@@ -62,7 +87,9 @@ def test_an_unchanged_rebuild_carries_everything_over():
 def test_a_changed_answer_file_renders_that_organisation_only():
     first = plan(inputs(org("a"), org("b")))
     p = plan(inputs(org("a", digest="new"), org("b"), previous=after(first)))
-    assert {k for k, (a, _) in table(p).items() if a == RENDER} == {("a", part) for part in ("site", "site-pdf", "leverans", "leverans-pdf")}
+    assert {k for k, (a, _) in table(p).items() if a == RENDER} == {
+        ("a", part) for part in ("site", "site-pdf", "leverans", "leverans-pdf")
+    }
     assert all(r == "changed" for (s, _), (a, r) in table(p).items() if s == "a")
 
 
@@ -153,8 +180,10 @@ def test_the_manifest_lists_what_the_output_holds_and_nothing_else():
     m = p.manifest("c", rendered)
     assert m["generator"] == "ambitionsgraf" and m["code"] == "c" and m["inputs"] == "fingerprint"
     assert m["search"] == {"key": p.search.key, "files": ["site/pagefind/pagefind.js"]}
-    assert m["orgs"]["a"] == {"site": {"key": next(d.key for d in p.render if d.part == "site"), "files": ["a-site.html"]},
-                              "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]}}
+    assert m["orgs"]["a"] == {
+        "site": {"key": next(d.key for d in p.render if d.part == "site"), "files": ["a-site.html"]},
+        "leverans": {"key": next(d.key for d in p.render if d.part == "leverans"), "files": ["a-leverans.html"]},
+    }
     assert sorted(m["orgs"]["b"]) == ["leverans", "leverans-pdf"]  # its public parts dropped, its current PDF kept
     assert p.organisations() == {"rendered": ["a"], "missing": [], "stale": [], "unchanged": ["b"]}
 
@@ -173,8 +202,9 @@ def test_files_with_absolute_addresses_are_planned_only_with_the_sites_address()
 
 def plan_national(reports, previous, *, code, site_url, make_pdf, only):
     """The national follow-up's decisions, as the one plan() makes them."""
-    return plan(PlanInputs(code=code, site_url=site_url, make_pdf=make_pdf, only=only, orgs=(), national=reports,
-                           previous_national=previous)).national
+    return plan(
+        PlanInputs(code=code, site_url=site_url, make_pdf=make_pdf, only=only, orgs=(), national=reports, previous_national=previous)
+    ).national
 
 
 def national(*years, digest="d", make_pdf=True, only=None, previous=None):
@@ -186,7 +216,9 @@ def national_after(decisions, present=True):
     previous: dict = {}
     for d in decisions:
         if d.action in (RENDER, CARRY):
-            files = d.files or ((f"site/oversikt/{d.slug}/rapport.pdf",) if d.part == "national-pdf" else (f"site/oversikt/{d.slug}/index.html",))
+            files = d.files or (
+                (f"site/oversikt/{d.slug}/rapport.pdf",) if d.part == "national-pdf" else (f"site/oversikt/{d.slug}/index.html",)
+            )
             previous.setdefault(d.slug, {})[d.part] = PreviousPart(d.key, files, present)
     return previous
 
@@ -202,16 +234,28 @@ def test_national_follow_up_per_year_renders_new_and_carries_unchanged():
     again = national("2023", "2025", previous=national_after(first))
     assert {a for a, _ in national_table(again).values()} == {CARRY}
     # One year's report changed: only that year is rendered again.
-    changed = plan_national((NationalInput("2023", "d-2023"), NationalInput("2025", "other")), national_after(first),
-                            code="c", site_url="https://u/", make_pdf=True, only=None)
+    changed = plan_national(
+        (NationalInput("2023", "d-2023"), NationalInput("2025", "other")),
+        national_after(first),
+        code="c",
+        site_url="https://u/",
+        make_pdf=True,
+        only=None,
+    )
     assert {k for k, (a, _) in national_table(changed).items() if a == RENDER} == {("2025", "national"), ("2025", "national-pdf")}
     assert str(next(d for d in changed if d.part == "national-pdf" and d.slug == "2025")) == "national follow-up 2025 PDF: render (changed)"
 
 
 def test_national_pdf_follows_builds_without_pdfs_and_only():
     first = national("2023", "2025")
-    p = plan_national((NationalInput("2023", "d-2023"), NationalInput("2025", "other")), national_after(first),
-                      code="c", site_url="https://u/", make_pdf=False, only=None)
+    p = plan_national(
+        (NationalInput("2023", "d-2023"), NationalInput("2025", "other")),
+        national_after(first),
+        code="c",
+        site_url="https://u/",
+        make_pdf=False,
+        only=None,
+    )
     t = national_table(p)
     assert t["2023", "national-pdf"] == (CARRY, "unchanged") and t["2025", "national-pdf"][0] == DROP
     pages = {d.slug: d for d in p if d.part == "national"}
@@ -230,9 +274,13 @@ def test_national_pdf_follows_builds_without_pdfs_and_only():
 
 def test_national_parts_are_in_the_manifest_and_the_explanation():
     p = BuildPlan((), (), (), "fingerprint", national=national("2025"))
-    m = p.manifest("c", {("2025", "national"): ["site/oversikt/2025/index.html"], ("2025", "national-pdf"): ["site/oversikt/2025/rapport.pdf"]})
-    assert m["national"]["2025"]["national-pdf"] == {"key": next(d.key for d in p.national if d.part == "national-pdf"),
-                                                     "files": ["site/oversikt/2025/rapport.pdf"]}
+    m = p.manifest(
+        "c", {("2025", "national"): ["site/oversikt/2025/index.html"], ("2025", "national-pdf"): ["site/oversikt/2025/rapport.pdf"]}
+    )
+    assert m["national"]["2025"]["national-pdf"] == {
+        "key": next(d.key for d in p.national if d.part == "national-pdf"),
+        "files": ["site/oversikt/2025/rapport.pdf"],
+    }
     assert "national follow-up 2025 page: render (new)" in p.explain().splitlines()
 
 

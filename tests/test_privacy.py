@@ -93,19 +93,28 @@ def test_no_two_groups_a_recipient_sees_differ_by_fewer_than_five_unpublished(in
 
 
 def _files(n_secret: int, secret_value: int, *, date: str = "2024-04-01") -> dict[str, str]:
-    files = {f"p{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(5 - v))])],
-                                       namn=f"Publik {i} kommun") for i, v in enumerate(VALUES)}
+    files = {
+        f"p{i}.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(v)), ("verksamhet", uniform(5 - v))])], namn=f"Publik {i} kommun")
+        for i, v in enumerate(VALUES)
+    }
     for i in range(n_secret):
-        files[f"u{i}.yaml"] = answer_file([(date, [("inkopschef", uniform(secret_value, mal="nej"))])],
-                                          namn=f"Hemlig {i} kommun", typ="region" if i == 0 else "kommun", publicerad=False)
+        files[f"u{i}.yaml"] = answer_file(
+            [(date, [("inkopschef", uniform(secret_value, mal="nej"))])],
+            namn=f"Hemlig {i} kommun",
+            typ="region" if i == 0 else "kommun",
+            publicerad=False,
+        )
     return files
 
 
 def _others(out, n_secret):
     files = tree(out)
     secret = {f"u{i}" for i in range(n_secret)}
-    return {name: data for name, data in files.items()
-            if not any(name.startswith((f"leverans/{s}.", f"leverans/{s}-")) for s in secret) and name != ".manifest.json"}
+    return {
+        name: data
+        for name, data in files.items()
+        if not any(name.startswith((f"leverans/{s}.", f"leverans/{s}-")) for s in secret) and name != ".manifest.json"
+    }
 
 
 @pytest.mark.parametrize("n_secret", [1, 4])

@@ -20,15 +20,24 @@ from .helpers import answer_file, uniform
 
 
 def _orgs(folder: Path) -> Path:
-    return write_orgs(folder, {
-        "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(3))])], namn="Alfa kommun"),
-        "hemlig.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Hemliga kommun", publicerad=False),
-    })
+    return write_orgs(
+        folder,
+        {
+            "alfa.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(3))])], namn="Alfa kommun"),
+            "hemlig.yaml": answer_file([("2024-03-01", [("inkopschef", uniform(2))])], namn="Hemliga kommun", publicerad=False),
+        },
+    )
 
 
 def _build(orgs: Path, out: Path, *extra: str, umask: int = 0o022):
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--no-pdf", *extra],
-                          capture_output=True, text=True, cwd=ROOT, preexec_fn=lambda: os.umask(umask), timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--orgs", str(orgs), "--out", str(out), "--no-pdf", *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: os.umask(umask),
+        timeout=300,
+    )
 
 
 def modes(top: Path) -> dict[str, int]:
@@ -54,8 +63,9 @@ def test_delivery_packages_are_private_and_the_site_ordinary_whatever_the_umask(
     assert {(out / "leverans" / f).is_file() for f in ("hemlig.json", "hemlig-handlingsplan.csv")} == {True}
     site = modes(out / "site")
     ordinary = 0o777 & ~umask
-    assert all(mode == (ordinary if (out / "site" / rel).is_dir() else ordinary & 0o666) for rel, mode in site.items()), \
-        {rel: oct(m) for rel, m in site.items() if m not in (ordinary, ordinary & 0o666)}
+    assert all(mode == (ordinary if (out / "site" / rel).is_dir() else ordinary & 0o666) for rel, mode in site.items()), {
+        rel: oct(m) for rel, m in site.items() if m not in (ordinary, ordinary & 0o666)
+    }
 
 
 def test_delivery_files_an_earlier_version_left_readable_are_made_private(tmp_path):
@@ -99,8 +109,11 @@ def test_serve_keeps_its_delivery_packages_private_too(tmp_path):
     from ambitionsgraf.pipeline import BuildOptions, build
 
     serve_out = tmp_path / ".cache" / "serve"
-    build(BuildOptions(project_dir=ROOT, orgs_dir=_orgs(tmp_path / "orgs"), out_dir=serve_out, make_pdf=False,
-                       cache_dir=tmp_path / ".cache" / "build"))
+    build(
+        BuildOptions(
+            project_dir=ROOT, orgs_dir=_orgs(tmp_path / "orgs"), out_dir=serve_out, make_pdf=False, cache_dir=tmp_path / ".cache" / "build"
+        )
+    )
     assert_private(serve_out / "leverans")
 
 

@@ -30,8 +30,9 @@ def test_every_municipality_and_region_with_the_editions_it_follows(reference):
     assert sum(p.typ == "kommun" for p in places) == 290 and sum(p.typ == "region" for p in places) == 21
     assert reference.grouping_edition == "SKR:s kommungruppsindelning 2023"
     assert reference.codes_edition == "SCB:s kommun- och länskoder 2025-01-01"
-    assert reference.get("0114") == Place("0114", "Upplands Väsby", "kommun", "01", "Stockholms län", "A2",
-                                          "Pendlingskommun nära storstad", "A")
+    assert reference.get("0114") == Place(
+        "0114", "Upplands Väsby", "kommun", "01", "Stockholms län", "A2", "Pendlingskommun nära storstad", "A"
+    )
     assert reference.get("01") == Place("01", "Region Stockholm", "region", "01", "Stockholms län", None, None, None)
     assert reference.get("0980").namn == "Gotland" and reference.get("09").namn == "Region Gotland"
     assert reference.get("0199") is None and reference.get(None) is None
@@ -67,23 +68,26 @@ def test_the_project_and_the_instrument_reach_it(instrument):
     assert project.reference.get("2080").lan == "Dalarnas län"
 
 
-@pytest.mark.parametrize("name, kind, codes", [
-    ("Norrviks kommun", "kommun", []),
-    ("Norrvik", "kommun", []),
-    ("Region Stockholm", "region", ["01"]),
-    ("Region Stockholm", "kommun", []),
-    ("Stockholms stad", "kommun", ["0180"]),
-    ("Stockholm", "kommun", ["0180"]),
-    ("Stockholm", "region", ["01"]),
-    ("Gotlands kommun", "kommun", ["0980"]),
-    ("Region Gotland", "region", ["09"]),
-    ("Falu kommun", "kommun", ["2080"]),
-    ("Borås Stad", "kommun", ["1490"]),
-    ("Upplands Bro kommun", "kommun", ["0139"]),
-    ("Region Jönköpings län", "region", ["06"]),
-    ("Västra Götalandsregionen", "region", ["14"]),
-    ("Stockholms stad", "bolag", []),
-])
+@pytest.mark.parametrize(
+    "name, kind, codes",
+    [
+        ("Norrviks kommun", "kommun", []),
+        ("Norrvik", "kommun", []),
+        ("Region Stockholm", "region", ["01"]),
+        ("Region Stockholm", "kommun", []),
+        ("Stockholms stad", "kommun", ["0180"]),
+        ("Stockholm", "kommun", ["0180"]),
+        ("Stockholm", "region", ["01"]),
+        ("Gotlands kommun", "kommun", ["0980"]),
+        ("Region Gotland", "region", ["09"]),
+        ("Falu kommun", "kommun", ["2080"]),
+        ("Borås Stad", "kommun", ["1490"]),
+        ("Upplands Bro kommun", "kommun", ["0139"]),
+        ("Region Jönköpings län", "region", ["06"]),
+        ("Västra Götalandsregionen", "region", ["14"]),
+        ("Stockholms stad", "bolag", []),
+    ],
+)
 def test_a_name_matches_a_place_only_when_it_names_one(reference, name, kind, codes):
     assert [p.kod for p in reference.match_name(name, kind)] == codes
 
@@ -120,34 +124,76 @@ def _edit_csv(folder: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("0114,Upplands Väsby,kommun", "0115,Upplands Väsby,kommun",
-     ["{csv}:3: kod: 0115 is given twice (also Upplands Väsby)",
-      "{yaml}:1: antal.kommun: the list holds 289, expected 290",
-      "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
-    ("0114,Upplands Väsby,kommun", "114,Upplands Väsby,kommun",
-     ["{csv}:2: kod: expected four digits for a kommun, got '114'",
-      "{yaml}:1: antal.kommun: the list holds 289, expected 290",
-      "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
-    ("0114,Upplands Väsby,kommun,01", "0114,Upplands Väsby,kommun,03",
-     ["{csv}:2: lanskod: expected the code's first two digits (01), got '03'"]),
-    ("0115,Vallentuna,kommun,01,Stockholms län", "0115,Vallentuna,kommun,01,Uppsala län",
-     ["{csv}:3: lan: county 01 is Stockholms län on line 2, here Uppsala län"]),
-    ("0114,Upplands Väsby,kommun", "0114,Upplands Väsby,kommune",
-     ["{csv}:2: typ: expected kommun or region, got 'kommune'",
-      "{yaml}:1: antal.kommun: the list holds 289, expected 290",
-      "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
-    ("A2,Pendlingskommun nära storstad\n0115", "A2,Pendlingskommun nära större stad\n0115",
-     ["{csv}:2: kommungrupp: A2 is 'Pendlingskommun nära storstad' in SKR:s kommungruppsindelning 2023, got 'Pendlingskommun nära större stad'"]),
-    ("A2,Pendlingskommun nära storstad\n0115", "D2,Pendlingskommun nära storstad\n0115",
-     ["{csv}:2: kommungrupp_kod: expected one of A1, A2, B3, B4, B5, C6, C7, C8, C9, got 'D2'",
-      "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43"]),
-    ("01,Region Stockholm,region,01,Stockholms län,,", "01,Region Stockholm,region,01,Stockholms län,A1,Storstäder",
-     ["{csv}:292: kommungrupp_kod: a region has no SKR group; leave both group columns empty"]),
-    ("kod,namn,typ", "code,namn,typ",
-     ["{csv}:1: header: expected the columns kod,namn,typ,lanskod,lan,kommungrupp_kod,kommungrupp, "
-      "got code,namn,typ,lanskod,lan,kommungrupp_kod,kommungrupp"]),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "0114,Upplands Väsby,kommun",
+            "0115,Upplands Väsby,kommun",
+            [
+                "{csv}:3: kod: 0115 is given twice (also Upplands Väsby)",
+                "{yaml}:1: antal.kommun: the list holds 289, expected 290",
+                "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43",
+            ],
+        ),
+        (
+            "0114,Upplands Väsby,kommun",
+            "114,Upplands Väsby,kommun",
+            [
+                "{csv}:2: kod: expected four digits for a kommun, got '114'",
+                "{yaml}:1: antal.kommun: the list holds 289, expected 290",
+                "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43",
+            ],
+        ),
+        (
+            "0114,Upplands Väsby,kommun,01",
+            "0114,Upplands Väsby,kommun,03",
+            ["{csv}:2: lanskod: expected the code's first two digits (01), got '03'"],
+        ),
+        (
+            "0115,Vallentuna,kommun,01,Stockholms län",
+            "0115,Vallentuna,kommun,01,Uppsala län",
+            ["{csv}:3: lan: county 01 is Stockholms län on line 2, here Uppsala län"],
+        ),
+        (
+            "0114,Upplands Väsby,kommun",
+            "0114,Upplands Väsby,kommune",
+            [
+                "{csv}:2: typ: expected kommun or region, got 'kommune'",
+                "{yaml}:1: antal.kommun: the list holds 289, expected 290",
+                "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43",
+            ],
+        ),
+        (
+            "A2,Pendlingskommun nära storstad\n0115",
+            "A2,Pendlingskommun nära större stad\n0115",
+            [
+                "{csv}:2: kommungrupp: A2 is 'Pendlingskommun nära storstad' in SKR:s kommungruppsindelning 2023, got 'Pendlingskommun nära större stad'"
+            ],
+        ),
+        (
+            "A2,Pendlingskommun nära storstad\n0115",
+            "D2,Pendlingskommun nära storstad\n0115",
+            [
+                "{csv}:2: kommungrupp_kod: expected one of A1, A2, B3, B4, B5, C6, C7, C8, C9, got 'D2'",
+                "{yaml}:1: kommungrupper.grupper.A2: Pendlingskommun nära storstad: the list holds 42, expected 43",
+            ],
+        ),
+        (
+            "01,Region Stockholm,region,01,Stockholms län,,",
+            "01,Region Stockholm,region,01,Stockholms län,A1,Storstäder",
+            ["{csv}:292: kommungrupp_kod: a region has no SKR group; leave both group columns empty"],
+        ),
+        (
+            "kod,namn,typ",
+            "code,namn,typ",
+            [
+                "{csv}:1: header: expected the columns kod,namn,typ,lanskod,lan,kommungrupp_kod,kommungrupp, "
+                "got code,namn,typ,lanskod,lan,kommungrupp_kod,kommungrupp"
+            ],
+        ),
+    ],
+)
 def test_a_malformed_list_is_refused_with_every_problem_and_its_line(tmp_path, old, new, expected):
     folder = _copy_content(tmp_path)
     _edit_csv(folder, old, new)
@@ -168,10 +214,14 @@ def test_a_missing_list_is_refused_with_the_instrument(tmp_path):
 def test_the_metadata_must_agree_with_the_list(tmp_path):
     folder = _copy_content(tmp_path)
     meta = folder / "kommuner.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("region: 21", "region: 20").replace('"2080": [Falu kommun]', '"2099": [Falu kommun]'),
-                    encoding="utf-8")
-    assert _problems(folder) == [f"{meta}:1: andra_namn.2099: no such code in the list",
-                                 f"{meta}:1: antal.region: the list holds 21, expected 20"]
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("region: 21", "region: 20").replace('"2080": [Falu kommun]', '"2099": [Falu kommun]'),
+        encoding="utf-8",
+    )
+    assert _problems(folder) == [
+        f"{meta}:1: andra_namn.2099: no such code in the list",
+        f"{meta}:1: antal.region: the list holds 21, expected 20",
+    ]
 
 
 # -- codes in answer files -------------------------------------------------------------------
@@ -190,16 +240,21 @@ matningar:
 
 def parse(instrument, namn: str, typ: str, kod: str):
     notes: list = []
-    org, problems = parse_organisation(instrument, Path("orgs/x.yaml"), FILE.format(namn=namn, typ=typ, kod=kod).encode(), "orgs/x.yaml", notes)
+    org, problems = parse_organisation(
+        instrument, Path("orgs/x.yaml"), FILE.format(namn=namn, typ=typ, kod=kod).encode(), "orgs/x.yaml", notes
+    )
     return org, [str(p) for p in problems], [str(n) for n in notes if n.field == "kod"]
 
 
-@pytest.mark.parametrize("namn, typ, kod", [
-    ("Stockholms stad", "kommun", "0180"),
-    ("Region Stockholm", "region", "01"),
-    ("Gotlands kommun", "kommun", "0980"),
-    ("Region Gotland", "region", "09"),
-])
+@pytest.mark.parametrize(
+    "namn, typ, kod",
+    [
+        ("Stockholms stad", "kommun", "0180"),
+        ("Region Stockholm", "region", "01"),
+        ("Gotlands kommun", "kommun", "0980"),
+        ("Region Gotland", "region", "09"),
+    ],
+)
 def test_a_known_code_of_the_right_kind_is_kept(instrument, namn, typ, kod):
     org, problems, notes = parse(instrument, namn, typ, kod)
     assert problems == [] and notes == []
@@ -207,14 +262,21 @@ def test_a_known_code_of_the_right_kind_is_kept(instrument, namn, typ, kod):
 
 
 def test_a_file_without_a_code_has_none(instrument):
-    org, problems = parse_organisation(instrument, Path("orgs/x.yaml"), FILE.replace('kod: "{kod}"\n', "").format(namn="Norrviks kommun", typ="kommun").encode(), "orgs/x.yaml")
+    org, problems = parse_organisation(
+        instrument,
+        Path("orgs/x.yaml"),
+        FILE.replace('kod: "{kod}"\n', "").format(namn="Norrviks kommun", typ="kommun").encode(),
+        "orgs/x.yaml",
+    )
     assert problems == [] and org.code is None
 
 
 def test_a_code_of_the_other_kind_names_the_code_the_name_matches(instrument):
     _, problems, _ = parse(instrument, "Stockholms stad", "kommun", "01")
-    assert problems == ['orgs/x.yaml:3: kod: "01" is Region Stockholm, a region, but typ is kommun; '
-                        'the name matches Stockholm (kommun 0180, Stockholms län, A1 Storstäder): kod: "0180"']
+    assert problems == [
+        'orgs/x.yaml:3: kod: "01" is Region Stockholm, a region, but typ is kommun; '
+        'the name matches Stockholm (kommun 0180, Stockholms län, A1 Storstäder): kod: "0180"'
+    ]
 
 
 def test_an_unknown_code_names_the_edition(instrument):
@@ -225,13 +287,15 @@ def test_an_unknown_code_names_the_edition(instrument):
 def test_a_code_that_is_not_the_named_place_is_a_note(instrument):
     org, problems, notes = parse(instrument, "Norrviks kommun", "kommun", "0114")
     assert problems == [] and org.code == "0114"
-    assert notes == ['orgs/x.yaml:3: kod: note: "0114" is Upplands Väsby (kommun 0114, Stockholms län, A2 Pendlingskommun nära storstad), '
-                     "but namn 'Norrviks kommun' is not its name; is the code right?"]
+    assert notes == [
+        'orgs/x.yaml:3: kod: note: "0114" is Upplands Väsby (kommun 0114, Stockholms län, A2 Pendlingskommun nära storstad), '
+        "but namn 'Norrviks kommun' is not its name; is the code right?"
+    ]
 
 
 def test_the_summary_and_the_cache_keep_the_code(instrument):
-    from ambitionsgraf.summaries import Expected, summary_from_data, summary_to_data
     from ambitionsgraf.scoring import score_organisation, summarise
+    from ambitionsgraf.summaries import Expected, summary_from_data, summary_to_data
 
     org, _, _ = parse(instrument, "Stockholms stad", "kommun", "0180")
     summary = summarise(score_organisation(instrument, org))
@@ -242,13 +306,28 @@ def test_the_summary_and_the_cache_keep_the_code(instrument):
 # -- filled in from the name by `new` and `import` ---------------------------------------------
 
 
-@pytest.mark.parametrize("slug, name, kind, code, said", [
-    ("stockholm", "Stockholms stad", "kommun", "0180", '; kod "0180" from the name: Stockholm (kommun 0180, Stockholms län, A1 Storstäder)'),
-    ("gotland", "Region Gotland", "region", "09", '; kod "09" from the name: Region Gotland (region 09, Gotlands län)'),
-    ("gotlands-kommun", "Gotlands kommun", "kommun", "0980", '; kod "0980" from the name: Gotland (kommun 0980, Gotlands län, C6 Mindre stad/tätort)'),
-    ("norrvik", "Norrviks kommun", "kommun", None, ""),
-    ("stockholmshem", "Stockholms stad", "bolag", None, ""),
-])
+@pytest.mark.parametrize(
+    "slug, name, kind, code, said",
+    [
+        (
+            "stockholm",
+            "Stockholms stad",
+            "kommun",
+            "0180",
+            '; kod "0180" from the name: Stockholm (kommun 0180, Stockholms län, A1 Storstäder)',
+        ),
+        ("gotland", "Region Gotland", "region", "09", '; kod "09" from the name: Region Gotland (region 09, Gotlands län)'),
+        (
+            "gotlands-kommun",
+            "Gotlands kommun",
+            "kommun",
+            "0980",
+            '; kod "0980" from the name: Gotland (kommun 0980, Gotlands län, C6 Mindre stad/tätort)',
+        ),
+        ("norrvik", "Norrviks kommun", "kommun", None, ""),
+        ("stockholmshem", "Stockholms stad", "bolag", None, ""),
+    ],
+)
 def test_new_fills_in_the_code_when_the_name_is_one_place_and_says_so(tmp_path, instrument, slug, name, kind, code, said):
     from .conftest import run_cli
 
@@ -282,13 +361,16 @@ def test_import_fills_in_the_code_of_a_new_file_and_suggests_it_for_an_existing_
 
     orgs = tmp_path / "orgs"
     orgs.mkdir()
-    old = answerfile.answer_file("Falu kommun", "kommun", [answerfile.Round("2024-01-01", [answerfile.Respondent("inkopschef", {"v1_matt": 2})])])
+    old = answerfile.answer_file(
+        "Falu kommun", "kommun", [answerfile.Round("2024-01-01", [answerfile.Respondent("inkopschef", {"v1_matt": 2})])]
+    )
     (orgs / "falun.yaml").write_text(old, encoding="utf-8")
     from .helpers import QUESTIONS
 
     rows = [["Organisation", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"]] + [
         [name, kind, "Inköpschef", "ja", *["3"] * (len(QUESTIONS) - 1), "hela"]
-        for name, kind in (("Region Jönköpings län", "Region"), ("Norrviks kommun", "Kommun"), ("Falu kommun", "Kommun"))]
+        for name, kind in (("Region Jönköpings län", "Region"), ("Norrviks kommun", "Kommun"), ("Falu kommun", "Kommun"))
+    ]
     result = _import(tmp_path, rows, orgs)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [

@@ -26,7 +26,9 @@ def mutated(draw):
         lines.insert(i, lines[i])
     elif kind == "retype":
         key = lines[i].split(":")[0]
-        lines[i] = f"{key}: {draw(st.sampled_from(['[]', '{}', 'yes', '1e400', '1:30', '~', '&a x', '*a', '!!python/object:os.system x', '7', 'ja', '[[[[[]]]]]']))}\n"
+        lines[i] = (
+            f"{key}: {draw(st.sampled_from(['[]', '{}', 'yes', '1e400', '1:30', '~', '&a x', '*a', '!!python/object:os.system x', '7', 'ja', '[[[[[]]]]]']))}\n"
+        )
     elif kind == "swap":
         j = draw(st.integers(0, len(lines) - 1))
         lines[i], lines[j] = lines[j], lines[i]

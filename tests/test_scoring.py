@@ -90,8 +90,7 @@ def test_no_axis_without_all_three_leadership_areas(instrument):
 def test_mean_exactly_at_threshold_is_systematic(instrument):
     # strategi (3+2+2+2+2)/5 = 2,2; uppf (3+3+2+2)/4 = 2,5; ansvar (3+3+3+3+2)/5 = 2,8
     # ledning (2,2 + 2,5 + 2,8)/3 = 7,5/3 = 2,5 exactly; in floats 2.2+2.5+2.8 is not exact
-    svar = uniform(2, v2_kunskapsunderlag=3, v2_resultatrapporter=3, v3_juridik=3, v3_styrdokument=3,
-                   v3_planering=3, v3_uppfoljning=3)
+    svar = uniform(2, v2_kunskapsunderlag=3, v2_resultatrapporter=3, v3_juridik=3, v3_styrdokument=3, v3_planering=3, v3_uppfoljning=3)
     r = score(instrument, answer_file([("2024-01-10", [("inkopschef", svar)])])).latest
     assert r.overall.axes["ledning"] == F(5, 2)
     assert r.overall.quadrant == "ledning"
@@ -151,8 +150,12 @@ def respondent(draw):
 @given(st.lists(respondent(), min_size=1, max_size=5), st.randoms())
 def test_properties_range_and_order_independence(instrument, respondents, rnd):
     r = score(instrument, answer_file([("2024-01-10", respondents)])).latest
-    bounds = {"strategi_planering": (F(4, 5), F(19, 5)), "uppfoljning_analys": (1, 4),
-              "ansvar_organisation": (F(9, 10), 4), "samspel_verksamhet": (1, 4)}
+    bounds = {
+        "strategi_planering": (F(4, 5), F(19, 5)),
+        "uppfoljning_analys": (1, 4),
+        "ansvar_organisation": (F(9, 10), 4),
+        "samspel_verksamhet": (1, 4),
+    }
     for area, value in r.overall.areas.items():
         if value is not None:
             assert bounds[area][0] <= value <= bounds[area][1]

@@ -24,11 +24,16 @@ def search_orgs(folder: Path) -> Path:
     """The example organisations, an unpublished one and a published one with comments."""
     files = {p.name: p.read_bytes() for p in (ROOT / "orgs").glob("*.yaml")}
     files["kvarnsjovik.yaml"] = answer_file(
-        [("2025-02-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])], namn=SECRET_NAME, publicerad=False,
-        comments={(0, 0): "Xylofonhemlighet: inköpschefen vill inte synas."})
+        [("2025-02-01", [("inkopschef", uniform(3)), ("verksamhet", uniform(2))])],
+        namn=SECRET_NAME,
+        publicerad=False,
+        comments={(0, 0): "Xylofonhemlighet: inköpschefen vill inte synas."},
+    )
     files["lunda.yaml"] = answer_file(
-        [("2025-03-01", [("inkopschef", uniform(4)), ("politisk_ledning", uniform(2))])], namn="Lunda kommun",
-        comments={(0, 0): "Zebrafinkgrupp och pelikanbudget, sa inköpschefen."})
+        [("2025-03-01", [("inkopschef", uniform(4)), ("politisk_ledning", uniform(2))])],
+        namn="Lunda kommun",
+        comments={(0, 0): "Zebrafinkgrupp och pelikanbudget, sa inköpschefen."},
+    )
     return write_orgs(folder, files)
 
 
@@ -74,8 +79,11 @@ def test_an_organisations_record_is_its_aggregate_results_only(instrument):
     from ambitionsgraf.scoring import score_organisation, summarise
     from ambitionsgraf.search import organisation_record
 
-    text = answer_file([("2025-03-01", [("inkopschef", uniform(4)), ("politisk_ledning", uniform(2))])], namn="Lunda kommun",
-                       comments={(0, 0): "Zebrafinkgrupp"})
+    text = answer_file(
+        [("2025-03-01", [("inkopschef", uniform(4)), ("politisk_ledning", uniform(2))])],
+        namn="Lunda kommun",
+        comments={(0, 0): "Zebrafinkgrupp"},
+    )
     org, problems = parse_organisation(instrument, Path("orgs/lunda.yaml"), text.encode())
     assert problems == []
     record = organisation_record(load_project(ROOT, project_settings()), summarise(score_organisation(instrument, org)))
@@ -83,7 +91,8 @@ def test_an_organisations_record_is_its_aggregate_results_only(instrument):
     assert record["content"] == (
         "Lunda kommun. Kommun. Senaste mätningen 1 mars 2025: samspel med ledningen 3,0 (systematiskt), samspel med "
         "verksamheten 3,0 (systematiskt). Ändamålsenlig inköpsorganisation, men mål och styrdokument är inte på plats. "
-        "Mätningar: 1 mars 2025.")  # dates as the site writes them; question 11's mean is 3,0: Styrdokument is not in place
+        "Mätningar: 1 mars 2025."
+    )  # dates as the site writes them; question 11's mean is 3,0: Styrdokument is not in place
     assert record["meta"]["senast"] == "1 mars 2025"
     assert "Inköpschef" not in record["content"] and "Zebrafink" not in str(record)  # no role's values, no comment
 
@@ -97,7 +106,9 @@ def test_a_record_never_shows_a_value_across_the_threshold_it_is_classified_by(i
 
     areas = {a.id: Fraction(49, 20) for a in instrument.areas}  # 2,45 everywhere: 2,5 rounded, below the threshold
     score = GroupScore(2, areas, {"ledning": Fraction(49, 20), "verksamhet": Fraction(49, 20)}, "tillfallig")
-    summary = OrganisationSummary(OrganisationInfo("x", "X kommun", "kommun", True, "orgs/x.yaml"), (RoundSummary("2025-01-01", score, {}),))
+    summary = OrganisationSummary(
+        OrganisationInfo("x", "X kommun", "kommun", True, "orgs/x.yaml"), (RoundSummary("2025-01-01", score, {}),)
+    )
     content = organisation_record(load_project(ROOT, project_settings()), summary)["content"]
     # As the organisation's page shows them (views.shown): the axes keep the decimal that keeps them below 2,5.
     assert "samspel med ledningen 2,45 (tillfälligt), samspel med verksamheten 2,45 (tillfälligt)" in content
@@ -193,7 +204,9 @@ def search(browser, site_url, words: str, **context):
     page.on("request", lambda r: requests.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(site_url + "sok/?q=" + quote(words))
-    page.wait_for_function("document.getElementById('sok-meddelande').hidden || !document.getElementById('sok-meddelande').textContent.startsWith('Söker')")
+    page.wait_for_function(
+        "document.getElementById('sok-meddelande').hidden || !document.getElementById('sok-meddelande').textContent.startsWith('Söker')"
+    )
     assert errors == []
     return page, requests
 
@@ -202,14 +215,17 @@ def hits(page, part: str) -> list[str]:
     return [a.get_attribute("href") for a in page.query_selector_all(f"#sok-{part} a")]
 
 
-@pytest.mark.parametrize("words,expected", [
-    ("spendanalys", "vagledning/orientering/"),
-    ("kategoriteam", "vagledning/planera_kategori/"),
-    ("kategori", "begrepp/"),  # holds "kategorierna"
-    ("kategorierna", "fyra-nivaer/"),  # an inflection: the page says "kategorier" and "kategori", never "kategorierna"
-    ("Tillgänglighetsredogörelse", "tillganglighet/"),
-    ("metod", "metod/"),
-])
+@pytest.mark.parametrize(
+    "words,expected",
+    [
+        ("spendanalys", "vagledning/orientering/"),
+        ("kategoriteam", "vagledning/planera_kategori/"),
+        ("kategori", "begrepp/"),  # holds "kategorierna"
+        ("kategorierna", "fyra-nivaer/"),  # an inflection: the page says "kategorier" and "kategori", never "kategorierna"
+        ("Tillgänglighetsredogörelse", "tillganglighet/"),
+        ("metod", "metod/"),
+    ],
+)
 def test_words_find_their_pages_in_every_inflection_under_a_sub_path(browser, site_url, words, expected):
     page, requests = search(browser, site_url, words)
     found = hits(page, "sidor")

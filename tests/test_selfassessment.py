@@ -93,8 +93,9 @@ def python_result(instrument, respondents: list[tuple[str, dict]]):
     assert problems == [], (problems, text)
     (a,) = org.assessments
     unanswered = tuple((qid, None) for qid in instrument.question_ids)
-    kept = tuple(r if svar else dataclasses.replace(r, answers=unanswered, dont_know=frozenset())
-                 for r, (_, svar) in zip(a.respondents, respondents))
+    kept = tuple(
+        r if svar else dataclasses.replace(r, answers=unanswered, dont_know=frozenset()) for r, (_, svar) in zip(a.respondents, respondents)
+    )
     return score_assessment(instrument, dataclasses.replace(a, respondents=kept))
 
 
@@ -109,16 +110,25 @@ def expected(instrument, result) -> dict:
             "areas": {k: pair(v) for k, v in g.areas.items()},
             "axes": {k: pair(v) for k, v in g.axes.items()},
             "quadrant": g.quadrant,
-            "shown": {"areas": {k: shown(v, area_bounds(instrument, k)) for k, v in g.areas.items()},
-                      "axes": {k: shown(v, axis_bounds(instrument)) for k, v in g.axes.items()}},
+            "shown": {
+                "areas": {k: shown(v, area_bounds(instrument, k)) for k, v in g.areas.items()},
+                "axes": {k: shown(v, axis_bounds(instrument)) for k, v in g.axes.items()},
+            },
         }
 
     return {
         "overall": group(result.overall),
         "roles": {role: group(g) for role, g in result.roles.items()},
         "questions": {
-            qid: {"mean": pair(q.mean), "shown": shown(q.mean, question_bounds(instrument, qid)), "spread": q.spread, "answered": q.answered,
-                  "missing": q.missing, "dont_know": q.dont_know, "status": q.status}
+            qid: {
+                "mean": pair(q.mean),
+                "shown": shown(q.mean, question_bounds(instrument, qid)),
+                "spread": q.spread,
+                "answered": q.answered,
+                "missing": q.missing,
+                "dont_know": q.dont_know,
+                "status": q.status,
+            }
             for qid, q in result.questions.items()
         },
         "steps": dict(result.steps),
@@ -173,7 +183,8 @@ HAND_PICKED = [
     {q: "vet_ej" for q in QUESTIONS},
     {},
     {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "v3_uppfoljning": {"svar": "vet_ej", "omfattning": "delar"}},
-    {q: 2 for q in QUESTIONS} | {"v1_mal": "ja", "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "v3_rapportering": {"svar": 4, "frekvens": "kvartal"}},
+    {q: 2 for q in QUESTIONS}
+    | {"v1_mal": "ja", "v3_uppfoljning": {"svar": 3, "omfattning": "delar"}, "v3_rapportering": {"svar": 4, "frekvens": "kvartal"}},
     {q: 3 for q in QUESTIONS} | {"v1_mal": "nej", "h_nojdhet": "vet_ej"},
     # samspel_verksamhet 13/5 = 2,6 and 12/5 = 2,4 either side of the threshold
     {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2},
@@ -253,7 +264,9 @@ def test_browser_and_python_agree_on_every_number(instrument, page, vectors):
         overall = want["overall"]
         assert shown["areas"] == overall["shown"]["areas"], f"vector {i}"
         assert shown["exact"] == {a: "/".join(map(str, v)) if v else "" for a, v in overall["areas"].items()}, f"vector {i}"
-        assert shown["axes"] == {ax: [overall["shown"]["axes"][ax], "/".join(map(str, v)) if v else ""] for ax, v in overall["axes"].items()}
+        assert shown["axes"] == {
+            ax: [overall["shown"]["axes"][ax], "/".join(map(str, v)) if v else ""] for ax, v in overall["axes"].items()
+        }
         assert shown["quadrant"] == (overall["quadrant"] or "")
         assert shown["steps"] == {k: v or "" for k, v in want["steps"].items()}
         assert shown["priorities"] == want["priorities"]
@@ -284,11 +297,23 @@ def test_a_value_near_a_bound_is_shown_as_views_shows_it(page, instrument):
     """The display rule of the reports (views.shown), in the browser: 2,45 is never "2,5" beside a
     threshold of 2,5, and every fraction the scorer can give is shown alike in both."""
     axis = axis_bounds(instrument)
-    cases = [(Fraction(n, d), b) for d in (1, 2, 3, 4, 6, 8, 12, 20, 40, 60, 120) for n in range(0, 4 * d + 1)
-             for b in (axis, question_bounds(instrument, "v1_matt"), question_bounds(instrument, "v1_mal"))]
-    js = [{"n": f.numerator, "d": f.denominator,
-           "bounds": {"at_least": [[t.numerator, t.denominator] for t in b.at_least], "above": [[t.numerator, t.denominator] for t in b.above]}}
-          for f, b in cases]
+    cases = [
+        (Fraction(n, d), b)
+        for d in (1, 2, 3, 4, 6, 8, 12, 20, 40, 60, 120)
+        for n in range(0, 4 * d + 1)
+        for b in (axis, question_bounds(instrument, "v1_matt"), question_bounds(instrument, "v1_mal"))
+    ]
+    js = [
+        {
+            "n": f.numerator,
+            "d": f.denominator,
+            "bounds": {
+                "at_least": [[t.numerator, t.denominator] for t in b.at_least],
+                "above": [[t.numerator, t.denominator] for t in b.above],
+            },
+        }
+        for f, b in cases
+    ]
     got = page.evaluate("cs => cs.map(c => Sjalvskattning.shown(c.n, c.d, c.bounds))", js)
     assert got == [shown(f, b) for f, b in cases]
     assert shown(Fraction(49, 20), axis) == "2,45" and "2,45" in got
@@ -312,7 +337,7 @@ def test_the_page_is_driven_by_the_instrument(instrument, project, site_dir):
     # Every question is a fieldset with a legend; every radio has a label; the results are a polite live region.
     assert html.count('class="sa-question"') == len(instrument.questions) + 1  # + the role
     assert len(re.findall(r'<label class="sa-choice"><input type="radio"', html)) == len(re.findall(r'type="radio"', html))
-    article = html[html.index('<article class="sa"'):html.index("</article>")]
+    article = html[html.index('<article class="sa"') : html.index("</article>")]
     assert 'aria-live="polite"' in html and "<form" not in article  # (the header's search form is the page's only one)
 
 
@@ -320,8 +345,12 @@ def test_the_page_is_driven_by_the_instrument(instrument, project, site_dir):
 
 
 def test_download_is_a_valid_answer_file(instrument, page):
-    svar = {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "v2_hallbarhet": "vet_ej", "v3_uppfoljning": {"svar": 2, "omfattning": "delar"},
-                                        "v3_rapportering": {"svar": 4, "frekvens": "manad"}}
+    svar = {q: 3 for q in QUESTIONS} | {
+        "v1_mal": "ja",
+        "v2_hallbarhet": "vet_ej",
+        "v3_uppfoljning": {"svar": 2, "omfattning": "delar"},
+        "v3_rapportering": {"svar": 4, "frekvens": "manad"},
+    }
     svar.pop("h_nojdhet")
     questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
     page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": []})
@@ -379,17 +408,46 @@ def test_a_name_with_odd_characters_stays_one_valid_line(instrument, page):
 # A municipal procurement chief's answers, as positions in each radio group (0 = first choice).
 # Scale questions list 4, 3, 2, 1, Vet ej; v1_mal lists Ja, Nej, Vet ej.
 CHIEF = {
-    "v1_mal": 0, "v1_matt": 1, "v1_plan": 1, "v1_spendanalys": 2, "v1_kategori": 2,
-    "v2_kunskapsunderlag": 2, "v2_resultatrapporter": 1, "v2_hallbarhet": 1, "v2_kategorirapporter": 3,
-    "v3_juridik": 0, "v3_styrdokument": 1, "v3_planering": 1, "v3_uppfoljning": 1, "v3_rapportering": 1,
-    "h_forbereda": 1, "h_genomfora": 0, "h_avtalsuppfoljning": 2, "h_kategoriteam": 3, "h_nojdhet": 1,
+    "v1_mal": 0,
+    "v1_matt": 1,
+    "v1_plan": 1,
+    "v1_spendanalys": 2,
+    "v1_kategori": 2,
+    "v2_kunskapsunderlag": 2,
+    "v2_resultatrapporter": 1,
+    "v2_hallbarhet": 1,
+    "v2_kategorirapporter": 3,
+    "v3_juridik": 0,
+    "v3_styrdokument": 1,
+    "v3_planering": 1,
+    "v3_uppfoljning": 1,
+    "v3_rapportering": 1,
+    "h_forbereda": 1,
+    "h_genomfora": 0,
+    "h_avtalsuppfoljning": 2,
+    "h_kategoriteam": 3,
+    "h_nojdhet": 1,
 }
 CHIEF_SVAR = {
-    "v1_mal": "ja", "v1_matt": 3, "v1_plan": 3, "v1_spendanalys": 2, "v1_kategori": 2,
-    "v2_kunskapsunderlag": 2, "v2_resultatrapporter": 3, "v2_hallbarhet": 3, "v2_kategorirapporter": 1,
-    "v3_juridik": 4, "v3_styrdokument": 3, "v3_planering": 3, "v3_uppfoljning": {"svar": 3, "omfattning": "delar"},
+    "v1_mal": "ja",
+    "v1_matt": 3,
+    "v1_plan": 3,
+    "v1_spendanalys": 2,
+    "v1_kategori": 2,
+    "v2_kunskapsunderlag": 2,
+    "v2_resultatrapporter": 3,
+    "v2_hallbarhet": 3,
+    "v2_kategorirapporter": 1,
+    "v3_juridik": 4,
+    "v3_styrdokument": 3,
+    "v3_planering": 3,
+    "v3_uppfoljning": {"svar": 3, "omfattning": "delar"},
     "v3_rapportering": {"svar": 3, "frekvens": "kvartal"},
-    "h_forbereda": 3, "h_genomfora": 4, "h_avtalsuppfoljning": 2, "h_kategoriteam": 1, "h_nojdhet": 3,
+    "h_forbereda": 3,
+    "h_genomfora": 4,
+    "h_avtalsuppfoljning": 2,
+    "h_kategoriteam": 1,
+    "h_nojdhet": 3,
 }
 
 FOCUS = """() => {
@@ -450,8 +508,10 @@ def test_keyboard_only_at_phone_width(instrument, browser, site_url):
     want = python_result(instrument, [("inkopschef", CHIEF_SVAR)])
     page.wait_for_function("document.getElementById('sa-status').textContent.startsWith('Besvarade frågor: 19 av 19.')")
     status = page.text_content("#sa-status")
-    assert status == (f"Besvarade frågor: 19 av 19. Samspel med ledningen {num(want.overall.axes['ledning'])}, samspel med verksamheten "
-                      f"{num(want.overall.axes['verksamhet'])}: {instrument.quadrant_by_id(want.overall.quadrant).label}.")
+    assert status == (
+        f"Besvarade frågor: 19 av 19. Samspel med ledningen {num(want.overall.axes['ledning'])}, samspel med verksamheten "
+        f"{num(want.overall.axes['verksamhet'])}: {instrument.quadrant_by_id(want.overall.quadrant).label}."
+    )
     for area, value in want.overall.areas.items():
         assert page.text_content(f"#sa-area-{area}") == num(value)
 
@@ -613,9 +673,9 @@ def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instru
         "- datum: 2026-03-01\r\n"
         "  respondenter:\r\n"
         "  -   roll: inkopschef\r\n"
-        "      kommentar: \"Svarade i telefon\"\r\n"
+        '      kommentar: "Svarade i telefon"\r\n'
         "      svar:\r\n"
-        "        v1_mal: \"ja\"\r\n"
+        '        v1_mal: "ja"\r\n'
         "        v1_matt: 3\r\n"
         "        v3_uppfoljning: 2          # omfattning: hela, som när den inte anges\r\n"
         "        v3_rapportering: { svar: 4 , frekvens: 'kvartal' }\r\n"
@@ -627,21 +687,33 @@ def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instru
     assert read["person"] == {"role": "inkopschef", "name": "Norrviks kommun", "type": "kommun"}
     assert read["count"] == 5
     answered = {k: v for k, v in read["answers"].items() if v["value"] is not None}
-    assert answered == {"v1_mal": {"value": "ja", "option": None}, "v1_matt": {"value": "3", "option": None},
-                        "v3_uppfoljning": {"value": "2", "option": None}, "v3_rapportering": {"value": "4", "option": "kvartal"},
-                        "h_nojdhet": {"value": "vet_ej", "option": None}}
+    assert answered == {
+        "v1_mal": {"value": "ja", "option": None},
+        "v1_matt": {"value": "3", "option": None},
+        "v3_uppfoljning": {"value": "2", "option": None},
+        "v3_rapportering": {"value": "4", "option": "kvartal"},
+        "h_nojdhet": {"value": "vet_ej", "option": None},
+    }
 
 
-@pytest.mark.parametrize("text,problem", [
-    ("namn: x\ntyp: kommun\n", "matningar saknas: väntade en lista med mätningar"),
-    (Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8"), "matningar: en självskattning har en mätning, den här filen har 2"),
-    ("namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n          v1_matt: 7\n",
-     "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7"),
-    ("namn: x\ntyp: stat\n", "typ: väntade kommun, region, myndighet, bolag, fick stat"),
-    ("namn: \"x\ntyp: kommun\n", "en text inom dubbla citattecken avslutas inte"),
-    ("%PDF-1.7 binärt", "väntade nyckel: värde, fick %PDF-1.7 binärt"),
-    ("- en lista\n", "det här är ingen svarsfil (namn:, typ:, matningar:)"),
-])
+@pytest.mark.parametrize(
+    "text,problem",
+    [
+        ("namn: x\ntyp: kommun\n", "matningar saknas: väntade en lista med mätningar"),
+        (
+            Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8"),
+            "matningar: en självskattning har en mätning, den här filen har 2",
+        ),
+        (
+            "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n          v1_matt: 7\n",
+            "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7",
+        ),
+        ("namn: x\ntyp: stat\n", "typ: väntade kommun, region, myndighet, bolag, fick stat"),
+        ('namn: "x\ntyp: kommun\n', "en text inom dubbla citattecken avslutas inte"),
+        ("%PDF-1.7 binärt", "väntade nyckel: värde, fick %PDF-1.7 binärt"),
+        ("- en lista\n", "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+    ],
+)
 def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, problem):
     read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
     assert read["problem"]["message"] == problem
@@ -673,8 +745,10 @@ def test_print_gives_a_one_person_report(instrument, page):
     assert page.inner_text("#sa-print-meta").startswith("Självskattning ")
     assert "Inköpschef, Fjällmo kommun" in page.inner_text("#sa-print-meta")
     # the truth about what is kept, and where: nothing sent, the answers in this browser's own storage
-    assert page.inner_text("#sa-print-meta").endswith("Inget av det har skickats någonstans: svaren finns bara kvar i den här "
-                                                      "webbläsarens eget minne på den här datorn, tills någon trycker på Rensa.")
+    assert page.inner_text("#sa-print-meta").endswith(
+        "Inget av det har skickats någonstans: svaren finns bara kvar i den här "
+        "webbläsarens eget minne på den här datorn, tills någon trycker på Rensa."
+    )
     assert page.evaluate("localStorage.getItem('ambitionsgraf-sjalvskattning')")
     assert page.inner_text('[data-answer="v3_uppfoljning"]') == "Instämmer delvis (3), delar av inköpsportföljen"
     assert page.inner_text('[data-answer="v2_hallbarhet"]') == "Vet ej"

@@ -50,8 +50,14 @@ def test_serve_shows_problems_in_the_browser_until_mended_and_says_notes_once(tm
     made = run_cli("new", "cekby", "--namn", "Cekby kommun", "--typ", "kommun", "--orgs", str(orgs))
     assert made.returncode == 0, made.stderr
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, "build.py", "serve", "--port", str(port), "--orgs", str(orgs), "--out", str(tmp_path / "serve")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "build.py", "serve", "--port", str(port), "--orgs", str(orgs), "--out", str(tmp_path / "serve")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
     base = f"http://127.0.0.1:{port}/"

@@ -40,24 +40,47 @@ def test_the_statement_is_updated_on_its_review_date_unless_the_file_says_otherw
     assert later.updated == "2026-12-03" and later.reviewed == "2026-11-29"
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("webbplats:\n", "webbplats: https://example.github.io/ambitionsgraf/\n",
-     "installningar.yaml:7: webbplats: expected the real address, got the placeholder host example.github.io"),
-    ("webbplats:\n", "webbplats: upphandlingsmyndigheten.github.io\n",
-     "installningar.yaml:7: webbplats: expected an absolute address such as"),
-    ("  epost: registrator@uhmynd.se\n  telefon", "  epost: registrator\n  telefon",
-     "installningar.yaml:13: utgivare.epost: expected an e-mail address, got registrator"),
-    ("  granskad: 2026-11-29", "  granskad: 2026-02-30",
-     "installningar.yaml:20: tillganglighet.granskad: expected a real date YYYY-MM-DD, got 2026-02-30"),
-    ("licens:\n  namn: CC0 1.0 Universell\n", "licens:\n  namn: CC0 1.0 Universell\n  licence: x\n",
-     "installningar.yaml:26: licens.licence: unknown key; expected namn or url"),
-    ("  uppdaterad: 2026-11-29", "  uppdaterad: 2026-11-28",
-     "installningar.yaml:21: tillganglighet.uppdaterad: expected a date on or after granskad (2026-11-29)"),
-    ("  uppdaterad: 2026-11-29", "  uppdaterad: 29 november",
-     "installningar.yaml:21: tillganglighet.uppdaterad: expected a date YYYY-MM-DD"),
-    ("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlings\u202emyndigheten\n",
-     "installningar.yaml:11: utgivare.namn: "),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "webbplats:\n",
+            "webbplats: https://example.github.io/ambitionsgraf/\n",
+            "installningar.yaml:7: webbplats: expected the real address, got the placeholder host example.github.io",
+        ),
+        (
+            "webbplats:\n",
+            "webbplats: upphandlingsmyndigheten.github.io\n",
+            "installningar.yaml:7: webbplats: expected an absolute address such as",
+        ),
+        (
+            "  epost: registrator@uhmynd.se\n  telefon",
+            "  epost: registrator\n  telefon",
+            "installningar.yaml:13: utgivare.epost: expected an e-mail address, got registrator",
+        ),
+        (
+            "  granskad: 2026-11-29",
+            "  granskad: 2026-02-30",
+            "installningar.yaml:20: tillganglighet.granskad: expected a real date YYYY-MM-DD, got 2026-02-30",
+        ),
+        (
+            "licens:\n  namn: CC0 1.0 Universell\n",
+            "licens:\n  namn: CC0 1.0 Universell\n  licence: x\n",
+            "installningar.yaml:26: licens.licence: unknown key; expected namn or url",
+        ),
+        (
+            "  uppdaterad: 2026-11-29",
+            "  uppdaterad: 2026-11-28",
+            "installningar.yaml:21: tillganglighet.uppdaterad: expected a date on or after granskad (2026-11-29)",
+        ),
+        (
+            "  uppdaterad: 2026-11-29",
+            "  uppdaterad: 29 november",
+            "installningar.yaml:21: tillganglighet.uppdaterad: expected a date YYYY-MM-DD",
+        ),
+        ("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlings\u202emyndigheten\n", "installningar.yaml:11: utgivare.namn: "),
+    ],
+)
 def test_a_mistake_is_named_by_file_line_and_field(old, new, expected):
     assert old in GOOD
     found = problems(GOOD.replace(old, new, 1))
@@ -140,10 +163,19 @@ def test_a_changed_settings_file_rebuilds_everything(tmp_path):
     assert "2 rendered, 0 unchanged" in changed.stdout, changed.stdout
 
 
-@pytest.mark.parametrize("url", [
-    "https://user@example.com/", "https://example.com./", "https://example.github.io.:443/", "https://localhost.:8000/",
-    "https://127.0.0.1/", "https://ｅxample.com/", "https://uhm.se/a\"<b>/", "https://uhm.se/" + "a" * 300 + "/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user@example.com/",
+        "https://example.com./",
+        "https://example.github.io.:443/",
+        "https://localhost.:8000/",
+        "https://127.0.0.1/",
+        "https://ｅxample.com/",
+        'https://uhm.se/a"<b>/',
+        "https://uhm.se/" + "a" * 300 + "/",
+    ],
+)
 def test_an_address_that_hides_a_placeholder_or_breaks_a_link_is_refused(url):
     """The adversary's addresses: a user part, a trailing dot, a port, an IP address, a fullwidth
     letter, markup in the path, and one longer than Excel keeps as a link."""
@@ -154,7 +186,9 @@ def test_an_address_that_hides_a_placeholder_or_breaks_a_link_is_refused(url):
 
 def test_a_setting_of_only_invisible_characters_is_refused():
     found = problems(GOOD.replace("  namn: Upphandlingsmyndigheten\n", '  namn: "\\u200b"\n', 1))
-    assert any(p.startswith("installningar.yaml:11: utgivare.namn: expected the agency's name, got only invisible characters") for p in found), found
+    assert any(
+        p.startswith("installningar.yaml:11: utgivare.namn: expected the agency's name, got only invisible characters") for p in found
+    ), found
 
 
 @pytest.mark.parametrize("host", ["www.example.com", "app.localhost", "a.b.example.org", "pages.example.github.io", "site.test"])

@@ -13,11 +13,19 @@ from ambitionsgraf.text import count, plural
 from .conftest import ROOT, run_cli
 
 
-@pytest.mark.parametrize("n,one,many,expected", [
-    (0, "PDF", None, "0 PDFs"), (1, "PDF", None, "1 PDF"), (2, "PDF", None, "2 PDFs"),
-    (1, "change", None, "1 change"), (3, "change", None, "3 changes"),
-    (1, "entry", "entries", "1 entry"), (12, "entry", "entries", "12 entries"), (1000, "file", None, "1000 files"),
-])
+@pytest.mark.parametrize(
+    "n,one,many,expected",
+    [
+        (0, "PDF", None, "0 PDFs"),
+        (1, "PDF", None, "1 PDF"),
+        (2, "PDF", None, "2 PDFs"),
+        (1, "change", None, "1 change"),
+        (3, "change", None, "3 changes"),
+        (1, "entry", "entries", "1 entry"),
+        (12, "entry", "entries", "12 entries"),
+        (1000, "file", None, "1000 files"),
+    ],
+)
 def test_plural_puts_the_command_lines_nouns_in_the_right_number(n, one, many, expected):
     assert plural(n, one, many) == expected
 
@@ -27,7 +35,7 @@ def test_count_does_the_same_for_the_pages_swedish():
 
 
 def _main_text(page: str) -> str:
-    main = page[page.index("<main"):page.index("</main>")]
+    main = page[page.index("<main") : page.index("</main>")]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", main)).split())
 
 

@@ -25,8 +25,21 @@ _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.
 
 def to_pdf(xlsx: Path) -> Path:
     profile = xlsx.parent / "lo-profile"  # its own profile: no clash with another LibreOffice running
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(xlsx.parent), str(xlsx)], check=True, capture_output=True, timeout=240)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(xlsx.parent),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
     pdf = xlsx.with_suffix(".pdf")
     assert pdf.exists()
     return pdf
@@ -35,9 +48,13 @@ def to_pdf(xlsx: Path) -> Path:
 def pages(pdf: Path) -> list[dict]:
     """Each page's size and words, as (x0, y0, x1, y1, text)."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return [{"size": (float(w), float(h)),
-             "words": [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(body)]}
-            for w, h, body in _PAGE.findall(out)]
+    return [
+        {
+            "size": (float(w), float(h)),
+            "words": [(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in _WORD.findall(body)],
+        }
+        for w, h, body in _PAGE.findall(out)
+    ]
 
 
 def overlaps(words) -> list[tuple[str, str]]:
@@ -46,7 +63,7 @@ def overlaps(words) -> list[tuple[str, str]]:
     found = []
     ordered = sorted(words)
     for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
+        for b in ordered[i + 1 :]:
             if b[0] >= a[2] - 1:
                 break
             if min(a[3], b[3]) - max(a[1], b[1]) > 3 and min(a[2], b[2]) - max(a[0], b[0]) > 1:
@@ -83,8 +100,12 @@ def test_the_action_plan_prints_one_page_wide_with_every_row_whole(tmp_path, sit
     result = scored(project, ROOT / "orgs" / "norrvik.yaml")
     xlsx = tmp_path / "plan.xlsx"
     xlsx.write_bytes(handlingsplan_xlsx(project, result))
-    printed = check_printed(to_pdf(xlsx), title="Handlingsplan för Norrviks kommun, mätningen 2023-10-12",
-                            first=ACTION_PLAN_COLUMNS[0], last=ACTION_PLAN_COLUMNS[-1])
+    printed = check_printed(
+        to_pdf(xlsx),
+        title="Handlingsplan för Norrviks kommun, mätningen 2023-10-12",
+        first=ACTION_PLAN_COLUMNS[0],
+        last=ACTION_PLAN_COLUMNS[-1],
+    )
     column = []  # the words under the heading Förslag, line by line, page by page
     for page in printed:
         x = {w[4]: w[0] for w in page["words"] if w[4] in ("Förslag", "Vägledning")}

@@ -8,5 +8,20 @@ from . import breakdowns
 from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, participants, year_report, years
 from .view import CHART_FILES, NO_POINT, charts_of, report_digest, report_view
 
-__all__ = ["CHART_FILES", "breakdowns", "MIN_SHARE", "NO_POINT", "Grouping", "NationalReport", "Tally", "Transitions", "charts_of",
-           "earlier_round", "participants", "report_digest", "report_view", "year_report", "years"]
+__all__ = [
+    "CHART_FILES",
+    "MIN_SHARE",
+    "NO_POINT",
+    "Grouping",
+    "NationalReport",
+    "Tally",
+    "Transitions",
+    "breakdowns",
+    "charts_of",
+    "earlier_round",
+    "participants",
+    "report_digest",
+    "report_view",
+    "year_report",
+    "years",
+]

@@ -33,13 +33,19 @@ def quantile(values: list[Fraction], p: Fraction) -> Fraction:
 
 def graph_section(ins: Instrument, report: NationalReport) -> dict | None:
     """Every published organisation's point of the year, unnamed (figure 10); published points are public already."""
-    points = sorted((float(a.overall.axes["verksamhet"]), float(a.overall.axes["ledning"]))
-                    for _, a in report.rounds if a.overall.quadrant is not None)
+    points = sorted(
+        (float(a.overall.axes["verksamhet"]), float(a.overall.axes["ledning"])) for _, a in report.rounds if a.overall.quadrant is not None
+    )
     if not points:
         return None
-    return {"file": "ambitionsgraf.svg", "kind": "graph", "points": points, "count": len(points),
-            "without": report.members - len(points),
-            "title": f"Ambitionsgrafen {report.year}: en punkt per publicerad organisation ({len(points)} punkter)"}
+    return {
+        "file": "ambitionsgraf.svg",
+        "kind": "graph",
+        "points": points,
+        "count": len(points),
+        "without": report.members - len(points),
+        "title": f"Ambitionsgrafen {report.year}: en punkt per publicerad organisation ({len(points)} punkter)",
+    }
 
 
 def _share(n: int, total: int) -> str | None:
@@ -79,38 +85,60 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
 
     def row(label: str, c: list[int]) -> dict:
         total, before, now = c
-        return {"label": label, "count": total, "before": _share(before, total), "now": _share(now, total),
-                "change": _pp(before, now, total), "caution": MIN_SHARE <= total < CAUTION}
+        return {
+            "label": label,
+            "count": total,
+            "before": _share(before, total),
+            "now": _share(now, total),
+            "change": _pp(before, now, total),
+            "caution": MIN_SHARE <= total < CAUTION,
+        }
 
     questions = [row(f"{q.number}. {q.short[:1].upper() + q.short[1:]}", q_counts[q.id]) for q in ins.questions]
     steps = [row(s.label, s_counts[s.id]) for s in ins.steps]
-    moves = [(before, now) for _, before, now in report.pairs  # from one quadrant to another (a point both times)
-             if None not in (before.overall.quadrant, now.overall.quadrant) and before.overall.quadrant != now.overall.quadrant]
+    moves = [
+        (before, now)
+        for _, before, now in report.pairs  # from one quadrant to another (a point both times)
+        if None not in (before.overall.quadrant, now.overall.quadrant) and before.overall.quadrant != now.overall.quadrant
+    ]
     few = sum(1 for before, now in moves if min(before.overall.respondents, now.overall.respondents) < FEW_RESPONDENTS)
     moved = len(moves)
-    return {"pairs": len(report.pairs), "questions": questions, "steps": steps, "caution": CAUTION,
-            "moved": moved, "few_respondents": few, "few_limit": FEW_RESPONDENTS}
+    return {
+        "pairs": len(report.pairs),
+        "questions": questions,
+        "steps": steps,
+        "caution": CAUTION,
+        "moved": moved,
+        "few_respondents": few,
+        "few_limit": FEW_RESPONDENTS,
+    }
 
 
 def _stats(values: list[Fraction]) -> dict:
     values = list(exact_sorted(values))
     n = len(values)
     shown = n >= MIN_SHARE
-    return {"count": n, "caution": shown and n < CAUTION,
-            "median": num(quantile(values, Fraction(1, 2))) if shown else None,
-            "q1": num(quantile(values, Fraction(1, 4))) if shown else None,
-            "q3": num(quantile(values, Fraction(3, 4))) if shown else None}
+    return {
+        "count": n,
+        "caution": shown and n < CAUTION,
+        "median": num(quantile(values, Fraction(1, 2))) if shown else None,
+        "q1": num(quantile(values, Fraction(1, 4))) if shown else None,
+        "q3": num(quantile(values, Fraction(3, 4))) if shown else None,
+    }
 
 
 def area_section(ins: Instrument, report: NationalReport) -> dict:
     """Per area and axis: median and quartiles of the organisations' values, for all and per type."""
     groups = [("Alla organisationer", [a for _, a in report.rounds])]
-    groups += [(t.label, [a for o, a in report.rounds if o.type == t.id]) for t in ins.types
-               if any(o.type == t.id for o, _ in report.rounds)]
+    groups += [
+        (t.label, [a for o, a in report.rounds if o.type == t.id]) for t in ins.types if any(o.type == t.id for o, _ in report.rounds)
+    ]
     # An area of a round one person answered is that person's own: never in a figure (scoring.details_public);
     # its point (the axes) is public and counts.
-    measures = [(f"{area.number}. {area.label}", lambda a, area=area: a.overall.areas[area.id] if details_public(a.overall) else None)
-                for area in ins.areas]
+    measures = [
+        (f"{area.number}. {area.label}", lambda a, area=area: a.overall.areas[area.id] if details_public(a.overall) else None)
+        for area in ins.areas
+    ]
     measures += [(ins.axes[axis]["etikett"], lambda a, axis=axis: a.overall.axes[axis]) for axis in AXES]
     tables = []
     for label, rounds in groups:
@@ -135,7 +163,7 @@ def county_section(ins: Instrument, report: NationalReport) -> dict | None:
         return None
     best = ins.quadrants[0]
     rows = []
-    for county in sorted((k for k in by if k is not None)) + ([None] if None in by else []):
+    for county in sorted(k for k in by if k is not None) + ([None] if None in by else []):
         rounds = by[county]
         n = len(rounds)
         shown = n >= MIN_SHARE
@@ -144,9 +172,16 @@ def county_section(ins: Instrument, report: NationalReport) -> dict | None:
             values = list(exact_sorted([v for a in rounds if (v := a.overall.axes[axis]) is not None]))
             axes[axis] = num(quantile(values, Fraction(1, 2))) if len(values) >= MIN_SHARE else None
         best_n = sum(a.overall.quadrant == best.id for a in rounds)
-        rows.append({"label": county[1] if county else "Län okänt (ingen kod i svarsfilen)", "count": n,
-                     "best": {"count": best_n, "share": f"{percent(Fraction(best_n, n))} %" if shown else None},
-                     "ledning": axes["ledning"], "verksamhet": axes["verksamhet"], "caution": shown and n < CAUTION})
+        rows.append(
+            {
+                "label": county[1] if county else "Län okänt (ingen kod i svarsfilen)",
+                "count": n,
+                "best": {"count": best_n, "share": f"{percent(Fraction(best_n, n))} %" if shown else None},
+                "ledning": axes["ledning"],
+                "verksamhet": axes["verksamhet"],
+                "caution": shown and n < CAUTION,
+            }
+        )
     return {"rows": rows, "best": best.label, "caution": CAUTION}
 
 
@@ -167,9 +202,18 @@ def role_section(ins: Instrument, report: NationalReport) -> dict:
         for axis in AXES:
             values = list(exact_sorted([v for g in scores if (v := g.axes[axis]) is not None]))
             axes[axis] = num(quantile(values, Fraction(1, 2))) if shown and len(values) >= MIN_SHARE else None
-        rows.append({"label": role.label, "count": n if shown else None,  # not even how many, under five: that is role detail too
-                     "shown": shown, "caution": shown and n < CAUTION,
-                     "best": {"count": best_n if shown else None,
-                              "share": f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None},
-                     "ledning": axes["ledning"], "verksamhet": axes["verksamhet"]})
+        rows.append(
+            {
+                "label": role.label,
+                "count": n if shown else None,  # not even how many, under five: that is role detail too
+                "shown": shown,
+                "caution": shown and n < CAUTION,
+                "best": {
+                    "count": best_n if shown else None,
+                    "share": f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None,
+                },
+                "ledning": axes["ledning"],
+                "verksamhet": axes["verksamhet"],
+            }
+        )
     return {"rows": rows, "best": best.label, "caution": CAUTION}

@@ -26,8 +26,15 @@ def _coverage(published: int, size: int | None) -> Fraction | None:
 
 def _row(label: str, measured: int, published: int, size: int | None, main: bool = False, coded: int | None = None) -> dict:
     cover = _coverage(published if coded is None else coded, size)
-    return {"label": label, "main": main, "measured": measured, "published": published, "left_out": measured - published,
-            "size": size, "coverage": None if cover is None else f"{percent(cover)} %"}
+    return {
+        "label": label,
+        "main": main,
+        "measured": measured,
+        "published": published,
+        "left_out": measured - published,
+        "size": size,
+        "coverage": None if cover is None else f"{percent(cover)} %",
+    }
 
 
 def _measured(report: NationalReport, t: Tally) -> int:
@@ -53,17 +60,34 @@ def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
     top = ins.scale[0][1]
     return [
         ("Deltog", f"mättes med ambitionsgrafen under {report.year}, publicerad eller inte."),
-        ("Publicerade", "deltog och har gett sitt medgivande till att resultaten visas öppet. Alla resultat i uppföljningen, "
-                        "andelar som medianer, gäller bara de publicerade."),
+        (
+            "Publicerade",
+            "deltog och har gett sitt medgivande till att resultaten visas öppet. Alla resultat i uppföljningen, "
+            "andelar som medianer, gäller bara de publicerade.",
+        ),
         ("Ej publicerade", "deltog men visas inte. De redovisas bara som antal, aldrig med något resultat."),
         *([("I landet", "; ".join(country) + ".")] if country else []),
-        *([("Täckning", "publicerade i procent av dem i landet; en organisation räknas när koden i dess svarsfil "
-                                 "pekar ut en kommun eller region.")] if country else []),
-        ("I hög grad", f"organisationens medelsvar på en fråga avrundas till ”{top.lower()}” "
-                       "(för frågan om mål: alla intervjuade svarade ja)."),
-        ("På plats", "status för ett steg i ledningssystemet eller en zon i inköpsprocessen: alla dess frågor är på plats, "
-                     "det vill säga har ett medelsvar på minst "
-                     f"{num(ins.statuses[0].minimum)} (frågan om mål: alla svarade ja)."),
+        *(
+            [
+                (
+                    "Täckning",
+                    "publicerade i procent av dem i landet; en organisation räknas när koden i dess svarsfil "
+                    "pekar ut en kommun eller region.",
+                )
+            ]
+            if country
+            else []
+        ),
+        (
+            "I hög grad",
+            f"organisationens medelsvar på en fråga avrundas till ”{top.lower()}” (för frågan om mål: alla intervjuade svarade ja).",
+        ),
+        (
+            "På plats",
+            "status för ett steg i ledningssystemet eller en zon i inköpsprocessen: alla dess frågor är på plats, "
+            "det vill säga har ett medelsvar på minst "
+            f"{num(ins.statuses[0].minimum)} (frågan om mål: alla svarade ja).",
+        ),
     ]
 
 
@@ -71,9 +95,17 @@ def coverage_view(ins: Instrument, report: NationalReport) -> dict:
     """The participation tables (types, then SKR groups) and the representativeness sentences."""
     g = report.grouping
     sizes = g.type_sizes if g is not None else {}
-    types = [_row(ins.type_of(t.key).label, _measured(report, t), t.members, sizes.get(t.key),
-                  coded=_coded(report, t.key)[1] if sizes.get(t.key) else None)
-             for t in report.tallies if t.kind == "typ"]
+    types = [
+        _row(
+            ins.type_of(t.key).label,
+            _measured(report, t),
+            t.members,
+            sizes.get(t.key),
+            coded=_coded(report, t.key)[1] if sizes.get(t.key) else None,
+        )
+        for t in report.tallies
+        if t.kind == "typ"
+    ]
     seen = {t.key for t in report.tallies if t.kind == "typ"}
     for t in ins.types:  # a type measured but not published at all is still a participant
         n = report.measured.get(("typ", t.id), 0)
@@ -83,13 +115,22 @@ def coverage_view(ins: Instrument, report: NationalReport) -> dict:
     total = _row("Alla organisationer", _measured(report, everyone), everyone.members, None)
     groups = None
     if g is not None:
-        groups = [_row(tally_label(ins, t, g), _measured(report, t), t.members, t.size, t.kind == "huvudgrupp")
-                  for t in report.tallies if t.kind in ("huvudgrupp", "grupp", "okand")]
+        groups = [
+            _row(tally_label(ins, t, g), _measured(report, t), t.members, t.size, t.kind == "huvudgrupp")
+            for t in report.tallies
+            if t.kind in ("huvudgrupp", "grupp", "okand")
+        ]
         if report.measured.get(("okand", "okand")) and not any(t.kind == "okand" for t in report.tallies):
             groups.append(_row(tally_label(ins, _unknown(), g), report.measured[("okand", "okand")], 0, None))
-    return {"types": types, "total": total, "groups": groups,
-            "edition": g.edition if g else None, "kind": ins.type_of(g.applies_to).plural if g else None,
-            "representative": representativeness(ins, report), "threshold": percent(GOOD_COVERAGE)}
+    return {
+        "types": types,
+        "total": total,
+        "groups": groups,
+        "edition": g.edition if g else None,
+        "kind": ins.type_of(g.applies_to).plural if g else None,
+        "representative": representativeness(ins, report),
+        "threshold": percent(GOOD_COVERAGE),
+    }
 
 
 def tally_label(ins: Instrument, t: Tally, grouping: Grouping | None) -> str:
@@ -121,15 +162,19 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
             continue
         took_part, shown = _coded(report, t.id)
         cover = Fraction(shown, size)
-        said = (f"Av de {size} {t.plural} i landet deltog {took_part} ({percent(Fraction(took_part, size))} %) "
-                f"och {shown} är publicerade ({percent(cover)} %).")
+        said = (
+            f"Av de {size} {t.plural} i landet deltog {took_part} ({percent(Fraction(took_part, size))} %) "
+            f"och {shown} är publicerade ({percent(cover)} %)."
+        )
         uncoded = report.measured.get(("typ", t.id), published.get(t.id, 0)) - took_part
         if not took_part and not uncoded:
             out.append(f"Ingen av de {size} {t.plural} i landet deltog.")
             continue
         if uncoded:
-            said += (f" Ytterligare {uncoded} deltog utan kod i svarsfilen; {'den' if uncoded == 1 else 'de'} kan inte "
-                     "knytas till en plats i landet och räknas inte i täckningen.")
+            said += (
+                f" Ytterligare {uncoded} deltog utan kod i svarsfilen; {'den' if uncoded == 1 else 'de'} kan inte "
+                "knytas till en plats i landet och räknas inte i täckningen."
+            )
         weak = []
         if t.id == g.applies_to:
             for main, name in g.main_groups.items():
@@ -137,11 +182,15 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
                 if tally is not None and tally.size and Fraction(tally.members, tally.size) < GOOD_COVERAGE:
                     weak.append(f"{main} ({name.lower()}, {percent(Fraction(tally.members, tally.size))} %)")
         if cover < GOOD_COVERAGE:
-            said += (f" Med färre än {percent(GOOD_COVERAGE)} % publicerade kan resultaten inte sägas gälla för alla "
-                     f"{t.plural} i landet; de beskriver de publicerade {t.plural}.")
+            said += (
+                f" Med färre än {percent(GOOD_COVERAGE)} % publicerade kan resultaten inte sägas gälla för alla "
+                f"{t.plural} i landet; de beskriver de publicerade {t.plural}."
+            )
         elif weak:
-            said += (f" Vår bedömning är att resultaten är representativa för {t.plural} som helhet, men att det finns viss "
-                     f"osäkerhet för huvudgrupp {and_list(weak)}, där färre än {percent(GOOD_COVERAGE)} % är publicerade.")
+            said += (
+                f" Vår bedömning är att resultaten är representativa för {t.plural} som helhet, men att det finns viss "
+                f"osäkerhet för huvudgrupp {and_list(weak)}, där färre än {percent(GOOD_COVERAGE)} % är publicerade."
+            )
         else:
             said += f" Vår bedömning är att resultaten är representativa för {t.plural}."
         out.append(said)
@@ -149,6 +198,8 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
     if rest:
         out.append(f"För {and_list(rest)} finns inget antal i landet att jämföra med, så representativiteten bedöms inte.")
     if out:
-        out.append("Organisationerna väljer själva att delta och att publicera, så även vid hög täckning kan de publicerade "
-                   "skilja sig från de övriga.")
+        out.append(
+            "Organisationerna väljer själva att delta och att publicera, så även vid hög täckning kan de publicerade "
+            "skilja sig från de övriga."
+        )
     return out

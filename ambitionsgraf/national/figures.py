@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Mapping
-
 
 from ..instrument import Instrument
 from ..overview import MIN_GROUP, Result, Round, question_distribution, select
@@ -161,8 +160,9 @@ def _transitions(chosen: list[tuple[Result, Round]], year: str) -> Transitions:
             b, n = before.overall.axes[axis], now.overall.axes[axis]
             if b is not None and n is not None:
                 changes[axis].append(n - b)
-    return Transitions(sum(table.values()), dict(sorted(earlier_years.items())), dict(table),
-                       {axis: exact_sorted(v) for axis, v in changes.items()})
+    return Transitions(
+        sum(table.values()), dict(sorted(earlier_years.items())), dict(table), {axis: exact_sorted(v) for axis, v in changes.items()}
+    )
 
 
 def exact_sorted(values: list[Fraction]) -> tuple[Fraction, ...]:
@@ -245,8 +245,13 @@ def participants(everyone: list[Result], year: str, grouping: Grouping | None) -
     return dict(counts)
 
 
-def year_report(ins: Instrument, published: list[Result], year: str, grouping: Grouping | None = None,
-                measured: Mapping[tuple[str, str], int] | None = None) -> NationalReport:
+def year_report(
+    ins: Instrument,
+    published: list[Result],
+    year: str,
+    grouping: Grouping | None = None,
+    measured: Mapping[tuple[str, str], int] | None = None,
+) -> NationalReport:
     """The follow-up of `year` over `published` (the caller hands published organisations only);
     `measured`: participants() over every organisation measured, for the coverage (counts only)."""
     if any(not r.organisation.published for r in published):

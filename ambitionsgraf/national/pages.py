@@ -34,8 +34,17 @@ def grouping(project: Project):
         place = ref.get(org.code)
         return (place.lanskod, place.lan) if place is not None else None
 
-    return Grouping(ref.grouping_edition, "kommun", ref.main_groups, ref.groups, group_of, sizes,
-                    type_sizes=type_sizes, county_of=county_of, codes_edition=ref.codes_edition)
+    return Grouping(
+        ref.grouping_edition,
+        "kommun",
+        ref.main_groups,
+        ref.groups,
+        group_of,
+        sizes,
+        type_sizes=type_sizes,
+        county_of=county_of,
+        codes_edition=ref.codes_edition,
+    )
 
 
 def national_views(project: Project, listed: list, everyone: list | None = None) -> dict[str, dict]:
@@ -43,15 +52,20 @@ def national_views(project: Project, listed: list, everyone: list | None = None)
     `everyone`: every valid organisation, published or not, of which only counts per type and group
     are taken (who took part); without it, those who took part are the published."""
     g = grouping(project)
-    return {year: report_view(project.ins, year_report(
-                project.ins, listed, year, g, None if everyone is None else participants(everyone, year, g)),
-                site_url=project.site_url)
-            for year in years(listed)}
+    return {
+        year: report_view(
+            project.ins,
+            year_report(project.ins, listed, year, g, None if everyone is None else participants(everyone, year, g)),
+            site_url=project.site_url,
+        )
+        for year in years(listed)
+    }
 
 
 def _national_charts(project: Project, view: dict) -> dict[str, str]:
     """Each chart of the year's view as SVG, by its file name: the ambition graph with the organisations'
     own drawing (one unnamed point each), the rest as bars."""
+
     def draw(c: dict) -> str:
         if c.get("kind") == "graph":
             markers = tuple(charts.Marker(x, y, "", "org") for x, y in c["points"])
@@ -67,14 +81,23 @@ def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> di
     root = "../" * path.count("/")
     drawn = _national_charts(project, view)
     shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
-    ctx = page_context(project, root=root, path=path, title=view["title"],
-                       crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
-                       description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.")
+    ctx = page_context(
+        project,
+        root=root,
+        path=path,
+        title=view["title"],
+        crumbs=[("", "Start"), ("oversikt/", "Nationell översikt"), (None, view["title"])],
+        description=f"Upphandlingsmyndighetens nationella uppföljning av ambitionsgrafen för {view['year']}.",
+    )
     files = {path + name: svg for name, svg in drawn.items()}
     files[path + "index.html"] = project.env.get_template("national.html").render(
-        **ctx, r=view, charts=shown,
-        pdf_name="rapport.pdf" if pdf_linked else None, organisations_href=root + overview_path(None, view["year"]),
-        method={"href": root + "metod/", "text": "Metod"})
+        **ctx,
+        r=view,
+        charts=shown,
+        pdf_name="rapport.pdf" if pdf_linked else None,
+        organisations_href=root + overview_path(None, view["year"]),
+        method={"href": root + "metod/", "text": "Metod"},
+    )
     return files
 
 
@@ -90,9 +113,13 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     appendix = methodpage.method_view(project.ins, project.guidance)
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
-        r=view, charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
+        r=view,
+        charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
-        appendix=appendix, interpretations=_demoted(appendix["interpretations"].html) if appendix["interpretations"] else "",
-        method={"href": method, "text": f"Metod ({method})"} if method else None, settings=project.settings)
+        appendix=appendix,
+        interpretations=_demoted(appendix["interpretations"].html) if appendix["interpretations"] else "",
+        method={"href": method, "text": f"Metod ({method})"} if method else None,
+        settings=project.settings,
+    )
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

@@ -56,13 +56,28 @@ def headline_section(ins: Instrument, report: NationalReport) -> dict:
         rows = []
         for q in area.questions:
             high, answered = high_counts(ins, report, q.id)
-            rows.append({"number": q.number, "text": q.text, "step": step_label[q.step],
-                         "high": cell(high, answered, shares and answered >= MIN_SHARE), "answered": answered,
-                         "few": answered < MIN_SHARE <= report.members})
+            rows.append(
+                {
+                    "number": q.number,
+                    "text": q.text,
+                    "step": step_label[q.step],
+                    "high": cell(high, answered, shares and answered >= MIN_SHARE),
+                    "answered": answered,
+                    "few": answered < MIN_SHARE <= report.members,
+                }
+            )
             chart_rows.append((f"{q.number}. {_capital(q.short)}", [high, answered - high], report.members - answered))
         areas.append({"title": f"{area.number}. {area.label}", "preamble": area.preamble, "rows": rows})
-    chart = {"file": "i-hog-grad.svg", "title": f"Andel organisationer som i hög grad har det frågan beskriver, {report.year}",
-             "levels": [("4", "I hög grad"), ("1", "Inte i hög grad")], "rows": chart_rows} if shares else None
+    chart = (
+        {
+            "file": "i-hog-grad.svg",
+            "title": f"Andel organisationer som i hög grad har det frågan beskriver, {report.year}",
+            "levels": [("4", "I hög grad"), ("1", "Inte i hög grad")],
+            "rows": chart_rows,
+        }
+        if shares
+        else None
+    )
     return {"areas": areas, "chart": chart, "shares": shares, "top": ins.scale[0][1]}
 
 
@@ -85,14 +100,31 @@ def answer_section(ins: Instrument, report: NationalReport) -> dict:
     out = []
     for ident, g in sorted(groups.items(), key=lambda kv: kv[0] != "skala"):  # the scale first: its tall chart opens a page
         numbers = question_numbers([q.number for q, _, _ in g["questions"]])
-        rows = [{"number": q.number, "text": full_text(ins, q), "cells": [cell(n, report.members, shares) for n in counts],
-                 "missing": cell(missing, report.members, shares)} for q, counts, missing in g["questions"]]
-        chart = {"file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
-                 "title": f"Andel organisationer per svar, {numbers}, {report.year}", "levels": g["levels"],
-                 "rows": [(f"{q.number}. {_capital(q.short)}", counts, missing) for q, counts, missing in g["questions"]]}
-        out.append({"id": ident, "heading": "Frågan om mål (ja eller nej)" if ident == "ja-nej" else "Svar på skalan",
-                    "numbers": numbers, "levels": [label for _, label in g["levels"]], "rows": rows,
-                    "chart": chart if shares else None})
+        rows = [
+            {
+                "number": q.number,
+                "text": full_text(ins, q),
+                "cells": [cell(n, report.members, shares) for n in counts],
+                "missing": cell(missing, report.members, shares),
+            }
+            for q, counts, missing in g["questions"]
+        ]
+        chart = {
+            "file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
+            "title": f"Andel organisationer per svar, {numbers}, {report.year}",
+            "levels": g["levels"],
+            "rows": [(f"{q.number}. {_capital(q.short)}", counts, missing) for q, counts, missing in g["questions"]],
+        }
+        out.append(
+            {
+                "id": ident,
+                "heading": "Frågan om mål (ja eller nej)" if ident == "ja-nej" else "Svar på skalan",
+                "numbers": numbers,
+                "levels": [label for _, label in g["levels"]],
+                "rows": rows,
+                "chart": chart if shares else None,
+            }
+        )
     return {"groups": out, "shares": shares}
 
 
@@ -110,26 +142,47 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
             questions = ins.questions_of_step(s.id)
             numbers = [q.number for q in questions]
             listed = and_list(map(str, numbers))
-            rule = (f"{question_numbers(numbers)} {strongest.label.lower()}" if len(numbers) == 1
-                    else f"båda frågorna ({listed}) {strongest.label.lower()}" if len(numbers) == 2
-                    else f"alla {NUMBER_WORDS.get(len(numbers), str(len(numbers)))} frågorna ({listed}) {strongest.label.lower()}")
+            rule = (
+                f"{question_numbers(numbers)} {strongest.label.lower()}"
+                if len(numbers) == 1
+                else f"båda frågorna ({listed}) {strongest.label.lower()}"
+                if len(numbers) == 2
+                else f"alla {NUMBER_WORDS.get(len(numbers), str(len(numbers)))} frågorna ({listed}) {strongest.label.lower()}"
+            )
             own = []
             for q in questions:
                 high, answered = high_counts(ins, report, q.id)
                 c = cell(high, answered, shares and answered >= MIN_SHARE)
                 value = c["share"] if c["share"] is not None else c["count"]
                 own.append(f"{q.number}:\u00a0{value}".replace(" %", "\u00a0%"))  # never "3: 0" and "%" on two lines
-            rows.append({"number": len(rows) + 1, "label": s.label, "rule": _capital(rule), "questions": ", ".join(own),
-                         "cells": [cell(counts[st.id], report.members, shares) for st in ins.statuses],
-                         "missing": cell(counts[None], report.members, shares)})
+            rows.append(
+                {
+                    "number": len(rows) + 1,
+                    "label": s.label,
+                    "rule": _capital(rule),
+                    "questions": ", ".join(own),
+                    "cells": [cell(counts[st.id], report.members, shares) for st in ins.statuses],
+                    "missing": cell(counts[None], report.members, shares),
+                }
+            )
         groups.append({"title": title, "rows": rows})
     steps = [s for s in ins.steps if s.kind == "steg"]
-    chart = {"file": "steg.svg", "title": f"Andel organisationer per status i varje steg av ledningssystemet, {report.year}",
-             "levels": list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
-             "rows": [(f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None])
-                      for i, s in enumerate(steps, 1)]}
-    return {"statuses": [st.label for st in ins.statuses], "groups": groups, "chart": chart if shares else None,
-            "shares": shares, "strongest": strongest.label}
+    chart = {
+        "file": "steg.svg",
+        "title": f"Andel organisationer per status i varje steg av ledningssystemet, {report.year}",
+        "levels": list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
+        "rows": [
+            (f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None])
+            for i, s in enumerate(steps, 1)
+        ],
+    }
+    return {
+        "statuses": [st.label for st in ins.statuses],
+        "groups": groups,
+        "chart": chart if shares else None,
+        "shares": shares,
+        "strongest": strongest.label,
+    }
 
 
 def headline_sentence(ins: Instrument, report: NationalReport) -> str | None:
@@ -154,5 +207,7 @@ def headline_sentence(ins: Instrument, report: NationalReport) -> str | None:
             return f"{len(qs)} frågor ({percent(value)} % var)"
         return f"{question_numbers([q.number for q in qs])} ({and_list(q.short for q in qs)}, {percent(value)} %)"
 
-    return (f"Störst andel som i hög grad har det frågan beskriver finns för {named(most)}, minst för {named(least)}. "
-            "Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor.")
+    return (
+        f"Störst andel som i hög grad har det frågan beskriver finns för {named(most)}, minst för {named(least)}. "
+        "Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor."
+    )

@@ -8,13 +8,13 @@ from fractions import Fraction
 
 import orjson
 
-from ..layout import NATIONAL_CHART_FILES
 from ..instrument import Instrument
+from ..layout import NATIONAL_CHART_FILES
 from ..scoring import AXES
 from ..text import count, grouped, num, percent, swedish_date, the_count
+from .breakdowns import area_section, change_section, county_section, graph_section, role_section
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
-from .breakdowns import area_section, change_section, county_section, graph_section, role_section
 from .figures import MIN_SHARE, NationalReport
 from .questions import RAMP, answer_section, cell, headline_section, headline_sentence, high_counts, step_section
 
@@ -41,32 +41,54 @@ def _systematic_axes(ins: Instrument, quadrant: str) -> int:
 def _quadrant_section(ins: Instrument, report: NationalReport) -> dict:
     headers = [q.label for q in ins.quadrants] + [NO_POINT]
     sections = []
-    for title, kinds in (("", ("alla",)), ("Efter typ", ("typ",)),
-                         (f"Kommuner efter {report.grouping.edition}" if report.grouping else "", ("huvudgrupp", "grupp", "okand"))):
+    for title, kinds in (
+        ("", ("alla",)),
+        ("Efter typ", ("typ",)),
+        (f"Kommuner efter {report.grouping.edition}" if report.grouping else "", ("huvudgrupp", "grupp", "okand")),
+    ):
         rows = []
         for t in report.tallies:
             if t.kind not in kinds or not t.members:  # a group nobody was measured in: the participation table says so
                 continue
             shares = t.members >= MIN_SHARE
-            rows.append({"label": _tally_label(ins, t, report.grouping), "main": t.kind == "huvudgrupp", "count": t.members,
-                         "shares": shares, "note": not shares and report.members >= MIN_SHARE,  # said once when all are few
-                         "cells": [cell(n, t.members, shares) for n in t.quadrants.values()]})
+            rows.append(
+                {
+                    "label": _tally_label(ins, t, report.grouping),
+                    "main": t.kind == "huvudgrupp",
+                    "count": t.members,
+                    "shares": shares,
+                    "note": not shares and report.members >= MIN_SHARE,  # said once when all are few
+                    "cells": [cell(n, t.members, shares) for n in t.quadrants.values()],
+                }
+            )
         if rows:
             sections.append({"title": title, "rows": rows})
-    rows = [(_tally_label(ins, t, report.grouping), [t.quadrants[q.id] for q in ins.quadrants], t.quadrants[None])
-            for t in report.tallies if t.members >= MIN_SHARE]
-    chart = {"file": "kvadranter.svg", "title": f"Andel organisationer per kvadrant och grupp, {report.year}",
-             "levels": list(zip(RAMP, (q.label for q in ins.quadrants))), "rows": rows} if rows else None
-    return {"headers": headers, "sections": sections, "chart": chart,
-            "small": any(not r["shares"] for s in sections for r in s["rows"])}
+    rows = [
+        (_tally_label(ins, t, report.grouping), [t.quadrants[q.id] for q in ins.quadrants], t.quadrants[None])
+        for t in report.tallies
+        if t.members >= MIN_SHARE
+    ]
+    chart = (
+        {
+            "file": "kvadranter.svg",
+            "title": f"Andel organisationer per kvadrant och grupp, {report.year}",
+            "levels": list(zip(RAMP, (q.label for q in ins.quadrants))),
+            "rows": rows,
+        }
+        if rows
+        else None
+    )
+    return {"headers": headers, "sections": sections, "chart": chart, "small": any(not r["shares"] for s in sections for r in s["rows"])}
 
 
 def _transition_section(ins: Instrument, report: NationalReport) -> dict:
     tr = report.transitions
     keys = [q.id for q in ins.quadrants] + [None]
     labels = {q.id: q.label for q in ins.quadrants} | {None: NO_POINT}
-    rows = [{"label": labels[b], "cells": [tr.table.get((b, a), 0) for a in keys], "total": sum(tr.table.get((b, a), 0) for a in keys)}
-            for b in keys]
+    rows = [
+        {"label": labels[b], "cells": [tr.table.get((b, a), 0) for a in keys], "total": sum(tr.table.get((b, a), 0) for a in keys)}
+        for b in keys
+    ]
     totals = [sum(tr.table.get((b, a), 0) for b in keys) for a in keys]
     moves = Counter()
     for (b, a), n in tr.table.items():
@@ -81,11 +103,17 @@ def _transition_section(ins: Instrument, report: NationalReport) -> dict:
     for axis in AXES:
         values = tr.changes[axis]
         shown = len(values) >= MIN_SHARE
-        medians.append({"label": ins.axes[axis]["etikett"], "count": len(values),
-                        "median": _signed(tr.median(axis)) if shown else None})
-    return {"pairs": tr.pairs, "earlier": [{"year": y, "count": n} for y, n in tr.earlier_years.items()],
-            "headers": [labels[k] for k in keys], "rows": rows, "totals": totals, "total": tr.pairs,
-            "moves": {k: moves[k] for k in ("same", "up", "down", "across", "no_point")}, "medians": medians}
+        medians.append({"label": ins.axes[axis]["etikett"], "count": len(values), "median": _signed(tr.median(axis)) if shown else None})
+    return {
+        "pairs": tr.pairs,
+        "earlier": [{"year": y, "count": n} for y, n in tr.earlier_years.items()],
+        "headers": [labels[k] for k in keys],
+        "rows": rows,
+        "totals": totals,
+        "total": tr.pairs,
+        "moves": {k: moves[k] for k in ("same", "up", "down", "across", "no_point")},
+        "medians": medians,
+    }
 
 
 def _summary(ins: Instrument, report: NationalReport, coverage: dict, transitions: dict) -> list[str]:
@@ -97,12 +125,16 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
     everyone = report.tallies[0]
     best, worst = ins.quadrants[0], ins.quadrants[-1]
     if n >= MIN_SHARE:
-        out.append(f"{percent(Fraction(everyone.quadrants[best.id], n))} % ({everyone.quadrants[best.id]}) ligger i kvadranten "
-                   f"{best.label.lower()} och {percent(Fraction(everyone.quadrants[worst.id], n))} % ({everyone.quadrants[worst.id]}) "
-                   f"i {worst.label.lower()}.")
+        out.append(
+            f"{percent(Fraction(everyone.quadrants[best.id], n))} % ({everyone.quadrants[best.id]}) ligger i kvadranten "
+            f"{best.label.lower()} och {percent(Fraction(everyone.quadrants[worst.id], n))} % ({everyone.quadrants[worst.id]}) "
+            f"i {worst.label.lower()}."
+        )
     else:
-        out.append(f"{everyone.quadrants[best.id]} ligger i kvadranten {best.label.lower()} och {everyone.quadrants[worst.id]} i "
-                   f"{worst.label.lower()}. Med färre än {MIN_SHARE} organisationer redovisas antal, inte andelar.")
+        out.append(
+            f"{everyone.quadrants[best.id]} ligger i kvadranten {best.label.lower()} och {everyone.quadrants[worst.id]} i "
+            f"{worst.label.lower()}. Med färre än {MIN_SHARE} organisationer redovisas antal, inte andelar."
+        )
     tr = transitions
     if tr["pairs"]:
         m = tr["moves"]
@@ -111,11 +143,18 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
             moved.append(f"{m['across']} har bytt det ena systematiska samspelet mot det andra")
         if m["no_point"]:
             moved.append(f"{m['no_point']} saknar punkt vid någon av mätningarna")
-        out.append(f"{grouped(tr['pairs'])} av dem hade mätts ett tidigare år. Jämfört med den mätningen: "
-                   + ", ".join(moved[:-1]) + " och " + moved[-1] + ".")
+        out.append(
+            f"{grouped(tr['pairs'])} av dem hade mätts ett tidigare år. Jämfört med den mätningen: "
+            + ", ".join(moved[:-1])
+            + " och "
+            + moved[-1]
+            + "."
+        )
         shown = [x for x in tr["medians"] if x["median"] is not None]
         if shown:
-            out.append("Medianförändringen är " + " och ".join(f"{x['median']} för {x['label'][0].lower() + x['label'][1:]}" for x in shown) + ".")
+            out.append(
+                "Medianförändringen är " + " och ".join(f"{x['median']} för {x['label'][0].lower() + x['label'][1:]}" for x in shown) + "."
+            )
     else:
         out.append("Ingen av dem hade mätts ett tidigare år, så det finns ingen förflyttning att redovisa.")
     said = headline_sentence(ins, report)
@@ -125,8 +164,10 @@ def _summary(ins: Instrument, report: NationalReport, coverage: dict, transition
     if goals is not None and n >= MIN_SHARE:
         high, answered = high_counts(ins, report, goals.id)
         if answered >= MIN_SHARE:
-            out.append(f"Hos {percent(Fraction(high, answered))} % ({high}) svarade alla intervjuade ja på frågan om "
-                       f"{goals.short} (fråga {goals.number}).")
+            out.append(
+                f"Hos {percent(Fraction(high, answered))} % ({high}) svarade alla intervjuade ja på frågan om "
+                f"{goals.short} (fråga {goals.number})."
+            )
     return out
 
 
@@ -135,8 +176,13 @@ CHART_FILES = NATIONAL_CHART_FILES  # every chart a year's page may have: the la
 
 def charts_of(view: dict) -> list[dict]:
     """The charts a view draws, each with its file name, title, levels and rows (charts.distribution_svg)."""
-    found = [view["graph"], view["quadrants"]["chart"], view["headline"]["chart"], *(g["chart"] for g in view["questions"]["groups"]),
-             view["steps"]["chart"]]
+    found = [
+        view["graph"],
+        view["quadrants"]["chart"],
+        view["headline"]["chart"],
+        *(g["chart"] for g in view["questions"]["groups"]),
+        view["steps"]["chart"],
+    ]
     return [c for c in found if c is not None]
 
 

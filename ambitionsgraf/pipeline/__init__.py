@@ -14,4 +14,4 @@ from .options import BuildOptions, BuildSummary
 from .output import MANIFEST
 from .run import build
 
-__all__ = ["BuildOptions", "BuildSummary", "MANIFEST", "build", "code_fingerprint", "load_project"]
+__all__ = ["MANIFEST", "BuildOptions", "BuildSummary", "build", "code_fingerprint", "load_project"]

@@ -63,10 +63,16 @@ def _floats(v, n: int | None = None) -> tuple:
 
 _FRAME_FIELDS = {
     "head": lambda v: trust.svg_head(_str(v)),
-    "width": _float, "height": _float, "threshold": _float, "corner_inset": _float,
-    "affine": lambda v: _floats(v, 4), "plot": lambda v: _floats(v, 4),
-    "xlim": lambda v: _floats(v, 2), "ylim": lambda v: _floats(v, 2),
-    "xticks": _floats, "yticks": _floats,
+    "width": _float,
+    "height": _float,
+    "threshold": _float,
+    "corner_inset": _float,
+    "affine": lambda v: _floats(v, 4),
+    "plot": lambda v: _floats(v, 4),
+    "xlim": lambda v: _floats(v, 2),
+    "ylim": lambda v: _floats(v, 2),
+    "xticks": _floats,
+    "yticks": _floats,
     "quadrant_boxes": lambda v: _need(type(v) is list) or tuple(_floats(b, 4) for b in v),
     "label_size": _float,
 }
@@ -104,9 +110,11 @@ def _page_from_data(v):
 
 
 def guidance_to_data(g) -> dict:
-    return {"steps": {k: _page_to_data(p) for k, p in g.steps.items()},
-            "pages": {k: _page_to_data(p) for k, p in g.pages.items()},
-            "method_notes": None if g.method_notes is None else _page_to_data(g.method_notes)}
+    return {
+        "steps": {k: _page_to_data(p) for k, p in g.steps.items()},
+        "pages": {k: _page_to_data(p) for k, p in g.pages.items()},
+        "method_notes": None if g.method_notes is None else _page_to_data(g.method_notes),
+    }
 
 
 def guidance_from_data(v):
@@ -158,8 +166,12 @@ class BuildCache:
                 except ValueError:
                     raw = self._broken("is not valid JSON")
                 else:
-                    if not (type(raw) is dict and raw.get("format") == FORMAT and type(raw.get("code")) is str
-                            and type(raw.get("summaries")) is dict):
+                    if not (
+                        type(raw) is dict
+                        and raw.get("format") == FORMAT
+                        and type(raw.get("code")) is str
+                        and type(raw.get("summaries")) is dict
+                    ):
                         raw = self._broken("has the wrong shape")
             self._raw = raw
         return self._raw
@@ -227,8 +239,15 @@ class BuildCache:
     def write(self, encoded: dict[str, bytes], frame, guidance, phone_frame=None) -> str | None:
         """Write the cache: `encoded` has each summary as JSON already (`summary_to_data`, made by the
         workers); return a note if it cannot be written."""
-        head = orjson.dumps({"format": FORMAT, "code": self.code, "frame": frame_to_data(frame),
-                            "phone_frame": frame_to_data(phone_frame) if phone_frame else None, "guidance": guidance_to_data(guidance)})
+        head = orjson.dumps(
+            {
+                "format": FORMAT,
+                "code": self.code,
+                "frame": frame_to_data(frame),
+                "phone_frame": frame_to_data(phone_frame) if phone_frame else None,
+                "guidance": guidance_to_data(guidance),
+            }
+        )
         body = b",".join(orjson.dumps(k) + b":" + v for k, v in encoded.items())
         content = head[:-1] + b',"summaries":{' + body + b"}}"
         try:

@@ -34,13 +34,13 @@ import orjson
 
 from .. import correction, layout, overview, site
 from ..answers import parse_organisation
-from ..project import Project
 from ..problems import Problem
-from ..writer import FolderWriter
-from .cache import summary_to_data
+from ..project import Project
 from ..scoring import score_organisation, summarise
 from ..site import shared_site_files
+from ..writer import FolderWriter
 from . import parts
+from .cache import summary_to_data
 
 
 @dataclass(frozen=True, order=True)
@@ -270,7 +270,7 @@ def _work(worker: Worker, conn, paths: list[Path]) -> None:
     """A forked worker: load its share, report it, get ready, then run the tasks the parent sends."""
     for start in range(0, len(paths), _CHUNK):  # in pieces, so the parent unpickles while this goes on
         with collector_paused():
-            conn.send(("loaded", *worker.load(paths[start:start + _CHUNK])))
+            conn.send(("loaded", *worker.load(paths[start : start + _CHUNK])))
     conn.send(("all loaded",))
     worker.ready_ahead(paths)
     message = conn.recv()
@@ -341,8 +341,13 @@ class ForkedPool:
                 # The comparison index only to workers that render delivery parts (it is the biggest
                 # message), and each year's national view only to the worker that renders it.
                 years = {t.slug for t in share if parts.of(t.part).scope == parts.YEAR}
-                conn.send(("tasks", share, (index if any(parts.of(t.part).compares for t in share) else None, root,
-                                            {y: national[y] for y in years})))
+                conn.send(
+                    (
+                        "tasks",
+                        share,
+                        (index if any(parts.of(t.part).compares for t in share) else None, root, {y: national[y] for y in years}),
+                    )
+                )
             except OSError:
                 self._receive(conn)  # the worker has stopped: raise what it said
                 raise
@@ -399,8 +404,7 @@ class ForkedPool:
 
 def pool(worker: Worker, paths: list[Path], jobs: int, make_pdf: bool):
     """Forked workers when they pay off (PDFs, or many organisations), else the serial twin."""
-    parallel = (jobs > 1 and len(paths) > 1 and (make_pdf or len(paths) >= 64)
-                and "fork" in multiprocessing.get_all_start_methods())
+    parallel = jobs > 1 and len(paths) > 1 and (make_pdf or len(paths) >= 64) and "fork" in multiprocessing.get_all_start_methods()
     return ForkedPool(worker, paths, jobs) if parallel else SerialPool(worker, paths)
 
 
@@ -433,8 +437,9 @@ def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
     if task.slug in w.delivered:  # a package delivered before: its page "Rättelse"
         now = orjson.loads(orjson.dumps(site.delivery_data(w.project, result, comparisons=full)))
         rattelse = correction.correction_view(w.project.ins, w.delivered[task.slug], w.archive_root, task.slug, now)
-    return _prefixed(layout.DELIVERY, site.delivery_pdf_files(w.project, result, comparisons=[c.as_shown() for c in full],
-                                                              correction=rattelse))
+    return _prefixed(
+        layout.DELIVERY, site.delivery_pdf_files(w.project, result, comparisons=[c.as_shown() for c in full], correction=rattelse)
+    )
 
 
 def _national(w: Worker, task: Task, view: dict, index) -> dict:
@@ -445,5 +450,11 @@ def _national_pdf(w: Worker, task: Task, view: dict, index) -> dict:
     return _prefixed(layout.PUBLIC, site.national_pdf_files(w.project, view))
 
 
-RENDERERS = {"site": _site, "site-pdf": _site_pdf, "leverans": _delivery, "leverans-pdf": _delivery_pdf,
-             "national": _national, "national-pdf": _national_pdf}
+RENDERERS = {
+    "site": _site,
+    "site-pdf": _site_pdf,
+    "leverans": _delivery,
+    "leverans-pdf": _delivery_pdf,
+    "national": _national,
+    "national-pdf": _national_pdf,
+}

@@ -13,12 +13,12 @@ import orjson
 
 from .. import VERSION
 from ..answers import SLUG, list_answer_files, read_files
-from ..problems import Problem
-from ..project import Project
-from ..search import FILE
 from ..content import load_guidance
 from ..instrument import load_instrument
+from ..problems import Problem
+from ..project import Project
 from ..render import environment
+from ..search import FILE
 from . import parts
 from .plan import PreviousPart
 
@@ -110,8 +110,13 @@ def _believed(unit: str, part: parts.Part, entry: dict, out_dir: Path, folders: 
     if part.scope == parts.ORGANISATION:
         listed = isinstance(files, list) and sorted(files) == sorted(allowed)
     else:
-        listed = isinstance(files, list) and all(isinstance(f, str) for f in files) and len(set(files)) == len(files) \
-            and set(files) <= set(allowed) and allowed[0] in files
+        listed = (
+            isinstance(files, list)
+            and all(isinstance(f, str) for f in files)
+            and len(set(files)) == len(files)
+            and set(files) <= set(allowed)
+            and allowed[0] in files
+        )
     key = entry.get("key") if listed and isinstance(entry.get("key"), str) else None
     files = tuple(sorted(files) if listed and part.scope != parts.ORGANISATION else allowed)  # type: ignore[arg-type]  # listed: files is a list
     return PreviousPart(key, files, listed and all(_present(out_dir, f, folders) for f in files))
@@ -128,7 +133,7 @@ def previous_of(out_dir: Path, manifest: dict | None, scope: str) -> dict[str, d
     entries = (manifest or {}).get(section)
     out: dict[str, dict[str, PreviousPart]] = {}
     folders: dict = {}
-    for unit, entry in (entries.items() if isinstance(entries, dict) else ()):
+    for unit, entry in entries.items() if isinstance(entries, dict) else ():
         if not (isinstance(unit, str) and _UNIT[scope].fullmatch(unit)):
             continue
         listed = _parts_of(entry) if scope == parts.ORGANISATION else entry if isinstance(entry, dict) else {}
@@ -156,8 +161,13 @@ def previous_search(out_dir: Path, manifest: dict | None) -> PreviousPart | None
     if not isinstance(entry, dict):
         return None
     files, key = entry.get("files"), entry.get("key")
-    if not (isinstance(files, list) and files and isinstance(key, str)
-            and all(isinstance(f, str) and FILE.fullmatch(f) for f in files) and len(set(files)) == len(files)):
+    if not (
+        isinstance(files, list)
+        and files
+        and isinstance(key, str)
+        and all(isinstance(f, str) and FILE.fullmatch(f) for f in files)
+        and len(set(files)) == len(files)
+    ):
         return None
     folders: dict = {}
     return PreviousPart(key, tuple(sorted(files)), all(_present(out_dir, f, folders) for f in files))

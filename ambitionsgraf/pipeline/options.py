@@ -11,6 +11,7 @@ from ..problems import Problem
 from ..settings import FILE_NAME
 from .plan import BuildPlan
 
+
 class Interrupted(BaseException):
     """The build was told to stop (Ctrl-C, SIGTERM)."""
 

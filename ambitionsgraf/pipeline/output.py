@@ -19,7 +19,6 @@ at the end, so the output is always either the previous build or the new one:
 """
 
 from __future__ import annotations
-from ..safe_read import MAX_MANIFEST, read_regular
 
 import contextlib
 import ctypes
@@ -39,6 +38,7 @@ from pathlib import Path
 import orjson
 
 from ..problems import ContentError, Problem
+from ..safe_read import MAX_MANIFEST, read_regular
 from ..text import plural
 from ..writer import make_private
 from .plan import GENERATOR
@@ -108,8 +108,14 @@ def check_out_dir(out_dir: Path, orgs_dir: Path, project_dir: Path) -> list[Prob
     if not os.access(out_dir.parent, os.W_OK | os.X_OK):
         return [Problem(shown, 1, "--out", f"cannot be replaced: {out_dir.parent} cannot be written to")]
     if entries and read_manifest(out_dir) is None:
-        return [Problem(shown, 1, "--out", "holds files that are not a previous build of ours (no build manifest) "
-                                           "and would be deleted; choose a new or empty folder")]
+        return [
+            Problem(
+                shown,
+                1,
+                "--out",
+                "holds files that are not a previous build of ours (no build manifest) and would be deleted; choose a new or empty folder",
+            )
+        ]
     return []
 
 
@@ -131,8 +137,9 @@ def exclusive(out_dir: Path, lock_dir: Path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise ContentError([Problem(str(out_dir), 1, "--out", "another build is writing this folder now; "
-                                                                 "run again when it has finished")]) from None
+            raise ContentError(
+                [Problem(str(out_dir), 1, "--out", "another build is writing this folder now; run again when it has finished")]
+            ) from None
         yield
     finally:
         os.close(fd)
@@ -144,8 +151,16 @@ def _open_lock(path: Path) -> int:
     from ..safe_read import kind_problem
 
     def refuse(where: Path, message: str):
-        return ContentError([Problem(str(where), 1, "cache", f"{message}; the build keeps its cache and its lock for "
-                                                            "each output folder there: move it away and build again")])
+        return ContentError(
+            [
+                Problem(
+                    str(where),
+                    1,
+                    "cache",
+                    f"{message}; the build keeps its cache and its lock for each output folder there: move it away and build again",
+                )
+            ]
+        )
 
     for folder in (*reversed(path.parent.parents), path.parent):
         if folder.is_symlink() or not folder.exists():
@@ -184,8 +199,13 @@ def _lock(path: Path) -> int | None:
 
 def marker_text(out_dir: Path, role: str) -> str:
     """The marker a build writes into a folder it makes (or sets aside) beside `out_dir`."""
-    who = {"role": role, "out": out_dir.name, "pid": os.getpid(), "host": socket.gethostname(),
-           "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    who = {
+        "role": role,
+        "out": out_dir.name,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     return MARKER_TEXT + _MARKER_HEAD + json.dumps(who, ensure_ascii=True) + "\n"
 
 
@@ -268,8 +288,7 @@ def leftovers(out_dir: Path) -> list[tuple[Path, dict]]:
 
 
 def _described(folder: Path, who: dict) -> str:
-    return (f"{folder.name}, {ROLES[who['role']]} (process {who['pid']} on {who['host']}, started {who['started']}) "
-            "that was stopped")
+    return f"{folder.name}, {ROLES[who['role']]} (process {who['pid']} on {who['host']}, started {who['started']}) that was stopped"
 
 
 def remove_leftovers(out_dir: Path) -> list[str]:
@@ -294,9 +313,12 @@ def remove_leftovers(out_dir: Path) -> list[str]:
         _remove(p)
         notes.append(f"removed {_described(p, who)}")
     notes += _remove_old_caches(out_dir)
-    notes += [f"left {p.name} alone: it looks like a staging folder of an earlier version of this tool, which "
-              "marked its folders too plainly to prove it; remove it yourself if it is (it may hold delivery reports)"
-              for p in _candidates(out_dir) if _small_file(p / MARKER) == MARKER_TEXT.encode() and _ours_by_content(p)]
+    notes += [
+        f"left {p.name} alone: it looks like a staging folder of an earlier version of this tool, which "
+        "marked its folders too plainly to prove it; remove it yourself if it is (it may hold delivery reports)"
+        for p in _candidates(out_dir)
+        if _small_file(p / MARKER) == MARKER_TEXT.encode() and _ours_by_content(p)
+    ]
     return notes
 
 

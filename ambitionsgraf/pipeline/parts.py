@@ -7,8 +7,8 @@ what its bytes depend on (pipeline/plan.py). Adding an output is adding a row he
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .. import layout
 
@@ -31,15 +31,51 @@ class Part:
 
 PARTS: tuple[Part, ...] = (
     Part("site-pdf", ORGANISATION, True, True, True, "the answer file", "orgs", layout.part_files),
-    Part("site", ORGANISATION, True, False, True, "the answer file; whether the page links to the public PDF", "orgs",
-         layout.part_files, links_pdf="site-pdf"),
-    Part("leverans-pdf", ORGANISATION, False, True, False, "the answer file; the comparisons as the PDF shows them", "orgs",
-         layout.part_files, compares=True),
-    Part("leverans", ORGANISATION, False, False, False, "the answer file; every comparison figure the JSON holds", "orgs",
-         layout.part_files, compares=True),
+    Part(
+        "site",
+        ORGANISATION,
+        True,
+        False,
+        True,
+        "the answer file; whether the page links to the public PDF",
+        "orgs",
+        layout.part_files,
+        links_pdf="site-pdf",
+    ),
+    Part(
+        "leverans-pdf",
+        ORGANISATION,
+        False,
+        True,
+        False,
+        "the answer file; the comparisons as the PDF shows them",
+        "orgs",
+        layout.part_files,
+        compares=True,
+    ),
+    Part(
+        "leverans",
+        ORGANISATION,
+        False,
+        False,
+        False,
+        "the answer file; every comparison figure the JSON holds",
+        "orgs",
+        layout.part_files,
+        compares=True,
+    ),
     Part("national-pdf", YEAR, True, True, True, "the year's follow-up as shown", "national", layout.national_files),
-    Part("national", YEAR, True, False, True, "the year's follow-up as shown; whether the page links to its PDF", "national",
-         layout.national_files, links_pdf="national-pdf"),
+    Part(
+        "national",
+        YEAR,
+        True,
+        False,
+        True,
+        "the year's follow-up as shown; whether the page links to its PDF",
+        "national",
+        layout.national_files,
+        links_pdf="national-pdf",
+    ),
     Part("search index", WHOLE, True, False, True, "every listed organisation's search record", "search", None),
 )
 # In the order the planner decides them: a PDF before the page that may link to it.

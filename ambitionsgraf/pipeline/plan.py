@@ -52,8 +52,8 @@ The rules:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import orjson
 
@@ -177,8 +177,12 @@ class BuildPlan:
         missing = {d.slug for d in self.of(MISSING) if not of(d.part).needs_pdf} - rendered
         stale = {d.slug for d in self.stale} - rendered - missing
         everyone = {d.slug for d in self.decisions if d.action != DROP}
-        return {"rendered": sorted(rendered), "missing": sorted(missing), "stale": sorted(stale),
-                "unchanged": sorted(everyone - rendered - missing - stale)}
+        return {
+            "rendered": sorted(rendered),
+            "missing": sorted(missing),
+            "stale": sorted(stale),
+            "unchanged": sorted(everyone - rendered - missing - stale),
+        }
 
     def of(self, action: str) -> list[Decision]:
         return [d for d in self.decisions if d.action == action]
@@ -200,8 +204,9 @@ class BuildPlan:
     def documents_removed(self) -> int:
         """Files of the `-pdf` parts (PDFs, action-plan workbooks, the national follow-up's PDFs) dropped
         as out of date by a build without PDFs."""
-        return sum(len(d.files) for d in self.of(DROP) + [d for d in self.national if d.action == DROP]
-                   if of(d.part).needs_pdf and d.outdated)
+        return sum(
+            len(d.files) for d in self.of(DROP) + [d for d in self.national if d.action == DROP] if of(d.part).needs_pdf and d.outdated
+        )
 
     @property
     def documents_kept(self) -> int:
@@ -215,9 +220,12 @@ class BuildPlan:
 def part_key(code: str, site_url: str | None, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
     """What one part of an organisation's files depends on: the code, the site's address, the answer
     file and what its row of the parts table says it covers (`Part.key_covers`)."""
-    extra = {"site": lambda: pdf_linked, "site-pdf": lambda: None,
-             "leverans": lambda: [c.as_json() for c in comparisons],
-             "leverans-pdf": lambda: [c.as_shown().key() for c in comparisons]}[part]()
+    extra = {
+        "site": lambda: pdf_linked,
+        "site-pdf": lambda: None,
+        "leverans": lambda: [c.as_json() for c in comparisons],
+        "leverans-pdf": lambda: [c.as_shown().key() for c in comparisons],
+    }[part]()
     h = hashlib.sha256(orjson.dumps([code, part, site_url, data_digest, extra], option=orjson.OPT_SORT_KEYS))
     return h.hexdigest()
 
@@ -229,8 +237,9 @@ def national_key(code: str, site_url: str | None, part: str, digest: str, pdf_li
     return h.hexdigest()
 
 
-def search_decision(code: str, site_url: str | None, wanted: bool, listed: list[tuple[str, str | None]],
-                    previous: PreviousPart | None) -> Decision | None:
+def search_decision(
+    code: str, site_url: str | None, wanted: bool, listed: list[tuple[str, str | None]], previous: PreviousPart | None
+) -> Decision | None:
     """Rule 7: the search index, for the organisations the shared pages list ((slug, the digest
     of its search record)). The build decides it early when it starts the shared pages before
     planning, and checks that the plan decides the same."""
@@ -247,28 +256,56 @@ def listed_of(orgs: tuple[OrgInput, ...], previous: Mapping[str, Mapping[str, Pr
     """The published organisations whose public page the output will hold, which the shared pages,
     the search index and the national follow-up list: every one in a whole build; with --only, the
     one asked for and those whose page a previous build left in place (rule 3)."""
-    return tuple(o.slug for o in sorted(orgs, key=lambda o: o.slug) if o.published and (
-        only is None or only == o.slug or (previous.get(o.slug, {}).get("site") is not None and previous[o.slug]["site"].present)))
+    return tuple(
+        o.slug
+        for o in sorted(orgs, key=lambda o: o.slug)
+        if o.published
+        and (only is None or only == o.slug or (previous.get(o.slug, {}).get("site") is not None and previous[o.slug]["site"].present))
+    )
 
 
-def _decide(unit: str, part: Part, key: str | None, prev: PreviousPart | None, *, chosen: bool, make_pdf: bool, only: str | None,
-            pdf_linked: bool = False) -> Decision | None:
+def _decide(
+    unit: str,
+    part: Part,
+    key: str | None,
+    prev: PreviousPart | None,
+    *,
+    chosen: bool,
+    make_pdf: bool,
+    only: str | None,
+    pdf_linked: bool = False,
+) -> Decision | None:
     """Rules 1–3 for one part of one organisation or year: carry over, render, drop, missing, or nothing."""
     current = prev is not None and prev.present and prev.key == key
     if not chosen:
         if part.needs_pdf and not make_pdf and prev is None:
             return None  # never made, and not made by builds like this one: nothing is missing
         if prev is not None and prev.present:
-            return Decision(unit, part.name, CARRY, "unchanged" if current else f"--only {only}: out of date, kept until a full build",
-                            prev.key, prev.files, pdf_linked, outdated=not current)
+            return Decision(
+                unit,
+                part.name,
+                CARRY,
+                "unchanged" if current else f"--only {only}: out of date, kept until a full build",
+                prev.key,
+                prev.files,
+                pdf_linked,
+                outdated=not current,
+            )
         return Decision(unit, part.name, MISSING, f"--only {only}: never built; a full build adds it", None)
     if current and prev is not None:
         return Decision(unit, part.name, CARRY, "unchanged", key, prev.files, pdf_linked)
     if part.needs_pdf and not make_pdf:
         if prev is None:
             return None
-        return Decision(unit, part.name, DROP, "out of date, and this build makes no PDFs" if prev.present
-                        else "files missing, and this build makes no PDFs", None, prev.files, outdated=prev.present)
+        return Decision(
+            unit,
+            part.name,
+            DROP,
+            "out of date, and this build makes no PDFs" if prev.present else "files missing, and this build makes no PDFs",
+            None,
+            prev.files,
+            outdated=prev.present,
+        )
     why = "new" if prev is None else "files missing" if not prev.present else "changed"
     return Decision(unit, part.name, RENDER, why, key, (), pdf_linked)
 
@@ -288,17 +325,22 @@ def _organisation(inp: PlanInputs, org: OrgInput) -> list[Decision]:
         prev = previous.get(part.name)
         # A PDF part that a build without PDFs never made is decided without its key (_decide: nothing),
         # which would cost its comparisons as shown, for every organisation of the build.
-        key = None if part.needs_pdf and not inp.make_pdf and prev is None else part_key(
-            inp.code, inp.site_url, part.name, org.data_digest, org.comparisons, pdf_linked)
-        d = _decide(org.slug, part, key, prev, chosen=inp.only in (None, org.slug), make_pdf=inp.make_pdf,
-                    only=inp.only, pdf_linked=pdf_linked)
+        key = (
+            None
+            if part.needs_pdf and not inp.make_pdf and prev is None
+            else part_key(inp.code, inp.site_url, part.name, org.data_digest, org.comparisons, pdf_linked)
+        )
+        d = _decide(
+            org.slug, part, key, prev, chosen=inp.only in (None, org.slug), make_pdf=inp.make_pdf, only=inp.only, pdf_linked=pdf_linked
+        )
         if d is not None:
             made[part.name] = d
     ordered = [made[p] for p in sorted(made, key=lambda p: not of(p).needs_pdf)]
     for name, prev in previous.items():  # rule 4
         if name not in made:
-            ordered.append(Decision(org.slug, name, DROP, "not published" if of(name).published_only else "no longer wanted",
-                                    None, prev.files))
+            ordered.append(
+                Decision(org.slug, name, DROP, "not published" if of(name).published_only else "no longer wanted", None, prev.files)
+            )
     return ordered
 
 
@@ -312,8 +354,9 @@ def _year(inp: PlanInputs, report: NationalInput) -> list[Decision]:
         pdf_linked = _linked(part, made)
         key = national_key(inp.code, inp.site_url, part.name, report.digest, pdf_linked)
         chosen = inp.only is None or not part.needs_pdf  # the page lists whatever the shared pages list
-        d = _decide(report.year, part, key, previous.get(part.name), chosen=chosen, make_pdf=inp.make_pdf, only=inp.only,
-                    pdf_linked=pdf_linked)
+        d = _decide(
+            report.year, part, key, previous.get(part.name), chosen=chosen, make_pdf=inp.make_pdf, only=inp.only, pdf_linked=pdf_linked
+        )
         if d is not None:
             made[part.name] = d
     return list(made.values())

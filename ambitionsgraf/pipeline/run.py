@@ -16,20 +16,28 @@ import orjson
 
 from .. import charts, layout, search, site
 from ..answers import did_you_mean, display_paths, duplicate_codes, duplicate_names, not_measured
-from ..problems import ContentError, Problem
-from ..text import plural
-from ..national import charts_of, report_digest
 from ..archive import Archive, keep_as_delivered
 from ..basis import comparer
 from ..correction import delivery_key
+from ..national import charts_of, report_digest
 from ..overview import comparison
+from ..problems import ContentError, Problem
 from ..render import compile_all
 from ..settings import load_settings, url_problem
+from ..text import plural
 from ..writer import BuildWriter, make_private
 from . import execute, output, parts
 from .cache import BuildCache
-from .inputs import (code_fingerprint, data_digest, inputs_fingerprint, load_project, previous_national, previous_parts,
-                     previous_search, read_answer_files)
+from .inputs import (
+    code_fingerprint,
+    data_digest,
+    inputs_fingerprint,
+    load_project,
+    previous_national,
+    previous_parts,
+    previous_search,
+    read_answer_files,
+)
 from .options import BuildOptions, BuildSummary, Interrupted, Interruption
 from .plan import CARRY, RENDER, SEARCH, NationalInput, OrgInput, PlanInputs, listed_of, plan, search_decision
 
@@ -50,13 +58,16 @@ def build(opts: BuildOptions) -> BuildSummary:
         data, read_problems = read_answer_files(opts.orgs_dir)
         code = code_fingerprint(opts.project_dir, settings_data)
         archive = Archive(opts.archive_folder)  # read only: what was delivered, and each delivered year's comparison basis
-        inputs = inputs_fingerprint(code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest(), opts.strict], data)
+        inputs = inputs_fingerprint(
+            code, [opts.make_pdf, settings.site_url, opts.only, opts.keep_going, opts.search, archive.digest(), opts.strict], data
+        )
         manifest = output.read_manifest(opts.out_dir)
         previous = previous_parts(opts.out_dir, manifest)
         national = previous_national(opts.out_dir, manifest)
         index_before = previous_search(opts.out_dir, manifest)
-        whole = (all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values())
-                 and (index_before is None or index_before.present))
+        whole = all(part.present for parts in (*previous.values(), *national.values()) for part in parts.values()) and (
+            index_before is None or index_before.present
+        )
         if manifest is not None and manifest.get("inputs") == inputs and not read_problems and whole:
             make_private(opts.out_dir)  # an output an earlier version wrote: its delivery packages were readable by all
             summary.unchanged = True
@@ -80,9 +91,11 @@ def build(opts: BuildOptions) -> BuildSummary:
     return summary
 
 
-NO_ADDRESS = ("no site address (webbplats in installningar.yaml, or --site-url): the PDFs and action plans "
-              "carry no links to the site, 404.html links from the domain's root, and sitemap.xml and the open data's "
-              "catalogue for dataportal.se (data/katalog.rdf) are not written")
+NO_ADDRESS = (
+    "no site address (webbplats in installningar.yaml, or --site-url): the PDFs and action plans "
+    "carry no links to the site, 404.html links from the domain's root, and sitemap.xml and the open data's "
+    "catalogue for dataportal.se (data/katalog.rdf) are not written"
+)
 
 
 def project_settings(opts: BuildOptions):
@@ -112,8 +125,7 @@ class _Loaded:
     problems: list[Problem]
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before,
-           archive) -> None:
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before, archive) -> None:
     t = time.perf_counter()
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = _project(opts, settings, cache)
@@ -128,9 +140,17 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
     charts.remember_frame(project.ins, phone_frame, phone=True)
     compile_all(project.env)
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
-    worker = execute.Worker(project=project, data=data, shown=shown, keys=cache_keys, cached=cache.keys(), make_pdf=opts.make_pdf,
-                            paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
-                            delivered=archive.by_slug(), archive_root=str(archive.root))
+    worker = execute.Worker(
+        project=project,
+        data=data,
+        shown=shown,
+        keys=cache_keys,
+        cached=cache.keys(),
+        make_pdf=opts.make_pdf,
+        paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
+        delivered=archive.by_slug(),
+        archive_root=str(archive.root),
+    )
     pool = execute.pool(worker, paths, jobs, opts.make_pdf)
     staging = indexer = None
     try:
@@ -152,32 +172,49 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         # -- compare
         # A delivered year compares with the year as it stood at its first delivery (basis.py).
         index = comparer(project.ins, archive, loaded.results)
-        orgs = tuple(replace(o, comparisons=tuple(comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]),
-                                                             with_points=False)))
-                     for o in candidates)
+        orgs = tuple(
+            replace(
+                o,
+                comparisons=tuple(
+                    comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]), with_points=False)
+                ),
+            )
+            for o in candidates
+        )
         summary.organisations, summary.published = len(orgs), sum(o.published for o in orgs)
         t = _stage(summary, "compare", t)
         # round year -> its follow-up as shown (plan rule 6); the unpublished as counts only
         yearly = site.national_views(project, listed_results, list(loaded.results.values()))
         t = _stage(summary, "national follow-up", t)
         # -- plan
-        summary.plan = the_plan = plan(PlanInputs(
-            code=code, site_url=project.site_url, make_pdf=opts.make_pdf, only=opts.only, orgs=orgs, previous=previous,
-            complete=not loaded.problems, inputs=inputs, search=opts.search, previous_search=index_before,
-            national=tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()),
-            previous_national=previous_national_parts))
+        summary.plan = the_plan = plan(
+            PlanInputs(
+                code=code,
+                site_url=project.site_url,
+                make_pdf=opts.make_pdf,
+                only=opts.only,
+                orgs=orgs,
+                previous=previous,
+                complete=not loaded.problems,
+                inputs=inputs,
+                search=opts.search,
+                previous_search=index_before,
+                national=tuple(NationalInput(year, report_digest(view)) for year, view in yearly.items()),
+                previous_national=previous_national_parts,
+            )
+        )
         t = _stage(summary, "plan", t)
         # -- execute, then swap in
-        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive,
-                 worker.delivered)
+        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive, worker.delivered)
         t = time.perf_counter()
         interruption = opts.interruption or Interruption()
         interruption.check()  # a stop that a library swallowed on its way: the previous output stays
         with interruption.held():  # from here the new output goes in whole, and the cache with it
             staging.commit()
             valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
-            failed = cache.write({cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame,
-                                 project.guidance, phone_frame)
+            failed = cache.write(
+                {cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance, phone_frame
+            )
         if failed:
             summary.notes.append(failed)
         _stage(summary, "write", t)
@@ -202,11 +239,22 @@ def _candidates(opts, project, loaded: _Loaded, worker) -> tuple[tuple[OrgInput,
     of_file = {worker.shown[p]: data_digest(worker.data[p]) for p in paths}
     # The answer files as the last build read them (its cache has their summaries); without a cache, all are taken to be.
     as_before = {worker.shown[p] for p in paths if worker.keys[p] in worker.cached or not worker.cached}
-    candidates = tuple(OrgInput(slug, r.organisation.published,
-                                _with_deliveries(of_file[r.organisation.path], opts.out_dir if r.organisation.path in as_before else None,
-                                                 slug, r.latest.date[:4], worker.delivered.get(slug)),
-                                (), digests.get(slug))
-                       for slug, r in loaded.results.items())
+    candidates = tuple(
+        OrgInput(
+            slug,
+            r.organisation.published,
+            _with_deliveries(
+                of_file[r.organisation.path],
+                opts.out_dir if r.organisation.path in as_before else None,
+                slug,
+                r.latest.date[:4],
+                worker.delivered.get(slug),
+            ),
+            (),
+            digests.get(slug),
+        )
+        for slug, r in loaded.results.items()
+    )
     return candidates, records
 
 
@@ -249,8 +297,9 @@ def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_pro
     # One name, one organisation: as `check` says it (answers.duplicate_names), over every file.
     # One place, one file: the same for kod (answers.duplicate_codes).
     by_shown = {shown[p]: worker.data[p] for p in paths}
-    clashes = (duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], by_shown)
-               + duplicate_codes([(s.organisation.path, s.organisation.code) for s in summaries.values()], by_shown))
+    clashes = duplicate_names([(s.organisation.path, s.organisation.name) for s in summaries.values()], by_shown) + duplicate_codes(
+        [(s.organisation.path, s.organisation.code) for s in summaries.values()], by_shown
+    )
     if clashes:
         summaries = {slug: s for slug, s in summaries.items() if s.organisation.path not in {c.path for c in clashes}}
         problems, invalid = problems + clashes, invalid + [c.path for c in clashes]
@@ -268,8 +317,17 @@ def _load(opts, summary: BuildSummary, cache: BuildCache, worker, pool, read_pro
     if problems and not opts.keep_going:
         raise ContentError(problems)
     if opts.only and opts.only not in summaries:
-        raise ContentError(problems + [Problem(str(opts.orgs_dir / f"{opts.only}.yaml"), 1, "--only",
-                                               "no valid answer file for this slug" + did_you_mean(opts.only, summaries))])
+        raise ContentError(
+            problems
+            + [
+                Problem(
+                    str(opts.orgs_dir / f"{opts.only}.yaml"),
+                    1,
+                    "--only",
+                    "no valid answer file for this slug" + did_you_mean(opts.only, summaries),
+                )
+            ]
+        )
     return _Loaded(dict(sorted(summaries.items())), encoded, problems)
 
 
@@ -277,12 +335,14 @@ def _staging(out_dir):
     try:
         return output.Staging(out_dir)
     except OSError as exc:
-        raise ContentError([Problem(str(out_dir), 1, "--out", f"cannot write a new build beside it in "
-                                                              f"{out_dir.parent}: {exc.strerror}")]) from None
+        raise ContentError(
+            [Problem(str(out_dir), 1, "--out", f"cannot write a new build beside it in {out_dir.parent}: {exc.strerror}")]
+        ) from None
 
 
-def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float,
-             archive, delivered: dict) -> None:
+def _execute(
+    opts, summary: BuildSummary, the_plan, pool, staging, indexer, context: tuple, project, code: str, t: float, archive, delivered: dict
+) -> None:
     """Carry over, render (workers), the shared pages and the search index, then the sitemap and the
     manifest: every file of the new output is in the staging folder afterwards."""
     yearly = context[2]
@@ -320,8 +380,10 @@ def _execute(opts, summary: BuildSummary, the_plan, pool, staging, indexer, cont
     again = sorted({slug for slug, part in rendered if not parts.of(part).public and slug in delivered})
     kept = keep_as_delivered(staging.dir / layout.DELIVERY, again, archive)
     if kept:
-        summary.notes.append(f"{plural(len(kept), 'file')} of delivered packages whose data did not change kept as delivered "
-                             "(the archive's copies), although this build rendered them anew")
+        summary.notes.append(
+            f"{plural(len(kept), 'file')} of delivered packages whose data did not change kept as delivered "
+            "(the archive's copies), although this build rendered them anew"
+        )
     _write_site_index(writer, project, the_plan.manifest(code, rendered))
     summary.pages, summary.pdfs = writer.pages, writer.pdfs
     fates = the_plan.organisations()
