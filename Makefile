@@ -31,7 +31,7 @@ bytecode: $(STAMP)
 site: $(STAMP) debs bytecode
 	$(PY) build.py $(if $(SITE_URL),--site-url "$(SITE_URL)")
 
-test: $(STAMP) test-debs
+test: $(STAMP) test-debs lint
 	$(PY) -m pytest
 
 # The fast tier: no PDFs, no browser, no processes of their own; under a minute alone.
