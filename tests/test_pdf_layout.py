@@ -146,3 +146,16 @@ def test_role_names_are_never_split(built, instrument, source, part, slug):
     for role in instrument.roles:
         if role.id in answered:
             assert role.label in " ".join(words), (slug, role.label)
+
+
+def test_each_number_of_an_organisations_report_stands_under_its_own_heading(example_build):
+    """The rule the national follow-up's tables keep (a numeric heading over its numbers), in the
+    delivery report's tables too: read with pdftotext -bbox."""
+    from .test_national import assert_under_headings, table_cells
+
+    doc = pages(example_build / "leverans" / "norrvik.pdf")
+    boxes, cells = table_cells(doc, "Områdespoäng vid mätningen", ["Axel", "Poäng", "Förändring"], ["1. Strategi och planering"])
+    assert [c[2] for c in cells["1. Strategi och planering"]][1:] == ["3,3", "▲ +0,8"]
+    assert_under_headings(boxes, cells)
+    for (_, x1, text), (_, h1, heading) in list(zip(cells["1. Strategi och planering"], boxes))[1:]:
+        assert abs(x1 - h1) < 2, f"{text} ends at {x1:.1f}, its heading {heading} at {h1:.1f}: not right-aligned together"
