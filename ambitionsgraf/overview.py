@@ -447,16 +447,24 @@ def _shown_spread(ins: Instrument, kind: str, key: str, spread) -> tuple[str, st
 
 def _spread(values: list, mine, drop_own: bool, exact_floats: bool) -> tuple[Fraction, Fraction, Fraction, int] | None:
     """Median (of an even count, the mean of the middle two), lowest and highest of the published
-    others' values: the group's published values less the organisation's own, when it is among them."""
-    values = list(values)
+    others' values: the group's published values (sorted) less the organisation's own, when it is
+    among them. Only those three are read and made exact: the group is not copied for each member."""
+    skip = None
     if drop_own and mine is not None:
-        values.remove(float(mine) if exact_floats else mine)
-    if len(values) < MIN_GROUP:
+        own = float(mine) if exact_floats else mine
+        skip = bisect_left(values, own)
+        if skip == len(values) or values[skip] != own:
+            raise ValueError("the organisation's own value is not among its group's published values")
+    n = len(values) - (skip is not None)
+    if n < MIN_GROUP:
         return None
-    exact = [Fraction(v).limit_denominator(_FLOAT_EXACT) if exact_floats else Fraction(v) for v in values]
-    n = len(exact)
-    median = exact[n // 2] if n % 2 else (exact[n // 2 - 1] + exact[n // 2]) / 2
-    return median, exact[0], exact[-1], n
+
+    def at(i: int) -> Fraction:  # the i-th of the others, in order
+        v = values[i if skip is None or i < skip else i + 1]
+        return Fraction(v).limit_denominator(_FLOAT_EXACT) if exact_floats else Fraction(v)
+
+    median = at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
+    return median, at(0), at(n - 1), n
 
 
 def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_points: bool = True) -> list[Comparison]:
