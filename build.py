@@ -63,8 +63,25 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--debug", action="store_true", help="show tracebacks")
         return p
 
+    for add in (_build_command, _check_command, _new_command, _import_command, _serve_command, _leverera_command, _verifiera_command):
+        add(command)
+    return top
+
+
+def _output_options(p: argparse.ArgumentParser, out_help: str) -> None:
+    """The options `build` and `leverera` share: where the build writes, the site's address, settings, workers."""
+    p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help=out_help)
+    p.add_argument("--site-url", default=None, metavar="URL", help=_SITE_URL_HELP)
+    p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
+    p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
+
+
+_SITE_URL_HELP = "the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap"
+
+
+def _build_command(command) -> None:
     p = command("build", "build the public site and the delivery packages (the default)")
-    p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help="output folder (default: output/)")
+    _output_options(p, "output folder (default: output/)")
     p.add_argument("--no-pdf", action="store_true", help="skip the PDF reports and action-plan workbooks")
     p.add_argument("--only", metavar="SLUG", help="render only this organisation's pages and files")
     p.add_argument("--keep-going", action="store_true", help="build the valid organisations, list the invalid ones, exit 1")
@@ -74,25 +91,23 @@ def _parser() -> argparse.ArgumentParser:
         help="an answer file still the untouched template of `new` is an error "
         "(by default it is left out as not measured yet, with a note)",
     )
-    p.add_argument(
-        "--site-url",
-        default=None,
-        metavar="URL",
-        help="the published site's address (overrides installningar.yaml), for links in PDFs, CSV and sitemap",
-    )
-    p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
-    p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
     p.add_argument("--explain", action="store_true", help="list what became of each part of each organisation's files, and why")
 
+
+def _check_command(command) -> None:
     p = command("check", "validate answer files without building", orgs="folder of answer files when no FILES are given (default: orgs/)")
     p.add_argument("files", nargs="*", type=Path, metavar="FILES", help="answer files (default: every file in --orgs)")
 
+
+def _new_command(command) -> None:
     p = command("new", "write a new answer file with every question as a template")
     p.add_argument("slug", metavar="SLUG", help="the file's name: a–z, 0–9 and hyphens, starting with a letter or digit")
     p.add_argument("--namn", required=True, help="the organisation's name")
     p.add_argument("--typ", required=True, help="kommun, region, myndighet or bolag")
     p.add_argument("--datum", help="date of the first assessment, YYYY-MM-DD")
 
+
+def _import_command(command) -> None:
     p = command(
         "import",
         "import a survey export or self-assessment files as a new assessment round",
@@ -117,6 +132,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--map", type=Path, metavar="MAPFILE", help='YAML lines of "heading": target for a survey whose headings are its own')
     p.add_argument("--write-map", type=Path, metavar="MAPFILE", help="with --dry-run: write a map file to start from")
 
+
+def _serve_command(command) -> None:
     p = command(
         "serve",
         "serve the site locally and rebuild it on changes (no PDFs)",
@@ -128,15 +145,18 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=PROJECT / ".cache" / "serve", metavar="DIR", help="folder to build into (default: .cache/serve)"
     )
 
-    def archive_option(p) -> None:
-        p.add_argument(
-            "--arkiv",
-            type=Path,
-            default=None,
-            metavar="DIR",
-            help="the delivery archive (default: arkiv/leveranser beside the answer files' folder)",
-        )
 
+def _archive_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--arkiv",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the delivery archive (default: arkiv/leveranser beside the answer files' folder)",
+    )
+
+
+def _leverera_command(command) -> None:
     p = command(
         "leverera",
         "record a round year's delivery packages as delivered, in the archive and its register",
@@ -148,21 +168,18 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", metavar="SLUG", help="deliver only these organisations' packages")
     p.add_argument("--diarienummer", default="", metavar="DNR", help="the agency's registration number for this delivery")
     p.add_argument("--datum", default=None, metavar="YYYY-MM-DD", help="the day of delivery (default: today)")
-    p.add_argument("--out", type=Path, default=PROJECT / "output", metavar="DIR", help="the build's output folder (default: output/)")
-    p.add_argument("--site-url", default=None, metavar="URL", help="the published site's address (overrides installningar.yaml)")
-    p.add_argument("--settings", type=Path, default=None, metavar="FILE", help="the project settings file (default: installningar.yaml)")
-    p.add_argument("--jobs", type=_jobs, default=0, metavar="N", help="worker processes for PDFs (default: one per core)")
-    archive_option(p)
+    _output_options(p, "the build's output folder (default: output/)")
+    _archive_option(p)
 
+
+def _verifiera_command(command) -> None:
     p = command(
         "verifiera",
         "say whether a file is one the agency delivered, to whom and which version",
         "Look the file up by its SHA-256 in the delivery archive's register. Exit status 0 when it was delivered, 1 when not.",
     )
     p.add_argument("files", nargs="+", type=Path, metavar="FIL", help="the file(s) to look up")
-    archive_option(p)
-
-    return top
+    _archive_option(p)
 
 
 def _year(text: str) -> str:
