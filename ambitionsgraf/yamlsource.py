@@ -200,37 +200,73 @@ def _short_tag(tag: str) -> str:
 
 def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node | None, list[Problem]]:
     """Compose the single document in `text` from parser events, refusing what we never need."""
-    resolver = Resolver()
-    problems: list[Problem] = []
-    refused = 0
-    anchors: dict[str, int] = {}
-    aliases_seen: set[tuple[int, str]] = set()
-    stack: list[_Frame] = []
-    root: Node | None = None
-    nodes = 0
-    documents = 0
+    return _Composer(path, text, what).compose()
 
-    def refuse(line: int, field: str, message: str) -> None:
-        nonlocal refused
-        refused += 1
-        if refused <= MAX_REFUSED:
-            problems.append(Problem(path, line, field, message))
 
-    def field_here() -> str:
+class _Stop(Exception):
+    """The file cannot be composed: its one problem says why."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+class _Composer:
+    """Builds the node tree event by event, counting values and depth, so that a hostile file is
+    refused at the limit instead of being composed whole."""
+
+    def __init__(self, path: str, text: str, what: str):
+        self.path, self.text, self.what = path, text, what
+        self.resolver = Resolver()
+        self.problems: list[Problem] = []
+        self.refused = 0
+        self.anchors: dict[str, int] = {}
+        self.aliases_seen: set[tuple[int, str]] = set()
+        self.stack: list[_Frame] = []
+        self.root: Node | None = None
+        self.nodes = 0
+        self.documents = 0
+
+    def compose(self) -> tuple[Node | None, list[Problem]]:
+        path, text = self.path, self.text
+        events = yaml.parse(text, Loader=_Loader)
+        try:
+            for event in events:
+                self._event(event)
+        except _Stop as stop:
+            return None, [stop.problem]
+        except yaml.reader.ReaderError as exc:
+            return None, [_reader_problem(path, text, exc)]
+        except yaml.MarkedYAMLError as exc:
+            return None, [_syntax_problem(path, text, exc)]
+        except yaml.YAMLError as exc:
+            return None, [Problem(path, 1, "syntax", f"invalid YAML: {show(str(exc), 120)}")]
+        finally:
+            events.close()
+        problems = self.problems
+        if self.refused > MAX_REFUSED:
+            more = self.refused - MAX_REFUSED
+            problems.append(Problem(path, problems[-1].line, "file", f"{more} more aliases or tags not listed; answer files use neither"))
+        return (None if problems else self.root), problems
+
+    def _refuse(self, line: int, field: str, message: str) -> None:
+        self.refused += 1
+        if self.refused <= MAX_REFUSED:
+            self.problems.append(Problem(self.path, line, field, message))
+
+    def _field_here(self) -> str:
         """The field a node arriving now belongs to (for messages)."""
-        if not stack:
+        if not self.stack:
             return "file"
-        top = stack[-1]
+        top = self.stack[-1]
         if isinstance(top.node, MappingNode) and top.key is not None and isinstance(top.key, ScalarNode) and top.key.value.strip():
             return show(top.key.value)
         return top.field
 
-    def attach(node: Node) -> None:
-        nonlocal root
-        if not stack:
-            root = node
+    def _attach(self, node: Node) -> None:
+        if not self.stack:
+            self.root = node
             return
-        top = stack[-1]
+        top = self.stack[-1]
         if isinstance(top.node, SequenceNode):
             top.node.value.append(node)
         elif top.key is None:
@@ -239,79 +275,59 @@ def _compose(path: str, text: str, what: str = "an answer file") -> tuple[Node |
             top.node.value.append((top.key, node))
             top.key = None
 
-    events = yaml.parse(text, Loader=_Loader)
-    try:
-        for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    return None, [
-                        Problem(
-                            path,
-                            event.start_mark.line + 1,
-                            "syntax",
-                            "expected one YAML document, got a second '---'; keep one organisation per file",
-                        )
-                    ]
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
-                frame = stack.pop()
-                attach(frame.node)
-                continue
-            line = event.start_mark.line + 1
-            nodes += 1
-            if nodes > MAX_NODES:
-                limit = grouped(MAX_NODES)
-                return None, [Problem(path, line, "file", f"expected at most {limit} values, got more; this is not {what}")]
-            if isinstance(event, yaml.AliasEvent):
-                field = field_here()  # before attach() moves on to the next key
-                attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
-                if (line, event.anchor) in aliases_seen:
-                    continue  # one line per alias and line is enough
-                aliases_seen.add((line, event.anchor))
-                if event.anchor in anchors:
-                    refuse(
-                        line,
-                        field,
-                        f"*{show(event.anchor)} repeats the value anchored on line {anchors[event.anchor]}; aliases are not allowed, write the value out",
-                    )
-                else:
-                    refuse(line, field, "a value cannot start with '*'; put the text in quotes")
-                continue
-            if event.anchor is not None:
-                anchors.setdefault(event.anchor, line)
-            if event.tag is not None:
-                refuse(line, field_here(), f"the tag {show(_short_tag(event.tag))} is not allowed; write a plain value without it")
-            if isinstance(event, yaml.ScalarEvent):
-                tag = resolver.resolve(ScalarNode, event.value, event.implicit) if event.tag is None else event.tag
-                attach(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
-                continue
-            if len(stack) >= MAX_DEPTH:
-                return None, [
-                    Problem(
-                        path, line, "syntax", f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not {what}"
-                    )
-                ]
-            if isinstance(event, yaml.SequenceStartEvent):
-                node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
-            else:
-                node = MappingNode(_MAP_TAG, [], event.start_mark, None, event.flow_style)
-            stack.append(_Frame(node, field_here()))
-    except yaml.reader.ReaderError as exc:
-        return None, [_reader_problem(path, text, exc)]
-    except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(path, text, exc)]
-    except yaml.YAMLError as exc:
-        return None, [Problem(path, 1, "syntax", f"invalid YAML: {show(str(exc), 120)}")]
-    finally:
-        events.close()
-    if refused > MAX_REFUSED:
-        problems.append(
-            Problem(path, problems[-1].line, "file", f"{refused - MAX_REFUSED} more aliases or tags not listed; answer files use neither")
-        )
-    return (None if problems else root), problems
+    def _event(self, event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                line = event.start_mark.line + 1
+                raise _Stop(
+                    Problem(self.path, line, "syntax", "expected one YAML document, got a second '---'; keep one organisation per file")
+                )
+            return
+        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+            return
+        if isinstance(event, yaml.CollectionEndEvent):
+            self._attach(self.stack.pop().node)
+            return
+        line = event.start_mark.line + 1
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Stop(
+                Problem(self.path, line, "file", f"expected at most {grouped(MAX_NODES)} values, got more; this is not {self.what}")
+            )
+        if isinstance(event, yaml.AliasEvent):
+            self._alias(event, line)
+            return
+        if event.anchor is not None:
+            self.anchors.setdefault(event.anchor, line)
+        if event.tag is not None:
+            self._refuse(line, self._field_here(), f"the tag {show(_short_tag(event.tag))} is not allowed; write a plain value without it")
+        if isinstance(event, yaml.ScalarEvent):
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit) if event.tag is None else event.tag
+            self._attach(ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style))
+            return
+        if len(self.stack) >= MAX_DEPTH:
+            message = f"expected lists and mappings nested at most {MAX_DEPTH} deep, got more; this is not {self.what}"
+            raise _Stop(Problem(self.path, line, "syntax", message))
+        if isinstance(event, yaml.SequenceStartEvent):
+            node: Node = SequenceNode(_SEQ_TAG, [], event.start_mark, None, event.flow_style)
+        else:
+            node = MappingNode(_MAP_TAG, [], event.start_mark, None, event.flow_style)
+        self.stack.append(_Frame(node, self._field_here()))
+
+    def _alias(self, event, line: int) -> None:
+        field = self._field_here()  # before _attach() moves on to the next key
+        self._attach(ScalarNode("tag:yaml.org,2002:null", "", event.start_mark, event.end_mark, ""))
+        if (line, event.anchor) in self.aliases_seen:
+            return  # one line per alias and line is enough
+        self.aliases_seen.add((line, event.anchor))
+        if event.anchor in self.anchors:
+            at = self.anchors[event.anchor]
+            self._refuse(
+                line, field, f"*{show(event.anchor)} repeats the value anchored on line {at}; aliases are not allowed, write the value out"
+            )
+        else:
+            self._refuse(line, field, "a value cannot start with '*'; put the text in quotes")
 
 
 def _reader_problem(path: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
