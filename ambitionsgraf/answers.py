@@ -757,7 +757,7 @@ def load_organisations(
 # -- across files ------------------------------------------------------------------------
 
 
-def _field_line(shown: str, data: bytes | None, field: str) -> int:
+def field_line(shown: str, data: bytes | None, field: str) -> int:
     """The line of a top-level key (`namn:`, `kod:`) in a valid file (only looked up for the few files that clash)."""
     root = read_source(shown, data)[0].root if data is not None else None
     if isinstance(root, MappingNode):
@@ -785,7 +785,7 @@ def duplicate_names(named: Iterable[tuple[str, str]], data: Mapping[str, bytes])
             problems.append(
                 Problem(
                     path,
-                    _field_line(path, data.get(path), "namn"),
+                    field_line(path, data.get(path), "namn"),
                     "namn",
                     f"'{show(name, 80)}' is also the name in {others}; each organisation needs a name of its own",
                 )
@@ -812,7 +812,7 @@ def duplicate_codes(coded: Iterable[tuple[str, str | None]], data: Mapping[str, 
             problems.append(
                 Problem(
                     path,
-                    _field_line(path, data.get(path), "kod"),
+                    field_line(path, data.get(path), "kod"),
                     "kod",
                     f'"{code}" is also the code in {others}; one place needs one file (put its rounds under matningar: in one of them)',
                 )

@@ -192,7 +192,7 @@ def test_styles_and_shared_strings_at_their_limits_are_read_and_one_element_more
 def test_a_workbook_read_cell_by_cell_stops_at_the_cell_limit(tmp_path, monkeypatch):
     """Cells are counted as they are read too (a sheet's dimension may say less than it holds):
     row 21 is the first past 200 cells of ten columns."""
-    from ambitionsgraf import importer
+    from ambitionsgraf.importer import tables as importer  # the module that reads a workbook against LIMITS
 
     rows = [[f"k{c}" for c in range(10)]] + [[str(r)] * 10 for r in range(30)]
     path = tmp_path / "svar.xlsx"
