@@ -75,114 +75,65 @@ def new(args, project_dir: Path) -> int:
 
 def import_(args, project_dir: Path) -> int:
     """`build.py import`: a survey export, or self-assessment files, into answer files, all or nothing."""
-    import datetime
-
     from .answers import display_path
-    from .importer import make_plan, map_text, plan_self_assessments, read_map, write_changes
-    from .instrument import load_instrument
-    from .problems import Problem
+    from .importer import write_changes
+    from .importer.command import ImportRequest, plan_request, write_map_file
 
-    files = list(args.files)
-    self_assessments = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
-    shown = display_path(files[0])
-    write_map = getattr(args, "write_map", None)
+    request = ImportRequest(
+        list(args.files), args.orgs, args.datum, getattr(args, "map", None), getattr(args, "write_map", None), args.dry_run
+    )
     try:
-        if self_assessments and len(self_assessments) != len(files):
-            other = next(f for f in files if f not in self_assessments)
-            raise ContentError(
-                [
-                    Problem(
-                        display_path(other),
-                        1,
-                        "file",
-                        "give either self-assessment files (.yaml) or one survey export (.csv, .xlsx), not both",
-                    )
-                ]
-            )
-        if not self_assessments and len(files) > 1:
-            raise ContentError([Problem(display_path(files[1]), 1, "file", "one survey export at a time; import the others one by one")])
-        if self_assessments and (write_map is not None or getattr(args, "map", None) is not None):
-            raise ContentError(
-                [
-                    Problem(
-                        shown,
-                        1,
-                        "--map" if write_map is None else "--write-map",
-                        "is for survey exports; self-assessment files say what each answer is",
-                    )
-                ]
-            )
-        ins = load_instrument(project_dir / "content" / "instrument.yaml")
-        day = None
-        if args.datum:
-            try:
-                day = datetime.date.fromisoformat(args.datum) if len(args.datum) == 10 else None
-            except ValueError:
-                day = None
-            if day is None:
-                raise ContentError([Problem(shown, 1, "--datum", f"expected a date written YYYY-MM-DD, got {args.datum!r}")])
-        if write_map is not None:
-            if not args.dry_run:
-                raise ContentError(
-                    [Problem(display_path(write_map), 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")]
-                )
-            if os.path.lexists(write_map):
-                raise ContentError([Problem(display_path(write_map), 1, "--write-map", "exists already; give a new file name")])
-        if self_assessments:
-            plan = plan_self_assessments(ins, files, args.orgs, day)
-        else:
-            mapping = read_map(ins, args.map) if getattr(args, "map", None) is not None else None
-            plan = make_plan(ins, files[0], args.orgs, day, mapping)
+        plan = plan_request(project_dir / "content" / "instrument.yaml", request)
     except ContentError as exc:
-        _report(exc.problems)
-        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
-        return 1
+        return _nothing_written(exc.problems)
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
             print(use, file=sys.stderr)
-        if write_map is not None and plan.columns:
-            with open(write_map, "x", encoding="utf-8") as fh:
-                fh.write(map_text(plan.columns, files[0].name))
-            print(f"wrote {display_path(write_map)}: the columns and how they were read; edit it and import with --map", file=sys.stderr)
+        written = write_map_file(request, plan.columns)
+        if written is not None:
+            print(
+                f"wrote {display_path(written)}: the columns and how they were read; edit it and import with --map",
+                file=sys.stderr,
+            )
     if plan.problems:
-        problems = ContentError(plan.problems).problems  # sorted and without repeats, as every command reports them
-        _report(problems)
-        print(f"{plural(len(problems), 'problem')}; nothing was written", file=sys.stderr)
-        return 1
-    changes = plan.changes
+        return _nothing_written(plan.problems)
     if args.dry_run:
-        for change in changes:
+        for change in plan.changes:
             sys.stdout.write(change.diff())
-        print(f"dry run: {plural(len(changes), 'file')} would change; nothing was written", file=sys.stderr)
+        print(f"dry run: {plural(len(plan.changes), 'file')} would change; nothing was written", file=sys.stderr)
         return 0
+    interruption = getattr(args, "interruption", None)
     try:
-        with args.interruption.held() if getattr(args, "interruption", None) is not None else contextlib.nullcontext():
-            write_changes(changes)  # a stop while the files go in waits until they are all in place
+        with interruption.held() if interruption is not None else contextlib.nullcontext():
+            write_changes(plan.changes)  # a stop while the files go in waits until they are all in place
     except FileExistsError as exc:
         print(f"{exc.filename or exc}: appeared while importing; run the import again", file=sys.stderr)
         return 1
     except ContentError as exc:  # refused before anything was written (a link to nowhere, a file changed meanwhile)
-        _report(exc.problems)
-        print(f"{plural(len(exc.problems), 'problem')}; nothing was written", file=sys.stderr)
-        return 1
+        return _nothing_written(exc.problems)
     for use in plan.dropped:
         print(use.drop_line())
-    for change in changes:
-        rounds = ", ".join(
-            f"{r.date.isoformat()} ({len(r.respondents)} respondent{'s' if len(r.respondents) != 1 else ''})" for r in change.rounds
-        )
+    for change in plan.changes:
+        rounds = ", ".join(f"{r.date.isoformat()} ({plural(len(r.respondents), 'respondent')})" for r in change.rounds)
         said = f"; {change.code_said}" if change.code_said else ""
         if change.old is None:
             print(f"wrote {change.shown}: new file, publicerad: false, round {rounds}{said}")
         else:
             print(f"extended {change.shown}: new round {rounds}{said}")
-    interruption = getattr(args, "interruption", None)
     if interruption is not None and interruption.signum is not None:  # it came while the files went in, which it waited for
         import signal
 
         print(f"stopped ({signal.Signals(interruption.signum).name}) after the answer files were written, whole", file=sys.stderr)
         return 128 + interruption.signum
     return 0
+
+
+def _nothing_written(problems: list) -> int:
+    """Every problem, sorted and without repeats as every command reports them, and that nothing was written."""
+    problems = ContentError(problems).problems
+    _report(problems)
+    print(f"{plural(len(problems), 'problem')}; nothing was written", file=sys.stderr)
+    return 1
 
 
 def serve(args, project_dir: Path) -> int:

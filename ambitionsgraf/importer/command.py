@@ -1,0 +1,98 @@
+"""What `build.py import` is asked for, checked before anything is read, and planned by its source.
+
+The command line gives either self-assessment files (.yaml) or one survey export (.csv, .xlsx);
+--map and --write-map are for survey exports, --write-map only with --dry-run and never over a
+file. Every refusal is a ContentError; the command itself (cli.import_) only says what happened.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import atomic
+from ..answers import ANSWER_SUFFIXES, display_path
+from ..instrument import load_instrument
+from ..problems import ContentError, Problem
+from .columns import ColumnUse
+from .mapfile import map_text, read_map
+from .model import ImportPlan
+from .plan import plan
+from .selfassessments import read_self_assessments
+from .survey import read_survey
+from .tables import read_table
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    files: list[Path]
+    orgs_dir: Path
+    datum: str | None = None  # --datum as given
+    map: Path | None = None
+    write_map: Path | None = None
+    dry_run: bool = False
+
+    @property
+    def self_assessments(self) -> bool:
+        return any(f.suffix.lower() in ANSWER_SUFFIXES for f in self.files)
+
+
+def plan_request(instrument_path: Path, request: ImportRequest) -> ImportPlan:
+    """The import's plan: every file it would write, or every problem. Raise ContentError when the
+    request itself is refused (files of both kinds, a bad --datum, --write-map over a file)."""
+    _check_files(request)
+    ins = load_instrument(instrument_path)
+    day = _day(request)
+    if request.write_map is not None:
+        shown = display_path(request.write_map)
+        if not request.dry_run:
+            raise ContentError([Problem(shown, 1, "--write-map", "only with --dry-run: the map is a file to edit before importing")])
+        if os.path.lexists(request.write_map):
+            raise ContentError([Problem(shown, 1, "--write-map", "exists already; give a new file name")])
+    if request.self_assessments:
+        return plan(ins, read_self_assessments(ins, request.files, request.orgs_dir, day), request.orgs_dir)
+    mapping = read_map(ins, request.map) if request.map is not None else None
+    table, problems = read_table(request.files[0], display_path(request.files[0]))
+    if table is None:
+        return ImportPlan([], problems, [])
+    return plan(ins, read_survey(ins, table, request.orgs_dir, day, mapping), request.orgs_dir)
+
+
+def _check_files(request: ImportRequest) -> None:
+    files = request.files
+    yaml_files = [f for f in files if f.suffix.lower() in ANSWER_SUFFIXES]
+    if yaml_files and len(yaml_files) != len(files):
+        other = next(f for f in files if f not in yaml_files)
+        message = "give either self-assessment files (.yaml) or one survey export (.csv, .xlsx), not both"
+        raise ContentError([Problem(display_path(other), 1, "file", message)])
+    if not yaml_files and len(files) > 1:
+        raise ContentError([Problem(display_path(files[1]), 1, "file", "one survey export at a time; import the others one by one")])
+    if yaml_files and (request.write_map is not None or request.map is not None):
+        option = "--map" if request.write_map is None else "--write-map"
+        message = "is for survey exports; self-assessment files say what each answer is"
+        raise ContentError([Problem(display_path(files[0]), 1, option, message)])
+
+
+def _day(request: ImportRequest) -> datetime.date | None:
+    """--datum, written YYYY-MM-DD; None when not given."""
+    if not request.datum:
+        return None
+    try:
+        day = datetime.date.fromisoformat(request.datum) if len(request.datum) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ContentError(
+            [Problem(display_path(request.files[0]), 1, "--datum", f"expected a date written YYYY-MM-DD, got {request.datum!r}")]
+        )
+    return day
+
+
+def write_map_file(request: ImportRequest, columns: list[ColumnUse]) -> Path | None:
+    """--write-map: how the columns were read, as a --map file to edit; None when there is none to write."""
+    if request.write_map is None or not columns:
+        return None
+    atomic.write(request.write_map, map_text(columns, request.files[0].name), replace=False, mode=atomic.umask_mode())
+    return request.write_map
