@@ -64,14 +64,9 @@ phone number.
 
 from __future__ import annotations
 
-import datetime
-from pathlib import Path
-
-from ..answers import display_path
-from ..instrument import Instrument
-from ..problems import ContentError
 from .cells import column_letter, heading_key, shown_cell, wording_key
 from .columns import FIXED, REQUIRED, Columns, ColumnUse, How, option_keys
+from .command import ImportRequest, make_plan, plan_import, plan_request, plan_self_assessments
 from .export import export_rows, rows_to_csv, rows_to_xlsx
 from .mapfile import map_text, read_map
 from .model import FileChange, Identity, Imported, ImportedAnswer, ImportedRespondent, ImportedRound, ImportPlan
@@ -93,6 +88,7 @@ __all__ = [
     "How",
     "Identity",
     "ImportPlan",
+    "ImportRequest",
     "Imported",
     "ImportedAnswer",
     "ImportedRespondent",
@@ -108,6 +104,7 @@ __all__ = [
     "option_keys",
     "plan",
     "plan_import",
+    "plan_request",
     "plan_self_assessments",
     "read_map",
     "read_self_assessments",
@@ -121,30 +118,3 @@ __all__ = [
     "wording_key",
     "write_changes",
 ]
-
-
-def make_plan(
-    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
-) -> ImportPlan:
-    """Every file a survey export's import would write, every problem, and how each column was read."""
-    shown = display_path(table_path)
-    table, problems = read_table(table_path, shown)
-    if table is None:
-        return ImportPlan([], problems, [])
-    return plan(ins, read_survey(ins, table, orgs_dir, default_date, mapping), orgs_dir)
-
-
-def plan_import(
-    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
-) -> list[FileChange]:
-    """Every file the import would write; raise ContentError with every problem found."""
-    the_plan = make_plan(ins, table_path, orgs_dir, default_date, mapping)
-    if the_plan.problems:
-        raise ContentError(the_plan.problems)
-    return the_plan.changes
-
-
-def plan_self_assessments(ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None) -> ImportPlan:
-    """Self-assessment files as respondents of a new round in each organisation's answer file (or a
-    new file, unpublished): every file the import would write and every problem, as make_plan."""
-    return plan(ins, read_self_assessments(ins, files, orgs_dir, default_date), orgs_dir)

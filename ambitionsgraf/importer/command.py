@@ -14,11 +14,11 @@ from pathlib import Path
 
 from .. import atomic
 from ..answers import ANSWER_SUFFIXES, display_path
-from ..instrument import load_instrument
+from ..instrument import Instrument, load_instrument
 from ..problems import ContentError, Problem
 from .columns import ColumnUse
 from .mapfile import map_text, read_map
-from .model import ImportPlan
+from .model import FileChange, ImportPlan
 from .plan import plan
 from .selfassessments import read_self_assessments
 from .survey import read_survey
@@ -52,12 +52,36 @@ def plan_request(instrument_path: Path, request: ImportRequest) -> ImportPlan:
         if os.path.lexists(request.write_map):
             raise ContentError([Problem(shown, 1, "--write-map", "exists already; give a new file name")])
     if request.self_assessments:
-        return plan(ins, read_self_assessments(ins, request.files, request.orgs_dir, day), request.orgs_dir)
+        return plan_self_assessments(ins, request.files, request.orgs_dir, day)
     mapping = read_map(ins, request.map) if request.map is not None else None
-    table, problems = read_table(request.files[0], display_path(request.files[0]))
+    return make_plan(ins, request.files[0], request.orgs_dir, day, mapping)
+
+
+def make_plan(
+    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
+) -> ImportPlan:
+    """Every file a survey export's import would write, every problem, and how each column was read."""
+    shown = display_path(table_path)
+    table, problems = read_table(table_path, shown)
     if table is None:
         return ImportPlan([], problems, [])
-    return plan(ins, read_survey(ins, table, request.orgs_dir, day, mapping), request.orgs_dir)
+    return plan(ins, read_survey(ins, table, orgs_dir, default_date, mapping), orgs_dir)
+
+
+def plan_import(
+    ins: Instrument, table_path: Path, orgs_dir: Path, default_date: datetime.date | None, mapping: dict[str, str] | None = None
+) -> list[FileChange]:
+    """Every file the import would write; raise ContentError with every problem found."""
+    the_plan = make_plan(ins, table_path, orgs_dir, default_date, mapping)
+    if the_plan.problems:
+        raise ContentError(the_plan.problems)
+    return the_plan.changes
+
+
+def plan_self_assessments(ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None) -> ImportPlan:
+    """Self-assessment files as respondents of a new round in each organisation's answer file (or a
+    new file, unpublished): every file the import would write and every problem, as make_plan."""
+    return plan(ins, read_self_assessments(ins, files, orgs_dir, default_date), orgs_dir)
 
 
 def _check_files(request: ImportRequest) -> None:
