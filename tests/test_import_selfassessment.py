@@ -174,6 +174,35 @@ def test_self_assessment_files_and_a_survey_export_are_not_mixed(tmp_path):
     )
 
 
+def test_the_same_answers_as_self_assessments_and_as_a_survey_export_give_the_same_round(instrument, tmp_path):
+    """Both sources yield the same imported round and go through the same planning and writing: the
+    files they write differ only in the note saying where the round came from."""
+    files = three(tmp_path / "downloads")
+    options = {f"{q.id}_{q.extra}": q for q in instrument.questions if q.extra}
+    header = ["Organisation", "typ", "roll", "datum", *[q.id for q in instrument.questions], *options]
+    rows = [";".join(header)]
+    for role, svar in THREE.values():
+        cells = ["Norrviks kommun", "kommun", role, "2026-03-01"]
+        cells += [str(svar[q.id]["svar"] if isinstance(svar.get(q.id), dict) else svar.get(q.id, "")) for q in instrument.questions]
+        cells += [str(svar[q.id][q.extra]) if isinstance(svar.get(q.id), dict) else "" for q in options.values()]
+        rows.append(";".join(cells))
+    survey = tmp_path / "enkat.csv"
+    survey.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    written = {}
+    for source, given in (("self-assessments", files), ("survey", [survey])):
+        orgs = tmp_path / source
+        result = run_cli("import", *map(str, given), "--orgs", str(orgs))
+        assert result.returncode == 0, result.stderr
+        text = (orgs / "norrviks-kommun.yaml").read_text(encoding="utf-8")
+        notes = [line for line in text.splitlines() if line.startswith("  # Imported by build.py import from ")]
+        assert len(notes) == 1
+        written[source] = text.replace(notes[0], "")
+    assert written["self-assessments"] == written["survey"]
+    assert (
+        "omfattning: delar" in written["survey"] and "frekvens: kvartal" in written["survey"] and "h_nojdhet: vet_ej" in written["survey"]
+    )
+
+
 # -- from the page: three people's downloads, imported, score as typed by hand --------------------------
 
 
