@@ -16,8 +16,8 @@ Nothing the person enters leaves the browser: the page makes no requests
 beyond its own HTML, CSS and script. The answers are kept in the browser's own
 storage (localStorage) so that a reload keeps them, until "Rensa" forgets them;
 the answer file is built in the page and handed over as a download, and one
-downloaded earlier is read back in the page ("Öppna en sparad fil"). `build.py
-import` takes such files as respondents of a round (importer.plan_self_assessments).
+downloaded earlier is read back in the page ("Öppna en sparad fil", read by the vendored
+js-yaml). `build.py import` takes such files as respondents of a round (importer.plan_self_assessments).
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from .text import num
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
 DATA = "assets/instrument.json"
+# The YAML reader the page opens saved answer files with: js-yaml, vendored (README, "Third-party code").
+YAML_READER = "assets/vendor/js-yaml.min.js"
+YAML_READER_LICENSE = "assets/vendor/js-yaml.LICENSE.txt"
 
 
 def _fraction(value: Fraction | None) -> list[int] | None:
@@ -164,6 +167,7 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
     html = project.env.get_template("sjalvskattning.html").render(**ctx, sa=page_view(project), instrument=data)
     return {
         PAGE: html,
-        SCRIPT: project.env.loader.get_source(project.env, SCRIPT)[0],  # a static file from templates/, not rendered
+        # static files from templates/, not rendered
+        **{path: project.env.loader.get_source(project.env, path)[0] for path in (SCRIPT, YAML_READER, YAML_READER_LICENSE)},
         DATA: pages.to_json(data),
     }

@@ -696,27 +696,36 @@ def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instru
     }
 
 
+ONE_PERSON = "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n"
+NORRVIK = Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
-    "text,problem",
+    "text,line,problem",
     [
-        ("namn: x\ntyp: kommun\n", "matningar saknas: väntade en lista med mätningar"),
-        (
-            Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8"),
-            "matningar: en självskattning har en mätning, den här filen har 2",
-        ),
-        (
-            "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n          v1_matt: 7\n",
-            "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7",
-        ),
-        ("namn: x\ntyp: stat\n", "typ: väntade kommun, region, myndighet, bolag, fick stat"),
-        ('namn: "x\ntyp: kommun\n', "en text inom dubbla citattecken avslutas inte"),
-        ("%PDF-1.7 binärt", "väntade nyckel: värde, fick %PDF-1.7 binärt"),
-        ("- en lista\n", "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+        ("namn: x\ntyp: kommun\n", 1, "matningar saknas: väntade en lista med mätningar"),
+        (NORRVIK, NORRVIK.split("\n").index("matningar:") + 1, "matningar: en självskattning har en mätning, den här filen har 2"),
+        (ONE_PERSON + "          v1_mal: ja\n          v1_matt: 7\n", 9, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7"),
+        (ONE_PERSON + '          v1_matt: "3"\n', 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3 (inom citattecken; skriv talet utan dem)"),
+        (ONE_PERSON + "          v1_mal: 3\n", 8, "v1_mal: väntade ja, nej, vet_ej, fick 3"),
+        (ONE_PERSON + "          v1_mal: [ja]\n", 8, "v1_mal: väntade ja, nej, vet_ej, fick en lista eller flera värden"),
+        (ONE_PERSON + "          constructor: 3\n", 8, "constructor: ingen sådan fråga"),
+        (ONE_PERSON + "          v3_uppfoljning: {svar: 3, omfattning: halva}\n", 8, "v3_uppfoljning.omfattning: väntade delar, hela, fick halva"),
+        (ONE_PERSON + "          v1_matt: {svar: 3, omfattning: hela}\n", 8, "v1_matt: väntade ett svar"),
+        (ONE_PERSON + "          v1_matt: 3\n          v1_matt: 4\n", 9, "samma nyckel står två gånger"),
+        (ONE_PERSON + "          v1_mal: &a ja\n          v1_matt: *a\n", 9, "ett värde kan inte börja med * eller &; skriv texten inom citattecken"),
+        (ONE_PERSON + "\t  v1_matt: 3\n", 8, "dra in med mellanslag, inte tabb"),
+        ("namn: x\ntyp: stat\n", 2, "typ: väntade kommun, region, myndighet, bolag, fick stat"),
+        ("namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n   respondenter: []\n", 5, "oväntat indrag, eller en { eller [ som inte stängs"),
+        ('namn: "x\ntyp: kommun\n', 2, "en text inom citattecken avslutas aldrig"),
+        ("%PDF-1.7 binärt", 1, "det här är ingen YAML som en svarsfil skrivs i"),
+        ("- en lista\n", 1, "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+        ("# bara en kommentar\n", 1, "filen är tom"),
     ],
 )
-def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, problem):
+def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, line, problem):
     read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
-    assert read["problem"]["message"] == problem
+    assert read.get("problem") == {"line": line, "message": problem}
 
 
 def test_opening_a_wrong_file_says_why_and_changes_nothing(instrument, page, tmp_path):
