@@ -2,9 +2,12 @@
 
 The browser computes exactly what ambitionsgraf/scoring.py computes, from the
 same content/instrument.yaml: `instrument_data` emits the instrument as JSON
-(questions, rules, points, weights and options, areas with denominators, the
-threshold, quadrants, statuses, the step mapping and each step's suggestion
-texts), and templates/assets/sjalvskattning.js scores from that data alone.
+(questions, rules, points, weights and options, areas with denominators, axes,
+the threshold, quadrants, statuses and each question's status rule, the step
+mapping, the cap on a step with an unanswered question, how many priorities, the
+decimals shown and each step's suggestion texts), and
+templates/assets/sjalvskattning.js scores from that data alone: it holds no
+number, axis or status of the instrument.
 The page's chart is the Python chart's frame (`charts.frame(...).numbers()`:
 size, plot area, axis limits over the whole reachable range, ticks, threshold,
 where the quadrants' names sit), so both draw a point in the same place.
@@ -26,8 +29,8 @@ from fractions import Fraction
 
 from . import charts, pages
 from .project import Project
-from .scoring import area_bounds, axis_bounds, question_bounds
-from .text import num
+from .scoring import PRIORITY_LIMIT, area_bounds, axis_bounds, question_bounds, status_rule, unanswered_cap
+from .text import DECIMALS, num
 
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
@@ -57,6 +60,9 @@ def instrument_data(project: Project) -> dict:
         "axes": {k: {"label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()},
         "quadrants": [{"id": q.id, "label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
         "statuses": [{"id": s.id, "label": s.label, "minimum": _fraction(s.minimum)} for s in ins.statuses],
+        "unanswered_cap": unanswered_cap(ins),  # a step with an unanswered question is at most this
+        "priority_limit": PRIORITY_LIMIT,
+        "decimals": DECIMALS,  # a shown value's decimals, unless a bound needs more
         "areas": [
             {
                 "id": a.id,
@@ -77,6 +83,7 @@ def instrument_data(project: Project) -> dict:
                         "default_option": q.default_option,
                         "options": [{"key": o.key, "label": o.label, "short": o.short, "weight": _fraction(o.weight)} for o in q.options],
                         "step": q.step,
+                        "status_rule": [{"status": st, "bound": _fraction(b), "strict": strict} for st, b, strict in status_rule(ins, q.id)],
                     }
                     for q in a.questions
                 ],

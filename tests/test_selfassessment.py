@@ -564,7 +564,8 @@ def test_nothing_leaves_the_browser_and_only_its_own_storage_keeps_the_answers(i
     page.wait_for_load_state("networkidle")
     icons = ("favicon.ico", "favicon.svg")  # the browser fetches the page's icon whenever it likes
     loaded = [u for u in requests if not u.endswith(icons)]
-    assert sorted(u.removeprefix(site_url) for u in loaded) == ["assets/site.css", "assets/sjalvskattning.js", "sjalvskattning/"]
+    # the page, its style and its two scripts (js-yaml, vendored), all from the site itself
+    assert sorted(u.removeprefix(site_url) for u in loaded) == ["assets/site.css", "assets/sjalvskattning.js", "assets/vendor/js-yaml.min.js", "sjalvskattning/"]
     questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
     page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
     page.fill("#sa-namn", "Hemliga kommunen")

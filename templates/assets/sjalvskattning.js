@@ -82,10 +82,9 @@
     return (top - (top % (2 * f.d))) / (2 * f.d);
   }
 
-  /** `decimals` decimals (one by default), decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
+  /** `decimals` decimals, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
   function num(f, decimals) {
     if (f === null || f === undefined) return "–";
-    decimals = decimals === undefined ? 1 : decimals;
     var units = roundedUnits(f, decimals);
     var scale = Math.pow(10, decimals);
     var part = String(units % scale);
@@ -95,15 +94,15 @@
   }
 
   /**
-   * As views.shown (text.kept_decimals): the fewest decimals, at least one, that keep the shown
-   * value on the side of every bound the value is classified by (≥ t for at_least, > t for
-   * above), so that 2,45 beside a threshold of 2,5 reads "2,45", never "2,5".
+   * As views.shown (text.kept_decimals): the fewest decimals, at least `fewest` (ins.decimals), that
+   * keep the shown value on the side of every bound the value is classified by (≥ t for at_least,
+   * > t for above), so that 2,45 beside a threshold of 2,5 reads "2,45", never "2,5".
    */
-  function shown(f, bounds) {
-    if (f === null || f === undefined) return num(f);
+  function shown(f, bounds, fewest) {
+    if (f === null || f === undefined) return num(f, fewest);
     var atLeast = ((bounds && bounds.at_least) || []).map(fromPair);
     var above = ((bounds && bounds.above) || []).map(fromPair);
-    for (var decimals = 1; ; decimals++) {
+    for (var decimals = fewest; ; decimals++) {
       var units = roundedUnits(f, decimals) * (f.n < 0 ? -1 : 1);
       var rounded = frac(units, Math.pow(10, decimals));
       var kept = atLeast.every(function (t) {
@@ -134,10 +133,16 @@
       self.scaleValues[s.value] = true;
     });
     this.threshold = fromPair(ins.threshold);
+    this.axes = Object.keys(ins.axes);
     this.statusOrder = ins.statuses.map(function (s) {
       return s.id;
     });
   }
+
+  /** A value as the page shows it (as views.shown), by the bounds it is classified by. */
+  Scorer.prototype.shown = function (f, bounds) {
+    return shown(f, bounds, this.ins.decimals);
+  };
 
   /** The weight of an answer: the option's when it weighs, else the question's. */
   Scorer.prototype.weight = function (q, optionKey) {
@@ -183,12 +188,19 @@
     return divInt(total, area.denominator);
   };
 
+  /** Whether an axis's value is systematic: at or above the threshold (scoring.is_systematic). */
+  Scorer.prototype.systematic = function (value) {
+    return cmp(value, this.threshold) >= 0;
+  };
+
+  /** The quadrant whose systematic/temporary on each axis the values have; null until every axis has one. */
   Scorer.prototype.quadrant = function (axes) {
-    if (axes.ledning === null || axes.verksamhet === null) return null;
-    var l = cmp(axes.ledning, this.threshold) >= 0;
-    var v = cmp(axes.verksamhet, this.threshold) >= 0;
+    var self = this;
+    if (this.axes.some(function (axis) { return axes[axis] === null; })) return null;
     return this.ins.quadrants.filter(function (q) {
-      return q.ledning === l && q.verksamhet === v;
+      return self.axes.every(function (axis) {
+        return q[axis] === self.systematic(axes[axis]);
+      });
     })[0].id;
   };
 
@@ -206,7 +218,7 @@
       areas[area.id] = mean(values);
     });
     var axes = {};
-    ["ledning", "verksamhet"].forEach(function (axis) {
+    this.axes.forEach(function (axis) {
       var values = self.ins.areas
         .filter(function (a) {
           return a.axis === axis;
@@ -223,38 +235,30 @@
     return { respondents: respondents.length, areas: areas, axes: axes, quadrant: this.quadrant(axes) };
   };
 
-  Scorer.prototype.questionStatus = function (q, meanPoints, points) {
+  /** As scoring.question_status, by its rule as data (scoring.status_rule): the first status whose bound the mean reaches. */
+  Scorer.prototype.questionStatus = function (q, meanPoints) {
     if (meanPoints === null) return null;
-    var strongest = this.statusOrder[0];
-    var middle = this.statusOrder[1];
-    var weakest = this.statusOrder[this.statusOrder.length - 1];
-    if (q.rule === "ja_nej") {
-      var yes = q.points.ja;
-      var saidYes = points.filter(function (p) {
-        return p === yes;
-      }).length;
-      return saidYes === points.length ? strongest : saidYes ? middle : weakest;
-    }
-    var found = this.ins.statuses.filter(function (s) {
-      return cmp(meanPoints, fromPair(s.minimum)) >= 0;
-    })[0];
-    return found.id;
+    return q.status_rule.filter(function (r) {
+      if (r.bound === null) return true;
+      var c = cmp(meanPoints, fromPair(r.bound));
+      return r.strict ? c > 0 : c >= 0;
+    })[0].status;
   };
 
-  /** As scoring.weakest_status: a question nobody answered caps the step at the middle level. */
+  /** As scoring.weakest_status: a question nobody answered caps the step (ins.unanswered_cap). */
   Scorer.prototype.weakest = function (statuses) {
     var order = this.statusOrder;
     var known = statuses.filter(function (s) {
       return s !== null;
     });
     if (!known.length) return null;
-    if (known.length < statuses.length) known.push(order[1]);
+    if (known.length < statuses.length) known.push(this.ins.unanswered_cap);
     return known.reduce(function (a, b) {
       return order.indexOf(b) > order.indexOf(a) ? b : a;
     });
   };
 
-  /** Up to three steps or zones not in place: weakest status first, then instrument order. */
+  /** As scoring.priorities: up to ins.priority_limit steps or zones not in place, weakest status first, then instrument order. */
   Scorer.prototype.priorities = function (steps) {
     var order = this.statusOrder;
     var candidates = this.ins.steps.filter(function (s) {
@@ -264,7 +268,7 @@
       var byStatus = order.indexOf(steps[b.id]) - order.indexOf(steps[a.id]);
       return byStatus || a.order - b.order;
     });
-    return candidates.slice(0, 3).map(function (s) {
+    return candidates.slice(0, this.ins.priority_limit).map(function (s) {
       return s.id;
     });
   };
@@ -293,7 +297,7 @@
         answered: points.length,
         missing: respondents.length - points.length,
         dont_know: dontKnow,
-        status: self.questionStatus(q, m, points),
+        status: self.questionStatus(q, m),
       };
     });
     var steps = {};
@@ -330,26 +334,27 @@
     return f === null ? null : [f.n, f.d];
   }
 
-  function plainGroup(g, bounds) {
+  function plainGroup(g, scorer) {
+    var bounds = scorer.ins.bounds;
     var out = { respondents: g.respondents, areas: {}, axes: {}, quadrant: g.quadrant, shown: { areas: {}, axes: {} } };
     Object.keys(g.areas).forEach(function (k) {
       out.areas[k] = pair(g.areas[k]);
-      out.shown.areas[k] = shown(g.areas[k], bounds.areas[k]);
+      out.shown.areas[k] = scorer.shown(g.areas[k], bounds.areas[k]);
     });
     Object.keys(g.axes).forEach(function (k) {
       out.axes[k] = pair(g.axes[k]);
-      out.shown.axes[k] = shown(g.axes[k], bounds.axis);
+      out.shown.axes[k] = scorer.shown(g.axes[k], bounds.axis);
     });
     return out;
   }
 
-  function plain(result, bounds) {
+  function plain(result, scorer) {
     var questions = {};
     Object.keys(result.questions).forEach(function (k) {
       var q = result.questions[k];
       questions[k] = {
         mean: pair(q.mean),
-        shown: shown(q.mean, bounds.questions[k]),
+        shown: scorer.shown(q.mean, scorer.ins.bounds.questions[k]),
         spread: q.spread,
         answered: q.answered,
         missing: q.missing,
@@ -359,10 +364,10 @@
     });
     var roles = {};
     Object.keys(result.roles).forEach(function (k) {
-      roles[k] = plainGroup(result.roles[k], bounds);
+      roles[k] = plainGroup(result.roles[k], scorer);
     });
     return {
-      overall: plainGroup(result.overall, bounds),
+      overall: plainGroup(result.overall, scorer),
       roles: roles,
       questions: questions,
       steps: result.steps,
@@ -962,19 +967,21 @@
       }).length;
       answered += n;
       var cell = document.getElementById("sa-area-" + area.id);
-      cell.textContent = shown(overall.areas[area.id], ins.bounds.areas[area.id]);
+      cell.textContent = self.scorer.shown(overall.areas[area.id], ins.bounds.areas[area.id]);
       cell.setAttribute("data-exact", overall.areas[area.id] ? overall.areas[area.id].n + "/" + overall.areas[area.id].d : "");
       document.getElementById("sa-area-" + area.id + "-answered").textContent = n + " av " + area.questions.length;
     });
     var ends = ins.axis_ends;
-    ["ledning", "verksamhet"].forEach(function (axis) {
+    var axisValues = [];  // "samspel med ledningen 2,8", in the instrument's order of the axes
+    this.scorer.axes.forEach(function (axis) {
       var value = overall.axes[axis];
       var node = document.getElementById("sa-axis-" + axis);
-      node.textContent = shown(value, ins.bounds.axis);
+      node.textContent = self.scorer.shown(value, ins.bounds.axis);
       node.setAttribute("data-exact", value ? value.n + "/" + value.d : "");
       var level = document.getElementById("sa-axis-" + axis + "-level");
       level.hidden = value === null;
-      level.textContent = value === null ? "" : (cmp(value, self.scorer.threshold) >= 0 ? ends[1] : ends[0]).toLowerCase();
+      level.textContent = value === null ? "" : (self.scorer.systematic(value) ? ends[1] : ends[0]).toLowerCase();
+      axisValues.push(ins.axes[axis].short.toLowerCase() + " " + node.textContent);
     });
     var quadrant = overall.quadrant
       ? ins.quadrants.filter(function (q) {
@@ -992,9 +999,8 @@
     if (!answered) {
       summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
     } else if (quadrant) {
-      summary =
-        progress + " " + ins.axes.ledning.short + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " + ins.axes.verksamhet.short.toLowerCase() + " " +
-        shown(overall.axes.verksamhet, ins.bounds.axis) + ": " + quadrant.label + ".";
+      var values = axisValues.join(", ");
+      summary = progress + " " + values.charAt(0).toUpperCase() + values.slice(1) + ": " + quadrant.label + ".";
     } else {
       var waiting = ins.areas
         .filter(function (a) {
@@ -1009,8 +1015,7 @@
       overall.axes.verksamhet,
       overall.axes.ledning,
       quadrant
-        ? "Ambitionsgrafen med din punkt: " + ins.axes.ledning.short.toLowerCase() + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " +
-            ins.axes.verksamhet.short.toLowerCase() + " " + shown(overall.axes.verksamhet, ins.bounds.axis) + ", i kvadranten " + quadrant.label + "."
+        ? "Ambitionsgrafen med din punkt: " + axisValues.join(", ") + ", i kvadranten " + quadrant.label + "."
         : "Ambitionsgrafen, ännu utan punkt."
     );
 
@@ -1159,17 +1164,17 @@
   // For tests and the curious: the same scoring, callable on any respondents.
   window.Sjalvskattning = {
     score: function (respondents) {
-      return plain(scorer.assessment(respondents), ins.bounds);
+      return plain(scorer.assessment(respondents), scorer);
     },
     num: function (n, d) {
-      return num(frac(n, d));
+      return num(frac(n, d), ins.decimals);
     },
     shown: function (n, d, bounds) {
-      return shown(frac(n, d), bounds);
+      return scorer.shown(frac(n, d), bounds);
     },
     current: function () {
       page.render(true);
-      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result, ins.bounds), summary: page.summary };
+      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result, scorer), summary: page.summary };
     },
     answerFile: function (today) {
       var state = page.read();
