@@ -83,7 +83,9 @@ def instrument_data(project: Project) -> dict:
                         "default_option": q.default_option,
                         "options": [{"key": o.key, "label": o.label, "short": o.short, "weight": _fraction(o.weight)} for o in q.options],
                         "step": q.step,
-                        "status_rule": [{"status": st, "bound": _fraction(b), "strict": strict} for st, b, strict in status_rule(ins, q.id)],
+                        "status_rule": [
+                            {"status": st, "bound": _fraction(b), "strict": strict} for st, b, strict in status_rule(ins, q.id)
+                        ],
                     }
                     for q in a.questions
                 ],
