@@ -795,7 +795,13 @@ NORRVIK = Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8")
         (
             "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n   respondenter: []\n",
             5,
-            "oväntat indrag, eller en { eller [ som inte stängs",
+            "oväntat indrag",
+        ),
+        ("namn: Norrvik: kommun\ntyp: kommun\n", 1, "ett andra ': ' på raden; skriv en text som innehåller ': ' inom citattecken"),
+        (
+            ONE_PERSON + "          v3_rapportering: {svar: 4, frekvens: kvartal\n",
+            8,
+            "en { eller [ stängs inte, eller saknar ett kommatecken",
         ),
         ('namn: "x\ntyp: kommun\n', 2, "en text inom citattecken avslutas aldrig"),
         ("%PDF-1.7 binärt", 1, "det här är ingen YAML som en svarsfil skrivs i"),

@@ -460,14 +460,18 @@
     this.message = message;
   }
 
-  // What js-yaml says (its `reason`), in words a person can act on; any other reason gets the last.
+  // What js-yaml says (its `reason`), in words a person can act on: the first that fits. `before` is
+  // the line up to where js-yaml stopped.
+  var ALIAS = "ett värde kan inte börja med * eller &; skriv texten inom citattecken";
   var YAML_REASONS = [
     [/end of the stream within a (double|single) quoted scalar/, "en text inom citattecken avslutas aldrig"],
     [/tab characters/, "dra in med mellanslag, inte tabb"],
     [/duplicated mapping key/, "samma nyckel står två gånger"],
-    [/bad indentation|end of the stream or a document separator|end of the stream within a flow/, "oväntat indrag, eller en { eller [ som inte stängs"],
+    [/bad indentation/, "ett andra ': ' på raden; skriv en text som innehåller ': ' inom citattecken", /: /],
+    [/bad indentation|end of the stream or a document separator/, "oväntat indrag"],
+    [/flow collection/, "en { eller [ stängs inte, eller saknar ett kommatecken"],
     [/escape sequence|hexadecimal/, "okänd kod efter \\ i en text inom dubbla citattecken; skriv texten inom enkla citattecken"],
-    [/alias|anchor/, "ett värde kan inte börja med * eller &; skriv texten inom citattecken"],
+    [/alias|anchor/, ALIAS],
     [/./, "det här är ingen YAML som en svarsfil skrivs i"],
   ];
 
@@ -475,8 +479,9 @@
     var lines = text.split(/\r\n|\r|\n/);
     var last = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
     var line = Math.max(1, Math.min(e.mark ? e.mark.line + 1 : 1, last)); // js-yaml places the file's end on a line of its own
+    var before = e.mark ? (lines[e.mark.line] || "").slice(0, e.mark.column) : "";
     var found = YAML_REASONS.filter(function (r) {
-      return r[0].test(e.reason || "");
+      return r[0].test(e.reason || "") && (!r[2] || r[2].test(before));
     })[0];
     return new FileProblem(line, found[1]);
   }
@@ -505,7 +510,7 @@
       open[open.length - 1].children.push(node);
       if (state.kind === "sequence") node.list = node.children;
       else if (state.kind === "mapping") pairs(node);
-      else if (state.kind === null && state.result !== null) throw new FileProblem(node.line, YAML_REASONS[5][1]); // an alias
+      else if (state.kind === null && state.result !== null) throw new FileProblem(node.line, ALIAS); // an alias: js-yaml has read no value of its own
       else node.scalar = state.result;
     }
     try {
