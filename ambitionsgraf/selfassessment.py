@@ -3,11 +3,11 @@
 The browser computes exactly what ambitionsgraf/scoring.py computes, from the
 same content/instrument.yaml: `instrument_data` emits the instrument as JSON
 (questions, rules, points, weights and options, areas with denominators, axes,
-the threshold, quadrants, statuses and each question's status rule, the step
-mapping, the cap on a step with an unanswered question, how many priorities, the
-decimals shown and each step's suggestion texts), and
-templates/assets/sjalvskattning.js scores from that data alone: it holds no
-number, axis or status of the instrument.
+the threshold, quadrants and the reservation on one's label, statuses and each
+question's status rule, the step mapping, the cap on a step with an unanswered
+question, how many priorities, the decimals shown and each step's suggestion
+texts), and templates/assets/sjalvskattning.js scores from that data alone: it
+holds no number, axis or status of the instrument.
 The page's chart is the Python chart's frame (`charts.frame(...).numbers()`:
 size, plot area, axis limits over the whole reachable range, ticks, threshold,
 where the quadrants' names sit), so both draw a point in the same place.
@@ -16,7 +16,7 @@ integer rational arithmetic, so a mean of exactly 2,5 is at the threshold in
 the browser just as with Python's Fractions (no epsilon anywhere).
 
 Nothing the person enters leaves the browser: the page makes no requests
-beyond its own HTML, CSS and script. The answers are kept in the browser's own
+beyond its own HTML, CSS and scripts. The answers are kept in the browser's own
 storage (localStorage) so that a reload keeps them, until "Rensa" forgets them;
 the answer file is built in the page and handed over as a download, and one
 downloaded earlier is read back in the page ("Öppna en sparad fil", read by the vendored
@@ -60,6 +60,8 @@ def instrument_data(project: Project) -> dict:
         "axes": {k: {"label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()},
         "quadrants": [{"id": q.id, "label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
         "statuses": [{"id": s.id, "label": s.label, "minimum": _fraction(s.minimum)} for s in ins.statuses],
+        # the quadrant whose label needs a step in place to stand alone (scoring.reserved_by)
+        "reservation": {"quadrant": r.quadrant, "step": r.step, "short": r.short} if (r := ins.reservation) else None,
         "unanswered_cap": unanswered_cap(ins),  # a step with an unanswered question is at most this
         "priority_limit": PRIORITY_LIMIT,
         "decimals": DECIMALS,  # a shown value's decimals, unless a bound needs more

@@ -26,10 +26,10 @@ from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.instrument import load_instrument
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, score_assessment
+from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, reserved_by, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
 from ambitionsgraf.text import num
-from ambitionsgraf.views import shown
+from ambitionsgraf.views import round_quadrant, shown
 
 from .browser import axe_violations, serve
 from .conftest import ROOT, project_settings, run_build
@@ -135,6 +135,7 @@ def expected(instrument, result) -> dict:
         },
         "steps": dict(result.steps),
         "priorities": priorities(instrument, result.steps),
+        "reserved": list(reserved_by(instrument, result.overall.quadrant, {qid: q.mean for qid, q in result.questions.items()})),
     }
 
 
@@ -343,6 +344,21 @@ def test_a_rule_changed_in_the_instrument_changes_python_and_the_page_alike(inst
     context.close()
     assert errors == []
     assert differs >= len(vectors) // 2  # the change reaches the results: the test is not vacuous
+
+
+def test_the_reserved_quadrant_carries_its_reservation_as_the_reports_do(instrument, page):
+    """All answers 4 but no goals (question 1 nej): the point is in the quadrant the instrument
+    reserves, and its label says, as a report's does, that goals and policy are not in place."""
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    areas = [a.id for a in instrument.areas]
+    for svar, reserved in ((uniform(4, mal="nej"), True), (uniform(4), False)):
+        got = page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": areas})
+        result = python_result(instrument, [("inkopschef", svar)])
+        assert got["shown"]["quadrant"] == instrument.reservation.quadrant == result.overall.quadrant
+        label = page.inner_text("#sa-quadrant")
+        assert label == round_quadrant(instrument, result)
+        assert label.endswith(", " + instrument.reservation.short) == reserved
+        assert label in page.text_content("#sa-status") and label in page.text_content("#sa-graph-title")
 
 
 def test_display_rounding_matches_views_num(page):

@@ -319,13 +319,41 @@
       });
       if (mine.length) roles[role.id] = self.group(mine);
     });
+    var overall = this.group(respondents);
     return {
-      overall: this.group(respondents),
+      overall: overall,
       roles: roles,
       questions: questions,
       steps: steps,
       priorities: this.priorities(steps),
+      reserved: this.reservedBy(overall.quadrant, questions),
     };
+  };
+
+  /**
+   * As scoring.reserved_by: in the quadrant the instrument reserves (ins.reservation), the questions
+   * of the step it requires that are not in place, unanswered included; empty when the label stands alone.
+   */
+  Scorer.prototype.reservedBy = function (quadrant, questions) {
+    var r = this.ins.reservation;
+    if (!r || quadrant !== r.quadrant) return [];
+    var inPlace = this.statusOrder[0];
+    return this.questions
+      .filter(function (q) {
+        return q.step === r.step && questions[q.id].status !== inPlace;
+      })
+      .map(function (q) {
+        return q.id;
+      });
+  };
+
+  /** The quadrant's label, with its reservation beside it where it has one (as views.quadrant_label). */
+  Scorer.prototype.quadrantLabel = function (result) {
+    var id = result.overall.quadrant;
+    var label = this.ins.quadrants.filter(function (q) {
+      return q.id === id;
+    })[0].label;
+    return result.reserved.length ? label + ", " + this.ins.reservation.short : label;
   };
 
   // -- plain data for tests and for reading ----------------------------------------
@@ -372,6 +400,7 @@
       questions: questions,
       steps: result.steps,
       priorities: result.priorities,
+      reserved: result.reserved,
     };
   }
 
@@ -988,14 +1017,10 @@
       level.textContent = value === null ? "" : (self.scorer.systematic(value) ? ends[1] : ends[0]).toLowerCase();
       axisValues.push(ins.axes[axis].short.toLowerCase() + " " + node.textContent);
     });
-    var quadrant = overall.quadrant
-      ? ins.quadrants.filter(function (q) {
-          return q.id === overall.quadrant;
-        })[0]
-      : null;
+    var quadrant = overall.quadrant ? this.scorer.quadrantLabel(result) : null;
     var quadrantNode = document.getElementById("sa-quadrant");
-    quadrantNode.textContent = quadrant ? quadrant.label : "Ingen punkt ännu";
-    quadrantNode.setAttribute("data-quadrant", quadrant ? quadrant.id : "");
+    quadrantNode.textContent = quadrant || "Ingen punkt ännu";
+    quadrantNode.setAttribute("data-quadrant", overall.quadrant || "");
 
     var summary;
     var total = this.scorer.questions.length;
@@ -1005,7 +1030,7 @@
       summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
     } else if (quadrant) {
       var values = axisValues.join(", ");
-      summary = progress + " " + values.charAt(0).toUpperCase() + values.slice(1) + ": " + quadrant.label + ".";
+      summary = progress + " " + values.charAt(0).toUpperCase() + values.slice(1) + ": " + quadrant + ".";
     } else {
       var waiting = ins.areas
         .filter(function (a) {
@@ -1020,7 +1045,7 @@
       overall.axes.verksamhet,
       overall.axes.ledning,
       quadrant
-        ? "Ambitionsgrafen med din punkt: " + axisValues.join(", ") + ", i kvadranten " + quadrant.label + "."
+        ? "Ambitionsgrafen med din punkt: " + axisValues.join(", ") + ", i kvadranten " + quadrant + "."
         : "Ambitionsgrafen, ännu utan punkt."
     );
 
