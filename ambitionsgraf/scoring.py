@@ -204,6 +204,19 @@ def question_status(ins: Instrument, qid: str, mean_points: Fraction | None) -> 
     return next(s.id for s in ins.statuses if _at_least(mean_points, s.minimum))
 
 
+def status_rule(ins: Instrument, qid: str) -> tuple[tuple[str, Fraction | None, bool], ...]:
+    """question_status's rule for one question as data, strongest status first: (status, bound,
+    strict); a mean's status is the first whose bound it reaches (mean ≥ bound, or > where strict;
+    None: any mean). For the browser, which classifies by it (selfassessment.instrument_data);
+    tests/test_selfassessment.py checks it against question_status for every reachable mean."""
+    q = ins.question(qid)
+    if q.rule == "ja_nej":
+        points = dict(q.points)
+        strongest, middle, weakest = (s.id for s in ins.statuses)
+        return ((strongest, Fraction(points["ja"]), False), (middle, Fraction(points["nej"]), True), (weakest, None, False))
+    return tuple((s.id, s.minimum, False) for s in ins.statuses)
+
+
 def reserved_by(ins: Instrument, quadrant: str | None, question_means: Mapping[str, Fraction | None]) -> tuple[str, ...]:
     """The questions that keep a quadrant's label from standing alone: where the quadrant is the one
     the instrument reserves (`forbehall`), the questions of the required step that are not in place
@@ -253,14 +266,19 @@ def question_bounds(ins: Instrument, qid: str) -> Bounds:
     return Bounds(tuple(s.minimum for s in ins.statuses))
 
 
+def unanswered_cap(ins: Instrument) -> str:
+    """The best status a step can have while one of its questions has no answer: the middle level."""
+    return ins.statuses[1].id
+
+
 def weakest_status(ins: Instrument, statuses: list[str | None]) -> str | None:
-    """A step is in place only when all of it is: a question nobody could answer caps it at the middle level."""
+    """A step is in place only when all of it is: a question nobody could answer caps it (unanswered_cap)."""
     order = [s.id for s in ins.statuses]
     known = [s for s in statuses if s is not None]
     if not known:
         return None
     if len(known) < len(statuses):
-        known.append(order[1])
+        known.append(unanswered_cap(ins))
     return max(known, key=order.index)
 
 
@@ -312,7 +330,10 @@ def score_organisation(ins: Instrument, org: Organisation) -> OrganisationResult
     return OrganisationResult(org, tuple(score_assessment(ins, a) for a in org.assessments))
 
 
-def priorities(ins: Instrument, steps: Mapping[str, str | None], limit: int = 3) -> list[str]:
+PRIORITY_LIMIT = 3  # steps or zones a report and the self-assessment page put first
+
+
+def priorities(ins: Instrument, steps: Mapping[str, str | None], limit: int = PRIORITY_LIMIT) -> list[str]:
     """Up to `limit` steps or zones not in place: weakest status first, then instrument order."""
     order = [s.id for s in ins.statuses]
     in_place = order[0]

@@ -2,9 +2,12 @@
 
 The browser computes exactly what ambitionsgraf/scoring.py computes, from the
 same content/instrument.yaml: `instrument_data` emits the instrument as JSON
-(questions, rules, points, weights and options, areas with denominators, the
-threshold, quadrants, statuses, the step mapping and each step's suggestion
-texts), and templates/assets/sjalvskattning.js scores from that data alone.
+(questions, rules, points, weights and options, areas with denominators, axes,
+the threshold, quadrants and the reservation on one's label, statuses and each
+question's status rule, the step mapping, the cap on a step with an unanswered
+question, how many priorities, the decimals shown and each step's suggestion
+texts), and templates/assets/sjalvskattning.js scores from that data alone: it
+holds no number, axis or status of the instrument.
 The page's chart is the Python chart's frame (`charts.frame(...).numbers()`:
 size, plot area, axis limits over the whole reachable range, ticks, threshold,
 where the quadrants' names sit), so both draw a point in the same place.
@@ -13,11 +16,11 @@ integer rational arithmetic, so a mean of exactly 2,5 is at the threshold in
 the browser just as with Python's Fractions (no epsilon anywhere).
 
 Nothing the person enters leaves the browser: the page makes no requests
-beyond its own HTML, CSS and script. The answers are kept in the browser's own
+beyond its own HTML, CSS and scripts. The answers are kept in the browser's own
 storage (localStorage) so that a reload keeps them, until "Rensa" forgets them;
 the answer file is built in the page and handed over as a download, and one
-downloaded earlier is read back in the page ("Öppna en sparad fil"). `build.py
-import` takes such files as respondents of a round (importer.plan_self_assessments).
+downloaded earlier is read back in the page ("Öppna en sparad fil", read by the vendored
+js-yaml). `build.py import` takes such files as respondents of a round (importer.plan_self_assessments).
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ from fractions import Fraction
 
 from . import charts, pages
 from .project import Project
-from .scoring import area_bounds, axis_bounds, question_bounds
-from .text import num
+from .scoring import PRIORITY_LIMIT, area_bounds, axis_bounds, question_bounds, status_rule, unanswered_cap
+from .text import DECIMALS, num
 
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
 DATA = "assets/instrument.json"
+# The YAML reader the page opens saved answer files with: js-yaml, vendored (README, "Third-party code").
+YAML_READER = "assets/vendor/js-yaml.min.js"
+YAML_READER_LICENSE = "assets/vendor/js-yaml.LICENSE.txt"
 
 
 def _fraction(value: Fraction | None) -> list[int] | None:
@@ -54,6 +60,11 @@ def instrument_data(project: Project) -> dict:
         "axes": {k: {"label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()},
         "quadrants": [{"id": q.id, "label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
         "statuses": [{"id": s.id, "label": s.label, "minimum": _fraction(s.minimum)} for s in ins.statuses],
+        # the quadrant whose label needs a step in place to stand alone (scoring.reserved_by)
+        "reservation": {"quadrant": r.quadrant, "step": r.step, "short": r.short} if (r := ins.reservation) else None,
+        "unanswered_cap": unanswered_cap(ins),  # a step with an unanswered question is at most this
+        "priority_limit": PRIORITY_LIMIT,
+        "decimals": DECIMALS,  # a shown value's decimals, unless a bound needs more
         "areas": [
             {
                 "id": a.id,
@@ -74,6 +85,9 @@ def instrument_data(project: Project) -> dict:
                         "default_option": q.default_option,
                         "options": [{"key": o.key, "label": o.label, "short": o.short, "weight": _fraction(o.weight)} for o in q.options],
                         "step": q.step,
+                        "status_rule": [
+                            {"status": st, "bound": _fraction(b), "strict": strict} for st, b, strict in status_rule(ins, q.id)
+                        ],
                     }
                     for q in a.questions
                 ],
@@ -164,6 +178,7 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
     html = project.env.get_template("sjalvskattning.html").render(**ctx, sa=page_view(project), instrument=data)
     return {
         PAGE: html,
-        SCRIPT: project.env.loader.get_source(project.env, SCRIPT)[0],  # a static file from templates/, not rendered
+        # static files from templates/, not rendered
+        **{path: project.env.loader.get_source(project.env, path)[0] for path in (SCRIPT, YAML_READER, YAML_READER_LICENSE)},
         DATA: pages.to_json(data),
     }

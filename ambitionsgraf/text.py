@@ -21,6 +21,11 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
 # -- numbers and dates for readers ------------------------------------------------------
 
 
+# The decimals a shown value has unless a bound needs more (num, kept_decimals); the self-assessment
+# page shows its values with the same (selfassessment.instrument_data emits it).
+DECIMALS = 1
+
+
 def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
     """Exact rounding for display, halves away from zero (2,25 → 2,3; −0,05 → −0,1)."""
     scale = 10**decimals
@@ -29,7 +34,7 @@ def round_half_up(value: Fraction, decimals: int = 0) -> Fraction:
     return Fraction(magnitude if n >= 0 else -magnitude, scale)
 
 
-def num(value: Fraction | float | None, decimals: int = 1) -> str:
+def num(value: Fraction | float | None, decimals: int = DECIMALS) -> str:
     """One decimal, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing."""
     if value is None:
         return "–"
@@ -39,7 +44,7 @@ def num(value: Fraction | float | None, decimals: int = 1) -> str:
     return ("−" if rounded < 0 else "") + text
 
 
-def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Iterable = (), fewest: int = 1) -> int:
+def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Iterable = (), fewest: int = DECIMALS) -> int:
     """The fewest decimals (at least `fewest`) that show `value` on its own side of every bound it is
     classified by: for t in `at_least` the class is value ≥ t, for t in `above` value > t.
 
@@ -69,7 +74,7 @@ def kept_decimals(value: Fraction | float, at_least: Iterable = (), above: Itera
         decimals += 1
 
 
-def num_on_side(value: Fraction | float | None, at_least: Iterable = (), above: Iterable = (), fewest: int = 1) -> str:
+def num_on_side(value: Fraction | float | None, at_least: Iterable = (), above: Iterable = (), fewest: int = DECIMALS) -> str:
     """`num` with as many decimals as keep the shown value on the side of its bounds that the value
     itself is on (see kept_decimals): 2,45 beside a bound of 2,5 → "2,45", 2,44 → "2,4"."""
     if value is None:

@@ -248,3 +248,65 @@ def test_three_downloads_imported_score_as_the_same_answers_typed_by_hand(instru
     assert expected(instrument, score_assessment(instrument, imported)) == expected(
         instrument, score_assessment(instrument, hand.assessments[0])
     )
+
+
+# -- files the build writes open in the page ---------------------------------------------------------
+
+SOME_SVAR = CHIEF_SVAR | {"v2_hallbarhet": "vet_ej", "v3_uppfoljning": {"svar": 2, "omfattning": "delar"}, "v3_rapportering": 4}
+
+
+def opened(page, path: Path) -> dict:
+    """The file opened with Öppna en sparad fil, as the form then holds it."""
+    page.set_input_files("#sa-open", str(path))
+    page.wait_for_function(f"document.getElementById('sa-stored').textContent.startsWith('Svaren från {path.name}')")
+    s = page.evaluate("Sjalvskattning.current()")
+    return {"person": s["person"], "answers": s["answers"]}
+
+
+def in_form(instrument, svar: dict) -> dict:
+    return {q.id: {"value": None, "option": None} for q in instrument.questions} | to_js(svar)
+
+
+def test_files_written_by_new_and_import_open_in_the_page_with_their_answers(instrument, page, tmp_path):
+    from .test_answerfile import uncomment
+
+    # build.py new: the template, its answer lines filled in as an analyst does
+    orgs = tmp_path / "orgs"
+    made = run_cli("new", "nya-kommunen", "--namn", 'Nya "kommunen" # 1', "--typ", "region", "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert made.returncode == 0, made.stderr
+    text = (orgs / "nya-kommunen.yaml").read_text(encoding="utf-8")
+    for qid, value in SOME_SVAR.items():
+        text = uncomment(text, qid, answerfile.answer_text(value))
+    (orgs / "nya-kommunen.yaml").write_text(text, encoding="utf-8")
+    org, problems = parse_organisation(instrument, orgs / "nya-kommunen.yaml", text.encode())
+    assert problems == [] and len(org.assessments[0].respondents) == 1  # a file `check` accepts
+    role = instrument.roles[0].id  # the template's
+    assert opened(page, orgs / "nya-kommunen.yaml") == {
+        "person": {"role": role, "name": 'Nya "kommunen" # 1', "type": "region"},
+        "answers": in_form(instrument, SOME_SVAR),
+    }
+
+    # build.py import: one person's file becomes a round of a new answer file, with its note
+    downloads = write(tmp_path / "downloads", {"chef.yaml": self_assessment("verksamhet", SOME_SVAR, name="Öst-Norrviks kommun")})
+    imported = run_cli("import", *map(str, downloads), "--orgs", str(tmp_path / "imported"))
+    assert imported.returncode == 0, imported.stderr
+    (written,) = (tmp_path / "imported").glob("*.yaml")
+    assert "# Imported by build.py import" in written.read_text(encoding="utf-8")
+    assert opened(page, written) == {
+        "person": {"role": "verksamhet", "name": "Öst-Norrviks kommun", "type": "kommun"},
+        "answers": in_form(instrument, SOME_SVAR),
+    }
+
+    # the same file with a line broken: refused with that line, and the form keeps what it had
+    lines = written.read_text(encoding="utf-8").splitlines()
+    broken_at = next(i for i, line in enumerate(lines) if line.strip().startswith("v1_matt:"))
+    lines[broken_at] = lines[broken_at].replace("v1_matt:", "v1_matt: 3: 4", 1)
+    broken = tmp_path / "trasig.yaml"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = page.evaluate("Sjalvskattning.current()")["answers"]
+    page.set_input_files("#sa-open", str(broken))
+    page.wait_for_function("document.getElementById('sa-open-error').textContent !== ''")
+    assert page.inner_text("#sa-open-error") == (
+        f"Filen trasig.yaml kunde inte läsas: rad {broken_at + 1}: ett andra ': ' på raden; skriv en text som innehåller ': ' inom citattecken."
+    )
+    assert page.evaluate("Sjalvskattning.current()")["answers"] == before

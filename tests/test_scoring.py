@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ambitionsgraf.answers import parse_organisation
-from ambitionsgraf.scoring import priorities, score_organisation
+from ambitionsgraf.scoring import priorities, question_status, score_organisation, status_rule
 
 from .helpers import QUESTIONS, answer_file, uniform
 
@@ -131,6 +131,34 @@ def test_ja_nej_status(instrument):
     none = score(instrument, answer_file([("2024-01-10", [("inkopschef", uniform(4, mal="nej"))])])).latest
     assert none.questions["v1_mal"].status == "utvecklingsomrade"
     assert none.steps["styrdokument"] == "utvecklingsomrade"
+
+
+def test_the_status_rule_the_browser_gets_is_question_status(instrument):
+    """status_rule (question_status as data, for the self-assessment page) gives every question's
+    every reachable mean the status question_status gives it: all means of one to six answers."""
+    from itertools import combinations_with_replacement
+
+    def by_rule(rule, mean):
+        return next(st_ for st_, bound, strict in rule if bound is None or (mean > bound if strict else mean >= bound))
+
+    checked = 0
+    for q in instrument.questions:
+        points = sorted({p for _, p in q.points}) if q.points else [v for v, _ in instrument.scale]
+        rule = status_rule(instrument, q.id)
+        for n in range(1, 7):
+            for given_ in combinations_with_replacement(points, n):
+                mean = F(sum(given_), n)
+                assert by_rule(rule, mean) == question_status(instrument, q.id, mean), (q.id, given_)
+                checked += 1
+    assert checked > 19 * 6
+    # and by hand, on the ja/nej question (ja = 3, nej = 0) and a scale question (minimums 3,5 and 2,5)
+    assert [by_rule(status_rule(instrument, "v1_mal"), F(m)) for m in (3, 1, 0)] == ["pa_plats", "delvis", "utvecklingsomrade"]
+    assert [by_rule(status_rule(instrument, "v1_matt"), m) for m in (F(7, 2), F(17, 5), F(5, 2), F(12, 5))] == [
+        "pa_plats",
+        "delvis",
+        "delvis",
+        "utvecklingsomrade",
+    ]
 
 
 scale_answer = st.sampled_from([1, 2, 3, 4, "vet_ej", None])

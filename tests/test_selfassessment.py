@@ -20,14 +20,16 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import yaml
 
 from ambitionsgraf import charts
 from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.instrument import load_instrument
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, score_assessment
+from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, reserved_by, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
 from ambitionsgraf.text import num
-from ambitionsgraf.views import shown
+from ambitionsgraf.views import round_quadrant, shown
 
 from .browser import axe_violations, serve
 from .conftest import ROOT, project_settings, run_build
@@ -133,6 +135,7 @@ def expected(instrument, result) -> dict:
         },
         "steps": dict(result.steps),
         "priorities": priorities(instrument, result.steps),
+        "reserved": list(reserved_by(instrument, result.overall.quadrant, {qid: q.mean for qid, q in result.questions.items()})),
     }
 
 
@@ -285,6 +288,77 @@ def test_browser_and_python_agree_for_groups_of_respondents(instrument, page, ve
     high = {q: 3 for q in QUESTIONS} | {"v1_mal": "ja", "h_forbereda": 2, "h_genomfora": 2}
     got = page.evaluate("r => Sjalvskattning.score(r)", [{"role": "verksamhet", "answers": to_js(s)} for s in (low, high)])
     assert got["overall"]["axes"]["verksamhet"] == [5, 2] and got["overall"]["quadrant"] == "andamalsenlig"
+
+
+def changed_instrument(tmp_path: Path):
+    """A copy of content/instrument.yaml with its rules changed, each in one place: a question's
+    weight and its area's denominator, an option's weight, the ja points, the threshold and a
+    status's minimum. Nothing else in the project is told."""
+    data = yaml.safe_load((ROOT / "content" / "instrument.yaml").read_text(encoding="utf-8"))
+    area = data["omraden"]["ansvar_organisation"]
+    area["namnare"] = 6
+    (juridik,) = [q for q in area["fragor"] if q["id"] == "v3_juridik"]
+    juridik["vikt"] = 2
+    (uppfoljning,) = [q for q in area["fragor"] if q["id"] == "v3_uppfoljning"]
+    uppfoljning["alternativ"]["delar"]["vikt"] = 0.25
+    (mal,) = [q for q in data["omraden"]["strategi_planering"]["fragor"] if q["id"] == "v1_mal"]
+    mal["poang"]["ja"] = 4
+    data["troskel"] = 2.75
+    data["status"][0]["minst"] = 3.25
+    content = tmp_path / "content"
+    content.mkdir()
+    for name in ("kommuner.yaml", "kommuner.csv"):
+        shutil.copy(ROOT / "content" / name, content / name)
+    (content / "instrument.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_instrument(content / "instrument.yaml")
+
+
+def test_a_rule_changed_in_the_instrument_changes_python_and_the_page_alike(instrument, project, browser, vectors, tmp_path):
+    """The page has no rule of its own: with the instrument's weights, denominator, points,
+    threshold and a status's minimum changed in a copy, the page the build makes from it scores
+    every vector as Python does with the same copy, and differently from the original."""
+    changed = changed_instrument(tmp_path)
+    data = instrument_data(dataclasses.replace(project, ins=changed))
+    questions = {q["id"]: q for a in data["areas"] for q in a["questions"]}
+    assert questions["v3_juridik"]["weight"] == [2, 1] and questions["v1_mal"]["points"]["ja"] == 4
+    assert [o["weight"] for o in questions["v3_uppfoljning"]["options"]] == [[1, 4], [1, 1]]
+    assert data["threshold"] == [11, 4] and [a["denominator"] for a in data["areas"] if a["id"] == "ansvar_organisation"] == [6]
+    site = tmp_path / "site"
+    for rel, content in selfassessment_files(dataclasses.replace(project, ins=changed)).items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    context = browser.new_context()
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    differs = 0
+    with serve(site) as base:
+        pg.goto(base + "sjalvskattning/")
+        pg.wait_for_function("window.Sjalvskattning !== undefined")
+        for i, svar in enumerate(vectors):
+            respondents = [(ROLES[i % 4], svar)]
+            want = expected(changed, python_result(changed, respondents))
+            got = pg.evaluate("r => Sjalvskattning.score(r)", [{"role": role, "answers": to_js(s)} for role, s in respondents])
+            assert got == want, f"vector {i}: {svar}"
+            differs += want != expected(instrument, python_result(instrument, respondents))
+    context.close()
+    assert errors == []
+    assert differs >= len(vectors) // 2  # the change reaches the results: the test is not vacuous
+
+
+def test_the_reserved_quadrant_carries_its_reservation_as_the_reports_do(instrument, page):
+    """All answers 4 but no goals (question 1 nej): the point is in the quadrant the instrument
+    reserves, and its label says, as a report's does, that goals and policy are not in place."""
+    questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
+    areas = [a.id for a in instrument.areas]
+    for svar, reserved in ((uniform(4, mal="nej"), True), (uniform(4), False)):
+        got = page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(svar), "questions": questions, "areas": areas})
+        result = python_result(instrument, [("inkopschef", svar)])
+        assert got["shown"]["quadrant"] == instrument.reservation.quadrant == result.overall.quadrant
+        label = page.inner_text("#sa-quadrant")
+        assert label == round_quadrant(instrument, result)
+        assert label.endswith(", " + instrument.reservation.short) == reserved
+        assert label in page.text_content("#sa-status") and label in page.text_content("#sa-graph-title")
 
 
 def test_display_rounding_matches_views_num(page):
@@ -510,7 +584,7 @@ def test_keyboard_only_at_phone_width(instrument, browser, site_url):
     status = page.text_content("#sa-status")
     assert status == (
         f"Besvarade frågor: 19 av 19. Samspel med ledningen {num(want.overall.axes['ledning'])}, samspel med verksamheten "
-        f"{num(want.overall.axes['verksamhet'])}: {instrument.quadrant_by_id(want.overall.quadrant).label}."
+        f"{num(want.overall.axes['verksamhet'])}: {round_quadrant(instrument, want)}."  # the label with any reservation, as in a report
     )
     for area, value in want.overall.areas.items():
         assert page.text_content(f"#sa-area-{area}") == num(value)
@@ -564,7 +638,13 @@ def test_nothing_leaves_the_browser_and_only_its_own_storage_keeps_the_answers(i
     page.wait_for_load_state("networkidle")
     icons = ("favicon.ico", "favicon.svg")  # the browser fetches the page's icon whenever it likes
     loaded = [u for u in requests if not u.endswith(icons)]
-    assert sorted(u.removeprefix(site_url) for u in loaded) == ["assets/site.css", "assets/sjalvskattning.js", "sjalvskattning/"]
+    # the page, its style and its two scripts (js-yaml, vendored), all from the site itself
+    assert sorted(u.removeprefix(site_url) for u in loaded) == [
+        "assets/site.css",
+        "assets/sjalvskattning.js",
+        "assets/vendor/js-yaml.min.js",
+        "sjalvskattning/",
+    ]
     questions = [{"id": q.id, "extra": q.extra} for q in instrument.questions]
     page.evaluate(FILL, {"role": "inkopschef", "answers": to_js(CHIEF_SVAR), "questions": questions, "areas": []})
     page.fill("#sa-namn", "Hemliga kommunen")
@@ -696,27 +776,58 @@ def test_a_typed_answer_file_opens_with_its_comments_quotes_and_line_ends(instru
     }
 
 
+ONE_PERSON = "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n"
+NORRVIK = Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
-    "text,problem",
+    "text,line,problem",
     [
-        ("namn: x\ntyp: kommun\n", "matningar saknas: väntade en lista med mätningar"),
+        ("namn: x\ntyp: kommun\n", 1, "matningar saknas: väntade en lista med mätningar"),
+        (NORRVIK, NORRVIK.split("\n").index("matningar:") + 1, "matningar: en självskattning har en mätning, den här filen har 2"),
+        (ONE_PERSON + "          v1_mal: ja\n          v1_matt: 7\n", 9, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7"),
         (
-            Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8"),
-            "matningar: en självskattning har en mätning, den här filen har 2",
+            ONE_PERSON + '          v1_matt: "3"\n',
+            8,
+            "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3 (inom citattecken; skriv talet utan dem)",
         ),
+        (ONE_PERSON + "          v1_mal: 3\n", 8, "v1_mal: väntade ja, nej, vet_ej, fick 3"),
+        (ONE_PERSON + "          v1_mal: [ja]\n", 8, "v1_mal: väntade ja, nej, vet_ej, fick en lista eller flera värden"),
+        (ONE_PERSON + "          constructor: 3\n", 8, "constructor: ingen sådan fråga"),
         (
-            "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n    respondenter:\n      - roll: inkopschef\n        svar:\n          v1_matt: 7\n",
-            "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 7",
+            ONE_PERSON + "          v3_uppfoljning: {svar: 3, omfattning: halva}\n",
+            8,
+            "v3_uppfoljning.omfattning: väntade delar, hela, fick halva",
         ),
-        ("namn: x\ntyp: stat\n", "typ: väntade kommun, region, myndighet, bolag, fick stat"),
-        ('namn: "x\ntyp: kommun\n', "en text inom dubbla citattecken avslutas inte"),
-        ("%PDF-1.7 binärt", "väntade nyckel: värde, fick %PDF-1.7 binärt"),
-        ("- en lista\n", "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+        (ONE_PERSON + "          v1_matt: {svar: 3, omfattning: hela}\n", 8, "v1_matt: väntade ett svar"),
+        (ONE_PERSON + "          v1_matt: 3\n          v1_matt: 4\n", 9, "samma nyckel står två gånger"),
+        (
+            ONE_PERSON + "          v1_mal: &a ja\n          v1_matt: *a\n",
+            9,
+            "ett värde kan inte börja med * eller &; skriv texten inom citattecken",
+        ),
+        (ONE_PERSON + "\t  v1_matt: 3\n", 8, "dra in med mellanslag, inte tabb"),
+        ("namn: x\ntyp: stat\n", 2, "typ: väntade kommun, region, myndighet, bolag, fick stat"),
+        (
+            "namn: x\ntyp: kommun\nmatningar:\n  - datum: 2026-03-01\n   respondenter: []\n",
+            5,
+            "oväntat indrag",
+        ),
+        ("namn: Norrvik: kommun\ntyp: kommun\n", 1, "ett andra ': ' på raden; skriv en text som innehåller ': ' inom citattecken"),
+        (
+            ONE_PERSON + "          v3_rapportering: {svar: 4, frekvens: kvartal\n",
+            8,
+            "en { eller [ stängs inte, eller saknar ett kommatecken",
+        ),
+        ('namn: "x\ntyp: kommun\n', 2, "en text inom citattecken avslutas aldrig"),
+        ("%PDF-1.7 binärt", 1, "det här är ingen YAML som en svarsfil skrivs i"),
+        ("- en lista\n", 1, "det här är ingen svarsfil (namn:, typ:, matningar:)"),
+        ("# bara en kommentar\n", 1, "filen är tom"),
     ],
 )
-def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, problem):
+def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, line, problem):
     read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
-    assert read["problem"]["message"] == problem
+    assert read.get("problem") == {"line": line, "message": problem}
 
 
 def test_opening_a_wrong_file_says_why_and_changes_nothing(instrument, page, tmp_path):

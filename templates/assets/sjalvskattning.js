@@ -82,10 +82,9 @@
     return (top - (top % (2 * f.d))) / (2 * f.d);
   }
 
-  /** `decimals` decimals (one by default), decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
+  /** `decimals` decimals, decimal comma, halves rounded up (2,25 → 2,3); "–" when missing. */
   function num(f, decimals) {
     if (f === null || f === undefined) return "–";
-    decimals = decimals === undefined ? 1 : decimals;
     var units = roundedUnits(f, decimals);
     var scale = Math.pow(10, decimals);
     var part = String(units % scale);
@@ -95,15 +94,15 @@
   }
 
   /**
-   * As views.shown (text.kept_decimals): the fewest decimals, at least one, that keep the shown
-   * value on the side of every bound the value is classified by (≥ t for at_least, > t for
-   * above), so that 2,45 beside a threshold of 2,5 reads "2,45", never "2,5".
+   * As views.shown (text.kept_decimals): the fewest decimals, at least `fewest` (ins.decimals), that
+   * keep the shown value on the side of every bound the value is classified by (≥ t for at_least,
+   * > t for above), so that 2,45 beside a threshold of 2,5 reads "2,45", never "2,5".
    */
-  function shown(f, bounds) {
-    if (f === null || f === undefined) return num(f);
+  function shown(f, bounds, fewest) {
+    if (f === null || f === undefined) return num(f, fewest);
     var atLeast = ((bounds && bounds.at_least) || []).map(fromPair);
     var above = ((bounds && bounds.above) || []).map(fromPair);
-    for (var decimals = 1; ; decimals++) {
+    for (var decimals = fewest; ; decimals++) {
       var units = roundedUnits(f, decimals) * (f.n < 0 ? -1 : 1);
       var rounded = frac(units, Math.pow(10, decimals));
       var kept = atLeast.every(function (t) {
@@ -134,10 +133,16 @@
       self.scaleValues[s.value] = true;
     });
     this.threshold = fromPair(ins.threshold);
+    this.axes = Object.keys(ins.axes);
     this.statusOrder = ins.statuses.map(function (s) {
       return s.id;
     });
   }
+
+  /** A value as the page shows it (as views.shown), by the bounds it is classified by. */
+  Scorer.prototype.shown = function (f, bounds) {
+    return shown(f, bounds, this.ins.decimals);
+  };
 
   /** The weight of an answer: the option's when it weighs, else the question's. */
   Scorer.prototype.weight = function (q, optionKey) {
@@ -183,12 +188,19 @@
     return divInt(total, area.denominator);
   };
 
+  /** Whether an axis's value is systematic: at or above the threshold (scoring.is_systematic). */
+  Scorer.prototype.systematic = function (value) {
+    return cmp(value, this.threshold) >= 0;
+  };
+
+  /** The quadrant whose systematic/temporary on each axis the values have; null until every axis has one. */
   Scorer.prototype.quadrant = function (axes) {
-    if (axes.ledning === null || axes.verksamhet === null) return null;
-    var l = cmp(axes.ledning, this.threshold) >= 0;
-    var v = cmp(axes.verksamhet, this.threshold) >= 0;
+    var self = this;
+    if (this.axes.some(function (axis) { return axes[axis] === null; })) return null;
     return this.ins.quadrants.filter(function (q) {
-      return q.ledning === l && q.verksamhet === v;
+      return self.axes.every(function (axis) {
+        return q[axis] === self.systematic(axes[axis]);
+      });
     })[0].id;
   };
 
@@ -206,7 +218,7 @@
       areas[area.id] = mean(values);
     });
     var axes = {};
-    ["ledning", "verksamhet"].forEach(function (axis) {
+    this.axes.forEach(function (axis) {
       var values = self.ins.areas
         .filter(function (a) {
           return a.axis === axis;
@@ -223,38 +235,30 @@
     return { respondents: respondents.length, areas: areas, axes: axes, quadrant: this.quadrant(axes) };
   };
 
-  Scorer.prototype.questionStatus = function (q, meanPoints, points) {
+  /** As scoring.question_status, by its rule as data (scoring.status_rule): the first status whose bound the mean reaches. */
+  Scorer.prototype.questionStatus = function (q, meanPoints) {
     if (meanPoints === null) return null;
-    var strongest = this.statusOrder[0];
-    var middle = this.statusOrder[1];
-    var weakest = this.statusOrder[this.statusOrder.length - 1];
-    if (q.rule === "ja_nej") {
-      var yes = q.points.ja;
-      var saidYes = points.filter(function (p) {
-        return p === yes;
-      }).length;
-      return saidYes === points.length ? strongest : saidYes ? middle : weakest;
-    }
-    var found = this.ins.statuses.filter(function (s) {
-      return cmp(meanPoints, fromPair(s.minimum)) >= 0;
-    })[0];
-    return found.id;
+    return q.status_rule.filter(function (r) {
+      if (r.bound === null) return true;
+      var c = cmp(meanPoints, fromPair(r.bound));
+      return r.strict ? c > 0 : c >= 0;
+    })[0].status;
   };
 
-  /** As scoring.weakest_status: a question nobody answered caps the step at the middle level. */
+  /** As scoring.weakest_status: a question nobody answered caps the step (ins.unanswered_cap). */
   Scorer.prototype.weakest = function (statuses) {
     var order = this.statusOrder;
     var known = statuses.filter(function (s) {
       return s !== null;
     });
     if (!known.length) return null;
-    if (known.length < statuses.length) known.push(order[1]);
+    if (known.length < statuses.length) known.push(this.ins.unanswered_cap);
     return known.reduce(function (a, b) {
       return order.indexOf(b) > order.indexOf(a) ? b : a;
     });
   };
 
-  /** Up to three steps or zones not in place: weakest status first, then instrument order. */
+  /** As scoring.priorities: up to ins.priority_limit steps or zones not in place, weakest status first, then instrument order. */
   Scorer.prototype.priorities = function (steps) {
     var order = this.statusOrder;
     var candidates = this.ins.steps.filter(function (s) {
@@ -264,7 +268,7 @@
       var byStatus = order.indexOf(steps[b.id]) - order.indexOf(steps[a.id]);
       return byStatus || a.order - b.order;
     });
-    return candidates.slice(0, 3).map(function (s) {
+    return candidates.slice(0, this.ins.priority_limit).map(function (s) {
       return s.id;
     });
   };
@@ -293,7 +297,7 @@
         answered: points.length,
         missing: respondents.length - points.length,
         dont_know: dontKnow,
-        status: self.questionStatus(q, m, points),
+        status: self.questionStatus(q, m),
       };
     });
     var steps = {};
@@ -315,13 +319,41 @@
       });
       if (mine.length) roles[role.id] = self.group(mine);
     });
+    var overall = this.group(respondents);
     return {
-      overall: this.group(respondents),
+      overall: overall,
       roles: roles,
       questions: questions,
       steps: steps,
       priorities: this.priorities(steps),
+      reserved: this.reservedBy(overall.quadrant, questions),
     };
+  };
+
+  /**
+   * As scoring.reserved_by: in the quadrant the instrument reserves (ins.reservation), the questions
+   * of the step it requires that are not in place, unanswered included; empty when the label stands alone.
+   */
+  Scorer.prototype.reservedBy = function (quadrant, questions) {
+    var r = this.ins.reservation;
+    if (!r || quadrant !== r.quadrant) return [];
+    var inPlace = this.statusOrder[0];
+    return this.questions
+      .filter(function (q) {
+        return q.step === r.step && questions[q.id].status !== inPlace;
+      })
+      .map(function (q) {
+        return q.id;
+      });
+  };
+
+  /** The quadrant's label, with its reservation beside it where it has one (as views.quadrant_label). */
+  Scorer.prototype.quadrantLabel = function (result) {
+    var id = result.overall.quadrant;
+    var label = this.ins.quadrants.filter(function (q) {
+      return q.id === id;
+    })[0].label;
+    return result.reserved.length ? label + ", " + this.ins.reservation.short : label;
   };
 
   // -- plain data for tests and for reading ----------------------------------------
@@ -330,26 +362,27 @@
     return f === null ? null : [f.n, f.d];
   }
 
-  function plainGroup(g, bounds) {
+  function plainGroup(g, scorer) {
+    var bounds = scorer.ins.bounds;
     var out = { respondents: g.respondents, areas: {}, axes: {}, quadrant: g.quadrant, shown: { areas: {}, axes: {} } };
     Object.keys(g.areas).forEach(function (k) {
       out.areas[k] = pair(g.areas[k]);
-      out.shown.areas[k] = shown(g.areas[k], bounds.areas[k]);
+      out.shown.areas[k] = scorer.shown(g.areas[k], bounds.areas[k]);
     });
     Object.keys(g.axes).forEach(function (k) {
       out.axes[k] = pair(g.axes[k]);
-      out.shown.axes[k] = shown(g.axes[k], bounds.axis);
+      out.shown.axes[k] = scorer.shown(g.axes[k], bounds.axis);
     });
     return out;
   }
 
-  function plain(result, bounds) {
+  function plain(result, scorer) {
     var questions = {};
     Object.keys(result.questions).forEach(function (k) {
       var q = result.questions[k];
       questions[k] = {
         mean: pair(q.mean),
-        shown: shown(q.mean, bounds.questions[k]),
+        shown: scorer.shown(q.mean, scorer.ins.bounds.questions[k]),
         spread: q.spread,
         answered: q.answered,
         missing: q.missing,
@@ -359,14 +392,15 @@
     });
     var roles = {};
     Object.keys(result.roles).forEach(function (k) {
-      roles[k] = plainGroup(result.roles[k], bounds);
+      roles[k] = plainGroup(result.roles[k], scorer);
     });
     return {
-      overall: plainGroup(result.overall, bounds),
+      overall: plainGroup(result.overall, scorer),
       roles: roles,
       questions: questions,
       steps: result.steps,
       priorities: result.priorities,
+      reserved: result.reserved,
     };
   }
 
@@ -446,175 +480,94 @@
 
   // -- reading an answer file back (the format build.py check accepts) ------------------------
   //
-  // A small reader for the YAML that answer files are written in: block mappings and lists by
-  // indentation, comments, plain, single- and double-quoted scalars, and one-line flow mappings
-  // ({svar: 3, omfattning: delar}). Anything else is refused with its line, never guessed at.
+  // js-yaml (assets/vendor/js-yaml.min.js, loaded before this script) reads the YAML with its JSON
+  // schema: texts, whole numbers, true, false and null, never a date or a type of its own. Its
+  // listener reports each node as it is read, which gives every value its line for the messages.
 
   function FileProblem(line, message) {
     this.line = line;
     this.message = message;
   }
 
-  function stripComment(text) {
-    var quote = null;
-    for (var i = 0; i < text.length; i++) {
-      var c = text[i];
-      if (quote) {
-        if (c === "\\" && quote === '"') i++;
-        else if (c === quote) quote = null;
-      } else if (c === '"' || c === "'") {
-        quote = c;
-      } else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) {
-        return text.slice(0, i);
-      }
-    }
-    return text;
+  // What js-yaml says (its `reason`), in words a person can act on: the first that fits. `before` is
+  // the line up to where js-yaml stopped.
+  var ALIAS = "ett värde kan inte börja med * eller &; skriv texten inom citattecken";
+  var YAML_REASONS = [
+    [/end of the stream within a (double|single) quoted scalar/, "en text inom citattecken avslutas aldrig"],
+    [/tab characters/, "dra in med mellanslag, inte tabb"],
+    [/duplicated mapping key/, "samma nyckel står två gånger"],
+    [/bad indentation/, "ett andra ': ' på raden; skriv en text som innehåller ': ' inom citattecken", /: /],
+    [/bad indentation|end of the stream or a document separator/, "oväntat indrag"],
+    [/flow collection/, "en { eller [ stängs inte, eller saknar ett kommatecken"],
+    [/escape sequence|hexadecimal/, "okänd kod efter \\ i en text inom dubbla citattecken; skriv texten inom enkla citattecken"],
+    [/alias|anchor/, ALIAS],
+    [/./, "det här är ingen YAML som en svarsfil skrivs i"],
+  ];
+
+  function yamlProblem(e, text) {
+    var lines = text.split(/\r\n|\r|\n/);
+    var last = lines[lines.length - 1] === "" ? lines.length - 1 : lines.length;
+    var line = Math.max(1, Math.min(e.mark ? e.mark.line + 1 : 1, last)); // js-yaml places the file's end on a line of its own
+    var before = e.mark ? (lines[e.mark.line] || "").slice(0, e.mark.column) : "";
+    var found = YAML_REASONS.filter(function (r) {
+      return r[0].test(e.reason || "") && (!r[2] || r[2].test(before));
+    })[0];
+    return new FileProblem(line, found[1]);
   }
 
-  var ESCAPES = { "0": "\0", a: "\x07", b: "\b", t: "\t", "\t": "\t", n: "\n", v: "\v", f: "\f", r: "\r", e: "\x1b", " ": " ",
-                  '"': '"', "/": "/", "\\": "\\", N: "\x85", _: "\xa0", L: "\u2028", P: "\u2029" };
-
-  function scalarText(raw, line) {
-    var text = raw.trim();
-    if (text[0] === '"') {
-      if (text.length < 2 || text[text.length - 1] !== '"') throw new FileProblem(line, "en text inom dubbla citattecken avslutas inte");
-      var body = text.slice(1, -1);
-      var out = "";
-      for (var i = 0; i < body.length; i++) {
-        var c = body[i];
-        if (c === '"') throw new FileProblem(line, "ett citattecken inne i en text skrivs \\\"");
-        if (c !== "\\") {
-          out += c;
-          continue;
-        }
-        var e = body[++i];
-        var width = { x: 2, u: 4, U: 8 }[e];
-        if (width) {
-          var hex = body.substr(i + 1, width);
-          if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== width) throw new FileProblem(line, "\\" + e + " ska följas av " + width + " hexadecimala siffror");
-          out += String.fromCodePoint(parseInt(hex, 16));
-          i += width;
-        } else if (Object.prototype.hasOwnProperty.call(ESCAPES, e)) {
-          out += ESCAPES[e];
-        } else {
-          throw new FileProblem(line, "okänd kod \\" + (e || ""));
-        }
-      }
-      return out;
+  /** A mapping's keys and values (js-yaml reports them in turn) as {map, lines}; keys are plain values. */
+  function pairs(node) {
+    node.map = Object.create(null); // a key such as __proto__ is a key like any other
+    node.lines = Object.create(null);
+    for (var i = 0; i < node.children.length; i += 2) {
+      var key = node.children[i];
+      if (key.scalar === undefined || key.scalar === null) throw new FileProblem(key.line, "väntade nyckel: värde");
+      node.map[String(key.scalar)] = node.children[i + 1];
+      node.lines[String(key.scalar)] = key.line;
     }
-    if (text[0] === "'") {
-      if (text.length < 2 || text[text.length - 1] !== "'") throw new FileProblem(line, "en text inom enkla citattecken avslutas inte");
-      return text.slice(1, -1).replace(/''/g, "'");
-    }
-    if (/^[[{&*!|>%@`]/.test(text)) throw new FileProblem(line, "väntade ett enkelt värde, fick " + text.slice(0, 20));
-    return text;
   }
 
-  /** "{a: 1, b: x}" as {a: "1", b: "x"}; values are plain or quoted, never nested. */
-  function flowMapping(text, line) {
-    var body = text.trim().slice(1, -1).trim();
-    var out = {};
-    if (!body) return out;
-    var parts = [];
-    var quote = null;
-    var start = 0;
-    for (var i = 0; i < body.length; i++) {
-      var c = body[i];
-      if (quote) {
-        if (c === "\\" && quote === '"') i++;
-        else if (c === quote) quote = null;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === ",") {
-        parts.push(body.slice(start, i));
-        start = i + 1;
-      }
-    }
-    parts.push(body.slice(start));
-    parts.forEach(function (part) {
-      var m = /^\s*([A-Za-z0-9_]+)\s*:\s+(.*)$/.exec(part) || /^\s*([A-Za-z0-9_]+)\s*:()$/.exec(part);
-      if (!m) throw new FileProblem(line, "väntade nyckel: värde inom { }, fick " + part.trim().slice(0, 30));
-      out[m[1]] = scalarText(m[2], line);
-    });
-    return out;
-  }
-
-  function value(text, line) {
-    var t = text.trim();
-    if (t[0] === "{") {
-      if (t[t.length - 1] !== "}") throw new FileProblem(line, "{ } ska stängas på samma rad");
-      return { flow: flowMapping(t, line), line: line };
-    }
-    return { scalar: scalarText(t, line), line: line };
-  }
-
-  /** The file as nested {map}/{list}/{scalar}/{flow} nodes, each with its line. */
+  /** The file as nested {map}/{list}/{scalar} nodes, each with its line. */
   function parseYaml(text) {
-    var lines = [];
-    text.replace(/^\ufeff/, "").split(/\r?\n/).forEach(function (raw, i) {
-      if (/\t/.test(raw.replace(/^ */, "").slice(0, 1))) throw new FileProblem(i + 1, "dra in med mellanslag, inte tabb");
-      var body = stripComment(raw).replace(/\s+$/, "");
-      if (!body.trim() || body.trim() === "---") return;
-      lines.push({ indent: body.length - body.replace(/^ +/, "").length, text: body.trim(), line: i + 1 });
-    });
-    var pos = 0;
-
-    function block(indent) {
-      var first = lines[pos];
-      if (first.text === "-" || first.text.slice(0, 2) === "- ") return list(first.indent);
-      return map(first.indent);
-    }
-
-    function entry(node, text, line, indent) {
-      var m = /^([^\s:'"{}[\]]+)\s*:(?:\s+(.*))?$/.exec(text);
-      if (!m) throw new FileProblem(line, "väntade nyckel: värde, fick " + text.slice(0, 30));
-      if (Object.prototype.hasOwnProperty.call(node.map, m[1])) throw new FileProblem(line, m[1] + " står två gånger");
-      if (m[2] !== undefined && m[2] !== "") {
-        node.map[m[1]] = value(m[2], line);
-      } else if (pos < lines.length && lines[pos].indent > indent) {
-        node.map[m[1]] = block(lines[pos].indent);
-      } else if (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) === "- ") {
-        node.map[m[1]] = list(indent); // a list at the key's own indentation, as YAML allows
-      } else {
-        node.map[m[1]] = { scalar: "", line: line };
+    var open = [{ children: [] }];
+    function listener(event, state) {
+      if (event === "open") {
+        open.push({ line: state.line + 1, children: [] });
+        return;
       }
-      node.lines[m[1]] = line;
+      var node = open.pop();
+      open[open.length - 1].children.push(node);
+      if (state.kind === "sequence") node.list = node.children;
+      else if (state.kind === "mapping") pairs(node);
+      else if (state.kind === null && state.result !== null) throw new FileProblem(node.line, ALIAS); // an alias: js-yaml has read no value of its own
+      else node.scalar = state.result;
     }
-
-    function map(indent) {
-      var node = { map: {}, lines: {}, line: lines[pos].line };
-      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) !== "- ") {
-        var l = lines[pos++];
-        entry(node, l.text, l.line, indent);
-      }
-      if (pos < lines.length && lines[pos].indent > indent) throw new FileProblem(lines[pos].line, "oväntat indrag");
-      return node;
+    try {
+      jsyaml.load(text, { schema: jsyaml.JSON_SCHEMA, listener: listener });
+    } catch (e) {
+      if (e instanceof jsyaml.YAMLException) throw yamlProblem(e, text);
+      throw e;
     }
-
-    function list(indent) {
-      var node = { list: [], line: lines[pos].line };
-      while (pos < lines.length && lines[pos].indent === indent && lines[pos].text.slice(0, 2) === "- ") {
-        var l = lines[pos++];
-        var rest = l.text.slice(2).replace(/^ +/, "");
-        var inner = indent + l.text.length - rest.length;
-        if (/^[^\s:'"{}[\]]+\s*:(\s|$)/.test(rest)) {
-          var item = { map: {}, lines: {}, line: l.line };
-          entry(item, rest, l.line, inner);
-          while (pos < lines.length && lines[pos].indent === inner && lines[pos].text.slice(0, 2) !== "- ") {
-            var k = lines[pos++];
-            entry(item, k.text, k.line, inner);
-          }
-          node.list.push(item);
-        } else {
-          node.list.push(value(rest, l.line));
-        }
-      }
-      return node;
-    }
-
-    if (!lines.length) throw new FileProblem(1, "filen är tom");
-    var root = block(0);
-    if (pos < lines.length) throw new FileProblem(lines[pos].line, "oväntat indrag");
+    var root = open[0].children[0];
+    if (!root || root.scalar === null) throw new FileProblem(1, "filen är tom"); // nothing, or comments only
     return root;
+  }
+
+  /** A value as a message quotes it. */
+  function described(value) {
+    return value === undefined ? "en lista eller flera värden" : value === null ? "inget värde" : String(value);
+  }
+
+  /** The form's value of an answer: a ja/nej key or "vet_ej" as written, a point on the scale as a number. */
+  function answerValue(scorer, q, given, line) {
+    var ins = scorer.ins;
+    var keys = q.rule === "ja_nej" ? Object.keys(q.points) : [];
+    var numbers = q.rule === "ja_nej" ? [] : ins.scale.map(function (s) { return s.value; });
+    var allowed = keys.concat(numbers.map(String), [ins.dont_know.key]);
+    var text = typeof given === "string" && (keys.indexOf(given) >= 0 || given === ins.dont_know.key);
+    if (text || (typeof given === "number" && numbers.indexOf(given) >= 0)) return String(given);
+    var quoted = typeof given === "string" && numbers.map(String).indexOf(given.trim()) >= 0;
+    throw new FileProblem(line, q.id + ": väntade " + allowed.join(", ") + ", fick " + described(given) + (quoted ? " (inom citattecken; skriv talet utan dem)" : ""));
   }
 
   /**
@@ -629,17 +582,16 @@
       if (!v) throw new FileProblem(node.line, key + " saknas: väntade " + what);
       return v;
     }
-    function scalarOf(node, key, what) {
-      var v = need(node, key, what);
-      if (v.scalar === undefined) throw new FileProblem(v.line, key + ": väntade " + what);
-      return v.scalar;
+    function choice(node, key, what, choices) {
+      var v = need(node, key, what).scalar;
+      var ids = choices.map(function (c) { return c.id; });
+      if (ids.indexOf(v) < 0) throw new FileProblem(node.lines[key], key + ": väntade " + ids.join(", ") + ", fick " + described(v));
+      return v;
     }
     if (!root.map) throw new FileProblem(root.line, "det här är ingen svarsfil (namn:, typ:, matningar:)");
-    var name = scalarOf(root, "namn", "organisationens namn");
-    var type = scalarOf(root, "typ", "en typ");
-    if (!ins.types.some(function (t) { return t.id === type; })) {
-      throw new FileProblem(root.lines.typ, "typ: väntade " + ins.types.map(function (t) { return t.id; }).join(", ") + ", fick " + type);
-    }
+    var name = need(root, "namn", "organisationens namn").scalar;
+    if (typeof name !== "string") throw new FileProblem(root.lines.namn, "namn: väntade organisationens namn");
+    var type = choice(root, "typ", "en typ", ins.types);
     var rounds = need(root, "matningar", "en lista med mätningar");
     if (!rounds.list || rounds.list.length !== 1) {
       throw new FileProblem(rounds.line, "matningar: en självskattning har en mätning, den här filen har " + (rounds.list ? rounds.list.length : 0));
@@ -649,38 +601,33 @@
       throw new FileProblem(people.line, "respondenter: en självskattning är en persons svar, den här filen har svar från " + (people.list ? people.list.length : 0));
     }
     var person = people.list[0];
-    var role = scalarOf(person, "roll", "en roll");
-    if (!ins.roles.some(function (r) { return r.id === role; })) {
-      throw new FileProblem(person.lines.roll, "roll: väntade " + ins.roles.map(function (r) { return r.id; }).join(", ") + ", fick " + role);
-    }
+    var role = choice(person, "roll", "en roll", ins.roles);
     var svar = need(person, "svar", "svaren");
-    var given = svar.map || (svar.flow && Object.keys(svar.flow).length === 0 ? {} : null);
-    if (!given) throw new FileProblem(svar.line, "svar: väntade svaren, en 'fråga: svar' per rad");
+    if (!svar.map) throw new FileProblem(svar.line, "svar: väntade svaren, en 'fråga: svar' per rad");
     var answers = {};
     var count = 0;
     scorer.questions.forEach(function (q) {
       answers[q.id] = { value: null, option: null };
     });
-    Object.keys(given).forEach(function (qid) {
-      var q = scorer.byId[qid];
-      var node = given[qid];
-      if (!q) throw new FileProblem(node.line, qid + ": ingen sådan fråga");
-      var answer = node.flow ? node.flow.svar : node.scalar;
+    Object.keys(svar.map).forEach(function (qid) {
+      var q = Object.prototype.hasOwnProperty.call(scorer.byId, qid) ? scorer.byId[qid] : null;
+      var node = svar.map[qid];
+      var line = svar.lines[qid];
+      if (!q) throw new FileProblem(line, qid + ": ingen sådan fråga");
       var option = null;
-      if (node.flow) {
-        var keys = Object.keys(node.flow);
-        if (!q.extra || keys.some(function (k) { return k !== "svar" && k !== q.extra; }) || answer === undefined) {
-          throw new FileProblem(node.line, qid + ": väntade " + (q.extra ? "{svar: …, " + q.extra + ": …}" : "ett svar"));
+      if (node.map) {
+        var keys = Object.keys(node.map);
+        if (!q.extra || !node.map.svar || keys.some(function (k) { return k !== "svar" && k !== q.extra; })) {
+          throw new FileProblem(line, qid + ": väntade " + (q.extra ? "{svar: …, " + q.extra + ": …}" : "ett svar"));
         }
-        option = node.flow[q.extra] || null;
-        if (option && !q.options.some(function (o) { return o.key === option; })) {
-          throw new FileProblem(node.line, qid + "." + q.extra + ": väntade " + q.options.map(function (o) { return o.key; }).join(", ") + ", fick " + option);
+        option = node.map[q.extra] ? node.map[q.extra].scalar : null;
+        if (option !== null && !q.options.some(function (o) { return o.key === option; })) {
+          throw new FileProblem(line, qid + "." + q.extra + ": väntade " + q.options.map(function (o) { return o.key; }).join(", ") + ", fick " + described(option));
         }
+        node = node.map.svar;
       }
-      var allowed = (q.rule === "ja_nej" ? Object.keys(q.points) : ins.scale.map(function (s) { return String(s.value); })).concat([ins.dont_know.key]);
-      if (allowed.indexOf(answer) < 0) throw new FileProblem(node.line, qid + ": väntade " + allowed.join(", ") + ", fick " + answer);
       // A bare number stays without its option: scored with the default, and shown as assumed, never as chosen.
-      answers[qid] = { value: answer, option: q.extra ? option || null : null };
+      answers[qid] = { value: answerValue(scorer, q, node.scalar, line), option: option };
       count++;
     });
     return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
@@ -1054,28 +1001,26 @@
       }).length;
       answered += n;
       var cell = document.getElementById("sa-area-" + area.id);
-      cell.textContent = shown(overall.areas[area.id], ins.bounds.areas[area.id]);
+      cell.textContent = self.scorer.shown(overall.areas[area.id], ins.bounds.areas[area.id]);
       cell.setAttribute("data-exact", overall.areas[area.id] ? overall.areas[area.id].n + "/" + overall.areas[area.id].d : "");
       document.getElementById("sa-area-" + area.id + "-answered").textContent = n + " av " + area.questions.length;
     });
     var ends = ins.axis_ends;
-    ["ledning", "verksamhet"].forEach(function (axis) {
+    var axisValues = [];  // "samspel med ledningen 2,8", in the instrument's order of the axes
+    this.scorer.axes.forEach(function (axis) {
       var value = overall.axes[axis];
       var node = document.getElementById("sa-axis-" + axis);
-      node.textContent = shown(value, ins.bounds.axis);
+      node.textContent = self.scorer.shown(value, ins.bounds.axis);
       node.setAttribute("data-exact", value ? value.n + "/" + value.d : "");
       var level = document.getElementById("sa-axis-" + axis + "-level");
       level.hidden = value === null;
-      level.textContent = value === null ? "" : (cmp(value, self.scorer.threshold) >= 0 ? ends[1] : ends[0]).toLowerCase();
+      level.textContent = value === null ? "" : (self.scorer.systematic(value) ? ends[1] : ends[0]).toLowerCase();
+      axisValues.push(ins.axes[axis].short.toLowerCase() + " " + node.textContent);
     });
-    var quadrant = overall.quadrant
-      ? ins.quadrants.filter(function (q) {
-          return q.id === overall.quadrant;
-        })[0]
-      : null;
+    var quadrant = overall.quadrant ? this.scorer.quadrantLabel(result) : null;
     var quadrantNode = document.getElementById("sa-quadrant");
-    quadrantNode.textContent = quadrant ? quadrant.label : "Ingen punkt ännu";
-    quadrantNode.setAttribute("data-quadrant", quadrant ? quadrant.id : "");
+    quadrantNode.textContent = quadrant || "Ingen punkt ännu";
+    quadrantNode.setAttribute("data-quadrant", overall.quadrant || "");
 
     var summary;
     var total = this.scorer.questions.length;
@@ -1084,9 +1029,8 @@
     if (!answered) {
       summary = "Du har inte besvarat några frågor ännu. Resultatet visas här medan du svarar.";
     } else if (quadrant) {
-      summary =
-        progress + " " + ins.axes.ledning.short + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " + ins.axes.verksamhet.short.toLowerCase() + " " +
-        shown(overall.axes.verksamhet, ins.bounds.axis) + ": " + quadrant.label + ".";
+      var values = axisValues.join(", ");
+      summary = progress + " " + values.charAt(0).toUpperCase() + values.slice(1) + ": " + quadrant + ".";
     } else {
       var waiting = ins.areas
         .filter(function (a) {
@@ -1101,8 +1045,7 @@
       overall.axes.verksamhet,
       overall.axes.ledning,
       quadrant
-        ? "Ambitionsgrafen med din punkt: " + ins.axes.ledning.short.toLowerCase() + " " + shown(overall.axes.ledning, ins.bounds.axis) + ", " +
-            ins.axes.verksamhet.short.toLowerCase() + " " + shown(overall.axes.verksamhet, ins.bounds.axis) + ", i kvadranten " + quadrant.label + "."
+        ? "Ambitionsgrafen med din punkt: " + axisValues.join(", ") + ", i kvadranten " + quadrant + "."
         : "Ambitionsgrafen, ännu utan punkt."
     );
 
@@ -1251,17 +1194,17 @@
   // For tests and the curious: the same scoring, callable on any respondents.
   window.Sjalvskattning = {
     score: function (respondents) {
-      return plain(scorer.assessment(respondents), ins.bounds);
+      return plain(scorer.assessment(respondents), scorer);
     },
     num: function (n, d) {
-      return num(frac(n, d));
+      return num(frac(n, d), ins.decimals);
     },
     shown: function (n, d, bounds) {
-      return shown(frac(n, d), bounds);
+      return scorer.shown(frac(n, d), bounds);
     },
     current: function () {
       page.render(true);
-      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result, ins.bounds), summary: page.summary };
+      return { person: page.last.state.person, answers: page.last.state.answers, result: plain(page.last.result, scorer), summary: page.summary };
     },
     answerFile: function (today) {
       var state = page.read();
