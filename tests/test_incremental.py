@@ -376,8 +376,9 @@ def test_the_caches_entries_declare_exactly_the_fields_of_the_values_they_stand_
 
     from ambitionsgraf.charts import Frame
     from ambitionsgraf.content import Page
-    from ambitionsgraf.pipeline.cache import FrameData, PageData
+    from ambitionsgraf.pipeline.cache import FORMAT, CacheFile, FrameData, PageData
 
+    assert CacheFile.model_fields["format"].annotation.__args__ == (FORMAT,)
     assert set(FrameData.model_fields) == {f.name for f in fields(Frame)}
     assert set(PageData.model_fields) == {f.name for f in fields(Page)}
 

@@ -25,7 +25,7 @@ import hashlib
 import os
 from dataclasses import fields
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Any, Literal, cast
 
 import orjson
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -37,7 +37,7 @@ from ..summaries import Expected, summary_from_data, summary_to_data  # noqa: F4
 from ..trust import Shape
 from .output import out_key
 
-FORMAT: Final = 3  # 2: a summary holds the organisation's code; 3: and each round's scores per role
+FORMAT = 3  # 2: a summary holds the organisation's code; 3: and each round's scores per role
 
 
 # -- the file's schema, declared once -----------------------------------------------------------
@@ -79,9 +79,23 @@ class FrameData(_Entry):
     label_size: float
 
     def value(self) -> Frame:
-        data = {name: tuple(v) if isinstance(v, list) else v for name, v in self}
-        data["quadrant_boxes"] = tuple(tuple(box) for box in self.quadrant_boxes)
-        return Frame(**data)
+        four = tuple[float, float, float, float]
+        two = tuple[float, float]
+        return Frame(
+            head=self.head,
+            width=self.width,
+            height=self.height,
+            affine=cast(four, tuple(self.affine)),
+            plot=cast(four, tuple(self.plot)),
+            xlim=cast(two, tuple(self.xlim)),
+            ylim=cast(two, tuple(self.ylim)),
+            xticks=tuple(self.xticks),
+            yticks=tuple(self.yticks),
+            threshold=self.threshold,
+            corner_inset=self.corner_inset,
+            quadrant_boxes=tuple(cast(four, tuple(box)) for box in self.quadrant_boxes),  # lengths checked above
+            label_size=self.label_size,
+        )
 
 
 class PageData(_Entry):
@@ -126,7 +140,7 @@ class CacheFile(_Entry):
     """The file's envelope. Its entries are checked by their own models when the build uses them
     (only under this code, and the guidance's HTML check costs tens of milliseconds)."""
 
-    format: Literal[FORMAT]
+    format: Literal[3]  # FORMAT
     code: str
     frame: dict[str, Any] | None = None
     phone_frame: dict[str, Any] | None = None
