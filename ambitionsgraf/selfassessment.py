@@ -162,6 +162,7 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
         description="Besvara ambitionsgrafens frågor och se direkt var din bild av inköpsorganisationen hamnar. Svaren stannar i din webbläsare.",
     )
     html = project.env.get_template("sjalvskattning.html").render(**ctx, sa=page_view(project), instrument=data)
+    assert project.env.loader is not None  # the project's environment loads templates/
     return {
         PAGE: html,
         SCRIPT: project.env.loader.get_source(project.env, SCRIPT)[0],  # a static file from templates/, not rendered
