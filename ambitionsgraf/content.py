@@ -60,7 +60,7 @@ def _markdown_to_html(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
     md = markdown.Markdown(extensions=["toc", "tables", "sane_lists"], extension_configs={"toc": {"toc_depth": "2-2"}})
     html = md.convert(text)
-    toc = tuple((t["id"], t["name"]) for t in md.toc_tokens)
+    toc = tuple((t["id"], t["name"]) for t in md.toc_tokens)  # type: ignore[attr-defined]  # set by the toc extension
     return html, toc
 
 
@@ -138,8 +138,8 @@ def _check_placeholders(shown: str, first_line: int, body: str, html: str, allow
             problems.append(Problem(shown, first_line + i, "{{", "expected a placeholder written {{ name }}"))
     if any("{{" in tag for tag in re.findall(r"<[^>]*>", html)):  # it would be left half-filled there
         in_markup = re.compile(r"(\]\(|<)[^)>]*\{\{")  # in a Markdown link's address, or in an HTML tag
-        line = next((first_line + i for i, text in enumerate(lines) if in_markup.search(text)), line_of("{{"))
-        problems.append(Problem(shown, line, "{{", "a placeholder in a link's address or in HTML; write it in the text"))
+        at = next((first_line + i for i, text in enumerate(lines) if in_markup.search(text)), line_of("{{"))
+        problems.append(Problem(shown, at, "{{", "a placeholder in a link's address or in HTML; write it in the text"))
     for m in _IN_HTML.finditer(html):
         if m.group(2) is not None and PLACEHOLDERS.get(m.group(2)) == "block":
             problems.append(

@@ -139,7 +139,8 @@ def changes(ins, before: dict, after: dict) -> list[dict]:
 
 
 def _percent(x: float | None) -> str:
-    return "–" if x is None else percent_shown(_exact(x)) + " %"
+    exact = _exact(x)
+    return "–" if exact is None else percent_shown(exact) + " %"
 
 
 def _measure_label(ins, key: str) -> str:

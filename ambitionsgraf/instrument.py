@@ -154,7 +154,7 @@ class Instrument:
 
     @cached_property
     def answer_memo(self) -> dict:
-        """Answers already made, shared by every file read with this instrument (see answers._answer)."""
+        """Answers already made, shared by every file read with this instrument (see answermodel.shared_answer)."""
         return {}
 
     @cached_property

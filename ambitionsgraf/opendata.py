@@ -218,9 +218,9 @@ def results_xlsx(ins, table: list[tuple], publisher: str) -> bytes:
     top = len(lines) + 3
     write_row(about, top, ("Kolumn", "Rubrik i fliken Resultat", "Beskrivning"), [style["heading"]] * 3)
     for r, c in enumerate(cols, start=top + 1):
-        values = (c.key, c.heading, c.description)
-        write_row(about, r, values, (style["top"], style["wrap"], style["wrap"]))
-        about.set_row(r, row_height(values, about_widths, [False, True, True]))
+        described = (c.key, c.heading, c.description)
+        write_row(about, r, described, (style["top"], style["wrap"], style["wrap"]))
+        about.set_row(r, row_height(described, about_widths, [False, True, True]))
     print_setup(about, title=f"{TITLE}: om data", heading_row=top, last_row=top + len(cols), last_col=2)
     return book.close()
 

@@ -40,7 +40,7 @@ NAV = (
 )
 
 
-def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str, str]], description: str) -> dict:
+def page_context(project: Project, *, root: str, path: str, title: str, crumbs: list[tuple[str | None, str]], description: str) -> dict:
     """The frame every site page shares. `path` is the page's own address from the root.
     `description` is the page's own summary for search results and link previews: every page has one."""
     if not description.strip():

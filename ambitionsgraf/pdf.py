@@ -189,7 +189,7 @@ def complete_table_tags(document, pdf) -> None:
     by_id = {e["ID"].string: e for e in elements if "ID" in e}
     if not by_id:
         return
-    heads_its_row = set()
+    heads_its_row: set[str] = set()
     for e in elements:
         if e["S"] == "/TD":
             heads_its_row.update(h.string for h in e["A"].get("Headers", ()) if by_id[h.string]["P"] == e["P"])

@@ -98,4 +98,5 @@ def read_or_refuse(path: Path, shown: str, field: str, limit: int, what: str) ->
     data, problem = read_regular(path, limit, what)
     if problem is not None:
         raise ContentError([Problem(shown, 1, field, problem)])
+    assert data is not None  # read_regular gives the bytes or the reason
     return data

@@ -176,6 +176,7 @@ def selfassessment_files(project: Project) -> dict[str, str | bytes]:
         description="Besvara ambitionsgrafens frågor och se direkt var din bild av inköpsorganisationen hamnar. Svaren stannar i din webbläsare.",
     )
     html = project.env.get_template("sjalvskattning.html").render(**ctx, sa=page_view(project), instrument=data)
+    assert project.env.loader is not None  # the project's environment loads templates/
     return {
         PAGE: html,
         # static files from templates/, not rendered

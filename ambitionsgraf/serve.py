@@ -107,9 +107,10 @@ def _handler(site: Path, status: Status):
                 self._send(200, data)
                 return True
             wrong = _ORG_PAGE.match(url)
-            own = [p for p in problems if wrong and Path(p.path).stem == wrong.group(1)]
-            if own:
-                self._send(404, problem_page(wrong.group(1), own))
+            stem = wrong.group(1) if wrong else None
+            own = [p for p in problems if Path(p.path).stem == stem]
+            if stem is not None and own:
+                self._send(404, problem_page(stem, own))
                 return True
             return False
 

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Annotated, Any
 
+from pydantic import BeforeValidator, ValidationInfo, field_validator
+
+from . import schema
 from .problems import ContentError, Problem
-from .text import check_free_text, or_list, show
-from .yamlsource import MappingNode, Node, ScalarNode, line_of, read_source
+from .schema import Strict
+from .text import check_free_text, show
 
 FILE_NAME = "installningar.yaml"
 
@@ -53,8 +57,6 @@ class Settings:
         return self.statement_updated or self.reviewed
 
     def with_site_url(self, url: str | None) -> Settings:
-        from dataclasses import replace
-
         return replace(self, site_url=normalise_site_url(url) if url else self.site_url)
 
 
@@ -78,124 +80,104 @@ def url_problem(url: str) -> str | None:
     return None
 
 
-_FIELDS = {
-    "webbplats": "the site's address (https://…/), or empty",
-    "utgivare": "the agency: namn, webbplats, epost and telefon",
-    "tillganglighet": "the accessibility statement: epost (for feedback), granskad (date of the last review) and optionally uppdaterad (date the statement was last changed)",
-    "licens": "the open data's licence: namn and url",
-}
-_REQUIRED = ("utgivare", "tillganglighet", "licens")
-_SUB = {
-    "utgivare": (("namn", "webbplats", "epost", "telefon"), ("namn", "webbplats", "epost")),
-    "tillganglighet": (("epost", "granskad", "uppdaterad"), ("epost", "granskad")),
-    "licens": (("namn", "url"), ("namn", "url")),
-}
+# -- the file's schema, declared once (installningar.yaml as written) ------------------------------
+# Every value reaches these models as the text the file holds (schema.parse): each field's validator
+# checks that text, and its message is the one the build prints after `file:line: field:`.
 
 
-class _Checker:
-    def __init__(self, path: str):
-        self.path = path
-        self.problems: list[Problem] = []
+def _text(value: Any, expected: str, pattern: re.Pattern | None = None) -> str:
+    """Free text as the file writes it, stripped; refused if empty, invisible, odd or not `pattern`."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected {expected}")
+    value, refusals, _ = check_free_text(value.strip(), False)
+    if refusals:
+        raise ValueError("; ".join(refusals))
+    if not value.strip():
+        raise ValueError(f"expected {expected}, got only invisible characters")
+    if pattern is not None and not pattern.fullmatch(value):
+        raise ValueError(f"expected {expected}, got {show(value)}")
+    return value
 
-    def problem(self, node: Node, field: str, message: str) -> None:
-        self.problems.append(Problem(self.path, line_of(node), field, message))
 
-    def fields(self, node: Node, field: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict[str, Node]:
-        if not isinstance(node, MappingNode):
-            self.problem(node, field or "file", f"expected {or_list(allowed)} under it")
-            return {}
-        out: dict[str, Node] = {}
-        for key, value in node.value:
-            name = key.value if isinstance(key, ScalarNode) else "?"
-            shown = f"{field}.{name}" if field else name
-            if name in out:
-                self.problem(key, shown, "given twice; keep one")
-            elif name not in allowed:
-                self.problem(key, shown, f"unknown key; expected {or_list(allowed)}")
-            else:
-                out[name] = value
-        for name in required:
-            if name not in out:
-                self.problem(node, f"{field}.{name}" if field else name, "missing")
-        return out
+def _checked(expected: str, pattern: re.Pattern | None = None) -> BeforeValidator:
+    return BeforeValidator(lambda value: _text(value, expected, pattern))
 
-    def text(self, node: Node | None, field: str, pattern: re.Pattern | None = None, expected: str = "a text") -> str | None:
-        if node is None:
-            return None
-        if not isinstance(node, ScalarNode) or not node.value.strip():
-            self.problem(node, field, f"expected {expected}")
-            return None
-        value, refusals, _ = check_free_text(node.value.strip(), False)
-        for message in refusals:
-            self.problem(node, field, message)
-        if refusals:
-            return None
-        if not value.strip():
-            self.problem(node, field, f"expected {expected}, got only invisible characters")
-            return None
-        if pattern is not None and not pattern.fullmatch(value):
-            self.problem(node, field, f"expected {expected}, got {show(value)}")
-            return None
-        return value
 
-    def date(self, node: Node | None, field: str) -> str | None:
-        value = self.text(node, field, _DATE, "a date YYYY-MM-DD")
-        if value is None:
-            return None
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            self.problem(node, field, f"expected a real date YYYY-MM-DD, got {value}")
-            return None
-        return value
+def _url(value: Any) -> str:
+    url = _text(value, "an address starting with https://")
+    why = url_problem(url)
+    if why:
+        raise ValueError(why)
+    return url
 
-    def url(self, node: Node | None, field: str) -> str | None:
-        value = self.text(node, field, expected="an address starting with https://")
-        if value is None:
-            return None
-        why = url_problem(value)
-        if why:
-            self.problem(node, field, why)
-            return None
-        return value
+
+def _date(value: Any) -> str:
+    text = _text(value, "a date YYYY-MM-DD", _DATE)
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a real date YYYY-MM-DD, got {text}") from None
+    return text
+
+
+def _site_url(value: Any) -> str | None:
+    """The site's address, or None where the file leaves it empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return normalise_site_url(_url(value))
+
+
+Url = Annotated[str, BeforeValidator(_url)]
+Date = Annotated[str, BeforeValidator(_date)]
+Email = Annotated[str, _checked("an e-mail address", _EMAIL)]
+
+
+class _Publisher(Strict):
+    namn: Annotated[str, _checked("the agency's name")]
+    webbplats: Url
+    epost: Email
+    telefon: Annotated[str | None, _checked("a telephone number", _PHONE)] = None
+
+
+class _Accessibility(Strict):
+    epost: Email
+    granskad: Date
+    uppdaterad: Date | None = None
+
+    @field_validator("uppdaterad")
+    @classmethod
+    def _not_before_review(cls, updated: str | None, info: ValidationInfo) -> str | None:
+        reviewed = info.data.get("granskad")
+        if updated is not None and reviewed is not None and updated < reviewed:
+            raise ValueError(
+                f"expected a date on or after granskad ({reviewed}): the statement shows its last review, so it changes with it; got {updated}"
+            )
+        return updated
+
+
+class _Licence(Strict):
+    namn: Annotated[str, _checked("the licence's name, e.g. CC0 1.0")]
+    url: Url
+
+
+class SettingsFile(Strict):
+    """installningar.yaml: every key it may hold, and the check of each value."""
+
+    webbplats: Annotated[str | None, BeforeValidator(_site_url)] = None
+    utgivare: _Publisher
+    tillganglighet: _Accessibility
+    licens: _Licence
+
+    def settings(self) -> Settings:
+        pub, acc, lic = self.utgivare, self.tillganglighet, self.licens
+        return Settings(
+            self.webbplats, pub.namn, pub.webbplats, pub.epost, pub.telefon, acc.epost, acc.granskad, lic.namn, lic.url, acc.uppdaterad
+        )
 
 
 def parse_settings(path: str, data: bytes) -> Settings:
     """The settings in `data`; raises ContentError naming every problem."""
-    source, problems = read_source(path, data, "a settings file")
-    if problems:
-        raise ContentError(problems)
-    c = _Checker(path)
-    top = c.fields(source.root, "", tuple(_FIELDS), _REQUIRED)
-    site_url = None
-    if "webbplats" in top:
-        node = top["webbplats"]
-        if not (isinstance(node, ScalarNode) and node.value.strip() == ""):
-            site_url = c.url(node, "webbplats")
-            if site_url is not None:
-                site_url = normalise_site_url(site_url)
-    sub = {}
-    for name, (allowed, required) in _SUB.items():
-        sub[name] = c.fields(top[name], name, allowed, required) if name in top else {}
-    pub, acc, lic = sub["utgivare"], sub["tillganglighet"], sub["licens"]
-    publisher = c.text(pub.get("namn"), "utgivare.namn", expected="the agency's name")
-    publisher_url = c.url(pub.get("webbplats"), "utgivare.webbplats")
-    email = c.text(pub.get("epost"), "utgivare.epost", _EMAIL, "an e-mail address")
-    phone = c.text(pub.get("telefon"), "utgivare.telefon", _PHONE, "a telephone number")
-    feedback = c.text(acc.get("epost"), "tillganglighet.epost", _EMAIL, "an e-mail address")
-    reviewed = c.date(acc.get("granskad"), "tillganglighet.granskad")
-    updated = c.date(acc.get("uppdaterad"), "tillganglighet.uppdaterad")
-    if reviewed is not None and updated is not None and updated < reviewed:
-        c.problem(
-            acc["uppdaterad"],
-            "tillganglighet.uppdaterad",
-            f"expected a date on or after granskad ({reviewed}): the statement shows its last review, so it changes with it; got {updated}",
-        )
-    licence = c.text(lic.get("namn"), "licens.namn", expected="the licence's name, e.g. CC0 1.0")
-    licence_url = c.url(lic.get("url"), "licens.url")
-    if c.problems or None in (publisher, publisher_url, email, feedback, reviewed, licence, licence_url):
-        raise ContentError(c.problems or [Problem(path, 1, "file", "incomplete")])
-    return Settings(site_url, publisher, publisher_url, email, phone, feedback, reviewed, licence, licence_url, updated)
+    return schema.parse(path, data, SettingsFile, "a settings file").settings()
 
 
 def load_settings(path: Path, shown: str | None = None) -> tuple[Settings, bytes]:

@@ -15,8 +15,9 @@ from html.parser import HTMLParser
 from .text import check_free_text, formula_problem
 
 
-class Shape(Exception):
-    """A cached value of the wrong shape."""
+class Shape(ValueError):
+    """A cached value of the wrong shape. A ValueError, so that a pydantic validator calling these checks
+    reports it as the value's validation error (see pipeline/cache.py)."""
 
 
 def need(ok: bool) -> None:

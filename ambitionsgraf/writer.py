@@ -1,6 +1,6 @@
 """Writes a build's files under the staging folder, from any process (pipeline.output swaps it in).
 
-What is meant for one organisation (`leverans/`, PRIVATE) is written readable by its owner only:
+What is meant for one organisation (`leverans/`, layout.DELIVERY) is written readable by its owner only:
 folders 0700, files 0600, whatever the umask. The public site keeps the modes the umask gives."""
 
 from __future__ import annotations
@@ -8,19 +8,20 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-PRIVATE = "leverans"  # the delivery packages: unpublished organisations' reports among them
+from .layout import DELIVERY  # the delivery packages: unpublished organisations' reports among them
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
 
 def is_private(relpath: str) -> bool:
-    return relpath == PRIVATE or relpath.startswith(PRIVATE + "/")
+    return relpath == DELIVERY or relpath.startswith(DELIVERY + "/")
 
 
 def make_private(root: Path) -> None:
     """Make `root/leverans` and everything in it private: files carried over from an earlier build
     (hard links) keep the mode they were written with."""
-    top = root / PRIVATE
+    top = root / DELIVERY
     if top.is_symlink() or not top.is_dir():
         return
     os.chmod(top, PRIVATE_DIR_MODE)

@@ -65,8 +65,11 @@ class Source:
     root: Node | None
 
 
-def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[Source, list[Problem]]:
-    """Decode and compose one file; return the tree and any problems found (`what`: the kind of file, for messages)."""
+def read_source(
+    path: str, data: bytes, what: str = "an answer file", keys: str = "namn, typ, publicerad and matningar"
+) -> tuple[Source, list[Problem]]:
+    """Decode and compose one file; return the tree and any problems found (`what`: the kind of file,
+    `keys`: what it holds at its top, for messages)."""
     if len(data) > MAX_BYTES:
         size = grouped(len(data))
         limit = grouped(MAX_BYTES)
@@ -84,7 +87,7 @@ def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[S
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
-        return Source(path, text, None), [Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")]
+        return Source(path, text, None), [Problem(path, 1, "file", f"expected {keys}, got an empty file")]
     return Source(path, text, root), []
 
 

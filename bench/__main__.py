@@ -38,31 +38,12 @@ import time
 from pathlib import Path
 
 from ambitionsgraf import answerfile
+from ambitionsgraf.instrument import load_instrument
 
 from .hostile import bench_hostile
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = [
-    "v1_mal",
-    "v1_matt",
-    "v1_plan",
-    "v1_spendanalys",
-    "v1_kategori",
-    "v2_kunskapsunderlag",
-    "v2_resultatrapporter",
-    "v2_hallbarhet",
-    "v2_kategorirapporter",
-    "v3_juridik",
-    "v3_styrdokument",
-    "v3_planering",
-    "v3_uppfoljning",
-    "v3_rapportering",
-    "h_forbereda",
-    "h_genomfora",
-    "h_avtalsuppfoljning",
-    "h_kategoriteam",
-    "h_nojdhet",
-]
+QUESTIONS = list(load_instrument(ROOT / "content" / "instrument.yaml").question_ids)  # in the instrument's order
 ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
 TYPES = ["kommun"] * 8 + ["region", "myndighet", "bolag"]
 
@@ -469,7 +450,6 @@ print(json.dumps({"wall": time.perf_counter() - w0, "peak_mb": peak_mb(), "rc": 
 
 def bench_oversized(tmp: Path) -> list[str]:
     """Workbooks that are not survey exports are refused at once, in little memory: against importing a real one."""
-    from ambitionsgraf.instrument import load_instrument
     from tests.survey_exports import claims_millions_of_cells, exploding_shared_strings, ms_forms_rows, xlsx
 
     ins = load_instrument(ROOT / "content" / "instrument.yaml")

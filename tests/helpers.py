@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from ambitionsgraf import answerfile
+from pathlib import Path
 
-QUESTIONS = [
-    "v1_mal",
-    "v1_matt",
-    "v1_plan",
-    "v1_spendanalys",
-    "v1_kategori",
-    "v2_kunskapsunderlag",
-    "v2_resultatrapporter",
-    "v2_hallbarhet",
-    "v2_kategorirapporter",
-    "v3_juridik",
-    "v3_styrdokument",
-    "v3_planering",
-    "v3_uppfoljning",
-    "v3_rapportering",
-    "h_forbereda",
-    "h_genomfora",
-    "h_avtalsuppfoljning",
-    "h_kategoriteam",
-    "h_nojdhet",
-]
+from ambitionsgraf import answerfile
+from ambitionsgraf.instrument import load_instrument
+
+# The instrument's question ids, in its order (content/instrument.yaml).
+QUESTIONS = list(load_instrument(Path(__file__).resolve().parent.parent / "content" / "instrument.yaml").question_ids)
 
 
 def uniform(value, mal="ja", omfattning="hela", **overrides) -> dict:

@@ -301,6 +301,8 @@ def each_round(c, change):
         lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + "<script>alert(1)</script>"})).encode(),
         lambda c: json.dumps(each_page(c, lambda p: {**p, "html": p["html"] + '<a href="javascript:alert(1)">x</a>'})).encode(),
         lambda c: json.dumps(each_page(c, lambda p: {**p, "title": "<b>Begrepp</b>"})).encode(),
+        lambda c: json.dumps(each_page(c, lambda p: {**p, "toc": [[a, "<img src=x>"] for a, _ in p["toc"]] or [["a", "<b>"]]})).encode(),
+        lambda c: json.dumps({**c, "frame": {**c["frame"], "width": True}}).encode(),  # a boolean is not a number
         lambda c: json.dumps(each_summary(c, lambda v: [v[0], '=HYPERLINK("http://evil","x")'] + v[2:])).encode(),
         lambda c: json.dumps(each_summary(c, lambda v: [v[0], "@SUM(A1)"] + v[2:])).encode(),
         lambda c: json.dumps(each_summary(c, lambda v: [v[0], "Kommun\u200b 1"] + v[2:])).encode(),
@@ -341,6 +343,8 @@ def each_round(c, change):
         "guidance-script",
         "guidance-javascript",
         "guidance-title",
+        "guidance-toc",
+        "frame-boolean",
         "name-formula",
         "name-at",
         "name-invisible",
@@ -365,6 +369,18 @@ def test_a_tampered_cache_is_ignored_with_a_note_and_never_changes_the_output(tm
     assert tree(out) == tree(tmp_path / "clean")
     assert len(json.loads(path.read_bytes())["summaries"]) == 4  # written anew, whole
     assert run(project, orgs, out).notes == []
+
+
+def test_the_caches_entries_declare_exactly_the_fields_of_the_values_they_stand_for():
+    from dataclasses import fields
+
+    from ambitionsgraf.charts import Frame
+    from ambitionsgraf.content import Page
+    from ambitionsgraf.pipeline.cache import FORMAT, CacheFile, FrameData, PageData
+
+    assert CacheFile.model_fields["format"].annotation.__args__ == (FORMAT,)
+    assert set(FrameData.model_fields) == {f.name for f in fields(Frame)}
+    assert set(PageData.model_fields) == {f.name for f in fields(Page)}
 
 
 def test_a_cached_summary_that_would_publish_an_unpublished_organisation_is_refused(tmp_path, project):

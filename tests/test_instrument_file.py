@@ -34,8 +34,8 @@ def test_a_renamed_key_names_the_line_and_both_keys(tmp_path):
     at = line_of("      - id: v1_mal")
     assert problems == [
         f"instrument.yaml:{at}: omraden.strategi_planering.fragor.0.fraga: missing",
-        f"instrument.yaml:{at + 1}: omraden.strategi_planering.fragor.0.frga: unknown key; check its spelling "
-        "(the keys a file may hold are declared beside its loader)",
+        f"instrument.yaml:{at + 1}: omraden.strategi_planering.fragor.0.frga: unknown key; expected id, fraga, kort, regel, "
+        "steg, poang, vikt, tillagg, standard, alternativ, avsnitt, grund or egen_bedomning",
     ]
 
 

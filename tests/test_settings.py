@@ -79,6 +79,13 @@ def test_the_statement_is_updated_on_its_review_date_unless_the_file_says_otherw
             "installningar.yaml:21: tillganglighet.uppdaterad: expected a date YYYY-MM-DD",
         ),
         ("  namn: Upphandlingsmyndigheten\n", "  namn: Upphandlings\u202emyndigheten\n", "installningar.yaml:11: utgivare.namn: "),
+        ("  url: http", "  namn: CC0\n  url: http", "installningar.yaml:26: licens.namn: given twice; keep one"),
+        (
+            "licens:\n  namn: CC0 1.0 Universell\n",
+            "licens: CC0\nx:\n  namn: CC0 1.0 Universell\n",
+            "installningar.yaml:24: licens: expected namn or url under it",
+        ),
+        ("  telefon: 08-586 217 00", "  telefon:", "installningar.yaml:14: utgivare.telefon: expected a telephone number"),
     ],
 )
 def test_a_mistake_is_named_by_file_line_and_field(old, new, expected):
@@ -91,6 +98,9 @@ def test_a_missing_section_and_a_file_that_is_not_settings_are_refused():
     without = GOOD[: GOOD.index("# Licensen")]
     assert "installningar.yaml:7: licens: missing" in problems(without)
     assert problems("- a list\n")[0].startswith("installningar.yaml:1: file: expected")
+    assert problems("# nothing yet\n") == [
+        "installningar.yaml:1: file: expected webbplats, utgivare, tillganglighet or licens, got an empty file"
+    ]
 
 
 def test_a_bad_settings_file_stops_the_build_before_anything_is_written(tmp_path):

@@ -229,7 +229,7 @@ def group_keys(org, grouping: Grouping | None) -> list[tuple[str, str]]:
     keys = [("alla", "alla"), ("typ", org.type)]
     if grouping is not None and org.type == grouping.applies_to:
         key = grouping.group_of(org)
-        keys += [("huvudgrupp", key[0]), ("grupp", key)] if key in grouping.groups else [("okand", "okand")]
+        keys += [("huvudgrupp", key[0]), ("grupp", key)] if key is not None and key in grouping.groups else [("okand", "okand")]
     return keys
 
 

@@ -121,5 +121,6 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
         method={"href": method, "text": f"Metod ({method})"} if method else None,
         settings=project.settings,
     )
+    assert project.env.loader is not None  # the project's environment loads templates/
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
     return {national_path(view["year"]) + "rapport.pdf": pdf.html_to_pdf(html, css)}

@@ -13,6 +13,7 @@ table and the step Styrdokument never disagree.)"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from ..instrument import Instrument
@@ -87,6 +88,7 @@ def answer_section(ins: Instrument, report: NationalReport) -> dict:
     shares = report.members >= MIN_SHARE
     strongest, middle, weakest = (s.id for s in ins.statuses)
     groups: dict[str, dict] = {}
+    levels: Sequence[tuple[str, str]]
     for d in report.questions:
         q = ins.question(d["id"])
         if q.rule == "ja_nej":
@@ -134,7 +136,7 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
     strongest = ins.statuses[0]
     groups = []
     for kind, title in (("steg", "Ledningssystemets steg"), ("zon", "Inköpsprocessens zoner, roller och mandat")):
-        rows = []
+        rows: list[dict] = []
         for s in ins.steps:
             if s.kind != kind:
                 continue
