@@ -1,0 +1,117 @@
+"""The instrument's facts in the words a page, PDF or sheet uses for them.
+
+Every figure and name a reader sees about the instrument itself (the scale's bounds, the axes'
+names, the kinds of step, the points and weights of an answer, the threshold, the spread that
+flags a question) is computed here from `Instrument`, so that no view or template writes one as a
+literal: change content/instrument.yaml and every page says the new value. Templates reach these
+as `words` (`words.axes.ledning.short`, `words.scale`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from .instrument import Instrument, Question, StepKind
+from .scoring import AXES
+from .text import num
+
+# The chart's two directions (instrument `riktning`), as Swedish names an axis by its direction.
+_DIRECTION = {"vertikal": "lodräta", "horisontell": "vågräta"}
+
+_NUMBER_WORDS = ("noll", "en", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+_GRADES = {2: "tvågradig", 3: "tregradig", 4: "fyrgradig", 5: "femgradig", 6: "sexgradig", 7: "sjugradig"}
+
+
+def number_word(n: int) -> str:
+    """A small count as a word in running text ("två", "tre"), the figure itself from 13 on."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+@dataclass(frozen=True)
+class AxisWords:
+    key: str  # "ledning" or "verksamhet", as scoring.AXES
+    label: str  # "Samspel mellan inköpsfunktionen och ledningen"
+    short: str  # "Samspel med ledningen": a column's heading, a value's name
+    direction: str  # "lodräta" / "vågräta": the axis as the chart draws it
+    areas: tuple[str, ...]  # the labels of the areas it is computed from, in order
+    areas_count: str  # how many, as a word ("tre")
+
+
+@dataclass(frozen=True)
+class Words:
+    axes: dict[str, AxisWords]  # by key, in the order of scoring.AXES
+    scale: str  # the answer scale's bounds, "1–4"
+    scale_grades: str  # "fyrgradig"
+    scale_low: str  # the labels of the scale's ends, "Instämmer inte alls" …
+    scale_high: str
+    dont_know: str  # "Vet ej"
+    low: str  # the axes' ends, "Tillfälligt" and "Systematiskt"
+    high: str
+    threshold: str  # "2,5"
+    spread_flag: str  # the spread that flags a question for a conversation, as a word ("två")
+    kinds: dict[str, StepKind]  # "steg" / "zon" -> its names
+
+
+@cache  # an Instrument hashes by identity: one Words per loaded instrument
+def words(ins: Instrument) -> Words:
+    values = [v for v, _ in ins.scale]
+    return Words(
+        axes={
+            key: AxisWords(
+                key,
+                ins.axes[key]["etikett"],
+                ins.axes[key]["kort"],
+                _DIRECTION[ins.axes[key]["riktning"]],
+                tuple(a.label for a in ins.areas_of_axis(key)),
+                number_word(len(ins.areas_of_axis(key))),
+            )
+            for key in AXES
+        },
+        scale=f"{min(values)}–{max(values)}",
+        scale_grades=_GRADES.get(len(values), f"{len(values)}-gradig"),
+        scale_low=ins.scale_label(min(values)),
+        scale_high=ins.scale_label(max(values)),
+        dont_know=ins.dont_know_label,
+        low=ins.axis_ends[0],
+        high=ins.axis_ends[1],
+        threshold=num(ins.threshold),
+        spread_flag=number_word(ins.spread_flag),
+        kinds=dict(ins.kinds),
+    )
+
+
+def _weight(w) -> str:
+    return num(w, 1).removesuffix(",0")
+
+
+def scale_note(ins: Instrument, q: Question) -> str:
+    """How a question's answer scores, in a report's table cell: "ja = 3 poäng, nej = 0", "vikt 1",
+    "vikt 0,5 för delar, 1 för hela" (each figure from the instrument)."""
+    if q.rule == "ja_nej":
+        return ", ".join(f"{k} = {p}" + (" poäng" if i == 0 else "") for i, (k, p) in enumerate(q.points))
+    weighted = [o for o in q.options if o.weight is not None]
+    if weighted:
+        return "vikt " + ", ".join(f"{_weight(o.weight)} för {o.short}" for o in weighted)
+    return f"vikt {_weight(q.weight)}" if q.rule == "viktad" else ""
+
+
+def answer_text(ins: Instrument, q: Question) -> str:
+    """How a question is answered and scored, in the method page's table: "Ja eller nej: ja = 3
+    poäng, nej = 0 poäng", "Skalan 1–4, vikt efter omfattning: …", "Skalan 1–4"."""
+    scale = f"Skalan {words(ins).scale}"
+    if q.rule == "ja_nej":
+        return " eller ".join(k for k, _ in q.points).capitalize() + ": " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
+    if q.options and any(o.weight is not None for o in q.options):
+        return (
+            f"{scale}, vikt efter {q.extra}: "
+            + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options)
+            + f" (anges inget: {q.option(q.default_option or '').label})"
+        )
+    if q.options:
+        return (
+            f"{scale}, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
+        )
+    if q.rule == "viktad":
+        return f"{scale}, vikt {num(q.weight)}"
+    return scale
