@@ -270,6 +270,7 @@ class _Ends(Strict):
 class _Axis(Strict):
     etikett: str
     kort: str
+    rubrik: str  # a narrow column's heading ("Ledningen")
     riktning: Literal["vertikal", "horisontell"]
 
 

@@ -19,6 +19,7 @@ from .reportview import ReportView, report_view
 from .scoring import OrganisationResult
 from .selfassessment import selfassessment_files
 from .text import kept_decimals, num, question_numbers, swedish_date
+from .wording import words
 
 
 def chart_alt(view: ReportView) -> str:
@@ -64,7 +65,7 @@ def report_html(
         )
         view = replace(view, delivery=delivery)
     return project.env.get_template("print/report.html").render(
-        report=view, chart_alt=chart_alt(view), site_url=project.site_url, settings=project.settings
+        report=view, chart_alt=chart_alt(view), site_url=project.site_url, settings=project.settings, words=words(project.ins)
     )
 
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from .instrument import Instrument, Question, StepKind
-from .scoring import AXES
 from .text import num
 
 # The chart's two directions (instrument `riktning`), as Swedish names an axis by its direction.
@@ -30,9 +29,10 @@ def number_word(n: int) -> str:
 
 @dataclass(frozen=True)
 class AxisWords:
-    key: str  # "ledning" or "verksamhet", as scoring.AXES
+    key: str  # "ledning" or "verksamhet" (scoring.AXES)
     label: str  # "Samspel mellan inköpsfunktionen och ledningen"
     short: str  # "Samspel med ledningen": a column's heading, a value's name
+    heading: str  # "Ledningen": a narrow column's heading
     direction: str  # "lodräta" / "vågräta": the axis as the chart draws it
     areas: tuple[str, ...]  # the labels of the areas it is computed from, in order
     areas_count: str  # how many, as a word ("tre")
@@ -40,7 +40,7 @@ class AxisWords:
 
 @dataclass(frozen=True)
 class Words:
-    axes: dict[str, AxisWords]  # by key, in the order of scoring.AXES
+    axes: dict[str, AxisWords]  # by key (scoring.AXES), in the instrument's order
     scale: str  # the answer scale's bounds, "1–4"
     scale_grades: str  # "fyrgradig"
     scale_low: str  # the labels of the scale's ends, "Instämmer inte alls" …
@@ -62,11 +62,12 @@ def words(ins: Instrument) -> Words:
                 key,
                 ins.axes[key]["etikett"],
                 ins.axes[key]["kort"],
+                ins.axes[key]["rubrik"],
                 _DIRECTION[ins.axes[key]["riktning"]],
                 tuple(a.label for a in ins.areas_of_axis(key)),
                 number_word(len(ins.areas_of_axis(key))),
             )
-            for key in AXES
+            for key in ins.axes
         },
         scale=f"{min(values)}–{max(values)}",
         scale_grades=_GRADES.get(len(values), f"{len(values)}-gradig"),
