@@ -7,13 +7,11 @@ national follow-up's PDF shows the same view as its appendix.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
-from .answertext import assumed
-from .content import Guidance, Page
-from .instrument import Area, Instrument, Question
+from .content import Guidance, Page, fill, instrument_placeholder_values
+from .instrument import Area, Instrument
 from .text import and_list, num, question_numbers
-from .wording import answer_text
+from .wording import answer_text, area_range, assumed
 
 
 @dataclass(frozen=True)
@@ -126,7 +124,8 @@ class MethodView:
     weakest: str
     steps: list[StepRow]
     spread_flag: int
-    interpretations: Page | None
+    interpretations: Page | None  # content/metod.md
+    interpretations_html: str  # its HTML with the instrument's figures filled in
     mapping: list[MappingRow]
     reservation: ReservationNote | None
     scope: ScopeNote | None
@@ -134,21 +133,11 @@ class MethodView:
     ordering: Ordering
 
 
-def _weights(q: Question) -> list[Fraction]:
-    weighted = [o.weight for o in q.options if o.weight is not None]
-    return weighted or [q.weight]
-
-
-def _points(ins: Instrument, q: Question) -> list[int]:
-    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
-
-
 def area_section(ins: Instrument, area: Area) -> MethodArea:
     """An area's questions, how each scores, and the formula and range of a person's area score."""
     weighted = any(q.rule == "viktad" for q in area.questions)
     questions = [MethodQuestion(q.number, q.id, q.text, answer_text(ins, q), ins.step(q.step).label, q.step) for q in area.questions]
-    low = sum(min(_weights(q)) * min(_points(ins, q)) for q in area.questions)
-    high = sum(max(_weights(q)) * max(_points(ins, q)) for q in area.questions)
+    low, high = area_range(ins, area)
     return MethodArea(
         label=f"{area.number}. {area.label}",
         axis=ins.axes[area.axis]["etikett"],
@@ -156,7 +145,7 @@ def area_section(ins: Instrument, area: Area) -> MethodArea:
         questions=questions,
         denominator=area.denominator,
         formula=("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
-        range=f"{num(low / area.denominator)}–{num(high / area.denominator)}",
+        range=f"{num(low)}–{num(high)}",
     )
 
 
@@ -205,6 +194,7 @@ def method_view(ins: Instrument, guidance: Guidance) -> MethodView:
         steps=[StepRow(s.id, s.label, s.kind, [q.number for q in ins.questions_of_step(s.id)]) for s in ins.steps],
         spread_flag=ins.spread_flag,
         interpretations=guidance.method_notes,
+        interpretations_html=fill(guidance.method_notes.html, instrument_placeholder_values(ins)) if guidance.method_notes else "",
         mapping=mapping_rows(ins),
         reservation=reservation_note(ins),
         scope=scope_note(ins),

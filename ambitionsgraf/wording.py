@@ -10,9 +10,10 @@ as `words` (`words.axes.ledning.short`, `words.scale`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 
-from .instrument import Instrument, Question, StepKind
+from .instrument import Area, Instrument, Question, StepKind
 from .text import num
 
 # The chart's two directions (instrument `riktning`), as Swedish names an axis by its direction.
@@ -83,7 +84,57 @@ def words(ins: Instrument) -> Words:
 
 
 def _weight(w) -> str:
+    """A weight or a bound as a reader writes it: 1, 0,5, 3,9."""
     return num(w, 1).removesuffix(",0")
+
+
+def assumed(q: Question) -> str:
+    """What a report prints where an answer without its option is scored with the default: never as if recorded."""
+    if q.default_option is None:
+        raise ValueError(f"{q.id} has no default option to assume")
+    return f"antagen: {q.option(q.default_option).short}"
+
+
+def _weights(q: Question) -> list[Fraction]:
+    weighted = [o.weight for o in q.options if o.weight is not None]
+    return weighted or [q.weight]
+
+
+def _points(ins: Instrument, q: Question) -> list[int]:
+    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
+
+
+def area_range(ins: Instrument, area: Area) -> tuple[Fraction, Fraction]:
+    """The least and the most one person's score for the area can be: each question at its least
+    (most) points times its least (most) weight, summed, over the area's denominator."""
+    low = sum((min(_weights(q)) * min(_points(ins, q)) for q in area.questions), Fraction(0))
+    high = sum((max(_weights(q)) * max(_points(ins, q)) for q in area.questions), Fraction(0))
+    return low / area.denominator, high / area.denominator
+
+
+def axis_range(ins: Instrument, axis: str) -> tuple[Fraction, Fraction]:
+    """The least and the most the axis can be: the mean of its areas' ranges."""
+    ranges = [area_range(ins, a) for a in ins.areas_of_axis(axis)]
+    return sum((lo for lo, _ in ranges), Fraction(0)) / len(ranges), sum((hi for _, hi in ranges), Fraction(0)) / len(ranges)
+
+
+def fact_values(ins: Instrument) -> dict[str, str]:
+    """Every figure of the instrument a content page may state, by the name it writes it with
+    (`{{ instrument.NAME }}` in content/metod.md), as plain text: the threshold, the scale, each
+    axis's number of areas and reachable range, and for each question its points (ja/nej), its
+    options' weights, the spread of its answers and what a report prints for an assumed option."""
+    said = words(ins)
+    values = {"troskel": said.threshold, "skala": said.scale, "spridning_flagga": str(ins.spread_flag)}
+    for axis in ins.axes:
+        low, high = axis_range(ins, axis)
+        values |= {f"{axis}.omraden": said.axes[axis].areas_count, f"{axis}.lagst": _weight(low), f"{axis}.hogst": _weight(high)}
+    for q in ins.questions:
+        values |= {f"{q.id}.{key}": str(p) for key, p in q.points}
+        values |= {f"{q.id}.{o.key}": _weight(o.weight) for o in q.options if o.weight is not None}
+        values[f"{q.id}.spridning"] = str(max(_points(ins, q)) - min(_points(ins, q)))
+        if q.default_option:
+            values[f"{q.id}.antagen"] = assumed(q)
+    return values
 
 
 def scale_note(ins: Instrument, q: Question) -> str:

@@ -118,7 +118,7 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
         charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
         appendix=appendix,
-        interpretations=_demoted(appendix.interpretations.html) if appendix.interpretations else "",
+        interpretations=_demoted(appendix.interpretations_html),
         method={"href": method, "text": f"Metod ({method})"} if method else None,
         settings=project.settings,
         words=words(project.ins),
