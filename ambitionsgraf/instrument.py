@@ -465,6 +465,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
         problems.append(("omraden", f"areas must cover exactly the axes {sorted(ins.axes)}"))
     if {"ledning", "verksamhet"} != set(ins.axes):
         problems.append(("axlar", "expected the axes ledning and verksamhet"))
+    elif {k: v["riktning"] for k, v in ins.axes.items()} != {"ledning": "vertikal", "verksamhet": "horisontell"}:
+        problems.append(("axlar", "the chart draws ledning vertically and verksamhet horizontally: riktning must say so"))
     if len(ins.quadrants) != 4 or {(q.ledning, q.verksamhet) for q in ins.quadrants} != {
         (a, b) for a in (True, False) for b in (True, False)
     }:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from functools import cache
 
 from .instrument import Area, Instrument, Question, StepKind
-from .text import num
+from .text import num, round_half_up
 
 # The chart's two directions (instrument `riktning`), as Swedish names an axis by its direction.
 _DIRECTION = {"vertikal": "lodräta", "horisontell": "vågräta"}
@@ -83,9 +83,18 @@ def words(ins: Instrument) -> Words:
     )
 
 
-def _weight(w) -> str:
-    """A weight or a bound as a reader writes it: 1, 0,5, 3,9."""
-    return num(w, 1).removesuffix(",0")
+def exact(value: Fraction, fewest: int = 0) -> str:
+    """A weight as the instrument states it, never rounded (0,75, 0,5, 1): a rounded weight would
+    state another rule. `fewest` decimals at least (1: "1,0" beside "0,5")."""
+    decimals = fewest
+    while round_half_up(value, decimals) != value:
+        decimals += 1
+    return num(value, decimals)
+
+
+def _bound(value: Fraction) -> str:
+    """A bound of a range as a reader writes it: 1, 0,9, 3,9 (one decimal at most)."""
+    return num(value, 1).removesuffix(",0")
 
 
 def assumed(q: Question) -> str:
@@ -127,10 +136,10 @@ def fact_values(ins: Instrument) -> dict[str, str]:
     values = {"troskel": said.threshold, "skala": said.scale, "spridning_flagga": str(ins.spread_flag)}
     for axis in ins.axes:
         low, high = axis_range(ins, axis)
-        values |= {f"{axis}.omraden": said.axes[axis].areas_count, f"{axis}.lagst": _weight(low), f"{axis}.hogst": _weight(high)}
+        values |= {f"{axis}.omraden": said.axes[axis].areas_count, f"{axis}.lagst": _bound(low), f"{axis}.hogst": _bound(high)}
     for q in ins.questions:
         values |= {f"{q.id}.{key}": str(p) for key, p in q.points}
-        values |= {f"{q.id}.{o.key}": _weight(o.weight) for o in q.options if o.weight is not None}
+        values |= {f"{q.id}.{o.key}": exact(o.weight) for o in q.options if o.weight is not None}
         values[f"{q.id}.spridning"] = str(max(_points(ins, q)) - min(_points(ins, q)))
         if q.default_option:
             values[f"{q.id}.antagen"] = assumed(q)
@@ -142,10 +151,10 @@ def scale_note(ins: Instrument, q: Question) -> str:
     "vikt 0,5 för delar, 1 för hela" (each figure from the instrument)."""
     if q.rule == "ja_nej":
         return ", ".join(f"{k} = {p}" + (" poäng" if i == 0 else "") for i, (k, p) in enumerate(q.points))
-    weighted = [o for o in q.options if o.weight is not None]
+    weighted = [(o.weight, o.short) for o in q.options if o.weight is not None]
     if weighted:
-        return "vikt " + ", ".join(f"{_weight(o.weight)} för {o.short}" for o in weighted)
-    return f"vikt {_weight(q.weight)}" if q.rule == "viktad" else ""
+        return "vikt " + ", ".join(f"{exact(w)} för {short}" for w, short in weighted)
+    return f"vikt {exact(q.weight)}" if q.rule == "viktad" else ""
 
 
 def answer_text(ins: Instrument, q: Question) -> str:
@@ -157,13 +166,15 @@ def answer_text(ins: Instrument, q: Question) -> str:
     if q.options and any(o.weight is not None for o in q.options):
         return (
             f"{scale}, vikt efter {q.extra}: "
-            + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options)
+            + ", ".join(f"{o.label} = {num(o.weight) if o.weight is None else exact(o.weight, 1)}" for o in q.options)
             + f" (anges inget: {q.option(q.default_option or '').label})"
         )
     if q.options:
         return (
-            f"{scale}, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen (" + ", ".join(o.label for o in q.options) + ")"
+            f"{scale}, vikt {exact(q.weight, 1)}; {q.extra} redovisas men påverkar inte poängen ("
+            + ", ".join(o.label for o in q.options)
+            + ")"
         )
     if q.rule == "viktad":
-        return f"{scale}, vikt {num(q.weight)}"
+        return f"{scale}, vikt {exact(q.weight, 1)}"
     return scale
