@@ -6,12 +6,14 @@ national follow-up's PDF shows the same view as its appendix.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from .content import Guidance, Page, fill, instrument_placeholder_values
 from .instrument import Area, Instrument
 from .text import and_list, num, question_numbers
-from .wording import answer_text, area_range, assumed
+from .wording import answer_text, area_range, assumed, exact, words
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ class MethodView:
     quadrants: list[QuadrantRow]
     statuses: list[StatusRow]
     strongest: str
+    strongest_on_scale: str  # where its minimum lies on the answer scale, in the scale's words
     middle: str
     weakest: str
     steps: list[StepRow]
@@ -147,6 +150,16 @@ def area_section(ins: Instrument, area: Area) -> MethodArea:
         formula=("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
         range=f"{num(low)}–{num(high)}",
     )
+
+
+def on_scale(ins: Instrument, value: Fraction) -> str:
+    """Where a value lies on the answer scale, in the scale's words: "halvvägs mellan ”instämmer
+    delvis” och ”instämmer i hög grad”"."""
+    low, high = math.floor(value), math.ceil(value)
+    if low == high:
+        return f"vid ”{ins.scale_label(low).lower()}”"
+    where = "halvvägs mellan" if value - low == Fraction(1, 2) else "mellan"
+    return f"{where} ”{ins.scale_label(low).lower()}” och ”{ins.scale_label(high).lower()}”"
 
 
 def reservation_note(ins: Instrument) -> ReservationNote | None:
@@ -185,10 +198,11 @@ def method_view(ins: Instrument, guidance: Guidance) -> MethodView:
         verksamhet_areas=[a.label for a in ins.areas_of_axis("verksamhet")],
         axes=ins.axes,
         axis_ends=ins.axis_ends,
-        threshold=num(ins.threshold),
+        threshold=words(ins).threshold,
         quadrants=[QuadrantRow(q.label, q.ledning, q.verksamhet) for q in ins.quadrants],
-        statuses=[StatusRow(s.label, num(s.minimum)) for s in statuses],
+        statuses=[StatusRow(s.label, exact(s.minimum, 1)) for s in statuses],
         strongest=statuses[0].label,
+        strongest_on_scale=on_scale(ins, statuses[0].minimum),
         middle=statuses[1].label,
         weakest=statuses[-1].label,
         steps=[StepRow(s.id, s.label, s.kind, [q.number for q in ins.questions_of_step(s.id)]) for s in ins.steps],

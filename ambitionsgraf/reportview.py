@@ -26,9 +26,9 @@ from .scoring import (
     priorities,
     question_bounds,
 )
-from .text import and_list, count, cut_at_word, num, swedish_date
+from .text import and_list, count, cut_at_word, swedish_date
 from .views import change, chart_rows, quadrant_label, reservation_view, role_means, round_quadrant, shown
-from .wording import scale_note
+from .wording import scale_note, words
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ def report_view(
         previous_date=swedish_date(previous.date) if previous and details else None,
         quadrant=round_quadrant(ins, latest, None, public=public),
         reservation=reservation_view(ins, latest, public=public),
-        threshold=num(ins.threshold),
+        threshold=words(ins).threshold,
         axis_ends=ins.axis_ends,
         axes=axis_rows(ins, latest, previous),
         chart_rows=chart_rows(ins, result, with_roles=not public, public=public),

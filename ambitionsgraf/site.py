@@ -18,7 +18,7 @@ from .project import Project
 from .reportview import ReportView, report_view
 from .scoring import OrganisationResult
 from .selfassessment import selfassessment_files
-from .text import kept_decimals, num, question_numbers, swedish_date
+from .text import question_numbers, swedish_date
 from .wording import words
 
 
@@ -228,7 +228,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         rows=rows,
         chart_title=overview.title,
         intro=g.pages.get("om-ambitionsgrafen"),
-        threshold=num(ins.threshold, kept_decimals(ins.threshold)),
+        threshold=words(ins).threshold,
     )
 
     root = "../"

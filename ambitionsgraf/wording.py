@@ -51,6 +51,7 @@ class Words:
     high: str
     threshold: str  # "2,5"
     spread_flag: str  # the spread that flags a question for a conversation, as a word ("två")
+    areas_count: str  # how many areas, as a word ("fyra")
     kinds: dict[str, StepKind]  # "steg" / "zon" -> its names
 
 
@@ -77,8 +78,9 @@ def words(ins: Instrument) -> Words:
         dont_know=ins.dont_know_label,
         low=ins.axis_ends[0],
         high=ins.axis_ends[1],
-        threshold=num(ins.threshold),
+        threshold=exact(ins.threshold, 1),
         spread_flag=number_word(ins.spread_flag),
+        areas_count=number_word(len(ins.areas)),
         kinds=dict(ins.kinds),
     )
 

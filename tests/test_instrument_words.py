@@ -33,6 +33,7 @@ CHANGES = [
     ("spridning_flagga: 2", "spridning_flagga: 3"),
     ("steg: {etikett: Ledningssystemet, delar: Ledningssystemets steg}", "steg: {etikett: Styrsystemet, delar: Styrsystemets steg}"),
     ("etikett: Vet ej", "etikett: Ingen aning"),
+    ("{nyckel: pa_plats, etikett: På plats, minst: 3.5}", "{nyckel: pa_plats, etikett: På plats, minst: 3.25}"),
 ]
 
 
@@ -107,6 +108,8 @@ def test_the_instrument_was_changed_and_still_loads(changed):
         ("selfassessment", "Svarar du ”Ingen aning” räknas frågan som obesvarad", "Vet ej"),
         ("public_pdf", "(även ”ingen aning”)", "vet ej"),
         ("org", "ett ”ingen aning” eller ett svar som saknas", "vet ej"),
+        ("method", "minst 3,25, mellan ”instämmer delvis” och ”instämmer i hög grad”", "halvvägs mellan"),
+        ("method", "<li><strong>På plats</strong>: medelvärde 3,25 eller högre", "3,5"),
     ],
 )
 def test_a_changed_fact_shows_its_new_value_and_never_the_old(changed, where, new, old):
