@@ -6,9 +6,9 @@ cache) with the names in place; `fill` puts the values in, escaped, when a page 
 Every placeholder is checked here, with its line: a name that does not exist, a block value
 that does not stand alone on a line, or a placeholder inside a link or tag is an error.
 
-content/metod.md may likewise state a figure of the instrument, written `{{ instrument.NAME }}`
-with a name of `wording.fact_values` ("{{ instrument.v1_mal.ja }}" is the points of a ja), so
-that the page says what the build computes with.
+content/metod.md and the pages of content/sidor may likewise state a figure of the instrument,
+written `{{ instrument.NAME }}` with a name of `wording.fact_values` ("{{ instrument.v1_mal.ja }}"
+is the points of a ja), so that a page says what the build computes with.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def _check_placeholders(shown: str, first_line: int, body: str, html: str, names
                     shown,
                     line_of("{{"),
                     "{{",
-                    "placeholders for the settings work only in the pages of content/sidor, and for the instrument only in content/metod.md",
+                    "placeholders for the settings work only in the pages of content/sidor, and for the instrument only there and in content/metod.md",
                 )
             )
         return
@@ -244,19 +244,19 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
             question_suggestions=per_question,
         )
     pages: dict[str, Page] = {}
+    facts = dict.fromkeys(instrument_placeholder_values(ins), "inline")
     for path in sorted((content_dir / "sidor").glob("*.md")):
         read = _read_page(path, problems)
         if read is None:
             continue
         meta, body, first_line = read
         html, toc = _markdown_to_html(body)
-        _check_placeholders(str(path), first_line, body, html, PLACEHOLDERS, problems)
+        _check_placeholders(str(path), first_line, body, html, PLACEHOLDERS | facts, problems)
         pages[path.stem] = Page(path.stem, str(meta["titel"]), str(meta.get("beskrivning", "")), html, toc)
     method_notes = None
     notes_path = content_dir / "metod.md"
     if notes_path.exists() and (read := _read_page(notes_path, problems)):
         html, toc = _markdown_to_html(read[1])
-        facts = dict.fromkeys(instrument_placeholder_values(ins), "inline")
         _check_placeholders(str(notes_path), read[2], read[1], html, facts, problems)
         method_notes = Page("metod", str(read[0]["titel"]), str(read[0].get("beskrivning", "")), html, toc)
     if problems:

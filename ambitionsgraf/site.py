@@ -9,7 +9,7 @@ from . import charts, methodpage, overview, pdf, views
 # The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
 from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
 from .comparisons import comparison_view
-from .content import fill, placeholder_values
+from .content import fill, instrument_placeholder_values, placeholder_values
 from .instrument import Instrument
 from .layout import PHONE_CHART, national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
 from .opendata import open_data_files
@@ -185,7 +185,8 @@ def reading_pages(project: Project) -> dict[str, str]:
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours
         )
 
-    values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
+    # the settings' values and the instrument's figures the pages in content/sidor show
+    values = placeholder_values(project.settings) | instrument_placeholder_values(project.ins)
     for slug, page in g.pages.items():
         page = replace(page, html=fill(page.html, values))
         ctx = page_context(

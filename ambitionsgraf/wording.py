@@ -131,11 +131,17 @@ def axis_range(ins: Instrument, axis: str) -> tuple[Fraction, Fraction]:
 
 def fact_values(ins: Instrument) -> dict[str, str]:
     """Every figure of the instrument a content page may state, by the name it writes it with
-    (`{{ instrument.NAME }}` in content/metod.md), as plain text: the threshold, the scale, each
-    axis's number of areas and reachable range, and for each question its points (ja/nej), its
-    options' weights, the spread of its answers and what a report prints for an assumed option."""
+    (`{{ instrument.NAME }}` in content/metod.md and content/sidor), as plain text: the threshold,
+    the scale (its bounds and each point's label), vet ej, each status's minimum, the number of
+    areas, each axis's number of areas and reachable range, and for each question its points
+    (ja/nej), its options' weights, the spread of its answers and what a report prints for an
+    assumed option."""
     said = words(ins)
     values = {"troskel": said.threshold, "skala": said.scale, "spridning_flagga": str(ins.spread_flag)}
+    values |= {"skala.lagst": str(min(v for v, _ in ins.scale)), "skala.hogst": str(max(v for v, _ in ins.scale))}
+    values |= {"skala.lagst.etikett": words(ins).scale_low, "skala.hogst.etikett": words(ins).scale_high}
+    values |= {"vet_ej": ins.dont_know_label, "omraden": said.areas_count}
+    values |= {f"status.{s.id}": exact(s.minimum, 1) for s in ins.statuses}
     for axis in ins.axes:
         low, high = axis_range(ins, axis)
         values |= {f"{axis}.omraden": said.axes[axis].areas_count, f"{axis}.lagst": _bound(low), f"{axis}.hogst": _bound(high)}

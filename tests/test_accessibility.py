@@ -139,7 +139,7 @@ def test_a_swedish_telephone_number_becomes_an_international_tel_link(written, u
         (
             "vagledning/orientering.md",
             "Gränsen är {{ instrument.troskel }}.",
-            "{{: placeholders for the settings work only in the pages of content/sidor, and for the instrument only in content/metod.md",
+            "{{: placeholders for the settings work only in the pages of content/sidor, and for the instrument only there and in content/metod.md",
         ),
     ],
 )

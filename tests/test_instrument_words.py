@@ -73,6 +73,7 @@ def changed(tmp_path_factory):
         "guidance": page("vagledning/orientering/index.html"),
         "guidance_index": page("vagledning/index.html"),
         "selfassessment": page("sjalvskattning/index.html"),
+        "about": page("om-ambitionsgrafen/index.html"),  # content/sidor, with placeholders
         "plan": (out / "leverans" / "testby-handlingsplan.csv").read_text(encoding="utf-8-sig"),
         "public_pdf": report_html(project, result, public=True),
         "delivery_pdf": report_html(project, result, public=False),
@@ -110,6 +111,8 @@ def test_the_instrument_was_changed_and_still_loads(changed):
         ("org", "ett ”ingen aning” eller ett svar som saknas", "vet ej"),
         ("method", "minst 3,25, mellan ”instämmer delvis” och ”instämmer i hög grad”", "halvvägs mellan"),
         ("method", "<li><strong>På plats</strong>: medelvärde 3,25 eller högre", "3,5"),
+        ("about", "<em>på plats</em> (medelvärde 3,25 eller mer)", "3,5"),
+        ("about", "och kan också svara ”Ingen aning”", "Vet ej"),
     ],
 )
 def test_a_changed_fact_shows_its_new_value_and_never_the_old(changed, where, new, old):
