@@ -79,15 +79,6 @@ class Step:
 
 
 @dataclass(frozen=True)
-class StepKind:
-    """One kind of step (instrument `slag`): the management system's steps or the purchasing process's zones."""
-
-    id: str  # "steg" or "zon", as Step.kind
-    label: str  # the whole a step belongs to ("Ledningssystemet"), beside one step
-    members: str  # its steps as a group ("Ledningssystemets steg"), a heading over them
-
-
-@dataclass(frozen=True)
 class Labelled:
     id: str
     label: str
@@ -135,7 +126,9 @@ class Instrument:
     statuses: tuple[StatusLevel, ...]
     areas: tuple[Area, ...]
     steps: tuple[Step, ...]  # management-system steps, then zones, in priority order
-    kinds: dict[str, StepKind]  # Step.kind -> its names
+    # Step.kind -> its names (instrument `slag`): the whole a step belongs to ("Ledningssystemet"),
+    # and as `plural` its steps as a group, a heading over them ("Ledningssystemets steg")
+    kinds: dict[str, Labelled]
     roles: tuple[Labelled, ...]
     types: tuple[Labelled, ...]
     spread_flag: int
@@ -197,9 +190,6 @@ class Instrument:
 
     def status(self, status_id: str) -> StatusLevel:
         return next(s for s in self.statuses if s.id == status_id)
-
-    def kind_of(self, step: Step) -> StepKind:
-        return self.kinds[step.kind]
 
     def role_label(self, role: str) -> str:
         return next(r.label for r in self.roles if r.id == role)
@@ -330,11 +320,6 @@ class _Zone(Strict):
     avsnitt: str
 
 
-class _Kind(Strict):
-    etikett: str
-    delar: str
-
-
 class _Labelled(Strict):
     id: str
     etikett: str
@@ -371,7 +356,7 @@ class InstrumentFile(Strict):
     omraden: dict[str, _Area]
     steg: list[_Step]
     zoner: list[_Zone]
-    slag: dict[str, _Kind]
+    slag: list[_Labelled]
     roller: list[_Labelled]
     typer: list[_Labelled]
     spridning_flagga: int
@@ -434,7 +419,7 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
         statuses=tuple(StatusLevel(s.nyckel, s.etikett, _frac(s.minst)) for s in raw.status),
         areas=tuple(areas),
         steps=steps,
-        kinds={k: StepKind(k, v.etikett, v.delar) for k, v in raw.slag.items()},
+        kinds={k.id: Labelled(k.id, k.etikett, k.plural) for k in raw.slag},
         roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
         types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
         spread_flag=raw.spridning_flagga,
@@ -500,8 +485,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
         problems.append(("forbehall", "kvadrant must name a quadrant and steg a step"))
     if ins.scope and not set(ins.scope[0]) <= {t.id for t in ins.types}:
         problems.append(("avgransning", "typer must name types"))
-    if set(ins.kinds) != {"steg", "zon"}:
-        problems.append(("slag", "expected the kinds steg and zon"))
+    if sorted(ins.kinds) != ["steg", "zon"] or not all(k.plural for k in ins.kinds.values()):
+        problems.append(("slag", "expected the kinds steg and zon, each with its plural"))
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))

@@ -249,7 +249,7 @@ def step_rows(ins: Instrument, guidance: Guidance, latest: AssessmentResult, roo
             StepRow(
                 id=step.id,
                 label=step.label,
-                kind=ins.kind_of(step).label,
+                kind=ins.kinds[step.kind].label,
                 section=step.section,
                 status=status,
                 status_label=statuses[status] if status else "Underlag saknas",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
-from .instrument import Area, Instrument, Question, StepKind
+from .instrument import Area, Instrument, Labelled, Question
 from .text import num, round_half_up
 
 # The chart's two directions (instrument `riktning`), as Swedish names an axis by its direction.
@@ -52,7 +52,7 @@ class Words:
     threshold: str  # "2,5"
     spread_flag: str  # the spread that flags a question for a conversation, as a word ("två")
     areas_count: str  # how many areas, as a word ("fyra")
-    kinds: dict[str, StepKind]  # "steg" / "zon" -> its names
+    kinds: dict[str, Labelled]  # "steg" / "zon" -> its names
 
 
 @cache  # an Instrument hashes by identity: one Words per loaded instrument

@@ -69,7 +69,7 @@ def test_the_cross_checks_still_run_after_the_schema(tmp_path):
     [
         # the chart always draws ledning upright: an instrument that says otherwise would have every page contradict the chart
         ("    riktning: vertikal", "    riktning: horisontell", "axlar: the chart draws ledning vertically and verksamhet horizontally"),
-        ("  zon: {etikett: Inköpsprocessen", "  zonen: {etikett: Inköpsprocessen", "slag: expected the kinds steg and zon"),
+        ("  - {id: zon, etikett: Inköpsprocessen", "  - {id: zonen, etikett: Inköpsprocessen", "slag: expected the kinds steg and zon"),
     ],
 )
 def test_what_the_code_draws_and_names_must_match_the_instrument(tmp_path, old, new, message):

@@ -31,7 +31,10 @@ CHANGES = [
     ("kort: Samspel med ledningen", "kort: Samverkan med ledningen"),
     ("rubrik: Ledningen", "rubrik: Styrningen"),
     ("spridning_flagga: 2", "spridning_flagga: 3"),
-    ("steg: {etikett: Ledningssystemet, delar: Ledningssystemets steg}", "steg: {etikett: Styrsystemet, delar: Styrsystemets steg}"),
+    (
+        "{id: steg, etikett: Ledningssystemet, plural: Ledningssystemets steg}",
+        "{id: steg, etikett: Styrsystemet, plural: Styrsystemets steg}",
+    ),
     ("etikett: Vet ej", "etikett: Ingen aning"),
     ("{nyckel: pa_plats, etikett: På plats, minst: 3.5}", "{nyckel: pa_plats, etikett: På plats, minst: 3.25}"),
 ]

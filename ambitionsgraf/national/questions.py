@@ -133,7 +133,7 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
     shares = report.members >= MIN_SHARE
     strongest = ins.statuses[0]
     groups = []
-    for kind, title in ((k.id, k.members) for k in ins.kinds.values()):
+    for kind, title in ((k.id, k.plural) for k in ins.kinds.values()):
         rows = []
         for s in ins.steps:
             if s.kind != kind:
