@@ -1,4 +1,6 @@
-"""View-models: everything a template or JSON file shows, computed here.
+"""View-models: the values as a reader sees them (`shown`, `change`, the quadrant's label), the
+JSON data files, the charts' specs and the organisations' table rows. The organisation report is
+assembled in reportview.py, the method page in methodpage.py, from these.
 
 Public views are built from the organisation's aggregate results only; they
 never read roles, per-respondent answers, spreads or comments.

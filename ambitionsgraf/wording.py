@@ -89,7 +89,7 @@ def exact(value: Fraction, fewest: int = 0) -> str:
     """A weight as the instrument states it, never rounded (0,75, 0,5, 1): a rounded weight would
     state another rule. `fewest` decimals at least (1: "1,0" beside "0,5")."""
     decimals = fewest
-    while round_half_up(value, decimals) != value:
+    while round_half_up(value, decimals) != value and decimals < 12:  # a weight from YAML is a finite decimal
         decimals += 1
     return num(value, decimals)
 
