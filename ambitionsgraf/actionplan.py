@@ -49,7 +49,7 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
         rows.append(
             (
                 ranked.index(step.id) + 1 if step.id in ranked else None,
-                "Ledningssystemet" if step.kind == "steg" else "Inköpsprocessen",
+                ins.kinds[step.kind].label,
                 step.label,
                 labels[status] if status else "Underlag saknas",
                 step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 from .instrument import Instrument
 from .text import one_line, quote, yaml_comment
+from .wording import words
 
 Value = int | str
 Answer = Value | Mapping[str, Value]  # 3, "ja", "vet_ej", {"svar": 3, "omfattning": "delar"}
@@ -170,8 +171,8 @@ def template(ins: Instrument, name: str, type_: str, day: str, code: str | None 
                 comment.append(f"{q.id}: {' | '.join(k for k, _ in q.points)} | {ins.dont_know}")
             elif q.extra:
                 options = "|".join(o.key for o in q.options)
-                comment.append(f"{q.id}: {{svar: 1–4, {q.extra}: {options}}}")
+                comment.append(f"{q.id}: {{svar: {words(ins).scale}, {q.extra}: {options}}}")
             else:
-                comment.append(f"{q.id}: 1–4 | {ins.dont_know}")
+                comment.append(f"{q.id}: {words(ins).scale} | {ins.dont_know}")
         lines += [f"          # {yaml_comment(line)}" for line in comment]
     return "\n".join(lines) + "\n"

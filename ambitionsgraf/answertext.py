@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .wording import assumed
+
 
 def _options_note(q, r) -> str:
     """For a question with options: how many chose each, as the instrument lists them
@@ -19,11 +21,6 @@ def _options_note(q, r) -> str:
     if chosen[None]:
         parts.append(f"ej angiven {chosen[None]}" + (f" ({assumed(q)})" if q.default_option else ""))
     return f"{q.extra.capitalize()}: " + ", ".join(parts)
-
-
-def assumed(q) -> str:
-    """What a report prints where an answer without its option is scored with the default: never as if recorded."""
-    return f"antagen: {q.option(q.default_option).short}"
 
 
 def _role_answers(q, points: tuple[int, ...], options: tuple[str | None, ...]) -> str:

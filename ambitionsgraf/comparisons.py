@@ -7,7 +7,7 @@ from typing import Any
 from .charts import ChartSpec, Marker
 from .instrument import Instrument
 from .overview import MIN_GROUP, ShownComparison
-from .scoring import OrganisationResult
+from .scoring import AXES, OrganisationResult
 from .text import and_list, count
 from .views import _point
 
@@ -73,7 +73,7 @@ def comparison_view(ins: Instrument, result: OrganisationResult, groups: list[Sh
     shown = [e for e in entries if e["shown"]]
     rows = []
     if shown:
-        for kind, key in [("axis", "ledning"), ("axis", "verksamhet")] + [("area", a.id) for a in ins.areas]:
+        for kind, key in [("axis", axis) for axis in AXES] + [("area", a.id) for a in ins.areas]:
             label = ins.axes[key]["etikett"] if kind == "axis" else f"{ins.area(key).number}. {ins.area(key).label}"
             rows.append({"label": label, "cells": [e["cells"][key] for e in shown]})
     charted = shown[:1] + shown[-1:] if len(shown) > 1 else shown

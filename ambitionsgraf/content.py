@@ -5,6 +5,10 @@ A page in content/sidor may show values from the settings file (installningar.ya
 cache) with the names in place; `fill` puts the values in, escaped, when a page is rendered.
 Every placeholder is checked here, with its line: a name that does not exist, a block value
 that does not stand alone on a line, or a placeholder inside a link or tag is an error.
+
+content/metod.md and the pages of content/sidor may likewise state a figure of the instrument,
+written `{{ instrument.NAME }}` with a name of `wording.fact_values` ("{{ instrument.v1_mal.ja }}"
+is the points of a ja), so that a page says what the build computes with.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from markupsafe import Markup, escape
 from .instrument import Instrument
 from .problems import ContentError, Problem
 from .text import swedish_date, tel_uri
+from .wording import fact_values
 
 if TYPE_CHECKING:
     from .settings import Settings
@@ -74,7 +79,7 @@ PLACEHOLDERS = {
     "tillganglighet.granskad": "inline",  # the date of the last review, "29 november 2026"
     "tillganglighet.uppdaterad": "inline",  # the date the statement last changed
 }
-_PLACEHOLDER = re.compile(r"\{\{ *([a-z_.]+) *\}\}")
+_PLACEHOLDER = re.compile(r"\{\{ *([a-z0-9_.]+) *\}\}")
 
 
 def _mailto(address: str) -> Markup:
@@ -101,8 +106,13 @@ def placeholder_values(settings: Settings) -> dict[str, str]:
     return {name: str(value) for name, value in values.items()}
 
 
+def instrument_placeholder_values(ins: Instrument) -> dict[str, str]:
+    """The instrument's figures by their placeholder names (content/metod.md), escaped."""
+    return {f"instrument.{name}": str(escape(value)) for name, value in fact_values(ins).items()}
+
+
 # In converted HTML: a placeholder that is a paragraph of its own (group 1), or one within text (group 2).
-_IN_HTML = re.compile(r"<p>\{\{ *([a-z_.]+) *\}\}</p>|\{\{ *([a-z_.]+) *\}\}")
+_IN_HTML = re.compile(r"<p>\{\{ *([a-z0-9_.]+) *\}\}</p>|\{\{ *([a-z0-9_.]+) *\}\}")
 
 
 def fill(html: str, values: dict[str, str]) -> str:
@@ -112,28 +122,34 @@ def fill(html: str, values: dict[str, str]) -> str:
     def one(m: re.Match) -> str:
         if m.group(1) is None:
             return values[m.group(2)]
-        return values[m.group(1)] if PLACEHOLDERS[m.group(1)] == "block" else f"<p>{values[m.group(1)]}</p>"
+        return values[m.group(1)] if PLACEHOLDERS.get(m.group(1)) == "block" else f"<p>{values[m.group(1)]}</p>"
 
     return _IN_HTML.sub(one, html)
 
 
-def _check_placeholders(shown: str, first_line: int, body: str, html: str, allowed: bool, problems: list[Problem]) -> None:
-    """Problems with a page's placeholders: each one known, where its kind may stand, and only in content/sidor."""
+def _check_placeholders(shown: str, first_line: int, body: str, html: str, names: dict[str, str] | None, problems: list[Problem]) -> None:
+    """Problems with a page's placeholders: each one of `names` (name -> "inline" or "block"; None:
+    the page may have none), and where its kind may stand."""
     lines = body.split("\n")
 
     def line_of(text: str) -> int:
         return next((first_line + i for i, line in enumerate(lines) if text in line), first_line)
 
-    if not allowed:
+    if names is None:
         if "{{" in body:
-            problems.append(Problem(shown, line_of("{{"), "{{", "placeholders for the settings work only in the pages of content/sidor"))
+            problems.append(
+                Problem(
+                    shown,
+                    line_of("{{"),
+                    "{{",
+                    "placeholders for the settings work only in the pages of content/sidor, and for the instrument only there and in content/metod.md",
+                )
+            )
         return
     for i, line in enumerate(lines):
         for m in _PLACEHOLDER.finditer(line):
-            if m.group(1) not in PLACEHOLDERS:
-                problems.append(
-                    Problem(shown, first_line + i, m.group(0), f"unknown placeholder; expected one of {', '.join(PLACEHOLDERS)}")
-                )
+            if m.group(1) not in names:
+                problems.append(Problem(shown, first_line + i, m.group(0), f"unknown placeholder; expected one of {', '.join(names)}"))
         if "{{" in _PLACEHOLDER.sub("", line):
             problems.append(Problem(shown, first_line + i, "{{", "expected a placeholder written {{ name }}"))
     if any("{{" in tag for tag in re.findall(r"<[^>]*>", html)):  # it would be left half-filled there
@@ -141,7 +157,7 @@ def _check_placeholders(shown: str, first_line: int, body: str, html: str, allow
         at = next((first_line + i for i, text in enumerate(lines) if in_markup.search(text)), line_of("{{"))
         problems.append(Problem(shown, at, "{{", "a placeholder in a link's address or in HTML; write it in the text"))
     for m in _IN_HTML.finditer(html):
-        if m.group(2) is not None and PLACEHOLDERS.get(m.group(2)) == "block":
+        if m.group(2) is not None and names.get(m.group(2)) == "block":
             problems.append(
                 Problem(
                     shown,
@@ -216,7 +232,7 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
                 problems.append(Problem(str(path), 2, f"forslag.{status.id}", "missing suggestion text for this status"))
         per_question = _question_suggestions(ins, step.id, meta.get("fragor"), str(path), problems)
         html, toc = _markdown_to_html(body)
-        _check_placeholders(str(path), first_line, body, html, False, problems)
+        _check_placeholders(str(path), first_line, body, html, None, problems)
         steps[step.id] = Page(
             slug=step.id,
             title=str(meta["titel"]),
@@ -228,19 +244,20 @@ def load_guidance(ins: Instrument, content_dir: Path) -> Guidance:
             question_suggestions=per_question,
         )
     pages: dict[str, Page] = {}
+    facts = dict.fromkeys(instrument_placeholder_values(ins), "inline")
     for path in sorted((content_dir / "sidor").glob("*.md")):
         read = _read_page(path, problems)
         if read is None:
             continue
         meta, body, first_line = read
         html, toc = _markdown_to_html(body)
-        _check_placeholders(str(path), first_line, body, html, True, problems)
+        _check_placeholders(str(path), first_line, body, html, PLACEHOLDERS | facts, problems)
         pages[path.stem] = Page(path.stem, str(meta["titel"]), str(meta.get("beskrivning", "")), html, toc)
     method_notes = None
     notes_path = content_dir / "metod.md"
     if notes_path.exists() and (read := _read_page(notes_path, problems)):
         html, toc = _markdown_to_html(read[1])
-        _check_placeholders(str(notes_path), read[2], read[1], html, False, problems)
+        _check_placeholders(str(notes_path), read[2], read[1], html, facts, problems)
         method_notes = Page("metod", str(read[0]["titel"]), str(read[0].get("beskrivning", "")), html, toc)
     if problems:
         raise ContentError(problems)

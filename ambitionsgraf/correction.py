@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from .scoring import area_bounds, axis_bounds, question_bounds
+from .scoring import AXES, area_bounds, axis_bounds, question_bounds
 from .text import percent_shown, swedish_date
 
 WHY = {
@@ -105,7 +105,7 @@ def changes(ins, before: dict, after: dict) -> list[dict]:
             rows.append({"what": what, "before": old, "after": new, "why": WHY[why]})
 
     add("Antal svarande", str(b["respondenter"]), str(a["respondenter"]), "respondenter")
-    for axis in ("ledning", "verksamhet"):
+    for axis in AXES:
         add(
             ins.axes[axis]["kort"],
             shown(_exact(b["axlar"][axis]), axis_bounds(ins)),

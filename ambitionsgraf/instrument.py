@@ -126,6 +126,9 @@ class Instrument:
     statuses: tuple[StatusLevel, ...]
     areas: tuple[Area, ...]
     steps: tuple[Step, ...]  # management-system steps, then zones, in priority order
+    # Step.kind -> its names (instrument `slag`): the whole a step belongs to ("Ledningssystemet"),
+    # and as `plural` its steps as a group, a heading over them ("Ledningssystemets steg")
+    kinds: dict[str, Labelled]
     roles: tuple[Labelled, ...]
     types: tuple[Labelled, ...]
     spread_flag: int
@@ -257,6 +260,7 @@ class _Ends(Strict):
 class _Axis(Strict):
     etikett: str
     kort: str
+    rubrik: str  # a narrow column's heading ("Ledningen")
     riktning: Literal["vertikal", "horisontell"]
 
 
@@ -352,6 +356,7 @@ class InstrumentFile(Strict):
     omraden: dict[str, _Area]
     steg: list[_Step]
     zoner: list[_Zone]
+    slag: list[_Labelled]
     roller: list[_Labelled]
     typer: list[_Labelled]
     spridning_flagga: int
@@ -414,6 +419,7 @@ def _build(raw: InstrumentFile, reference: Reference | None) -> Instrument:
         statuses=tuple(StatusLevel(s.nyckel, s.etikett, _frac(s.minst)) for s in raw.status),
         areas=tuple(areas),
         steps=steps,
+        kinds={k.id: Labelled(k.id, k.etikett, k.plural) for k in raw.slag},
         roles=tuple(Labelled(r.id, r.etikett) for r in raw.roller),
         types=tuple(Labelled(t.id, t.etikett, t.plural) for t in raw.typer),
         spread_flag=raw.spridning_flagga,
@@ -444,6 +450,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
         problems.append(("omraden", f"areas must cover exactly the axes {sorted(ins.axes)}"))
     if {"ledning", "verksamhet"} != set(ins.axes):
         problems.append(("axlar", "expected the axes ledning and verksamhet"))
+    elif {k: v["riktning"] for k, v in ins.axes.items()} != {"ledning": "vertikal", "verksamhet": "horisontell"}:
+        problems.append(("axlar", "the chart draws ledning vertically and verksamhet horizontally: riktning must say so"))
     if len(ins.quadrants) != 4 or {(q.ledning, q.verksamhet) for q in ins.quadrants} != {
         (a, b) for a in (True, False) for b in (True, False)
     }:
@@ -477,6 +485,8 @@ def check_instrument(ins: Instrument) -> list[tuple[str, str]]:
         problems.append(("forbehall", "kvadrant must name a quadrant and steg a step"))
     if ins.scope and not set(ins.scope[0]) <= {t.id for t in ins.types}:
         problems.append(("avgransning", "typer must name types"))
+    if sorted(ins.kinds) != ["steg", "zon"] or not all(k.plural for k in ins.kinds.values()):
+        problems.append(("slag", "expected the kinds steg and zon, each with its plural"))
     for s in ins.steps:
         if not ins.questions_of_step(s.id):
             problems.append((s.id, "no question informs this step"))

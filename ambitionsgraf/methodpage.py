@@ -1,117 +1,219 @@
-"""The method page's view: generated from the instrument, so that text and arithmetic agree."""
+"""The method page's view-model: generated from the instrument, so that text and arithmetic agree.
+
+One small builder per section, each returning frozen rows; `method_view` assembles them. The
+national follow-up's PDF shows the same view as its appendix.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from fractions import Fraction
 
-from .content import Guidance
-from .instrument import Instrument
+from .content import Guidance, Page, fill, instrument_placeholder_values
+from .instrument import Area, Instrument
 from .text import and_list, num, question_numbers
-from .views import assumed
+from .wording import answer_text, area_range, assumed, exact, words
 
 
-def method_view(ins: Instrument, guidance: Guidance) -> dict:
+@dataclass(frozen=True)
+class MethodQuestion:
+    number: int
+    id: str
+    text: str
+    answer: str  # how it is answered and scored (wording.answer_text)
+    step: str
+    step_id: str
+
+
+@dataclass(frozen=True)
+class MethodArea:
+    label: str
+    axis: str
+    preamble: str | None
+    questions: list[MethodQuestion]
+    denominator: int
+    formula: str  # "Σ (vikt × poäng) / 5"
+    range: str  # the least and the most a person's area score can be, "0,8–3,8"
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class QuadrantRow:
+    label: str
+    ledning: bool
+    verksamhet: bool
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    label: str
+    minimum: str
+
+
+@dataclass(frozen=True)
+class StepRow:
+    id: str
+    label: str
+    kind: str
+    questions: list[int]
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """Why a question belongs to its step: the report's section and text, or our own judgement."""
+
+    number: int
+    short: str
+    step: str
+    step_id: str
+    section: str
+    basis: str
+    own: bool
+
+
+@dataclass(frozen=True)
+class ReservationNote:
+    quadrant: str
+    short: str
+    step: str
+    section: str
+    questions: str  # "fråga 1 och 12"
+
+
+@dataclass(frozen=True)
+class ScopeNote:
+    types: str
+    others: str
+    section: str
+
+
+@dataclass(frozen=True)
+class DefaultOption:
+    number: int
+    extra: str | None
+    default: str
+    assumed: str
+
+
+@dataclass(frozen=True)
+class Ordering:
+    first: str
+    status_order: list[str]
+
+
+@dataclass(frozen=True)
+class MethodView:
+    source: dict
+    scale: list[ScalePoint]
+    dont_know: str
+    dont_know_key: str
+    areas: list[MethodArea]
+    ledning_areas: list[str]
+    verksamhet_areas: list[str]
+    axes: dict[str, dict]
+    axis_ends: tuple[str, str]
+    threshold: str
+    quadrants: list[QuadrantRow]
+    statuses: list[StatusRow]
+    strongest: str
+    strongest_on_scale: str  # where its minimum lies on the answer scale, in the scale's words
+    middle: str
+    weakest: str
+    steps: list[StepRow]
+    spread_flag: int
+    interpretations: Page | None  # content/metod.md
+    interpretations_html: str  # its HTML with the instrument's figures filled in
+    mapping: list[MappingRow]
+    reservation: ReservationNote | None
+    scope: ScopeNote | None
+    default_option: list[DefaultOption]
+    ordering: Ordering
+
+
+def area_section(ins: Instrument, area: Area) -> MethodArea:
+    """An area's questions, how each scores, and the formula and range of a person's area score."""
+    weighted = any(q.rule == "viktad" for q in area.questions)
+    questions = [MethodQuestion(q.number, q.id, q.text, answer_text(ins, q), ins.step(q.step).label, q.step) for q in area.questions]
+    low, high = area_range(ins, area)
+    return MethodArea(
+        label=f"{area.number}. {area.label}",
+        axis=ins.axes[area.axis]["etikett"],
+        preamble=area.preamble,
+        questions=questions,
+        denominator=area.denominator,
+        formula=("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
+        range=f"{num(low)}–{num(high)}",
+    )
+
+
+def on_scale(ins: Instrument, value: Fraction) -> str:
+    """Where a value lies on the answer scale, in the scale's words: "halvvägs mellan ”instämmer
+    delvis” och ”instämmer i hög grad”"."""
+    low, high = math.floor(value), math.ceil(value)
+    if low == high:
+        return f"vid ”{ins.scale_label(low).lower()}”"
+    where = "halvvägs mellan" if value - low == Fraction(1, 2) else "mellan"
+    return f"{where} ”{ins.scale_label(low).lower()}” och ”{ins.scale_label(high).lower()}”"
+
+
+def reservation_note(ins: Instrument) -> ReservationNote | None:
+    r = ins.reservation
+    if r is None:
+        return None
+    numbers = [q.number for q in ins.questions_of_step(r.step)]
+    return ReservationNote(ins.quadrant_by_id(r.quadrant).label, r.short, ins.step(r.step).label, r.section, question_numbers(numbers))
+
+
+def scope_note(ins: Instrument) -> ScopeNote | None:
+    if ins.scope is None:
+        return None
+    types, section, _ = ins.scope
+    return ScopeNote(
+        and_list(ins.type_of(t).plural or ins.type_of(t).label for t in types),
+        and_list(t.label.lower() for t in ins.types if t.id not in types),
+        section,
+    )
+
+
+def mapping_rows(ins: Instrument) -> list[MappingRow]:
+    return [MappingRow(q.number, q.short, ins.step(q.step).label, q.step, q.section, q.basis, q.own_judgement) for q in ins.questions]
+
+
+def method_view(ins: Instrument, guidance: Guidance) -> MethodView:
     """The method page: generated from the instrument, so text and arithmetic agree."""
     statuses = list(ins.statuses)
-    areas = []
-    for area in ins.areas:
-        weighted = any(q.rule == "viktad" for q in area.questions)
-        questions = []
-        for q in area.questions:
-            if q.rule == "ja_nej":
-                answer = "Ja eller nej: " + ", ".join(f"{k} = {p} poäng" for k, p in q.points)
-            elif q.options and any(o.weight is not None for o in q.options):
-                answer = (
-                    "Skalan 1–4, vikt efter omfattning: "
-                    + ", ".join(f"{o.label} = {num(o.weight)}" for o in q.options)
-                    + f" (anges inget: {q.option(q.default_option or '').label})"
-                )
-            elif q.options:
-                answer = (
-                    f"Skalan 1–4, vikt {num(q.weight)}; {q.extra} redovisas men påverkar inte poängen ("
-                    + ", ".join(o.label for o in q.options)
-                    + ")"
-                )
-            elif q.rule == "viktad":
-                answer = f"Skalan 1–4, vikt {num(q.weight)}"
-            else:
-                answer = "Skalan 1–4"
-            questions.append(
-                {"number": q.number, "id": q.id, "text": q.text, "answer": answer, "step": ins.step(q.step).label, "step_id": q.step}
-            )
-        low = sum(min(_weights(q)) * min(_points(ins, q)) for q in area.questions)
-        high = sum(max(_weights(q)) * max(_points(ins, q)) for q in area.questions)
-        areas.append(
-            {
-                "label": f"{area.number}. {area.label}",
-                "axis": ins.axes[area.axis]["etikett"],
-                "preamble": area.preamble,
-                "questions": questions,
-                "denominator": area.denominator,
-                "formula": ("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
-                "range": f"{num(low / area.denominator)}–{num(high / area.denominator)}",
-            }
-        )
-    return {
-        "source": ins.source,
-        "scale": [{"value": v, "label": label} for v, label in ins.scale],
-        "dont_know": ins.dont_know_label,
-        "dont_know_key": ins.dont_know,
-        "areas": areas,
-        "ledning_areas": [a.label for a in ins.areas_of_axis("ledning")],
-        "verksamhet_areas": [a.label for a in ins.areas_of_axis("verksamhet")],
-        "axes": ins.axes,
-        "axis_ends": ins.axis_ends,
-        "threshold": num(ins.threshold),
-        "quadrants": [{"label": q.label, "ledning": q.ledning, "verksamhet": q.verksamhet} for q in ins.quadrants],
-        "statuses": [{"label": s.label, "minimum": num(s.minimum)} for s in statuses],
-        "strongest": statuses[0].label,
-        "middle": statuses[1].label,
-        "weakest": statuses[-1].label,
-        "steps": [
-            {"id": s.id, "label": s.label, "kind": s.kind, "questions": [q.number for q in ins.questions_of_step(s.id)]} for s in ins.steps
+    return MethodView(
+        source=ins.source,
+        scale=[ScalePoint(v, label) for v, label in ins.scale],
+        dont_know=ins.dont_know_label,
+        dont_know_key=ins.dont_know,
+        areas=[area_section(ins, area) for area in ins.areas],
+        ledning_areas=[a.label for a in ins.areas_of_axis("ledning")],
+        verksamhet_areas=[a.label for a in ins.areas_of_axis("verksamhet")],
+        axes=ins.axes,
+        axis_ends=ins.axis_ends,
+        threshold=words(ins).threshold,
+        quadrants=[QuadrantRow(q.label, q.ledning, q.verksamhet) for q in ins.quadrants],
+        statuses=[StatusRow(s.label, exact(s.minimum, 1)) for s in statuses],
+        strongest=statuses[0].label,
+        strongest_on_scale=on_scale(ins, statuses[0].minimum),
+        middle=statuses[1].label,
+        weakest=statuses[-1].label,
+        steps=[StepRow(s.id, s.label, s.kind, [q.number for q in ins.questions_of_step(s.id)]) for s in ins.steps],
+        spread_flag=ins.spread_flag,
+        interpretations=guidance.method_notes,
+        interpretations_html=fill(guidance.method_notes.html, instrument_placeholder_values(ins)) if guidance.method_notes else "",
+        mapping=mapping_rows(ins),
+        reservation=reservation_note(ins),
+        scope=scope_note(ins),
+        default_option=[
+            DefaultOption(q.number, q.extra, q.option(q.default_option).label, assumed(q)) for q in ins.questions if q.default_option
         ],
-        "spread_flag": ins.spread_flag,
-        "interpretations": guidance.method_notes,
-        "mapping": [
-            {
-                "number": q.number,
-                "short": q.short,
-                "step": ins.step(q.step).label,
-                "step_id": q.step,
-                "section": q.section,
-                "basis": q.basis,
-                "own": q.own_judgement,
-            }
-            for q in ins.questions
-        ],
-        "reservation": ins.reservation
-        and {
-            "quadrant": ins.quadrant_by_id(ins.reservation.quadrant).label,
-            "short": ins.reservation.short,
-            "step": ins.step(ins.reservation.step).label,
-            "section": ins.reservation.section,
-            "questions": question_numbers([q.number for q in ins.questions_of_step(ins.reservation.step)]),
-        },
-        "scope": ins.scope
-        and {
-            "types": and_list(ins.type_of(t).plural or ins.type_of(t).label for t in ins.scope[0]),
-            "others": and_list(t.label.lower() for t in ins.types if t.id not in ins.scope[0]),
-            "section": ins.scope[1],
-        },
-        "default_option": [
-            {"number": q.number, "extra": q.extra, "default": q.option(q.default_option).label, "assumed": assumed(q)}
-            for q in ins.questions
-            if q.default_option
-        ],
-        "ordering": {"first": ins.steps[0].label, "status_order": [s.label for s in reversed(statuses[1:])]},
-    }
-
-
-def _weights(q) -> list[Fraction]:
-    weighted = [o.weight for o in q.options if o.weight is not None]
-    return weighted or [q.weight]
-
-
-def _points(ins: Instrument, q) -> list[int]:
-    return [p for _, p in q.points] if q.points else [v for v, _ in ins.scale]
+        ordering=Ordering(ins.steps[0].label, [s.label for s in reversed(statuses[1:])]),
+    )

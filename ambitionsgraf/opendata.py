@@ -26,6 +26,7 @@ from .pages import page_context
 from .reference import Reference
 from .scoring import details_public
 from .text import tel_uri
+from .wording import words
 from .workbooks import Workbook, print_setup, row_height, write_row
 
 CSV_NAME, XLSX_NAME, RDF_NAME = "data/resultat.csv", "data/resultat.xlsx", "data/katalog.rdf"
@@ -57,6 +58,7 @@ def place_json(reference: Reference, code: str | None) -> dict:
 def columns(ins) -> tuple[Column, ...]:
     ref = ins.reference
     axes = ins.axes
+    said = words(ins)
     quadrants = ", ".join(f"{q.id} ({q.label})" for q in ins.quadrants)
     return (
         Column(
@@ -93,7 +95,7 @@ def columns(ins) -> tuple[Column, ...]:
             "ledning",
             f"{axes['ledning']['kort']} (axel)",
             "decimal",
-            f"{axes['ledning']['etikett']}: den lodräta axeln i ambitionsgrafen, medelvärdet av de tre områdena "
+            f"{axes['ledning']['etikett']}: den {said.axes['ledning'].direction} axeln i ambitionsgrafen, medelvärdet av de {said.axes['ledning'].areas_count} områdena "
             f"nedan som hör till den. Tom när något av dem saknar värde.",
             14,
         ),
@@ -101,7 +103,7 @@ def columns(ins) -> tuple[Column, ...]:
             "verksamhet",
             f"{axes['verksamhet']['kort']} (axel)",
             "decimal",
-            f"{axes['verksamhet']['etikett']}: den vågräta axeln i ambitionsgrafen, lika med området "
+            f"{axes['verksamhet']['etikett']}: den {said.axes['verksamhet'].direction} axeln i ambitionsgrafen, lika med området "
             f"{ins.areas_of_axis('verksamhet')[0].label.lower()}. Tom när området saknar värde.",
             14,
         ),

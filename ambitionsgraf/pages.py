@@ -9,6 +9,7 @@ import orjson
 
 from .layout import PHONE_CHART
 from .project import Project
+from .wording import words
 
 # What a page's <picture> says of the phone-sized chart: shown instead of the wide chart below 40rem (site.css's
 # phone width), as wide as the text column (the img's width, capped by max-width), never narrower than the
@@ -59,4 +60,5 @@ def page_context(project: Project, *, root: str, path: str, title: str, crumbs: 
         # The page's one address, for search engines and shared links: only where the site's address is known.
         "canonical": project.site_url + path if project.site_url and path != "404" else None,
         "phone_chart": PHONE_CHART_SHOWN,
+        "words": words(project.ins),  # the instrument's facts in words (wording.py)
     }

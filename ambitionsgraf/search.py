@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from .project import Project
+from .scoring import AXES
 from .site import reading_pages
 from .text import swedish_date
 from .views import axis_bounds, round_quadrant, shown  # the values as the page shows them, never across the threshold
@@ -78,7 +79,7 @@ def organisation_record(project: Project, summary: OrganisationSummary) -> dict:
     type_label = ins.type_of(org.type).label
     ends = ins.axis_ends
     axes = []
-    for axis in ("ledning", "verksamhet"):
+    for axis in AXES:
         value = latest.overall.axes[axis]
         level = "" if value is None else f" ({(ends[1] if value >= ins.threshold else ends[0]).lower()})"
         axes.append(f"{ins.axes[axis]['kort'].lower()} {shown(value, axis_bounds(ins))}{level}")

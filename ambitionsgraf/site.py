@@ -9,25 +9,23 @@ from . import charts, methodpage, overview, pdf, views
 # The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
 from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
 from .comparisons import comparison_view
-from .content import fill, placeholder_values
+from .content import fill, instrument_placeholder_values, placeholder_values
 from .instrument import Instrument
 from .layout import PHONE_CHART, national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
 from .opendata import open_data_files
 from .pages import FAVICON, NAV, data_uri_svg, page_context, to_json  # noqa: F401  (their home is pages.py)
 from .project import Project
+from .reportview import ReportView, report_view
 from .scoring import OrganisationResult
 from .selfassessment import selfassessment_files
-from .text import kept_decimals, num, question_numbers, swedish_date
+from .text import question_numbers, swedish_date
+from .wording import words
 
 
-def chart_alt(view: dict) -> str:
-    axes = {a["key"]: a for a in view["axes"]}
-    where = f"i kvadranten {view['quadrant']}" if view["quadrant"] else "utan punkt eftersom svar saknas"
-    return (
-        f"Ambitionsgrafen för {view['name']}. Vid mätningen {view['date']} låg organisationen {where}: "
-        f"samspel med ledningen {axes['ledning']['value']}, samspel med verksamheten {axes['verksamhet']['value']}. "
-        "Samma uppgifter finns i tabellen under diagrammet."
-    )
+def chart_alt(view: ReportView) -> str:
+    where = f"i kvadranten {view.quadrant}" if view.quadrant else "utan punkt eftersom svar saknas"
+    values = ", ".join(f"{a.short[:1].lower()}{a.short[1:]} {a.value}" for a in view.axes)
+    return f"Ambitionsgrafen för {view.name}. Vid mätningen {view.date} låg organisationen {where}: {values}. Samma uppgifter finns i tabellen under diagrammet."
 
 
 def report_pdf(
@@ -51,18 +49,23 @@ def report_html(
 ) -> str:
     """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
     svg = charts.draw_svg(project.ins, views.trail_chart(project.ins, result))
-    view = views.report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
-    if not public:
+    view = report_view(project.ins, project.guidance, result, public=public, root=project.site_url, chart=data_uri_svg(svg))
+    if view.delivery is not None:
         roles = views.trail_chart(project.ins, result, with_roles=True)
-        view["roles_chart"] = data_uri_svg(charts.draw_svg(project.ins, roles))
-        view["roles_chart_alt"] = roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan."
-        view["comparison"] = comparison_view(project.ins, result, comparisons or [])
-        for c in view["comparison"]["charted"]:
+        comparison = comparison_view(project.ins, result, comparisons or [])
+        for c in comparison["charted"]:
             c["chart_uri"] = data_uri_svg(charts.draw_svg(project.ins, c["chart"]))
             c["chart_alt"] = c["chart"].title + ". Positionen per axel och område står i tabellen Position i jämförelsegrupperna."
-        view["correction"] = correction  # the page "Rättelse" (correction.py), for a package delivered before
+        delivery = replace(
+            view.delivery,
+            roles_chart=data_uri_svg(charts.draw_svg(project.ins, roles)),
+            roles_chart_alt=roles.title + ". Värdena finns i tabellen Diagrammets värden och i tabellen nedan.",
+            comparison=comparison,
+            correction=correction,  # the page "Rättelse" (correction.py), for a package delivered before
+        )
+        view = replace(view, delivery=delivery)
     return project.env.get_template("print/report.html").render(
-        report=view, chart_alt=chart_alt(view), site_url=project.site_url, settings=project.settings
+        report=view, chart_alt=chart_alt(view), site_url=project.site_url, settings=project.settings, words=words(project.ins)
     )
 
 
@@ -107,7 +110,7 @@ def public_organisation_files(
     root = "../../"
     spec = views.trail_chart(project.ins, result)
     svg = charts.draw_svg(project.ins, spec)
-    view = views.report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
+    view = report_view(project.ins, project.guidance, result, public=True, root=root, chart="ambitionsgraf.svg")
     ctx = page_context(
         project,
         root=root,
@@ -115,8 +118,8 @@ def public_organisation_files(
         title=result.organisation.name,
         crumbs=[("", "Start"), ("organisationer/", "Organisationer"), (None, result.organisation.name)],
         description=f"{result.organisation.name} i ambitionsgrafen: "
-        + (f"kvadranten {view['quadrant']}" if view["quadrant"] else "ingen placerad punkt")
-        + f" vid mätningen {view['date']}, med resultat per område och fråga och förslag på nästa steg.",
+        + (f"kvadranten {view.quadrant}" if view.quadrant else "ingen placerad punkt")
+        + f" vid mätningen {view.date}, med resultat per område och fråga och förslag på nästa steg.",
     )
     html = project.env.get_template("org.html").render(
         **ctx,
@@ -182,7 +185,8 @@ def reading_pages(project: Project) -> dict[str, str]:
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours
         )
 
-    values = placeholder_values(project.settings)  # the settings' values the pages in content/sidor show
+    # the settings' values and the instrument's figures the pages in content/sidor show
+    values = placeholder_values(project.settings) | instrument_placeholder_values(project.ins)
     for slug, page in g.pages.items():
         page = replace(page, html=fill(page.html, values))
         ctx = page_context(
@@ -225,7 +229,7 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         rows=rows,
         chart_title=overview.title,
         intro=g.pages.get("om-ambitionsgrafen"),
-        threshold=num(ins.threshold, kept_decimals(ins.threshold)),
+        threshold=words(ins).threshold,
     )
 
     root = "../"

@@ -130,6 +130,17 @@ def test_a_swedish_telephone_number_becomes_an_international_tel_link(written, u
             "Frågor? {{ tillganglighet.epost }}",
             "{{: placeholders for the settings work only in the pages of content/sidor",
         ),
+        ("metod.md", "Vikten är {{ instrument.v3_uppfoljning.halva }}.", "{{ instrument.v3_uppfoljning.halva }}: unknown placeholder"),
+        (
+            "metod.md",
+            "Frågor? {{ tillganglighet.epost }}",
+            "{{ tillganglighet.epost }}: unknown placeholder; expected one of instrument.troskel",
+        ),
+        (
+            "vagledning/orientering.md",
+            "Gränsen är {{ instrument.troskel }}.",
+            "{{: placeholders for the settings work only in the pages of content/sidor, and for the instrument only there and in content/metod.md",
+        ),
     ],
 )
 def test_a_misplaced_or_unknown_placeholder_is_named_by_file_and_line(tmp_path, instrument, folder, text, expected):

@@ -270,7 +270,9 @@ def test_the_frame_is_a_plain_value_that_survives_json(instrument):
 
 
 def test_the_method_notes_state_the_reachable_ranges(instrument):
-    """content/metod.md gives each axis's range in words; it must say what the instrument gives."""
+    """content/metod.md gives each axis's range in words (placeholders the build fills from
+    wording.axis_range); it must say what the chart's reachable ranges are."""
+    from ambitionsgraf.content import instrument_placeholder_values
     from ambitionsgraf.views import num
 
     def shown(value: Fraction) -> str:
@@ -278,6 +280,8 @@ def test_the_method_notes_state_the_reachable_ranges(instrument):
 
     text = (Path(__file__).resolve().parent.parent / "content" / "metod.md").read_text(encoding="utf-8")
     paragraph = text.split("### Ambitionsgrafens axlar\n", 1)[1].split("\n\n", 1)[0]
+    values = instrument_placeholder_values(instrument)
+    paragraph = re.sub(r"\{\{ *([a-z0-9_.]+) *\}\}", lambda m: values[m[1]], paragraph)
     (l0, l1), (v0, v1) = (charts.reachable_ranges(instrument)[axis] for axis in ("ledning", "verksamhet"))
     assert f"från lägst {shown(l0)} " in paragraph and f"till högst {shown(l1)}," in paragraph
     assert f"samspel med verksamheten från {shown(v0)} till {shown(v1)}." in paragraph

@@ -62,3 +62,15 @@ def test_a_value_of_the_wrong_kind_is_refused_on_its_line(tmp_path, old, new, fi
 def test_the_cross_checks_still_run_after_the_schema(tmp_path):
     problems = broken(tmp_path, "        steg: styrdokument\n", "        steg: styrdokumentet\n")
     assert any("v1_mal: steg must name a step or zone, got 'styrdokumentet'" in p for p in problems)
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        # the chart always draws ledning upright: an instrument that says otherwise would have every page contradict the chart
+        ("    riktning: vertikal", "    riktning: horisontell", "axlar: the chart draws ledning vertically and verksamhet horizontally"),
+        ("  - {id: zon, etikett: Inköpsprocessen", "  - {id: zonen, etikett: Inköpsprocessen", "slag: expected the kinds steg and zon"),
+    ],
+)
+def test_what_the_code_draws_and_names_must_match_the_instrument(tmp_path, old, new, message):
+    assert any(message in p for p in broken(tmp_path, old, new))

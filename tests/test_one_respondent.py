@@ -3,7 +3,7 @@
 The public page, its PDF, data/<slug>.json and resultat.csv show such a round's point and quadrant
 only, and say why; the delivery package keeps everything; no area change is shown against such a
 round; `check` notes it for a published file. Each assertion below fails if the guard is removed
-(scoring.details_public, views._withhold_details, opendata.rows, the templates).
+(scoring.details_public, reportview.report_view, opendata.rows, the templates).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ambitionsgraf import national, views
+from ambitionsgraf import national, reportview
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.scoring import score_organisation, summarise
@@ -91,10 +91,10 @@ def test_the_public_pdf_shows_the_point_only_and_the_delivery_pdf_everything(ins
 
 def test_no_area_change_against_a_round_one_person_answered(instrument):
     result = result_of(instrument, LATER, "tvaby")
-    view = views.report_view(instrument, load_project(ROOT, project_settings()).guidance, result, public=True, root="", chart="")
-    assert view["details"] and len(view["areas"]) == 4 and all(a["change"] is None for a in view["areas"])
-    private = views.report_view(instrument, load_project(ROOT, project_settings()).guidance, result, public=False, root="", chart="")
-    assert all(a["change"] is not None for a in private["areas"])
+    view = reportview.report_view(instrument, load_project(ROOT, project_settings()).guidance, result, public=True, root="", chart="")
+    assert view.details and len(view.areas) == 4 and all(a.change is None for a in view.areas)
+    private = reportview.report_view(instrument, load_project(ROOT, project_settings()).guidance, result, public=False, root="", chart="")
+    assert all(a.change is not None for a in private.areas)
 
 
 def test_check_notes_a_published_round_one_person_answered(tmp_path):

@@ -187,7 +187,7 @@ def test_suggestions_name_the_question_that_holds_the_step_back(built):
     text = pdf_text(built / "leverans" / "malmo.pdf")
     styr = text.split("Styrdokument och inköpspolicy – delvis", 1)[1].split("Strategi med mått –", 1)[0]
     assert styr.lstrip().startswith(
-        "Ledningssystemets steg · rapporten avsnitt 6.4.2 Bedömningen delvis beror på fråga 11 (stöd med styrdokument, medelvärde 3,0). Fråga 1 är på plats."
+        "Ledningssystemet · rapporten avsnitt 6.4.2 Bedömningen delvis beror på fråga 11 (stöd med styrdokument, medelvärde 3,0). Fråga 1 är på plats."
     )
     assert "inköpspolicy med syfte och några få långsiktiga mål" not in styr  # no advice to set goals they have
     kunskap = text.split("Kunskapsgenerering – delvis", 1)[1].split("Förbereda –", 1)[0]

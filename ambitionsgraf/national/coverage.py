@@ -14,7 +14,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..instrument import Instrument
-from ..text import and_list, num, percent
+from ..text import and_list, percent
+from ..wording import exact
 from .figures import Grouping, NationalReport, Tally
 
 GOOD_COVERAGE = Fraction(60, 100)
@@ -86,7 +87,7 @@ def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
             "På plats",
             "status för ett steg i ledningssystemet eller en zon i inköpsprocessen: alla dess frågor är på plats, "
             "det vill säga har ett medelsvar på minst "
-            f"{num(ins.statuses[0].minimum)} (frågan om mål: alla svarade ja).",
+            f"{exact(ins.statuses[0].minimum, 1)} (frågan om mål: alla svarade ja).",
         ),
     ]
 

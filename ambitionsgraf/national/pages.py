@@ -10,6 +10,7 @@ from .. import charts, methodpage, pdf
 from ..layout import national_files, national_path, overview_path  # noqa: F401  (their home is layout.py)
 from ..pages import data_uri_svg, page_context
 from ..project import Project
+from ..wording import words
 from .figures import Grouping, participants, year_report, years
 from .view import charts_of, report_view
 
@@ -117,9 +118,10 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
         charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
         appendix=appendix,
-        interpretations=_demoted(appendix["interpretations"].html) if appendix["interpretations"] else "",
+        interpretations=_demoted(appendix.interpretations_html),
         method={"href": method, "text": f"Metod ({method})"} if method else None,
         settings=project.settings,
+        words=words(project.ins),
     )
     assert project.env.loader is not None  # the project's environment loads templates/
     css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]

@@ -135,7 +135,7 @@ def step_section(ins: Instrument, report: NationalReport) -> dict:
     shares = report.members >= MIN_SHARE
     strongest = ins.statuses[0]
     groups = []
-    for kind, title in (("steg", "Ledningssystemets steg"), ("zon", "Inköpsprocessens zoner, roller och mandat")):
+    for kind, title in ((k.id, k.plural) for k in ins.kinds.values()):
         rows: list[dict] = []
         for s in ins.steps:
             if s.kind != kind:

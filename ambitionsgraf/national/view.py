@@ -12,6 +12,7 @@ from ..instrument import Instrument
 from ..layout import NATIONAL_CHART_FILES
 from ..scoring import AXES
 from ..text import count, grouped, num, percent, swedish_date, the_count
+from ..wording import words
 from .breakdowns import area_section, change_section, county_section, graph_section, role_section
 from .coverage import coverage_view, terms
 from .coverage import tally_label as _tally_label
@@ -213,7 +214,7 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         "roles": role_section(ins, report),
         "questions": answer_section(ins, report),
         "steps": steps,
-        "threshold": num(ins.threshold),
+        "threshold": words(ins).threshold,
         "latest": report.latest,
         "latest_text": swedish_date(report.latest) if report.latest else None,
         "edition": report.grouping.edition if report.grouping else None,
