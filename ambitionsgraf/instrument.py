@@ -52,10 +52,6 @@ class Question:
     def option(self, key: str) -> Option:
         return next(o for o in self.options if o.key == key)
 
-    @property
-    def max_points(self) -> int:
-        return max(p for _, p in self.points) if self.points else 4
-
 
 @dataclass(frozen=True)
 class Area:

@@ -19,11 +19,6 @@ import os
 import re
 from html import unescape
 
-
-class OfflineFetcherError(Exception):
-    pass
-
-
 # Reproducible PDFs: fontTools stamps subset fonts (the colour-emoji font goes
 # through it) with the current time unless SOURCE_DATE_EPOCH is set. Document
 # dates come from the assessment itself (dcterms.created in the template).

@@ -151,13 +151,6 @@ def _area_sum(area, respondent: Respondent) -> int | None:
     return total
 
 
-def respondent_area(ins: Instrument, respondent: Respondent, area_id: str) -> Fraction | None:
-    """Σ(weight × points) / denominator, only when every question in the area is answered."""
-    area = ins.area(area_id)
-    total = _area_sum(area, respondent)
-    return None if total is None else Fraction(total, ins.weight_scale * area.denominator)
-
-
 def _at_least(value: Fraction, bound: Fraction) -> bool:
     """value >= bound, by cross-multiplying (denominators are positive): Fraction's own comparison is slow."""
     return value.numerator * bound.denominator >= bound.numerator * value.denominator

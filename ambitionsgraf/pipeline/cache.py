@@ -151,14 +151,6 @@ class CacheFile(_Entry):
 _ENTRIES: dict[str, type[FrameData] | type[GuidanceData]] = {"frame": FrameData, "phone_frame": FrameData, "guidance": GuidanceData}
 
 
-def frame_from_data(v) -> Frame:
-    return FrameData.model_validate(v).value()
-
-
-def guidance_from_data(v) -> Guidance:
-    return GuidanceData.model_validate(v).value()
-
-
 def _fields(value) -> dict:
     return {f.name: getattr(value, f.name) for f in fields(value)}
 

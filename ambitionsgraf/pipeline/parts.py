@@ -82,7 +82,6 @@ PARTS: tuple[Part, ...] = (
 
 BY_NAME = {p.name: p for p in PARTS}
 ORGANISATION_PARTS = tuple(p.name for p in PARTS if p.scope == ORGANISATION)
-YEAR_PARTS = tuple(p.name for p in PARTS if p.scope == YEAR)
 SEARCH = next(p.name for p in PARTS if p.scope == WHOLE)
 
 

@@ -59,9 +59,7 @@ import orjson
 
 from ..overview import Comparison
 from ..search import index_key
-from .parts import BY_NAME, ORGANISATION, PARTS, SEARCH, YEAR, YEAR_PARTS, Part, of
-
-NATIONAL_PARTS = YEAR_PARTS  # per round year: the follow-up's page, and its PDF
+from .parts import BY_NAME, ORGANISATION, PARTS, SEARCH, YEAR, Part, of
 
 RENDER, CARRY, DROP, MISSING = "render", "carry over", "drop", "missing"
 GENERATOR = "ambitionsgraf"  # the manifest's mark: an output folder holding it is a build of ours
