@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from .buildreport import MAX_SHOWN, _report, build_notes, report_build  # noqa: F401  (the build's report: buildreport.py)
+from .buildreport import _report, report_build
 from .problems import ContentError
 from .text import plural
 

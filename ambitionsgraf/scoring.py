@@ -12,7 +12,6 @@ from fractions import Fraction
 
 from .answers import Assessment, Organisation, Respondent
 from .instrument import Instrument
-from .text import round_half_up  # noqa: F401  (display rounding lives in text.py; still importable from here)
 
 AXES = ("ledning", "verksamhet")
 

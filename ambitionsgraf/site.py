@@ -6,14 +6,14 @@ from dataclasses import replace
 
 from . import charts, methodpage, overview, pdf, views
 
-# The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
-from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
+# The action plan (CSV and workbook) has a module of its own (actionplan.py).
+from .actionplan import handlingsplan_csv, handlingsplan_xlsx
 from .comparisons import comparison_view
 from .content import fill, instrument_placeholder_values, placeholder_values
 from .instrument import Instrument
-from .layout import PHONE_CHART, national_files, national_path, overview_path, part_files  # noqa: F401  (their home is layout.py)
+from .layout import PHONE_CHART, national_path, overview_path
 from .opendata import open_data_files
-from .pages import FAVICON, NAV, data_uri_svg, page_context, to_json  # noqa: F401  (their home is pages.py)
+from .pages import FAVICON, data_uri_svg, page_context, to_json
 from .project import Project
 from .reportview import ReportView, report_view
 from .scoring import OrganisationResult

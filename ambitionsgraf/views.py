@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from .answertext import _options_note, _role_answers, assumed  # noqa: F401  (their home is answertext.py)
 from .charts import ChartSpec, Marker
 from .instrument import Instrument
 from .opendata import place_json

@@ -159,7 +159,7 @@ from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.opendata import open_data_files, results_xlsx, rows
 from ambitionsgraf.scoring import score_organisation, summarise
 from ambitionsgraf.settings import load_settings
-from ambitionsgraf.site import handlingsplan_xlsx
+from ambitionsgraf.actionplan import handlingsplan_xlsx
 project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0].with_site_url('https://upphandlingsmyndigheten.github.io/ambitionsgraf/'))
 orgs, _, _ = load_organisations(project.ins, sorted(Path(sys.argv[1]).glob('*.yaml')))
 results = [score_organisation(project.ins, o) for o in orgs]

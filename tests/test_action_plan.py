@@ -12,10 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from ambitionsgraf.actionplan import handlingsplan_csv, handlingsplan_xlsx
 from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.layout import part_files
 from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.scoring import score_organisation
-from ambitionsgraf.site import handlingsplan_csv, handlingsplan_xlsx, part_files
 
 from .conftest import ROOT, TEST_SITE_URL, project_settings, tree
 from .helpers import answer_file, uniform

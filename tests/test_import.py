@@ -345,9 +345,9 @@ def test_an_xlsx_with_real_numbers_and_date_cells(instrument, tmp_path):
 
 
 def test_headers_as_survey_tools_write_them(instrument):
-    from ambitionsgraf.importer import _Columns
+    from ambitionsgraf.importer import Columns
 
-    cols = _Columns(instrument)
+    cols = Columns(instrument)
     assert cols.match("V1_MATT") == (("question", "v1_matt"), How.HEADING)
     assert cols.match("2. Vi har mått som kan användas i bedömningen av  framgång i förhållande till uppställda mål") == (
         ("question", "v1_matt"),

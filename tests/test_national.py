@@ -840,7 +840,7 @@ def test_every_place_page_and_pdf_say_the_same(every_place, every_place_pdf):
 def test_year_pages_never_meet_the_filter_pages(instrument):
     """oversikt/<year>/ beside oversikt/<type>/<year>/ and oversikt/alla-typer/…: a year is four
     digits (round dates are checked dates), so no type may be named like one."""
-    from ambitionsgraf.site import national_path, overview_path
+    from ambitionsgraf.layout import national_path, overview_path
 
     for t in instrument.types:
         assert not re.fullmatch(r"[0-9]+", t.id), t.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction as F
 
+from ambitionsgraf.layout import part_files
 from ambitionsgraf.overview import Comparison, Position
 from ambitionsgraf.pipeline.plan import (
     CARRY,
@@ -20,7 +21,6 @@ from ambitionsgraf.pipeline.plan import (
     part_key,
     plan,
 )
-from ambitionsgraf.site import part_files
 
 SHOWN = Comparison(
     "alla", "alla organisationer med mätning 2024", "organisationerna", 6, True, (Position("axis", "ledning", F(1, 3), 6),), "digest"

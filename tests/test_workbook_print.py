@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from ambitionsgraf.actionplan import ACTION_PLAN_COLUMNS, _action_plan_rows, handlingsplan_xlsx
 from ambitionsgraf.pipeline import load_project
-from ambitionsgraf.site import ACTION_PLAN_COLUMNS, _action_plan_rows, handlingsplan_xlsx
 
 from .conftest import ROOT, TEST_SITE_URL, project_settings
 from .test_action_plan import scored

@@ -77,8 +77,6 @@ from .survey import read_survey
 from .tables import Table, read_table
 from .write import extend_text, render_new_file, round_lines, write_changes
 
-_Columns = Columns  # the name tests/test_import.py knows it by
-
 __all__ = [
     "FIXED",
     "REQUIRED",
