@@ -104,3 +104,42 @@ def test_new_refuses_a_look_alike_of_an_existing_name(instrument, tmp_path, vari
 )
 def test_the_reference_list_knows_the_place_by_a_look_alike_name(instrument, name):
     assert instrument.reference.code_for_name(name, "kommun")[0] == "0114"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_rows_that_name_one_organisation_by_look_alikes_agree(instrument, tmp_path, variant):
+    """Rows of one export giving the name and a look-alike of it name one organisation, as the file
+    they go to was found by (text.name_key): no "use one name" between them."""
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    shutil.copy(ROOT / "orgs" / "norrvik.yaml", orgs / "norrvik.yaml")
+    org, _ = parse_organisation(instrument, orgs / "norrvik.yaml", (orgs / "norrvik.yaml").read_bytes(), "norrvik.yaml")
+    rows = export_rows(instrument, org, assessment_dates=[org.assessments[-1].date])
+    assert len(rows) >= 3  # two respondents at least: the first keeps the name, the others give the look-alike
+    column, day = rows[0].index("namn"), rows[0].index("datum")
+    rows = [rows[0], rows[1]] + [[*r[:column], VARIANTS[variant], *r[column + 1 :]] for r in rows[2:]]
+    rows = [r[:day] + r[day + 1 :] for r in rows]
+    rows = [r[1:] for r in rows]  # no slug column: the file is found by the name alone
+    rows[0][0] = "Organisation"
+    table = tmp_path / "enkat.csv"
+    table.write_bytes(rows_to_csv(rows))
+    changes = plan_import(instrument, table, orgs, datetime.date(2026, 3, 1))
+    assert [c.path.name for c in changes] == ["norrvik.yaml"]
+    assert len(changes[0].rounds[0].respondents) == len(rows) - 1
+
+
+def test_rows_that_name_two_organisations_for_one_slug_are_refused(instrument, tmp_path):
+    """A slug column tying rows of different names to one file is still refused, naming the first row."""
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    shutil.copy(ROOT / "orgs" / "norrvik.yaml", orgs / "norrvik.yaml")
+    org, _ = parse_organisation(instrument, orgs / "norrvik.yaml", (orgs / "norrvik.yaml").read_bytes(), "norrvik.yaml")
+    rows = export_rows(instrument, org, assessment_dates=[org.assessments[-1].date])
+    column, day = rows[0].index("namn"), rows[0].index("datum")
+    rows = [rows[0], rows[1]] + [[*r[:column], "Norrvik kommun", *r[column + 1 :]] for r in rows[2:]]
+    rows = [r[:day] + r[day + 1 :] for r in rows]
+    table = tmp_path / "enkat.csv"
+    table.write_bytes(rows_to_csv(rows))
+    with pytest.raises(ContentError) as err:
+        plan_import(instrument, table, orgs, datetime.date(2026, 3, 1))
+    assert "but row 2 gives 'Norrviks kommun' for norrvik; use one name" in str(err.value)

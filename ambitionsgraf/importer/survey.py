@@ -17,7 +17,7 @@ from .. import personal
 from ..answers import SLUG
 from ..instrument import Instrument, Question
 from ..problems import Problem
-from ..text import check_comment, check_name, or_list, show, slug_for
+from ..text import check_comment, check_name, name_key, or_list, show, slug_for
 from .cells import clean, column_letter, fold, loose_key, negated, shown_cell
 from .columns import option_keys
 from .header import Header, cell_at, cells_of, read_header
@@ -355,7 +355,7 @@ class _Rows:
             identities[slug] = Identity(name, type_ or "", row)
             return
         first_name, first_type, first_row = identities[slug]
-        if name and first_name and " ".join(name.casefold().split()) != " ".join(first_name.casefold().split()):
+        if name and first_name and name_key(name) != name_key(first_name):  # as the file was found by (recognise.py)
             self.problem(row, "namn", f"'{show(name)}', but row {first_row} gives '{show(first_name)}' for {slug}; use one name")
         if type_ and first_type and type_ != first_type:
             self.problem(row, "typ", f"{type_}, but row {first_row} gives {first_type} for {slug}; use one type")
