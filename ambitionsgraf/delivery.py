@@ -16,6 +16,7 @@ from pathlib import Path
 
 import orjson
 
+from . import layout
 from .archive import Archive, Delivered, package_names, replaced_by, sha256
 from .problems import ContentError, Problem
 
@@ -53,7 +54,7 @@ def packages_of(out_dir: Path, year: str) -> dict[str, dict]:
     manifest = read_manifest(out_dir) or {"orgs": {}}
     out = {}
     for slug in sorted(manifest["orgs"]):
-        path = out_dir / "leverans" / f"{slug}.json"
+        path = out_dir / layout.DELIVERY / f"{slug}.json"
         if path.is_file():
             data = orjson.loads(path.read_bytes())
             if data["matningar"][-1]["datum"][:4] == year:
@@ -66,7 +67,7 @@ def _checked_files(out_dir: Path, slug: str, data: dict) -> dict[str, bytes]:
     organisation's, the PDF a whole PDF 1.7 file and the workbook a zip."""
     files = {}
     for name in package_names(slug):
-        path = out_dir / "leverans" / name
+        path = out_dir / layout.DELIVERY / name
         if not path.is_file():
             raise _problem(path, "file", "is missing from the build's delivery packages (a build without PDFs?)")
         files[name] = path.read_bytes()
@@ -76,7 +77,7 @@ def _checked_files(out_dir: Path, slug: str, data: dict) -> dict[str, bytes]:
         or not xlsx.startswith(b"PK\x03\x04")
         or data.get("slug") != slug
     ):
-        raise _problem(out_dir / "leverans" / f"{slug}.pdf", "file", "is not a whole package as the build writes it; build again")
+        raise _problem(out_dir / layout.DELIVERY / f"{slug}.pdf", "file", "is not a whole package as the build writes it; build again")
     return files
 
 

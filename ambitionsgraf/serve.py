@@ -23,7 +23,8 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .answers import display_path
+from . import layout
+from .answers import SLUG, display_path
 from .buildreport import report_build
 from .pipeline.options import Interrupted
 from .text import plural
@@ -77,7 +78,7 @@ def problem_page(slug: str, problems) -> bytes:
     ).encode()
 
 
-_ORG_PAGE = re.compile(r"^/organisationer/([a-z0-9][a-z0-9-]*)/(?:index\.html)?$")
+_ORG_PAGE = re.compile("^/" + layout.organisation_path(f"({SLUG.pattern})") + r"(?:index\.html)?$")
 _BODY = re.compile(rb"<body[^>]*>")
 
 
@@ -174,7 +175,7 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
             print(problem, file=sys.stderr)
         return 1
     status = Status()
-    server = _bind(port, out / "site", status)  # before building: a taken port is known at once
+    server = _bind(port, out / layout.PUBLIC, status)  # before building: a taken port is known at once
     if server is None:
         return 1
     from .pipeline import BuildOptions
@@ -191,7 +192,7 @@ def serve(project: Path, port: int = 8000, out: Path | None = None, orgs: Path |
         except (KeyboardInterrupt, Interrupted):
             print("build.py serve: stopped", file=sys.stderr)
             return 0
-        if not (out / "site").is_dir():  # the build said why (an --out that is not its own, say)
+        if not (out / layout.PUBLIC).is_dir():  # the build said why (an --out that is not its own, say)
             print("build.py serve: nothing to serve; fix the problem above and start again", file=sys.stderr)
             return 1
         server.server_activate()

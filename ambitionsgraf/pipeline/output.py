@@ -37,6 +37,7 @@ from pathlib import Path
 
 import orjson
 
+from .. import layout
 from ..problems import ContentError, Problem
 from ..safe_read import MAX_MANIFEST, read_regular
 from ..text import plural
@@ -256,7 +257,7 @@ def _ours_by_content(folder: Path) -> bool:
         names = {q.name for q in folder.iterdir()}
     except OSError:
         return False
-    return names <= {"site", "leverans", MANIFEST, MARKER}
+    return names <= {*layout.ROOTS, MANIFEST, MARKER}
 
 
 def _candidates(out_dir: Path) -> list[Path]:
@@ -302,7 +303,7 @@ def remove_leftovers(out_dir: Path) -> list[str]:
     gone = leftovers(out_dir)
     notes = []
     if not out_dir.exists():
-        whole = [(p, who) for p, who in gone if read_manifest(p) is not None and (p / "site").is_dir()]
+        whole = [(p, who) for p, who in gone if read_manifest(p) is not None and (p / layout.PUBLIC).is_dir()]
         if whole:
             newest, who = max(whole, key=lambda pw: (pw[0] / MANIFEST).stat().st_mtime)
             os.rename(newest, out_dir)
