@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..answers import SLUG, display_path, parse_organisation
+from ..answers import SLUG, display_path, list_answer_files, parse_organisation, read_files
 from ..instrument import Instrument
-from ..safe_read import read_regular
 from ..text import name_key, slug_for
 
 
@@ -17,11 +16,10 @@ def existing_names(ins: Instrument, orgs_dir: Path) -> dict[str, str]:
     organisation's name belongs to. A file that cannot be read is skipped here; it is reported
     by name if an imported row's slug leads to it."""
     names: dict[str, str] = {}
-    for path in sorted(orgs_dir.glob("*.yaml")) if orgs_dir.is_dir() else []:
-        data, problem = read_regular(path)  # a pipe or a device among them never blocks the import
-        if data is None:
-            continue
-        org, _ = parse_organisation(ins, path, data, display_path(path))
+    files, _ = list_answer_files(orgs_dir) if orgs_dir.is_dir() else ([], [])  # the files the build reads
+    data, _ = read_files(files)  # a pipe or a device among them never blocks the import
+    for path in sorted(data):
+        org, _ = parse_organisation(ins, path, data[path], display_path(path))
         if org is not None:
             names.setdefault(name_key(org.name), path.stem)
     return names
