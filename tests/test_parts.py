@@ -44,8 +44,40 @@ def test_a_pdf_part_comes_before_the_page_that_links_to_it():
     ],
 )
 def test_an_old_manifests_files_are_sorted_into_their_parts_by_the_layout(relpath, part):
-    assert parts.organisation_part_of_file(relpath) == part
+    assert parts.organisation_part_of_file(relpath, "norrvik") == part
     assert relpath in layout.part_files("norrvik", part)
+
+
+@pytest.mark.parametrize("slug", ["norrvik", "a-handlingsplan", "handlingsplan", "organisationer", "x"])
+def test_every_file_of_a_part_is_sorted_into_it_whatever_the_slug(slug):
+    for name in parts.ORGANISATION_PARTS:
+        for relpath in layout.part_files(slug, name):
+            assert parts.organisation_part_of_file(relpath, slug) == name, relpath
+
+
+def test_a_new_part_is_believed_from_the_manifest_whatever_its_files_are_called(tmp_path, monkeypatch):
+    """Adding an output is adding a row and a renderer: a new part's files, named as the layout names
+    them (here a summary in the delivery package), are its own when the next build reads the manifest.
+    Were they sorted by a guess from the file name, they would land in `leverans` without a key, and
+    both parts would be rendered by every build."""
+    from ambitionsgraf.pipeline.inputs import previous_parts
+
+    files = layout.part_files
+    monkeypatch.setattr(parts, "ORGANISATION_PARTS", (*parts.ORGANISATION_PARTS, "sammanfattning"))
+    monkeypatch.setattr(
+        layout,
+        "part_files",
+        lambda slug, part: (f"{layout.DELIVERY}/{slug}-sammanfattning.txt",) if part == "sammanfattning" else files(slug, part),
+    )
+    row = parts.Part("sammanfattning", parts.ORGANISATION, False, False, False, "the answer file", "orgs", layout.part_files)
+    monkeypatch.setattr(parts, "BY_NAME", {**parts.BY_NAME, "sammanfattning": row})
+    monkeypatch.setattr(parts, "PARTS", (*parts.PARTS, row))
+    manifest = {"orgs": {"a": {name: {"key": name, "files": list(layout.part_files("a", name))} for name in parts.ORGANISATION_PARTS}}}
+    for relpath in {f for entry in manifest["orgs"]["a"].values() for f in entry["files"]}:
+        (tmp_path / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relpath).write_text("x")
+    believed = previous_parts(tmp_path, manifest)["a"]
+    assert {name: (p.key, p.present) for name, p in believed.items()} == {name: (name, True) for name in parts.ORGANISATION_PARTS}
 
 
 def test_the_writer_refuses_a_file_twice_and_counts_only_what_it_wrote(tmp_path):

@@ -54,7 +54,7 @@ def data_digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def _parts_of(entry) -> dict:
+def _parts_of(entry, slug: str) -> dict:
     """An organisation's parts as a manifest lists them. A manifest written before parts had
     keys lists one set of files: they are sorted into parts with no key, so that --only keeps
     them and every other build renders them again; one written before the public PDF was a
@@ -70,7 +70,7 @@ def _parts_of(entry) -> dict:
             continue
         key = part.get("key") if isinstance(part.get("key"), str) else None
         for f in part["files"]:
-            kind = parts.organisation_part_of_file(f)  # as the layout has it
+            kind = parts.organisation_part_of_file(f, slug)  # as the layout has it
             moved = kind != name
             entry_ = found.setdefault(kind, {"key": None if moved else key, "files": []})
             if moved:
@@ -136,7 +136,7 @@ def previous_of(out_dir: Path, manifest: dict | None, scope: str) -> dict[str, d
     for unit, entry in entries.items() if isinstance(entries, dict) else ():
         if not (isinstance(unit, str) and _UNIT[scope].fullmatch(unit)):
             continue
-        listed = _parts_of(entry) if scope == parts.ORGANISATION else entry if isinstance(entry, dict) else {}
+        listed = _parts_of(entry, unit) if scope == parts.ORGANISATION else entry if isinstance(entry, dict) else {}
         for name, e in listed.items():
             if name in names and isinstance(e, dict):
                 out.setdefault(unit, {})[name] = _believed(unit, names[name], e, out_dir, folders)

@@ -89,15 +89,14 @@ def of(name: str) -> Part:
     return BY_NAME[name]
 
 
-def organisation_part_of_file(relpath: str) -> str:
-    """Which of an organisation's parts a file belongs to (for manifests written before parts had
-    names of their own): the part whose layout holds it; a file the layout gives no part is sorted
-    by its kind (a PDF or workbook with the documents), and its part then lists files it cannot hold."""
+def organisation_part_of_file(relpath: str, slug: str) -> str:
+    """Which of an organisation's parts a file the manifest lists for it belongs to (for manifests
+    written before parts had names of their own, and for a file a manifest lists under another part):
+    the part whose layout holds it; a file the layout gives no part is sorted by its kind (a PDF or
+    workbook with the documents), and its part then lists files it cannot hold."""
+    for part in ORGANISATION_PARTS:
+        if relpath in layout.part_files(slug, part):
+            return part
     folders = relpath.split("/")
-    name = folders[-1].split(".", 1)[0].removesuffix("-handlingsplan")
-    for slug in {name, *(folders[2:3] if folders[:2] == [layout.PUBLIC, "organisationer"] else [])}:
-        for part in ORGANISATION_PARTS:
-            if relpath in layout.part_files(slug, part):
-                return part
     documents = relpath.endswith(".pdf") if folders[0] == layout.PUBLIC else relpath.endswith((".pdf", ".xlsx"))
     return ("site" if folders[0] == layout.PUBLIC else "leverans") + ("-pdf" if documents else "")
