@@ -91,3 +91,9 @@ def test_the_writer_refuses_a_file_twice_and_counts_only_what_it_wrote(tmp_path)
         writer.put("site/b/index.html", "again")
     assert (tmp_path / "site/b/index.html").read_text() == "<p>b</p>"
     assert writer.under("site") == ["a/a.pdf", "a/index.html", "b/index.html"]
+
+
+def test_every_part_of_an_organisation_says_what_its_key_covers():
+    """The planner keys a part on its row (Part.key_of): a row without it could never be planned."""
+    for p in parts.PARTS:
+        assert (p.key_of is not None) == (p.scope == parts.ORGANISATION), p.name

@@ -27,10 +27,13 @@ class Part:
     files: Callable[..., tuple[str, ...]] | None  # (slug or year, part name) -> every file it may hold
     links_pdf: str | None = None  # the part whose staying decides whether this one links to it
     compares: bool = False  # its files show the organisation among others: it needs the comparison index
+    # An organisation's part: what its key covers besides the code, the site's address and the answer
+    # file, as a JSON value of (its comparisons, whether it links to its PDF) (plan.part_key).
+    key_of: Callable[[tuple, bool], object] | None = None
 
 
 PARTS: tuple[Part, ...] = (
-    Part("site-pdf", ORGANISATION, True, True, True, "the answer file", "orgs", layout.part_files),
+    Part("site-pdf", ORGANISATION, True, True, True, "the answer file", "orgs", layout.part_files, key_of=lambda comparisons, linked: None),
     Part(
         "site",
         ORGANISATION,
@@ -41,6 +44,7 @@ PARTS: tuple[Part, ...] = (
         "orgs",
         layout.part_files,
         links_pdf="site-pdf",
+        key_of=lambda comparisons, linked: linked,
     ),
     Part(
         "leverans-pdf",
@@ -52,6 +56,7 @@ PARTS: tuple[Part, ...] = (
         "orgs",
         layout.part_files,
         compares=True,
+        key_of=lambda comparisons, linked: [c.as_shown().key() for c in comparisons],
     ),
     Part(
         "leverans",
@@ -63,6 +68,7 @@ PARTS: tuple[Part, ...] = (
         "orgs",
         layout.part_files,
         compares=True,
+        key_of=lambda comparisons, linked: [c.as_json() for c in comparisons],
     ),
     Part("national-pdf", YEAR, True, True, True, "the year's follow-up as shown", "national", layout.national_files),
     Part(

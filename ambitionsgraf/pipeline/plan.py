@@ -217,13 +217,10 @@ class BuildPlan:
 
 def part_key(code: str, site_url: str | None, part: str, data_digest: str, comparisons: tuple[Comparison, ...], pdf_linked: bool) -> str:
     """What one part of an organisation's files depends on: the code, the site's address, the answer
-    file and what its row of the parts table says it covers (`Part.key_covers`)."""
-    extra = {
-        "site": lambda: pdf_linked,
-        "site-pdf": lambda: None,
-        "leverans": lambda: [c.as_json() for c in comparisons],
-        "leverans-pdf": lambda: [c.as_shown().key() for c in comparisons],
-    }[part]()
+    file and what its row of the parts table says it covers (`Part.key_of`, in words `Part.key_covers`)."""
+    key_of = of(part).key_of
+    assert key_of is not None, part  # every part of an organisation's files says what its key covers
+    extra = key_of(comparisons, pdf_linked)
     h = hashlib.sha256(orjson.dumps([code, part, site_url, data_digest, extra], option=orjson.OPT_SORT_KEYS))
     return h.hexdigest()
 
