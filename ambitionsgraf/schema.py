@@ -5,10 +5,11 @@ checks a file's plain data against it and turns every error into a Problem on th
 offending key or value, found in the file's node tree (yamlsource keeps the lines). So a renamed key
 reads `instrument.yaml:84: omraden.strategi_planering.fragor.0.fraga: missing`, never a KeyError.
 
-`load` reads the file with PyYAML's safe loader (the instrument: numbers, booleans and lists typed by
-YAML). `parse` reads bytes with yamlsource's careful reader and hands every scalar to the model as the
-text it is written as (the settings: an address, a date or a telephone number is checked as written,
-never turned into a date or a number by YAML first); the model's field validators check that text.
+`load` reads the file with PyYAML's safe loader (problems.read_yaml, as for the reference list's
+metadata; the instrument: numbers, booleans and lists typed by YAML). `parse` reads bytes with
+yamlsource's careful reader and hands every scalar to the model as the text it is written as (the
+settings: an address, a date or a telephone number is checked as written, never turned into a date or a
+number by YAML first); the model's field validators check that text.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, read_yaml
 from .text import or_list
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, line_of, read_source
 
@@ -119,15 +120,12 @@ def _problems(path: str, root: Node | None, model: type[BaseModel], exc: Validat
 
 def load(path: Path, model: type[Model], field: str) -> Model:
     """The file at `path` as `model`; ContentError with every problem, each on its own line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ContentError([Problem(str(path), 1, field, f"cannot be read: {exc}")]) from exc
+    data = read_yaml(path, field)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        # The lines only when there is something to say: the file's node tree, composed again.
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         raise ContentError(_problems(str(path), root, model, exc, field)) from None
 
 
