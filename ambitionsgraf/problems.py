@@ -18,11 +18,24 @@ class Problem:
 
 def read_yaml(path, field: str):
     """A content file's YAML (the instrument, the reference list's metadata), plainly parsed; a file
-    that cannot be read or parsed is a ContentError naming it."""
+    that cannot be read or parsed is a ContentError naming it, and so is a key given twice in one
+    mapping (PyYAML would keep the last silently), as the answer and settings files' readers refuse it."""
     import yaml
 
+    class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_mapping(self, node, deep=False):
+            seen: dict[str, int] = {}
+            for key, _ in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                    line = key.start_mark.line + 1
+                    message = f"given twice, on lines {seen[key.value]} and {line}; keep one"
+                    raise ContentError([Problem(str(path), line, key.value, message)])
+                if isinstance(key, yaml.ScalarNode):
+                    seen[key.value] = key.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(str(path), 1, field, f"cannot be read: {exc}")]) from exc
 

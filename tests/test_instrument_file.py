@@ -74,3 +74,17 @@ def test_the_cross_checks_still_run_after_the_schema(tmp_path):
 )
 def test_what_the_code_draws_and_names_must_match_the_instrument(tmp_path, old, new, message):
     assert any(message in p for p in broken(tmp_path, old, new))
+
+
+def test_a_key_given_twice_is_refused_on_its_second_line(tmp_path):
+    """PyYAML keeps the last of two equal keys without a word; a threshold written twice would leave
+    the reader of the file guessing which one the reports use (answer and settings files refuse it too)."""
+    at = line_of("troskel: 2.5")
+    problems = broken(tmp_path, "troskel: 2.5\n", "troskel: 2.5\ntroskel: 3\n")
+    assert problems == [f"instrument.yaml:{at + 1}: troskel: given twice, on lines {at} and {at + 1}; keep one"]
+
+
+def test_a_key_given_twice_in_a_nested_mapping_is_refused_too(tmp_path):
+    at = line_of("    riktning: vertikal")
+    problems = broken(tmp_path, "    riktning: vertikal\n", "    riktning: vertikal\n    riktning: horisontell\n")
+    assert problems == [f"instrument.yaml:{at + 1}: riktning: given twice, on lines {at} and {at + 1}; keep one"]
