@@ -9,6 +9,7 @@ import io
 
 from . import views
 from .advice import step_advice
+from .layout import guidance_path
 from .project import Project
 from .scoring import OrganisationResult, priorities
 
@@ -45,7 +46,7 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
     rows = []
     for step in ins.steps:
         status = latest.steps[step.id]
-        path = f"vagledning/{step.id}/"
+        path = guidance_path(step.id)
         rows.append(
             (
                 ranked.index(step.id) + 1 if step.id in ranked else None,

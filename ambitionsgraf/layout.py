@@ -32,6 +32,14 @@ def part_files(slug: str, part: str) -> tuple[str, ...]:
     }[part]
 
 
+GUIDANCE = "vagledning/"  # the guidance pages' index, relative to the site
+
+
+def guidance_path(step_id: str) -> str:
+    """A step's or zone's guidance page, relative to the site."""
+    return f"{GUIDANCE}{step_id}/"
+
+
 def national_path(year: str) -> str:
     """The year's follow-up page, relative to the site. A year is four digits and a type a word
     (tests check the instrument's types), so it never meets overview_path's oversikt/<type>/."""

@@ -7,7 +7,7 @@ import base64
 
 import orjson
 
-from .layout import PHONE_CHART
+from .layout import GUIDANCE, PHONE_CHART, overview_path
 from .project import Project
 from .wording import words
 
@@ -33,9 +33,9 @@ FAVICON = "assets/favicon.svg"  # a static file from templates/, linked from eve
 
 NAV = (
     ("", "Start"),
-    ("oversikt/", "Nationell översikt"),
+    (overview_path(None, None), "Nationell översikt"),
     ("om-ambitionsgrafen/", "Om ambitionsgrafen"),
-    ("vagledning/", "Vägledning"),
+    (GUIDANCE, "Vägledning"),
     ("sjalvskattning/", "Självskattning"),
     ("metod/", "Metod"),
 )

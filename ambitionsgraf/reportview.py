@@ -14,6 +14,7 @@ from .advice import step_advice
 from .answertext import _options_note, _role_answers
 from .content import Guidance
 from .instrument import Instrument
+from .layout import guidance_path
 from .missing import axis_note, missing_effects
 from .scoring import (
     AXES,
@@ -206,7 +207,7 @@ class ReportView:
 
 def _step_link(step_id: str, root: str | None) -> str | None:
     """The step's guidance page; None in a PDF built without the site's address."""
-    return None if root is None else f"{root}vagledning/{step_id}/"
+    return None if root is None else root + guidance_path(step_id)
 
 
 def axis_rows(ins: Instrument, latest: AssessmentResult, previous: AssessmentResult | None) -> list[AxisRow]:

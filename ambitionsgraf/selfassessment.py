@@ -28,6 +28,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import charts, pages
+from .layout import guidance_path
 from .project import Project
 from .scoring import PRIORITY_LIMIT, area_bounds, axis_bounds, question_bounds, status_rule, unanswered_cap
 from .text import DECIMALS
@@ -103,7 +104,7 @@ def instrument_data(project: Project) -> dict:
                 "section": s.section,
                 "order": s.order,
                 "title": guidance.steps[s.id].title,
-                "url": f"vagledning/{s.id}/",
+                "url": guidance_path(s.id),
                 "suggestions": dict(guidance.steps[s.id].suggestions),
             }
             for s in ins.steps

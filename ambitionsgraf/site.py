@@ -11,7 +11,7 @@ from .actionplan import handlingsplan_csv, handlingsplan_xlsx
 from .comparisons import comparison_view
 from .content import fill, instrument_placeholder_values, placeholder_values
 from .instrument import Instrument
-from .layout import PHONE_CHART, national_path, overview_path
+from .layout import GUIDANCE, PHONE_CHART, guidance_path, national_path, overview_path
 from .opendata import open_data_files
 from .pages import FAVICON, data_uri_svg, page_context, to_json
 from .project import Project
@@ -158,21 +158,21 @@ def reading_pages(project: Project) -> dict[str, str]:
     ctx = page_context(
         project,
         root=root,
-        path="vagledning/",
+        path=GUIDANCE,
         title="Vägledning",
         crumbs=[("", "Start"), (None, "Vägledning")],
         description="Vägledning för varje steg i ledningssystemet för inköp och varje zon i inköpsprocessen: "
         "vad steget innebär, hur det ser ut när det är på plats och hur man kommer i gång.",
     )
-    files["vagledning/index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
+    files[GUIDANCE + "index.html"] = env.get_template("guidance_index.html").render(**ctx, steps=steps)
     for i, s in enumerate(ins.steps):
         page = g.steps[s.id]
         ctx = page_context(
             project,
             root="../../",
-            path=f"vagledning/{s.id}/",
+            path=guidance_path(s.id),
             title=page.title,
-            crumbs=[("", "Start"), ("vagledning/", "Vägledning"), (None, page.title)],
+            crumbs=[("", "Start"), (GUIDANCE, "Vägledning"), (None, page.title)],
             description=page.summary,
         )
         neighbours = {
@@ -181,7 +181,7 @@ def reading_pages(project: Project) -> dict[str, str]:
         }
         suggestions = [{"status": st.label, "text": page.suggestion(st.id)} for st in reversed(ins.statuses)]
         questions = [{"number": q.number, "id": q.id, "text": q.text} for q in ins.questions_of_step(s.id)]
-        files[f"vagledning/{s.id}/index.html"] = env.get_template("guidance.html").render(
+        files[guidance_path(s.id) + "index.html"] = env.get_template("guidance.html").render(
             **ctx, page=page, step=steps[i], suggestions=suggestions, questions=questions, **neighbours
         )
 
