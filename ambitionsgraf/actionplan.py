@@ -12,6 +12,7 @@ from .advice import step_advice
 from .layout import guidance_path
 from .project import Project
 from .scoring import OrganisationResult, priorities
+from .wording import NO_STATUS
 
 # The action plan's columns, the same in the CSV and the workbook, in this order and with these meanings:
 # what the report says (priority, part, step, the status assessed at the measurement, the suggestion,
@@ -52,7 +53,7 @@ def _action_plan_rows(project: Project, result: OrganisationResult) -> list[tupl
                 ranked.index(step.id) + 1 if step.id in ranked else None,
                 ins.kinds[step.kind].label,
                 step.label,
-                labels[status] if status else "Underlag saknas",
+                labels[status] if status else NO_STATUS,
                 step_advice(ins, project.guidance.steps[step.id], step, status, latest.questions)["text"],
                 project.site_url + path if project.site_url else f"{step.label} på Ambitionsgrafens webbplats: {path}",
             )

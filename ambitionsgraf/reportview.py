@@ -29,7 +29,7 @@ from .scoring import (
 )
 from .text import and_list, count, cut_at_word, swedish_date
 from .views import change, chart_rows, quadrant_label, reservation_view, role_means, round_quadrant, shown
-from .wording import scale_note, words
+from .wording import NO_STATUS, scale_note, words
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,7 @@ def step_rows(ins: Instrument, guidance: Guidance, latest: AssessmentResult, roo
                 kind=ins.kinds[step.kind].label,
                 section=step.section,
                 status=status,
-                status_label=statuses[status] if status else "Underlag saknas",
+                status_label=statuses[status] if status else NO_STATUS,
                 cause=advice["cause"],
                 suggestions=advice["texts"],
                 suggestion=advice["text"],
@@ -274,7 +274,7 @@ def _question_row(ins: Instrument, latest: AssessmentResult, q, steps: dict[str,
         answered=r.answered,
         missing=r.missing,
         dont_know=r.dont_know,
-        status_label=ins.status(r.status).label if r.status else "Underlag saknas",
+        status_label=ins.status(r.status).label if r.status else NO_STATUS,
         status=r.status,
         step=steps[q.step].label,
         scale_note=scale_note(ins, q),

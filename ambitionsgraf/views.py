@@ -25,7 +25,7 @@ from .scoring import (
     priorities,
     reserved_by,
 )
-from .text import (  # their home is text.py; views.num etc. stay importable
+from .text import (
     and_list,
     count,
     kept_decimals,
@@ -34,12 +34,13 @@ from .text import (  # their home is text.py; views.num etc. stay importable
     round_half_up,
     swedish_date,
 )
+from .wording import NO_POINT
 
 
 def quadrant_label(
     ins: Instrument,
     quadrant: str | None,
-    missing: str | None = "Ingen punkt (svar saknas)",
+    missing: str | None = NO_POINT,
     means: Mapping[str, Fraction | None] | None = None,
     *,
     withheld: bool = False,
@@ -59,7 +60,7 @@ def quadrant_label(
     return label
 
 
-def round_quadrant(ins: Instrument, a, missing: str | None = "Ingen punkt (svar saknas)", *, public: bool = False) -> str | None:
+def round_quadrant(ins: Instrument, a, missing: str | None = NO_POINT, *, public: bool = False) -> str | None:
     """A round's quadrant label with its reservation: `a` is an AssessmentResult or a RoundSummary; `public`:
     for the public site, where a round one person answered shows no detail (scoring.details_public)."""
     return quadrant_label(ins, a.overall.quadrant, missing, question_means(a), withheld=public and not details_public(a.overall))
@@ -237,7 +238,7 @@ def chart_rows(ins: Instrument, result: OrganisationResult, *, with_roles: bool,
                 "label": f"{ins.role_label(role)} ({count(g.respondents, 'person', 'personer')}), senaste mätningen",
                 "ledning": shown(g.axes["ledning"], axis_bounds(ins)),
                 "verksamhet": shown(g.axes["verksamhet"], axis_bounds(ins)),
-                "quadrant": quadrant_label(ins, g.quadrant, "Ingen punkt (svar saknas)", role_means(result.latest, role)),
+                "quadrant": quadrant_label(ins, g.quadrant, NO_POINT, role_means(result.latest, role)),
             }
             for role, g in result.latest.roles.items()
         ]

@@ -28,6 +28,11 @@ def number_word(n: int) -> str:
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
 
 
+# Our own words for what the answers do not give, the same on every page, PDF and sheet.
+NO_POINT = "Ingen punkt (svar saknas)"  # a round (or a role) whose answers give no point in the chart
+NO_STATUS = "Underlag saknas"  # a step, zone or question with too few answers for a status
+
+
 @dataclass(frozen=True)
 class AxisWords:
     key: str  # "ledning" or "verksamhet" (scoring.AXES)

@@ -273,7 +273,7 @@ def test_the_method_notes_state_the_reachable_ranges(instrument):
     """content/metod.md gives each axis's range in words (placeholders the build fills from
     wording.axis_range); it must say what the chart's reachable ranges are."""
     from ambitionsgraf.content import instrument_placeholder_values
-    from ambitionsgraf.views import num
+    from ambitionsgraf.text import num
 
     def shown(value: Fraction) -> str:
         return num(value).removesuffix(",0")
