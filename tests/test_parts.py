@@ -97,3 +97,13 @@ def test_every_part_of_an_organisation_says_what_its_key_covers():
     """The planner keys a part on its row (Part.key_of): a row without it could never be planned."""
     for p in parts.PARTS:
         assert (p.key_of is not None) == (p.scope == parts.ORGANISATION), p.name
+
+
+def test_the_delivery_package_is_every_file_of_the_delivery_parts():
+    """What `leverera` checks and archives (archive.package_names, in the register's order) is what the
+    build writes into leverans/: a file added to a delivery part must be delivered too."""
+    from ambitionsgraf.archive import package_names
+
+    for slug in ("norrvik", "a-handlingsplan"):
+        built = {f for p in parts.PARTS if p.scope == parts.ORGANISATION and not p.public for f in layout.part_files(slug, p.name)}
+        assert {f"{layout.DELIVERY}/{name}" for name in package_names(slug)} == built
