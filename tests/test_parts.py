@@ -107,3 +107,10 @@ def test_the_delivery_package_is_every_file_of_the_delivery_parts():
     for slug in ("norrvik", "a-handlingsplan"):
         built = {f for p in parts.PARTS if p.scope == parts.ORGANISATION and not p.public for f in layout.part_files(slug, p.name)}
         assert {f"{layout.DELIVERY}/{name}" for name in package_names(slug)} == built
+
+
+def test_the_parts_of_one_scope_share_one_section_of_the_manifest():
+    """The manifest reader (inputs.previous_of) and writer (BuildPlan.manifest) keep one section per scope:
+    a row naming another section would be written where it is never read, and rendered by every build."""
+    for scope in (parts.ORGANISATION, parts.YEAR, parts.WHOLE):
+        assert len({p.manifest for p in parts.PARTS if p.scope == scope}) == 1, scope
