@@ -9,12 +9,10 @@ and what follows; the delivery report also says whose (by role, never by name) a
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from .answers import Assessment
 from .instrument import Instrument
 from .scoring import AssessmentResult, area_bounds, axis_bounds
-from .text import and_list, count, num_on_side, question_numbers
+from .text import and_list, count, num_on_side, question_numbers, value_on_side
 
 
 def _why(ins: Instrument, respondent, area) -> str:
@@ -68,8 +66,7 @@ def axis_note(ins: Instrument, result: AssessmentResult) -> str | None:
         value = result.overall.axes[axis]
         if len(areas) < 2 or value is None:
             continue
-        shown_areas = [num_on_side(result.overall.areas[a.id], area_bounds(ins, a.id).at_least) for a in areas]
-        as_shown = sum(Fraction(s.replace(",", ".")) for s in shown_areas) / len(areas)
+        as_shown = sum(value_on_side(result.overall.areas[a.id], area_bounds(ins, a.id).at_least) for a in areas) / len(areas)
         bounds = axis_bounds(ins)
         if num_on_side(as_shown, bounds.at_least) == num_on_side(value, bounds.at_least):
             continue

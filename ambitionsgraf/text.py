@@ -82,6 +82,11 @@ def num_on_side(value: Fraction | float | None, at_least: Iterable = (), above: 
     return num(value, kept_decimals(value, at_least, above, fewest))
 
 
+def value_on_side(value: Fraction | float, at_least: Iterable = (), above: Iterable = (), fewest: int = DECIMALS) -> Fraction:
+    """The number num_on_side writes, as a number (to compute with what a reader sees, never by reading the text back)."""
+    return round_half_up(Fraction(value), kept_decimals(value, at_least, above, fewest))
+
+
 def percent(share: Fraction) -> int:
     """A share as the whole percent the product prints, halves rounded up (1/8 → 13)."""
     return int(round_half_up(Fraction(share) * 100))

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ambitionsgraf.scoring import area_bounds, axis_bounds, is_systematic, question_bounds, question_status
-from ambitionsgraf.text import kept_decimals, num, num_on_side, percent_shown, round_half_up
+from ambitionsgraf.text import kept_decimals, num, num_on_side, percent_shown, round_half_up, value_on_side
 
 fractions = st.fractions(min_value=-5, max_value=105, max_denominator=400)
 bounds = st.lists(st.decimals(min_value=-5, max_value=105, places=2).map(lambda d: Fraction(str(d))), max_size=4)
@@ -38,6 +38,14 @@ def test_the_shown_value_is_on_the_side_of_every_bound_that_the_value_is_on(valu
         assert any((fewer >= t) != (value >= t) for t in at_least) or any((fewer > t) != (value > t) for t in above)
     else:
         assert num_on_side(value, at_least, above, fewest) == num(value, fewest)
+    assert value_on_side(value, at_least, above, fewest) == shown  # the same number, without the text
+
+
+def test_the_value_on_side_is_the_number_a_reader_sees():
+    assert value_on_side(Fraction("2.45"), [Fraction("2.5")]) == Fraction("2.45")
+    assert value_on_side(Fraction("2.44"), [Fraction("2.5")]) == Fraction("2.4")
+    assert value_on_side(Fraction(7, 3)) == Fraction("2.3")
+    assert value_on_side(Fraction(-1, 20), fewest=1) == Fraction("-0.1")
 
 
 def test_examples():
