@@ -17,6 +17,7 @@ import orjson
 
 from .scoring import AXES, area_bounds, axis_bounds, question_bounds
 from .text import percent_shown, swedish_date
+from .views import quadrant_label, shown
 
 WHY = {
     "respondenter": "Antalet svarande ändras när svaren i mätningen rättas.",
@@ -95,8 +96,6 @@ def _same(a: dict, b: dict) -> bool:
 
 def changes(ins, before: dict, after: dict) -> list[dict]:
     """Each shown value of the latest round that differs, in the report's order."""
-    from .views import quadrant_label, shown
-
     b, a = before["matningar"][-1], after["matningar"][-1]
     rows = []
 
