@@ -9,6 +9,8 @@ and what follows; the delivery report also says whose (by role, never by name) a
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from .answers import Assessment
 from .instrument import Instrument
 from .scoring import AssessmentResult, area_bounds, axis_bounds
@@ -66,7 +68,12 @@ def axis_note(ins: Instrument, result: AssessmentResult) -> str | None:
         value = result.overall.axes[axis]
         if len(areas) < 2 or value is None:
             continue
-        as_shown = sum(value_on_side(result.overall.areas[a.id], area_bounds(ins, a.id).at_least) for a in areas) / len(areas)
+        shown_areas: list[Fraction] = []
+        for a in areas:
+            area = result.overall.areas[a.id]
+            assert area is not None  # an axis has a value only when every area of it has one
+            shown_areas.append(value_on_side(area, area_bounds(ins, a.id).at_least))
+        as_shown = sum(shown_areas, Fraction(0)) / len(areas)
         bounds = axis_bounds(ins)
         if num_on_side(as_shown, bounds.at_least) == num_on_side(value, bounds.at_least):
             continue
