@@ -11,7 +11,7 @@ from fractions import Fraction
 from .answermodel import Answer, Assessment, Organisation, Respondent, shared_answer
 from .answernodes import describe, got, is_null, suggest
 from .instrument import Instrument, Question
-from .problems import Problem
+from .problems import Kind, Problem
 from .reference import KINDS
 from .text import ascii_key, check_comment, check_name, or_list, show
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of
@@ -48,10 +48,6 @@ EMPTY_ANSWERS = "expected this respondent's answers, at least one"  # `svar:` le
 UNTOUCHED = "; no respondent in this file has answers yet (not measured yet)"
 
 
-def empty_answers(p: Problem) -> bool:
-    return p.field == "svar" and p.message.startswith(EMPTY_ANSWERS)
-
-
 class FileChecker:
     """Walks one file's node tree; collects problems; returns data when clean."""
 
@@ -69,12 +65,12 @@ class FileChecker:
     def full(self) -> bool:
         return len(self.problems) >= MAX_PROBLEMS
 
-    def problem(self, line: int, field: str, message: str) -> None:
+    def problem(self, line: int, field: str, message: str, kind: Kind | None = None) -> None:
         if self.full:
             self.unlisted += 1
             self.first_unlisted_line = self.first_unlisted_line or line
             return
-        self.problems.append(Problem(self.path, line, field, message))
+        self.problems.append(Problem(self.path, line, field, message, kind))
 
     def note(self, line: int, field: str, message: str) -> None:
         self.notes.append(Problem(self.path, line, field, f"note: {message}"))
@@ -83,7 +79,10 @@ class FileChecker:
         """The problems in line order, and a last line counting any not listed."""
         listed = sorted(self.problems, key=lambda p: p.line)  # stable: in a line, in the order found
         if not self.answered:  # nobody's answers yet: say so where the respondents are empty (see not_measured)
-            listed = [Problem(p.path, p.line, p.field, p.message + UNTOUCHED) if empty_answers(p) else p for p in listed]
+            listed = [
+                Problem(p.path, p.line, p.field, p.message + UNTOUCHED, Kind.UNTOUCHED) if p.kind is Kind.EMPTY_ANSWERS else p
+                for p in listed
+            ]
         if self.unlisted:
             listed.append(
                 Problem(self.path, self.first_unlisted_line, "file", f"{self.unlisted} more problems not listed; fix the ones above first")
@@ -369,6 +368,7 @@ class FileChecker:
                     "svar",
                     f"{EMPTY_ANSWERS}, got {describe(svar)}; "
                     f"fill them in ({self.ins.dont_know} for a question asked but not answered), or remove the respondent",
+                    Kind.EMPTY_ANSWERS,
                 )
             else:
                 self.answered += 1

@@ -16,10 +16,10 @@ import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .answercheck import UNTOUCHED, FileChecker, empty_answers
+from .answercheck import FileChecker
 from .answermodel import SLUG, SLUG_RULE, Answer, Assessment, Organisation, Respondent  # noqa: F401  (callers take the values from here)
 from .instrument import Instrument
-from .problems import Problem
+from .problems import Kind, Problem
 from .safe_read import cannot_read as _cannot_read
 from .safe_read import entry_problem as _entry_problem
 from .safe_read import read_regular  # every answer file is read with it: a regular file within safe_read.MAX_YAML
@@ -76,7 +76,7 @@ def not_measured(problems: list[Problem]) -> bool:
     """Whether a file's problems are only respondents without answers, and no respondent in it has
     any: the untouched template of `build.py new`, written ahead of the interviews. A build leaves
     such a file out with a note (an error with --strict); `check` reports it as the error it is."""
-    return bool(problems) and all(empty_answers(p) and p.message.endswith(UNTOUCHED) for p in problems)
+    return bool(problems) and all(p.kind is Kind.UNTOUCHED for p in problems)
 
 
 def parse_organisation(

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 from dataclasses import dataclass
+
+
+class Kind(enum.Enum):
+    """What a problem is, where code must act on it (never on its wording)."""
+
+    EMPTY_ANSWERS = "a respondent's `svar:` left empty"
+    UNTOUCHED = "an empty `svar:` in a file where no respondent has answers: `build.py new`'s template"
 
 
 @dataclass(frozen=True, order=True)
@@ -11,6 +20,7 @@ class Problem:
     line: int
     field: str
     message: str
+    kind: Kind | None = dataclasses.field(default=None, compare=False)  # for code that must tell problems apart; None: no one needs to
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.field}: {self.message}"
