@@ -65,8 +65,9 @@ class Source:
     root: Node | None
 
 
-def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[Source, list[Problem]]:
-    """Decode and compose one file; return the tree and any problems found (`what`: the kind of file, for messages)."""
+def read_source(path: str, data: bytes, what: str = "an answer file", empty_ok: bool = False) -> tuple[Source, list[Problem]]:
+    """Decode and compose one file; return the tree and any problems found (`what`: the kind of file, for messages).
+    A file with no document (empty, or only comments) is a problem unless `empty_ok`, where its root is None."""
     if len(data) > MAX_BYTES:
         size = grouped(len(data))
         limit = grouped(MAX_BYTES)
@@ -84,6 +85,8 @@ def read_source(path: str, data: bytes, what: str = "an answer file") -> tuple[S
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
+        if empty_ok:
+            return Source(path, text, None), []
         return Source(path, text, None), [Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")]
     return Source(path, text, root), []
 

@@ -228,6 +228,24 @@ def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     )
 
 
+@pytest.mark.parametrize("text", ["# nothing to map yet\n# (the headings are ours)\n", "# header\n---\n", "\ufeff\n  \n"])
+def test_a_map_file_of_only_comments_is_an_empty_map_and_the_export_imports_as_without_one(instrument, tmp_path, text):
+    # It was refused with the answer files' message ("expected namn, typ, publicerad and matningar").
+    table = write(tmp_path, "forms.xlsx", xlsx(ms_forms_rows(instrument)))
+    mapfile = write(tmp_path, "karta.yaml", text.encode())
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs), "--map", str(mapfile))
+    assert result.returncode == 0, result.stderr
+    _, result = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert dict(result.assessments[0].overall.areas) == AREAS
+
+
+def test_a_map_file_that_is_a_single_text_is_still_refused(instrument, tmp_path):
+    table = write(tmp_path, "forms.xlsx", xlsx(ms_forms_rows(instrument)))
+    mapfile = write(tmp_path, "karta.yaml", b"# a map\nRoll\n")
+    assert refused_once(table, tmp_path / "orgs", "--map", str(mapfile)) == f'{mapfile}:2: file: expected lines of "heading": target'
+
+
 def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_it(instrument, tmp_path):
     rows = [r[:5] + r[6:] for r in ms_forms_rows(instrument)]  # no Organisation column: only Namn is left
     table = write(tmp_path, "svar.xlsx", xlsx(rows))
