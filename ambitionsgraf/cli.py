@@ -89,7 +89,10 @@ def import_(args, project_dir: Path) -> int:
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
             print(use, file=sys.stderr)
-        written = write_map_file(request, plan.columns)
+        try:
+            written = write_map_file(request, plan.columns)
+        except ContentError as exc:  # a folder not writable: said as a problem, never a traceback
+            return _nothing_written([*exc.problems, *plan.problems])
         if written is not None:
             print(
                 f"wrote {display_path(written)}: the columns and how they were read; edit it and import with --map",

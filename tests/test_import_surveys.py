@@ -219,6 +219,15 @@ def test_write_map_only_with_dry_run_and_never_over_a_file(instrument, tmp_path)
     assert mapfile.read_text() == "# mine\n"
 
 
+def test_write_map_where_no_file_can_be_made_is_a_problem_never_a_traceback(instrument, tmp_path):
+    # A path through a file, as a folder that is not writable: it was "internal error: FileExistsError".
+    table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
+    mapfile = table / "karta.yaml"
+    lines = refused(table, tmp_path / "orgs", "--dry-run", "--write-map", str(mapfile))
+    assert lines[-2:] == [f"{mapfile}:1: --write-map: cannot be written: {table} is not a folder", "1 problem; nothing was written"]
+    assert table.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["netigate.xlsx"]
+
+
 def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
     mapfile = write(tmp_path, "karta.yaml", b'"Roll": roll\n"Typ": sort\n')
