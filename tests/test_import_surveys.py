@@ -255,6 +255,29 @@ def test_a_map_file_that_is_a_single_text_is_still_refused(instrument, tmp_path)
     assert refused_once(table, tmp_path / "orgs", "--map", str(mapfile)) == f'{mapfile}:2: file: expected lines of "heading": target'
 
 
+@pytest.mark.parametrize("again", ["anna.svensson@sjoby.se", " Anna.Svensson@SJOBY.se", "anna.svensson\uff20sjoby.se"])
+def test_one_person_answering_twice_is_refused_by_their_e_mail_address_never_counted_twice(instrument, tmp_path, again):
+    # Google Forms keeps every submission: the same address on two rows is one person, who would weigh double.
+    rows = google_forms_rows(instrument)
+    rows.append([rows[1][0], again, *rows[1][2:5], "Politisk ledning", *rows[2][6:]])
+    table = write(tmp_path, "svar.csv", google_csv(rows))
+    assert refused_once(table, tmp_path / "orgs") == (
+        f"{table}:4: E-postadress: the same e-mail address as row 2: one person answered twice; "
+        "delete the row that does not count (cell B4)"
+    )
+
+
+def test_two_people_with_their_own_addresses_are_two_respondents(instrument, tmp_path):
+    rows = google_forms_rows(instrument)
+    rows.append([rows[1][0], "anna.svensson@sjoby.se.example", *rows[1][2:5], "Politisk ledning", *rows[2][6:]])
+    table = write(tmp_path, "svar.csv", google_csv(rows))
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    org, _ = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert len(org.assessments[0].respondents) == 3
+
+
 def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_it(instrument, tmp_path):
     rows = [r[:5] + r[6:] for r in ms_forms_rows(instrument)]  # no Organisation column: only Namn is left
     table = write(tmp_path, "svar.xlsx", xlsx(rows))

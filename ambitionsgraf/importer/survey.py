@@ -227,9 +227,33 @@ class _Rows:
         }
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
+        self.answered_twice(data_rows)
         for row, cells in data_rows:
             self.row(row, cells)
         self.imported.rounds = list(self.rounds.values())
+
+    def answered_twice(self, data_rows: list[tuple[int, list[Any]]]) -> None:
+        """Two rows whose dropped column gives the same e-mail address are one person answering twice
+        (a form sent again): counted twice, that person would weigh double. An error naming both rows,
+        never the address."""
+        for use in self.header.uses:
+            if not use.dropped:
+                continue
+            first: dict[str, int] = {}
+            for row, cells in data_rows:
+                text = self.text_cell(cells[use.index]) if use.index < len(cells) else ""
+                if not text or [f.kind for f in personal.find(text)] != ["email"]:
+                    continue
+                key = personal.normalise(text).casefold()
+                if key in first:
+                    self.problem(
+                        row,
+                        show(use.heading),
+                        f"the same e-mail address as row {first[key]}: one person answered twice; "
+                        f"delete the row that does not count (cell {self.table.cell(column_letter(use.index), row)})",
+                    )
+                else:
+                    first[key] = row
 
     def row(self, row: int, cells: list[Any]) -> None:
         before = len(self.imported.problems)
