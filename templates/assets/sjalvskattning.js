@@ -536,7 +536,17 @@
         return;
       }
       var node = open.pop();
+      var kids = node.children;
+      // js-yaml reports some nodes twice: a flow collection that begins the document ({…} or [...], as
+      // JSON is written) inside a node holding the same value, and a key it tried after the last pair of
+      // a mapping (before "..." that ends the document) and left empty. Neither is in the value it returns.
+      if (kids.length === 1 && state.result !== null && typeof state.result === "object" && kids[0].result === state.result) {
+        open[open.length - 1].children.push(kids[0]);
+        return;
+      }
+      if (state.kind === "mapping" && kids.length % 2 === 1 && kids[kids.length - 1].scalar === null) kids.pop();
       open[open.length - 1].children.push(node);
+      node.result = state.result;
       if (state.kind === "sequence") node.list = node.children;
       else if (state.kind === "mapping") pairs(node);
       else if (state.kind === null && state.result !== null) throw new FileProblem(node.line, ALIAS); // an alias: js-yaml has read no value of its own
