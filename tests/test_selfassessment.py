@@ -823,6 +823,19 @@ NORRVIK = Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8")
         ("%PDF-1.7 binärt", 1, "det här är ingen YAML som en svarsfil skrivs i"),
         ("- en lista\n", 1, "det här är ingen svarsfil (namn:, typ:, matningar:)"),
         ("# bara en kommentar\n", 1, "filen är tom"),
+        # js-yaml reads these as 3; check refuses each (a point is written in digits only)
+        (ONE_PERSON + "          v1_matt: 0x3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 0x3"),
+        (ONE_PERSON + "          v1_matt: 03\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 03"),
+        (ONE_PERSON + "          v1_matt: +3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick +3"),
+        (ONE_PERSON + "          v1_matt: 3.0   # tre\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3.0"),
+        (ONE_PERSON + "          v1_matt: 3e0\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3e0"),
+        (ONE_PERSON + "          v1_matt: 0_3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 0_3"),
+        (ONE_PERSON + "          v1_matt: !!int 3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick !!int 3"),
+        (
+            ONE_PERSON + "          v3_rapportering: {svar: 0x4, frekvens: kvartal}\n",
+            8,
+            "v3_rapportering: väntade 4, 3, 2, 1, vet_ej, fick 0x4",
+        ),
     ],
 )
 def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, line, problem):
