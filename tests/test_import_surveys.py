@@ -390,6 +390,24 @@ def test_answers_spelled_as_people_write_them_and_hints_that_keep_the_meaning(in
     ]
 
 
+def test_invisible_characters_in_labels_and_headings_are_read_as_the_text_they_look_like(instrument, tmp_path):
+    # Pasted from Word or a PDF: a zero-width space, a soft hyphen, a word joiner. Each was refused
+    # ("got 'Ja\\u200b' … did you mean Ja?") though the cell shows exactly the label.
+    rows = google_forms_rows(instrument)
+    plain = [list(r) for r in rows]
+    rows[0][5] = rows[0][5].replace(" ", "\u2060 ", 1)
+    rows[0][6] = rows[0][6].replace("inköpsverksamheten", "inköps\u00adverksamheten")
+    rows[1][6] = rows[1][6] + "\u200b"
+    rows[1][7] = rows[1][7].replace("Instämmer", "Instäm\u00admer")
+    rows[2][8] = "\ufeff" + rows[2][8]
+    assert rows != plain
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(write(tmp_path, "svar.csv", google_csv(rows))), "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    _, result = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert dict(result.assessments[0].overall.areas) == AREAS and dict(result.assessments[0].overall.axes) == AXES
+
+
 # -- workbooks too big to be a survey export ------------------------------------------------
 
 
