@@ -187,6 +187,7 @@ def leverera(args, project_dir: Path) -> int:
 def verifiera(args, project_dir: Path) -> int:
     """`build.py verifiera FIL…`: 0 when every file is one the agency delivered, else 1."""
     from .delivery import verify
+    from .safe_read import MAX_DELIVERED, read_regular
 
     archive = _archive(args)
     try:
@@ -196,10 +197,9 @@ def verifiera(args, project_dir: Path) -> int:
         return 1
     status = 0
     for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{path}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
+        data, problem = read_regular(path, MAX_DELIVERED, "a delivered file")  # /dev/zero or a pipe: refused unopened
+        if data is None:
+            print(f"{path}: {problem}", file=sys.stderr)
             status = 1
             continue
         lines = verify(archive, data)

@@ -279,3 +279,18 @@ def test_an_archive_inside_the_output_or_the_answer_files_is_refused_before_anyt
     assert (p.path, p.field, p.message) == (str(tmp_path / archive), "--arkiv", f"{expected}; choose a folder of its own")
     assert sorted(x.name for x in tmp_path.iterdir()) == ["orgs"]  # nothing built, nothing archived
     assert sorted(x.name for x in (tmp_path / "orgs").iterdir()) == sorted(first_round())
+
+
+def test_verifiera_refuses_a_pipe_a_device_and_a_folder_unopened(tmp_path):
+    # It read each with read_bytes(): a named pipe hung, /dev/zero filled the memory (MemoryError).
+    import os
+
+    fifo = tmp_path / "forwarded.pdf"
+    os.mkfifo(fifo)
+    result = run_cli("verifiera", str(fifo), "/dev/zero", str(tmp_path), "--arkiv", str(tmp_path / "arkiv"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{fifo}: is not a regular file but a named pipe (FIFO)",
+        "/dev/zero: is not a regular file but a character device",
+        f"{tmp_path}: is a folder, not a delivered file",
+    ]
