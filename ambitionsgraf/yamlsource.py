@@ -87,7 +87,8 @@ def read_source(path: str, data: bytes, what: str = "an answer file", empty_ok: 
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
         if empty_ok:
             return Source(path, text, None), []
-        return Source(path, text, None), [Problem(path, 1, "file", "expected namn, typ, publicerad and matningar, got an empty file")]
+        wanted = "namn, typ, publicerad and matningar" if what == "an answer file" else what  # a settings file: not an answer file's keys
+        return Source(path, text, None), [Problem(path, 1, "file", f"expected {wanted}, got an empty file")]
     return Source(path, text, root), []
 
 
