@@ -408,6 +408,16 @@ def test_invisible_characters_in_labels_and_headings_are_read_as_the_text_they_l
     assert dict(result.assessments[0].overall.areas) == AREAS and dict(result.assessments[0].overall.axes) == AXES
 
 
+@pytest.mark.parametrize("serial", [46082, "46082"])
+def test_a_date_kept_as_excels_day_number_says_to_format_the_column_as_dates(instrument, tmp_path, serial):
+    rows = with_column(ms_forms_rows(instrument), "datum", [serial, "2026-03-01"])
+    table = write(tmp_path, "svar.xlsx", xlsx(rows))
+    assert refused_once(table, tmp_path / "orgs") == (
+        f"{table}:2: datum: expected a date written YYYY-MM-DD, got '46082' (column {openpyxl.utils.get_column_letter(len(rows[0]))}; "
+        "a spreadsheet keeps a date as such a number in a column not formatted as dates: format it as dates)"
+    )
+
+
 # -- workbooks too big to be a survey export ------------------------------------------------
 
 

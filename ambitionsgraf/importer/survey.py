@@ -182,7 +182,9 @@ class _Rows:
             except ValueError:
                 self.problem(row, "datum", f"expected a real date, got {m[1]}-{m[2]}-{m[3]} (no such day) (column {letter})")
                 return False
-        self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(clean(value))}' (column {letter})")
+        serial = isinstance(value, (int, float)) or re.fullmatch(r"[1-9][0-9]{4}(?:[.,][0-9]+)?", clean(value))
+        hint = "; a spreadsheet keeps a date as such a number in a column not formatted as dates: format it as dates" if serial else ""
+        self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(clean(value))}' (column {letter}{hint})")
         return False
 
     def no_withheld(self, text: str, row: int, field: str, letter: str) -> None:
