@@ -22,6 +22,8 @@ from ..text import plural, show
 from .model import Identity, Imported, ImportedAnswer, ImportedRespondent, ImportedRound
 from .recognise import Organisations
 
+_AS_ANSWER_FILE = "sjalvskattning.yaml"  # the name a file is checked under: any name a browser gives it is fine
+
 
 def read_self_assessments(ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None) -> Imported:
     """The round each organisation's files make together (dated --datum, else the day they were made)."""
@@ -72,7 +74,9 @@ class _Files:
         if data is None:
             self.imported.problems.append(Problem(shown, 1, "file", str(problem)))
             return None
-        org, found = parse_organisation(self.ins, path, data, shown)
+        # Checked as check does, but for its name: a downloaded file's name says nothing (the organisation
+        # is found by namn), and each person's download has the same one, saved as "norrviks-kommun (1).yaml".
+        org, found = parse_organisation(self.ins, path.with_name(_AS_ANSWER_FILE), data, shown)
         if org is None:
             self.imported.problems.extend(found)
             return None
