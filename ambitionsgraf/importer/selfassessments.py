@@ -40,6 +40,7 @@ class _Files:
         self.imported = Imported(", ".join(shown for _, shown in self.files), self.at)
         self.rounds: dict[str, ImportedRound] = {}
         self.dates: dict[str, list[tuple[datetime.date, int]]] = {}
+        self.contents: dict[bytes, str] = {}  # a file's bytes → the first file that held them
 
     def at(self, row: int, field: str, message: str) -> Problem:
         return Problem(self.files[row - 1][1], self.lines.get(row, {}).get(field, 1), field, message)
@@ -73,6 +74,14 @@ class _Files:
         data, problem = read_regular(path)
         if data is None:
             self.imported.problems.append(Problem(shown, 1, "file", str(problem)))
+            return None
+        same = self.contents.setdefault(data, shown)
+        if same != shown:  # "norrviks-kommun (1).yaml", saved twice: one person would count twice
+            message = (
+                f"holds exactly what {same} holds: the same download given twice would count one person twice; "
+                "give it once (two people who answered exactly alike: write a kommentar in one of the files)"
+            )
+            self.imported.problems.append(Problem(shown, 1, "file", message))
             return None
         # Checked as check does, but for its name: a downloaded file's name says nothing (the organisation
         # is found by namn), and each person's download has the same one, saved as "norrviks-kommun (1).yaml".
