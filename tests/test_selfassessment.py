@@ -891,6 +891,19 @@ def test_a_file_check_accepts_opens_with_the_answers_check_reads(instrument, pag
     assert {q for q, v in respondent.answers if v is not None} | set(respondent.dont_know) == set(answered)
 
 
+def test_a_file_opened_on_a_fresh_page_is_kept_and_the_print_header_says_so(instrument, page, tmp_path):
+    # The header was written before the answers were saved: it said "only on this page, not kept in the
+    # browser" while the browser's storage held them, until the next change re-rendered it.
+    saved = tmp_path / "norrviks-kommun.yaml"
+    saved.write_text(ONE_PERSON.replace("namn: x", "namn: Norrviks kommun") + "          v1_matt: 3\n", encoding="utf-8")
+    page.set_input_files("#sa-open", str(saved))
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från')")
+    assert page.evaluate("localStorage.getItem('ambitionsgraf-sjalvskattning')") is not None
+    assert page.text_content("#sa-print-meta").endswith(
+        "svaren finns bara kvar i den här webbläsarens eget minne på den här datorn, tills någon trycker på Rensa."
+    )
+
+
 def test_opening_a_wrong_file_says_why_and_changes_nothing(instrument, page, tmp_path):
     page.check('input[name="v1_matt"][value="3"]')
     before = state(page)

@@ -951,8 +951,8 @@
       }
       self.clearError();
       self.fill(read);
+      self.save(); // first: the print header says whether the answers are kept
       self.render(true);
-      self.save();
       self.note("Svaren från " + file.name + " är inlästa. " + self.progress);  // counted as the page counts them
     }, function () {
       failed("webbläsaren kunde inte öppna den.");
