@@ -89,7 +89,10 @@ def import_(args, project_dir: Path) -> int:
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
             print(use, file=sys.stderr)
-        written = write_map_file(request, plan.columns)
+        try:
+            written = write_map_file(request, plan.columns)
+        except ContentError as exc:  # a folder not writable: said as a problem, never a traceback
+            return _nothing_written([*exc.problems, *plan.problems])
         if written is not None:
             print(
                 f"wrote {display_path(written)}: the columns and how they were read; edit it and import with --map",
@@ -184,6 +187,7 @@ def leverera(args, project_dir: Path) -> int:
 def verifiera(args, project_dir: Path) -> int:
     """`build.py verifiera FIL…`: 0 when every file is one the agency delivered, else 1."""
     from .delivery import verify
+    from .safe_read import MAX_DELIVERED, read_regular
 
     archive = _archive(args)
     try:
@@ -193,10 +197,9 @@ def verifiera(args, project_dir: Path) -> int:
         return 1
     status = 0
     for path in args.files:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"{path}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
+        data, problem = read_regular(path, MAX_DELIVERED, "a delivered file")  # /dev/zero or a pipe: refused unopened
+        if data is None:
+            print(f"{path}: {problem}", file=sys.stderr)
             status = 1
             continue
         lines = verify(archive, data)

@@ -85,11 +85,29 @@ def _same(a: dict, b: dict) -> bool:
     return orjson.dumps(a, option=orjson.OPT_SORT_KEYS) == orjson.dumps(b, option=orjson.OPT_SORT_KEYS)
 
 
+def archive_place_problem(archive_dir: Path, out_dir: Path, orgs_dir: Path) -> ContentError | None:
+    """The archive must lie apart from the build's output (which the next build replaces whole, and
+    whose site/ is published) and from the answer files (which go where they go: into git)."""
+    archive, shown = archive_dir.resolve(), str(archive_dir)
+    for folder, what, why in (
+        (out_dir.resolve(), "the build's output folder", "the next build replaces that folder whole, and its site/ is published"),
+        (orgs_dir.resolve(), "the answer files' folder", "the delivered packages hold unpublished organisations' results"),
+    ):
+        if archive == folder or folder in archive.parents:
+            return _problem(shown, "--arkiv", f"is inside {what} {folder}: {why}; choose a folder of its own")
+        if archive in folder.parents:
+            return _problem(shown, "--arkiv", f"holds {what} {folder}; choose a folder of its own")
+    return None
+
+
 def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str) -> Outcome:
     """Build, fix the year's comparison basis at its first delivery, and archive the packages."""
     from .pipeline import build
 
     opts = replace(opts, make_pdf=True, only=None, keep_going=False)
+    misplaced = archive_place_problem(opts.archive_folder, opts.out_dir, opts.orgs_dir)
+    if misplaced is not None:  # before anything is built or written
+        raise misplaced
     archive = Archive(opts.archive_folder)
     archive.deliveries()  # a damaged register stops the delivery before anything is built
     outcome = Outcome()

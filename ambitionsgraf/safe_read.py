@@ -1,7 +1,8 @@
 """Reading a file the tool is pointed at: a regular file only, within a size, never blocking.
 
 Every file the tool reads as input goes through `read_regular`: answer files, survey exports,
-self-assessment files, `--map`, `--settings`, the build cache and a previous build's manifest.
+self-assessment files, `--map`, `--settings`, the build cache, a previous build's manifest and the
+files given to `verifiera`.
 
 - The path is checked before it is opened, from its metadata alone: a folder, a named pipe, a
   socket or a device (`/dev/zero` behind a link) is refused by kind, and a file larger than its
@@ -25,6 +26,7 @@ MAX_YAML = 1_000_000  # an answer, settings, map or self-assessment file: a larg
 MAX_EXPORT = 20_000_000  # a survey export (CSV or XLSX)
 MAX_CACHE = 256_000_000  # the build cache: about 3 KB an organisation
 MAX_MANIFEST = 64_000_000  # a previous build's manifest
+MAX_DELIVERED = 100_000_000  # a file given to `verifiera`: a delivered report PDF is about 100 KB
 
 ANSWER_FILE = "an answer file"
 

@@ -66,10 +66,11 @@ class Source:
 
 
 def read_source(
-    path: str, data: bytes, what: str = "an answer file", keys: str = "namn, typ, publicerad and matningar"
+    path: str, data: bytes, what: str = "an answer file", keys: str = "namn, typ, publicerad and matningar", empty_ok: bool = False
 ) -> tuple[Source, list[Problem]]:
     """Decode and compose one file; return the tree and any problems found (`what`: the kind of file,
-    `keys`: what it holds at its top, for messages)."""
+    `keys`: what it holds at its top, for messages). A file with no document (empty, or only
+    comments) is a problem unless `empty_ok`, where its root is None."""
     if len(data) > MAX_BYTES:
         size = grouped(len(data))
         limit = grouped(MAX_BYTES)
@@ -87,6 +88,8 @@ def read_source(
     if problems:
         return Source(path, text, None), problems
     if root is None or (isinstance(root, ScalarNode) and root.value == "" and is_plain(root)):
+        if empty_ok:
+            return Source(path, text, None), []
         return Source(path, text, None), [Problem(path, 1, "file", f"expected {keys}, got an empty file")]
     return Source(path, text, root), []
 

@@ -249,3 +249,48 @@ def test_a_package_rendered_anew_with_its_data_unchanged_is_handed_out_as_delive
         assert _package(out / "leverans", slug) == {n: delivered["as_delivered"][n] for n in _package(out / "leverans", slug)}, slug
     assert any("kept as delivered" in n for n in summary.notes)
     assert "www.upphandlingsmyndigheten.se/ambitionsgraf/" in (out / "site" / "sitemap.xml").read_text()  # …the site is not frozen
+
+
+@pytest.mark.parametrize(
+    "archive,problem",
+    [
+        (
+            "out/site/arkiv",
+            "is inside the build's output folder {out}: the next build replaces that folder whole, and its site/ is published",
+        ),
+        ("out", "is inside the build's output folder {out}: the next build replaces that folder whole, and its site/ is published"),
+        ("orgs/arkiv", "is inside the answer files' folder {orgs}: the delivered packages hold unpublished organisations' results"),
+        (".", "holds the build's output folder {out}"),
+    ],
+)
+def test_an_archive_inside_the_output_or_the_answer_files_is_refused_before_anything_is_built(tmp_path, archive, problem):
+    # An archive in out/site/ put an unpublished organisation's package on the public site, and the
+    # next build, which replaces out/ whole, deleted every delivered package and the register.
+    from dataclasses import replace
+
+    from ambitionsgraf.problems import ContentError
+
+    write_orgs(tmp_path / "orgs", first_round())
+    opts = replace(_opts(tmp_path), archive_dir=tmp_path / archive)
+    with pytest.raises(ContentError) as exc:
+        deliver(opts, YEAR, None, "", "2024-12-01")
+    (p,) = exc.value.problems
+    expected = problem.format(out=(tmp_path / "out").resolve(), orgs=(tmp_path / "orgs").resolve())
+    assert (p.path, p.field, p.message) == (str(tmp_path / archive), "--arkiv", f"{expected}; choose a folder of its own")
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["orgs"]  # nothing built, nothing archived
+    assert sorted(x.name for x in (tmp_path / "orgs").iterdir()) == sorted(first_round())
+
+
+def test_verifiera_refuses_a_pipe_a_device_and_a_folder_unopened(tmp_path):
+    # It read each with read_bytes(): a named pipe hung, /dev/zero filled the memory (MemoryError).
+    import os
+
+    fifo = tmp_path / "forwarded.pdf"
+    os.mkfifo(fifo)
+    result = run_cli("verifiera", str(fifo), "/dev/zero", str(tmp_path), "--arkiv", str(tmp_path / "arkiv"), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{fifo}: is not a regular file but a named pipe (FIFO)",
+        "/dev/zero: is not a regular file but a character device",
+        f"{tmp_path}: is a folder, not a delivered file",
+    ]

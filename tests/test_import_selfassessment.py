@@ -99,6 +99,32 @@ def test_into_an_existing_file_by_its_name_with_the_surveys_dry_run_diff(instrum
     assert lines[-1] == "1 problem; nothing was written"
 
 
+def test_downloads_saved_under_the_names_a_browser_gives_them_import_as_any_others(instrument, tmp_path):
+    # Each person's download is norrviks-kommun.yaml; the second and third saved beside the first were
+    # refused ("file name: expected a slug …; rename it norrviks-kommun-1.yaml"), though the name says nothing.
+    names = ["norrviks-kommun.yaml", "norrviks-kommun (1).yaml", "Norrviks kommun (2).YML"]
+    files = write(tmp_path / "d", {name: self_assessment(role, svar) for name, (role, svar) in zip(names, THREE.values())})
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", *map(str, files), "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    org, problems = parse_organisation(instrument, orgs / "norrviks-kommun.yaml", (orgs / "norrviks-kommun.yaml").read_bytes())
+    assert problems == []
+    assert [r.role for r in org.assessments[0].respondents] == [role for role, _ in THREE.values()]
+
+
+def test_the_same_download_saved_twice_is_refused_never_counted_as_two_people(tmp_path):
+    role, svar = THREE["chef.yaml"]
+    text = self_assessment(role, svar)
+    files = write(tmp_path / "d", {"norrviks-kommun.yaml": text, "norrviks-kommun (1).yaml": text})
+    assert refused(tmp_path, files) == [
+        f"{files[1]}:1: file: holds exactly what {files[0]} holds: the same download given twice would count one person "
+        "twice; give it once (two people who answered exactly alike: write a kommentar in one of the files)",
+        "1 problem; nothing was written",
+    ]
+    files = write(tmp_path / "e", {"a.yaml": text, "b.yaml": self_assessment(role, svar, comment="Svarade för IT-enheten")})
+    assert run_cli("import", *map(str, files), "--orgs", str(tmp_path / "orgs")).returncode == 0
+
+
 def test_files_made_on_different_days_need_the_rounds_date(tmp_path):
     files = write(
         tmp_path / "d",

@@ -219,6 +219,15 @@ def test_write_map_only_with_dry_run_and_never_over_a_file(instrument, tmp_path)
     assert mapfile.read_text() == "# mine\n"
 
 
+def test_write_map_where_no_file_can_be_made_is_a_problem_never_a_traceback(instrument, tmp_path):
+    # A path through a file, as a folder that is not writable: it was "internal error: FileExistsError".
+    table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
+    mapfile = table / "karta.yaml"
+    lines = refused(table, tmp_path / "orgs", "--dry-run", "--write-map", str(mapfile))
+    assert lines[-2:] == [f"{mapfile}:1: --write-map: cannot be written: {table} is not a folder", "1 problem; nothing was written"]
+    assert table.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["netigate.xlsx"]
+
+
 def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
     table = write(tmp_path, "netigate.xlsx", xlsx(netigate_rows(instrument)))
     mapfile = write(tmp_path, "karta.yaml", b'"Roll": roll\n"Typ": sort\n')
@@ -226,6 +235,47 @@ def test_a_map_file_with_an_unknown_target_is_refused(instrument, tmp_path):
         f"{mapfile}:2: Typ: expected organisation, slug, namn, typ, roll, datum, kommentar, a question id (v1_mal, …), "
         "<id>_<tillagg> or drop; got 'sort'"
     )
+
+
+@pytest.mark.parametrize("text", ["# nothing to map yet\n# (the headings are ours)\n", "# header\n---\n", "\ufeff\n  \n"])
+def test_a_map_file_of_only_comments_is_an_empty_map_and_the_export_imports_as_without_one(instrument, tmp_path, text):
+    # It was refused with the answer files' message ("expected namn, typ, publicerad and matningar").
+    table = write(tmp_path, "forms.xlsx", xlsx(ms_forms_rows(instrument)))
+    mapfile = write(tmp_path, "karta.yaml", text.encode())
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs), "--map", str(mapfile))
+    assert result.returncode == 0, result.stderr
+    _, result = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert dict(result.assessments[0].overall.areas) == AREAS
+
+
+def test_a_map_file_that_is_a_single_text_is_still_refused(instrument, tmp_path):
+    table = write(tmp_path, "forms.xlsx", xlsx(ms_forms_rows(instrument)))
+    mapfile = write(tmp_path, "karta.yaml", b"# a map\nRoll\n")
+    assert refused_once(table, tmp_path / "orgs", "--map", str(mapfile)) == f'{mapfile}:2: file: expected lines of "heading": target'
+
+
+@pytest.mark.parametrize("again", ["anna.svensson@sjoby.se", " Anna.Svensson@SJOBY.se", "anna.svensson\uff20sjoby.se"])
+def test_one_person_answering_twice_is_refused_by_their_e_mail_address_never_counted_twice(instrument, tmp_path, again):
+    # Google Forms keeps every submission: the same address on two rows is one person, who would weigh double.
+    rows = google_forms_rows(instrument)
+    rows.append([rows[1][0], again, *rows[1][2:5], "Politisk ledning", *rows[2][6:]])
+    table = write(tmp_path, "svar.csv", google_csv(rows))
+    assert refused_once(table, tmp_path / "orgs") == (
+        f"{table}:4: E-postadress: the same e-mail address as row 2: one person answered twice; "
+        "delete the row that does not count (cell B4)"
+    )
+
+
+def test_two_people_with_their_own_addresses_are_two_respondents(instrument, tmp_path):
+    rows = google_forms_rows(instrument)
+    rows.append([rows[1][0], "anna.svensson@sjoby.se.example", *rows[1][2:5], "Politisk ledning", *rows[2][6:]])
+    table = write(tmp_path, "svar.csv", google_csv(rows))
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(table), "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    org, _ = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert len(org.assessments[0].respondents) == 3
 
 
 def test_without_an_organisation_column_the_respondents_name_is_never_taken_for_it(instrument, tmp_path):
@@ -338,6 +388,34 @@ def test_answers_spelled_as_people_write_them_and_hints_that_keep_the_meaning(in
         f"{table}:3: v1_matt: {expected} 'Instämmer i hög grd' (column H; did you mean Instämmer i hög grad?)",
         "3 problems; nothing was written",
     ]
+
+
+def test_invisible_characters_in_labels_and_headings_are_read_as_the_text_they_look_like(instrument, tmp_path):
+    # Pasted from Word or a PDF: a zero-width space, a soft hyphen, a word joiner. Each was refused
+    # ("got 'Ja\\u200b' … did you mean Ja?") though the cell shows exactly the label.
+    rows = google_forms_rows(instrument)
+    plain = [list(r) for r in rows]
+    rows[0][5] = rows[0][5].replace(" ", "\u2060 ", 1)
+    rows[0][6] = rows[0][6].replace("inköpsverksamheten", "inköps\u00adverksamheten")
+    rows[1][6] = rows[1][6] + "\u200b"
+    rows[1][7] = rows[1][7].replace("Instämmer", "Instäm\u00admer")
+    rows[2][8] = "\ufeff" + rows[2][8]
+    assert rows != plain
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(write(tmp_path, "svar.csv", google_csv(rows))), "--datum", "2026-03-01", "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    _, result = scores(instrument, orgs / "sjoby-kommun.yaml")
+    assert dict(result.assessments[0].overall.areas) == AREAS and dict(result.assessments[0].overall.axes) == AXES
+
+
+@pytest.mark.parametrize("serial", [46082, "46082"])
+def test_a_date_kept_as_excels_day_number_says_to_format_the_column_as_dates(instrument, tmp_path, serial):
+    rows = with_column(ms_forms_rows(instrument), "datum", [serial, "2026-03-01"])
+    table = write(tmp_path, "svar.xlsx", xlsx(rows))
+    assert refused_once(table, tmp_path / "orgs") == (
+        f"{table}:2: datum: expected a date written YYYY-MM-DD, got '46082' (column {openpyxl.utils.get_column_letter(len(rows[0]))}; "
+        "a spreadsheet keeps a date as such a number in a column not formatted as dates: format it as dates)"
+    )
 
 
 # -- workbooks too big to be a survey export ------------------------------------------------

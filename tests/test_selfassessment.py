@@ -823,11 +823,85 @@ NORRVIK = Path(ROOT / "orgs" / "norrvik.yaml").read_text(encoding="utf-8")
         ("%PDF-1.7 binärt", 1, "det här är ingen YAML som en svarsfil skrivs i"),
         ("- en lista\n", 1, "det här är ingen svarsfil (namn:, typ:, matningar:)"),
         ("# bara en kommentar\n", 1, "filen är tom"),
+        # js-yaml reads these as 3; check refuses each (a point is written in digits only)
+        (ONE_PERSON + "          v1_matt: 0x3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 0x3"),
+        (ONE_PERSON + "          v1_matt: 03\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 03"),
+        (ONE_PERSON + "          v1_matt: +3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick +3"),
+        (ONE_PERSON + "          v1_matt: 3.0   # tre\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3.0"),
+        (ONE_PERSON + "          v1_matt: 3e0\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 3e0"),
+        (ONE_PERSON + "          v1_matt: 0_3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick 0_3"),
+        (ONE_PERSON + "          v1_matt: !!int 3\n", 8, "v1_matt: väntade 4, 3, 2, 1, vet_ej, fick !!int 3"),
+        (
+            ONE_PERSON + "          v3_rapportering: {svar: 0x4, frekvens: kvartal}\n",
+            8,
+            "v3_rapportering: väntade 4, 3, 2, 1, vet_ej, fick 0x4",
+        ),
     ],
 )
 def test_a_file_that_is_not_one_persons_answers_is_refused_with_its_line(page, text, line, problem):
     read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
     assert read.get("problem") == {"line": line, "message": problem}
+
+
+def _as_flow(value) -> str:
+    """YAML flow style, as a script writing an answer file might (JSON without its quotes)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_as_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_as_flow(v) for v in value) + "]"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+_SVAR = {"v1_mal": "ja", "v1_matt": 3, "v3_uppfoljning": {"svar": 2, "omfattning": "delar"}, "h_nojdhet": "vet_ej"}
+_FILE = {
+    "namn": "Norrviks kommun",
+    "typ": "kommun",
+    "publicerad": False,
+    "matningar": [{"datum": "2026-03-01", "respondenter": [{"roll": "verksamhet", "svar": _SVAR}]}],
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps(_FILE, ensure_ascii=False, indent=2) + "\n",
+        json.dumps(_FILE, ensure_ascii=False),
+        _as_flow(_FILE) + "\n",
+        "\ufeff" + yaml.safe_dump(_FILE, allow_unicode=True, sort_keys=False).replace("\n", "\r\n"),
+        "---\n" + yaml.safe_dump(_FILE, allow_unicode=True, sort_keys=False) + "...\n",
+    ],
+    ids=["json", "json-one-line", "flow", "bom-crlf", "document-markers"],
+)
+def test_a_file_check_accepts_opens_with_the_answers_check_reads(instrument, page, text):
+    # The page refused the first, second, third and last ("väntade nyckel: värde"): js-yaml reports a
+    # document that begins with { and a document ending in "..." with a node it then leaves out.
+    org, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), text.encode(), "orgs/norrvik.yaml")
+    assert problems == [] and org.name == "Norrviks kommun"
+    (respondent,) = org.assessments[0].respondents
+    read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
+    assert read.get("problem") is None, read
+    assert read["person"] == {"role": "verksamhet", "name": "Norrviks kommun", "type": "kommun"}
+    answered = {k: v for k, v in read["answers"].items() if v["value"] is not None}
+    assert answered == {
+        "v1_mal": {"value": "ja", "option": None},
+        "v1_matt": {"value": "3", "option": None},
+        "v3_uppfoljning": {"value": "2", "option": "delar"},
+        "h_nojdhet": {"value": "vet_ej", "option": None},
+    }
+    assert {q for q, v in respondent.answers if v is not None} | set(respondent.dont_know) == set(answered)
+
+
+def test_a_file_opened_on_a_fresh_page_is_kept_and_the_print_header_says_so(instrument, page, tmp_path):
+    # The header was written before the answers were saved: it said "only on this page, not kept in the
+    # browser" while the browser's storage held them, until the next change re-rendered it.
+    saved = tmp_path / "norrviks-kommun.yaml"
+    saved.write_text(ONE_PERSON.replace("namn: x", "namn: Norrviks kommun") + "          v1_matt: 3\n", encoding="utf-8")
+    page.set_input_files("#sa-open", str(saved))
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från')")
+    assert page.evaluate("localStorage.getItem('ambitionsgraf-sjalvskattning')") is not None
+    assert page.text_content("#sa-print-meta").endswith(
+        "svaren finns bara kvar i den här webbläsarens eget minne på den här datorn, tills någon trycker på Rensa."
+    )
 
 
 def test_opening_a_wrong_file_says_why_and_changes_nothing(instrument, page, tmp_path):

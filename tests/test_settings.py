@@ -213,3 +213,9 @@ def test_a_real_host_that_only_contains_a_placeholders_name_is_accepted(host):
     from ambitionsgraf.settings import url_problem
 
     assert url_problem(f"https://{host}/ambitionsgraf/") is None
+
+
+@pytest.mark.parametrize("text", ["", "# inställningar kommer senare\n"])
+def test_an_empty_settings_file_is_named_as_one_not_as_an_answer_file(text):
+    # It said "expected namn, typ, publicerad and matningar", an answer file's keys.
+    assert problems(text) == ["installningar.yaml:1: file: expected webbplats, utgivare, tillganglighet or licens, got an empty file"]

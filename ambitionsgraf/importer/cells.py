@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from .. import personal
-from ..text import ascii_key, show
+from ..text import ascii_key, name_key, show
 
 _NEGATION = re.compile(r"\b(?:inte|ej|icke|ingen|nej|not)\b")
 
@@ -23,8 +23,10 @@ def clean(value: Any) -> str:
 
 
 def fold(text: str) -> str:
-    """Case-insensitive, whitespace-collapsed form for matching labels."""
-    return clean(text).casefold()
+    """Case-insensitive, whitespace-collapsed form for matching labels, compared as names are
+    (text.name_key: NFKC, without invisible characters), so "Ja" with a zero-width space or
+    "Instämmer delvis" with a soft hyphen is the label it looks like."""
+    return name_key(clean(text))
 
 
 def loose_key(value: Any) -> str:

@@ -115,8 +115,20 @@ def _day(request: ImportRequest) -> datetime.date | None:
 
 
 def write_map_file(request: ImportRequest, columns: list[ColumnUse]) -> Path | None:
-    """--write-map: how the columns were read, as a --map file to edit; None when there is none to write."""
+    """--write-map: how the columns were read, as a --map file to edit; None when there is none to write.
+    Raise ContentError when it cannot be written (a folder not writable, a path through a file)."""
     if request.write_map is None or not columns:
         return None
-    atomic.write(request.write_map, map_text(columns, request.files[0].name), replace=False, mode=atomic.umask_mode())
+    target = request.write_map
+    try:
+        atomic.write(target, map_text(columns, request.files[0].name), replace=False, mode=atomic.umask_mode())
+    except OSError as exc:
+        blocking = next((p for p in target.parents if os.path.lexists(p) and not p.is_dir()), None)
+        if os.path.lexists(target):  # made meanwhile
+            why = "exists already; give a new file name"
+        elif blocking is not None:
+            why = f"cannot be written: {display_path(blocking)} is not a folder"
+        else:
+            why = f"cannot be written in {display_path(target.parent)}: {exc.strerror or exc}"
+        raise ContentError([Problem(display_path(target), 1, "--write-map", why)]) from None
     return request.write_map

@@ -17,7 +17,8 @@ from .columns import Columns, ColumnUse, How
 def read_map(ins: Instrument, path: Path) -> dict[str, str]:
     """A --map file: YAML, one `"heading": target` a line, target a column name (organisation,
     slug, namn, typ, roll, datum, kommentar), a question id, <id>_<tillagg>, or drop.
-    An empty target leaves the heading to be recognised as usual. Raise ContentError."""
+    An empty target leaves the heading to be recognised as usual; a file of only comments is an
+    empty map. Raise ContentError."""
     import yaml
 
     shown = display_path(path)
@@ -29,10 +30,12 @@ def read_map(ins: Instrument, path: Path) -> dict[str, str]:
         raise ContentError([Problem(shown, 1, "file", "expected UTF-8 text")]) from None
     # Composed as answer files are (iteratively, depth and size bounded, no aliases or tags):
     # a map nested 50 000 deep is a problem on its line, never a RecursionError.
-    source, problems = read_source(shown, data, "a map file")
+    source, problems = read_source(shown, data, "a map file", empty_ok=True)
     if problems:
         raise ContentError(problems)
     root = source.root
+    if root is None:  # only comments, or only "---": an empty map, as an empty file is
+        return {}
     if not isinstance(root, yaml.MappingNode):
         line = root.start_mark.line + 1 if root is not None else 1
         raise ContentError([Problem(shown, line, "file", 'expected lines of "heading": target')])

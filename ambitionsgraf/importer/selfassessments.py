@@ -22,6 +22,8 @@ from ..text import plural, show
 from .model import Identity, Imported, ImportedAnswer, ImportedRespondent, ImportedRound
 from .recognise import Organisations
 
+_AS_ANSWER_FILE = "sjalvskattning.yaml"  # the name a file is checked under: any name a browser gives it is fine
+
 
 def read_self_assessments(ins: Instrument, files: list[Path], orgs_dir: Path, default_date: datetime.date | None) -> Imported:
     """The round each organisation's files make together (dated --datum, else the day they were made)."""
@@ -38,6 +40,7 @@ class _Files:
         self.imported = Imported(", ".join(shown for _, shown in self.files), self.at)
         self.rounds: dict[str, ImportedRound] = {}
         self.dates: dict[str, list[tuple[datetime.date, int]]] = {}
+        self.contents: dict[bytes, str] = {}  # a file's bytes → the first file that held them
 
     def at(self, row: int, field: str, message: str) -> Problem:
         return Problem(self.files[row - 1][1], self.lines.get(row, {}).get(field, 1), field, message)
@@ -72,7 +75,17 @@ class _Files:
         if data is None:
             self.imported.problems.append(Problem(shown, 1, "file", str(problem)))
             return None
-        org, found = parse_organisation(self.ins, path, data, shown)
+        same = self.contents.setdefault(data, shown)
+        if same != shown:  # "norrviks-kommun (1).yaml", saved twice: one person would count twice
+            message = (
+                f"holds exactly what {same} holds: the same download given twice would count one person twice; "
+                "give it once (two people who answered exactly alike: write a kommentar in one of the files)"
+            )
+            self.imported.problems.append(Problem(shown, 1, "file", message))
+            return None
+        # Checked as check does, but for its name: a downloaded file's name says nothing (the organisation
+        # is found by namn), and each person's download has the same one, saved as "norrviks-kommun (1).yaml".
+        org, found = parse_organisation(self.ins, path.with_name(_AS_ANSWER_FILE), data, shown)
         if org is None:
             self.imported.problems.extend(found)
             return None

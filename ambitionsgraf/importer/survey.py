@@ -182,7 +182,9 @@ class _Rows:
             except ValueError:
                 self.problem(row, "datum", f"expected a real date, got {m[1]}-{m[2]}-{m[3]} (no such day) (column {letter})")
                 return False
-        self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(clean(value))}' (column {letter})")
+        serial = isinstance(value, (int, float)) or re.fullmatch(r"[1-9][0-9]{4}(?:[.,][0-9]+)?", clean(value))
+        hint = "; a spreadsheet keeps a date as such a number in a column not formatted as dates: format it as dates" if serial else ""
+        self.problem(row, "datum", f"expected a date written YYYY-MM-DD, got '{show(clean(value))}' (column {letter}{hint})")
         return False
 
     def no_withheld(self, text: str, row: int, field: str, letter: str) -> None:
@@ -227,9 +229,33 @@ class _Rows:
         }
         if not data_rows:
             self.problem(self.table.rows[0][0], "file", "no respondents: the file has a header but no rows with answers")
+        self.answered_twice(data_rows)
         for row, cells in data_rows:
             self.row(row, cells)
         self.imported.rounds = list(self.rounds.values())
+
+    def answered_twice(self, data_rows: list[tuple[int, list[Any]]]) -> None:
+        """Two rows whose dropped column gives the same e-mail address are one person answering twice
+        (a form sent again): counted twice, that person would weigh double. An error naming both rows,
+        never the address."""
+        for use in self.header.uses:
+            if not use.dropped:
+                continue
+            first: dict[str, int] = {}
+            for row, cells in data_rows:
+                text = self.text_cell(cells[use.index]) if use.index < len(cells) else ""
+                if not text or [f.kind for f in personal.find(text)] != ["email"]:
+                    continue
+                key = personal.normalise(text).casefold()
+                if key in first:
+                    self.problem(
+                        row,
+                        show(use.heading),
+                        f"the same e-mail address as row {first[key]}: one person answered twice; "
+                        f"delete the row that does not count (cell {self.table.cell(column_letter(use.index), row)})",
+                    )
+                else:
+                    first[key] = row
 
     def row(self, row: int, cells: list[Any]) -> None:
         before = len(self.imported.problems)

@@ -527,23 +527,37 @@
     }
   }
 
-  /** The file as nested {map}/{list}/{scalar} nodes, each with its line. */
+  /** The file as nested {map}/{list}/{scalar} nodes, each with its line (and a scalar with its text as written, `raw`). */
   function parseYaml(text) {
+    var source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // as js-yaml reads it, positions included
     var open = [{ children: [] }];
     function listener(event, state) {
       if (event === "open") {
-        open.push({ line: state.line + 1, children: [] });
+        open.push({ line: state.line + 1, start: state.position, children: [] });
         return;
       }
       var node = open.pop();
+      var kids = node.children;
+      // js-yaml reports some nodes twice: a flow collection that begins the document ({…} or [...], as
+      // JSON is written) inside a node holding the same value, and a key it tried after the last pair of
+      // a mapping (before "..." that ends the document) and left empty. Neither is in the value it returns.
+      if (kids.length === 1 && state.result !== null && typeof state.result === "object" && kids[0].result === state.result) {
+        open[open.length - 1].children.push(kids[0]);
+        return;
+      }
+      if (state.kind === "mapping" && kids.length % 2 === 1 && kids[kids.length - 1].scalar === null) kids.pop();
       open[open.length - 1].children.push(node);
+      node.result = state.result;
       if (state.kind === "sequence") node.list = node.children;
       else if (state.kind === "mapping") pairs(node);
       else if (state.kind === null && state.result !== null) throw new FileProblem(node.line, ALIAS); // an alias: js-yaml has read no value of its own
-      else node.scalar = state.result;
+      else {
+        node.scalar = state.result;
+        node.raw = source.slice(node.start, state.position).trim();
+      }
     }
     try {
-      jsyaml.load(text, { schema: jsyaml.JSON_SCHEMA, listener: listener });
+      jsyaml.load(source, { schema: jsyaml.JSON_SCHEMA, listener: listener });
     } catch (e) {
       if (e instanceof jsyaml.YAMLException) throw yamlProblem(e, text);
       throw e;
@@ -559,15 +573,20 @@
   }
 
   /** The form's value of an answer: a ja/nej key or "vet_ej" as written, a point on the scale as a number. */
-  function answerValue(scorer, q, given, line) {
+  function answerValue(scorer, q, node, line) {
     var ins = scorer.ins;
+    var given = node.scalar;
     var keys = q.rule === "ja_nej" ? Object.keys(q.points) : [];
     var numbers = q.rule === "ja_nej" ? [] : ins.scale.map(function (s) { return s.value; });
     var allowed = keys.concat(numbers.map(String), [ins.dont_know.key]);
     var text = typeof given === "string" && (keys.indexOf(given) >= 0 || given === ins.dont_know.key);
-    if (text || (typeof given === "number" && numbers.indexOf(given) >= 0)) return String(given);
+    // A point is written as check takes it, digits only: js-yaml also reads 0x3, 03, +3, 3.0, 3e0, 0_3 and
+    // !!int 3 as 3, which check refuses.
+    var plain = typeof given === "number" && String(given) === node.raw;
+    if (text || (plain && numbers.indexOf(given) >= 0)) return String(given);
     var quoted = typeof given === "string" && numbers.map(String).indexOf(given.trim()) >= 0;
-    throw new FileProblem(line, q.id + ": väntade " + allowed.join(", ") + ", fick " + described(given) + (quoted ? " (inom citattecken; skriv talet utan dem)" : ""));
+    var shown = typeof given === "number" ? node.raw : described(given);
+    throw new FileProblem(line, q.id + ": väntade " + allowed.join(", ") + ", fick " + shown + (quoted ? " (inom citattecken; skriv talet utan dem)" : ""));
   }
 
   /**
@@ -627,7 +646,7 @@
         node = node.map.svar;
       }
       // A bare number stays without its option: scored with the default, and shown as assumed, never as chosen.
-      answers[qid] = { value: answerValue(scorer, q, node.scalar, line), option: option };
+      answers[qid] = { value: answerValue(scorer, q, node, line), option: option };
       count++;
     });
     return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
@@ -932,8 +951,8 @@
       }
       self.clearError();
       self.fill(read);
+      self.save(); // first: the print header says whether the answers are kept
       self.render(true);
-      self.save();
       self.note("Svaren från " + file.name + " är inlästa. " + self.progress);  // counted as the page counts them
     }, function () {
       failed("webbläsaren kunde inte öppna den.");
