@@ -263,7 +263,7 @@ def test_one_person_answering_twice_is_refused_by_their_e_mail_address_never_cou
     table = write(tmp_path, "svar.csv", google_csv(rows))
     assert refused_once(table, tmp_path / "orgs") == (
         f"{table}:4: E-postadress: the same e-mail address as row 2: one person answered twice; "
-        "delete the row that does not count (cell B4)"
+        "delete the row that does not count, or, for two people who share the address, clear it in one of their rows (cell B4)"
     )
 
 

@@ -252,7 +252,8 @@ class _Rows:
                         row,
                         show(use.heading),
                         f"the same e-mail address as row {first[key]}: one person answered twice; "
-                        f"delete the row that does not count (cell {self.table.cell(column_letter(use.index), row)})",
+                        f"delete the row that does not count, or, for two people who share the address, "
+                        f"clear it in one of their rows (cell {self.table.cell(column_letter(use.index), row)})",
                     )
                 else:
                     first[key] = row
