@@ -13,10 +13,9 @@ from .answernodes import describe, got, is_null, suggest
 from .instrument import Instrument, Question
 from .problems import Kind, Problem
 from .reference import KINDS
-from .text import ascii_key, check_comment, check_name, or_list, show
+from .text import ascii_key, check_comment, check_name, iso_date, or_list, show
 from .yamlsource import MappingNode, Node, ScalarNode, SequenceNode, is_plain, line_of
 
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _PERSONAL_KEYS = {
     "namn",
@@ -216,15 +215,15 @@ class FileChecker:
         return None
 
     def date(self, node: Node, field: str) -> date | None:
-        m = _DATE.fullmatch(node.value.strip()) if isinstance(node, ScalarNode) and not is_null(node) else None
-        if not m:
-            self.problem(line_of(node), field, f"expected a date written YYYY-MM-DD, got {describe(node)}")
-            return None
+        text = node.value.strip() if isinstance(node, ScalarNode) and not is_null(node) else ""
         try:
-            return date(int(m[1]), int(m[2]), int(m[3]))
+            day = iso_date(text)
         except ValueError:
-            self.problem(line_of(node), field, f"expected a real date, got {m[0]} (no such day)")
+            self.problem(line_of(node), field, f"expected a real date, got {text} (no such day)")
             return None
+        if day is None:
+            self.problem(line_of(node), field, f"expected a date written YYYY-MM-DD, got {describe(node)}")
+        return day
 
     # -- the file ---------------------------------------------------------
 

@@ -45,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .instrument import Instrument
-from .text import one_line, quote, yaml_comment
+from .text import ISO_DATE, one_line, quote, yaml_comment
 from .wording import words
 
 Value = int | str
@@ -57,7 +57,6 @@ SELF_ASSESSMENT_HEADER = "Självskattning gjord på webbplatsen Ambitionsgrafen:
 SELF_ASSESSMENT_DEFAULT_NAME = "Min organisation"
 
 _TOKEN = re.compile(r"[-+]?[A-Za-z0-9_][A-Za-z0-9_.+-]*")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def answer_text(value: Answer) -> str:
 
 def _date(value: datetime.date | str) -> str:
     text = value.isoformat() if isinstance(value, datetime.date) else str(value)
-    if not _DATE.fullmatch(text):
+    if not ISO_DATE.fullmatch(text):
         raise ValueError(f"expected a date written YYYY-MM-DD, got {text!r}")
     return text
 

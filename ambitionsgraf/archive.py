@@ -25,6 +25,7 @@ import orjson
 
 from . import atomic
 from .problems import ContentError, Problem
+from .text import ISO_DATE
 
 REGISTER_JSON, REGISTER_CSV, BASIS = "register.json", "register.csv", "jamforelsegrund.json"
 CSV_COLUMNS = (
@@ -40,7 +41,6 @@ CSV_COLUMNS = (
     "ersatt_av_version",
 )
 _YEAR = re.compile(r"\d{4}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -97,8 +97,8 @@ def _delivered_from_json(v, where: str) -> Delivered:
     need(isinstance(v, dict), "entry")
     for key in ("organisation", "slug", "matningsar", "matning", "levererad", "diarienummer"):
         need(isinstance(v.get(key), str), key)
-    need(_YEAR.fullmatch(v["matningsar"]) is not None and _DATE.fullmatch(v["matning"]) is not None, "matning")
-    need(_DATE.fullmatch(v["levererad"]) is not None, "levererad")
+    need(_YEAR.fullmatch(v["matningsar"]) is not None and ISO_DATE.fullmatch(v["matning"]) is not None, "matning")
+    need(ISO_DATE.fullmatch(v["levererad"]) is not None, "levererad")
     need(type(v.get("version")) is int and v["version"] >= 1, "version")
     need(isinstance(v.get("filer"), list) and v["filer"], "filer")
     files = []

@@ -19,6 +19,7 @@ import orjson
 from . import layout
 from .archive import Archive, Delivered, package_names, replaced_by, sha256
 from .problems import ContentError, Problem
+from .text import iso_date
 
 
 @dataclass
@@ -164,10 +165,11 @@ def parse_day(text: str | None) -> str:
     if text is None:
         return datetime.date.today().isoformat()
     try:
-        if len(text) == 10:
-            return datetime.date.fromisoformat(text).isoformat()
+        day = iso_date(text)  # not date.fromisoformat: it takes 2026-W49-1 for a Monday
     except ValueError:
-        pass
+        day = None
+    if day is not None:
+        return day.isoformat()
     raise _problem(text, "--datum", f"expected a date written YYYY-MM-DD, got {text!r}")
 
 

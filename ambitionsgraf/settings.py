@@ -23,7 +23,7 @@ from pydantic import BeforeValidator, ValidationInfo, field_validator
 from . import schema
 from .problems import ContentError, Problem
 from .schema import Strict
-from .text import check_free_text, show
+from .text import ISO_DATE, check_free_text, show
 
 FILE_NAME = "installningar.yaml"
 
@@ -33,7 +33,6 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,}[0-9]")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Placeholder hosts that must never reach an output (RFC 2606/6761 names and GitHub's example user).
 _PLACEHOLDER_HOSTS = re.compile(r"(^|\.)(example\.(com|org|net|github\.io)|example|test|invalid|localhost)$", re.I)
 
@@ -112,7 +111,7 @@ def _url(value: Any) -> str:
 
 
 def _date(value: Any) -> str:
-    text = _text(value, "a date YYYY-MM-DD", _DATE)
+    text = _text(value, "a date YYYY-MM-DD", ISO_DATE)
     try:
         date.fromisoformat(text)
     except ValueError:

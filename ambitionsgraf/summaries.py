@@ -7,13 +7,12 @@ of an answer file (trust.py): a stored value that no answer file could give rais
 
 from __future__ import annotations
 
-import datetime
-import re
 from fractions import Fraction
 
 from . import trust
 from .answers import SLUG
 from .scoring import GroupScore, OrganisationInfo, OrganisationSummary, QuestionMean, RoundSummary
+from .text import iso_date
 from .trust import Shape
 from .yamlsource import MAX_NODES
 
@@ -49,13 +48,10 @@ def _fracs(v, ids: frozenset, top: int) -> dict:
     return {_str(k): _frac(x, top) for k, x in v.items()}
 
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
 def _date(v) -> str:
-    _need(type(v) is str and _DATE.fullmatch(v) is not None)
+    _need(type(v) is str)
     try:
-        datetime.date.fromisoformat(v)
+        _need(iso_date(v) is not None)
     except ValueError:
         raise Shape from None
     return v

@@ -12,7 +12,7 @@ from . import answerfile, atomic
 from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import check_name, slug_for
+from .text import check_name, iso_date, slug_for
 from .yamlsource import MappingNode, ScalarNode, read_source
 
 
@@ -39,9 +39,8 @@ def new_answer_file(
         day = datetime.date.today().isoformat()
     else:
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            if iso_date(day) is None:
                 raise ValueError(day)
-            datetime.date.fromisoformat(day)
         except ValueError:
             problems.append(Problem(shown, 1, "datum", f"expected a date written YYYY-MM-DD, got {day!r}"))
     if os.path.lexists(path):  # a link to nowhere too; and never an error for a name too long

@@ -7,6 +7,7 @@ yamlsource included) can import it without an import cycle.
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import unicodedata
@@ -134,6 +135,18 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     1 PDF, 0 PDFs, 2 changes; `many` where adding an s is wrong. Plain digits, as a log greps
     them. (The pages and documents are Swedish: `count`.)"""
     return f"{n} {one if n == 1 else many if many is not None else one + 's'}"
+
+
+# A day as every file of the project writes it: YYYY-MM-DD in ASCII digits (\d would also take
+# another script's digits, which no reader of the file expects).
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def iso_date(text: str) -> datetime.date | None:
+    """The day `text` writes as YYYY-MM-DD; None when it is not written so. A text written so that
+    names no day (2026-02-30) raises ValueError, for a message of its own."""
+    m = ISO_DATE.fullmatch(text)
+    return datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
 def swedish_date(iso: str) -> str:

@@ -247,3 +247,29 @@ def test_a_well_formed_source_date_epoch_is_used_as_given(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
+
+
+# What Python's date.fromisoformat (3.11) takes but no one writes as a day: an ISO week date, the
+# basic format, one-digit months, other scripts' digits, and a day that does not exist.
+NOT_A_DAY = ["2026-W49-1", "20261207", "2026-12-7", "２０２６-12-07", "٢٠٢٦-١٢-٠٧", "2026-02-30"]
+
+
+@pytest.mark.parametrize("text", NOT_A_DAY)
+def test_every_command_reads_a_day_only_as_yyyy_mm_dd(tmp_path, text):
+    from ambitionsgraf.delivery import parse_day
+
+    made = run_cli("new", "nyby", "--namn", "Nyby kommun", "--typ", "kommun", "--datum", text, "--orgs", str(tmp_path / "orgs"))
+    assert made.returncode == 1 and f"datum: expected a date written YYYY-MM-DD, got {text!r}" in made.stderr
+    assert not (tmp_path / "orgs" / "nyby.yaml").exists()
+    export = tmp_path / "enkat.csv"
+    export.write_text("slug;namn;typ;roll\nnyby;Nyby kommun;kommun;inkopschef\n", encoding="utf-8")
+    imported = run_cli("import", str(export), "--datum", text, "--dry-run", "--orgs", str(tmp_path / "orgs"))
+    assert imported.returncode == 1 and f"--datum: expected a date written YYYY-MM-DD, got {text!r}" in imported.stderr
+    with pytest.raises(Exception, match="expected a date written YYYY-MM-DD"):
+        parse_day(text)  # leverera --datum: the day a delivery is registered with
+
+
+def test_a_day_written_yyyy_mm_dd_is_read_by_every_command():
+    from ambitionsgraf.delivery import parse_day
+
+    assert parse_day("2026-12-07") == "2026-12-07"

@@ -16,6 +16,7 @@ from .. import atomic
 from ..answers import ANSWER_SUFFIXES, display_path
 from ..instrument import Instrument, load_instrument
 from ..problems import ContentError, Problem
+from ..text import iso_date
 from .columns import ColumnUse
 from .mapfile import map_text, read_map
 from .model import FileChange, ImportPlan
@@ -104,7 +105,7 @@ def _day(request: ImportRequest) -> datetime.date | None:
     if not request.datum:
         return None
     try:
-        day = datetime.date.fromisoformat(request.datum) if len(request.datum) == 10 else None
+        day = iso_date(request.datum)  # not date.fromisoformat: it takes 2026-W49-1 for a Monday
     except ValueError:
         day = None
     if day is None:

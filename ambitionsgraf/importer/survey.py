@@ -17,7 +17,7 @@ from .. import personal
 from ..answers import SLUG
 from ..instrument import Instrument, Question
 from ..problems import Problem
-from ..text import check_comment, check_name, name_key, or_list, show, slug_for
+from ..text import ISO_DATE, check_comment, check_name, name_key, or_list, show, slug_for
 from .cells import clean, column_letter, fold, loose_key, negated, shown_cell
 from .columns import option_keys
 from .header import Header, cell_at, cells_of, read_header
@@ -30,7 +30,7 @@ _DONT_KNOW = ("vet ej", "vet inte", "ingen uppfattning", "vet ej/ingen uppfattni
 _SCALE_TOP = ("instämmer helt", "instämmer helt och hållet", "stämmer helt", "stämmer helt och hållet")
 _SCALE_BOTTOM = ("stämmer inte alls", "instämmer inte alls")
 _NOT_A_NAME = re.compile(r"[\d\s:./+-]*|[a-z]{2}(?:-[a-z]{2})?")  # dates, times, ids, language codes
-_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]00:00(?::00)?)?")
+_DATE = re.compile(ISO_DATE.pattern + r"(?:[ T]00:00(?::00)?)?")  # as a spreadsheet may write a day
 _NUMBER = re.compile(r"[0-9]+(?:[.,]0+)?")
 _NUMBER_AND_LABEL = re.compile(r"([0-9]+)\s*[-–—.:)]?\s+(.+)")
 DONT_KNOW = object()  # a cell's answer: vet ej
