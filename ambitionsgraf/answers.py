@@ -101,6 +101,11 @@ def parse_organisation(
 ANSWER_SUFFIXES = (".yaml", ".yml")
 
 
+def answer_path(orgs_dir: Path, slug: str) -> Path:
+    """Where an organisation's answer file is: its slug and .yaml, the name `new` and `import` write."""
+    return orgs_dir / f"{slug}{ANSWER_SUFFIXES[0]}"
+
+
 def list_answer_files(orgs_dir: Path) -> tuple[list[Path], list[Problem]]:
     """The answer files in a folder, and a problem for every entry named like one (x.yaml,
     x.yml; hidden ones aside) that is not a readable regular file, so that a broken link or a

@@ -17,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from . import layout
+from .answers import answer_path
 from .archive import Archive, Delivered, package_names, replaced_by, sha256
 from .problems import ContentError, Problem
 from .text import iso_date
@@ -126,7 +127,7 @@ def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str
         raise ContentError(
             [
                 Problem(
-                    str(opts.orgs_dir / f"{s}.yaml"),
+                    str(answer_path(opts.orgs_dir, s)),
                     1,
                     "--only",
                     f"has no delivery package for {year} (no valid answer file, or its latest round is another year)",

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from . import answerfile, atomic
-from .answers import SLUG, SLUG_RULE, display_path, display_paths, duplicate_names, list_answer_files, read_files
+from .answers import SLUG, SLUG_RULE, answer_path, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
 from .text import check_name, iso_date, slug_for
@@ -21,7 +21,7 @@ def new_answer_file(
 ) -> tuple[Path, str, str | None]:
     """The new file's path and text, and what was said about its kod: filled in when the name is
     one municipality's or region's in the reference list (content/kommuner.csv)."""
-    path = orgs_dir / f"{slug}.yaml"
+    path = answer_path(orgs_dir, slug)
     shown = display_path(path)
     problems = []
     if not SLUG.fullmatch(slug):

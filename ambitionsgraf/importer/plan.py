@@ -11,7 +11,7 @@ import datetime
 import os
 from pathlib import Path
 
-from ..answers import Organisation, display_path, parse_organisation
+from ..answers import Organisation, answer_path, display_path, parse_organisation
 from ..instrument import Instrument
 from ..safe_read import read_regular
 from ..text import name_key, show
@@ -49,7 +49,7 @@ class _Planner:
         return changes
 
     def file_change(self, slug: str, rounds: list[ImportedRound], identity: Identity) -> FileChange | None:
-        path = self.orgs_dir / f"{slug}.yaml"
+        path = answer_path(self.orgs_dir, slug)
         if not path.exists():
             return self.new_file(path, slug, rounds, identity)
         shown = display_path(path)
