@@ -29,7 +29,7 @@ from .scoring import (
 )
 from .text import and_list, count, cut_at_word, swedish_date
 from .views import change, chart_rows, quadrant_label, reservation_view, role_means, round_quadrant, shown
-from .wording import NO_STATUS, scale_note, words
+from .wording import NO_STATUS, scale_note
 
 
 @dataclass(frozen=True)
@@ -189,8 +189,6 @@ class ReportView:
     # where the point lies
     quadrant: str | None
     reservation: dict | None
-    threshold: str
-    axis_ends: tuple[str, str]
     axes: list[AxisRow]
     chart_rows: list[dict]
     history: list[HistoryRow]
@@ -418,8 +416,6 @@ def report_view(
         previous_date=swedish_date(previous.date) if previous and details else None,
         quadrant=round_quadrant(ins, latest, None, public=public),
         reservation=reservation_view(ins, latest, public=public),
-        threshold=words(ins).threshold,
-        axis_ends=ins.axis_ends,
         axes=axis_rows(ins, latest, previous),
         chart_rows=chart_rows(ins, result, with_roles=not public, public=public),
         history=history_rows(ins, result, public=public),

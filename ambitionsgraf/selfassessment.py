@@ -32,7 +32,6 @@ from .layout import guidance_path
 from .project import Project
 from .scoring import PRIORITY_LIMIT, area_bounds, axis_bounds, question_bounds, status_rule, unanswered_cap
 from .text import DECIMALS
-from .wording import words
 
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
@@ -162,7 +161,6 @@ def page_view(project: Project) -> dict:
         "types": [{"id": t.id, "label": t.label} for t in ins.types],
         "axes": [{"id": k, "label": v["etikett"], "short": v["kort"]} for k, v in ins.axes.items()],
         "steps": [{"id": s.id, "label": s.label, "kind": s.kind} for s in ins.steps],
-        "threshold": words(ins).threshold,
     }
 
 

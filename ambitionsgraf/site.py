@@ -229,7 +229,6 @@ def shared_site_files(project: Project, published: list[OrganisationResult]) -> 
         rows=rows,
         chart_title=overview.title,
         intro=g.pages.get("om-ambitionsgrafen"),
-        threshold=words(ins).threshold,
     )
 
     root = "../"
