@@ -8,6 +8,7 @@ count unpublished ones only as ComparisonIndex's privacy rule allows.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -252,6 +253,8 @@ class ComparisonIndex:
                     for measure, v in zip(measures, values):
                         self.unpublished_valued[(year, measure)] += v is not None
         self.groups = {key: _summarised(measures, members) for key, members in public.items()}
+        self._positions: dict = {}  # what position() worked out: most members share a value with others
+        self._shown: dict = {}  # (kind, key, spread) -> the spread as printed
         # The group of all organisations with the unpublished ones pooled in: the published ones'
         # values come from that group's summary, only the unpublished rounds are added.
         self.pooled = {
@@ -278,6 +281,38 @@ class ComparisonIndex:
             if others >= POOL_MIN and valued >= POOL_MIN:
                 return self.pooled[year], public, True, others
         return public, public, published, 0
+
+    def position(self, year: str, gid: GroupId, pooled: bool, member: bool, published: bool, measure: tuple, mine) -> Position:
+        """The recipient's Position on one measure (kind, key, getter) in the group group_for gave
+        (`pooled`: the pooled one). It depends on nothing else, so it is worked out once for each
+        value: in a group of hundreds most members share their value on a measure with others."""
+        kind, key, _ = measure
+        # A Fraction's hash is slow (a modular inverse): the value as its two integers.
+        cache_key = (year, gid, pooled, member, published, key, None if mine is None else (mine.numerator, mine.denominator))
+        known = self._positions.get(cache_key)
+        if known is None:
+            public = self.groups[(year, gid)]
+            group = self.pooled[year] if pooled else public
+            values = group.values[key]
+            others = len(values) - (member and mine is not None)
+            below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
+            spread = _spread(public.values.get(key, []), mine, published, public.floats)
+            shown = self._shown.get((kind, key, spread))
+            if shown is None:
+                shown = self._shown[kind, key, spread] = _shown_spread(self.ins, kind, key, spread)
+            known = self._positions[cache_key] = Position(
+                kind,
+                key,
+                None if mine is None or not others else Fraction(below, others),
+                others,
+                spread,
+                shown,
+            )
+        return known
+
+    def __getstate__(self) -> dict:
+        # Sent to the workers without what position() kept: they keep their own.
+        return {**self.__dict__, "_positions": {}, "_shown": {}}
 
 
 def _by_measure(measures: list[str], rows) -> dict[str, list]:
@@ -445,6 +480,12 @@ def _shown_spread(ins: Instrument, kind: str, key: str, spread) -> tuple[str, st
     return (*(num_on_side(v, b.at_least, b.above) for v in spread[:3]), spread[3])
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _exact(v: float) -> Fraction:
+    """The score a float of a group stands for (see _FLOAT_EXACT); scores repeat across groups and measures."""
+    return Fraction(v).limit_denominator(_FLOAT_EXACT)
+
+
 def _spread(values: list, mine, drop_own: bool, exact_floats: bool) -> tuple[Fraction, Fraction, Fraction, int] | None:
     """Median (of an even count, the mean of the middle two), lowest and highest of the published
     others' values: the group's published values (sorted) less the organisation's own, when it is
@@ -461,7 +502,7 @@ def _spread(values: list, mine, drop_own: bool, exact_floats: bool) -> tuple[Fra
 
     def at(i: int) -> Fraction:  # the i-th of the others, in order
         v = values[i if skip is None or i < skip else i + 1]
-        return Fraction(v).limit_denominator(_FLOAT_EXACT) if exact_floats else Fraction(v)
+        return _exact(v) if exact_floats else Fraction(v)
 
     median = at(n // 2) if n % 2 else (at(n // 2 - 1) + at(n // 2)) / 2
     return median, at(0), at(n - 1), n
@@ -494,23 +535,7 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
             if published and own_point is not None:
                 counts[own_point] -= 1
             points = tuple(sorted(p for p, n in counts.items() if n > 0))
-        positions = []
-        for kind, measure, get in _measures(ins):
-            mine = get(latest.overall)
-            values = group.values[measure]
-            others = len(values) - (member and mine is not None)
-            below = (bisect_left(values, float(mine) if group.floats else mine)) if mine is not None else 0
-            spread = _spread(public.values.get(measure, []), mine, published, public.floats)
-            positions.append(
-                Position(
-                    kind,
-                    measure,
-                    None if mine is None or not others else Fraction(below, others),
-                    others,
-                    spread,
-                    _shown_spread(ins, kind, measure, spread),
-                )
-            )
+        positions = [index.position(year, d.gid, group is not public, member, published, m, m[2](latest.overall)) for m in _measures(ins)]
         out.append(
             Comparison(d.key, label, d.plural, size, True, tuple(positions), public.digest, points, pooled, d.edition, code, d.short)
         )
