@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import charts, methodpage, overview, pdf, views
+from . import charts, distribution, methodpage, overview, pdf, views
 
 # The action plan (CSV and workbook) has a module of its own; these names stay importable from here.
 from .actionplan import ACTION_PLAN_COLUMNS, WORK_STATUSES, _action_plan_rows, handlingsplan_csv, handlingsplan_xlsx  # noqa: F401
@@ -294,12 +294,12 @@ def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dic
     for levels, questions in kinds.items():
         yes_no = [key for key, _ in levels] == ["ja", "nej"]
         numbers = question_numbers([d["number"] for d in questions])
-        svg = charts.distribution_svg(
+        svg = distribution.distribution_svg(
             f"Andel av organisationerna per svar, {numbers} ({selection})",
             list(levels),
             [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions],
         )
-        width, height = charts.svg_size(svg)
+        width, height = distribution.svg_size(svg)
         ident = "ja-nej" if yes_no else "skala"
         groups.append(
             {
