@@ -206,7 +206,7 @@ from pathlib import Path
 from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.settings import load_settings
 from ambitionsgraf.answers import load_organisations
-from ambitionsgraf.overview import ComparisonIndex, comparison
+from ambitionsgraf.peergroups import ComparisonIndex, comparison
 from ambitionsgraf.scoring import score_organisation
 from ambitionsgraf import charts, site, views
 project = load_project(Path('.'), load_settings(Path('installningar.yaml'))[0].with_site_url('https://upphandlingsmyndigheten.github.io/ambitionsgraf/'))

@@ -11,7 +11,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.peergroups import Comparison, Position
 from ambitionsgraf.pipeline import BuildOptions, build
 from ambitionsgraf.pipeline.cache import BuildCache
 from ambitionsgraf.pipeline.execute import Task, assign

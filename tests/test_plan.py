@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from fractions import Fraction as F
 
-from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.peergroups import Comparison, Position
 from ambitionsgraf.pipeline.plan import (
     CARRY,
     DROP,

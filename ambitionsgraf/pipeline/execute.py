@@ -32,7 +32,7 @@ from pathlib import Path
 
 import orjson
 
-from .. import correction, layout, overview, site
+from .. import correction, layout, peergroups, site
 from ..answers import parse_organisation
 from ..problems import Problem
 from ..project import Project
@@ -427,12 +427,12 @@ def _site_pdf(w: Worker, task: Task, result, index) -> dict:
 
 def _delivery(w: Worker, task: Task, result, index) -> dict:
     # A delivered year compares with the year as it stood at its first delivery (basis.py).
-    comparisons = overview.comparison(w.project.ins, result, index.index_for(result), with_points=False)
+    comparisons = peergroups.comparison(w.project.ins, result, index.index_for(result), with_points=False)
     return _prefixed(layout.DELIVERY, site.delivery_files(w.project, result, comparisons=comparisons))
 
 
 def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
-    full = overview.comparison(w.project.ins, result, index.index_for(result), with_points=True)
+    full = peergroups.comparison(w.project.ins, result, index.index_for(result), with_points=True)
     rattelse = None
     if task.slug in w.delivered:  # a package delivered before: its page "Rättelse"
         now = orjson.loads(orjson.dumps(site.delivery_data(w.project, result, comparisons=full)))

@@ -20,7 +20,7 @@ from ..archive import Archive, keep_as_delivered
 from ..basis import comparer
 from ..correction import delivery_key
 from ..national import charts_of, report_digest
-from ..overview import comparison
+from ..peergroups import comparison
 from ..problems import ContentError, Problem
 from ..render import compile_all
 from ..settings import load_settings, url_problem
