@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import orjson
 
 from .archive import Archive
-from .overview import ComparisonIndex, round_in_year
+from .overview import round_in_year
+from .peergroups import ComparisonIndex
 from .problems import ContentError, Problem
 from .scoring import OrganisationSummary
 from .summaries import Expected, Shape, summary_from_data, summary_to_data

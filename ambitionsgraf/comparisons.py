@@ -1,4 +1,4 @@
-"""The comparison section of a delivery report, from the comparisons as shown (overview.ShownComparison)."""
+"""The comparison section of a delivery report, from the comparisons as shown (peergroups.ShownComparison)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from .charts import ChartSpec, Marker
 from .instrument import Instrument
-from .overview import MIN_GROUP, ShownComparison
+from .peergroups import MIN_GROUP, ShownComparison
 from .scoring import AXES, OrganisationResult
 from .text import and_list, count
 from .views import _point

@@ -19,7 +19,7 @@ def environment(templates_dir: Path) -> Environment:
 
 def compile_all(env: Environment) -> None:
     """Compile every page template now, so that processes forked afterwards share them compiled
-    (50 ms; compiled templates are code, so no build keeps them on disk)."""
+    (0.2 s for the 29 templates; compiled templates are code, so no build keeps them on disk)."""
     for name in env.list_templates(filter_func=lambda n: n.endswith((".html", ".xml"))):
         env.get_template(name)
 

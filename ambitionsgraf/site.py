@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from . import charts, methodpage, overview, pdf, views
+from . import charts, distribution, methodpage, overview, pdf, peergroups, views
 
 # The action plan (CSV and workbook) has a module of its own (actionplan.py).
 from .actionplan import handlingsplan_csv, handlingsplan_xlsx
@@ -33,7 +33,7 @@ def report_pdf(
     result: OrganisationResult,
     *,
     public: bool,
-    comparisons: list[overview.ShownComparison] | None = None,
+    comparisons: list[peergroups.ShownComparison] | None = None,
     correction: dict | None = None,
 ) -> bytes:
     return pdf.html_to_pdf(report_html(project, result, public=public, comparisons=comparisons, correction=correction), project.print_css)
@@ -44,7 +44,7 @@ def report_html(
     result: OrganisationResult,
     *,
     public: bool,
-    comparisons: list[overview.ShownComparison] | None = None,
+    comparisons: list[peergroups.ShownComparison] | None = None,
     correction: dict | None = None,
 ) -> str:
     """The print HTML of a report, before WeasyPrint (the bench times WeasyPrint on exactly this)."""
@@ -69,7 +69,7 @@ def report_html(
     )
 
 
-def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict[str, bytes | str]:
+def delivery_files(project: Project, result: OrganisationResult, *, comparisons: list[peergroups.Comparison]) -> dict[str, bytes | str]:
     """What the organisation receives besides its documents (PDF and workbook), relative to leverans/:
     its data and the action plan as CSV, written by every build."""
     slug = result.organisation.slug
@@ -79,7 +79,7 @@ def delivery_files(project: Project, result: OrganisationResult, *, comparisons:
     }
 
 
-def delivery_data(project: Project, result: OrganisationResult, *, comparisons: list[overview.Comparison]) -> dict:
+def delivery_data(project: Project, result: OrganisationResult, *, comparisons: list[peergroups.Comparison]) -> dict:
     """The delivery JSON's content: the organisation's full data and its comparisons."""
     data = views.organisation_json(project.ins, result, public=False)
     data["jamforelse"] = [c.as_json() for c in comparisons]
@@ -87,7 +87,7 @@ def delivery_data(project: Project, result: OrganisationResult, *, comparisons: 
 
 
 def delivery_pdf_files(
-    project: Project, result: OrganisationResult, *, comparisons: list[overview.ShownComparison], correction: dict | None = None
+    project: Project, result: OrganisationResult, *, comparisons: list[peergroups.ShownComparison], correction: dict | None = None
 ) -> dict[str, bytes]:
     """The organisation's documents, relative to leverans/, made only by builds with PDFs: its own
     report (its comparisons only as shown) and the action-plan workbook. XlsxWriter takes 2-3 ms a
@@ -297,12 +297,12 @@ def answer_groups(ins: Instrument, dist: list[dict], selection: str) -> list[dic
     for levels, questions in kinds.items():
         yes_no = [key for key, _ in levels] == ["ja", "nej"]
         numbers = question_numbers([d["number"] for d in questions])
-        svg = charts.distribution_svg(
+        svg = distribution.distribution_svg(
             f"Andel av organisationerna per svar, {numbers} ({selection})",
             list(levels),
             [(f"{d['number']}. {d['text']}", [d["counts"][key] for key, _ in levels], d["missing"]) for d in questions],
         )
-        width, height = charts.svg_size(svg)
+        width, height = distribution.svg_size(svg)
         ident = "ja-nej" if yes_no else "skala"
         groups.append(
             {

@@ -8,6 +8,7 @@ yamlsource included) can import it without an import cycle.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
 import unicodedata
@@ -80,7 +81,21 @@ def num_on_side(value: Fraction | float | None, at_least: Iterable = (), above: 
     itself is on (see kept_decimals): 2,45 beside a bound of 2,5 → "2,45", 2,44 → "2,4"."""
     if value is None:
         return num(None)
-    return num(value, kept_decimals(value, at_least, above, fewest))
+    return _num_on_side(_exact(value), tuple(map(_exact, at_least)), tuple(map(_exact, above)), fewest)
+
+
+def _exact(value) -> tuple[int, int]:
+    """A number as the two integers of its exact fraction: a key that hashes fast (a Fraction's hash is a modular inverse)."""
+    if type(value) is not Fraction and type(value) is not int:
+        value = Fraction(value)
+    return value.numerator, value.denominator
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _num_on_side(value: tuple[int, int], at_least: tuple, above: tuple, fewest: int) -> str:
+    """num_on_side, kept per value and bounds: a page shows the same few scores again and again."""
+    exact = Fraction(*value)
+    return num(exact, kept_decimals(exact, [Fraction(*t) for t in at_least], [Fraction(*t) for t in above], fewest))
 
 
 def value_on_side(value: Fraction | float, at_least: Iterable = (), above: Iterable = (), fewest: int = DECIMALS) -> Fraction:

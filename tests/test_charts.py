@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from ambitionsgraf import charts, labels
+from ambitionsgraf import charts, distribution, labels
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.charts import ChartSpec, Marker
 from ambitionsgraf.scoring import group_score
@@ -292,7 +292,7 @@ SCALE = [("4", "Instämmer i hög grad"), ("3", "Instämmer delvis"), ("2", "Ins
 
 
 def test_distribution_percentages_round_halves_up_like_every_other_percentage():
-    svg = charts.distribution_svg("Fördelning", YES_NO, [("1. Vi har mål", [1, 7], 0)])
+    svg = distribution.distribution_svg("Fördelning", YES_NO, [("1. Vi har mål", [1, 7], 0)])
     assert ">13 %<" in svg and ">88 %<" in svg  # 12,5 % and 87,5 %: halves up, as the reports print them
 
 
@@ -325,26 +325,26 @@ def test_names_with_characters_xml_forbids_still_give_well_formed_svg(instrument
         for t in ET.fromstring(charts.draw_svg(instrument, specs[0]).encode()).iter("{http://www.w3.org/2000/svg}text")
     ]
     assert labels.count('Norr vik <kommun> & "co"') == 4  # two labels, each with its halo
-    svg = charts.distribution_svg(f"Fördelning {name}", [("ja", "Ja"), ("nej", f"Nej{bad}")], [(name, [1, 2], 1)])
+    svg = distribution.distribution_svg(f"Fördelning {name}", [("ja", "Ja"), ("nej", f"Nej{bad}")], [(name, [1, 2], 1)])
     root = ET.fromstring(svg.encode("utf-8"))
     assert root.find("{http://www.w3.org/2000/svg}title").text == 'Fördelning Norr vik <kommun> & "co"'
     assert all(ch not in bad for t in root.iter("{http://www.w3.org/2000/svg}text") for ch in "".join(t.itertext()))
 
 
 def test_yes_and_no_have_colours_of_their_own_never_the_scales():
-    yes_no = {charts.LEVEL_COLOURS[k] for k, _ in YES_NO}
-    scale = {charts.LEVEL_COLOURS[k] for k, _ in SCALE}
+    yes_no = {distribution.LEVEL_COLOURS[k] for k, _ in YES_NO}
+    scale = {distribution.LEVEL_COLOURS[k] for k, _ in SCALE}
     assert len(yes_no) == 2 and len(scale) == 4 and not yes_no & scale
-    assert charts.MISSING_COLOUR not in yes_no | scale
-    svg = charts.distribution_svg("Fördelning", YES_NO, [("1. Vi har mål", [2, 1], 1)])
+    assert distribution.MISSING_COLOUR not in yes_no | scale
+    svg = distribution.distribution_svg("Fördelning", YES_NO, [("1. Vi har mål", [2, 1], 1)])
     fills = set(re.findall(r'fill="(#[0-9A-Fa-f]{6})"', svg))
-    assert fills & scale == set() and yes_no | {charts.MISSING_COLOUR} <= fills
+    assert fills & scale == set() and yes_no | {distribution.MISSING_COLOUR} <= fills
 
 
 def test_the_distribution_chart_is_drawn_for_a_phone_and_wraps_long_questions():
     long = "18. " + "Vi koordinerar planering och uppföljning av inköpskategorier mellan inköpsfunktionen och förvaltningar " * 2
-    svg = charts.distribution_svg("Fördelning", SCALE, [(long, [1, 2, 3, 4], 0), ("19. Kort fråga.", [0, 0, 0, 0], 2)])
-    width, height = charts.svg_size(svg)
+    svg = distribution.distribution_svg("Fördelning", SCALE, [(long, [1, 2, 3, 4], 0), ("19. Kort fråga.", [0, 0, 0, 0], 2)])
+    width, height = distribution.svg_size(svg)
     assert width <= 328  # the text column of a 360 px phone: shown at full size there, never enlarged
     sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg)]
     assert sizes and min(sizes) >= 12  # 11 px or more even when the picture is shown a little narrower

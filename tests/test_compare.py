@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.comparisons import comparison_view
-from ambitionsgraf.overview import ComparisonIndex, quadrant_counts, question_distribution, select
-from ambitionsgraf.overview import comparison as compare
+from ambitionsgraf.overview import quadrant_counts, question_distribution, select
+from ambitionsgraf.peergroups import ComparisonIndex
+from ambitionsgraf.peergroups import comparison as compare
 from ambitionsgraf.scoring import score_organisation
 from ambitionsgraf.views import change
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ambitionsgraf.answers import parse_organisation
-from ambitionsgraf.overview import MIN_GROUP, ComparisonIndex, comparison
+from ambitionsgraf.peergroups import MIN_GROUP, ComparisonIndex, comparison
 from ambitionsgraf.scoring import score_organisation
 
 from .helpers import answer_file, uniform

@@ -11,7 +11,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.peergroups import Comparison, Position
 from ambitionsgraf.pipeline import BuildOptions, build
 from ambitionsgraf.pipeline.cache import BuildCache
 from ambitionsgraf.pipeline.execute import Task, assign
@@ -462,24 +462,34 @@ def test_a_rebuild_takes_chart_frame_and_guidance_from_the_cache_without_importi
     assert tree(out) == tree(tmp_path / "clean")  # the cached frame and pages give the same output
 
 
-def test_pdfs_are_spread_over_the_workers_delivery_pdfs_first_each_to_its_owner():
+def test_pdfs_are_spread_over_the_workers_the_longest_first_to_whoever_finishes_it_soonest():
     def tasks(*pairs):
         return [Task(s, p) for s, p in pairs]
 
     owner = {"a": 0, "b": 1, "c": 1}
-    # One corrected organisation: its owner has loaded WeasyPrint and renders the longest task,
-    # the delivery PDF; the public PDF goes to the other worker, the light parts stay home.
+    # One corrected organisation: its owner (worker 0) has loaded WeasyPrint and renders the longer
+    # delivery PDF; the public PDF goes to the other worker, which loads WeasyPrint first; the light
+    # parts stay home.
     one = tasks(("a", "site"), ("a", "site-pdf"), ("a", "leverans"), ("a", "leverans-pdf"))
-    assert assign(one, owner, 2) == [tasks(("a", "leverans-pdf"), ("a", "leverans"), ("a", "site")), tasks(("a", "site-pdf"))]
+    assert assign(one, owner, 2, frozenset({0})) == [
+        tasks(("a", "leverans-pdf"), ("a", "leverans"), ("a", "site")),
+        tasks(("a", "site-pdf")),
+    ]
+    # ... and the year's national follow-up too, the longest of all: it goes to the worker that
+    # has WeasyPrint loaded, and the organisation's two PDFs to the other, whichever worker owns it.
+    national = one + tasks(("2025", "national"), ("2025", "national-pdf"))
+    for warm in (0, 1):
+        shares = assign(national, owner, 2, frozenset({warm}))
+        assert shares[warm][0] == Task("2025", "national-pdf") and [t for t in shares[warm] if t.heavy()] == [Task("2025", "national-pdf")]
+        assert sorted(t for t in shares[1 - warm] if t.heavy()) == tasks(("a", "leverans-pdf"), ("a", "site-pdf"))
     # Without PDFs every part stays with its owner.
     assert assign(tasks(("a", "site"), ("a", "leverans")), owner, 2) == [tasks(("a", "leverans"), ("a", "site")), []]
-    # Delivery PDFs before public ones across organisations too: b's goes to its owner, worker 1,
-    # though a's public PDF comes first by name.
-    assert assign(tasks(("a", "site-pdf"), ("b", "leverans-pdf")), {"a": 1, "b": 1}, 2) == [
-        tasks(("a", "site-pdf")),
+    # Among equals (no worker warm, two PDFs of the same kind), each goes to its owner.
+    assert assign(tasks(("a", "leverans-pdf"), ("b", "leverans-pdf")), {"a": 1, "b": 0}, 2) == [
         tasks(("b", "leverans-pdf")),
+        tasks(("a", "leverans-pdf")),
     ]
-    # Many: PDFs balanced by count, whoever owns them.
+    # Many: PDFs balanced by their time, whoever owns them.
     many = tasks(*[(s, p) for s in "abc" for p in ("site", "site-pdf", "leverans", "leverans-pdf")])
     shares = assign(many, owner, 2)
     heavy = [sum(t.heavy() for t in share) for share in shares]

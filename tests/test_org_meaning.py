@@ -236,7 +236,7 @@ def test_comparisons_show_the_county_as_a_county_with_median_range_and_quarter(b
 
 def test_the_own_point_is_left_out_of_the_peers_when_no_peer_shares_it(instrument):
     from ambitionsgraf.answers import parse_organisation
-    from ambitionsgraf.overview import ComparisonIndex, _rounded_point, comparison
+    from ambitionsgraf.peergroups import ComparisonIndex, _rounded_point, comparison
     from ambitionsgraf.scoring import score_organisation
 
     def result(text, slug):

@@ -6,7 +6,7 @@ from dataclasses import replace
 from fractions import Fraction as F
 
 from ambitionsgraf.layout import part_files
-from ambitionsgraf.overview import Comparison, Position
+from ambitionsgraf.peergroups import Comparison, Position
 from ambitionsgraf.pipeline.plan import (
     CARRY,
     DROP,

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from ambitionsgraf.overview import POOL_MIN, ComparisonIndex, comparison
+from ambitionsgraf.peergroups import POOL_MIN, ComparisonIndex, comparison
 
 from .conftest import run_build, tree, write_orgs
 from .helpers import answer_file, uniform
@@ -144,7 +144,7 @@ def test_a_peer_just_under_the_threshold_is_drawn_under_it_not_on_it(instrument)
     """Peers are drawn at display precision, which keeps a value on its own side of the threshold."""
     from fractions import Fraction
 
-    from ambitionsgraf.overview import _rounded_point
+    from ambitionsgraf.peergroups import _rounded_point
 
     class Overall:
         quadrant = "x"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .. import charts, methodpage, pdf
+from .. import charts, distribution, methodpage, pdf
 from ..layout import national_files, national_path, overview_path  # noqa: F401  (their home is layout.py)
 from ..pages import data_uri_svg, page_context
 from ..project import Project
@@ -71,7 +71,7 @@ def _national_charts(project: Project, view: dict) -> dict[str, str]:
         if c.get("kind") == "graph":
             markers = tuple(charts.Marker(x, y, "", "org") for x, y in c["points"])
             return charts.draw_svg(project.ins, charts.ChartSpec(c["title"], markers, label_points=False))
-        return charts.distribution_svg(c["title"], c["levels"], c["rows"])
+        return distribution.distribution_svg(c["title"], c["levels"], c["rows"])
 
     return {c["file"]: draw(c) for c in charts_of(view)}
 
@@ -81,7 +81,7 @@ def national_page_files(project: Project, view: dict, *, pdf_linked: bool) -> di
     path = national_path(view["year"])
     root = "../" * path.count("/")
     drawn = _national_charts(project, view)
-    shown = {name: {"src": name, "size": charts.svg_size(svg)} for name, svg in drawn.items()}
+    shown = {name: {"src": name, "size": distribution.svg_size(svg)} for name, svg in drawn.items()}
     ctx = page_context(
         project,
         root=root,
@@ -115,7 +115,7 @@ def national_pdf_files(project: Project, view: dict) -> dict[str, bytes]:
     method = view["site_url"] + "metod/" if view["site_url"] else None
     html = project.env.get_template("print/national.html").render(
         r=view,
-        charts={name: {"src": data_uri_svg(svg), "size": charts.svg_size(svg)} for name, svg in drawn.items()},
+        charts={name: {"src": data_uri_svg(svg), "size": distribution.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view["site_url"] + overview_path(None, view["year"]) if view["site_url"] else None,
         appendix=appendix,
         interpretations=_demoted(appendix.interpretations_html),

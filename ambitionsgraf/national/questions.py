@@ -22,7 +22,7 @@ from .figures import MIN_SHARE, NationalReport
 
 RAMP = ("4", "3", "2", "1")
 NUMBER_WORDS = {3: "tre", 4: "fyra", 5: "fem", 6: "sex"}  # "alla tre frågorna"
-# Question 1 by the status rule: every, some or no respondent said ja (charts.LEVEL_COLOURS has their colours).
+# Question 1 by the status rule: every, some or no respondent said ja (distribution.LEVEL_COLOURS has their colours).
 YES_NO_LEVELS = (("ja", "Alla svarade ja"), ("nagra", "Några svarade ja"), ("nej", "Ingen svarade ja"))
 
 

@@ -176,7 +176,7 @@ CHART_FILES = NATIONAL_CHART_FILES  # every chart a year's page may have: the la
 
 
 def charts_of(view: dict) -> list[dict]:
-    """The charts a view draws, each with its file name, title, levels and rows (charts.distribution_svg)."""
+    """The charts a view draws, each with its file name, title, levels and rows (distribution.distribution_svg)."""
     found = [
         view["graph"],
         view["quadrants"]["chart"],

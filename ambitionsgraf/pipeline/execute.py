@@ -8,10 +8,10 @@ With several jobs, each forked worker owns every n-th answer file: it validates 
 its share and sends the parent a small summary of each (what the comparisons and the
 national pages read), keeping the whole results. The parent compares and plans; then each
 worker renders its own organisations' parts straight into the staging folder, PDFs going to
-whichever worker has fewest (delivery PDFs, the longest, first, preferably to the owner,
-which has the organisation in memory and, if its file changed, WeasyPrint loaded); the
-national follow-up's pages and PDFs, one per round year, go the same way, with the year's view
-in the task's context. The shared pages are written meanwhile by a process at low priority, so that they use a core only
+whichever worker would finish them soonest (the longest first: a year's national follow-up,
+then public and delivery reports; loading WeasyPrint counted for a worker that has not, and
+among equals the owner, which has the organisation in memory); the national follow-up's pages
+and PDFs, one per round year, go the same way, with the year's view in the task's context. The shared pages are written meanwhile by a process at low priority, so that they use a core only
 when a worker leaves it free. The serial twin does the same steps one after the other.
 """
 
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import orjson
 
-from .. import correction, layout, overview, site
+from .. import correction, layout, peergroups, site
 from ..answers import parse_organisation
 from ..problems import Problem
 from ..project import Project
@@ -105,13 +105,16 @@ class Worker:
 
     # -- what the pools call: load a share, get ready, run a task, the side job ------------------
 
+    def warms_ahead(self, share: list[Path]) -> bool:
+        return self.make_pdf and any(self.keys[p] not in self.cached for p in share)
+
     def ready_ahead(self, share: list[Path]) -> None:
         """After loading, while the parent plans: load WeasyPrint in a worker that owns a changed
         file. assign() gives an organisation's delivery PDF, the longest task of a small rebuild,
         to its owner unless another worker has fewer PDFs; a worker that only might get a PDF
         loads it when it does (loading it ahead in every worker took CPU from the one that
         mattered, two cores and three processes: 0.3 s of a rebuild)."""
-        if self.make_pdf and any(self.keys[p] not in self.cached for p in share):
+        if self.warms_ahead(share):
             _warm_up()
 
     def ready(self, tasks: list[Task]) -> None:
@@ -166,17 +169,32 @@ def frozen_for_the_build():
             gc.unfreeze()  # whatever the build left unreachable can be collected again
 
 
-def assign(tasks: list[Task], owner: dict[str, int], jobs: int) -> list[list[Task]]:
-    """Light parts stay with the worker that loaded the organisation; PDFs go to the least busy.
-    Delivery PDFs, the longest, are handed out first, each to its organisation's owner when
-    that is among the least busy: the owner of a changed file has loaded WeasyPrint already."""
+# About how many seconds of CPU each kind of PDF takes, and loading WeasyPrint in a worker that has
+# not yet (measured in the workers at 311 organisations, a correction after delivery): what assign()
+# balances. The year's national follow-up, with its tables and charts over every published
+# organisation, is the longest; a delivery report with its page "Rättelse" comes next.
+PDF_SECONDS = {"national-pdf": 2.2, "leverans-pdf": 1.0, "site-pdf": 0.5}
+WARM_UP_SECONDS = 0.3
+
+
+def assign(tasks: list[Task], owner: dict[str, int], jobs: int, warm: frozenset[int] = frozenset()) -> list[list[Task]]:
+    """Light parts stay with the worker that loaded the organisation. PDFs, the longest first, each
+    go to the worker that would finish it soonest, counting WeasyPrint's loading for a worker not
+    in `warm` (those that loaded it ahead: the owners of changed files); among equals to the
+    organisation's owner, which has it in memory. So when one organisation is corrected, the year's
+    national follow-up goes to the worker that has WeasyPrint loaded, and the organisation's own
+    PDFs to the other."""
     shares: list[list[Task]] = [[] for _ in range(jobs)]
-    heavy = [0] * jobs
-    for task in sorted(tasks, key=lambda t: (not t.heavy(), not parts.of(t.part).compares, t.slug, t.part)):
+    busy = [0.0 if j in warm else WARM_UP_SECONDS for j in range(jobs)]
+
+    def cost(t: Task) -> float:
+        return PDF_SECONDS.get(t.part, 1.0)
+
+    for task in sorted(tasks, key=lambda t: (not t.heavy(), -cost(t) if t.heavy() else 0, not parts.of(t.part).compares, t.slug, t.part)):
         k = owner.get(task.slug, 0)  # the national follow-up (slug: a year) belongs to no worker
         if task.heavy():
-            k = min(range(jobs), key=lambda j: (heavy[j], j != k, j))
-            heavy[k] += 1
+            k = min(range(jobs), key=lambda j: (busy[j] + cost(task), j != k, j))
+            busy[k] += cost(task)
         shares[k].append(task)
     return shares
 
@@ -294,6 +312,7 @@ class ForkedPool:
     def __init__(self, worker: Worker, paths: list[Path], jobs: int):
         self.worker, self.jobs, self.processes = worker, jobs, jobs
         self.owner = {p.stem: k % jobs for k, p in enumerate(paths)}
+        self.warm = frozenset(k for k in range(jobs) if worker.warms_ahead(paths[k::jobs]))
         self.procs: list = []
         self.reader: threading.Thread | None = None
         self.side_conn = None
@@ -336,7 +355,7 @@ class ForkedPool:
 
     def submit(self, tasks: list[Task], context: tuple) -> None:
         index, root, national = context
-        for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs)):
+        for conn, share in zip(self.conns, assign(tasks, self.owner, self.jobs, self.warm)):
             try:
                 # The comparison index only to workers that render delivery parts (it is the biggest
                 # message), and each year's national view only to the worker that renders it.
@@ -427,12 +446,12 @@ def _site_pdf(w: Worker, task: Task, result, index) -> dict:
 
 def _delivery(w: Worker, task: Task, result, index) -> dict:
     # A delivered year compares with the year as it stood at its first delivery (basis.py).
-    comparisons = overview.comparison(w.project.ins, result, index.index_for(result), with_points=False)
+    comparisons = peergroups.comparison(w.project.ins, result, index.index_for(result), with_points=False)
     return _prefixed(layout.DELIVERY, site.delivery_files(w.project, result, comparisons=comparisons))
 
 
 def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
-    full = overview.comparison(w.project.ins, result, index.index_for(result), with_points=True)
+    full = peergroups.comparison(w.project.ins, result, index.index_for(result), with_points=True)
     rattelse = None
     if task.slug in w.delivered:  # a package delivered before: its page "Rättelse"
         now = orjson.loads(orjson.dumps(site.delivery_data(w.project, result, comparisons=full)))

@@ -57,7 +57,7 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from ..overview import Comparison
+from ..peergroups import Comparison
 from ..search import index_key
 from .parts import BY_NAME, ORGANISATION, PARTS, SEARCH, YEAR, Part, of
 
