@@ -22,6 +22,7 @@ from ..correction import delivery_key
 from ..national import charts_of, report_digest
 from ..peergroups import comparison
 from ..problems import ContentError, Problem
+from ..project import Project
 from ..render import compile_all
 from ..settings import load_settings, url_problem
 from ..text import plural
@@ -125,22 +126,34 @@ class _Loaded:
     problems: list[Problem]
 
 
-def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before, archive) -> None:
-    t = time.perf_counter()
+@dataclass
+class _Setup:
+    """What the build makes before it forks, so that the workers inherit it."""
+
+    project: Project
+    cache: BuildCache
+    paths: list  # the answer files read, sorted
+    shown: dict  # path -> as messages name it
+    keys: dict  # path -> its cache key
+    frames: tuple  # the chart frame and the phone's
+    worker: execute.Worker
+    jobs: int
+
+
+def _set_up(opts, settings, code, data, archive) -> _Setup:
     cache = BuildCache(opts.cache_folder, opts.out_dir, code)
     project = _project(opts, settings, cache)
     paths = sorted(data)
     shown = display_paths(paths)
-    cache_keys = {p: cache.key(shown[p], data[p]) for p in paths}
-    # Before forking, so that the workers inherit them: the chart frame (from the cache when it
-    # has it: drawing needs matplotlib, 0.5 s to import) and the compiled templates.
+    keys = {p: cache.key(shown[p], data[p]) for p in paths}
+    # The chart frames from the cache when it has them: drawing needs matplotlib, 0.5 s to import.
     frame = cache.frame() or charts.frame(project.ins)
     charts.remember_frame(project.ins, frame)
     phone_frame = cache.phone_frame() or charts.frame(project.ins, phone=True)
     charts.remember_frame(project.ins, phone_frame, phone=True)
     jobs = min(opts.jobs or os.cpu_count() or 1, max(1, len(paths)))
     cached = cache.keys()
-    if sum(cache_keys[p] not in cached for p in paths) > jobs:
+    if sum(keys[p] not in cached for p in paths) > jobs:
         # Many files changed (a clean build): every process renders with most templates, compiled
         # here once. A correction renders a few parts: each process compiles the templates it uses,
         # and compiling all of them (0.2 s) no longer comes before the rebuild's first task.
@@ -149,21 +162,28 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         project=project,
         data=data,
         shown=shown,
-        keys=cache_keys,
+        keys=keys,
         cached=cached,
         make_pdf=opts.make_pdf,
         paths={p.stem: p for p in paths if p.suffix == ".yaml"},  # only a .yaml file can be valid
         delivered=archive.by_slug(),
         archive_root=str(archive.root),
     )
-    pool = execute.pool(worker, paths, jobs, opts.make_pdf)
+    return _Setup(project, cache, paths, shown, keys, (frame, phone_frame), worker, jobs)
+
+
+def _build(opts, settings, summary, data, read_problems, code, inputs, previous, previous_national_parts, index_before, archive) -> None:
+    t = time.perf_counter()
+    setup = _set_up(opts, settings, code, data, archive)
+    project = setup.project
+    pool = execute.pool(setup.worker, setup.paths, setup.jobs, opts.make_pdf)
     staging = indexer = None
     try:
-        loaded = _load(opts, summary, cache, worker, pool, read_problems)
+        loaded = _load(opts, summary, setup.cache, setup.worker, pool, read_problems)
         t = _stage(summary, "load+validate+score", t)
         staging = _staging(opts.out_dir)
         # -- the listed organisations: the shared pages, the search index and the national follow-up
-        candidates, records = _candidates(opts, project, loaded, worker)
+        candidates, records = _candidates(opts, project, loaded, setup.worker)
         listed = listed_of(candidates, previous, opts.only)  # the plan lists exactly these (plan.listed_of)
         listed_results = [loaded.results[slug] for slug in listed]
         # They depend only on the listed organisations: start them now, on the cores the workers leave
@@ -174,24 +194,12 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         if wanted is not None and wanted.action == RENDER:
             indexer = search.Indexer.start(staging.dir / layout.PUBLIC, [records[s] for s in listed], search.indexed_pages(project))
         pool.aside(listed_results, staging.dir)
-        # -- compare
-        # A delivered year compares with the year as it stood at its first delivery (basis.py).
-        index = comparer(project.ins, archive, loaded.results)
-        orgs = tuple(
-            replace(
-                o,
-                comparisons=tuple(
-                    comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]), with_points=False)
-                ),
-            )
-            for o in candidates
-        )
+        index, orgs = _compare(project, archive, loaded, candidates)
         summary.organisations, summary.published = len(orgs), sum(o.published for o in orgs)
         t = _stage(summary, "compare", t)
         # round year -> its follow-up as shown (plan rule 6); the unpublished as counts only
         yearly = site.national_views(project, listed_results, list(loaded.results.values()))
         t = _stage(summary, "national follow-up", t)
-        # -- plan
         summary.plan = the_plan = plan(
             PlanInputs(
                 code=code,
@@ -209,20 +217,10 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
             )
         )
         t = _stage(summary, "plan", t)
-        # -- execute, then swap in
-        _execute(opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive, worker.delivered)
-        t = time.perf_counter()
-        interruption = opts.interruption or Interruption()
-        interruption.check()  # a stop that a library swallowed on its way: the previous output stays
-        with interruption.held():  # from here the new output goes in whole, and the cache with it
-            staging.commit()
-            valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
-            failed = cache.write(
-                {cache_keys[p]: loaded.encoded[valid[shown[p]]] for p in paths if shown[p] in valid}, frame, project.guidance, phone_frame
-            )
-        if failed:
-            summary.notes.append(failed)
-        _stage(summary, "write", t)
+        _execute(
+            opts, summary, the_plan, pool, staging, indexer, (index, staging.dir, yearly), project, code, t, archive, setup.worker.delivered
+        )
+        _swap_in(opts, summary, staging, setup, loaded)
     except BaseException:
         pool.close()  # first: no worker may still be writing into the staging folder
         if indexer is not None:
@@ -232,6 +230,36 @@ def _build(opts, settings, summary, data, read_problems, code, inputs, previous,
         raise
     finally:
         pool.close()
+
+
+def _compare(project: Project, archive, loaded: _Loaded, candidates) -> tuple:
+    """Each organisation's comparisons with its groups. A delivered year compares with the year as it
+    stood at its first delivery (basis.py)."""
+    index = comparer(project.ins, archive, loaded.results)
+    orgs = tuple(
+        replace(
+            o,
+            comparisons=tuple(comparison(project.ins, loaded.results[o.slug], index.index_for(loaded.results[o.slug]), with_points=False)),
+        )
+        for o in candidates
+    )
+    return index, orgs
+
+
+def _swap_in(opts, summary: BuildSummary, staging, setup: _Setup, loaded: _Loaded) -> None:
+    """The new output in place of the old, whole, and the cache with it."""
+    t = time.perf_counter()
+    interruption = opts.interruption or Interruption()
+    interruption.check()  # a stop that a library swallowed on its way: the previous output stays
+    with interruption.held():
+        staging.commit()
+        valid = {r.organisation.path: slug for slug, r in loaded.results.items()}
+        shown, keys = setup.shown, setup.keys
+        encoded = {keys[p]: loaded.encoded[valid[shown[p]]] for p in setup.paths if shown[p] in valid}
+        failed = setup.cache.write(encoded, setup.frames[0], setup.project.guidance, setup.frames[1])
+    if failed:
+        summary.notes.append(failed)
+    _stage(summary, "write", t)
 
 
 def _candidates(opts, project, loaded: _Loaded, worker) -> tuple[tuple[OrgInput, ...], dict]:
