@@ -1041,3 +1041,42 @@ def test_the_chart_holds_the_highest_point(instrument, page):
     p, label = g["point"], g["label"]
     assert left < p["cx"] - p["r"] and p["cx"] + p["r"] < right and top < p["cy"] - p["r"] and p["cy"] + p["r"] < bottom, (p, g["plot"])
     assert left <= label[0] and label[2] <= right and top <= label[1] and label[3] <= bottom, (label, g["plot"])
+
+
+def test_a_files_comments_are_kept_said_and_written_back(instrument, page, tmp_path):
+    # The page read a file's kommentar and dropped it: the download lost what the analyst had written.
+    text = (
+        ONE_PERSON.replace("namn: x", "namn: Norrviks kommun")
+        .replace("    respondenter:", '    kommentar: "<b>Intervju</b> i & \\"telefon\\"\\nrad två"\n    respondenter:')
+        .replace("        svar:", "        kommentar: |\n          <script>alert(1)</script>\n          andra raden\n        svar:")
+        + "          v1_matt: 3\n"
+    )
+    org, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), text.encode())
+    assert problems == [], problems
+    (a,) = org.assessments
+    assert a.comment == '<b>Intervju</b> i & "telefon"\nrad två'
+    assert a.respondents[0].comment == "<script>alert(1)</script>\nandra raden"
+    saved = tmp_path / "norrvik.yaml"
+    saved.write_text(text, encoding="utf-8")
+    page.set_input_files("#sa-open", str(saved))
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från')")
+    said = page.text_content("#sa-comments")
+    assert said.startswith("Filens kommentarer behålls i svarsfilen du laddar ner: ")
+    assert '<b>Intervju</b> i & "telefon" rad två' in said and "<script>alert(1)</script> andra raden" in said
+    assert page.evaluate("document.querySelectorAll('#sa-comments *').length") == 0  # text, never markup
+    page.reload()  # the browser's storage keeps them with the answers
+    page.wait_for_function("window.Sjalvskattning !== undefined")
+    assert page.text_content("#sa-comments") == said
+    page.select_option("#sa-typ", "kommun")
+    with page.expect_download() as info:
+        page.click("#sa-download")
+    data = Path(info.value.path()).read_bytes()
+    again, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), data)
+    assert problems == [], data.decode()
+    (b,) = again.assessments
+    assert (b.comment, b.respondents[0].comment) == (a.comment, a.respondents[0].comment)
+    assert b.respondents[0].answer("v1_matt").points == 3
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sa-reset")
+    assert page.text_content("#sa-comments") == ""
+    assert "kommentar" not in page.evaluate("Sjalvskattning.answerFile('2026-03-01')")

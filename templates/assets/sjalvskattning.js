@@ -446,8 +446,8 @@
     return slug || "sjalvskattning";
   }
 
-  /** The answer file for one person: publicerad: false, today's date, their role. */
-  function answerFile(scorer, person, answers, today) {
+  /** The answer file for one person: publicerad: false, today's date, their role, and the comments of a file opened (if any). */
+  function answerFile(scorer, person, answers, today, comments) {
     var ins = scorer.ins;
     var lines = [
       "# " + HEADER,
@@ -456,9 +456,11 @@
       "publicerad: false",
       "matningar:",
       "  - datum: " + today,
-      "    respondenter:",
-      "      - roll: " + person.role,
     ];
+    comments = comments || {};
+    if (typeof comments.round === "string") lines.push("    kommentar: " + yamlString(comments.round));
+    lines.push("    respondenter:", "      - roll: " + person.role);
+    if (typeof comments.respondent === "string") lines.push("        kommentar: " + yamlString(comments.respondent));
     var given = scorer.questions.filter(function (q) {
       return answers[q.id] && answers[q.id].value;
     });
@@ -567,6 +569,15 @@
     return root;
   }
 
+  /** A kommentar as check reads it: any text (a plain number or true as written), trimmed; none when the key is absent. */
+  function commentOf(node, key) {
+    var v = node.map[key];
+    if (!v) return null;
+    var text = typeof v.scalar === "string" ? v.scalar : typeof v.scalar === "number" || typeof v.scalar === "boolean" ? v.raw : null;
+    if (text === null || !text.trim()) throw new FileProblem(node.lines[key], key + ": väntade en text (eller ta bort raden), fick " + (text === null ? described(v.scalar) : "en tom text"));
+    return text.trim();
+  }
+
   /** A value as a message quotes it. */
   function described(value) {
     return value === undefined ? "en lista eller flera värden" : value === null ? "inget värde" : String(value);
@@ -621,6 +632,7 @@
     }
     var person = people.list[0];
     var role = choice(person, "roll", "en roll", ins.roles);
+    var comments = { round: commentOf(rounds.list[0], "kommentar"), respondent: commentOf(person, "kommentar") };
     var svar = need(person, "svar", "svaren");
     if (!svar.map) throw new FileProblem(svar.line, "svar: väntade svaren, en 'fråga: svar' per rad");
     var answers = {};
@@ -649,7 +661,7 @@
       answers[qid] = { value: answerValue(scorer, q, node, line), option: option };
       count++;
     });
-    return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
+    return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count, comments: comments };
   }
 
   // -- the page ----------------------------------------------------------------------
@@ -836,8 +848,10 @@
     document.getElementById("sa-keep").hidden = false;
     var kept = this.load();
     this.kept = !!kept;  // what the print header says is kept in this browser
+    this.keepComments(null);
     if (kept) {
       this.fill(kept);
+      this.keepComments(kept.comments);
       this.note("Dina tidigare svar är återställda från den här webbläsaren.");
     }
     this.render(true);
@@ -859,11 +873,11 @@
     var store = this.storage();
     if (!store) return;
     var state = this.read();
-    var any = state.person.role || state.person.name || state.person.type || Object.keys(state.answers).some(function (k) {
+    var any = state.person.role || state.person.name || state.person.type || this.comments.round !== null || this.comments.respondent !== null || Object.keys(state.answers).some(function (k) {
       return state.answers[k].value;
     });
     try {
-      if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers }));
+      if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers, comments: this.comments }));
       else store.removeItem(STORAGE_KEY);
       this.kept = !!any;
     } catch (e) {
@@ -924,6 +938,16 @@
     });
   };
 
+  /** The comments of the file opened last ({round, respondent}, each a text or null): written back on download, and said so. */
+  Page.prototype.keepComments = function (comments) {
+    var c = comments || {};
+    this.comments = { round: typeof c.round === "string" ? c.round : null, respondent: typeof c.respondent === "string" ? c.respondent : null };
+    var shown = [this.comments.round, this.comments.respondent].filter(function (t) { return t !== null; });
+    document.getElementById("sa-comments").textContent = shown.length
+      ? "Filens " + (shown.length > 1 ? "kommentarer behålls" : "kommentar behålls") + " i svarsfilen du laddar ner: " + shown.map(function (t) { return "”" + oneLine(t) + "”"; }).join(" och ") + "."
+      : "";
+  };
+
   Page.prototype.note = function (text) {
     this.stored.textContent = text;
   };
@@ -951,6 +975,7 @@
       }
       self.clearError();
       self.fill(read);
+      self.keepComments(read.comments);
       self.save(); // first: the print header says whether the answers are kept
       self.render(true);
       self.note("Svaren från " + file.name + " är inlästa. " + self.progress);  // counted as the page counts them
@@ -1158,7 +1183,7 @@
       return;
     }
     this.clearError();
-    var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()));
+    var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()), this.comments);
     var blob = new Blob([text], { type: "application/yaml;charset=utf-8" });
     var url = URL.createObjectURL(blob);
     var link = el("a", { href: url, download: slugFor(orgName(state.person)) + ".yaml" });
@@ -1182,6 +1207,7 @@
       if (!Array.prototype.some.call(s.options, function (o) { return o.defaultSelected; })) s.selectedIndex = 0;
     });
     document.getElementById("sa-namn").value = "";
+    this.keepComments(null);
     this.forget();
     this.clearError();
     this.note("Svaren är rensade och glömda i den här webbläsaren.");
@@ -1227,7 +1253,7 @@
     },
     answerFile: function (today) {
       var state = page.read();
-      return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()));
+      return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()), page.comments);
     },
     readAnswerFile: function (text) {
       try {
