@@ -578,6 +578,51 @@
     return text.trim();
   }
 
+  // The fields the page reads but does not use, held to check's rules (answercheck.py) with the data the build
+  // emits (ins.answer_file): keys allowed at each level, the date's pattern, SCB's codes and their kinds.
+
+  /** Every key not allowed at this level refused, with its line. */
+  function knownKeys(node, keys, where) {
+    Object.keys(node.map).forEach(function (k) {
+      if (keys.indexOf(k) < 0) throw new FileProblem(node.lines[k], k + ": okänd nyckel i " + where + "; väntade " + keys.join(", "));
+    });
+  }
+
+  /** A scalar as written (a number as its text), for a message. */
+  function asWritten(node) {
+    return typeof node.scalar === "number" ? node.raw : described(node.scalar);
+  }
+
+  function checkDate(format, round) {
+    var node = round.map.datum;
+    var line = round.lines.datum;
+    if (!node) throw new FileProblem(round.line, "datum saknas: väntade ett datum skrivet ÅÅÅÅ-MM-DD");
+    var m = typeof node.scalar === "string" ? new RegExp("^(?:" + format.date + ")$").exec(node.scalar.trim()) : null;
+    if (!m) throw new FileProblem(line, "datum: väntade ett datum skrivet ÅÅÅÅ-MM-DD, fick " + asWritten(node));
+    var day = new Date(Date.UTC(2000, +m[2] - 1, +m[3]));
+    day.setUTCFullYear(+m[1]);
+    if (+m[1] < 1 || day.getUTCMonth() !== +m[2] - 1 || day.getUTCDate() !== +m[3]) {
+      throw new FileProblem(line, "datum: väntade ett riktigt datum, fick " + m[0] + " (ingen sådan dag)");
+    }
+  }
+
+  /** publicerad: true or false as written plain; kod: SCB's code within quotes, of the kind typ says. */
+  function checkFileFields(format, root, type) {
+    var published = root.map.publicerad;
+    if (published && typeof published.scalar !== "boolean") {
+      throw new FileProblem(root.lines.publicerad, "publicerad: väntade true eller false, fick " + asWritten(published));
+    }
+    var kod = root.map.kod;
+    if (!kod) return;
+    var code = typeof kod.scalar === "string" ? kod.scalar.trim() : null;
+    if (code === null || !code || !/^["']/.test(kod.raw)) {
+      throw new FileProblem(root.lines.kod, 'kod: väntade SCB:s kod inom citattecken, t.ex. kod: "0114", fick ' + (code ? code : asWritten(kod)));
+    }
+    var kind = Object.prototype.hasOwnProperty.call(format.codes, code) ? format.codes[code] : null;
+    if (kind === null) throw new FileProblem(root.lines.kod, "kod: ingen kommun eller region har koden " + code);
+    if (kind !== type) throw new FileProblem(root.lines.kod, "kod: " + code + " är koden för en " + kind + ", men typ är " + type);
+  }
+
   /** A value as a message quotes it. */
   function described(value) {
     return value === undefined ? "en lista eller flera värden" : value === null ? "inget värde" : String(value);
@@ -619,18 +664,23 @@
       return v;
     }
     if (!root.map) throw new FileProblem(root.line, "det här är ingen svarsfil (namn:, typ:, matningar:)");
+    knownKeys(root, ins.answer_file.keys.file, "filen");
     var name = need(root, "namn", "organisationens namn").scalar;
     if (typeof name !== "string") throw new FileProblem(root.lines.namn, "namn: väntade organisationens namn");
     var type = choice(root, "typ", "en typ", ins.types);
+    checkFileFields(ins.answer_file, root, type);
     var rounds = need(root, "matningar", "en lista med mätningar");
     if (!rounds.list || rounds.list.length !== 1) {
       throw new FileProblem(rounds.line, "matningar: en självskattning har en mätning, den här filen har " + (rounds.list ? rounds.list.length : 0));
     }
+    if (rounds.list[0].map) knownKeys(rounds.list[0], ins.answer_file.keys.round, "en mätning");
     var people = need(rounds.list[0], "respondenter", "en lista med svarande");
+    checkDate(ins.answer_file, rounds.list[0]);
     if (!people.list || people.list.length !== 1) {
       throw new FileProblem(people.line, "respondenter: en självskattning är en persons svar, den här filen har svar från " + (people.list ? people.list.length : 0));
     }
     var person = people.list[0];
+    if (person.map) knownKeys(person, ins.answer_file.keys.respondent, "en svarande");
     var role = choice(person, "roll", "en roll", ins.roles);
     var comments = { round: commentOf(rounds.list[0], "kommentar"), respondent: commentOf(person, "kommentar") };
     var svar = need(person, "svar", "svaren");
@@ -652,7 +702,7 @@
           throw new FileProblem(line, qid + ": väntade " + (q.extra ? "{svar: …, " + q.extra + ": …}" : "ett svar"));
         }
         option = node.map[q.extra] ? node.map[q.extra].scalar : null;
-        if (option !== null && !q.options.some(function (o) { return o.key === option; })) {
+        if (node.map[q.extra] && !q.options.some(function (o) { return o.key === option; })) {  // ~ too, as check refuses it
           throw new FileProblem(line, qid + "." + q.extra + ": väntade " + q.options.map(function (o) { return o.key; }).join(", ") + ", fick " + described(option));
         }
         node = node.map.svar;
