@@ -28,10 +28,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 from . import charts, pages
+from .answercheck import ASSESSMENT_KEYS, RESPONDENT_KEYS, TOP_KEYS
 from .layout import guidance_path
 from .project import Project
 from .scoring import PRIORITY_LIMIT, area_bounds, axis_bounds, question_bounds, status_rule, unanswered_cap
-from .text import DECIMALS
+from .text import DECIMALS, ISO_DATE
 
 PAGE = "sjalvskattning/index.html"
 SCRIPT = "assets/sjalvskattning.js"
@@ -110,6 +111,13 @@ def instrument_data(project: Project) -> dict:
         ],
         "roles": [{"id": r.id, "label": r.label} for r in ins.roles],
         "types": [{"id": t.id, "label": t.label} for t in ins.types],
+        # The answer-file rules check applies to the fields the page reads but does not use (answercheck):
+        # the keys allowed at each level, the date's pattern (text.ISO_DATE, as check reads it), and SCB's codes with their kinds.
+        "answer_file": {
+            "keys": {"file": list(TOP_KEYS), "round": list(ASSESSMENT_KEYS), "respondent": list(RESPONDENT_KEYS)},
+            "date": ISO_DATE.pattern,
+            "codes": {p.kod: p.typ for p in ins.reference.places.values()},
+        },
         "chart": charts.frame(ins, phone=True).numbers(),  # one person's point: the phone-sized chart, readable at any width
         # Where each shown value's class changes (scoring.*_bounds): the page shows more than one
         # decimal only where one would put a value on the other side of one, as views.shown does.

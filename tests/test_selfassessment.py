@@ -23,12 +23,13 @@ import pytest
 import yaml
 
 from ambitionsgraf import charts
+from ambitionsgraf.answercheck import ASSESSMENT_KEYS, RESPONDENT_KEYS, TOP_KEYS
 from ambitionsgraf.answers import parse_organisation
 from ambitionsgraf.instrument import load_instrument
 from ambitionsgraf.pipeline import load_project
 from ambitionsgraf.scoring import area_bounds, axis_bounds, priorities, question_bounds, reserved_by, score_assessment
 from ambitionsgraf.selfassessment import instrument_data, selfassessment_files
-from ambitionsgraf.text import num
+from ambitionsgraf.text import ISO_DATE, num
 from ambitionsgraf.views import round_quadrant, shown
 
 from .browser import axe_violations, serve
@@ -1041,3 +1042,99 @@ def test_the_chart_holds_the_highest_point(instrument, page):
     p, label = g["point"], g["label"]
     assert left < p["cx"] - p["r"] and p["cx"] + p["r"] < right and top < p["cy"] - p["r"] and p["cy"] + p["r"] < bottom, (p, g["plot"])
     assert left <= label[0] and label[2] <= right and top <= label[1] and label[3] <= bottom, (label, g["plot"])
+
+
+def test_a_files_comments_are_kept_said_and_written_back(instrument, page, tmp_path):
+    # The page read a file's kommentar and dropped it: the download lost what the analyst had written.
+    text = (
+        ONE_PERSON.replace("namn: x", "namn: Norrviks kommun")
+        .replace("    respondenter:", '    kommentar: "<b>Intervju</b> i & \\"telefon\\"\\nrad två"\n    respondenter:')
+        .replace("        svar:", "        kommentar: |\n          <script>alert(1)</script>\n          andra raden\n        svar:")
+        + "          v1_matt: 3\n"
+    )
+    org, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), text.encode())
+    assert problems == [], problems
+    (a,) = org.assessments
+    assert a.comment == '<b>Intervju</b> i & "telefon"\nrad två'
+    assert a.respondents[0].comment == "<script>alert(1)</script>\nandra raden"
+    saved = tmp_path / "norrvik.yaml"
+    saved.write_text(text, encoding="utf-8")
+    page.set_input_files("#sa-open", str(saved))
+    page.wait_for_function("document.getElementById('sa-stored').textContent.startsWith('Svaren från')")
+    said = page.text_content("#sa-comments")
+    assert said.startswith("Filens kommentarer behålls i svarsfilen du laddar ner: ")
+    assert '<b>Intervju</b> i & "telefon" rad två' in said and "<script>alert(1)</script> andra raden" in said
+    assert page.evaluate("document.querySelectorAll('#sa-comments *').length") == 0  # text, never markup
+    page.reload()  # the browser's storage keeps them with the answers
+    page.wait_for_function("window.Sjalvskattning !== undefined")
+    assert page.text_content("#sa-comments") == said
+    page.select_option("#sa-typ", "kommun")
+    with page.expect_download() as info:
+        page.click("#sa-download")
+    data = Path(info.value.path()).read_bytes()
+    again, problems = parse_organisation(instrument, Path("orgs/norrvik.yaml"), data)
+    assert problems == [], data.decode()
+    (b,) = again.assessments
+    assert (b.comment, b.respondents[0].comment) == (a.comment, a.respondents[0].comment)
+    assert b.respondents[0].answer("v1_matt").points == 3
+    page.once("dialog", lambda d: d.accept())
+    page.click("#sa-reset")
+    assert page.text_content("#sa-comments") == ""
+    assert "kommentar" not in page.evaluate("Sjalvskattning.answerFile('2026-03-01')")
+
+
+_ROUND = "namn: Norrviks kommun\ntyp: kommun\n{top}matningar:\n  - datum: {datum}\n{round}    respondenter:\n      - roll: inkopschef\n{person}        svar:\n          v1_matt: 3\n{more}"
+
+
+def _file(top="", datum="2026-03-01", round="", person="", more=""):
+    return _ROUND.format(top=top, datum=datum, round=round, person=person, more=more)
+
+
+@pytest.mark.parametrize(
+    "text,line,problem",
+    [
+        (_file(datum="2026-3-1"), 4, "datum: väntade ett datum skrivet ÅÅÅÅ-MM-DD, fick 2026-3-1"),
+        (_file(datum="2026-02-30"), 4, "datum: väntade ett riktigt datum, fick 2026-02-30 (ingen sådan dag)"),
+        (_file(datum="20260301"), 4, "datum: väntade ett datum skrivet ÅÅÅÅ-MM-DD, fick 20260301"),
+        (_file(datum="~"), 4, "datum: väntade ett datum skrivet ÅÅÅÅ-MM-DD, fick inget värde"),
+        (
+            _file().replace("  - datum: 2026-03-01\n    respondenter:", "  - respondenter:"),
+            4,
+            "datum saknas: väntade ett datum skrivet ÅÅÅÅ-MM-DD",
+        ),
+        (_file(top="publicerad: yes\n"), 3, "publicerad: väntade true eller false, fick yes"),
+        (_file(top='publicerad: "true"\n'), 3, "publicerad: väntade true eller false, fick true"),
+        (_file(top="kod: 114\n"), 3, 'kod: väntade SCB:s kod inom citattecken, t.ex. kod: "0114", fick 114'),
+        (_file(top="kod: 0114\n"), 3, 'kod: väntade SCB:s kod inom citattecken, t.ex. kod: "0114", fick 0114'),
+        (_file(top='kod: "9999"\n'), 3, "kod: ingen kommun eller region har koden 9999"),
+        (_file(top='kod: "01"\n'), 3, "kod: 01 är koden för en region, men typ är kommun"),
+        (_file(top="farg: bla\n"), 3, "farg: okänd nyckel i filen; väntade namn, typ, kod, publicerad, matningar"),
+        (_file(round="    plats: Norrvik\n"), 5, "plats: okänd nyckel i en mätning; väntade datum, respondenter, kommentar"),
+        (_file(person="        avdelning: inköp\n"), 7, "avdelning: okänd nyckel i en svarande; väntade roll, svar, kommentar"),
+        (
+            _file(more="          v3_uppfoljning: {svar: 3, omfattning: ~}\n"),
+            9,
+            "v3_uppfoljning.omfattning: väntade delar, hela, fick inget värde",
+        ),
+    ],
+)
+def test_the_page_refuses_what_check_refuses_in_the_fields_it_does_not_use(instrument, page, text, line, problem):
+    # The page took a bad datum, publicerad: yes, kod: 114, an unknown key and omfattning: ~, all of which check refuses.
+    _org, refused = parse_organisation(instrument, Path("orgs/norrviks-kommun.yaml"), text.encode())
+    assert [p.line for p in refused] == [line], refused
+    read = page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text)
+    assert read.get("problem") == {"line": line, "message": problem}
+
+
+def test_the_fields_check_accepts_open(instrument, page):
+    text = _file(top='kod: "0114"\npublicerad: True\n', datum="2024-02-29")
+    _org, refused = parse_organisation(instrument, Path("orgs/norrviks-kommun.yaml"), text.encode())
+    assert refused == []
+    assert page.evaluate("t => Sjalvskattning.readAnswerFile(t)", text).get("problem") is None
+
+
+def test_the_answer_file_rules_come_from_the_checker(project):
+    data = instrument_data(project)["answer_file"]
+    assert data["keys"] == {"file": list(TOP_KEYS), "round": list(ASSESSMENT_KEYS), "respondent": list(RESPONDENT_KEYS)}
+    assert data["date"] == ISO_DATE.pattern
+    assert data["codes"]["0114"] == "kommun" and data["codes"]["01"] == "region"

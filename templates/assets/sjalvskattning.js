@@ -446,8 +446,8 @@
     return slug || "sjalvskattning";
   }
 
-  /** The answer file for one person: publicerad: false, today's date, their role. */
-  function answerFile(scorer, person, answers, today) {
+  /** The answer file for one person: publicerad: false, today's date, their role, and the comments of a file opened (if any). */
+  function answerFile(scorer, person, answers, today, comments) {
     var ins = scorer.ins;
     var lines = [
       "# " + HEADER,
@@ -456,9 +456,11 @@
       "publicerad: false",
       "matningar:",
       "  - datum: " + today,
-      "    respondenter:",
-      "      - roll: " + person.role,
     ];
+    comments = comments || {};
+    if (typeof comments.round === "string") lines.push("    kommentar: " + yamlString(comments.round));
+    lines.push("    respondenter:", "      - roll: " + person.role);
+    if (typeof comments.respondent === "string") lines.push("        kommentar: " + yamlString(comments.respondent));
     var given = scorer.questions.filter(function (q) {
       return answers[q.id] && answers[q.id].value;
     });
@@ -567,6 +569,60 @@
     return root;
   }
 
+  /** A kommentar as check reads it: any text (a plain number or true as written), trimmed; none when the key is absent. */
+  function commentOf(node, key) {
+    var v = node.map[key];
+    if (!v) return null;
+    var text = typeof v.scalar === "string" ? v.scalar : typeof v.scalar === "number" || typeof v.scalar === "boolean" ? v.raw : null;
+    if (text === null || !text.trim()) throw new FileProblem(node.lines[key], key + ": väntade en text (eller ta bort raden), fick " + (text === null ? described(v.scalar) : "en tom text"));
+    return text.trim();
+  }
+
+  // The fields the page reads but does not use, held to check's rules (answercheck.py) with the data the build
+  // emits (ins.answer_file): keys allowed at each level, the date's pattern, SCB's codes and their kinds.
+
+  /** Every key not allowed at this level refused, with its line. */
+  function knownKeys(node, keys, where) {
+    Object.keys(node.map).forEach(function (k) {
+      if (keys.indexOf(k) < 0) throw new FileProblem(node.lines[k], k + ": okänd nyckel i " + where + "; väntade " + keys.join(", "));
+    });
+  }
+
+  /** A scalar as written (a number as its text), for a message. */
+  function asWritten(node) {
+    return typeof node.scalar === "number" ? node.raw : described(node.scalar);
+  }
+
+  function checkDate(format, round) {
+    var node = round.map.datum;
+    var line = round.lines.datum;
+    if (!node) throw new FileProblem(round.line, "datum saknas: väntade ett datum skrivet ÅÅÅÅ-MM-DD");
+    var m = typeof node.scalar === "string" ? new RegExp("^(?:" + format.date + ")$").exec(node.scalar.trim()) : null;
+    if (!m) throw new FileProblem(line, "datum: väntade ett datum skrivet ÅÅÅÅ-MM-DD, fick " + asWritten(node));
+    var day = new Date(Date.UTC(2000, +m[2] - 1, +m[3]));
+    day.setUTCFullYear(+m[1]);
+    if (+m[1] < 1 || day.getUTCMonth() !== +m[2] - 1 || day.getUTCDate() !== +m[3]) {
+      throw new FileProblem(line, "datum: väntade ett riktigt datum, fick " + m[0] + " (ingen sådan dag)");
+    }
+  }
+
+  /** publicerad: true or false as written plain; kod: SCB's code within quotes, of the kind typ says. */
+  function checkFileFields(format, root, type) {
+    var published = root.map.publicerad;
+    if (published && typeof published.scalar !== "boolean") {
+      throw new FileProblem(root.lines.publicerad, "publicerad: väntade true eller false, fick " + asWritten(published));
+    }
+    var kod = root.map.kod;
+    if (!kod) return;
+    var code = typeof kod.scalar === "string" ? kod.scalar.trim() : null;
+    if (code === null || !code || !/^["']/.test(kod.raw)) {
+      throw new FileProblem(root.lines.kod, 'kod: väntade SCB:s kod inom citattecken, t.ex. kod: "0114", fick ' + (code ? code : asWritten(kod)));
+    }
+    var kind = Object.prototype.hasOwnProperty.call(format.codes, code) ? format.codes[code] : null;
+    if (kind === null) throw new FileProblem(root.lines.kod, "kod: ingen kommun eller region har koden " + code);
+    if (kind !== type) throw new FileProblem(root.lines.kod, "kod: " + code + " är koden för en " + kind + ", men typ är " + type);
+  }
+
   /** A value as a message quotes it. */
   function described(value) {
     return value === undefined ? "en lista eller flera värden" : value === null ? "inget värde" : String(value);
@@ -608,19 +664,25 @@
       return v;
     }
     if (!root.map) throw new FileProblem(root.line, "det här är ingen svarsfil (namn:, typ:, matningar:)");
+    knownKeys(root, ins.answer_file.keys.file, "filen");
     var name = need(root, "namn", "organisationens namn").scalar;
     if (typeof name !== "string") throw new FileProblem(root.lines.namn, "namn: väntade organisationens namn");
     var type = choice(root, "typ", "en typ", ins.types);
+    checkFileFields(ins.answer_file, root, type);
     var rounds = need(root, "matningar", "en lista med mätningar");
     if (!rounds.list || rounds.list.length !== 1) {
       throw new FileProblem(rounds.line, "matningar: en självskattning har en mätning, den här filen har " + (rounds.list ? rounds.list.length : 0));
     }
+    if (rounds.list[0].map) knownKeys(rounds.list[0], ins.answer_file.keys.round, "en mätning");
     var people = need(rounds.list[0], "respondenter", "en lista med svarande");
+    checkDate(ins.answer_file, rounds.list[0]);
     if (!people.list || people.list.length !== 1) {
       throw new FileProblem(people.line, "respondenter: en självskattning är en persons svar, den här filen har svar från " + (people.list ? people.list.length : 0));
     }
     var person = people.list[0];
+    if (person.map) knownKeys(person, ins.answer_file.keys.respondent, "en svarande");
     var role = choice(person, "roll", "en roll", ins.roles);
+    var comments = { round: commentOf(rounds.list[0], "kommentar"), respondent: commentOf(person, "kommentar") };
     var svar = need(person, "svar", "svaren");
     if (!svar.map) throw new FileProblem(svar.line, "svar: väntade svaren, en 'fråga: svar' per rad");
     var answers = {};
@@ -640,7 +702,7 @@
           throw new FileProblem(line, qid + ": väntade " + (q.extra ? "{svar: …, " + q.extra + ": …}" : "ett svar"));
         }
         option = node.map[q.extra] ? node.map[q.extra].scalar : null;
-        if (option !== null && !q.options.some(function (o) { return o.key === option; })) {
+        if (node.map[q.extra] && !q.options.some(function (o) { return o.key === option; })) {  // ~ too, as check refuses it
           throw new FileProblem(line, qid + "." + q.extra + ": väntade " + q.options.map(function (o) { return o.key; }).join(", ") + ", fick " + described(option));
         }
         node = node.map.svar;
@@ -649,7 +711,7 @@
       answers[qid] = { value: answerValue(scorer, q, node, line), option: option };
       count++;
     });
-    return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count };
+    return { person: { role: role, name: name === DEFAULT_NAME ? "" : oneLine(name), type: type }, answers: answers, count: count, comments: comments };
   }
 
   // -- the page ----------------------------------------------------------------------
@@ -836,8 +898,10 @@
     document.getElementById("sa-keep").hidden = false;
     var kept = this.load();
     this.kept = !!kept;  // what the print header says is kept in this browser
+    this.keepComments(null);
     if (kept) {
       this.fill(kept);
+      this.keepComments(kept.comments);
       this.note("Dina tidigare svar är återställda från den här webbläsaren.");
     }
     this.render(true);
@@ -859,11 +923,11 @@
     var store = this.storage();
     if (!store) return;
     var state = this.read();
-    var any = state.person.role || state.person.name || state.person.type || Object.keys(state.answers).some(function (k) {
+    var any = state.person.role || state.person.name || state.person.type || this.comments.round !== null || this.comments.respondent !== null || Object.keys(state.answers).some(function (k) {
       return state.answers[k].value;
     });
     try {
-      if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers }));
+      if (any) store.setItem(STORAGE_KEY, JSON.stringify({ version: 1, person: state.person, answers: state.answers, comments: this.comments }));
       else store.removeItem(STORAGE_KEY);
       this.kept = !!any;
     } catch (e) {
@@ -924,6 +988,16 @@
     });
   };
 
+  /** The comments of the file opened last ({round, respondent}, each a text or null): written back on download, and said so. */
+  Page.prototype.keepComments = function (comments) {
+    var c = comments || {};
+    this.comments = { round: typeof c.round === "string" ? c.round : null, respondent: typeof c.respondent === "string" ? c.respondent : null };
+    var shown = [this.comments.round, this.comments.respondent].filter(function (t) { return t !== null; });
+    document.getElementById("sa-comments").textContent = shown.length
+      ? "Filens " + (shown.length > 1 ? "kommentarer behålls" : "kommentar behålls") + " i svarsfilen du laddar ner: " + shown.map(function (t) { return "”" + oneLine(t) + "”"; }).join(" och ") + "."
+      : "";
+  };
+
   Page.prototype.note = function (text) {
     this.stored.textContent = text;
   };
@@ -951,6 +1025,7 @@
       }
       self.clearError();
       self.fill(read);
+      self.keepComments(read.comments);
       self.save(); // first: the print header says whether the answers are kept
       self.render(true);
       self.note("Svaren från " + file.name + " är inlästa. " + self.progress);  // counted as the page counts them
@@ -1158,7 +1233,7 @@
       return;
     }
     this.clearError();
-    var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()));
+    var text = answerFile(this.scorer, state.person, state.answers, isoDate(new Date()), this.comments);
     var blob = new Blob([text], { type: "application/yaml;charset=utf-8" });
     var url = URL.createObjectURL(blob);
     var link = el("a", { href: url, download: slugFor(orgName(state.person)) + ".yaml" });
@@ -1182,6 +1257,7 @@
       if (!Array.prototype.some.call(s.options, function (o) { return o.defaultSelected; })) s.selectedIndex = 0;
     });
     document.getElementById("sa-namn").value = "";
+    this.keepComments(null);
     this.forget();
     this.clearError();
     this.note("Svaren är rensade och glömda i den här webbläsaren.");
@@ -1227,7 +1303,7 @@
     },
     answerFile: function (today) {
       var state = page.read();
-      return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()));
+      return answerFile(scorer, state.person, state.answers, today || isoDate(new Date()), page.comments);
     },
     readAnswerFile: function (text) {
       try {
