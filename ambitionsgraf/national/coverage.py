@@ -62,6 +62,7 @@ def _coded(report: NationalReport, type_: str) -> tuple[int, int]:
     reference list: only they can be counted against the country (no two files share a code),
     while one without a code might be any place, or one already counted."""
     g = report.grouping
+    assert g is not None  # asked only where the country's sizes are known, which the grouping gives
     published = sum(1 for o, _ in report.rounds if o.type == type_ and g.county_of(o) is not None)
     return max(report.measured.get(("kod", type_), 0), published), published
 
@@ -153,6 +154,7 @@ def tally_label(ins: Instrument, t: Tally, grouping: Grouping | None) -> str:
         return "Alla organisationer"
     if t.kind == "typ":
         return ins.type_of(t.key).label
+    assert grouping is not None  # a group's tally exists only with a grouping
     if t.kind == "huvudgrupp":
         return f"{t.key}. {grouping.main_groups[t.key]}"
     if t.kind == "grupp":
@@ -209,7 +211,7 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
         else:
             said += f" Vår bedömning är att resultaten är representativa för {t.plural}."
         out.append(said)
-    rest = [t.plural for t in ins.types if not g.type_sizes.get(t.id) and report.measured.get(("typ", t.id))]
+    rest = [t.plural or t.label for t in ins.types if not g.type_sizes.get(t.id) and report.measured.get(("typ", t.id))]
     if rest:
         out.append(f"För {and_list(rest)} finns inget antal i landet att jämföra med, så representativiteten bedöms inte.")
     if out:

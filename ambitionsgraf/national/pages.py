@@ -111,10 +111,17 @@ def _demoted(html: str) -> str:
 def national_pdf_files(project: Project, view: NationalView) -> dict[str, bytes]:
     """The year's follow-up as a tagged PDF, relative to site/: drawn from the view, and its appendix
     from the instrument and the method page's interpretations (both in the build's code key)."""
+    assert project.env.loader is not None  # the project's environment loads templates/
+    css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
+    return {national_path(view.year) + "rapport.pdf": pdf.html_to_pdf(national_print_html(project, view), css)}
+
+
+def national_print_html(project: Project, view: NationalView) -> str:
+    """The HTML WeasyPrint makes the year's PDF of (site.report_html is the organisations' twin)."""
     drawn = _national_charts(project, view)
     appendix = methodpage.method_view(project.ins, project.guidance)
     method = view.site_url + "metod/" if view.site_url else None
-    html = project.env.get_template("print/national.html").render(
+    return project.env.get_template("print/national.html").render(
         r=view,
         charts={name: {"src": data_uri_svg(svg), "size": distribution.svg_size(svg)} for name, svg in drawn.items()},
         organisations_href=view.site_url + overview_path(None, view.year) if view.site_url else None,
@@ -124,6 +131,3 @@ def national_pdf_files(project: Project, view: NationalView) -> dict[str, bytes]
         settings=project.settings,
         words=words(project.ins),
     )
-    assert project.env.loader is not None  # the project's environment loads templates/
-    css = project.print_css + "\n" + project.env.loader.get_source(project.env, "print/national.css")[0]
-    return {national_path(view.year) + "rapport.pdf": pdf.html_to_pdf(html, css)}

@@ -254,7 +254,7 @@ def step_section(ins: Instrument, report: NationalReport) -> Steps:
     groups = []
     for kind in ins.kinds.values():
         of_kind = [s for s in ins.steps if s.kind == kind.id]
-        groups.append(StepGroup(kind.plural, [_step_row(ins, report, s, i, shares) for i, s in enumerate(of_kind, 1)]))
+        groups.append(StepGroup(kind.plural or kind.label, [_step_row(ins, report, s, i, shares) for i, s in enumerate(of_kind, 1)]))
     first = ins.kinds["steg"]  # the management system's steps (the instrument has the kinds steg and zon)
     steps = [s for s in ins.steps if s.kind == first.id]
     chart = Chart(

@@ -96,13 +96,13 @@ def _quadrant_section(ins: Instrument, report: NationalReport) -> Quadrants:
             rows.append(QuadrantRow(_tally_label(ins, t, report.grouping), t.kind == "huvudgrupp", t.members, shares, note, cells))
         if rows:
             sections.append(QuadrantSection(title, rows))
-    rows = [
+    bars = [
         (_tally_label(ins, t, report.grouping), [t.quadrants[q.id] for q in ins.quadrants], t.quadrants[None])
         for t in report.tallies
         if t.members >= MIN_SHARE
     ]
     title = f"Andel organisationer per kvadrant och grupp, {report.year}"
-    chart = Chart("kvadranter.svg", title, list(zip(RAMP, (q.label for q in ins.quadrants))), rows) if rows else None
+    chart = Chart("kvadranter.svg", title, list(zip(RAMP, (q.label for q in ins.quadrants))), bars) if bars else None
     return Quadrants(headers, sections, chart, any(not r.shares for s in sections for r in s.rows))
 
 
@@ -166,12 +166,10 @@ def _transition_section(ins: Instrument, report: NationalReport) -> TransitionsV
     labels = {q.id: q.label for q in ins.quadrants} | {None: NO_POINT}
     rows = [TransitionRow(labels[b], [tr.table.get((b, a), 0) for a in keys], sum(tr.table.get((b, a), 0) for a in keys)) for b in keys]
     totals = [sum(tr.table.get((b, a), 0) for b in keys) for a in keys]
-    medians = [
-        MedianChange(
-            words(ins).axes[axis].label, len(tr.changes[axis]), _signed(tr.median(axis)) if len(tr.changes[axis]) >= MIN_SHARE else None
-        )
-        for axis in AXES
-    ]
+    medians = []
+    for axis in AXES:
+        median = tr.median(axis) if len(tr.changes[axis]) >= MIN_SHARE else None
+        medians.append(MedianChange(words(ins).axes[axis].label, len(tr.changes[axis]), None if median is None else _signed(median)))
     earlier = [EarlierYear(y, n) for y, n in tr.earlier_years.items()]
     return TransitionsView(tr.pairs, earlier, [labels[k] for k in keys], rows, totals, tr.pairs, _moves(ins, tr.table), medians)
 
