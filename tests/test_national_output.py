@@ -15,7 +15,7 @@ from ambitionsgraf import national
 
 from .conftest import ROOT, TEST_SITE_URL, project_settings, run_build, tree, write_orgs
 from .helpers import answer_file
-from .national_fixture import FIXTURE, assert_in_text_block, fixture_files, published, report, svar, text_of, two  # noqa: F401  (fixtures, found by their names)
+from .national_fixture import FIXTURE, assert_in_text_block, everyone, fixture_files, published, report, svar, text_of, two  # noqa: F401  (fixtures, found by their names)
 
 
 @pytest.fixture(scope="module")
