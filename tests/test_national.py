@@ -141,6 +141,9 @@ def test_areas_and_axes_by_median_and_quartiles(instrument, report):
         "3,0",
         True,
     )
+    # What area 1 can reach at all: nej (0) and four answers 1, over 5: 0,8; ja (3) and four answers 4: 19/5 = 3,8.
+    # The verksamhet area is five answers on the scale, unweighted: 1–4.
+    assert (row.range, everyone.rows[3].range) == ("0,8–3,8", "1,0–4,0")
     region = next(t for t in areas.tables if t.label == "Region")
     assert region.rows[0].median is None and region.rows[0].count == 2  # two: no median
     assert national.breakdowns.quantile([F(1), F(2), F(3), F(4)], F(1, 4)) == F(7, 4)  # position 0,75: 1 + 0,75
