@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from ..instrument import Instrument, Question
 from ..text import and_list, percent, question_numbers
-from ..wording import number_word, words
+from ..wording import NO_STATUS, number_word, words
 from .figures import MIN_SHARE, NationalReport
 
 RAMP = ("4", "3", "2", "1")  # the chart's colour keys, darkest first (distribution.LEVEL_COLOURS)
@@ -218,6 +218,7 @@ class Steps:
     chart: Chart | None
     shares: bool
     strongest: str  # "På plats"
+    no_status: str = NO_STATUS  # the column of those without a status
 
 
 def _rule(ins: Instrument, numbers: list[int]) -> str:

@@ -21,7 +21,7 @@ from ..instrument import Instrument
 from ..layout import NATIONAL_CHART_FILES
 from ..scoring import AXES
 from ..text import count, grouped, num, percent, swedish_date, the_count
-from ..wording import words
+from ..wording import NO_POINT, words
 from .breakdowns import Areas, Changes, Graph, Groups, area_section, change_section, county_section, graph_section, role_section
 from .coverage import Participation, coverage_view, terms
 from .coverage import tally_label as _tally_label
@@ -40,8 +40,6 @@ from .questions import (
     high_counts,
     step_section,
 )
-
-NO_POINT = "Ingen punkt (svar saknas)"
 
 
 def _signed(value: Fraction) -> str:
