@@ -12,8 +12,8 @@ from fractions import Fraction
 
 from .content import Guidance, Page, fill, instrument_placeholder_values
 from .instrument import Area, Instrument
-from .text import and_list, num, question_numbers
-from .wording import answer_text, area_range, assumed, exact, words
+from .text import and_list, question_numbers
+from .wording import answer_text, area_range, assumed, exact, range_text, words
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def area_section(ins: Instrument, area: Area) -> MethodArea:
         questions=questions,
         denominator=area.denominator,
         formula=("Σ (vikt × poäng)" if weighted else "Σ poäng") + f" / {area.denominator}",
-        range=f"{num(low)}–{num(high)}",
+        range=range_text(low, high),
     )
 
 

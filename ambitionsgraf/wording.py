@@ -128,6 +128,11 @@ def area_range(ins: Instrument, area: Area) -> tuple[Fraction, Fraction]:
     return low / area.denominator, high / area.denominator
 
 
+def range_text(low: Fraction, high: Fraction) -> str:
+    """A reachable range as the method page and the national follow-up write it: "0,8–3,8"."""
+    return f"{num(low)}–{num(high)}"
+
+
 def axis_range(ins: Instrument, axis: str) -> tuple[Fraction, Fraction]:
     """The least and the most the axis can be: the mean of its areas' ranges."""
     ranges = [area_range(ins, a) for a in ins.areas_of_axis(axis)]

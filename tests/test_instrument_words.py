@@ -2,7 +2,8 @@
 
 A copy of the project gets an instrument with other points, another weight, other axis names,
 another spread flag and other names for the step kinds; the built pages, the action plan and the
-reports' print HTML (what WeasyPrint makes the PDFs of) must say the new values and never the old.
+reports' print HTML (what WeasyPrint makes the PDFs of), the national follow-up's page and print
+HTML included, must say the new values and never the old.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from fractions import Fraction
 import pytest
 
 from ambitionsgraf.answers import parse_organisation
+from ambitionsgraf.national.pages import national_print_html, national_views
 from ambitionsgraf.pipeline import BuildOptions, build, load_project
-from ambitionsgraf.scoring import score_organisation
+from ambitionsgraf.scoring import score_organisation, summarise
 from ambitionsgraf.site import report_html
 from ambitionsgraf.wording import exact
 
@@ -58,13 +60,21 @@ def changed(tmp_path_factory):
     rounds = [
         ("2024-03-01", [("inkopschef", uniform(4, mal="ja", omfattning="delar")), ("verksamhet", uniform(1, mal="nej", v1_matt="vet_ej"))])
     ]
-    orgs = write_orgs(tmp / "orgs", {"testby.yaml": answer_file(rounds, namn="Testby kommun")})
+    # Four more alike, so that the national follow-up of 2024 shows shares, its charts and its summary
+    others = {f"by{n}.yaml": answer_file(rounds, namn=f"By {n} kommun") for n in range(4)}
+    orgs = write_orgs(tmp / "orgs", {"testby.yaml": answer_file(rounds, namn="Testby kommun"), **others})
     out = tmp / "out"
     build(BuildOptions(project_dir=proj, orgs_dir=orgs, out_dir=out, make_pdf=False, site_url=TEST_SITE_URL, cache_dir=tmp / "cache"))
     project = load_project(proj, project_settings(TEST_SITE_URL))
     org, problems = parse_organisation(project.ins, orgs / "testby.yaml", (orgs / "testby.yaml").read_bytes())
     assert org is not None, problems
     result = score_organisation(project.ins, org)
+    everyone = []
+    for path in sorted(orgs.glob("*.yaml")):
+        parsed, problems = parse_organisation(project.ins, path, path.read_bytes())
+        assert parsed is not None, problems
+        everyone.append(summarise(score_organisation(project.ins, parsed)))
+    (national,) = national_views(project, everyone).values()
 
     def page(rel: str) -> str:
         return (out / "site" / rel).read_text(encoding="utf-8")
@@ -80,6 +90,8 @@ def changed(tmp_path_factory):
         "plan": (out / "leverans" / "testby-handlingsplan.csv").read_text(encoding="utf-8-sig"),
         "public_pdf": report_html(project, result, public=True),
         "delivery_pdf": report_html(project, result, public=False),
+        "national": page("oversikt/2024/index.html"),
+        "national_pdf": national_print_html(project, national),
     }
 
 
@@ -116,6 +128,22 @@ def test_the_instrument_was_changed_and_still_loads(changed):
         ("method", "<li><strong>På plats</strong>: medelvärde 3,25 eller högre", "3,5"),
         ("about", "<em>på plats</em> (medelvärde 3,25 eller mer)", "3,5"),
         ("about", "och kan också svara ”Ingen aning”", "Vet ej"),
+        # The national follow-up (2024: five organisations), its page and its PDF's HTML
+        ("national", "hur långt styrsystemet för inköp har kommit", "ledningssystemet för inköp"),
+        ("national", "hör hemma i styrsystemet eller inköpsprocessen", "hör hemma i ledningssystemet"),
+        ("national", "<p>Ett steg i styrsystemet, eller en zon i inköpsprocessen", "Ett steg i ledningssystemet"),
+        ("national", "en per steg i styrsystemet, med andelen", "en per steg i ledningssystemet"),
+        ("national", "Steg i styrsystemet jämförs inte med varandra", "Steg i ledningssystemet"),
+        ("national", '<h2 id="ledningssystemet-h">Styrsystemet steg för steg</h2>', "Ledningssystemet steg för steg"),
+        ("national", "har ett medelsvar på minst 3,25 (frågan om mål", "minst 3,5"),
+        ("national", 'class="num">Median, samverkan med ledningen</th>', "Median, samspel med ledningen"),
+        ("national", 'data-label="Möjliga värden">0,8–4,0</td>', "0,8–3,8"),  # area 1 reaches 4 with ja = 4
+        ("national", "kan inte alltid nå hela svarsskalan (1–4)", "poäng (1–4)"),
+        ("national_pdf", "svar per fråga och styrsystemets steg", "svar per fråga och ledningssystemets steg"),
+        ("national_pdf", "hur långt styrsystemet för inköp har kommit", "ledningssystemet för inköp"),
+        ("national_pdf", '<a href="#ledningssystemet">Styrsystemet steg för steg</a>', "Ledningssystemet steg"),
+        ("national_pdf", "(möjligt intervall 0,8–4,0)", "0,8–3,8"),
+        ("national_pdf", "har ett medelsvar på minst 3,25 (frågan om mål", "minst 3,5"),
     ],
 )
 def test_a_changed_fact_shows_its_new_value_and_never_the_old(changed, where, new, old):

@@ -6,7 +6,7 @@ into what the year's page and PDF show, and `report_digest` keys both on that vi
 
 from . import breakdowns
 from .figures import MIN_SHARE, Grouping, NationalReport, Tally, Transitions, earlier_round, participants, year_report, years
-from .view import CHART_FILES, NO_POINT, charts_of, report_digest, report_view
+from .view import CHART_FILES, NO_POINT, NationalView, charts_of, report_digest, report_view
 
 __all__ = [
     "CHART_FILES",
@@ -14,6 +14,7 @@ __all__ = [
     "NO_POINT",
     "Grouping",
     "NationalReport",
+    "NationalView",
     "Tally",
     "Transitions",
     "breakdowns",

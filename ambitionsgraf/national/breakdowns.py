@@ -10,12 +10,15 @@ offices mark estimates that rest on few observations."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..instrument import Instrument
 from ..scoring import AXES, details_public
 from ..text import num, percent
+from ..wording import area_range, axis_range, range_text
 from .figures import MIN_SHARE, NationalReport, Statuses, exact_sorted
+from .questions import Cell, Chart
 
 CAUTION = 20  # fewer organisations than this: the figure is shown with a caution
 FEW_RESPONDENTS = 5  # a round with fewer interviewed: a move may be one person's answers
@@ -31,21 +34,22 @@ def quantile(values: list[Fraction], p: Fraction) -> Fraction:
     return values[low] + (values[low + 1] - values[low]) * (pos - low)
 
 
-def graph_section(ins: Instrument, report: NationalReport) -> dict | None:
+@dataclass(frozen=True)
+class Graph:
+    chart: Chart
+    count: int  # points drawn
+    without: int  # organisations without a point
+
+
+def graph_section(ins: Instrument, report: NationalReport) -> Graph | None:
     """Every published organisation's point of the year, unnamed (figure 10); published points are public already."""
     points = sorted(
         (float(a.overall.axes["verksamhet"]), float(a.overall.axes["ledning"])) for _, a in report.rounds if a.overall.quadrant is not None
     )
     if not points:
         return None
-    return {
-        "file": "ambitionsgraf.svg",
-        "kind": "graph",
-        "points": points,
-        "count": len(points),
-        "without": report.members - len(points),
-        "title": f"Ambitionsgrafen {report.year}: en punkt per publicerad organisation ({len(points)} punkter)",
-    }
+    title = f"Ambitionsgrafen {report.year}: en punkt per publicerad organisation ({len(points)} punkter)"
+    return Graph(Chart("ambitionsgraf.svg", title, kind="graph", points=points), len(points), report.members - len(points))
 
 
 def _share(n: int, total: int) -> str | None:
@@ -60,7 +64,33 @@ def _pp(before: int, now: int, total: int) -> str | None:
     return ("+" if diff > 0 else "−" if diff < 0 else "±") + f"{abs(diff)}"
 
 
-def change_section(ins: Instrument, report: NationalReport) -> dict:
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    count: int  # with an answer (a status) both times
+    before: str | None
+    now: str | None
+    change: str | None  # in percentage points
+    caution: bool
+
+
+@dataclass(frozen=True)
+class Changes:
+    pairs: int
+    questions: list[ChangeRow]
+    steps: list[ChangeRow]
+    caution: int
+    moved: int  # from one quadrant to another
+    few_respondents: int  # of them, resting on a round with fewer than few_limit interviewed
+    few_limit: int
+
+
+def _change_row(label: str, c: list[int]) -> ChangeRow:
+    total, before, now = c
+    return ChangeRow(label, total, _share(before, total), _share(now, total), _pp(before, now, total), MIN_SHARE <= total < CAUTION)
+
+
+def change_section(ins: Instrument, report: NationalReport) -> Changes:
     """Per question the share "i hög grad", and per step the share "på plats", at the earlier round
     and in the year, over the organisations with an answer (a status) both times."""
     strongest = ins.statuses[0].id
@@ -82,20 +112,8 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
                 c[0] += 1
                 c[1] += bs[s.id] == strongest
                 c[2] += ns[s.id] == strongest
-
-    def row(label: str, c: list[int]) -> dict:
-        total, before, now = c
-        return {
-            "label": label,
-            "count": total,
-            "before": _share(before, total),
-            "now": _share(now, total),
-            "change": _pp(before, now, total),
-            "caution": MIN_SHARE <= total < CAUTION,
-        }
-
-    questions = [row(f"{q.number}. {q.short[:1].upper() + q.short[1:]}", q_counts[q.id]) for q in ins.questions]
-    steps = [row(s.label, s_counts[s.id]) for s in ins.steps]
+    questions = [_change_row(f"{q.number}. {q.short[:1].upper() + q.short[1:]}", q_counts[q.id]) for q in ins.questions]
+    steps = [_change_row(s.label, s_counts[s.id]) for s in ins.steps]
     moves = [
         (before, now)
         for _, before, now in report.pairs  # from one quadrant to another (a point both times)
@@ -103,31 +121,49 @@ def change_section(ins: Instrument, report: NationalReport) -> dict:
     ]
     few = sum(1 for before, now in moves if min(before.overall.respondents, now.overall.respondents) < FEW_RESPONDENTS)
     moved = len(moves)
-    return {
-        "pairs": len(report.pairs),
-        "questions": questions,
-        "steps": steps,
-        "caution": CAUTION,
-        "moved": moved,
-        "few_respondents": few,
-        "few_limit": FEW_RESPONDENTS,
-    }
+    return Changes(len(report.pairs), questions, steps, CAUTION, moved, few, FEW_RESPONDENTS)
 
 
-def _stats(values: list[Fraction]) -> dict:
+@dataclass(frozen=True)
+class StatsRow:
+    label: str
+    range: str  # what an organisation's value can be at all, "0,8–3,8" (wording.area_range, axis_range)
+    count: int
+    caution: bool
+    median: str | None
+    q1: str | None
+    q3: str | None
+
+
+@dataclass(frozen=True)
+class StatsTable:
+    label: str
+    members: int
+    rows: list[StatsRow]
+
+
+@dataclass(frozen=True)
+class Areas:
+    tables: list[StatsTable]
+    caution: int
+
+
+def _stats(label: str, reachable: tuple[Fraction, Fraction], values: list[Fraction]) -> StatsRow:
     values = list(exact_sorted(values))
     n = len(values)
     shown = n >= MIN_SHARE
-    return {
-        "count": n,
-        "caution": shown and n < CAUTION,
-        "median": num(quantile(values, Fraction(1, 2))) if shown else None,
-        "q1": num(quantile(values, Fraction(1, 4))) if shown else None,
-        "q3": num(quantile(values, Fraction(3, 4))) if shown else None,
-    }
+    return StatsRow(
+        label,
+        range_text(*reachable),
+        n,
+        shown and n < CAUTION,
+        num(quantile(values, Fraction(1, 2))) if shown else None,
+        num(quantile(values, Fraction(1, 4))) if shown else None,
+        num(quantile(values, Fraction(3, 4))) if shown else None,
+    )
 
 
-def area_section(ins: Instrument, report: NationalReport) -> dict:
+def area_section(ins: Instrument, report: NationalReport) -> Areas:
     """Per area and axis: median and quartiles of the organisations' values, for all and per type."""
     groups = [("Alla organisationer", [a for _, a in report.rounds])]
     groups += [
@@ -136,18 +172,51 @@ def area_section(ins: Instrument, report: NationalReport) -> dict:
     # An area of a round one person answered is that person's own: never in a figure (scoring.details_public);
     # its point (the axes) is public and counts.
     measures = [
-        (f"{area.number}. {area.label}", lambda a, area=area: a.overall.areas[area.id] if details_public(a.overall) else None)
+        (
+            f"{area.number}. {area.label}",
+            area_range(ins, area),
+            lambda a, area=area: a.overall.areas[area.id] if details_public(a.overall) else None,
+        )
         for area in ins.areas
     ]
-    measures += [(ins.axes[axis]["etikett"], lambda a, axis=axis: a.overall.axes[axis]) for axis in AXES]
+    measures += [(ins.axes[axis]["etikett"], axis_range(ins, axis), lambda a, axis=axis: a.overall.axes[axis]) for axis in AXES]
     tables = []
     for label, rounds in groups:
-        rows = [{"label": m_label, **_stats([v for a in rounds if (v := get(a)) is not None])} for m_label, get in measures]
-        tables.append({"label": label, "members": len(rounds), "rows": rows})
-    return {"tables": tables, "caution": CAUTION}
+        rows = [_stats(m_label, reachable, [v for a in rounds if (v := get(a)) is not None]) for m_label, reachable, get in measures]
+        tables.append(StatsTable(label, len(rounds), rows))
+    return Areas(tables, CAUTION)
 
 
-def county_section(ins: Instrument, report: NationalReport) -> dict | None:
+@dataclass(frozen=True)
+class GroupRow:
+    """A county or a role: how many, how many in the best quadrant, the median on each axis."""
+
+    label: str
+    count: int | None  # None: a role under five organisations, not even how many
+    caution: bool
+    best: Cell
+    ledning: str | None
+    verksamhet: str | None
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Groups:
+    rows: list[GroupRow]
+    best: str  # the best quadrant's label
+    caution: int
+
+
+def _medians(axes_of: list, enough: bool) -> dict[str, str | None]:
+    """The median on each axis of the values there are, where there are at least MIN_SHARE (and `enough`)."""
+    out = {}
+    for axis in AXES:
+        values = list(exact_sorted([v for axes in axes_of if (v := axes[axis]) is not None]))
+        out[axis] = num(quantile(values, Fraction(1, 2))) if enough and len(values) >= MIN_SHARE else None
+    return out
+
+
+def county_section(ins: Instrument, report: NationalReport) -> Groups | None:
     """Per county (from the SCB code: municipalities and the region), how many, how many in the
     quadrant ändamålsenlig, and the median on each axis."""
     g = report.grouping
@@ -167,25 +236,22 @@ def county_section(ins: Instrument, report: NationalReport) -> dict | None:
         rounds = by[county]
         n = len(rounds)
         shown = n >= MIN_SHARE
-        axes = {}
-        for axis in AXES:
-            values = list(exact_sorted([v for a in rounds if (v := a.overall.axes[axis]) is not None]))
-            axes[axis] = num(quantile(values, Fraction(1, 2))) if len(values) >= MIN_SHARE else None
+        axes = _medians([a.overall.axes for a in rounds], True)
         best_n = sum(a.overall.quadrant == best.id for a in rounds)
         rows.append(
-            {
-                "label": county[1] if county else "Län okänt (ingen kod i svarsfilen)",
-                "count": n,
-                "best": {"count": best_n, "share": f"{percent(Fraction(best_n, n))} %" if shown else None},
-                "ledning": axes["ledning"],
-                "verksamhet": axes["verksamhet"],
-                "caution": shown and n < CAUTION,
-            }
+            GroupRow(
+                county[1] if county else "Län okänt (ingen kod i svarsfilen)",
+                n,
+                shown and n < CAUTION,
+                Cell(best_n, f"{percent(Fraction(best_n, n))} %" if shown else None),
+                axes["ledning"],
+                axes["verksamhet"],
+            )
         )
-    return {"rows": rows, "best": best.label, "caution": CAUTION}
+    return Groups(rows, best.label, CAUTION)
 
 
-def role_section(ins: Instrument, report: NationalReport) -> dict:
+def role_section(ins: Instrument, report: NationalReport) -> Groups:
     """Per role (the report's §8.1.5 adds respondent groups), over the published organisations where
     the role was interviewed: how many, how many of their points lie in ändamålsenlig, and the median
     on each axis. Never one organisation's role: nothing is shown for fewer than MIN_SHARE organisations
@@ -198,22 +264,17 @@ def role_section(ins: Instrument, report: NationalReport) -> dict:
         shown = n >= MIN_SHARE
         with_point = [g for g in scores if g.quadrant is not None]
         best_n = sum(g.quadrant == best.id for g in with_point)
-        axes = {}
-        for axis in AXES:
-            values = list(exact_sorted([v for g in scores if (v := g.axes[axis]) is not None]))
-            axes[axis] = num(quantile(values, Fraction(1, 2))) if shown and len(values) >= MIN_SHARE else None
+        axes = _medians([g.axes for g in scores], shown)
+        share = f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None
         rows.append(
-            {
-                "label": role.label,
-                "count": n if shown else None,  # not even how many, under five: that is role detail too
-                "shown": shown,
-                "caution": shown and n < CAUTION,
-                "best": {
-                    "count": best_n if shown else None,
-                    "share": f"{percent(Fraction(best_n, len(with_point)))} %" if shown and len(with_point) >= MIN_SHARE else None,
-                },
-                "ledning": axes["ledning"],
-                "verksamhet": axes["verksamhet"],
-            }
+            GroupRow(
+                role.label,
+                n if shown else None,  # not even how many, under five: that is role detail too
+                shown and n < CAUTION,
+                Cell(best_n if shown else None, share),
+                axes["ledning"],
+                axes["verksamhet"],
+                shown,
+            )
         )
-    return {"rows": rows, "best": best.label, "caution": CAUTION}
+    return Groups(rows, best.label, CAUTION)

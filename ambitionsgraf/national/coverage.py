@@ -11,11 +11,12 @@ report's survey judged representative (the regions'); below it in a main group w
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from ..instrument import Instrument
 from ..text import and_list, percent
-from ..wording import exact
+from ..wording import exact, words
 from .figures import Grouping, NationalReport, Tally
 
 GOOD_COVERAGE = Fraction(60, 100)
@@ -25,17 +26,31 @@ def _coverage(published: int, size: int | None) -> Fraction | None:
     return Fraction(published, size) if size else None
 
 
-def _row(label: str, measured: int, published: int, size: int | None, main: bool = False, coded: int | None = None) -> dict:
+@dataclass(frozen=True)
+class CoverageRow:
+    label: str
+    main: bool  # an SKR main group
+    measured: int  # took part
+    published: int
+    left_out: int
+    size: int | None  # how many in the country
+    coverage: str | None
+
+
+@dataclass(frozen=True)
+class Participation:
+    types: list[CoverageRow]
+    total: CoverageRow
+    groups: list[CoverageRow] | None  # SKR's groups; None without a grouping
+    edition: str | None
+    kind: str | None  # the type the groups divide, in the plural
+    representative: list[str]
+    threshold: int  # GOOD_COVERAGE in percent
+
+
+def _row(label: str, measured: int, published: int, size: int | None, main: bool = False, coded: int | None = None) -> CoverageRow:
     cover = _coverage(published if coded is None else coded, size)
-    return {
-        "label": label,
-        "main": main,
-        "measured": measured,
-        "published": published,
-        "left_out": measured - published,
-        "size": size,
-        "coverage": None if cover is None else f"{percent(cover)} %",
-    }
+    return CoverageRow(label, main, measured, published, measured - published, size, None if cover is None else f"{percent(cover)} %")
 
 
 def _measured(report: NationalReport, t: Tally) -> int:
@@ -47,6 +62,7 @@ def _coded(report: NationalReport, type_: str) -> tuple[int, int]:
     reference list: only they can be counted against the country (no two files share a code),
     while one without a code might be any place, or one already counted."""
     g = report.grouping
+    assert g is not None  # asked only where the country's sizes are known, which the grouping gives
     published = sum(1 for o, _ in report.rounds if o.type == type_ and g.county_of(o) is not None)
     return max(report.measured.get(("kod", type_), 0), published), published
 
@@ -58,7 +74,11 @@ def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
     if g is not None and g.type_sizes:
         country.append(f"hur många det finns i landet, enligt {g.codes_edition}" if g.codes_edition else "hur många det finns i landet")
         country.append(f"för en kommungrupp hur många kommuner gruppen har enligt {g.edition}")
-    top = ins.scale[0][1]
+    top, strongest, kinds = ins.scale[0][1], ins.statuses[0].label, words(ins).kinds
+    in_place = (
+        f"status för ett steg i {kinds['steg'].label.lower()} eller en zon i {kinds['zon'].label.lower()}: alla dess frågor är "
+        f"{strongest.lower()}, det vill säga har ett medelsvar på minst {exact(ins.statuses[0].minimum, 1)} (frågan om mål: alla svarade ja)."
+    )
     return [
         ("Deltog", f"mättes med ambitionsgrafen under {report.year}, publicerad eller inte."),
         (
@@ -83,16 +103,11 @@ def terms(ins: Instrument, report: NationalReport) -> list[tuple[str, str]]:
             "I hög grad",
             f"organisationens medelsvar på en fråga avrundas till ”{top.lower()}” (för frågan om mål: alla intervjuade svarade ja).",
         ),
-        (
-            "På plats",
-            "status för ett steg i ledningssystemet eller en zon i inköpsprocessen: alla dess frågor är på plats, "
-            "det vill säga har ett medelsvar på minst "
-            f"{exact(ins.statuses[0].minimum, 1)} (frågan om mål: alla svarade ja).",
-        ),
+        (strongest, in_place),
     ]
 
 
-def coverage_view(ins: Instrument, report: NationalReport) -> dict:
+def coverage_view(ins: Instrument, report: NationalReport) -> Participation:
     """The participation tables (types, then SKR groups) and the representativeness sentences."""
     g = report.grouping
     sizes = g.type_sizes if g is not None else {}
@@ -123,15 +138,15 @@ def coverage_view(ins: Instrument, report: NationalReport) -> dict:
         ]
         if report.measured.get(("okand", "okand")) and not any(t.kind == "okand" for t in report.tallies):
             groups.append(_row(tally_label(ins, _unknown(), g), report.measured[("okand", "okand")], 0, None))
-    return {
-        "types": types,
-        "total": total,
-        "groups": groups,
-        "edition": g.edition if g else None,
-        "kind": ins.type_of(g.applies_to).plural if g else None,
-        "representative": representativeness(ins, report),
-        "threshold": percent(GOOD_COVERAGE),
-    }
+    return Participation(
+        types,
+        total,
+        groups,
+        g.edition if g else None,
+        ins.type_of(g.applies_to).plural if g else None,
+        representativeness(ins, report),
+        percent(GOOD_COVERAGE),
+    )
 
 
 def tally_label(ins: Instrument, t: Tally, grouping: Grouping | None) -> str:
@@ -139,6 +154,7 @@ def tally_label(ins: Instrument, t: Tally, grouping: Grouping | None) -> str:
         return "Alla organisationer"
     if t.kind == "typ":
         return ins.type_of(t.key).label
+    assert grouping is not None  # a group's tally exists only with a grouping
     if t.kind == "huvudgrupp":
         return f"{t.key}. {grouping.main_groups[t.key]}"
     if t.kind == "grupp":
@@ -195,7 +211,7 @@ def representativeness(ins: Instrument, report: NationalReport) -> list[str]:
         else:
             said += f" Vår bedömning är att resultaten är representativa för {t.plural}."
         out.append(said)
-    rest = [t.plural for t in ins.types if not g.type_sizes.get(t.id) and report.measured.get(("typ", t.id))]
+    rest = [t.plural or t.label for t in ins.types if not g.type_sizes.get(t.id) and report.measured.get(("typ", t.id))]
     if rest:
         out.append(f"För {and_list(rest)} finns inget antal i landet att jämföra med, så representativiteten bedöms inte.")
     if out:

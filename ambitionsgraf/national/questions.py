@@ -14,21 +14,48 @@ table and the step Styrdokument never disagree.)"""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..instrument import Instrument
+from ..instrument import Instrument, Question
 from ..text import and_list, percent, question_numbers
+from ..wording import NO_STATUS, number_word, words
 from .figures import MIN_SHARE, NationalReport
 
-RAMP = ("4", "3", "2", "1")
-NUMBER_WORDS = {3: "tre", 4: "fyra", 5: "fem", 6: "sex"}  # "alla tre frågorna"
-# Question 1 by the status rule: every, some or no respondent said ja (distribution.LEVEL_COLOURS has their colours).
-YES_NO_LEVELS = (("ja", "Alla svarade ja"), ("nagra", "Några svarade ja"), ("nej", "Ingen svarade ja"))
+RAMP = ("4", "3", "2", "1")  # the chart's colour keys, darkest first (distribution.LEVEL_COLOURS)
+# Question 1 by the status rule: every, some or no respondent said yes (distribution.LEVEL_COLOURS has their colours).
+YES_NO_KEYS = ("ja", "nagra", "nej")
 
 
-def cell(n: int, total: int, shares: bool) -> dict:
+@dataclass(frozen=True)
+class Cell:
+    """A count, with its share when there are enough to speak of a share."""
+
+    count: int | None
+    share: str | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the year's view, by its file name (distribution.distribution_svg; `kind` "graph": the ambition graph)."""
+
+    file: str
+    title: str
+    levels: list[tuple[str, str]] = field(default_factory=list)  # (colour key, label)
+    rows: list[tuple] = field(default_factory=list)  # (label, counts, missing)
+    kind: str = "bars"
+    points: list[tuple[float, float]] = field(default_factory=list)  # the graph's: (verksamhet, ledning)
+
+
+def cell(n: int, total: int, shares: bool) -> Cell:
     """A count, with its share of `total` when there are enough to speak of a share."""
-    return {"count": n, "share": f"{percent(Fraction(n, total))} %" if shares and total else None}
+    return Cell(n, f"{percent(Fraction(n, total))} %" if shares and total else None)
+
+
+def yes_no_levels(q: Question) -> list[tuple[str, str]]:
+    """Question 1's levels by the status rule, in the question's own word for yes ("Alla svarade ja")."""
+    yes = q.points[0][0]
+    return list(zip(YES_NO_KEYS, (f"Alla svarade {yes}", f"Några svarade {yes}", f"Ingen svarade {yes}")))
 
 
 def full_text(ins: Instrument, q) -> str:
@@ -48,7 +75,32 @@ def high_counts(ins: Instrument, report: NationalReport, qid: str) -> tuple[int,
     return counts[ins.statuses[0].id], report.members - counts[None]
 
 
-def headline_section(ins: Instrument, report: NationalReport) -> dict:
+@dataclass(frozen=True)
+class HeadlineRow:
+    number: int
+    text: str
+    step: str
+    high: Cell  # "i hög grad", of those who answered
+    answered: int
+    few: bool  # too few answered for a share, in a year with enough organisations
+
+
+@dataclass(frozen=True)
+class HeadlineArea:
+    title: str
+    preamble: str | None
+    rows: list[HeadlineRow]
+
+
+@dataclass(frozen=True)
+class Headline:
+    areas: list[HeadlineArea]
+    chart: Chart | None
+    shares: bool
+    top: str  # the scale's top label, "Instämmer i hög grad"
+
+
+def headline_section(ins: Instrument, report: NationalReport) -> Headline:
     """Per area, each question's share "i hög grad" of the organisations that answered it."""
     shares = report.members >= MIN_SHARE
     step_label = {s.id: s.label for s in ins.steps}
@@ -58,31 +110,56 @@ def headline_section(ins: Instrument, report: NationalReport) -> dict:
         for q in area.questions:
             high, answered = high_counts(ins, report, q.id)
             rows.append(
-                {
-                    "number": q.number,
-                    "text": q.text,
-                    "step": step_label[q.step],
-                    "high": cell(high, answered, shares and answered >= MIN_SHARE),
-                    "answered": answered,
-                    "few": answered < MIN_SHARE <= report.members,
-                }
+                HeadlineRow(
+                    q.number,
+                    q.text,
+                    step_label[q.step],
+                    cell(high, answered, shares and answered >= MIN_SHARE),
+                    answered,
+                    answered < MIN_SHARE <= report.members,
+                )
             )
             chart_rows.append((f"{q.number}. {_capital(q.short)}", [high, answered - high], report.members - answered))
-        areas.append({"title": f"{area.number}. {area.label}", "preamble": area.preamble, "rows": rows})
-    chart = (
-        {
-            "file": "i-hog-grad.svg",
-            "title": f"Andel organisationer som i hög grad har det frågan beskriver, {report.year}",
-            "levels": [("4", "I hög grad"), ("1", "Inte i hög grad")],
-            "rows": chart_rows,
-        }
-        if shares
-        else None
+        areas.append(HeadlineArea(f"{area.number}. {area.label}", area.preamble, rows))
+    chart = Chart(
+        "i-hog-grad.svg",
+        f"Andel organisationer som i hög grad har det frågan beskriver, {report.year}",
+        [(RAMP[0], "I hög grad"), (RAMP[-1], "Inte i hög grad")],
+        chart_rows,
     )
-    return {"areas": areas, "chart": chart, "shares": shares, "top": ins.scale[0][1]}
+    return Headline(areas, chart if shares else None, shares, ins.scale[0][1])
 
 
-def answer_section(ins: Instrument, report: NationalReport) -> dict:
+@dataclass(frozen=True)
+class AnswerRow:
+    number: int
+    text: str  # with its area's lead-in
+    cells: list[Cell]  # one per level
+    missing: Cell
+
+
+@dataclass(frozen=True)
+class AnswerGroup:
+    id: str  # "skala" or "ja-nej"
+    heading: str
+    numbers: str  # "frågorna 2–19"
+    levels: list[str]
+    rows: list[AnswerRow]
+    chart: Chart | None
+
+
+@dataclass(frozen=True)
+class Answers:
+    groups: list[AnswerGroup]
+    shares: bool
+
+
+def _yes_no_heading(q: Question) -> str:
+    """The yes-or-no question's table: "Frågan om mål (ja eller nej)", its answers as the instrument names them."""
+    return f"Frågan om mål ({' eller '.join(k for k, _ in q.points)})"
+
+
+def answer_section(ins: Instrument, report: NationalReport) -> Answers:
     """Per question the organisations at each answer level: the scale's questions in one table,
     question 1 in its own by the status rule (above), so a yes is never read as a level."""
     shares = report.members >= MIN_SHARE
@@ -93,98 +170,101 @@ def answer_section(ins: Instrument, report: NationalReport) -> dict:
         q = ins.question(d["id"])
         if q.rule == "ja_nej":
             st = report.question_statuses[q.id]
-            ident, levels, counts, missing = "ja-nej", YES_NO_LEVELS, [st[strongest], st[middle], st[weakest]], st[None]
+            ident, levels, counts, missing = "ja-nej", yes_no_levels(q), [st[strongest], st[middle], st[weakest]], st[None]
         else:
             ident, levels = "skala", [(key, label) for key, label in d["levels"]]
             counts, missing = [d["counts"][key] for key, _ in levels], d["missing"]
-        g = groups.setdefault(ident, {"id": ident, "levels": list(levels), "questions": []})
+        g = groups.setdefault(ident, {"levels": list(levels), "questions": [], "heading": "Svar på skalan"})
+        if ident == "ja-nej":
+            g["heading"] = _yes_no_heading(q)
         g["questions"].append((q, counts, missing))
     out = []
     for ident, g in sorted(groups.items(), key=lambda kv: kv[0] != "skala"):  # the scale first: its tall chart opens a page
         numbers = question_numbers([q.number for q, _, _ in g["questions"]])
         rows = [
-            {
-                "number": q.number,
-                "text": full_text(ins, q),
-                "cells": [cell(n, report.members, shares) for n in counts],
-                "missing": cell(missing, report.members, shares),
-            }
+            AnswerRow(q.number, full_text(ins, q), [cell(n, report.members, shares) for n in counts], cell(missing, report.members, shares))
             for q, counts, missing in g["questions"]
         ]
-        chart = {
-            "file": "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
-            "title": f"Andel organisationer per svar, {numbers}, {report.year}",
-            "levels": g["levels"],
-            "rows": [(f"{q.number}. {_capital(q.short)}", counts, missing) for q, counts, missing in g["questions"]],
-        }
-        out.append(
-            {
-                "id": ident,
-                "heading": "Frågan om mål (ja eller nej)" if ident == "ja-nej" else "Svar på skalan",
-                "numbers": numbers,
-                "levels": [label for _, label in g["levels"]],
-                "rows": rows,
-                "chart": chart if shares else None,
-            }
+        chart = Chart(
+            "fragor.svg" if ident == "skala" else "fragor-ja-nej.svg",
+            f"Andel organisationer per svar, {numbers}, {report.year}",
+            g["levels"],
+            [(f"{q.number}. {_capital(q.short)}", counts, missing) for q, counts, missing in g["questions"]],
         )
-    return {"groups": out, "shares": shares}
+        out.append(AnswerGroup(ident, g["heading"], numbers, [label for _, label in g["levels"]], rows, chart if shares else None))
+    return Answers(out, shares)
 
 
-def step_section(ins: Instrument, report: NationalReport) -> dict:
+@dataclass(frozen=True)
+class StepRow:
+    number: int
+    label: str
+    rule: str  # when it is in place: "Båda frågorna (4 och 8) på plats"
+    questions: str  # its questions' own shares "i hög grad"
+    cells: list[Cell]  # one per status
+    missing: Cell
+
+
+@dataclass(frozen=True)
+class StepGroup:
+    title: str  # the kind's plural, "Ledningssystemets steg"
+    rows: list[StepRow]
+
+
+@dataclass(frozen=True)
+class Steps:
+    statuses: list[str]
+    groups: list[StepGroup]
+    chart: Chart | None
+    shares: bool
+    strongest: str  # "På plats"
+    no_status: str = NO_STATUS  # the column of those without a status
+
+
+def _rule(ins: Instrument, numbers: list[int]) -> str:
+    """When a step is in place: every one of its questions is."""
+    strongest, listed = ins.statuses[0].label.lower(), and_list(map(str, numbers))
+    if len(numbers) == 1:
+        return _capital(f"{question_numbers(numbers)} {strongest}")
+    every = "båda" if len(numbers) == 2 else f"alla {number_word(len(numbers))}"
+    return _capital(f"{every} frågorna ({listed}) {strongest}")
+
+
+def _step_row(ins: Instrument, report: NationalReport, step, number: int, shares: bool) -> StepRow:
+    counts = report.steps[step.id]
+    questions = ins.questions_of_step(step.id)
+    own = []
+    for q in questions:
+        high, answered = high_counts(ins, report, q.id)
+        c = cell(high, answered, shares and answered >= MIN_SHARE)
+        value = c.share if c.share is not None else c.count
+        own.append(f"{q.number}:\u00a0{value}".replace(" %", "\u00a0%"))  # never "3: 0" and "%" on two lines
+    return StepRow(
+        number,
+        step.label,
+        _rule(ins, [q.number for q in questions]),
+        ", ".join(own),
+        [cell(counts[st.id], report.members, shares) for st in ins.statuses],
+        cell(counts[None], report.members, shares),
+    )
+
+
+def step_section(ins: Instrument, report: NationalReport) -> Steps:
     """Each step's and zone's status, with its rule and its questions' own shares beside it."""
     shares = report.members >= MIN_SHARE
-    strongest = ins.statuses[0]
     groups = []
-    for kind, title in ((k.id, k.plural) for k in ins.kinds.values()):
-        rows: list[dict] = []
-        for s in ins.steps:
-            if s.kind != kind:
-                continue
-            counts = report.steps[s.id]
-            questions = ins.questions_of_step(s.id)
-            numbers = [q.number for q in questions]
-            listed = and_list(map(str, numbers))
-            rule = (
-                f"{question_numbers(numbers)} {strongest.label.lower()}"
-                if len(numbers) == 1
-                else f"båda frågorna ({listed}) {strongest.label.lower()}"
-                if len(numbers) == 2
-                else f"alla {NUMBER_WORDS.get(len(numbers), str(len(numbers)))} frågorna ({listed}) {strongest.label.lower()}"
-            )
-            own = []
-            for q in questions:
-                high, answered = high_counts(ins, report, q.id)
-                c = cell(high, answered, shares and answered >= MIN_SHARE)
-                value = c["share"] if c["share"] is not None else c["count"]
-                own.append(f"{q.number}:\u00a0{value}".replace(" %", "\u00a0%"))  # never "3: 0" and "%" on two lines
-            rows.append(
-                {
-                    "number": len(rows) + 1,
-                    "label": s.label,
-                    "rule": _capital(rule),
-                    "questions": ", ".join(own),
-                    "cells": [cell(counts[st.id], report.members, shares) for st in ins.statuses],
-                    "missing": cell(counts[None], report.members, shares),
-                }
-            )
-        groups.append({"title": title, "rows": rows})
-    steps = [s for s in ins.steps if s.kind == "steg"]
-    chart = {
-        "file": "steg.svg",
-        "title": f"Andel organisationer per status i varje steg av ledningssystemet, {report.year}",
-        "levels": list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
-        "rows": [
-            (f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None])
-            for i, s in enumerate(steps, 1)
-        ],
-    }
-    return {
-        "statuses": [st.label for st in ins.statuses],
-        "groups": groups,
-        "chart": chart if shares else None,
-        "shares": shares,
-        "strongest": strongest.label,
-    }
+    for kind in ins.kinds.values():
+        of_kind = [s for s in ins.steps if s.kind == kind.id]
+        groups.append(StepGroup(kind.plural or kind.label, [_step_row(ins, report, s, i, shares) for i, s in enumerate(of_kind, 1)]))
+    first = ins.kinds["steg"]  # the management system's steps (the instrument has the kinds steg and zon)
+    steps = [s for s in ins.steps if s.kind == first.id]
+    chart = Chart(
+        "steg.svg",
+        f"Andel organisationer per status i varje steg av {first.label.lower()}, {report.year}",
+        list(zip(RAMP[:1] + RAMP[2:], (st.label for st in ins.statuses))),
+        [(f"{i}. {s.label}", [report.steps[s.id][st.id] for st in ins.statuses], report.steps[s.id][None]) for i, s in enumerate(steps, 1)],
+    )
+    return Steps([st.label for st in ins.statuses], groups, chart if shares else None, shares, ins.statuses[0].label)
 
 
 def headline_sentence(ins: Instrument, report: NationalReport) -> str | None:
@@ -211,5 +291,5 @@ def headline_sentence(ins: Instrument, report: NationalReport) -> str | None:
 
     return (
         f"Störst andel som i hög grad har det frågan beskriver finns för {named(most)}, minst för {named(least)}. "
-        "Steg i ledningssystemet jämförs inte med varandra, eftersom de har olika många frågor."
+        f"Steg i {words(ins).kinds['steg'].label.lower()} jämförs inte med varandra, eftersom de har olika många frågor."
     )

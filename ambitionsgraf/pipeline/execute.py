@@ -34,6 +34,7 @@ import orjson
 
 from .. import correction, layout, peergroups, site
 from ..answers import parse_organisation
+from ..national import NationalView
 from ..problems import Problem
 from ..project import Project
 from ..scoring import score_organisation, summarise
@@ -461,11 +462,11 @@ def _delivery_pdf(w: Worker, task: Task, result, index) -> dict:
     )
 
 
-def _national(w: Worker, task: Task, view: dict, index) -> dict:
+def _national(w: Worker, task: Task, view: NationalView, index) -> dict:
     return _prefixed(layout.PUBLIC, site.national_page_files(w.project, view, pdf_linked=task.pdf_linked))
 
 
-def _national_pdf(w: Worker, task: Task, view: dict, index) -> dict:
+def _national_pdf(w: Worker, task: Task, view: NationalView, index) -> dict:
     return _prefixed(layout.PUBLIC, site.national_pdf_files(w.project, view))
 
 

@@ -392,7 +392,7 @@ def _execute(
     try:
         for task, rels in pool.results():
             part = parts.of(task.part)
-            drawn = [[c["file"] for c in charts_of(yearly[task.slug])]] if part.scope == parts.YEAR else []
+            drawn = [[c.file for c in charts_of(yearly[task.slug])]] if part.scope == parts.YEAR else []
             assert part.files is not None  # rendered by a worker: an organisation's part or a year's
             expected = part.files(task.slug, part.name, *drawn)
             if sorted(rels) != sorted(expected):
