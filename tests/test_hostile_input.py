@@ -281,3 +281,12 @@ def test_an_instructions_sheet_before_a_costly_sheet_is_still_refused_at_once(tm
     assert time.process_time() - started < 1.0
     assert table is None and len(problems) == 1
     assert problems[0].message == "its sheet 'Svar' holds more than 800 000 elements; this is not a survey export"
+
+
+def test_merged_ranges_are_read_from_the_sheets_text_as_it_unpacks_also_across_its_chunks():
+    """60 000 merged ranges (about 2 MB, two of the scan's chunks): each found once, in order."""
+    refs = [b"A%d:C%d" % (r, r + 1) for r in range(2, 60_002)]
+    merges = b'<mergeCells count="%d">' % len(refs) + b"".join(b'<mergeCell ref="' + r + b'"/>' for r in refs) + b"</mergeCells>"
+    data = h.workbook(h.sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>', b"A1").replace(b"</worksheet>", merges + b"</worksheet>"))
+    problems, (sheet,) = sheet_limits.measure_xlsx(data, "t.xlsx")
+    assert problems == [] and list(sheet.merged) == [r.decode() for r in refs]

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 
+from ambitionsgraf.text import show
+
 from .conftest import run_cli
 from .survey_exports import ms_forms_rows
 
@@ -91,3 +93,34 @@ def test_a_single_sheet_is_read_without_a_note(instrument, tmp_path):
     path = libreoffice_xlsx(tmp_path, "enkat.xlsx", {"Blad1": ms_forms_rows(instrument)})
     result = _import(tmp_path, path)
     assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_an_organisation_merged_over_three_rows_is_a_problem_naming_the_merge_never_filled_in(instrument, tmp_path):
+    rows = ms_forms_rows(instrument)
+    third = list(rows[1])
+    third[:5] = [3, third[1], third[2], "cecilia.berg@sjoby.se", "Cecilia Berg"]
+    rows.append(third)
+    column = rows[0].index("Organisation")  # F, as Microsoft Forms lays it out here
+    assert column == 5
+    path = libreoffice_xlsx(tmp_path, "enkat.xlsx", {"Svar": rows}, {"Svar": ["F2:F4"]})
+    result = _import(tmp_path, path, "--dry-run")
+    assert result.returncode == 1
+    said = "is part of the merged range F2:F4, whose value is in F2 only; unmerge the cells and fill the value into each row"
+    assert result.stderr.splitlines() == [
+        f"{path}:3: Organisation: cell Svar!F3 {said}",
+        f"{path}:4: Organisation: cell Svar!F4 {said}",
+        "2 problems; nothing was written",
+    ]
+    assert not (tmp_path / "orgs").exists()
+
+
+def test_cells_merged_across_a_row_name_the_cells_the_merge_hides(instrument, tmp_path):
+    rows = ms_forms_rows(instrument)
+    path = libreoffice_xlsx(tmp_path, "enkat.xlsx", {"Blad1": rows}, {"Blad1": ["I3:K3"]})
+    result = _import(tmp_path, path)
+    assert result.returncode == 1
+    heading = show(rows[0][9])  # a long heading is shortened as every problem shortens it
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:3: {heading}: cells Blad1!J3:K3 are part of the merged range I3:K3, whose value is in I3 only; "
+        "unmerge the cells and fill the value into each cell"
+    )

@@ -178,9 +178,11 @@ def _read_xlsx(data: bytes, shown: str, known: Known) -> tuple[Table | None, lis
     finally:
         for wb in books:
             wb.close()
-    if table is not None:
-        table.note = note
-    return table, problems
+    if table is None:
+        return None, problems
+    table.note = note
+    merged = _merged_problems(table, sheet.merged if sheet is not None else ())
+    return (None, merged) if merged else (table, [])
 
 
 def _load(data: bytes, data_only: bool) -> Any:
@@ -253,6 +255,35 @@ def _read_sheet(books: list[Any], index: int, shown: str) -> tuple[Table | None,
     if problems:
         return None, problems
     return Table(shown, rows, ws.title), []
+
+
+def _merged_problems(table: Table, merged: tuple[str, ...]) -> list[Problem]:
+    """A problem on each row a merged range covers beyond its first cell: Excel keeps a merged range's
+    value in its first cell only, so the others read as empty. Never filled in by guess."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    header = table.rows[0][1] if table.rows else []
+    last = table.rows[-1][0] if table.rows else 0
+    problems = []
+    for ref in merged:
+        first_col, first_row, last_col, last_row = range_boundaries(ref)
+        for row in range(first_row, min(last_row, last) + 1):
+            start = first_col + 1 if row == first_row else first_col
+            if start > last_col:
+                continue
+            cells = table.cell(get_column_letter(start), row) + (f":{get_column_letter(last_col)}{row}" if last_col > start else "")
+            heading = clean(header[start - 1]) if start - 1 < len(header) else ""
+            problems.append(
+                Problem(
+                    table.shown,
+                    row,
+                    show(heading) if heading and row > 1 else f"column {get_column_letter(start)}",
+                    f"{'cells' if last_col > start else 'cell'} {cells} {'are' if last_col > start else 'is'} part of the merged "
+                    f"range {ref}, whose value is in {get_column_letter(first_col)}{first_row} only; unmerge the cells and "
+                    f"fill the value into each {'row' if last_row > first_row else 'cell'}",
+                )
+            )
+    return problems
 
 
 def _past_a_limit(shown: str, number: int, columns: int, read_cells: int) -> Problem | None:
