@@ -86,6 +86,8 @@ def import_(args, project_dir: Path) -> int:
         plan = plan_request(project_dir / "content" / "instrument.yaml", request)
     except ContentError as exc:
         return _nothing_written(exc.problems)
+    for note in plan.notes:
+        print(f"note: {note}", file=sys.stderr)
     if args.dry_run:  # how every column was read, even when some were not
         for use in plan.columns:
             print(use, file=sys.stderr)

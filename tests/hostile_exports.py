@@ -67,6 +67,29 @@ def workbook(sheet: bytes, *, styles_part: bytes | None = None, strings: bytes |
     return out.getvalue()
 
 
+def two_sheets(first: bytes, second: bytes, names: tuple[bytes, bytes] = (b"Info", b"Svar")) -> bytes:
+    """A minimal workbook of two sheets, `first` and `second`, named `names`."""
+    src = zipfile.ZipFile(io.BytesIO(workbook(first)))
+    out = io.BytesIO()
+    ws = b'<Override PartName="/xl/worksheets/sheet2.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    rel = (
+        b'<Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+        b'Target="worksheets/sheet2.xml"/>'
+    )
+    change = {
+        "[Content_Types].xml": lambda part: part.replace(b"</Types>", ws + b"</Types>"),
+        "xl/_rels/workbook.xml.rels": lambda part: part.replace(b"</Relationships>", rel + b"</Relationships>"),
+        "xl/workbook.xml": lambda part: part.replace(b'name="Sheet1"', b'name="' + names[0] + b'"').replace(
+            b"</sheets>", b'<sheet name="' + names[1] + b'" sheetId="2" r:id="rId4"/></sheets>'
+        ),
+    }
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        for info in src.infolist():
+            z.writestr(info.filename, change.get(info.filename, lambda part: part)(src.read(info.filename)))
+        z.writestr("xl/worksheets/sheet2.xml", second)
+    return out.getvalue()
+
+
 def sheet(rows: bytes, dimension: bytes | None = None) -> bytes:
     dim = b'<dimension ref="' + dimension + b'"/>' if dimension else b""
     return _HEAD + b"<worksheet " + _NS + b">" + dim + b"<sheetData>" + rows + b"</sheetData></worksheet>"
@@ -77,7 +100,11 @@ def sheet(rows: bytes, dimension: bytes | None = None) -> bytes:
 
 def empty_cells(rows: int = 14_000, columns: int = 1_000) -> bytes:
     """Fourteen million empty cells and no dimension: about 130 KB packed."""
-    return workbook(sheet(b"".join(b'<row r="%d">' % r + b"<c/>" * columns + b"</row>" for r in range(1, rows + 1))))
+    return workbook(empty_cells_sheet(rows, columns))
+
+
+def empty_cells_sheet(rows: int = 14_000, columns: int = 1_000) -> bytes:
+    return sheet(b"".join(b'<row r="%d">' % r + b"<c/>" * columns + b"</row>" for r in range(1, rows + 1)))
 
 
 def styles_bomb(xfs: int = 500_000) -> bytes:

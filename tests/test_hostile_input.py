@@ -242,3 +242,51 @@ def test_a_build_cache_past_its_size_is_set_aside_unread_with_a_note(tmp_path):
         "this is not a build cache; it was ignored and is written anew"
     ]
     assert path.stat().st_size < 1_000_000  # written anew
+
+
+# -- a workbook of several sheets: the first row of each is read, then one, within the same budget --------
+
+
+def _first_row_tags(data: bytes, part: str) -> int:
+    import io
+    import zipfile
+
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(part)
+    return xml[: xml.index(b"</row>") + len(b"</row>")].count(b"<")
+
+
+@pytest.mark.parametrize("formula", [False, True])
+def test_with_several_sheets_each_first_row_counts_once_and_the_sheet_read_once_for_each_pass(formula):
+    limits = sheet_limits.Limits(sheet_tags=1_000)
+    info = h.sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Instruktioner</t></is></c></row>', b"A1")
+    for cells in range(1, 400, 7):
+        data = h.two_sheets(info, _sheet_of(cells, formula))
+        problems, sheets = sheet_limits.measure_xlsx(data, "t.xlsx", limits)
+        probe = _first_row_tags(data, "xl/worksheets/sheet1.xml") + _first_row_tags(data, "xl/worksheets/sheet2.xml")
+        assert [s.first_row for s in sheets] == [_first_row_tags(data, f"xl/worksheets/sheet{n}.xml") for n in (1, 2)]
+        work = _tags(data, "xl/worksheets/sheet2.xml") * (2 if formula else 1) + probe
+        assert bool(problems) == (work > limits.sheet_tags), cells
+        if problems and _tags(data, "xl/worksheets/sheet2.xml") <= limits.sheet_tags:
+            assert "elements to read: the first row of each of its 2 sheets, then sheet 'Svar'" in problems[0].message
+        elif problems:
+            assert problems[0].message.startswith("its sheet 'Svar' holds more than 1 000 elements")
+
+
+def test_an_instructions_sheet_before_a_costly_sheet_is_still_refused_at_once(tmp_path):
+    info = h.sheet(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Instruktioner</t></is></c></row>', b"A1")
+    path = tmp_path / "celler.xlsx"
+    path.write_bytes(h.two_sheets(info, h.empty_cells_sheet()))
+    started = time.process_time()
+    table, problems = read_table(path, "celler.xlsx")
+    assert time.process_time() - started < 1.0
+    assert table is None and len(problems) == 1
+    assert problems[0].message == "its sheet 'Svar' holds more than 800 000 elements; this is not a survey export"
+
+
+def test_merged_ranges_are_read_from_the_sheets_text_as_it_unpacks_also_across_its_chunks():
+    """60 000 merged ranges (about 2 MB, two of the scan's chunks): each found once, in order."""
+    refs = [b"A%d:C%d" % (r, r + 1) for r in range(2, 60_002)]
+    merges = b'<mergeCells count="%d">' % len(refs) + b"".join(b'<mergeCell ref="' + r + b'"/>' for r in refs) + b"</mergeCells>"
+    data = h.workbook(h.sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>', b"A1").replace(b"</worksheet>", merges + b"</worksheet>"))
+    problems, (sheet,) = sheet_limits.measure_xlsx(data, "t.xlsx")
+    assert problems == [] and list(sheet.merged) == [r.decode() for r in refs]

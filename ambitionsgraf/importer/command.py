@@ -18,6 +18,7 @@ from ..instrument import Instrument, load_instrument
 from ..problems import ContentError, Problem
 from ..text import iso_date
 from .columns import ColumnUse
+from .header import known_headings
 from .mapfile import map_text, read_map
 from .model import FileChange, ImportPlan
 from .plan import plan
@@ -63,10 +64,12 @@ def make_plan(
 ) -> ImportPlan:
     """Every file a survey export's import would write, every problem, and how each column was read."""
     shown = display_path(table_path)
-    table, problems = read_table(table_path, shown)
+    table, problems = read_table(table_path, shown, known_headings(ins, mapping))
     if table is None:
         return ImportPlan([], problems, [])
-    return plan(ins, read_survey(ins, table, orgs_dir, default_date, mapping), orgs_dir)
+    the_plan = plan(ins, read_survey(ins, table, orgs_dir, default_date, mapping), orgs_dir)
+    the_plan.notes = [table.note] if table.note else []
+    return the_plan
 
 
 def plan_import(

@@ -10,7 +10,7 @@ from ..problems import Problem
 from ..text import show
 from .cells import clean, column_letter, fold, heading_key
 from .columns import COMMENTS, ORGANISATION, PERSON_WORDS, PERSONAL, REQUIRED, TOOL_HEADINGS, Columns, ColumnUse, How
-from .tables import Table
+from .tables import Known, Table, known_heading
 
 What = tuple[str, str | None]  # (kind, question id): ("roll", None), ("question", "v1_mal"), ("option", "v3_uppfoljning")
 _RESPONDENT_NAME = "; Namn in a survey export is the respondent's own name and is never imported"
@@ -23,6 +23,24 @@ class Header:
     found: dict[int, tuple[str, str | None, str]] = field(default_factory=dict)
     uses: list[ColumnUse] = field(default_factory=list)
     derive_slug: bool = False  # no slug column: the organisation's name says which file
+
+
+def known_headings(ins: Instrument, mapping: dict[str, str] | None = None) -> Known:
+    """Whether a heading is one the import reads or drops by its heading (or the map names): how a
+    workbook's sheet whose first row is the answers' header is told from an instructions sheet."""
+    columns = Columns(ins)
+    mapped = {fold(k) for k in mapping or {}}
+
+    def known(heading: str) -> bool:
+        key = heading_key(heading)
+        return bool(heading) and (
+            fold(heading) in mapped
+            or known_heading(heading)
+            or columns.match(heading) is not None
+            or bool(COMMENTS.fullmatch(key) or ORGANISATION.fullmatch(key))
+        )
+
+    return known
 
 
 def read_header(ins: Instrument, table: Table, mapping: dict[str, str], problems: list[Problem]) -> Header | None:

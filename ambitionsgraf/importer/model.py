@@ -90,6 +90,7 @@ class ImportPlan:
     changes: list[FileChange]  # empty when there is any problem
     problems: list[Problem]
     columns: list[ColumnUse]  # how each column was read, in column order (empty if the file could not be read)
+    notes: list[str] = field(default_factory=list)  # said whatever happens: which sheet of a workbook was read
 
     @property
     def dropped(self) -> list[ColumnUse]:
