@@ -13,7 +13,7 @@ from fractions import Fraction
 from .content import Guidance, Page, fill, instrument_placeholder_values
 from .instrument import Area, Instrument
 from .text import and_list, question_numbers
-from .wording import answer_text, area_range, assumed, exact, range_text, words
+from .wording import answer_text, area_range, assumed, exact, range_text
 
 
 @dataclass(frozen=True)
@@ -117,8 +117,6 @@ class MethodView:
     ledning_areas: list[str]
     verksamhet_areas: list[str]
     axes: dict[str, dict]
-    axis_ends: tuple[str, str]
-    threshold: str
     quadrants: list[QuadrantRow]
     statuses: list[StatusRow]
     strongest: str
@@ -197,8 +195,6 @@ def method_view(ins: Instrument, guidance: Guidance) -> MethodView:
         ledning_areas=[a.label for a in ins.areas_of_axis("ledning")],
         verksamhet_areas=[a.label for a in ins.areas_of_axis("verksamhet")],
         axes=ins.axes,
-        axis_ends=ins.axis_ends,
-        threshold=words(ins).threshold,
         quadrants=[QuadrantRow(q.label, q.ledning, q.verksamhet) for q in ins.quadrants],
         statuses=[StatusRow(s.label, exact(s.minimum, 1)) for s in statuses],
         strongest=statuses[0].label,

@@ -247,7 +247,6 @@ class NationalView:
     latest_text: str | None
     edition: str | None  # SKR's grouping
     site_url: str | None
-    threshold: str  # where an axis turns systematic (wording)
     goals_step: str  # the step the yes-or-no question belongs to
     summary: list[str]
     participation: Participation
@@ -290,7 +289,6 @@ def report_view(ins: Instrument, report: NationalReport, *, site_url: str | None
         latest_text=swedish_date(report.latest) if report.latest else None,
         edition=report.grouping.edition if report.grouping else None,
         site_url=site_url,
-        threshold=words(ins).threshold,
         goals_step=next((s.label for q in ins.questions if q.rule == "ja_nej" for s in ins.steps if s.id == q.step), ""),
         summary=_summary(ins, report, coverage, transitions),
         participation=coverage,
