@@ -28,8 +28,6 @@ import functools
 import json
 import os
 import platform
-import random
-import re
 import statistics
 import subprocess
 import sys
@@ -37,49 +35,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from ambitionsgraf import answerfile
 from ambitionsgraf.instrument import load_instrument
 
 from .hostile import bench_hostile
+from .synthetic import change_earlier_answer, change_latest_answer, write_orgs
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS = list(load_instrument(ROOT / "content" / "instrument.yaml").question_ids)  # in the instrument's order
-ROLES = ["politisk_ledning", "forvaltningsledning", "inkopschef", "verksamhet"]
-TYPES = ["kommun"] * 8 + ["region", "myndighet", "bolag"]
-
-
-def synthetic_file(i: int, rnd: random.Random) -> str:
-    level = rnd.uniform(1.3, 3.7)
-    type_ = rnd.choice(TYPES)
-    rounds = []
-    for year in (2021, 2023, 2025):
-        day = f"{year}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
-        respondents = []
-        for role in ROLES:
-            svar: dict = {}
-            for q in QUESTIONS:
-                if rnd.random() < 0.03:
-                    value = "vet_ej"
-                elif q == "v1_mal":
-                    value = "ja" if rnd.random() < level / 4 else "nej"
-                else:
-                    value = min(4, max(1, round(rnd.gauss(level, 0.7))))
-                if q == "v3_uppfoljning" and value != "vet_ej":
-                    value = {"svar": value, "omfattning": rnd.choice(["delar", "hela"])}
-                if q == "v3_rapportering" and value != "vet_ej":
-                    value = {"svar": value, "frekvens": rnd.choice(["manad", "kvartal", "ar"])}
-                svar[q] = value
-            respondents.append(answerfile.Respondent(role, svar))
-        rounds.append(answerfile.Round(day, respondents))
-        level = min(3.9, level + rnd.uniform(-0.1, 0.3))
-    return answerfile.answer_file(f"Syntetisk organisation {i}", type_, rounds, published=bool(i % 3))
-
-
-def write_orgs(folder: Path, n: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    rnd = random.Random(n)
-    for i in range(n):
-        (folder / f"org-{i:04d}.yaml").write_text(synthetic_file(i, rnd), encoding="utf-8")
 
 
 def run_python(code: str, *args: str) -> dict:
@@ -347,24 +308,6 @@ def bench_search_index(n: int, orgs: Path, tmp: Path, clean: dict) -> list[str]:
         f"{alone['wall']:.2f} s wall, {alone['cpu']:.2f} s CPU (Pagefind's included) → "
         f"**{alone['cpu'] / best_without['cpu']:.1%}** of the clean build's CPU without it",
     ]
-
-
-def _correct_v1_matt(text: str) -> str:
-    """The first v1_matt answer in `text`, one step up (down from 4; vet_ej becomes 2)."""
-    m = re.search(r"v1_matt: (\S+)", text)
-    new = {"1": "2", "2": "3", "3": "4", "4": "3"}.get(m[1], "2")
-    return text[: m.start(1)] + new + text[m.end(1) :]
-
-
-def change_latest_answer(path: Path) -> None:
-    """Correct one answer in the organisation's latest round, which comparisons with others read."""
-    head, sep, last = path.read_text().rpartition("  - datum: ")
-    path.write_text(head + sep + _correct_v1_matt(last))
-
-
-def change_earlier_answer(path: Path) -> None:
-    """Correct one answer in the organisation's first round, which only its own reports show."""
-    path.write_text(_correct_v1_matt(path.read_text()))
 
 
 def bench_pdf(sample: int, tmp: Path) -> list[str]:
