@@ -15,10 +15,10 @@ from .. import personal
 from ..answers import SLUG
 from ..instrument import Instrument
 from ..problems import Problem
-from ..text import name_key, show, slug_for
+from ..text import show, slug_for
 from .cells import clean, column_letter, fold, shown_cell
 from .header import Header, cell_at, cells_of, read_header
-from .model import Identity, Imported, ImportedAnswer, ImportedRespondent, ImportedRound
+from .model import Imported, ImportedAnswer, ImportedRespondent, ImportedRound
 from .recognise import Organisations
 from .tables import Table
 from .values import Values, text_of
@@ -131,7 +131,7 @@ class _Rows:
             self.problem(row, "svar", "no answer in this row; a respondent needs at least one (fill the row in, or delete it)")
         if len(self.imported.problems) > before or not slug or day is None or role is None:
             return
-        self.identify(row, slug, name, type_)
+        self.imported.identify(row, slug, name, type_ or "", lambda first: f"row {first}")
         key = (slug, day)
         if key not in self.rounds:
             self.rounds[key] = ImportedRound(slug, day, row)
@@ -205,16 +205,3 @@ class _Rows:
             if answer is not None:
                 answers[q.id] = answer
         return answers
-
-    def identify(self, row: int, slug: str, name: str, type_: str | None) -> None:
-        """What the row says of its organisation, which must agree with the rows before it."""
-        identities = self.imported.identities
-        if slug not in identities:
-            identities[slug] = Identity(name, type_ or "", row)
-            return
-        first_name, first_type, first_row = identities[slug]
-        if name and first_name and name_key(name) != name_key(first_name):  # as the file was found by (recognise.py)
-            self.problem(row, "namn", f"'{show(name)}', but row {first_row} gives '{show(first_name)}' for {slug}; use one name")
-        if type_ and first_type and type_ != first_type:
-            self.problem(row, "typ", f"{type_}, but row {first_row} gives {first_type} for {slug}; use one type")
-        identities[slug] = Identity(first_name or name, first_type or type_ or "", first_row)
