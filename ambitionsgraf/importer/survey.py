@@ -1,7 +1,8 @@
 """A survey export (a Table, one row per respondent) read into imported rounds.
 
 The header says what each column is (header.py); every row is read cell by cell against the
-instrument, and every problem is reported at its row and column. What the rows give is the same
+instrument by the rules every source shares (values.py), and every problem is reported at its
+row and column. What the rows give is the same
 `Imported` every source yields: the shared steps (plan.py) find the files and write them.
 """
 
