@@ -2,8 +2,8 @@
 
 The header says what each column is (header.py); every row is read cell by cell against the
 instrument by the rules every source shares (values.py), and every problem is reported at its
-row and column. What the rows give is the same
-`Imported` every source yields: the shared steps (plan.py) find the files and write them.
+row and column. What the rows give is the same `Imported` every source yields: the shared steps
+(plan.py) find the files and write them.
 """
 
 from __future__ import annotations
