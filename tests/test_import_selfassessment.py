@@ -186,6 +186,28 @@ def test_one_organisation_one_type_and_each_file_once(tmp_path):
     assert refused(tmp_path, [files[0], files[0]])[0] == f"{files[0]}:1: file: given twice (also as {files[0]}); give each file once"
 
 
+def test_one_organisations_files_agree_on_its_name_as_a_surveys_rows_do(tmp_path):
+    """Two names that give one file (norrviks-kommun) but are not the same name by text.name_key:
+    refused as the survey refuses two rows naming one organisation differently, never one of them
+    written silently. Names that differ only in case are the same name."""
+    files = write(
+        tmp_path / "d",
+        {
+            "a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela")),
+            "b.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), name="Norrviks-kommun"),
+        },
+    )
+    assert refused(tmp_path, files) == [
+        f"{files[1]}:2: namn: 'Norrviks-kommun', but {files[0]} gives 'Norrviks kommun' for norrviks-kommun; use one name",
+        "1 problem; nothing was written",
+    ]
+    (same_name,) = write(tmp_path / "e", {"c.yaml": self_assessment("verksamhet", uniform(2, omfattning="hela"), name="NORRVIKS KOMMUN")})
+    orgs = tmp_path / "orgs"
+    result = run_cli("import", str(files[0]), str(same_name), "--orgs", str(orgs))
+    assert result.returncode == 0, result.stderr
+    assert 'namn: "Norrviks kommun"\n' in (orgs / "norrviks-kommun.yaml").read_text()
+
+
 def test_self_assessment_files_and_a_survey_export_are_not_mixed(tmp_path):
     (path,) = write(tmp_path / "d", {"a.yaml": self_assessment("inkopschef", uniform(3, omfattning="hela"))})
     csv = tmp_path / "d" / "enkat.csv"

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..problems import Problem
+from ..text import name_key, show
 from .columns import ColumnUse
 
 
@@ -66,6 +67,25 @@ class Imported:
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.problems.append(self.at(row, column, message))
+
+    def identify(self, row: int, slug: str, name: str, type_: str, first: Callable[[int], str]) -> bool:
+        """What a row says of its organisation, which must agree with the rows before it for that
+        slug: the name compared by text.name_key (as the file was found, recognise.py), the type
+        exactly; an empty one agrees with any. `first` says where a row is ("row 4", a file's name).
+        False when it disagrees (each disagreement reported at this row)."""
+        if slug not in self.identities:
+            self.identities[slug] = Identity(name, type_, row)
+            return True
+        first_name, first_type, first_row = self.identities[slug]
+        agrees = True
+        if name and first_name and name_key(name) != name_key(first_name):
+            self.problem(row, "namn", f"'{show(name)}', but {first(first_row)} gives '{show(first_name)}' for {slug}; use one name")
+            agrees = False
+        if type_ and first_type and type_ != first_type:
+            self.problem(row, "typ", f"{type_}, but {first(first_row)} gives {first_type} for {slug}; use one type")
+            agrees = False
+        self.identities[slug] = Identity(first_name or name, first_type or type_, first_row)
+        return agrees
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ..instrument import Instrument
 from ..problems import Problem
 from ..safe_read import read_regular
 from ..text import plural, show
-from .model import Identity, Imported, ImportedAnswer, ImportedRespondent, ImportedRound
+from .model import Imported, ImportedAnswer, ImportedRespondent, ImportedRound
 from .recognise import Organisations
 
 _AS_ANSWER_FILE = "sjalvskattning.yaml"  # the name a file is checked under: any name a browser gives it is fine
@@ -129,12 +129,8 @@ class _Files:
         if slug is None:
             self.problem(row, "namn", f"'{show(org.name)}' gives no file name (a–z, 0–9 and hyphens); rename the organisation")
             return
-        identities = self.imported.identities
-        if slug in identities and identities[slug].type != org.type:
-            first = self.files[identities[slug].row - 1][1]
-            self.problem(row, "typ", f"{org.type}, but {first} gives {identities[slug].type} for {slug}; use one type")
+        if not self.imported.identify(row, slug, org.name, org.type, lambda first: self.files[first - 1][1]):
             return
-        identities.setdefault(slug, Identity(org.name, org.type, row))
         self.dates.setdefault(slug, []).append((a.date, row))
         answers = {
             qid: ImportedAnswer(answer.value, answer.option) if answer is not None else ImportedAnswer(None)
