@@ -210,6 +210,8 @@ def main(argv: list[str]) -> int:
     args.interruption = Interruption()
     args.interruption.install()
     try:
+        if cli.finish_interrupted_import(args.orgs):  # an import killed while writing is finished first
+            return 1
         return getattr(cli, {"import": "import_"}.get(args.command, args.command))(args, PROJECT)
     except (KeyboardInterrupt, Interrupted) as exc:
         name = exc.args[0] if isinstance(exc, Interrupted) else "SIGINT"

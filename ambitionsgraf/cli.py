@@ -35,6 +35,21 @@ def build_options(args, project_dir: Path):
     )
 
 
+def finish_interrupted_import(orgs_dir: Path) -> bool:
+    """Finish an import killed while writing its files, before any command reads them (importer.write);
+    say so. True when it could not be finished, and the command must not run."""
+    from .importer import finish_interrupted
+
+    try:
+        note = finish_interrupted(orgs_dir)
+    except ContentError as exc:
+        _report(exc.problems)
+        return True
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return False
+
+
 def check(args, project_dir: Path) -> int:
     from .answers import list_answer_files, load_organisations
     from .instrument import load_instrument

@@ -447,3 +447,50 @@ def test_import_takes_one_organisation_spelled_two_ways_and_hints_ej_as_inte(tmp
     result = run_cli("import", "enkat2.csv", "--datum", "2026-04-01", "--orgs", "orgs2", cwd=tmp_path)
     assert result.returncode == 1
     assert "'Instämmer ej helt' (column F; did you mean Instämmer inte helt?)" in result.stderr, result.stderr
+
+
+# -- import: killed outright while its files go in ------------------------------------------------
+
+_KILLED_AFTER_FIRST_FILE = """
+import os, sys
+sys.path.insert(0, sys.argv[1])
+from ambitionsgraf import atomic
+real, placed = atomic.place, []
+def place(*args, **kwargs):
+    real(*args, **kwargs)
+    placed.append(args[1])
+    if any(p.name.endswith(".yaml") for p in placed):  # the first answer file in place (after the journal), then killed
+        os._exit(137)  # as SIGKILL or a power cut would: no handler, no finally
+atomic.place = place
+import importlib.util
+spec = importlib.util.spec_from_file_location("build_py", os.path.join(sys.argv[1], "build.py"))
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+sys.exit(build.main(sys.argv[2:]))
+"""
+
+
+def test_an_import_killed_while_its_files_go_in_is_finished_by_the_next_command(tmp_path):
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    rows = [["slug", "namn", "typ", "roll", *QUESTIONS, "v3_uppfoljning_omfattning"]]
+    for slug, name in (("aby", "Aby kommun"), ("bby", "Bby kommun"), ("cby", "Cby kommun")):
+        rows.append([slug, name, "kommun", "inkopschef", "Ja", *["3"] * 18, "hela inköpsportföljen"])
+    (tmp_path / "enkat.csv").write_bytes(rows_to_csv(rows))
+    orgs = tmp_path / "orgs"
+    orgs.mkdir()
+    args = [str(ROOT), "import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs"]
+    killed = subprocess.run([sys.executable, "-c", _KILLED_AFTER_FIRST_FILE, *args], cwd=tmp_path, capture_output=True, text=True)
+    assert killed.returncode == 137
+    assert len(list(orgs.glob("*.yaml"))) == 1  # one of three in place: half an import, as the kill left it
+    checked = run_cli("check", "--orgs", "orgs", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "finished an import that was stopped while writing its files (2 of 3 put in place now)" in checked.stderr
+    assert sorted(p.name for p in orgs.iterdir()) == ["aby.yaml", "bby.yaml", "cby.yaml"]  # no journal, no staged file left
+    again = run_cli("check", "--orgs", "orgs", cwd=tmp_path)
+    assert again.returncode == 0 and "finished an import" not in again.stderr
+    imported = run_cli("import", "enkat.csv", "--datum", "2026-03-01", "--orgs", "orgs", "--dry-run", cwd=tmp_path)
+    assert imported.returncode == 1 and "2026-03-01" in imported.stderr  # the round is there, whole, in every file

@@ -75,7 +75,7 @@ from .recognise import existing_names
 from .selfassessments import read_self_assessments
 from .survey import read_survey
 from .tables import Table, read_table
-from .write import extend_text, render_new_file, round_lines, write_changes
+from .write import extend_text, finish_interrupted, render_new_file, round_lines, write_changes
 
 __all__ = [
     "FIXED",
@@ -96,6 +96,7 @@ __all__ = [
     "existing_names",
     "export_rows",
     "extend_text",
+    "finish_interrupted",
     "heading_key",
     "make_plan",
     "map_text",

@@ -3,6 +3,12 @@
 A new file is answerfile.answer_file; an existing one gets the new rounds inserted after the last
 entry of its `matningar:` list, every existing byte kept (never a re-dump). The files are written
 all or nothing: every one staged first (atomic.stage), then each put in place (atomic.place).
+
+Between the two, a journal in the answer files' folder (JOURNAL) lists each staged file and its
+target. A Ctrl-C or SIGTERM waits for the files to be in place; a process killed outright (SIGKILL,
+a power cut) leaves the journal, and the next command run on the folder finishes the import from it
+(finish_interrupted): every staged file still there is put in place, so the folder holds the whole
+import, never part of it.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+
+import orjson
 
 from .. import answerfile, atomic
 from ..instrument import Instrument, Question
@@ -103,6 +111,7 @@ def write_changes(changes: list[FileChange]) -> None:
     """
     targets = [_target(change) for change in changes]  # every refusal before the first byte
     staged: list[tuple[Path, FileChange, Path]] = []
+    journal = _journal_path(changes)
     try:
         for change, (target, st) in zip(changes, targets):
             try:
@@ -112,11 +121,60 @@ def write_changes(changes: list[FileChange]) -> None:
                     _same_permissions(tmp, st)
             except OSError as exc:  # nothing is in place yet
                 raise ContentError([Problem(change.shown, 1, "file", f"cannot be written: {exc.strerror or exc}")]) from None
+        if journal is not None:
+            entries = [
+                {"staged": str(tmp), "target": str(_placed_at(change, target)), "new": change.old is None} for tmp, change, target in staged
+            ]
+            atomic.write(journal, orjson.dumps(entries), replace=False)
         for tmp, change, target in staged:
-            atomic.place(tmp, change.path if change.old is None else target, replace=change.old is not None)
+            atomic.place(tmp, _placed_at(change, target), replace=change.old is not None)
     finally:
         for tmp, _, _ in staged:
             tmp.unlink(missing_ok=True)
+        if journal is not None:
+            journal.unlink(missing_ok=True)  # every file in place, or an error on the way: nothing staged is left to finish
+
+
+JOURNAL = ".import-pagar.json"  # hidden: never read as an answer file
+
+
+def _placed_at(change: FileChange, target: Path) -> Path:
+    return change.path if change.old is None else target
+
+
+def _journal_path(changes: list[FileChange]) -> Path | None:
+    """The journal of an import of more than one file (one file is put in place with one rename)."""
+    return changes[0].path.parent / JOURNAL if len(changes) > 1 else None
+
+
+def finish_interrupted(orgs_dir: Path) -> str | None:
+    """Finish an import that was killed while putting its files in place (see the module's note);
+    a note saying so, or None when there was nothing to finish. ContentError when it cannot be."""
+    journal = orgs_dir / JOURNAL
+    try:
+        entries = orjson.loads(journal.read_bytes())
+    except (FileNotFoundError, NotADirectoryError):  # no journal, or no folder: the command says what is wrong
+        return None
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ContentError(
+            [Problem(str(journal), 1, "file", f"an interrupted import's journal cannot be read: {exc}; remove it and import again")]
+        ) from None
+    placed = 0
+    for entry in entries:
+        staged, target = Path(entry["staged"]), Path(entry["target"])
+        if not staged.exists():
+            continue  # put in place before the import stopped
+        if entry["new"] and target.exists():
+            if target.read_bytes() != staged.read_bytes():
+                raise ContentError(
+                    [Problem(str(target), 1, "file", f"appeared after an import was stopped; compare it with {staged} and remove one")]
+                )
+            staged.unlink()  # linked in place, not yet tidied
+            continue
+        atomic.place(staged, target)
+        placed += 1
+    journal.unlink()
+    return f"{journal}: finished an import that was stopped while writing its files ({placed} of {len(entries)} put in place now)"
 
 
 def _target(change: FileChange) -> tuple[Path, os.stat_result | None]:
