@@ -110,7 +110,7 @@ _MARKERS = string_template(
 )
 
 # Marker shapes as polygons around (0, 0), in points.
-_SHAPES = {
+_SHAPES: dict[str, list[tuple[float, float]]] = {
     "s": [(-4, -4), (4, -4), (4, 4), (-4, 4)],
     "^": [(0, -5), (4.6, 3.2), (-4.6, 3.2)],
     "D": [(0, -5.2), (5.2, 0), (0, 5.2), (-5.2, 0)],
@@ -232,7 +232,9 @@ def _advances(weight: str) -> tuple[dict[int, int], int]:
     """The font's advance width per character and its units per em (fontTools, without importing matplotlib)."""
     from fontTools.ttLib import TTFont
 
-    package = Path(importlib.util.find_spec("matplotlib").submodule_search_locations[0])
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is a dependency"
+    package = Path(spec.submodule_search_locations[0])
     font = TTFont(package / "mpl-data" / "fonts" / "ttf" / _FONT_FILES[weight], lazy=True)
     hmtx = font["hmtx"]
     return {code: hmtx[glyph][0] for code, glyph in font.getBestCmap().items()}, font["head"].unitsPerEm

@@ -160,9 +160,10 @@ def is_systematic(ins: Instrument, value: Fraction | None) -> bool | None:
 
 
 def quadrant_of(ins: Instrument, axes: Mapping[str, Fraction | None]) -> str | None:
-    if any(axes[a] is None for a in AXES):
+    ledning, verksamhet = axes["ledning"], axes["verksamhet"]
+    if ledning is None or verksamhet is None:
         return None
-    return ins.quadrant(is_systematic(ins, axes["ledning"]), is_systematic(ins, axes["verksamhet"])).id
+    return ins.quadrant(_at_least(ledning, ins.threshold), _at_least(verksamhet, ins.threshold)).id
 
 
 def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_sums: dict[int, tuple] | None = None) -> GroupScore:
@@ -175,7 +176,8 @@ def group_score(ins: Instrument, respondents: tuple[Respondent, ...], area_sums:
     axes: dict[str, Fraction | None] = {}
     for axis in AXES:
         values = [areas[a.id] for a in ins.areas_of_axis(axis)]
-        axes[axis] = None if any(v is None for v in values) else mean(values)
+        known_values = [v for v in values if v is not None]
+        axes[axis] = mean(known_values) if len(known_values) == len(values) else None
     return GroupScore(len(respondents), areas, axes, quadrant_of(ins, axes))
 
 
@@ -330,5 +332,5 @@ def priorities(ins: Instrument, steps: Mapping[str, str | None], limit: int = PR
     order = [s.id for s in ins.statuses]
     in_place = order[0]
     candidates = [s for s in ins.steps if steps.get(s.id) not in (None, in_place)]
-    candidates.sort(key=lambda s: (-order.index(steps[s.id]), s.order))
+    candidates.sort(key=lambda s: (-order.index(steps[s.id] or in_place), s.order))  # never None: filtered above
     return [s.id for s in candidates[:limit]]
