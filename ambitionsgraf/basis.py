@@ -65,7 +65,7 @@ class Comparer:
         slug = result.organisation.slug
         if slug in self.own:
             return self.own[slug]
-        return self.frozen.get(result.latest.date[:4], self.live)
+        return self.frozen.get(result.latest.year, self.live)
 
 
 def comparer(ins, archive: Archive, results: dict) -> Comparer:
@@ -93,7 +93,7 @@ def comparer(ins, archive: Archive, results: dict) -> Comparer:
             ) from None
         out.frozen[year] = ComparisonIndex(ins, list(base.values()))
         for slug, r in results.items():
-            if r.latest.date[:4] != year:
+            if r.latest.year != year:
                 continue
             now = year_entry(r, year)
             if slug not in basis or not _same(basis[slug], now):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import orjson
 
-from .scoring import AXES, area_bounds, axis_bounds, question_bounds
+from .scoring import AXES, area_bounds, axis_bounds, question_bounds, round_year
 from .text import percent_shown, swedish_date
 from .views import quadrant_label, shown
 
@@ -68,7 +68,7 @@ def correction_view(ins, delivered: list | None, root: str, slug: str, current: 
     """The page's content for this organisation's delivery report (`current`: its delivery JSON as
     this build writes it; `delivered`: its deliveries as Archive.by_slug lists them), or None when
     there is nothing to correct."""
-    versions = versions_of(delivered or [], current["matningar"][-1]["datum"][:4])
+    versions = versions_of(delivered or [], round_year(current["matningar"][-1]["datum"]))
     if not versions:
         return None
     version, date, folder = versions[-1]

@@ -20,6 +20,7 @@ from . import layout
 from .answers import answer_path
 from .archive import Archive, Delivered, package_names, replaced_by, sha256
 from .problems import ContentError, Problem
+from .scoring import round_year
 from .text import iso_date
 
 
@@ -59,7 +60,7 @@ def packages_of(out_dir: Path, year: str) -> dict[str, dict]:
         path = out_dir / layout.DELIVERY / f"{slug}.json"
         if path.is_file():
             data = orjson.loads(path.read_bytes())
-            if data["matningar"][-1]["datum"][:4] == year:
+            if round_year(data["matningar"][-1]["datum"]) == year:
                 out[slug] = data
     return out
 

@@ -21,7 +21,7 @@ MIN_GROUP = 5  # no comparison (peergroups.py) and no national share or median r
 
 def round_in_year(result: Result, year: str | None) -> Round | None:
     """The organisation's latest round in `year`, or its latest round at all."""
-    rounds = [a for a in result.assessments if year is None or a.date[:4] == year]
+    rounds = [a for a in result.assessments if year is None or a.year == year]
     return rounds[-1] if rounds else None
 
 

@@ -157,7 +157,7 @@ class ComparisonIndex:
         self.unpublished_valued: Counter = Counter()
         for r in everyone:
             ids = [None] + [g.gid for g in group_definitions(ins, r.organisation)]
-            for year in {a.date[:4] for a in r.assessments}:
+            for year in {a.year for a in r.assessments}:
                 a = round_in_year(r, year)
                 if a is None:  # never: the year is one of its rounds'
                     continue
@@ -436,7 +436,7 @@ def comparison(ins: Instrument, result: Result, index: ComparisonIndex, *, with_
     points only through `points_digest` (which, with the organisation's own point, fixes them).
     """
     latest = result.latest
-    year = latest.date[:4]
+    year = latest.year
     published = result.organisation.published
     own_point = _rounded_point(latest, ins.threshold)
     out = []

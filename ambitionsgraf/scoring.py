@@ -53,6 +53,12 @@ class QuestionResult:
     options_by_role: Mapping[str, tuple[str | None, ...]]
 
 
+def round_year(date: str) -> str:
+    """The year a round belongs to: the year of its date (YYYY-MM-DD). The national follow-up, the
+    comparisons and the deliveries all group rounds by it."""
+    return date[:4]
+
+
 @dataclass(frozen=True)
 class AssessmentResult:
     date: str
@@ -62,6 +68,10 @@ class AssessmentResult:
     steps: Mapping[str, str | None]  # step or zone id -> status id, None when no answers
     missing: Mapping[str, int]  # question id -> respondents without a usable answer (only > 0)
     incomplete_areas: Mapping[str, int]  # area id -> respondents without a value for it (only > 0)
+
+    @property
+    def year(self) -> str:
+        return round_year(self.date)
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,10 @@ class RoundSummary:
     # Each role's area scores, axes and quadrant (no answers): for the national follow-up's results
     # per role, which it shows aggregated over at least five published organisations only.
     roles: Mapping[str, GroupScore] = field(default_factory=dict)
+
+    @property
+    def year(self) -> str:
+        return round_year(self.date)
 
 
 @dataclass(frozen=True)

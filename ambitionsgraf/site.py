@@ -332,9 +332,9 @@ def overview_files(project: Project, published: list[OrganisationResult]) -> dic
     """One static page per filter (type × year), so filtering works without JavaScript."""
     ins = project.ins
     types = [t for t in ins.types if any(r.organisation.type == t.id for r in published)]
-    years = sorted({a.date[:4] for r in published for a in r.assessments})
+    years = sorted({a.year for r in published for a in r.assessments})
     files: dict[str, str] = {}
-    present = {(t, y) for r in published for a in r.assessments for t in (None, r.organisation.type) for y in (None, a.date[:4])}
+    present = {(t, y) for r in published for a in r.assessments for t in (None, r.organisation.type) for y in (None, a.year)}
     known_levels: dict = {}
     for type_ in [None] + [t.id for t in types]:
         for year in [None] + years:

@@ -196,7 +196,7 @@ def trail_chart(ins: Instrument, result: OrganisationResult, *, with_roles: bool
         p = _point(a.overall)
         if p:
             kind = "current" if a is result.latest else "earlier"
-            markers.append(Marker(p[0], p[1], a.date[:4] if kind == "earlier" else f"{a.date[:4]} (senaste)", kind))
+            markers.append(Marker(p[0], p[1], a.year if kind == "earlier" else f"{a.year} (senaste)", kind))
     if with_roles:
         for role, g in result.latest.roles.items():
             p = _point(g)

@@ -136,15 +136,14 @@ def test_share_below_counts_exactly_with_floats_and_with_fractions(instrument):
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from ambitionsgraf.scoring import GroupScore
+    from ambitionsgraf.scoring import GroupScore, RoundSummary
 
     def member(i, v):
         areas = {a.id: v for a in instrument.areas}
         overall = GroupScore(1, areas, {"ledning": v, "verksamhet": v}, "x")
+        latest = RoundSummary("2024-01-01", overall, {})
         return SimpleNamespace(
-            organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True),
-            assessments=(SimpleNamespace(date="2024-01-01", overall=overall),),
-            latest=SimpleNamespace(date="2024-01-01", overall=overall),
+            organisation=SimpleNamespace(type="kommun", slug=f"o{i}", published=True), assessments=(latest,), latest=latest
         )
 
     fractions = st.builds(F, st.integers(4, 16), st.sampled_from([4, 5, 6, 8, 15, 20, 60]))

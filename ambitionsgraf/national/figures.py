@@ -102,13 +102,13 @@ class NationalReport:
 
 def years(published: list[Result]) -> list[str]:
     """The round years of the published organisations, oldest first: one report each."""
-    return sorted({a.date[:4] for r in published for a in r.assessments})
+    return sorted({a.year for r in published for a in r.assessments})
 
 
 def earlier_round(result: Result, year: str) -> Round | None:
     """The organisation's latest round from a year before `year`: the one its round in `year` is
     compared with. A second round within the same year is a redo, not a follow-up."""
-    before = [a for a in result.assessments if a.date[:4] < year]
+    before = [a for a in result.assessments if a.year < year]
     return before[-1] if before else None
 
 
@@ -155,7 +155,7 @@ def _transitions(chosen: list[tuple[Result, Round]], year: str) -> Transitions:
         if before is None:
             continue
         table[before.overall.quadrant, now.overall.quadrant] += 1
-        earlier_years[before.date[:4]] += 1
+        earlier_years[before.year] += 1
         for axis in AXES:
             b, n = before.overall.axes[axis], now.overall.axes[axis]
             if b is not None and n is not None:
@@ -238,7 +238,7 @@ def participants(everyone: list[Result], year: str, grouping: Grouping | None) -
     so that the follow-up can say how many took part without reading anything else of theirs."""
     counts: Counter = Counter()
     for r in everyone:
-        if any(a.date[:4] == year for a in r.assessments):
+        if any(a.year == year for a in r.assessments):
             counts.update(group_keys(r.organisation, grouping))
             if grouping is not None and grouping.county_of(r.organisation) is not None:
                 counts["kod", r.organisation.type] += 1  # a place of the reference list: counts towards coverage

@@ -437,7 +437,7 @@ def _prefixed(root: str, bundle: dict) -> dict:
 
 
 def _site(w: Worker, task: Task, result, index) -> dict:
-    corrected = correction.corrected_on(w.delivered.get(task.slug), result.latest.date[:4])  # "Rättad <datum>"
+    corrected = correction.corrected_on(w.delivered.get(task.slug), result.latest.year)  # "Rättad <datum>"
     return _prefixed(layout.PUBLIC, site.public_organisation_files(w.project, result, pdf_linked=task.pdf_linked, corrected=corrected))
 
 
