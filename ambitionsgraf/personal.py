@@ -120,7 +120,7 @@ def _pins(text: str) -> list[tuple[int, int]]:
 # What is no phone number, masked before looking: dates and time ranges, which digits and dots or hyphens also make.
 _NOT_PHONE = re.compile(
     r"(?<![\d+])(?:19|20)[0-9]{2}-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12][0-9]|3[01])(?!\d)"  # 2026-03-01, 2024-01-01-2027-12-31
-    r"|(?<!\d)(?<!\d[.-])(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:[0-9]{4}|[0-9]{2})(?!\d|[.-]\d)"  # 1.3.2026
+    r"|(?P<day>(?<!\d)(?<!\d[.-])(?:0?[1-9]|[12][0-9]|3[01])[./-](?:0?[1-9]|1[0-2])[./-](?:[0-9]{4}|[0-9]{2})(?!\d|[.-]\d))"  # 1.3.2026
     r"|(?<!\d)(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-4])[.:][0-5][0-9](?!\d)"  # 08.30-16.00
     r"|(?<!\d)[0-9]{8}-[0-9](?!\d)"
 )  # a CPV code, 03000000-1
@@ -146,9 +146,19 @@ def _phone_digits(digits: str, plus: bool) -> bool:
     return digits[:1] == "0" and digits[1:2] not in ("", "0") and 8 <= len(digits) <= 10
 
 
+# An area code just before: "(08) 10-01-00", "08 - 10-01-00", "08/10-01-00" are numbers, not a day.
+_AREA_CODE_BEFORE = re.compile(r"(?:(?<!\d)\(?0\d{1,3}\)?|(?:\+|00)46 ?(?:\( ?0 ?\) ?)?\d{1,3})[ .\-/\u2010-\u2015]{0,3}$")
+
+
+def _mask(m: re.Match) -> str:
+    if m["day"] and _AREA_CODE_BEFORE.search(m.string, max(0, m.start() - 16), m.start()):
+        return m[0]
+    return "#" * len(m[0])
+
+
 def _phones(text: str) -> list[str]:
     """The phone numbers' digits (with + for an international one), each once."""
-    text = _NOT_PHONE.sub(lambda m: "#" * len(m[0]), text)
+    text = _NOT_PHONE.sub(_mask, text)
     found = []
     for run in _RUN.finditer(text):
         groups = list(re.finditer(r"\d+", run[0]))

@@ -135,6 +135,9 @@ def never_repeated(message: str) -> None:
 @example(text="070\u2011123\u00a045\u00a067")
 @example(text="\uff10\uff17\uff10\uff0d\uff11\uff12\uff13 \uff14\uff15 \uff16\uff17")
 @example(text="08.12.34.56")
+@example(text="(08) 10-01-00")  # the subscriber's digits also read as a day (10 January 2000): the area code says no
+@example(text="08 - 10-01-00")
+@example(text="+46 8 - 10-01-00")
 def test_every_written_form_of_a_phone_number_is_found(text):
     found = personal.find(text)
     assert found and {f.kind for f in found} <= {"phone", "pin"}, (text, found)  # 0701234567 may be a valid personnummer too
@@ -198,6 +201,7 @@ ORDINARY = [
     "CPV 79400000-8 (konsulttjänster) och 03000000-1 (jordbruksprodukter).",
     "Öppettider kl. 08.30-16.00, lunch 12.00 - 13.00.",
     "Uppföljning 1.3.2026 och 01-09-26 enligt plan.",
+    "Avtal (ramavtal) 10-01-26 och 1/10-01-26, fas 2 - 10-01-26.",  # a day after a bracket, a slash or a dash
     "Dnr KS 2024/0123, Dnr 0012/2026.",
     "Organisationsnummer 212000-1142 (kommunen).",
     "Ramavtal nr 23.3-1234-2022 via Adda.",
