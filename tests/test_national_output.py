@@ -158,70 +158,8 @@ def test_the_pdf_reads_as_the_analyst_needs_it(fixture_pdf):
     assert row("Samspel mellan inköpsfunktionen och verksamheten") == ["+0,5", "8 organisationer"]
 
 
-def table_cells(doc: list[dict], caption: str, headings: list[str], rows: list[str]) -> tuple[list, dict]:
-    """In the PDF's table whose caption starts with `caption`, located with pdftotext -bbox: each
-    heading's box (the union of its words, over the lines it wraps to) and each row's cells (its
-    words after the label, joined where less than 4 pt apart), as (x0, x1, text)."""
-    start = caption.split()
-    for page in doc:
-        words = page["words"]
-        at = next((i for i in range(len(words)) if [w[4] for w in words[i : i + len(start)]] == start), None)
-        if at is not None:
-            break
-    else:
-        raise AssertionError(f"no caption {caption!r}")
-    below = [w for w in words[at:] if w[1] > words[at][3]]
-    first_row = min(w[1] for w in below if w[4] == rows[0].split()[0] and w[0] < words[at][0] + 20)
-    band = [w for w in below if w[1] < first_row - 1]
-    boxes, left = [], 0.0
-    for heading in headings:
-        parts = heading.split()
-        head = min((w for w in band if w[4] == parts[0] and w[0] > left), key=lambda w: (w[0], w[1]))
-        box, last = [head[0], head[2]], head
-        for part in parts[1:]:  # the next word: just right of the last on its line, or on a later line under the heading
-            last = min(
-                (
-                    w
-                    for w in band
-                    if w[4] == part
-                    and (
-                        (abs(w[1] - last[1]) < 2 and 0 <= w[0] - last[2] < 8)
-                        or (w[1] > last[1] + 2 and w[0] < box[1] + 5 and w[2] > box[0] - 5)
-                    )
-                ),
-                key=lambda w: (w[1], w[0]),
-            )
-            box = [min(box[0], last[0]), max(box[1], last[2])]
-        boxes.append((box[0], box[1], heading))
-        left = head[0] + 1
-    cells = {}
-    for label in rows:
-        first = label.split()
-        line_at = next(w for w in below if w[4] == first[0] and w[1] >= first_row - 1 and w[0] < words[at][0] + 20)
-        line = sorted((w for w in below if abs(w[1] - line_at[1]) < 2), key=lambda w: w[0])
-        values = [w for w in line if w[0] > boxes[0][0] - 20]
-        joined: list[list] = []
-        for w in values:
-            if joined and w[0] - joined[-1][1] < 4:
-                joined[-1] = [joined[-1][0], w[2], joined[-1][2] + " " + w[4]]
-            else:
-                joined.append([w[0], w[2], w[4]])
-        cells[label] = [tuple(c) for c in joined]
-    return boxes, cells
-
-
-def assert_under_headings(boxes: list, cells: dict) -> None:
-    """Each value's box overlaps its own heading's box and no other heading's."""
-    for label, row in cells.items():
-        assert len(row) == len(boxes), (label, row)
-        for (x0, x1, text), (h0, h1, heading) in zip(row, boxes):
-            assert x1 > h0 and x0 < h1, f"{label}: {text} is not under {heading}"
-            others = [h for h in boxes if h[2] != heading and x1 > h[0] and x0 < h[1]]
-            assert not others, f"{label}: {text} is under {others[0][2]} too"
-
-
 def test_each_number_of_the_pdf_tables_stands_under_its_own_heading(fixture_pdf):
-    from .test_pdf_layout import pages
+    from .test_pdf_layout import assert_under_headings, pages, table_cells
 
     doc = pages(fixture_pdf)
     boxes, cells = table_cells(
