@@ -21,7 +21,7 @@ from .answers import answer_path
 from .archive import Archive, Delivered, package_names, replaced_by, sha256
 from .problems import ContentError, Problem
 from .scoring import round_year
-from .text import iso_date
+from .text import day_option
 
 
 @dataclass
@@ -166,13 +166,10 @@ def deliver(opts, year: str, only: list[str] | None, diarienummer: str, day: str
 def parse_day(text: str | None) -> str:
     if text is None:
         return datetime.date.today().isoformat()
-    try:
-        day = iso_date(text)  # not date.fromisoformat: it takes 2026-W49-1 for a Monday
-    except ValueError:
-        day = None
-    if day is not None:
-        return day.isoformat()
-    raise _problem(text, "--datum", f"expected a date written YYYY-MM-DD, got {text!r}")
+    day, why = day_option(text)
+    if day is None:
+        raise _problem(text, "--datum", str(why))
+    return day.isoformat()
 
 
 def verify(archive: Archive, data: bytes) -> list[str]:

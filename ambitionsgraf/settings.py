@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +22,7 @@ from pydantic import BeforeValidator, ValidationInfo, field_validator
 from . import schema
 from .problems import ContentError, Problem
 from .schema import Strict
-from .text import ISO_DATE, check_free_text, show
+from .text import ISO_DATE, check_free_text, iso_date, show
 
 FILE_NAME = "installningar.yaml"
 
@@ -113,7 +112,7 @@ def _url(value: Any) -> str:
 def _date(value: Any) -> str:
     text = _text(value, "a date YYYY-MM-DD", ISO_DATE)
     try:
-        date.fromisoformat(text)
+        iso_date(text)
     except ValueError:
         raise ValueError(f"expected a real date YYYY-MM-DD, got {text}") from None
     return text

@@ -12,7 +12,7 @@ from . import answerfile, atomic
 from .answers import SLUG, SLUG_RULE, answer_path, display_path, display_paths, duplicate_names, list_answer_files, read_files
 from .instrument import Instrument
 from .problems import ContentError, Problem
-from .text import check_name, iso_date, slug_for
+from .text import check_name, day_option, slug_for
 from .yamlsource import MappingNode, ScalarNode, read_source
 
 
@@ -38,11 +38,9 @@ def new_answer_file(
     if day is None:
         day = datetime.date.today().isoformat()
     else:
-        try:
-            if iso_date(day) is None:
-                raise ValueError(day)
-        except ValueError:
-            problems.append(Problem(shown, 1, "datum", f"expected a date written YYYY-MM-DD, got {day!r}"))
+        why = day_option(day)[1]
+        if why:
+            problems.append(Problem(shown, 1, "datum", why))
     if os.path.lexists(path):  # a link to nowhere too; and never an error for a name too long
         problems.append(Problem(shown, 1, "file", "already exists; edit it, or choose another slug"))
     elif not refusals:

@@ -164,6 +164,16 @@ def iso_date(text: str) -> datetime.date | None:
     return datetime.date(int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
+def day_option(text: str) -> tuple[datetime.date | None, str | None]:
+    """A day given on the command line (--datum): the day, or None and why not. Not
+    date.fromisoformat, which takes 2026-W49-1 for Monday 30 November."""
+    try:
+        day = iso_date(text)
+    except ValueError:
+        day = None
+    return (day, None) if day is not None else (None, f"expected a date written YYYY-MM-DD, got {text!r}")
+
+
 def swedish_date(iso: str) -> str:
     """2021-10-14 → 14 oktober 2021."""
     y, m, d = (int(p) for p in iso.split("-"))

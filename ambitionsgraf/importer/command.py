@@ -16,7 +16,7 @@ from .. import atomic
 from ..answers import ANSWER_SUFFIXES, display_path
 from ..instrument import Instrument, load_instrument
 from ..problems import ContentError, Problem
-from ..text import iso_date
+from ..text import day_option
 from .columns import ColumnUse
 from .header import known_headings
 from .mapfile import map_text, read_map
@@ -107,14 +107,9 @@ def _day(request: ImportRequest) -> datetime.date | None:
     """--datum, written YYYY-MM-DD; None when not given."""
     if not request.datum:
         return None
-    try:
-        day = iso_date(request.datum)  # not date.fromisoformat: it takes 2026-W49-1 for a Monday
-    except ValueError:
-        day = None
+    day, why = day_option(request.datum)
     if day is None:
-        raise ContentError(
-            [Problem(display_path(request.files[0]), 1, "--datum", f"expected a date written YYYY-MM-DD, got {request.datum!r}")]
-        )
+        raise ContentError([Problem(display_path(request.files[0]), 1, "--datum", str(why))])
     return day
 
 
